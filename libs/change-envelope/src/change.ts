@@ -1,0 +1,75 @@
+import type { Value } from './value';
+
+/** Where an op sits in its source; ops of one partition are totally ordered by (commit, index). */
+export interface Position {
+  /** Postgres: end LSN of the transaction's commit record (snapshot rows: the slot's consistent point). */
+  readonly commit: bigint;
+  /** Op index inside the transaction (snapshot: a per-source row counter). */
+  readonly index: number;
+  /** Opaque source position (a Vitess VGtid); empty for Postgres. */
+  readonly token?: Uint8Array;
+}
+
+export interface Column {
+  readonly name: string;
+  /** Source type name as the source spells it, e.g. "int8", "numeric(10,2)". */
+  readonly type: string;
+  readonly key: boolean;
+  readonly nullable: boolean;
+  readonly typeOid: number;
+  readonly elementTypeOid: number;
+}
+
+export interface TableSchema {
+  readonly schema: string;
+  readonly table: string;
+  readonly columns: readonly Column[];
+  /** False for tables without a primary key (replica identity full): rows match on every column. */
+  readonly hasKey: boolean;
+}
+
+export type ChangeKind = 'insert' | 'update' | 'delete' | 'truncate' | 'ddl' | 'snapshot-row';
+
+export interface ChangeOp {
+  readonly kind: ChangeKind;
+  readonly table: TableSchema;
+  /** Identity of the changed row (old key for update/delete), in key-column order. */
+  readonly key: readonly Value[];
+  /** Old row aligned with table.columns, when the source sent one (replica identity full). */
+  readonly before?: readonly Value[];
+  /** New row aligned with table.columns (insert, update, snapshot-row). */
+  readonly after?: readonly Value[];
+  readonly position: Position;
+  /** Source commit time in microseconds since the Unix epoch. */
+  readonly commitTimeUs: number;
+  /** Statement text for ddl ops. */
+  readonly ddl?: string;
+}
+
+/** One JetStream data message: consecutive ops of one partition in source order. */
+export interface ChangeBatch {
+  readonly source: string;
+  readonly partition: number;
+  readonly ops: readonly ChangeOp[];
+}
+
+/** Every op up to `position` has been durably published; `seq` is what gets compared. */
+export interface Watermark {
+  readonly source: string;
+  readonly seq: number;
+  readonly position: Position;
+  readonly timeUs: number;
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  return a.index - b.index;
+}
+
+export function qualifiedName(table: Pick<TableSchema, 'schema' | 'table'>): string {
+  return `${table.schema}.${table.table}`;
+}
+
+export function keyColumns(table: TableSchema): Column[] {
+  return table.columns.filter((column) => column.key);
+}

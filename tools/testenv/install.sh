@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs the real servers the test environment runs on loopback:
+#   - PostgreSQL (Debian packages postgresql + postgresql-contrib; bookworm gives 15)
+#   - nats-server (built with `go install`, pinned below) into $REPO/.cache/bin
+# Idempotent: every step is skipped when its result is already in place.
+set -euo pipefail
+
+NATS_SERVER_VERSION="v2.12.15"
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN_DIR="$REPO/.cache/bin"
+
+log() { printf '[testenv/install] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    log "need root to run: $*"; return 1
+  fi
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+find_pg_bindir() {
+  local dir
+  if command -v pg_config >/dev/null 2>&1; then
+    dir="$(pg_config --bindir 2>/dev/null || true)"
+    if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] && [ -x "$dir/pg_ctl" ]; then
+      echo "$dir"; return 0
+    fi
+  fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -n -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] && [ -x "$dir/pg_ctl" ]; then
+      echo "$dir"; return 0
+    fi
+  done
+  return 1
+}
+
+if PG_BINDIR="$(find_pg_bindir)"; then
+  log "PostgreSQL already installed: $("$PG_BINDIR/postgres" --version) ($PG_BINDIR)"
+else
+  log "installing Debian packages postgresql postgresql-contrib"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends postgresql postgresql-contrib
+  PG_BINDIR="$(find_pg_bindir)" || { log "PostgreSQL binaries not found after install"; exit 1; }
+  log "installed $("$PG_BINDIR/postgres" --version) ($PG_BINDIR)"
+fi
+if ! id -u postgres >/dev/null 2>&1; then
+  # The Debian package creates this user; the harness runs initdb/postgres as it when we are root.
+  log "creating the postgres OS user"
+  as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
+# ---------------------------------------------------------------- nats-server
+NATS_BIN="$BIN_DIR/nats-server"
+want="${NATS_SERVER_VERSION#v}"
+have=""
+if [ -x "$NATS_BIN" ]; then
+  have="$("$NATS_BIN" --version 2>/dev/null || true)"
+fi
+if [[ "$have" == *"v$want" || "$have" == *" $want" ]]; then
+  log "nats-server already installed: $have ($NATS_BIN)"
+else
+  command -v go >/dev/null 2>&1 || { log "go is required to build nats-server"; exit 1; }
+  mkdir -p "$BIN_DIR"
+  export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
+  export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
+  log "building nats-server $NATS_SERVER_VERSION with $(go version) (GOCACHE=$GOCACHE GOMODCACHE=$GOMODCACHE)"
+  GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
+  log "installed $("$NATS_BIN" --version) ($NATS_BIN)"
+fi
+
+log "done"
