@@ -1,0 +1,3 @@
+export type { ApplyResult, Checkpoint, Sink, SinkBatch, TableMapper, TargetTable } from './sink';
+export { ApplyError } from './sink';
+export { opsAfterCheckpoint } from './checkpoint-filter';

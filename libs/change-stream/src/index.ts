@@ -1,0 +1,4 @@
+export { ensureSourceStream, ensurePartitionConsumer, consumerName, PartitionCountMismatchError } from './stream-setup';
+export type { SourceStreamOptions } from './stream-setup';
+export { ChangePublisher, type ChangePublisherOptions, type PublisherLimits, type PublisherStats } from './publisher';
+export { PartitionConsumer, MalformedMessageError, type ReceivedBatch, type BatchLimits } from './partition-consumer';

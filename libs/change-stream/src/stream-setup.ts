@@ -1,0 +1,98 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { partitionSubject, sourceSubjects, streamName } from '@cdc/change-envelope';
+
+const PARTITIONS_METADATA_KEY = 'cdc_partitions';
+
+/** Changing a source's partition count would move tables between partitions mid-stream and break per-table order. */
+export class PartitionCountMismatchError extends Error {
+  constructor(source: string, stored: number, configured: number) {
+    super(
+      `source ${source}: stream ${streamName(source)} was created with ${stored} partitions but the config says ${configured}; ` +
+        `changing the partition count of a running source is not supported (drain the stream and recreate it to change it)`,
+    );
+    this.name = 'PartitionCountMismatchError';
+  }
+}
+
+export interface SourceStreamOptions {
+  readonly source: string;
+  readonly partitions: number;
+  /** Destinations that consume this source: their durable consumers are created with the stream. */
+  readonly destinations: readonly string[];
+}
+
+/**
+ * Creates (or checks) the source's stream and one durable consumer per destination and partition.
+ *
+ * Interest retention deletes a message once every destination acked it, so the stream holds
+ * only unapplied changes. That is only safe because the consumers exist before the first
+ * publish: a message published with no interest would be dropped, so the reader calls this
+ * before it reads anything.
+ */
+export async function ensureSourceStream(jsm: JetStreamManager, options: SourceStreamOptions): Promise<void> {
+  const name = streamName(options.source);
+  let stored: number | undefined;
+  try {
+    const info = await jsm.streams.info(name);
+    stored = Number(info.config.metadata?.[PARTITIONS_METADATA_KEY]);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
+  }
+  if (stored !== undefined && Number.isFinite(stored) && stored !== options.partitions) {
+    throw new PartitionCountMismatchError(options.source, stored, options.partitions);
+  }
+  if (stored === undefined) {
+    await jsm.streams.add({
+      name,
+      subjects: [sourceSubjects(options.source)],
+      retention: RetentionPolicy.Interest,
+      storage: StorageType.File,
+      discard: DiscardPolicy.New,
+      duplicate_window: 2 * 60 * 1_000_000_000,
+      metadata: { [PARTITIONS_METADATA_KEY]: String(options.partitions) },
+    });
+  }
+  for (const destination of options.destinations) {
+    for (let partition = 0; partition < options.partitions; partition += 1) {
+      await ensurePartitionConsumer(jsm, options.source, destination, partition);
+    }
+  }
+}
+
+export function consumerName(destination: string, partition: number): string {
+  return `${destination}_p${partition}`;
+}
+
+export async function ensurePartitionConsumer(
+  jsm: JetStreamManager,
+  source: string,
+  destination: string,
+  partition: number,
+): Promise<string> {
+  const durable = consumerName(destination, partition);
+  const stream = streamName(source);
+  try {
+    await jsm.consumers.info(stream, durable);
+    return durable;
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.code !== 10014) throw error;
+  }
+  await jsm.consumers.add(stream, {
+    durable_name: durable,
+    filter_subject: partitionSubject(source, partition),
+    ack_policy: AckPolicy.All,
+    deliver_policy: DeliverPolicy.All,
+    // A batch is acked after the destination commit; a slow commit must not trigger redelivery storms.
+    ack_wait: 120 * 1_000_000_000,
+    max_ack_pending: 20_000,
+  });
+  return durable;
+}

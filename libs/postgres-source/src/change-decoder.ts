@@ -1,0 +1,150 @@
+import type { ChangeOp, Position, Value } from '@cdc/change-envelope';
+import { UNCHANGED_VALUE } from '@cdc/change-envelope';
+import type { RelationState, SourceCatalog } from './catalog';
+import { decodePgOutput, UNCHANGED_TOAST, type TupleValue } from './pgoutput';
+import type { ReplicationEvent } from './replication-connection';
+import { formatLsn } from './lsn';
+import { decodeTextValue } from './values';
+
+export interface ChangeHandler {
+  /** One op of the open transaction. May return a promise to slow the stream down. */
+  op(op: ChangeOp): void | Promise<void>;
+  /** The open transaction committed; every op with a position up to `position` was handed over. */
+  commit(position: Position, commitTimeUs: number): void | Promise<void>;
+  /** Keepalive outside a transaction: every change up to walEnd has been handed over. */
+  idle(walEnd: bigint): void | Promise<void>;
+  /** Every event, for the "write" position of the standby status and for lag. */
+  received(walEnd: bigint, replyRequested: boolean): void;
+}
+
+export class ChangeDecodeError extends Error {
+  constructor(source: string, lsn: bigint, message: string, options?: { cause?: unknown }) {
+    super(`source ${source} at LSN ${formatLsn(lsn)}: ${message}`, options);
+    this.name = 'ChangeDecodeError';
+  }
+}
+
+/**
+ * Turns pgoutput events into ChangeOps. Ops carry the position (commit record LSN, index in
+ * the transaction): the commit LSN is known from BEGIN, so ops stream out without buffering
+ * the transaction. The commit's END LSN is what `commit()` reports: that is what the slot
+ * may confirm once the destinations have it.
+ */
+export class PgChangeDecoder {
+  private readonly relations = new Map<number, RelationState>();
+  private transaction: { commitLsn: bigint; commitTimeUs: number; index: number } | undefined;
+
+  constructor(
+    private readonly source: string,
+    private readonly catalog: SourceCatalog,
+    private readonly handler: ChangeHandler,
+  ) {}
+
+  get inTransaction(): boolean {
+    return this.transaction !== undefined;
+  }
+
+  async handle(event: ReplicationEvent): Promise<void> {
+    this.handler.received(event.walEnd, event.type === 'keepalive' && event.replyRequested);
+    if (event.type === 'keepalive') {
+      // Mid-transaction the walsender may already be past this transaction's commit record:
+      // only a keepalive between transactions says everything before it was handed over.
+      if (!this.transaction) await this.handler.idle(event.walEnd);
+      return;
+    }
+    let message;
+    try {
+      message = decodePgOutput(event.payload);
+    } catch (error) {
+      throw new ChangeDecodeError(this.source, event.walStart, (error as Error).message, { cause: error });
+    }
+    switch (message.tag) {
+      case 'begin':
+        this.transaction = { commitLsn: message.finalLsn, commitTimeUs: message.commitTimeUs, index: 0 };
+        return;
+      case 'commit': {
+        this.transaction = undefined;
+        await this.handler.commit({ commit: message.endLsn, index: 0 }, message.commitTimeUs);
+        return;
+      }
+      case 'relation': {
+        const state = await this.catalog.describeRelation(
+          message.relationId,
+          message.schema,
+          message.table,
+          message.replicaIdentity,
+          message.columns,
+        );
+        this.relations.set(message.relationId, state);
+        return;
+      }
+      case 'insert': {
+        const relation = this.relation(message.relationId, event.walStart);
+        const after = this.decodeTuple(relation, message.newTuple);
+        return this.handler.op(this.makeOp('insert', relation, pick(after, relation.keyIndexes), undefined, after));
+      }
+      case 'update': {
+        const relation = this.relation(message.relationId, event.walStart);
+        const after = this.decodeTuple(relation, message.newTuple);
+        const old = message.oldTuple ? this.decodeTuple(relation, message.oldTuple) : undefined;
+        const key = pick(old ?? after, relation.keyIndexes);
+        return this.handler.op(this.makeOp('update', relation, key, message.oldKind === 'O' ? old : undefined, after));
+      }
+      case 'delete': {
+        const relation = this.relation(message.relationId, event.walStart);
+        const old = this.decodeTuple(relation, message.oldTuple);
+        return this.handler.op(
+          this.makeOp('delete', relation, pick(old, relation.keyIndexes), message.oldKind === 'O' ? old : undefined, undefined),
+        );
+      }
+      case 'truncate':
+        for (const relationId of message.relationIds) {
+          await this.handler.op(this.makeOp('truncate', this.relation(relationId, event.walStart), [], undefined, undefined));
+        }
+        return;
+      default:
+        return; // origin, type and logical messages carry nothing to replicate
+    }
+  }
+
+  private relation(relationId: number, lsn: bigint): RelationState {
+    const relation = this.relations.get(relationId);
+    if (!relation) throw new ChangeDecodeError(this.source, lsn, `row for relation ${relationId} arrived before its Relation message`);
+    return relation;
+  }
+
+  private decodeTuple(relation: RelationState, tuple: TupleValue[]): Value[] {
+    const values: Value[] = new Array(tuple.length);
+    for (let i = 0; i < tuple.length; i += 1) {
+      const raw = tuple[i];
+      values[i] = raw === UNCHANGED_TOAST ? UNCHANGED_VALUE : decodeTextValue(raw, relation.types[i]);
+    }
+    return values;
+  }
+
+  private makeOp(
+    kind: ChangeOp['kind'],
+    relation: RelationState,
+    key: Value[],
+    before: Value[] | undefined,
+    after: Value[] | undefined,
+  ): ChangeOp {
+    const transaction = this.transaction;
+    if (!transaction) throw new Error(`source ${this.source}: ${kind} outside a transaction`);
+    const position = { commit: transaction.commitLsn, index: transaction.index };
+    transaction.index += 1;
+    return {
+      kind,
+      table: relation.schema,
+      key,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      position,
+      commitTimeUs: transaction.commitTimeUs,
+    };
+  }
+}
+
+function pick(values: Value[], indexes: readonly number[]): Value[] {
+  return indexes.map((index) => values[index]);
+}

@@ -1,0 +1,101 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { Position } from '@cdc/change-envelope';
+import type { CommittedPosition, PartitionProgress } from './committed';
+
+const BUCKET = 'cdc_progress';
+
+interface StoredPosition {
+  commit: string;
+  index: number;
+  token?: string;
+}
+
+function storePosition(position: Position): StoredPosition {
+  return {
+    commit: position.commit.toString(),
+    index: position.index,
+    ...(position.token?.length ? { token: Buffer.from(position.token).toString('base64') } : {}),
+  };
+}
+
+function loadPosition(stored: StoredPosition): Position {
+  return {
+    commit: BigInt(stored.commit),
+    index: stored.index,
+    ...(stored.token ? { token: new Uint8Array(Buffer.from(stored.token, 'base64')) } : {}),
+  };
+}
+
+/**
+ * The pipeline's shared state in one JetStream KV bucket:
+ *   progress.<source>.<destination>.<partition>  written by appliers after their commit
+ *   committed.<source>                           written by the coordinator
+ *   watermark-seq.<source>                       last watermark seq a reader handed out
+ *   snapshot.<source>                            the reader's initial-snapshot state
+ * Values are small JSON documents, readable with `nats kv get`.
+ */
+export class ProgressStore {
+  private constructor(private readonly kv: KV) {}
+
+  static async open(nc: NatsConnection): Promise<ProgressStore> {
+    const kv = await new Kvm(nc).create(BUCKET, { history: 1 });
+    return new ProgressStore(kv);
+  }
+
+  async recordProgress(progress: PartitionProgress): Promise<void> {
+    await this.kv.put(
+      `progress.${progress.source}.${progress.destination}.${progress.partition}`,
+      JSON.stringify({ ...progress, position: storePosition(progress.position) }),
+    );
+  }
+
+  async readProgress(source: string): Promise<PartitionProgress[]> {
+    const keys = await this.kv.keys(`progress.${source}.>`);
+    const entries: PartitionProgress[] = [];
+    for await (const key of keys) {
+      const entry = await this.kv.get(key);
+      if (!entry || entry.operation !== 'PUT') continue;
+      const stored = entry.json<PartitionProgress & { position: StoredPosition }>();
+      entries.push({ ...stored, position: loadPosition(stored.position) });
+    }
+    return entries;
+  }
+
+  async writeCommitted(committed: CommittedPosition): Promise<void> {
+    await this.kv.put(`committed.${committed.source}`, JSON.stringify({ ...committed, position: storePosition(committed.position) }));
+  }
+
+  async readCommitted(source: string): Promise<CommittedPosition | undefined> {
+    const entry = await this.kv.get(`committed.${source}`);
+    if (!entry || entry.operation !== 'PUT') return undefined;
+    const stored = entry.json<CommittedPosition & { position: StoredPosition }>();
+    return { ...stored, position: loadPosition(stored.position) };
+  }
+
+  /**
+   * Hands out the next watermark seq, persisted BEFORE the watermark is published so a
+   * restarted reader never reuses a seq for a different position.
+   */
+  async nextWatermarkSeq(source: string, atLeast = 0): Promise<number> {
+    const key = `watermark-seq.${source}`;
+    const entry = await this.kv.get(key);
+    const last = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
+    const next = Math.max(last + 1, atLeast);
+    await this.kv.put(key, String(next));
+    return next;
+  }
+
+  async readSnapshotState<T>(source: string): Promise<T | undefined> {
+    const entry = await this.kv.get(`snapshot.${source}`);
+    return entry && entry.operation === 'PUT' ? entry.json<T>() : undefined;
+  }
+
+  async writeSnapshotState(source: string, state: unknown): Promise<void> {
+    await this.kv.put(`snapshot.${source}`, JSON.stringify(state));
+  }
+
+  async deleteSnapshotState(source: string): Promise<void> {
+    await this.kv.delete(`snapshot.${source}`);
+  }
+}

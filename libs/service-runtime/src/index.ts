@@ -1,0 +1,3 @@
+export { createLogger, type Logger } from './logger';
+export { shutdownSignal, sleep } from './shutdown';
+export { withRetry, describeError, type RetryOptions } from './retry';
