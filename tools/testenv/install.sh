@@ -27,7 +27,7 @@ find_pg_bindir() {
       echo "$dir"; return 0
     fi
   fi
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -n -r); do
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5 -n -r); do
     if [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] && [ -x "$dir/pg_ctl" ]; then
       echo "$dir"; return 0
     fi
@@ -61,12 +61,14 @@ fi
 if [[ "$have" == *"v$want" || "$have" == *" $want" ]]; then
   log "nats-server already installed: $have ($NATS_BIN)"
 else
-  command -v go >/dev/null 2>&1 || { log "go is required to build nats-server"; exit 1; }
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+  command -v go >/dev/null 2>&1 || { log "go (>= 1.25) is required to build nats-server"; exit 1; }
   mkdir -p "$BIN_DIR"
   export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
   export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
   log "building nats-server $NATS_SERVER_VERSION with $(go version) (GOCACHE=$GOCACHE GOMODCACHE=$GOMODCACHE)"
-  GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
+  # -modcacherw keeps the module cache deletable (CI cache pruning, rm -rf .cache).
+  GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw" GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
   log "installed $("$NATS_BIN" --version) ($NATS_BIN)"
 fi
 

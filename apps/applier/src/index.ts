@@ -1,0 +1,1 @@
+export { runApplier, type ApplierOptions } from './applier';

@@ -1,0 +1,110 @@
+import { loadConfig, ConfigError, type PipelineConfig } from '@cdc/config';
+import { runApplier } from '@cdc/applier';
+import { runCoordinator } from '@cdc/coordinator';
+import { runPostgresReader } from '@cdc/reader-postgres';
+import { createLogger, describeError, shutdownSignal } from '@cdc/service-runtime';
+import { checkFlags, parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
+import { collectStatus, renderStatus } from './status';
+
+const USAGE = `cdc: change-data-capture over NATS JetStream
+
+usage:
+  cdc reader      --config FILE --source NAME        read a source, publish its changes
+  cdc applier     --config FILE --destination NAME   apply changes to a destination
+  cdc coordinator --config FILE                      compute committed positions
+  cdc status      --config FILE [--json]             positions, slot lag, pending messages
+  cdc up          --config FILE                      run every service of the config in one process
+
+Every service stops cleanly on SIGTERM/SIGINT. Logs are JSON on stderr (CDC_LOG_LEVEL=debug|info|warn).`;
+
+/** Errors whose message already says everything: printed as one line, no stack. */
+const EXPECTED_ERRORS = new Set([
+  'ConfigError',
+  'UsageError',
+  'SourcePreflightError',
+  'NatsUnreachableError',
+  'PartitionCountMismatchError',
+  'ApplyError',
+  'PartitionStoppedError',
+]);
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  switch (args.command) {
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return args.command === undefined ? 2 : 0;
+    case 'reader': {
+      checkFlags(args, ['config', 'source'], 'reader');
+      const config = load(args, 'reader');
+      const source = requireFlag(args, 'source', 'reader');
+      const log = createLogger('reader', { source });
+      await runPostgresReader({ config, source, signal: shutdownSignal(log), log });
+      return 0;
+    }
+    case 'applier': {
+      checkFlags(args, ['config', 'destination'], 'applier');
+      const config = load(args, 'applier');
+      const destination = requireFlag(args, 'destination', 'applier');
+      const log = createLogger('applier', { destination });
+      await runApplier({ config, destination, signal: shutdownSignal(log), log });
+      return 0;
+    }
+    case 'coordinator': {
+      checkFlags(args, ['config'], 'coordinator');
+      const config = load(args, 'coordinator');
+      const log = createLogger('coordinator');
+      await runCoordinator({ config, signal: shutdownSignal(log), log });
+      return 0;
+    }
+    case 'status': {
+      checkFlags(args, ['config', 'json'], 'status');
+      const statuses = await collectStatus(load(args, 'status'));
+      console.log(args.flags.get('json') ? JSON.stringify(statuses, null, 2) : renderStatus(statuses));
+      return 0;
+    }
+    case 'up': {
+      checkFlags(args, ['config'], 'up');
+      const config = load(args, 'up');
+      const log = createLogger('up');
+      const signal = shutdownSignal(log);
+      // Everything in one process for a small setup; each service keeps its own connections.
+      const services: Promise<void>[] = [
+        runCoordinator({ config, signal, log: log.child({ service: 'coordinator' }) }),
+        ...config.destinations.map((d) =>
+          runApplier({ config, destination: d.name, signal, log: log.child({ service: 'applier', destination: d.name }) }),
+        ),
+        ...config.sources.map((s) =>
+          runPostgresReader({ config, source: s.name, signal, log: log.child({ service: 'reader', source: s.name }) }),
+        ),
+      ];
+      const results = await Promise.allSettled(services);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${args.command}" (commands: reader, applier, coordinator, status, up)`);
+  }
+}
+
+function load(args: ParsedArgs, command: string): PipelineConfig {
+  return loadConfig(requireFlag(args, 'config', command));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Services close their connections on the way out; don't wait on stray timers.
+    setTimeout(() => process.exit(code), 200).unref();
+  },
+  (error: unknown) => {
+    const name = error instanceof Error ? error.name : '';
+    const expected = EXPECTED_ERRORS.has(name) || error instanceof ConfigError;
+    console.error(`error: ${describeError(error)}`);
+    if (!expected && process.env.CDC_LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,112 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Client } from 'pg';
+import { consumerName, connectToNats } from '@cdc/change-stream';
+import { streamName } from '@cdc/change-envelope';
+import { destinationsOfSource, redactUrl, type PipelineConfig } from '@cdc/config';
+import { formatLsn } from '@cdc/postgres-source';
+import { ProgressStore } from '@cdc/progress';
+import { describeError } from '@cdc/service-runtime';
+
+export interface PartitionStatus {
+  destination: string;
+  partition: number;
+  pendingMessages: number | null;
+  unackedMessages: number | null;
+  lastAppliedWatermark: number | null;
+  lastAppliedPosition: string | null;
+  lastAppliedAt: string | null;
+}
+
+export interface SourceStatus {
+  source: string;
+  committedSeq: number | null;
+  committedPosition: string | null;
+  slot: { name: string; active: boolean; confirmedFlush: string | null; lagBytes: string | null } | null;
+  sourceError?: string;
+  partitions: PartitionStatus[];
+}
+
+/** Gathers what `cdc status` shows; every part degrades to an error note instead of failing the command. */
+export async function collectStatus(config: PipelineConfig): Promise<SourceStatus[]> {
+  const nc = await connectToNats({ ...config.nats, name: 'cdc-status' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const progress = await ProgressStore.open(nc);
+    const result: SourceStatus[] = [];
+    for (const source of config.sources) {
+      const committed = await progress.readCommitted(source.name);
+      const entries = await progress.readProgress(source.name);
+      const status: SourceStatus = {
+        source: source.name,
+        committedSeq: committed?.seq ?? null,
+        committedPosition: committed ? formatLsn(committed.position.commit) : null,
+        slot: null,
+        partitions: [],
+      };
+      const client = new Client({ connectionString: source.url, connectionTimeoutMillis: 5_000 });
+      try {
+        await client.connect();
+        const slot = await client.query<{ active: boolean; confirmed: string | null; lag: string | null }>(
+          `SELECT active, confirmed_flush_lsn::text AS confirmed, (pg_current_wal_lsn() - confirmed_flush_lsn)::text AS lag
+             FROM pg_replication_slots WHERE slot_name = $1`,
+          [source.slot],
+        );
+        const row = slot.rows[0];
+        status.slot = row ? { name: source.slot, active: row.active, confirmedFlush: row.confirmed, lagBytes: row.lag } : null;
+      } catch (error) {
+        status.sourceError = `${redactUrl(source.url)}: ${describeError(error)}`;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      for (const destination of destinationsOfSource(config, source.name)) {
+        for (let partition = 0; partition < source.partitions; partition += 1) {
+          const entry = entries.find((e) => e.destination === destination.name && e.partition === partition);
+          let pending: number | null = null;
+          let unacked: number | null = null;
+          try {
+            const info = await jsm.consumers.info(streamName(source.name), consumerName(destination.name, partition));
+            pending = info.num_pending;
+            unacked = info.num_ack_pending;
+          } catch {
+            // consumer not created yet: shown as unknown
+          }
+          status.partitions.push({
+            destination: destination.name,
+            partition,
+            pendingMessages: pending,
+            unackedMessages: unacked,
+            lastAppliedWatermark: entry?.seq ?? null,
+            lastAppliedPosition: entry ? formatLsn(entry.position.commit) : null,
+            lastAppliedAt: entry ? new Date(entry.appliedAtMs).toISOString() : null,
+          });
+        }
+      }
+      result.push(status);
+    }
+    return result;
+  } finally {
+    await nc.close();
+  }
+}
+
+export function renderStatus(statuses: readonly SourceStatus[]): string {
+  const lines: string[] = [];
+  for (const status of statuses) {
+    lines.push(`source ${status.source}`);
+    lines.push(`  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`);
+    if (status.sourceError) lines.push(`  slot: unknown (${status.sourceError})`);
+    else if (!status.slot) lines.push('  slot: not created yet');
+    else
+      lines.push(
+        `  slot ${status.slot.name}: ${status.slot.active ? 'active' : 'inactive'}, confirmed_flush ${status.slot.confirmedFlush ?? '-'}, lag ${status.slot.lagBytes ?? '-'} bytes`,
+      );
+    lines.push('  destination      partition  pending  unacked  last applied (watermark, position, at)');
+    for (const p of status.partitions) {
+      lines.push(
+        `  ${p.destination.padEnd(16)} ${String(p.partition).padStart(9)}  ${String(p.pendingMessages ?? '?').padStart(7)}  ${String(p.unackedMessages ?? '?').padStart(7)}  ` +
+          (p.lastAppliedWatermark === null ? '-' : `${p.lastAppliedWatermark}, ${p.lastAppliedPosition}, ${p.lastAppliedAt}`),
+      );
+    }
+  }
+  return lines.join('\n');
+}

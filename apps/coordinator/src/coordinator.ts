@@ -1,0 +1,54 @@
+import { connectToNats } from '@cdc/change-stream';
+import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
+import { ProgressStore, computeCommitted } from '@cdc/progress';
+import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+
+export interface CoordinatorOptions {
+  readonly config: PipelineConfig;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+/**
+ * Computes each source's committed position (the lowest watermark every partition of every
+ * destination has committed) and publishes it in KV. It holds no state of its own: killed
+ * and restarted, it computes the same answer from the same progress entries.
+ */
+export async function runCoordinator(options: CoordinatorOptions): Promise<void> {
+  const log = options.log;
+  const nc = await connectToNats({ ...options.config.nats, name: 'cdc-coordinator' });
+  try {
+    const progress = await ProgressStore.open(nc);
+    log.info({ sources: options.config.sources.map((s) => s.name) }, 'coordinator running');
+    while (!options.signal.aborted) {
+      for (const source of options.config.sources) {
+        try {
+          await updateCommitted(progress, options.config, source.name, source.partitions, log);
+        } catch (error) {
+          log.warn({ source: source.name, err: describeError(error) }, 'cannot compute the committed position');
+        }
+      }
+      await sleep(options.config.coordinator.intervalMs, options.signal);
+    }
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
+}
+
+export async function updateCommitted(
+  progress: ProgressStore,
+  config: PipelineConfig,
+  source: string,
+  partitions: number,
+  log: Logger,
+): Promise<void> {
+  const destinations = destinationsOfSource(config, source).map((d) => d.name);
+  if (destinations.length === 0) return;
+  const committed = computeCommitted(source, destinations, partitions, await progress.readProgress(source));
+  if (!committed) return;
+  const previous = await progress.readCommitted(source);
+  // Watermark seqs only grow; a lower one means stale progress and must not move the position back.
+  if (previous && committed.seq <= previous.seq) return;
+  await progress.writeCommitted(committed);
+  log.debug({ source, seq: committed.seq, commit: committed.position.commit.toString() }, 'committed position advanced');
+}

@@ -1,0 +1,1 @@
+export { runCoordinator, updateCommitted, type CoordinatorOptions } from './coordinator';

@@ -1,0 +1,1 @@
+export { runPostgresReader, type PostgresReaderOptions } from './reader';

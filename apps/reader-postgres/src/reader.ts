@@ -1,0 +1,276 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Position } from '@cdc/change-envelope';
+import { ChangePublisher, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import {
+  destinationsOfSource,
+  findSource,
+  redactUrl,
+  tableMatches,
+  type PipelineConfig,
+  type PostgresSourceConfig,
+} from '@cdc/config';
+import {
+  PgChangeDecoder,
+  ReplicationConnection,
+  SourceCatalog,
+  SESSION_OPTIONS,
+  dropSlot,
+  ensurePublication,
+  formatLsn,
+  preflightSource,
+  takeSnapshot,
+  type PreflightResult,
+} from '@cdc/postgres-source';
+import { ProgressStore } from '@cdc/progress';
+import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
+import { Client } from 'pg';
+
+export interface PostgresReaderOptions {
+  readonly config: PipelineConfig;
+  readonly source: string;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+interface SnapshotState {
+  readonly slot: string;
+  readonly status: 'in-progress' | 'done';
+  readonly consistentPoint?: string;
+}
+
+/** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
+const PAYLOAD_HEADROOM = 0.75;
+
+/**
+ * The Postgres reader: preflight, publication and slot, the initial snapshot on first start,
+ * then streaming. Its only durable state is the slot (what the source still has for us) and
+ * the committed position in KV (what every destination has); everything in between can be
+ * lost in a crash and is read again.
+ */
+export async function runPostgresReader(options: PostgresReaderOptions): Promise<void> {
+  const source = findSource(options.config, options.source);
+  if (source.type !== 'postgres') throw new Error(`source ${source.name} is of type ${source.type}, not postgres`);
+  const log = options.log.child({ source: source.name });
+  const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
+
+  const preflight = await preflightSource({
+    source: source.name,
+    url: source.url,
+    displayUrl: redactUrl(source.url),
+    publication: source.publication,
+    slot: source.slot,
+    tableMatches: (schema, table) => tableMatches(source.tables, schema, table),
+    tablePatterns: source.tables,
+  });
+  log.info({ tables: preflight.tables.map((t) => `${t.schema}.${t.table}`), slotExists: preflight.slot.exists }, 'source preflight passed');
+
+  const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
+    const progress = await ProgressStore.open(nc);
+    await ensurePublication(source.url, source.publication, preflight);
+    if (destinations.length === 0) log.warn('no destination consumes this source: changes are published but nothing applies them');
+
+    const maxPayload = nc.info?.max_payload ?? 1_048_576;
+    const limits = {
+      maxOps: source.publish.maxOps,
+      maxBytes: Math.min(source.publish.maxBytes, Math.floor(maxPayload * PAYLOAD_HEADROOM)),
+      maxDelayMs: source.publish.maxDelayMs,
+      maxBufferedOps: Math.max(10_000, source.publish.maxOps * source.partitions * 2),
+    };
+    const newPublisher = () =>
+      new ChangePublisher({ js: jetstream(nc), source: source.name, partitions: source.partitions, log, ...limits });
+
+    await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log);
+
+    while (!options.signal.aborted) {
+      try {
+        await streamOnce(source, nc, progress, newPublisher(), options.signal, log);
+      } catch (error) {
+        if (options.signal.aborted) break;
+        log.error({ err: describeError(error) }, 'streaming stopped; reconnecting from the committed position');
+        await sleep(1_000, options.signal);
+      }
+    }
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
+}
+
+async function snapshotIfNeeded(
+  source: PostgresSourceConfig,
+  preflight: PreflightResult,
+  progress: ProgressStore,
+  newPublisher: () => ChangePublisher,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  const state = await progress.readSnapshotState<SnapshotState>(source.name);
+  if (preflight.slot.exists && state?.status === 'done' && state.slot === source.slot) return;
+  if (preflight.slot.exists && !state) {
+    // A slot we did not record (created by hand, or the KV was reset): trust it and stream from it.
+    log.warn({ slot: source.slot }, 'slot exists without snapshot state: streaming from it without an initial snapshot');
+    await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'done' } satisfies SnapshotState);
+    return;
+  }
+  if (preflight.slot.exists) {
+    log.warn({ slot: source.slot }, 'previous initial snapshot did not finish: dropping the slot and starting the snapshot again');
+    await dropSlot(source.url, source.slot);
+  } else if (state?.status === 'done') {
+    log.warn({ slot: source.slot }, 'replication slot is gone (dropped or invalidated): taking a new initial snapshot');
+  }
+  await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'in-progress' } satisfies SnapshotState);
+
+  const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
+  await connection.connect();
+  try {
+    const created = await connection.createSlot(source.slot);
+    log.info({ slot: created.slot, consistentPoint: formatLsn(created.consistentPoint) }, 'replication slot created');
+    const publisher = newPublisher();
+    try {
+      if (source.snapshot.enabled) {
+        await takeSnapshot({
+          source: source.name,
+          url: source.url,
+          snapshotName: created.snapshotName,
+          tables: preflight.tables,
+          // Snapshot rows sort before every streamed change: those commit at or after the consistent point.
+          commit: created.consistentPoint - 1n,
+          parallelism: source.snapshot.parallelism,
+          chunkRows: source.snapshot.chunkRows,
+          log,
+          signal,
+          emit: (op) => {
+            publisher.add(op);
+            if (publisher.bufferedOps >= 5_000) return publisher.waitForCapacity();
+          },
+        });
+      }
+      await publisher.flush();
+      const seq = await progress.nextWatermarkSeq(source.name);
+      publisher.addWatermark({ source: source.name, seq, position: { commit: created.consistentPoint, index: 0 }, timeUs: Date.now() * 1000 });
+      await publisher.flush();
+    } finally {
+      publisher.close();
+    }
+    await progress.writeSnapshotState(source.name, {
+      slot: source.slot,
+      status: 'done',
+      consistentPoint: formatLsn(created.consistentPoint),
+    } satisfies SnapshotState);
+    log.info('initial snapshot published');
+  } finally {
+    await connection.close();
+  }
+}
+
+async function streamOnce(
+  source: PostgresSourceConfig,
+  nc: NatsConnection,
+  progress: ProgressStore,
+  publisher: ChangePublisher,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  const catalogClient = new Client({ connectionString: source.url, options: SESSION_OPTIONS, application_name: `cdc-catalog-${source.name}` });
+  const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
+  await withRetry(
+    async () => {
+      await catalogClient.connect();
+      await connection.connect();
+    },
+    { what: `connect to source ${source.name} (${redactUrl(source.url)})`, log, signal, maxAttempts: 3 },
+  );
+  connection.onError((error) => log.warn({ err: describeError(error) }, 'replication connection error'));
+  catalogClient.on('error', (error) => log.warn({ err: describeError(error) }, 'catalog connection error'));
+
+  let received = 0n;
+  let committedLsn = 0n;
+  let lastSent = -1n;
+  /** The newest position such that every change at or below it has been queued for publishing. */
+  let handedOver: Position | undefined;
+  let watermarked: bigint = 0n;
+  let watermarkBusy = false;
+  let failure: unknown;
+
+  const sendStatus = (replyRequested = false) => {
+    try {
+      connection.sendStatus(received, committedLsn, replyRequested);
+      lastSent = committedLsn;
+    } catch (error) {
+      failure ??= error;
+    }
+  };
+
+  const emitWatermark = async () => {
+    if (watermarkBusy || !handedOver || handedOver.commit <= watermarked) return;
+    watermarkBusy = true;
+    const position = handedOver;
+    try {
+      const seq = await progress.nextWatermarkSeq(source.name);
+      publisher.addWatermark({ source: source.name, seq, position, timeUs: Date.now() * 1000 });
+      watermarked = position.commit;
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      watermarkBusy = false;
+    }
+  };
+
+  const refreshCommitted = async () => {
+    try {
+      const committed = await progress.readCommitted(source.name);
+      // Never report more than every destination has committed; never move backwards.
+      if (committed && committed.position.commit > committedLsn) committedLsn = committed.position.commit;
+      if (committedLsn !== lastSent) sendStatus();
+    } catch (error) {
+      log.warn({ err: describeError(error) }, 'cannot read the committed position');
+    }
+  };
+
+  const watermarkTimer = setInterval(() => void emitWatermark(), source.publish.watermarkIntervalMs);
+  const statusTimer = setInterval(() => {
+    void refreshCommitted().then(() => sendStatus());
+  }, source.statusIntervalMs);
+  const stop = () => void connection.close();
+  signal.addEventListener('abort', stop, { once: true });
+
+  const initial = await progress.readCommitted(source.name);
+  if (initial) committedLsn = initial.position.commit;
+  const catalog = new SourceCatalog(catalogClient);
+  const decoder = new PgChangeDecoder(source.name, catalog, {
+    op: (op) => {
+      publisher.add(op);
+      if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
+    },
+    commit: (position) => {
+      handedOver = position;
+    },
+    idle: (walEnd) => {
+      if (!handedOver || walEnd > handedOver.commit) handedOver = { commit: walEnd, index: 0 };
+    },
+    received: (walEnd, replyRequested) => {
+      if (walEnd > received) received = walEnd;
+      if (replyRequested) sendStatus();
+    },
+  });
+
+  log.info({ slot: source.slot, publication: source.publication, committed: formatLsn(committedLsn) }, 'streaming changes');
+  try {
+    await connection.stream(source.slot, source.publication, 0n, async (event) => {
+      if (failure) throw failure;
+      await decoder.handle(event);
+    });
+    if (failure) throw failure;
+  } finally {
+    clearInterval(watermarkTimer);
+    clearInterval(statusTimer);
+    signal.removeEventListener('abort', stop);
+    publisher.close();
+    await connection.close();
+    await catalogClient.end().catch(() => undefined);
+    log.info({ published: publisher.stats }, 'streaming session ended');
+  }
+}

@@ -1,0 +1,26 @@
+// @cdc/testenv: real, throw-away PostgreSQL and NATS JetStream servers on loopback for tests.
+// Install the binaries first: bash tools/testenv/install.sh
+import { createNats } from './nats';
+import { createPostgres } from './postgres';
+import type { NatsOptions, NatsServer, PostgresOptions, PostgresServer } from './types';
+
+export { TestEnvNotInstalledError, ServerStartError } from './errors';
+export { findFreePort } from './net';
+export type { NatsOptions, NatsServer, PostgresOptions, PostgresServer, QueryResultRows } from './types';
+
+/**
+ * initdb a fresh cluster in its own directory and start it on a free port of 127.0.0.1
+ * (trust auth, user `postgres`, logical decoding on unless `logical: false`).
+ * The server is SIGKILLed when this node process exits; call destroy() to remove its files.
+ */
+export function startPostgres(options?: PostgresOptions): Promise<PostgresServer> {
+  return createPostgres(options);
+}
+
+/**
+ * Start nats-server with JetStream (`-js -sd <dir> -a 127.0.0.1 -p <port>`) in its own directory.
+ * The server is SIGKILLed when this node process exits; call destroy() to remove its files.
+ */
+export function startNats(options?: NatsOptions): Promise<NatsServer> {
+  return createNats(options);
+}

@@ -1,0 +1,112 @@
+// Server instance directories: one per server under the base directory, with a small metadata
+// file so that a later process (the CLI, or the next test run's sweep) can find the server again.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseDir } from './paths';
+import { commandLine, isAlive, killTree } from './proc';
+
+export type InstanceKind = 'postgres' | 'nats';
+
+export interface InstanceMeta {
+  kind: InstanceKind;
+  name: string;
+  port: number;
+  /** The node process whose exit kills the server; null for the persistent stack. */
+  ownerPid: number | null;
+  createdAt: string;
+}
+
+const META_FILE = 'testenv-instance.json';
+const DIR_PREFIX: Record<InstanceKind, string> = { postgres: 'pg', nats: 'nats' };
+
+export function writeMeta(dir: string, meta: InstanceMeta): void {
+  writeFileSync(join(dir, META_FILE), JSON.stringify(meta, null, 2) + '\n');
+}
+
+export function readMeta(dir: string): InstanceMeta | undefined {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(join(dir, META_FILE), 'utf8'));
+    if (typeof raw !== 'object' || raw === null) return undefined;
+    const m = raw as Partial<InstanceMeta>;
+    if ((m.kind !== 'postgres' && m.kind !== 'nats') || typeof m.port !== 'number') return undefined;
+    return {
+      kind: m.kind,
+      name: typeof m.name === 'string' ? m.name : '',
+      port: m.port,
+      ownerPid: typeof m.ownerPid === 'number' ? m.ownerPid : null,
+      createdAt: typeof m.createdAt === 'string' ? m.createdAt : '',
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid file a server writes inside its instance directory. */
+export function pidFileOf(dir: string, kind: InstanceKind): string {
+  return kind === 'postgres' ? join(dir, 'data', 'postmaster.pid') : join(dir, 'nats.pid');
+}
+
+/** The pid of the server running from this directory, per its pid file (checked against /proc). */
+export function runningPidFromFile(dir: string, kind: InstanceKind): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFileOf(dir, kind), 'utf8').split('\n')[0].trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const cmd = commandLine(pid);
+  // A recycled pid belongs to some other program: its command line does not name our directory.
+  if (cmd !== '' && !cmd.includes(dir)) return undefined;
+  return pid;
+}
+
+let swept = false;
+
+/** A fresh, empty directory for a new server under the base directory. */
+export function newInstanceDir(kind: InstanceKind, name: string | undefined): string {
+  const base = baseDir();
+  if (!swept) {
+    swept = true;
+    sweepStale(base);
+  }
+  const safe = (name ?? kind).replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 40) || kind;
+  const dir = join(base, `${DIR_PREFIX[kind]}-${safe}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Removes the directories (and kills the servers) left behind by test processes that died
+ * without cleaning up. Directories of live processes and the persistent stack are left alone.
+ */
+function sweepStale(base: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = /^(pg|nats)-.*-(\d+)-[0-9a-f]{6}$/.exec(entry);
+    if (!m) continue;
+    const dir = join(base, entry);
+    const meta = readMeta(dir);
+    if (meta && meta.ownerPid === null) continue;
+    const owner = meta?.ownerPid ?? Number(m[2]);
+    if (owner === process.pid || isAlive(owner)) continue;
+    const kind: InstanceKind = m[1] === 'pg' ? 'postgres' : 'nats';
+    const pid = runningPidFromFile(dir, kind);
+    if (pid !== undefined) killTree(pid);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+}
+
+export function removeDir(dir: string): void {
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}

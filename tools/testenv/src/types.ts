@@ -1,0 +1,57 @@
+// The public shapes of the harness (re-exported from index.ts).
+
+export interface QueryResultRows {
+  rows: Record<string, unknown>[];
+}
+
+export interface PostgresServer {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** postgres://postgres@127.0.0.1:PORT/<database> (trust auth on loopback); default database 'postgres'. */
+  url(database?: string): string;
+  /** Creates a fresh database (random name when omitted) and returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  /** One-shot query on its own connection. */
+  query(sql: string, params?: unknown[], database?: string): Promise<QueryResultRows>;
+  /** Fast shutdown (pg_ctl stop -m fast); waits until the port is closed. */
+  stop(): Promise<void>;
+  /** SIGKILL the postmaster and its backends (a crash); waits until the port is closed. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and data directory; waits until it accepts connections. */
+  start(): Promise<void>;
+  /** Stops if running and removes the server's directory. */
+  destroy(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  /** Default true: wal_level=logical, max_replication_slots=20, max_wal_senders=20. */
+  logical?: boolean;
+  /** Extra postgresql.conf settings (win over the defaults; listen address and port are fixed). */
+  settings?: Record<string, string>;
+  /** Appears in the directory name, to find a server's files and log. */
+  name?: string;
+}
+
+export interface NatsServer {
+  readonly port: number;
+  /** nats://127.0.0.1:PORT */
+  readonly url: string;
+  /** JetStream store directory. */
+  readonly storeDir: string;
+  /** Graceful shutdown (SIGTERM); waits until the port is closed. */
+  stop(): Promise<void>;
+  /** SIGKILL; waits until the port is closed. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and store directory; waits until it answers with JetStream on. */
+  start(): Promise<void>;
+  /** Stops if running and removes the server's directory. */
+  destroy(): Promise<void>;
+}
+
+export interface NatsOptions {
+  /** Appears in the directory name. */
+  name?: string;
+  /** Extra nats-server configuration, written to a config file passed with -c (flags win over it). */
+  configText?: string;
+}
