@@ -1,3 +1,11 @@
 export type { ApplyResult, Checkpoint, Sink, SinkBatch, TableMapper, TargetTable } from './sink';
 export { ApplyError } from './sink';
 export { opsAfterCheckpoint } from './checkpoint-filter';
+export {
+  runPartitionApplier,
+  isRetryable,
+  PartitionStoppedError,
+  Semaphore,
+  type BatchSource,
+  type PartitionApplierOptions,
+} from './partition-applier';

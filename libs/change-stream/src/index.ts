@@ -2,3 +2,4 @@ export { ensureSourceStream, ensurePartitionConsumer, consumerName, PartitionCou
 export type { SourceStreamOptions } from './stream-setup';
 export { ChangePublisher, type ChangePublisherOptions, type PublisherLimits, type PublisherStats } from './publisher';
 export { PartitionConsumer, MalformedMessageError, type ReceivedBatch, type BatchLimits } from './partition-consumer';
+export { connectToNats, NatsUnreachableError, type NatsConnectOptions } from './nats-connection';

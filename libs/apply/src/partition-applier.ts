@@ -1,0 +1,138 @@
+import type { BatchLimits, ReceivedBatch } from '@cdc/change-stream';
+import type { PartitionProgress } from '@cdc/progress';
+import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import type { Sink } from './sink';
+
+export interface BatchSource {
+  nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined>;
+  close(): Promise<void>;
+}
+
+export interface PartitionApplierOptions {
+  readonly source: string;
+  readonly destination: string;
+  readonly partition: number;
+  readonly batches: BatchSource;
+  readonly sink: Sink;
+  readonly recordProgress: (progress: PartitionProgress) => Promise<void>;
+  readonly limits: BatchLimits;
+  /** Bounds how many partitions apply at once (destination connections). */
+  readonly slots: Semaphore;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  readonly onApplied?: (stats: { ops: number; skipped: number; messages: number; ms: number }) => void;
+}
+
+/** The partition stopped on an op the destination rejects; retrying the same op cannot help. */
+export class PartitionStoppedError extends Error {
+  constructor(source: string, destination: string, partition: number, cause: unknown) {
+    super(`destination ${destination}: partition ${partition} of source ${source} stopped: ${describeError(cause)}`, { cause });
+    this.name = 'PartitionStoppedError';
+  }
+}
+
+/**
+ * Applies one partition: take a batch, apply it in one destination transaction (the sink
+ * writes the checkpoint in it), and only then ack. A crash anywhere before the ack means the
+ * batch comes again and the checkpoint skips what was committed; a crash after the ack loses
+ * nothing because the commit came first. Progress (the watermark) is recorded after the ack.
+ */
+export async function runPartitionApplier(options: PartitionApplierOptions): Promise<void> {
+  const { source, destination, partition, log } = options;
+  while (!options.signal.aborted) {
+    const batch = await options.batches.nextBatch(options.limits, options.signal);
+    if (!batch) continue;
+    const started = Date.now();
+    let applied = 0;
+    let skipped = 0;
+    if (batch.ops.length > 0) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await options.slots.run(async () => {
+            const result = await options.sink.applyBatch({ source, partition, ops: batch.ops, lastStreamSeq: batch.lastStreamSeq });
+            applied = result.applied;
+            skipped = result.skipped;
+          });
+          break;
+        } catch (error) {
+          if (!isRetryable(error)) throw new PartitionStoppedError(source, destination, partition, error);
+          // Shutting down with an uncommitted batch: abandon it unacked, it will be redelivered.
+          if (options.signal.aborted) return;
+          const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+          log.warn({ partition, attempt, retryInMs: delay, err: describeError(error) }, 'apply failed, retrying the batch');
+          await sleep(delay, options.signal);
+          if (options.signal.aborted) return;
+        }
+      }
+    }
+    await ackWithRetry(batch, options);
+    if (batch.watermark) {
+      try {
+        await options.recordProgress({
+          source,
+          destination,
+          partition,
+          seq: batch.watermark.seq,
+          position: batch.watermark.position,
+          appliedAtMs: Date.now(),
+          lastStreamSeq: batch.lastStreamSeq,
+        });
+      } catch (error) {
+        // The next watermark records it again; progress only ever lags, it never runs ahead.
+        log.warn({ partition, err: describeError(error) }, 'cannot record progress');
+      }
+    }
+    options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
+  }
+}
+
+async function ackWithRetry(batch: ReceivedBatch, options: PartitionApplierOptions): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    try {
+      await batch.ack();
+      return;
+    } catch (error) {
+      // Committed but not acked: the batch will be redelivered and skipped by the checkpoint.
+      options.log.warn({ partition: options.partition, attempt, err: describeError(error) }, 'ack failed after commit');
+      await sleep(200 * attempt, options.signal);
+    }
+  }
+}
+
+/** Connection trouble and conflicts are worth retrying; data and schema errors are not. */
+export function isRetryable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (/^(08|53|57|58|40001|40P01|55P03|XX)/.test(code)) return true;
+      if (/^(ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)/.test(code)) return true;
+      if (/^[0-9A-Z]{5}$/.test(code)) return false;
+    }
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === 'string' && /Connection terminated|connection.*(closed|ended)|not queryable|timeout/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** A counting semaphore: at most `size` holders at once. */
+export class Semaphore {
+  private active = 0;
+  private waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    // A released slot passes straight to the next waiter, so nobody can slip in between.
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}

@@ -1,0 +1,468 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, loadConfig, parseConfig, type PipelineConfig } from './index';
+
+const EXAMPLE = join(__dirname, '..', 'example.yaml');
+
+/** A small valid config as plain data; cases below break one thing in a copy of it. */
+function base(): Record<string, unknown> & {
+  sources: Array<Record<string, unknown>>;
+  destinations: Array<Record<string, unknown>>;
+} {
+  return {
+    nats: { url: 'nats://localhost:4222' },
+    sources: [
+      { name: 'a', type: 'postgres', url: 'postgres://u:secret@localhost/app', tables: ['public.*'] },
+      { name: 'b', type: 'postgres', url: 'postgres://u:secret@localhost/other', tables: ['sales.*'] },
+    ],
+    destinations: [{ name: 'dw', type: 'postgres', url: 'postgres://u:secret@localhost/dw', sources: ['a', 'b'] }],
+  };
+}
+
+function parse(text: string, env: NodeJS.ProcessEnv = {}): PipelineConfig {
+  return parseConfig(text, 'cdc.yaml', env);
+}
+
+function errorOf(text: string, env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parse(text, env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, 'ConfigError');
+    assert.ok(!error.message.includes('\n'), 'message must be one line');
+    return error.message;
+  }
+  return assert.fail('expected a ConfigError');
+}
+
+function errorOfData(data: unknown, env: NodeJS.ProcessEnv = {}): string {
+  return errorOf(stringify(data), env);
+}
+
+test('the example file parses with every default filled in', () => {
+  const config = loadConfig(EXAMPLE, {});
+  assert.deepEqual(config.nats, {
+    url: ['nats://localhost:4222', 'nats://localhost:4223'],
+    user: 'cdc',
+    password: 'cdc',
+  });
+  assert.equal(config.sources.length, 2);
+  assert.deepEqual(config.sources[0], {
+    name: 'shop',
+    type: 'postgres',
+    url: 'postgres://cdc:cdc@localhost:5432/shop',
+    publication: 'cdc_shop',
+    slot: 'cdc_shop',
+    tables: ['public.*', 'sales.order_*', 'public.audit_log'],
+    partitions: 8,
+    snapshot: { enabled: true, parallelism: 2, chunkRows: 100_000 },
+    publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 10, watermarkIntervalMs: 500 },
+    statusIntervalMs: 1000,
+  });
+  assert.equal(config.sources[1].publication, 'billing_pub');
+  assert.equal(config.sources[1].slot, 'billing_eu_slot');
+  assert.equal(config.sources[1].partitions, 16);
+  assert.equal(config.sources[1].statusIntervalMs, 2000);
+  assert.deepEqual(config.destinations[0], {
+    name: 'warehouse',
+    type: 'postgres',
+    url: 'postgres://applier:applier@localhost:5433/warehouse',
+    sources: ['shop', 'billing-eu'],
+    createTables: true,
+    tables: { 'public.users': 'crm.customers', 'invoices.invoice': 'finance.invoices' },
+    schema: 'replica',
+    batch: { maxOps: 5000, maxWaitMs: 50 },
+    concurrency: 8,
+  });
+  assert.deepEqual(config.destinations[1], {
+    name: 'shop-mirror',
+    type: 'postgres',
+    url: 'postgres://applier:applier@localhost:5434/shop',
+    sources: ['shop'],
+    createTables: false,
+    tables: {},
+    batch: { maxOps: 5000, maxWaitMs: 50 },
+    concurrency: 4,
+  });
+  assert.deepEqual(config.coordinator, { intervalMs: 500 });
+});
+
+test('the example file takes secrets from the environment', () => {
+  const config = loadConfig(EXAMPLE, { NATS_PASSWORD: 'n4ts', SHOP_PG_PASSWORD: 'p%40ss' });
+  assert.equal(config.nats.password, 'n4ts');
+  assert.equal(config.sources[0].url, 'postgres://cdc:p%40ss@localhost:5432/shop');
+});
+
+test('a minimal config gets every default', () => {
+  const config = parse(
+    'nats: {url: "localhost:4222"}\nsources:\n  - {name: My-Src, type: postgres, url: "postgresql:///db?host=/tmp", tables: [users]}\n',
+  );
+  assert.deepEqual(config, {
+    nats: { url: 'localhost:4222' },
+    sources: [
+      {
+        name: 'My-Src',
+        type: 'postgres',
+        url: 'postgresql:///db?host=/tmp',
+        publication: 'cdc_my_src',
+        slot: 'cdc_my_src',
+        tables: ['public.users'],
+        partitions: 16,
+        snapshot: { enabled: true, parallelism: 4, chunkRows: 100_000 },
+        publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 20, watermarkIntervalMs: 500 },
+        statusIntervalMs: 1000,
+      },
+    ],
+    destinations: [],
+    coordinator: { intervalMs: 500 },
+  });
+});
+
+test('null values count as absent, so an emptied section keeps its defaults', () => {
+  const config = parse(stringify({ ...base(), coordinator: null }).replace('coordinator: null', 'coordinator:'));
+  assert.deepEqual(config.coordinator, { intervalMs: 500 });
+});
+
+test('YAML anchors, merge keys and x- extension keys work', () => {
+  const text = [
+    'x-pg: &pg {type: postgres, url: "postgres://u@h/db"}',
+    'nats: {url: nats://n:4222}',
+    'sources:',
+    '  - <<: *pg',
+    '    name: a',
+    '    tables: ["*"]',
+  ].join('\n');
+  const config = parse(text);
+  assert.equal(config.sources[0].url, 'postgres://u@h/db');
+  assert.deepEqual(config.sources[0].tables, ['public.*']);
+});
+
+test('file-level errors', () => {
+  const empty = 'config error: cdc.yaml: file is empty (expected a mapping with nats, sources and destinations)';
+  assert.equal(errorOf(''), empty);
+  assert.equal(errorOf('# only a comment\n\n'), empty);
+  assert.equal(errorOf('- a\n- b\n'), 'config error: cdc.yaml: top level: expected mapping, got list');
+  assert.equal(errorOf('nats: {url: x}\nnats: {url: y}\n'), 'config error: cdc.yaml:2:1: Map keys must be unique');
+  assert.equal(
+    errorOf('nats:\n  url: [a, b\nsources: []\n'),
+    'config error: cdc.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+  );
+  assert.equal(errorOf('nats:\n\turl: x\n').startsWith('config error: cdc.yaml:2:1: '), true);
+});
+
+test('syntax errors do not quote the offending line (it may hold a secret)', () => {
+  const message = errorOf('nats:\n  password: "hunter2\n');
+  assert.match(message, /^config error: cdc\.yaml:\d+:\d+: /);
+  assert.ok(!message.includes('hunter2'), message);
+});
+
+test('loadConfig reports an unreadable file', () => {
+  assert.throws(() => loadConfig('/nonexistent/cdc.yaml', {}), {
+    name: 'ConfigError',
+    message: 'config error: /nonexistent/cdc.yaml: cannot read file (ENOENT)',
+  });
+});
+
+const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = [
+  ['nats missing', (d) => delete d.nats, 'nats: required'],
+  ['nats.url missing', (d) => (d.nats = { user: 'x', password: 'y' }), 'nats.url: required'],
+  ['nats.url wrong type', (d) => (d.nats = { url: 4222 }), 'nats.url: expected string or list of strings, got integer'],
+  ['nats.url empty list', (d) => (d.nats = { url: [] }), 'nats.url: must list at least one server'],
+  [
+    'nats.url wrong scheme',
+    (d) => (d.nats = { url: ['nats://a:4222', 'http://b:4222'] }),
+    'nats.url[1]: expected a nats://, tls://, ws:// or wss:// URL, got "http://b:4222"',
+  ],
+  [
+    'nats.url comma-separated',
+    (d) => (d.nats = { url: 'nats://a:4222,nats://b:4222' }),
+    'nats.url: not a valid URL (expected nats://, tls://, ws:// or wss://...) (list several servers as a YAML list)',
+  ],
+  [
+    'nats user without password',
+    (d) => (d.nats = { url: 'nats://a', user: 'u' }),
+    'nats.password: required when user is set',
+  ],
+  [
+    'nats password without user',
+    (d) => (d.nats = { url: 'nats://a', password: 'p' }),
+    'nats.user: required when password is set',
+  ],
+  [
+    'nats token with user',
+    (d) => (d.nats = { url: 'nats://a', user: 'u', password: 'p', token: 't' }),
+    'nats.token: cannot be combined with user/password',
+  ],
+  ['unknown top-level key', (d) => (d.source = []), 'source: unknown key (did you mean "sources"?)'],
+  [
+    'unknown key with a typo',
+    (d) => (d.sources[0].slott = 'x'),
+    'sources[0].slott: unknown key (did you mean "slot"?)',
+  ],
+  ['transposed key', (d) => (d.sources[0].tabels = ['x']), 'sources[0].tabels: unknown key (did you mean "tables"?)'],
+  [
+    'camelCase key',
+    (d) => (d.sources[0].statusIntervalMs = 5),
+    'sources[0].statusIntervalMs: unknown key (did you mean "status_interval_ms"?)',
+  ],
+  [
+    'nested unknown key',
+    (d) => (d.sources[0].publish = { maxOps: 1 }),
+    'sources[0].publish.maxOps: unknown key (did you mean "max_ops"?)',
+  ],
+  [
+    'unknown key without a close match',
+    (d) => (d.nats = { url: 'nats://a', zzzzzz: 1 }),
+    'nats.zzzzzz: unknown key (known keys: url, user, password, token)',
+  ],
+  [
+    'odd unknown key is quoted',
+    (d) => (d.coordinator = { 'a b': 1 }),
+    'coordinator["a b"]: unknown key (known keys: interval_ms)',
+  ],
+  ['sources missing', (d) => delete (d as Record<string, unknown>).sources, 'sources: required'],
+  ['sources empty', (d) => (d.sources = []), 'sources: at least one source is required'],
+  [
+    'sources not a list',
+    (d) => ((d as Record<string, unknown>).sources = { a: 1 }),
+    'sources: expected list, got mapping',
+  ],
+  ['source not a mapping', (d) => ((d.sources as unknown[])[0] = 'a'), 'sources[0]: expected mapping, got string'],
+  ['source name missing', (d) => delete d.sources[0].name, 'sources[0].name: required'],
+  ['source name empty', (d) => (d.sources[0].name = ''), 'sources[0].name: must not be empty'],
+  [
+    'source name invalid',
+    (d) => (d.sources[0].name = 'a.b'),
+    'sources[0].name: must match ^[A-Za-z0-9_-]+$, got "a.b"',
+  ],
+  ['duplicate source name', (d) => (d.sources[1].name = 'a'), 'sources[1].name: duplicate name "a" (also sources[0])'],
+  ['source type missing', (d) => delete d.sources[0].type, 'sources[0].type: required'],
+  [
+    'unknown source type',
+    (d) => (d.sources[0].type = 'x'),
+    'sources[0].type: unknown source type "x" (expected: postgres)',
+  ],
+  ['source url missing', (d) => delete d.sources[0].url, 'sources[0].url: required'],
+  [
+    'source url wrong type',
+    (d) => (d.sources[0].url = 5432),
+    'sources[0].url: expected string, got integer (quote it)',
+  ],
+  [
+    'source url wrong scheme (password redacted)',
+    (d) => (d.sources[0].url = 'mysql://root:secret@db/app'),
+    'sources[0].url: expected a postgres:// or postgresql:// URL, got "mysql://root:***@db/app"',
+  ],
+  [
+    'source url not a URL',
+    (d) => (d.sources[0].url = 'postgres://u:secret@h1:5432,h2:5432/db'),
+    'sources[0].url: not a valid URL (expected postgres:// or postgresql://...)',
+  ],
+  [
+    'source url with an unescaped / in the password',
+    (d) => (d.sources[0].url = 'postgres://u:123/secret@h/db'),
+    'sources[0].url: not a valid URL: "@" after the host (percent-encode special characters in the password, e.g. / as %2F)',
+  ],
+  [
+    'source url without scheme',
+    (d) => (d.sources[0].url = 'localhost:5432'),
+    'sources[0].url: expected a postgres:// or postgresql:// URL',
+  ],
+  [
+    'slot invalid',
+    (d) => (d.sources[0].slot = 'Bad-Slot'),
+    'sources[0].slot: must match ^[a-z0-9_]{1,63}$, got "Bad-Slot"',
+  ],
+  [
+    'derived slot too long',
+    (d) => (d.sources[0].name = 'x'.repeat(60)),
+    `sources[0].publication: default "cdc_${'x'.repeat(60)}" is longer than 63 bytes; set publication`,
+  ],
+  [
+    'derived slot too long with publication set',
+    (d) => Object.assign(d.sources[0], { name: 'x'.repeat(60), publication: 'p' }),
+    `sources[0].slot: default "cdc_${'x'.repeat(60)}" does not match ^[a-z0-9_]{1,63}$; set slot`,
+  ],
+  [
+    'publication too long',
+    (d) => (d.sources[0].publication = 'p'.repeat(64)),
+    'sources[0].publication: longer than 63 bytes',
+  ],
+  ['tables missing', (d) => delete d.sources[0].tables, 'sources[0].tables: required'],
+  ['tables empty', (d) => (d.sources[0].tables = []), 'sources[0].tables: must list at least one table pattern'],
+  ['tables not a list', (d) => (d.sources[0].tables = 'public.*'), 'sources[0].tables: expected list, got string'],
+  [
+    'table pattern wrong type',
+    (d) => (d.sources[0].tables = [1]),
+    'sources[0].tables[0]: expected string, got integer (quote it)',
+  ],
+  [
+    'table pattern with empty half',
+    (d) => (d.sources[0].tables = ['public.*', 'sales.']),
+    'sources[0].tables[1]: expected "schema.table" or "table", got "sales."',
+  ],
+  [
+    'duplicate table pattern',
+    (d) => (d.sources[0].tables = ['users', 'public.users']),
+    'sources[0].tables[1]: duplicate table pattern "public.users"',
+  ],
+  [
+    'partitions not a number',
+    (d) => (d.sources[0].partitions = 'many'),
+    'sources[0].partitions: expected integer, got string',
+  ],
+  [
+    'partitions quoted number',
+    (d) => (d.sources[0].partitions = '8'),
+    'sources[0].partitions: expected integer, got string',
+  ],
+  [
+    'partitions fractional',
+    (d) => (d.sources[0].partitions = 1.5),
+    'sources[0].partitions: expected integer, got number',
+  ],
+  [
+    'partitions too large',
+    (d) => (d.sources[0].partitions = 2000),
+    'sources[0].partitions: must be between 1 and 1024, got 2000',
+  ],
+  ['partitions zero', (d) => (d.sources[0].partitions = 0), 'sources[0].partitions: must be between 1 and 1024, got 0'],
+  [
+    'snapshot.parallelism too large',
+    (d) => (d.sources[0].snapshot = { parallelism: 33 }),
+    'sources[0].snapshot.parallelism: must be between 1 and 32, got 33',
+  ],
+  [
+    'snapshot.enabled not a boolean',
+    (d) => (d.sources[0].snapshot = { enabled: 'yes' }),
+    'sources[0].snapshot.enabled: expected boolean, got string',
+  ],
+  [
+    'snapshot not a mapping',
+    (d) => (d.sources[0].snapshot = true),
+    'sources[0].snapshot: expected mapping, got boolean',
+  ],
+  [
+    'publish.max_delay_ms negative',
+    (d) => (d.sources[0].publish = { max_delay_ms: -1 }),
+    'sources[0].publish.max_delay_ms: must be at least 0, got -1',
+  ],
+  [
+    'status_interval_ms zero',
+    (d) => (d.sources[0].status_interval_ms = 0),
+    'sources[0].status_interval_ms: must be at least 1, got 0',
+  ],
+  [
+    'destinations not a list',
+    (d) => ((d as Record<string, unknown>).destinations = 'dw'),
+    'destinations: expected list, got string',
+  ],
+  ['destination name missing', (d) => delete d.destinations[0].name, 'destinations[0].name: required'],
+  [
+    'duplicate destination name',
+    (d) => d.destinations.push({ ...d.destinations[0] }),
+    'destinations[1].name: duplicate name "dw" (also destinations[0])',
+  ],
+  [
+    'unknown destination type',
+    (d) => (d.destinations[0].type = 'mysql'),
+    'destinations[0].type: unknown destination type "mysql" (expected: postgres)',
+  ],
+  ['destination url missing', (d) => delete d.destinations[0].url, 'destinations[0].url: required'],
+  ['destination sources missing', (d) => delete d.destinations[0].sources, 'destinations[0].sources: required'],
+  [
+    'destination sources empty',
+    (d) => (d.destinations[0].sources = []),
+    'destinations[0].sources: must list at least one source',
+  ],
+  [
+    'destination references a missing source',
+    (d) => (d.destinations[0].sources = ['a', 'x']),
+    'destinations[0].sources[1]: unknown source "x" (known: a, b)',
+  ],
+  [
+    'destination lists a source twice',
+    (d) => (d.destinations[0].sources = ['a', 'a']),
+    'destinations[0].sources[1]: duplicate source "a"',
+  ],
+  [
+    'create_tables not a boolean',
+    (d) => (d.destinations[0].create_tables = 1),
+    'destinations[0].create_tables: expected boolean, got integer',
+  ],
+  [
+    'mapping key without a schema',
+    (d) => (d.destinations[0].tables = { users: 'crm.customers' }),
+    'destinations[0].tables.users: key must be "schema.table"',
+  ],
+  [
+    'mapping value without a schema',
+    (d) => (d.destinations[0].tables = { 'public.users': 'customers' }),
+    'destinations[0].tables["public.users"]: expected "schema.table", got "customers"',
+  ],
+  [
+    'mapping key no source selects',
+    (d) => (d.destinations[0].tables = { 'crm.users': 'crm.customers' }),
+    'destinations[0].tables["crm.users"]: not matched by the table patterns of sources "a", "b"',
+  ],
+  [
+    'mapping key is case-sensitive',
+    (d) => Object.assign(d.destinations[0], { sources: ['a'], tables: { 'Public.users': 'crm.customers' } }),
+    'destinations[0].tables["Public.users"]: not matched by the table patterns of source "a"',
+  ],
+  [
+    'batch.max_ops zero',
+    (d) => (d.destinations[0].batch = { max_ops: 0 }),
+    'destinations[0].batch.max_ops: must be at least 1, got 0',
+  ],
+  [
+    'concurrency zero',
+    (d) => (d.destinations[0].concurrency = 0),
+    'destinations[0].concurrency: must be between 1 and 1024, got 0',
+  ],
+  [
+    'coordinator.interval_ms wrong type',
+    (d) => (d.coordinator = { interval_ms: '1s' }),
+    'coordinator.interval_ms: expected integer, got string',
+  ],
+];
+
+for (const [name, breakIt, problem] of cases) {
+  test(`error: ${name}`, () => {
+    const data = base();
+    breakIt(data);
+    const message = errorOfData(data);
+    assert.equal(message, `config error: cdc.yaml: ${problem}`);
+    assert.ok(!message.includes('secret'), `a password leaked: ${message}`);
+  });
+}
+
+test('ConfigError carries the file and the path', () => {
+  const data = base();
+  data.sources[0].slott = 'x';
+  try {
+    parse(stringify(data));
+    assert.fail('expected an error');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.file, 'cdc.yaml');
+    assert.equal(error.path, 'sources[0].slott');
+  }
+});
+
+test('the base config used by the error cases is itself valid', () => {
+  const config = parse(stringify(base()));
+  assert.equal(config.sources.length, 2);
+  assert.deepEqual(config.destinations[0].sources, ['a', 'b']);
+});
+
+test('the README shows example.yaml verbatim', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const block = /## Full example[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'README has a "Full example" yaml block');
+  assert.equal(block[1], readFileSync(EXAMPLE, 'utf8'));
+});

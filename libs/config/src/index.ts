@@ -1,0 +1,21 @@
+export { ConfigError } from './error';
+export { loadConfig, parseConfig } from './load';
+export { destinationsOfSource, findDestination, findSource } from './lookup';
+export { mapTable, tableMatches, type QualifiedName } from './tables';
+export { redactUrl } from './url';
+export type {
+  BatchConfig,
+  CoordinatorConfig,
+  DestinationCommonConfig,
+  DestinationConfig,
+  DestinationType,
+  NatsConfig,
+  PipelineConfig,
+  PostgresDestinationConfig,
+  PostgresSourceConfig,
+  PublishConfig,
+  SnapshotConfig,
+  SourceCommonConfig,
+  SourceConfig,
+  SourceType,
+} from './types';

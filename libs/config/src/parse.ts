@@ -1,0 +1,388 @@
+import { parseDocument } from 'yaml';
+import { fail, isMapping, type Context } from './context';
+import { ConfigError } from './error';
+import { Fields, readString, show, expected, type Item } from './fields';
+import { rememberLabel } from './labels';
+import { DEFAULT_SCHEMA, splitQualified, tableMatches } from './tables';
+import { urlProblem } from './url';
+import type {
+  BatchConfig,
+  CoordinatorConfig,
+  DestinationCommonConfig,
+  DestinationConfig,
+  DestinationType,
+  NatsConfig,
+  PipelineConfig,
+  PostgresDestinationConfig,
+  PostgresSourceConfig,
+  PublishConfig,
+  SnapshotConfig,
+  SourceConfig,
+  SourceType,
+} from './types';
+
+const TOP_LEVEL_KEYS = ['nats', 'sources', 'destinations', 'coordinator'];
+/** Top-level keys starting with `x-` are ignored: a place for YAML anchors (`x-defaults: &defaults`). */
+const isExtensionKey = (key: string): boolean => key.startsWith('x-');
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+const SLOT = /^[a-z0-9_]{1,63}$/;
+/** Postgres truncates identifiers longer than this many bytes. */
+const MAX_IDENTIFIER_BYTES = 63;
+const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
+const NATS_SCHEMES = ['nats', 'tls', 'ws', 'wss'];
+
+// ---------------------------------------------------------------------------------------------
+// Source and destination types. Adding a type = adding its config interface to types.ts and one
+// entry here; the mapped types make the compiler insist on the entry.
+// ---------------------------------------------------------------------------------------------
+
+interface SourceTypeSpec<T extends SourceConfig> {
+  /** Every key a source of this type may have, `name` and `type` included, in documentation order. */
+  keys: readonly string[];
+  parse(fields: Fields, name: string): T;
+}
+
+interface DestinationTypeSpec<T extends DestinationConfig> {
+  keys: readonly string[];
+  parse(fields: Fields, name: string, sources: readonly SourceConfig[]): T;
+}
+
+const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { type: K }>> } = {
+  postgres: {
+    keys: [
+      'name',
+      'type',
+      'url',
+      'publication',
+      'slot',
+      'tables',
+      'partitions',
+      'snapshot',
+      'publish',
+      'status_interval_ms',
+    ],
+    parse: parsePostgresSource,
+  },
+};
+
+const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<DestinationConfig, { type: K }>> } = {
+  postgres: {
+    keys: ['name', 'type', 'url', 'sources', 'create_tables', 'tables', 'schema', 'batch', 'concurrency'],
+    parse: parsePostgresDestination,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/** Parses and validates the YAML text; every default is filled in. Throws ConfigError. */
+export function parseWithContext(text: string, ctx: Context): PipelineConfig {
+  const root = parseYaml(text, ctx);
+  if (!isMapping(root)) fail(ctx, 'top level', expected('mapping', root));
+  const top = Fields.of(ctx, '', root, TOP_LEVEL_KEYS, { ignoreKey: isExtensionKey });
+  const nats = parseNats(top);
+  const sources = parseSources(top);
+  const destinations = parseDestinations(top, sources);
+  const coordinator = parseCoordinator(top);
+  const config: PipelineConfig = { nats, sources, destinations, coordinator };
+  rememberLabel(config, ctx.file);
+  return config;
+}
+
+function parseYaml(text: string, ctx: Context): unknown {
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+  const error = doc.errors[0];
+  if (error) {
+    // The first line only: the rest of a pretty message quotes the file, which may hold secrets.
+    const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const position = error.linePos?.[0];
+    const where = position ? `${ctx.file}:${position.line}:${position.col}` : ctx.file;
+    throw new ConfigError(`config error: ${where}: ${message}`, ctx.file);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new ConfigError(`config error: ${ctx.file}: ${message}`, ctx.file);
+  }
+  if (value === null || value === undefined) {
+    throw new ConfigError(
+      `config error: ${ctx.file}: file is empty (expected a mapping with nats, sources and destinations)`,
+      ctx.file,
+    );
+  }
+  return value;
+}
+
+// --- nats ------------------------------------------------------------------------------------
+
+function parseNats(top: Fields): NatsConfig {
+  const f = top.fields('nats', ['url', 'user', 'password', 'token'], true);
+  const raw = f.require('url');
+  let url: string | string[];
+  if (Array.isArray(raw)) {
+    const items = f.list('url');
+    if (items.length === 0) fail(f.ctx, f.pathOf('url'), 'must list at least one server');
+    url = items.map((item) => natsUrl(f.ctx, item));
+  } else if (typeof raw === 'string') {
+    url = natsUrl(f.ctx, { path: f.pathOf('url'), value: raw });
+  } else {
+    return fail(f.ctx, f.pathOf('url'), expected('string or list of strings', raw));
+  }
+  const user = f.optionalString('user');
+  const password = f.optionalString('password');
+  const token = f.optionalString('token');
+  if (password !== undefined && user === undefined) fail(f.ctx, f.pathOf('user'), 'required when password is set');
+  if (user !== undefined && password === undefined) fail(f.ctx, f.pathOf('password'), 'required when user is set');
+  if (token !== undefined && user !== undefined)
+    fail(f.ctx, f.pathOf('token'), 'cannot be combined with user/password');
+  const nats: NatsConfig = { url };
+  if (user !== undefined) nats.user = user;
+  if (password !== undefined) nats.password = password;
+  if (token !== undefined) nats.token = token;
+  return nats;
+}
+
+function natsUrl(ctx: Context, item: Item): string {
+  const url = readString(ctx, item.path, item.value).value;
+  const problem = urlProblem(url, NATS_SCHEMES, { allowBareHost: true });
+  if (problem) {
+    const hint = url.includes(',') ? ' (list several servers as a YAML list)' : '';
+    fail(ctx, item.path, problem + hint);
+  }
+  return url;
+}
+
+// --- sources ---------------------------------------------------------------------------------
+
+const ALL_SOURCE_KEYS = unique(Object.values(SOURCE_TYPES).flatMap((spec) => spec.keys));
+
+function parseSources(top: Fields): SourceConfig[] {
+  const items = top.list('sources');
+  if (items.length === 0) fail(top.ctx, top.pathOf('sources'), 'at least one source is required');
+  const names = new Map<string, string>();
+  return items.map((item) => {
+    if (item.value === undefined || item.value === null) fail(top.ctx, item.path, expected('mapping', item.value));
+    const probe = Fields.of(top.ctx, item.path, item.value, ALL_SOURCE_KEYS);
+    const type = probe.text('type');
+    if (!Object.prototype.hasOwnProperty.call(SOURCE_TYPES, type.value)) {
+      fail(
+        top.ctx,
+        probe.pathOf('type'),
+        `unknown source type ${show(type)} (expected: ${Object.keys(SOURCE_TYPES).join(', ')})`,
+      );
+    }
+    const spec: SourceTypeSpec<SourceConfig> = SOURCE_TYPES[type.value as SourceType];
+    const f = Fields.of(top.ctx, item.path, item.value, spec.keys);
+    const name = uniqueName(f, names);
+    return spec.parse(f, name);
+  });
+}
+
+function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
+  const url = postgresUrl(f);
+  const derived = `cdc_${name.toLowerCase().replace(/-/g, '_')}`;
+  const publication = parsePublication(f, derived);
+  const slot = parseSlot(f, derived);
+  const tables = parseTablePatterns(f);
+  const partitions = f.int('partitions', 16, { min: 1, max: 1024 });
+  const s = f.fields('snapshot', ['enabled', 'parallelism', 'chunk_rows']);
+  const snapshot: SnapshotConfig = {
+    enabled: s.bool('enabled', true),
+    parallelism: s.int('parallelism', 4, { min: 1, max: 32 }),
+    chunkRows: s.int('chunk_rows', 100_000, { min: 1 }),
+  };
+  const publish = parsePublish(f);
+  const statusIntervalMs = f.int('status_interval_ms', 1000, { min: 1 });
+  return { name, type: 'postgres', url, publication, slot, tables, partitions, snapshot, publish, statusIntervalMs };
+}
+
+function parsePublication(f: Fields, derived: string): string {
+  const text = f.optionalText('publication');
+  if (!text) {
+    if (byteLength(derived) > MAX_IDENTIFIER_BYTES) {
+      fail(
+        f.ctx,
+        f.pathOf('publication'),
+        `default ${JSON.stringify(derived)} is longer than 63 bytes; set publication`,
+      );
+    }
+    return derived;
+  }
+  if (byteLength(text.value) > MAX_IDENTIFIER_BYTES) fail(f.ctx, f.pathOf('publication'), 'longer than 63 bytes');
+  return text.value;
+}
+
+function parseSlot(f: Fields, derived: string): string {
+  const text = f.optionalText('slot');
+  if (!text) {
+    if (!SLOT.test(derived)) {
+      fail(f.ctx, f.pathOf('slot'), `default ${JSON.stringify(derived)} does not match ${SLOT.source}; set slot`);
+    }
+    return derived;
+  }
+  if (!SLOT.test(text.value)) fail(f.ctx, f.pathOf('slot'), `must match ${SLOT.source}, got ${show(text)}`);
+  return text.value;
+}
+
+/** Source table patterns, normalized to "schema.table". */
+function parseTablePatterns(f: Fields): string[] {
+  const items = f.list('tables');
+  if (items.length === 0) fail(f.ctx, f.pathOf('tables'), 'must list at least one table pattern');
+  const seen = new Set<string>();
+  return items.map((item) => {
+    const text = readString(f.ctx, item.path, item.value);
+    const parts = splitQualified(text.value);
+    if (parts && (parts.schema === '' || parts.table === '')) {
+      fail(f.ctx, item.path, `expected "schema.table" or "table", got ${show(text)}`);
+    }
+    const pattern = parts ? text.value : `${DEFAULT_SCHEMA}.${text.value}`;
+    if (seen.has(pattern)) fail(f.ctx, item.path, `duplicate table pattern ${show(text)}`);
+    seen.add(pattern);
+    return pattern;
+  });
+}
+
+function parsePublish(f: Fields): PublishConfig {
+  const p = f.fields('publish', ['max_ops', 'max_bytes', 'max_delay_ms', 'watermark_interval_ms']);
+  return {
+    maxOps: p.int('max_ops', 2000, { min: 1 }),
+    maxBytes: p.int('max_bytes', 1_000_000, { min: 1 }),
+    maxDelayMs: p.int('max_delay_ms', 20, { min: 0 }),
+    watermarkIntervalMs: p.int('watermark_interval_ms', 500, { min: 1 }),
+  };
+}
+
+// --- destinations ----------------------------------------------------------------------------
+
+const ALL_DESTINATION_KEYS = unique(Object.values(DESTINATION_TYPES).flatMap((spec) => spec.keys));
+
+function parseDestinations(top: Fields, sources: readonly SourceConfig[]): DestinationConfig[] {
+  const items = top.list('destinations', true);
+  const names = new Map<string, string>();
+  return items.map((item) => {
+    if (item.value === undefined || item.value === null) fail(top.ctx, item.path, expected('mapping', item.value));
+    const probe = Fields.of(top.ctx, item.path, item.value, ALL_DESTINATION_KEYS);
+    const type = probe.text('type');
+    if (!Object.prototype.hasOwnProperty.call(DESTINATION_TYPES, type.value)) {
+      const known = Object.keys(DESTINATION_TYPES).join(', ');
+      fail(top.ctx, probe.pathOf('type'), `unknown destination type ${show(type)} (expected: ${known})`);
+    }
+    const spec: DestinationTypeSpec<DestinationConfig> = DESTINATION_TYPES[type.value as DestinationType];
+    const f = Fields.of(top.ctx, item.path, item.value, spec.keys);
+    const name = uniqueName(f, names);
+    return spec.parse(f, name, sources);
+  });
+}
+
+function parsePostgresDestination(
+  f: Fields,
+  name: string,
+  sources: readonly SourceConfig[],
+): PostgresDestinationConfig {
+  const url = postgresUrl(f);
+  const common = parseDestinationCommon(f, sources);
+  const destination: PostgresDestinationConfig = {
+    name,
+    type: 'postgres',
+    url,
+    sources: common.sources,
+    createTables: common.createTables,
+    tables: common.tables,
+    batch: common.batch,
+    concurrency: common.concurrency,
+  };
+  if (common.schema !== undefined) destination.schema = common.schema;
+  return destination;
+}
+
+/** Everything but name, type and the connection settings. */
+function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Omit<DestinationCommonConfig, 'name'> {
+  const sourceNames = parseSourceRefs(f, sources);
+  const createTables = f.bool('create_tables', false);
+  const applied = sources.filter((source) => sourceNames.includes(source.name));
+  const tables = parseTableMapping(f, applied);
+  const schema = f.optionalString('schema');
+  const b = f.fields('batch', ['max_ops', 'max_wait_ms']);
+  const batch: BatchConfig = {
+    maxOps: b.int('max_ops', 5000, { min: 1 }),
+    maxWaitMs: b.int('max_wait_ms', 50, { min: 0 }),
+  };
+  const concurrency = f.int('concurrency', 4, { min: 1, max: 1024 });
+  const common: Omit<DestinationCommonConfig, 'name'> = {
+    sources: sourceNames,
+    createTables,
+    tables,
+    batch,
+    concurrency,
+  };
+  if (schema !== undefined) common.schema = schema;
+  return common;
+}
+
+function parseSourceRefs(f: Fields, sources: readonly SourceConfig[]): string[] {
+  const items = f.list('sources');
+  if (items.length === 0) fail(f.ctx, f.pathOf('sources'), 'must list at least one source');
+  const known = sources.map((source) => source.name);
+  const seen = new Set<string>();
+  return items.map((item) => {
+    const text = readString(f.ctx, item.path, item.value);
+    if (!known.includes(text.value))
+      fail(f.ctx, item.path, `unknown source ${show(text)} (known: ${known.join(', ')})`);
+    if (seen.has(text.value)) fail(f.ctx, item.path, `duplicate source ${show(text)}`);
+    seen.add(text.value);
+    return text.value;
+  });
+}
+
+function parseTableMapping(f: Fields, applied: readonly SourceConfig[]): Record<string, string> {
+  const tables: Record<string, string> = {};
+  for (const entry of f.entries('tables')) {
+    const from = splitQualified(entry.key);
+    if (!from || from.schema === '' || from.table === '') fail(f.ctx, entry.path, 'key must be "schema.table"');
+    const text = readString(f.ctx, entry.path, entry.value);
+    const to = splitQualified(text.value);
+    if (!to || to.schema === '' || to.table === '')
+      fail(f.ctx, entry.path, `expected "schema.table", got ${show(text)}`);
+    if (!applied.some((source) => tableMatches(source.tables, from.schema, from.table))) {
+      const names = applied.map((source) => JSON.stringify(source.name)).join(', ');
+      fail(f.ctx, entry.path, `not matched by the table patterns of source${applied.length > 1 ? 's' : ''} ${names}`);
+    }
+    tables[entry.key] = text.value;
+  }
+  return tables;
+}
+
+// --- coordinator -----------------------------------------------------------------------------
+
+function parseCoordinator(top: Fields): CoordinatorConfig {
+  const c = top.fields('coordinator', ['interval_ms']);
+  return { intervalMs: c.int('interval_ms', 500, { min: 1 }) };
+}
+
+// --- shared ----------------------------------------------------------------------------------
+
+function uniqueName(f: Fields, seen: Map<string, string>): string {
+  const text = f.text('name');
+  if (!NAME.test(text.value)) fail(f.ctx, f.pathOf('name'), `must match ${NAME.source}, got ${show(text)}`);
+  const previous = seen.get(text.value);
+  if (previous !== undefined) fail(f.ctx, f.pathOf('name'), `duplicate name ${show(text)} (also ${previous})`);
+  seen.set(text.value, f.path);
+  return text.value;
+}
+
+function postgresUrl(f: Fields): string {
+  const url = f.string('url');
+  const problem = urlProblem(url, POSTGRES_SCHEMES);
+  if (problem) fail(f.ctx, f.pathOf('url'), problem);
+  return url;
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

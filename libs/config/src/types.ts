@@ -1,0 +1,89 @@
+/**
+ * The typed configuration produced by `parseConfig`/`loadConfig`. Keys are camelCase here and
+ * snake_case in YAML (`status_interval_ms` -> `statusIntervalMs`). Every default is filled in.
+ */
+
+export interface PipelineConfig {
+  nats: NatsConfig;
+  sources: SourceConfig[];
+  destinations: DestinationConfig[];
+  coordinator: CoordinatorConfig;
+}
+
+export interface NatsConfig {
+  /** One server URL or a list of them (cluster seeds). `host:port` without a scheme is allowed. */
+  url: string | string[];
+  user?: string;
+  password?: string;
+  token?: string;
+}
+
+/** Fields every source type has. */
+export interface SourceCommonConfig {
+  /** ^[A-Za-z0-9_-]+$, unique among sources; used in JetStream stream and subject names. */
+  name: string;
+  /** Table patterns, normalized to "schema.table" (a pattern without a dot gets schema `public`). */
+  tables: string[];
+  partitions: number;
+  publish: PublishConfig;
+}
+
+export interface PostgresSourceConfig extends SourceCommonConfig {
+  type: 'postgres';
+  url: string;
+  publication: string;
+  slot: string;
+  snapshot: SnapshotConfig;
+  /** How often the reader sends the standby status update, in milliseconds. */
+  statusIntervalMs: number;
+}
+
+/** Discriminated on `type`. Adding a type: add its interface here and an entry in `SOURCE_TYPES` (parse.ts). */
+export type SourceConfig = PostgresSourceConfig;
+export type SourceType = SourceConfig['type'];
+
+export interface SnapshotConfig {
+  enabled: boolean;
+  parallelism: number;
+  chunkRows: number;
+}
+
+export interface PublishConfig {
+  maxOps: number;
+  maxBytes: number;
+  maxDelayMs: number;
+  watermarkIntervalMs: number;
+}
+
+/** Fields every destination type has. */
+export interface DestinationCommonConfig {
+  /** ^[A-Za-z0-9_-]+$, unique among destinations. */
+  name: string;
+  /** Names of the sources this destination applies; each exists. */
+  sources: string[];
+  createTables: boolean;
+  /** Exact "srcschema.srctable" -> "dstschema.dsttable" (split at the first dot). */
+  tables: Record<string, string>;
+  /** Destination schema for every table not in `tables`; absent: the source table's schema. */
+  schema?: string;
+  batch: BatchConfig;
+  concurrency: number;
+}
+
+export interface PostgresDestinationConfig extends DestinationCommonConfig {
+  type: 'postgres';
+  url: string;
+}
+
+/** Discriminated on `type`. Adding a type: add its interface here and an entry in `DESTINATION_TYPES` (parse.ts). */
+export type DestinationConfig = PostgresDestinationConfig;
+export type DestinationType = DestinationConfig['type'];
+
+export interface BatchConfig {
+  maxOps: number;
+  maxWaitMs: number;
+}
+
+export interface CoordinatorConfig {
+  intervalMs: number;
+}

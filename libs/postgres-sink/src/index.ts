@@ -1,0 +1,7 @@
+export {
+  createPostgresSink,
+  PostgresApplyError,
+  type PostgresApplyResult,
+  type PostgresSink,
+  type PostgresSinkOptions,
+} from './sink';

@@ -1,0 +1,441 @@
+import pg from 'pg';
+import { keyColumns, qualifiedName, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
+import {
+  ApplyError,
+  opsAfterCheckpoint,
+  type ApplyResult,
+  type Checkpoint,
+  type Sink,
+  type SinkBatch,
+  type TableMapper,
+} from '@cdc/apply';
+import { keyIndexesOf, statementName, tableSignature, type TableBinding } from './binding';
+import { createTable, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
+import { renderKey } from './encode';
+import { planOps, PlanError, type Statement } from './plan';
+
+export interface PostgresSinkOptions {
+  /** Connection URL of the destination database. */
+  url: string;
+  /** Name of the destination, for errors and logs. */
+  destination: string;
+  /** Where each source table lands. */
+  mapTable: TableMapper;
+  /** Create missing destination tables from the source schema. */
+  createTables: boolean;
+  /** Connections in the pool (default 4). */
+  poolSize?: number;
+  /** Schema of the checkpoint table (default "_cdc"). */
+  checkpointSchema?: string;
+}
+
+export interface PostgresApplyResult extends ApplyResult {
+  /** DDL ops passed over (counted in `applied`; schema changes are not applied yet). */
+  readonly ddlIgnored: number;
+}
+
+export interface PostgresSink extends Sink {
+  applyBatch(batch: SinkBatch): Promise<PostgresApplyResult>;
+  /** "postgres destination <name> (host:port/database)", without credentials. */
+  describe(): string;
+}
+
+/** An ApplyError that also carries the destination's SQLSTATE when the database raised it. */
+export class PostgresApplyError extends ApplyError {
+  constructor(
+    message: string,
+    context: ApplyError['context'],
+    readonly sqlState: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, context, options);
+    this.name = 'ApplyError';
+  }
+}
+
+/** Connects, creates the checkpoint schema and table if absent, and returns the sink. */
+export async function createPostgresSink(options: PostgresSinkOptions): Promise<PostgresSink> {
+  const sink = new PostgresDestination(options);
+  try {
+    await sink.init();
+  } catch (error) {
+    await sink.close().catch(() => undefined);
+    throw new Error(`destination ${options.destination}: cannot prepare ${sink.describe()}: ${errorText(error)}`, { cause: error });
+  }
+  return sink;
+}
+
+const DEFAULT_POOL_SIZE = 4;
+const DEFAULT_CHECKPOINT_SCHEMA = '_cdc';
+const MAX_PARAM_CHARS = 8 * 1024 * 1024;
+/** Same key as table creation: DDL by appliers on one destination runs one at a time. */
+const DDL_LOCK_KEY = '7161412838512558081';
+
+interface CheckpointRow {
+  stream_seq: string | null;
+  position_commit: string | null;
+  position_index: string | null;
+  position_token: Buffer | null;
+}
+
+/** A fast (coalesced) attempt failed inside the database: run the batch again op by op. */
+class RetryOpByOp extends Error {}
+
+class PostgresDestination implements PostgresSink {
+  private readonly pool: pg.Pool;
+  private readonly checkpointTable: string;
+  private readonly sql: {
+    readonly lock: string;
+    readonly ensure: string;
+    readonly update: string;
+    readonly read: string;
+  };
+  private readonly catalogs = new Map<string, TargetCatalog>();
+  private readonly bindings = new Map<string, TableBinding>();
+  private closed = false;
+
+  constructor(private readonly options: PostgresSinkOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      application_name: `cdc-sink-${options.destination}`.slice(0, 63),
+    });
+    // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
+    this.pool.on('error', () => undefined);
+    const schema = options.checkpointSchema ?? DEFAULT_CHECKPOINT_SCHEMA;
+    this.checkpointTable = `${quote(schema)}.${quote('checkpoint')}`;
+    const columns = 'stream_seq::text AS stream_seq, position_commit::text AS position_commit, position_index::text AS position_index, position_token';
+    this.sql = {
+      lock: `SELECT ${columns} FROM ${this.checkpointTable} WHERE source = $1 AND partition = $2 FOR UPDATE`,
+      ensure: `INSERT INTO ${this.checkpointTable} (source, partition) VALUES ($1, $2) ON CONFLICT (source, partition) DO NOTHING`,
+      update:
+        `UPDATE ${this.checkpointTable} SET stream_seq = $3, position_commit = $4, position_index = $5, ` +
+        `position_token = $6, updated_at = pg_catalog.now() WHERE source = $1 AND partition = $2`,
+      read: `SELECT ${columns} FROM ${this.checkpointTable} WHERE source = $1 AND partition = $2`,
+    };
+  }
+
+  describe(): string {
+    let where = '';
+    try {
+      const url = new URL(this.options.url);
+      where = ` (${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname || '/'})`;
+    } catch {
+      // not a URL (keyword/value connection string): name only
+    }
+    return `postgres destination ${this.options.destination}${where}`;
+  }
+
+  async init(): Promise<void> {
+    const schema = this.options.checkpointSchema ?? DEFAULT_CHECKPOINT_SCHEMA;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [DDL_LOCK_KEY]);
+      const exists = await client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [schema]);
+      if (exists.rows.length === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${this.checkpointTable} (
+           source text NOT NULL,
+           partition integer NOT NULL,
+           stream_seq bigint,
+           position_commit numeric(20,0),
+           position_index bigint,
+           position_token bytea,
+           updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+           PRIMARY KEY (source, partition))`,
+      );
+      await client.query('COMMIT');
+      client.release();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw error;
+    }
+  }
+
+  async readCheckpoint(source: string, partition: number): Promise<Checkpoint | undefined> {
+    this.assertOpen();
+    try {
+      const result = await this.pool.query<CheckpointRow>({ name: statementName(this.sql.read), text: this.sql.read, values: [source, partition] });
+      return toCheckpoint(result.rows[0]);
+    } catch (error) {
+      throw this.failure(`cannot read the checkpoint: ${errorText(error)}`, { source, partition }, error);
+    }
+  }
+
+  async applyBatch(batch: SinkBatch): Promise<PostgresApplyResult> {
+    this.assertOpen();
+    try {
+      return await this.run(batch, true);
+    } catch (error) {
+      if (!(error instanceof RetryOpByOp)) throw error;
+      // The coalesced statements were rejected: find out op by op (the error then names the op),
+      // or commit the ops in source order if only the coalescing was the problem (a unique
+      // index other than the key, rows that differ only in their key's spelling).
+      return await this.run(batch, false);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.describe()} is closed`);
+  }
+
+  private async run(batch: SinkBatch, coalesce: boolean): Promise<PostgresApplyResult> {
+    const { source, partition } = batch;
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.failure(`cannot connect: ${errorText(error)}`, { source, partition }, error);
+    }
+    let releaseError: Error | undefined;
+    let statement: Statement | undefined;
+    try {
+      await client.query('BEGIN');
+      const checkpoint = await this.lockCheckpoint(client, source, partition);
+      const pending = opsAfterCheckpoint(batch.ops, checkpoint);
+      const skipped = batch.ops.length - pending.length;
+      if (pending.length === 0) {
+        await client.query('COMMIT');
+        return { applied: 0, skipped, checkpoint, ddlIgnored: 0 };
+      }
+      const bindings = new Map<TableSchema, TableBinding>();
+      for (const op of pending) {
+        if (op.kind !== 'ddl' && !bindings.has(op.table)) bindings.set(op.table, await this.bind(client, batch, op));
+      }
+      const plan = planOps(pending, (op) => bindings.get(op.table)!, { coalesce, maxParamChars: MAX_PARAM_CHARS });
+      for (statement of plan.statements) {
+        if (statement.param === undefined) await client.query(statement.text);
+        else await client.query({ name: statementName(statement.text), text: statement.text, values: [statement.param] });
+      }
+      statement = undefined;
+      const last = pending[pending.length - 1];
+      const token = last.position.token;
+      await client.query({
+        name: statementName(this.sql.update),
+        text: this.sql.update,
+        values: [
+          source,
+          partition,
+          batch.lastStreamSeq,
+          last.position.commit.toString(),
+          last.position.index,
+          token !== undefined && token.length > 0 ? Buffer.from(token.buffer, token.byteOffset, token.byteLength) : null,
+        ],
+      });
+      await client.query('COMMIT');
+      return {
+        applied: pending.length,
+        skipped,
+        checkpoint: { streamSeq: batch.lastStreamSeq, position: last.position },
+        ddlIgnored: plan.ddlIgnored,
+      };
+    } catch (error) {
+      this.catalogs.clear();
+      this.bindings.clear();
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        releaseError = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      if (error instanceof ApplyError) throw error;
+      if (error instanceof PlanError) {
+        throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, undefined);
+      }
+      const sqlState = sqlStateOf(error);
+      if (statement !== undefined) {
+        if (coalesce && sqlState !== undefined && !isConnectionState(sqlState)) throw new RetryOpByOp();
+        const op = statement.ops[0];
+        throw this.opFailure(batch, op, `rejected by the destination: ${errorText(error)}`, error, sqlState);
+      }
+      throw this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error, sqlState);
+    } finally {
+      client.release(releaseError);
+    }
+  }
+
+  private async lockCheckpoint(client: pg.PoolClient, source: string, partition: number): Promise<Checkpoint | undefined> {
+    const lock = { name: statementName(this.sql.lock), text: this.sql.lock, values: [source, partition] };
+    let result = await client.query<CheckpointRow>(lock);
+    if (result.rows.length === 0) {
+      // First batch of this partition: create the row (waits for a concurrent creator), then lock it.
+      await client.query({ name: statementName(this.sql.ensure), text: this.sql.ensure, values: [source, partition] });
+      result = await client.query<CheckpointRow>(lock);
+    }
+    return toCheckpoint(result.rows[0]);
+  }
+
+  /** Binds a source table to its destination table, reading (and if allowed creating) it. */
+  private async bind(client: pg.PoolClient, batch: SinkBatch, op: ChangeOp): Promise<TableBinding> {
+    const table = op.table;
+    const target = this.options.mapTable(table);
+    const id = qualifiedTarget(target);
+    const signature = tableSignature(table);
+    const cacheKey = `${id}\u0000${signature}`;
+    const cached = this.bindings.get(cacheKey);
+    if (cached !== undefined) return cached;
+
+    const display = `${target.schema}.${target.table}`;
+    let catalog = this.catalogs.get(id);
+    if (catalog === undefined || missingColumns(catalog, table).length > 0) catalog = await loadCatalog(client, target);
+    if (catalog === undefined) {
+      if (!this.options.createTables) {
+        throw this.opFailure(
+          batch,
+          op,
+          `table ${display} does not exist (set create_tables: true to create it from the source schema)`,
+          undefined,
+          undefined,
+          `destination ${this.options.destination}: table ${display} does not exist (set create_tables: true to create it from the source schema)`,
+        );
+      }
+      await createTable(client, target, table);
+      catalog = await loadCatalog(client, target);
+      if (catalog === undefined) throw new Error(`table ${display} is still missing after CREATE TABLE`);
+    }
+    this.catalogs.set(id, catalog);
+
+    const missing = missingColumns(catalog, table);
+    if (missing.length > 0) {
+      throw this.opFailure(
+        batch,
+        op,
+        `table ${display} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')} ` +
+          `(source ${qualifiedName(table)}; schema changes are not applied yet)`,
+        undefined,
+        undefined,
+      );
+    }
+    const keyIndexes = keyIndexesOf(table);
+    const keyed = table.hasKey && keyIndexes.length > 0;
+    if (keyed && op.kind !== 'truncate') {
+      const keyNames = keyIndexes.map((index) => table.columns[index].name).sort();
+      const usable = catalog.uniqueKeys.some((unique) => unique.length === keyNames.length && [...unique].sort().every((name, i) => name === keyNames[i]));
+      if (!usable) {
+        throw this.opFailure(
+          batch,
+          op,
+          `table ${display} has no primary key or unique index on (${keyNames.join(', ')}) to apply changes by key`,
+          undefined,
+          undefined,
+        );
+      }
+    }
+    const columns = table.columns.map((column) => {
+      const targetColumn = catalog.columns.get(column.name)!;
+      return {
+        name: column.name,
+        sql: quote(column.name),
+        jsonKey: JSON.stringify(column.name) + ':',
+        mode: targetColumn.mode,
+        comparable: targetColumn.comparable,
+      };
+    });
+    const binding: TableBinding = { id, signature, display, columns, keyIndexes, keyed, sqlCache: new Map() };
+    this.bindings.set(cacheKey, binding);
+    return binding;
+  }
+
+  private failure(message: string, context: ApplyError['context'], cause: unknown, sqlState?: string): PostgresApplyError {
+    return new PostgresApplyError(`destination ${this.options.destination}: ${message}`, context, sqlState ?? sqlStateOf(cause), { cause });
+  }
+
+  private opFailure(
+    batch: SinkBatch,
+    op: ChangeOp,
+    what: string,
+    cause: unknown,
+    sqlState: string | undefined,
+    fullMessage?: string,
+  ): PostgresApplyError {
+    const key = renderOpKey(op);
+    const position = `${op.position.commit}:${op.position.index}`;
+    const target = op.kind === 'ddl' ? '' : ` -> ${displayTarget(this.options.mapTable, op.table)}`;
+    const message =
+      fullMessage ??
+      `destination ${this.options.destination}: ${op.kind} on ${qualifiedName(op.table)}${target}` +
+        `${key === undefined ? '' : ` key ${key}`} at ${position} ${what}`;
+    return new PostgresApplyError(
+      message,
+      { source: batch.source, partition: batch.partition, table: qualifiedName(op.table), position: op.position, key },
+      sqlState,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+function displayTarget(mapTable: TableMapper, table: TableSchema): string {
+  try {
+    const target = mapTable(table);
+    return `${target.schema}.${target.table}`;
+  } catch {
+    return '?';
+  }
+}
+
+function missingColumns(catalog: TargetCatalog, table: TableSchema): string[] {
+  return table.columns.filter((column) => !catalog.columns.has(column.name)).map((column) => column.name);
+}
+
+function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
+  if (row === undefined || row.position_commit === null) return undefined;
+  const token = row.position_token;
+  return {
+    streamSeq: Number(row.stream_seq ?? 0),
+    position: {
+      commit: BigInt(row.position_commit),
+      index: Number(row.position_index ?? 0),
+      ...(token !== null && token.length > 0 ? { token: new Uint8Array(token) } : {}),
+    },
+  };
+}
+
+/** The op's key for messages: key columns, or the whole old/new row for tables without a key. */
+export function renderOpKey(op: ChangeOp): string | undefined {
+  if (op.kind === 'truncate' || op.kind === 'ddl') return undefined;
+  const keys = keyColumns(op.table);
+  if (op.table.hasKey && op.key.length > 0 && op.key.length === keys.length) {
+    return renderKey(
+      keys.map((column) => column.name),
+      op.key,
+    );
+  }
+  const row = op.before ?? op.after;
+  if (row === undefined || row.length !== op.table.columns.length) return undefined;
+  return renderKey(
+    op.table.columns.map((column) => column.name),
+    row,
+  );
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  if (error instanceof Error && 'code' in error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** Connection trouble (class 08, shutdown/crash 57P0x): another attempt op by op cannot help now. */
+function isConnectionState(sqlState: string): boolean {
+  return sqlState.startsWith('08') || sqlState.startsWith('57P');
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const sqlState = sqlStateOf(error);
+    const detail = (error as { detail?: unknown }).detail;
+    let text = error.message || error.name;
+    if (typeof detail === 'string' && detail.length > 0) text += ` (${detail})`;
+    if (sqlState !== undefined) text += ` [SQLSTATE ${sqlState}]`;
+    return text;
+  }
+  return String(error);
+}
