@@ -10,7 +10,25 @@ const outDir = resolve(root, 'libs/change-envelope/src/generated');
 
 export function generate(out = outDir) {
   const js = `${out}/change.js`;
-  execFileSync(bin('pbjs'), ['-t', 'static-module', '-w', 'commonjs', '--no-create', '--no-verify', '--no-delimited', '--no-convert', '--no-typeurl', '--force-long', '-o', js, resolve(root, 'proto/cdc/v1/change.proto')], { stdio: 'inherit' });
+  execFileSync(
+    bin('pbjs'),
+    [
+      '-t',
+      'static-module',
+      '-w',
+      'commonjs',
+      '--no-create',
+      '--no-verify',
+      '--no-delimited',
+      '--no-convert',
+      '--no-typeurl',
+      '--force-long',
+      '-o',
+      js,
+      resolve(root, 'proto/cdc/v1/change.proto'),
+    ],
+    { stdio: 'inherit' },
+  );
   execFileSync(bin('pbts'), ['-o', `${out}/change.d.ts`, js], { stdio: 'inherit' });
 }
 

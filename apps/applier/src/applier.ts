@@ -71,7 +71,9 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     log.info({ sources: destination.sources, partitions: loops.length }, 'applier running');
     await Promise.all(loops);
     if (stopped.length > 0 && !options.signal.aborted) {
-      throw new Error(`destination ${destination.name}: partitions ${stopped.join(', ')} stopped on errors (see the log above)`);
+      throw new Error(
+        `destination ${destination.name}: partitions ${stopped.join(', ')} stopped on errors (see the log above)`,
+      );
     }
   } finally {
     await Promise.all(consumers.map((consumer) => consumer.close().catch(() => undefined)));

@@ -42,6 +42,9 @@ export function requireFlag(args: ParsedArgs, name: string, command: string): st
 
 export function checkFlags(args: ParsedArgs, allowed: readonly string[], command: string): void {
   for (const name of args.flags.keys()) {
-    if (!allowed.includes(name)) throw new UsageError(`cdc ${command}: unknown option --${name} (options: ${allowed.map((a) => `--${a}`).join(', ')})`);
+    if (!allowed.includes(name))
+      throw new UsageError(
+        `cdc ${command}: unknown option --${name} (options: ${allowed.map((a) => `--${a}`).join(', ')})`,
+      );
   }
 }

@@ -74,7 +74,12 @@ async function main(argv: readonly string[]): Promise<number> {
       const services: Promise<void>[] = [
         runCoordinator({ config, signal, log: log.child({ service: 'coordinator' }) }),
         ...config.destinations.map((d) =>
-          runApplier({ config, destination: d.name, signal, log: log.child({ service: 'applier', destination: d.name }) }),
+          runApplier({
+            config,
+            destination: d.name,
+            signal,
+            log: log.child({ service: 'applier', destination: d.name }),
+          }),
         ),
         ...config.sources.map((s) =>
           runPostgresReader({ config, source: s.name, signal, log: log.child({ service: 'reader', source: s.name }) }),

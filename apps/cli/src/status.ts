@@ -52,7 +52,9 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
           [source.slot],
         );
         const row = slot.rows[0];
-        status.slot = row ? { name: source.slot, active: row.active, confirmedFlush: row.confirmed, lagBytes: row.lag } : null;
+        status.slot = row
+          ? { name: source.slot, active: row.active, confirmedFlush: row.confirmed, lagBytes: row.lag }
+          : null;
       } catch (error) {
         status.sourceError = `${redactUrl(source.url)}: ${describeError(error)}`;
       } finally {
@@ -93,7 +95,9 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
   const lines: string[] = [];
   for (const status of statuses) {
     lines.push(`source ${status.source}`);
-    lines.push(`  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`);
+    lines.push(
+      `  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`,
+    );
     if (status.sourceError) lines.push(`  slot: unknown (${status.sourceError})`);
     else if (!status.slot) lines.push('  slot: not created yet');
     else
@@ -104,7 +108,9 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     for (const p of status.partitions) {
       lines.push(
         `  ${p.destination.padEnd(16)} ${String(p.partition).padStart(9)}  ${String(p.pendingMessages ?? '?').padStart(7)}  ${String(p.unackedMessages ?? '?').padStart(7)}  ` +
-          (p.lastAppliedWatermark === null ? '-' : `${p.lastAppliedWatermark}, ${p.lastAppliedPosition}, ${p.lastAppliedAt}`),
+          (p.lastAppliedWatermark === null
+            ? '-'
+            : `${p.lastAppliedWatermark}, ${p.lastAppliedPosition}, ${p.lastAppliedAt}`),
       );
     }
   }

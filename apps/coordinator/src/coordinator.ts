@@ -50,5 +50,8 @@ export async function updateCommitted(
   // Watermark seqs only grow; a lower one means stale progress and must not move the position back.
   if (previous && committed.seq <= previous.seq) return;
   await progress.writeCommitted(committed);
-  log.debug({ source, seq: committed.seq, commit: committed.position.commit.toString() }, 'committed position advanced');
+  log.debug(
+    { source, seq: committed.seq, commit: committed.position.commit.toString() },
+    'committed position advanced',
+  );
 }

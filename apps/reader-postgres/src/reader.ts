@@ -63,7 +63,10 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     tableMatches: (schema, table) => tableMatches(source.tables, schema, table),
     tablePatterns: source.tables,
   });
-  log.info({ tables: preflight.tables.map((t) => `${t.schema}.${t.table}`), slotExists: preflight.slot.exists }, 'source preflight passed');
+  log.info(
+    { tables: preflight.tables.map((t) => `${t.schema}.${t.table}`), slotExists: preflight.slot.exists },
+    'source preflight passed',
+  );
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
   try {
@@ -71,7 +74,8 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
     const progress = await ProgressStore.open(nc);
     await ensurePublication(source.url, source.publication, preflight);
-    if (destinations.length === 0) log.warn('no destination consumes this source: changes are published but nothing applies them');
+    if (destinations.length === 0)
+      log.warn('no destination consumes this source: changes are published but nothing applies them');
 
     const maxPayload = nc.info?.max_payload ?? 1_048_576;
     const limits = {
@@ -111,12 +115,18 @@ async function snapshotIfNeeded(
   if (preflight.slot.exists && state?.status === 'done' && state.slot === source.slot) return;
   if (preflight.slot.exists && !state) {
     // A slot we did not record (created by hand, or the KV was reset): trust it and stream from it.
-    log.warn({ slot: source.slot }, 'slot exists without snapshot state: streaming from it without an initial snapshot');
+    log.warn(
+      { slot: source.slot },
+      'slot exists without snapshot state: streaming from it without an initial snapshot',
+    );
     await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'done' } satisfies SnapshotState);
     return;
   }
   if (preflight.slot.exists) {
-    log.warn({ slot: source.slot }, 'previous initial snapshot did not finish: dropping the slot and starting the snapshot again');
+    log.warn(
+      { slot: source.slot },
+      'previous initial snapshot did not finish: dropping the slot and starting the snapshot again',
+    );
     await dropSlot(source.url, source.slot);
   } else if (state?.status === 'done') {
     log.warn({ slot: source.slot }, 'replication slot is gone (dropped or invalidated): taking a new initial snapshot');
@@ -150,7 +160,12 @@ async function snapshotIfNeeded(
       }
       await publisher.flush();
       const seq = await progress.nextWatermarkSeq(source.name);
-      publisher.addWatermark({ source: source.name, seq, position: { commit: created.consistentPoint, index: 0 }, timeUs: Date.now() * 1000 });
+      publisher.addWatermark({
+        source: source.name,
+        seq,
+        position: { commit: created.consistentPoint, index: 0 },
+        timeUs: Date.now() * 1000,
+      });
       await publisher.flush();
     } finally {
       publisher.close();
@@ -174,7 +189,11 @@ async function streamOnce(
   signal: AbortSignal,
   log: Logger,
 ): Promise<void> {
-  const catalogClient = new Client({ connectionString: source.url, options: SESSION_OPTIONS, application_name: `cdc-catalog-${source.name}` });
+  const catalogClient = new Client({
+    connectionString: source.url,
+    options: SESSION_OPTIONS,
+    application_name: `cdc-catalog-${source.name}`,
+  });
   const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
   await withRetry(
     async () => {
@@ -257,7 +276,10 @@ async function streamOnce(
     },
   });
 
-  log.info({ slot: source.slot, publication: source.publication, committed: formatLsn(committedLsn) }, 'streaming changes');
+  log.info(
+    { slot: source.slot, publication: source.publication, committed: formatLsn(committedLsn) },
+    'streaming changes',
+  );
   try {
     await connection.stream(source.slot, source.publication, 0n, async (event) => {
       if (failure) throw failure;

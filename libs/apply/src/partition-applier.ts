@@ -26,7 +26,9 @@ export interface PartitionApplierOptions {
 /** The partition stopped on an op the destination rejects; retrying the same op cannot help. */
 export class PartitionStoppedError extends Error {
   constructor(source: string, destination: string, partition: number, cause: unknown) {
-    super(`destination ${destination}: partition ${partition} of source ${source} stopped: ${describeError(cause)}`, { cause });
+    super(`destination ${destination}: partition ${partition} of source ${source} stopped: ${describeError(cause)}`, {
+      cause,
+    });
     this.name = 'PartitionStoppedError';
   }
 }
@@ -49,7 +51,12 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
       for (let attempt = 1; ; attempt += 1) {
         try {
           await options.slots.run(async () => {
-            const result = await options.sink.applyBatch({ source, partition, ops: batch.ops, lastStreamSeq: batch.lastStreamSeq });
+            const result = await options.sink.applyBatch({
+              source,
+              partition,
+              ops: batch.ops,
+              lastStreamSeq: batch.lastStreamSeq,
+            });
             applied = result.applied;
             skipped = result.skipped;
           });
@@ -59,7 +66,10 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
           // Shutting down with an uncommitted batch: abandon it unacked, it will be redelivered.
           if (options.signal.aborted) return;
           const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
-          log.warn({ partition, attempt, retryInMs: delay, err: describeError(error) }, 'apply failed, retrying the batch');
+          log.warn(
+            { partition, attempt, retryInMs: delay, err: describeError(error) },
+            'apply failed, retrying the batch',
+          );
           await sleep(delay, options.signal);
           if (options.signal.aborted) return;
         }
@@ -110,7 +120,11 @@ export function isRetryable(error: unknown): boolean {
       if (/^[0-9A-Z]{5}$/.test(code)) return false;
     }
     const message = (current as { message?: unknown }).message;
-    if (typeof message === 'string' && /Connection terminated|connection.*(closed|ended)|not queryable|timeout/i.test(message)) return true;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|connection.*(closed|ended)|not queryable|timeout/i.test(message)
+    )
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

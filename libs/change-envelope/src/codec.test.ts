@@ -73,7 +73,14 @@ test('a batch with every value kind survives encode/decode unchanged', () => {
         position: { commit: 0x1_0000_0000n, index: 0, token: new Uint8Array([1, 2, 3]) },
         commitTimeUs: 0,
       },
-      { kind: 'ddl', table, key: [], ddl: 'ALTER TABLE t ADD c int', position: { commit: 2n, index: 1 }, commitTimeUs: 1 },
+      {
+        kind: 'ddl',
+        table,
+        key: [],
+        ddl: 'ALTER TABLE t ADD c int',
+        position: { commit: 2n, index: 1 },
+        commitTimeUs: 1,
+      },
     ],
   };
   const decoded = decodeBatch(encodeBatch(batch));
@@ -99,7 +106,12 @@ function normalizeBytes(value: Value): Value {
 }
 
 test('a watermark survives encode/decode', () => {
-  const watermark = { source: 'pg1', seq: 123456789, position: { commit: 0x16b3748n, index: 0 }, timeUs: 1_732_000_000_000_001 };
+  const watermark = {
+    source: 'pg1',
+    seq: 123456789,
+    position: { commit: 0x16b3748n, index: 0 },
+    timeUs: 1_732_000_000_000_001,
+  };
   assert.deepEqual(decodeWatermark(encodeWatermark(watermark)), watermark);
 });
 
@@ -116,8 +128,19 @@ test('truncated or foreign bytes give an EnvelopeDecodeError, never a half-decod
 test('the committed generated code matches proto/cdc/v1/change.proto', async () => {
   const root = resolve(__dirname, '../../..');
   const out = mkdtempSync(join(tmpdir(), 'proto-'));
-  execFileSync(process.execPath, ['-e', `import(${JSON.stringify(join(root, 'tools/proto/generate.mjs'))}).then(m => m.generate(${JSON.stringify(out)}))`], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `import(${JSON.stringify(join(root, 'tools/proto/generate.mjs'))}).then(m => m.generate(${JSON.stringify(out)}))`,
+    ],
+    { stdio: 'pipe' },
+  );
   for (const file of ['change.js', 'change.d.ts']) {
-    assert.equal(readFileSync(join(out, file), 'utf8'), readFileSync(join(__dirname, 'generated', file), 'utf8'), `${file} is stale: run npm run proto`);
+    assert.equal(
+      readFileSync(join(out, file), 'utf8'),
+      readFileSync(join(__dirname, 'generated', file), 'utf8'),
+      `${file} is stale: run npm run proto`,
+    );
   }
 });

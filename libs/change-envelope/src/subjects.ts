@@ -8,7 +8,9 @@ const SOURCE_NAME = /^[A-Za-z0-9_-]+$/;
 
 export function assertSourceName(source: string): void {
   if (!SOURCE_NAME.test(source)) {
-    throw new Error(`source name ${JSON.stringify(source)} must match ${SOURCE_NAME} (it is used in stream and subject names)`);
+    throw new Error(
+      `source name ${JSON.stringify(source)} must match ${SOURCE_NAME} (it is used in stream and subject names)`,
+    );
   }
 }
 
@@ -30,7 +32,12 @@ export function sourceSubjects(source: string): string {
  * cuts the same chunk produces the same id, so JetStream drops the duplicate. A chunk cut
  * differently is caught by the applier's checkpoint instead.
  */
-export function dataMessageId(source: string, partition: number, first: { commit: bigint; index: number }, last: { commit: bigint; index: number }): string {
+export function dataMessageId(
+  source: string,
+  partition: number,
+  first: { commit: bigint; index: number },
+  last: { commit: bigint; index: number },
+): string {
   return `${source}.${partition}.${first.commit.toString(16)}.${first.index}-${last.commit.toString(16)}.${last.index}`;
 }
 

@@ -14,16 +14,7 @@ export type Value =
   | { readonly kind: TextualKind; readonly value: string };
 
 export type TextualKind =
-  | 'decimal'
-  | 'text'
-  | 'json'
-  | 'date'
-  | 'time'
-  | 'timestamp'
-  | 'timestamptz'
-  | 'uuid'
-  | 'enum'
-  | 'interval';
+  'decimal' | 'text' | 'json' | 'date' | 'time' | 'timestamp' | 'timestamptz' | 'uuid' | 'enum' | 'interval';
 
 export type ValueKind = Value['kind'];
 

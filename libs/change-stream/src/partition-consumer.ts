@@ -60,7 +60,12 @@ export class PartitionConsumer {
     this.iterator = messages[Symbol.asyncIterator]();
   }
 
-  static async open(js: JetStreamClient, source: string, destination: string, partition: number): Promise<PartitionConsumer> {
+  static async open(
+    js: JetStreamClient,
+    source: string,
+    destination: string,
+    partition: number,
+  ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
     const messages = await consumer.consume({ max_messages: 2_000 });
     return new PartitionConsumer(messages, source, partition);

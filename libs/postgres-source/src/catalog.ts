@@ -60,7 +60,13 @@ export class SourceCatalog {
       if (!row) return { oid, typtype: 'b', delimiter: ',' };
       const element = isArrayType(row) ? build(Number(row.typelem)) : undefined;
       const base = row.typtype === 'd' ? build(Number(row.typbasetype)) : undefined;
-      const info: TypeInfo = { oid, typtype: row.typtype, delimiter: row.typdelim, ...(element ? { element } : {}), ...(base ? { base } : {}) };
+      const info: TypeInfo = {
+        oid,
+        typtype: row.typtype,
+        delimiter: row.typdelim,
+        ...(element ? { element } : {}),
+        ...(base ? { base } : {}),
+      };
       this.types.set(oid, info);
       return info;
     };
@@ -74,7 +80,12 @@ export class SourceCatalog {
     replicaIdentity: string,
     columns: readonly RelationColumn[],
   ): Promise<RelationState> {
-    const described = await this.client.query<{ type_name: string; not_null: boolean | null; primary_key: boolean | null; element_oid: string }>(
+    const described = await this.client.query<{
+      type_name: string;
+      not_null: boolean | null;
+      primary_key: boolean | null;
+      element_oid: string;
+    }>(
       `SELECT format_type(c.type_oid, c.type_mod) AS type_name,
               a.attnotnull AS not_null,
               (SELECT a.attnum = ANY(i.indkey) FROM pg_index i WHERE i.indrelid = $1::oid AND i.indisprimary) AS primary_key,

@@ -94,12 +94,20 @@ export class PgChangeDecoder {
         const relation = this.relation(message.relationId, event.walStart);
         const old = this.decodeTuple(relation, message.oldTuple);
         return this.handler.op(
-          this.makeOp('delete', relation, pick(old, relation.keyIndexes), message.oldKind === 'O' ? old : undefined, undefined),
+          this.makeOp(
+            'delete',
+            relation,
+            pick(old, relation.keyIndexes),
+            message.oldKind === 'O' ? old : undefined,
+            undefined,
+          ),
         );
       }
       case 'truncate':
         for (const relationId of message.relationIds) {
-          await this.handler.op(this.makeOp('truncate', this.relation(relationId, event.walStart), [], undefined, undefined));
+          await this.handler.op(
+            this.makeOp('truncate', this.relation(relationId, event.walStart), [], undefined, undefined),
+          );
         }
         return;
       default:
@@ -109,7 +117,12 @@ export class PgChangeDecoder {
 
   private relation(relationId: number, lsn: bigint): RelationState {
     const relation = this.relations.get(relationId);
-    if (!relation) throw new ChangeDecodeError(this.source, lsn, `row for relation ${relationId} arrived before its Relation message`);
+    if (!relation)
+      throw new ChangeDecodeError(
+        this.source,
+        lsn,
+        `row for relation ${relationId} arrived before its Relation message`,
+      );
     return relation;
   }
 

@@ -41,9 +41,25 @@ export type PgOutputMessage =
       readonly oldTuple: TupleValue[] | undefined;
       readonly newTuple: TupleValue[];
     }
-  | { readonly tag: 'delete'; readonly relationId: number; readonly oldKind: 'K' | 'O'; readonly oldTuple: TupleValue[] }
-  | { readonly tag: 'truncate'; readonly cascade: boolean; readonly restartIdentity: boolean; readonly relationIds: number[] }
-  | { readonly tag: 'message'; readonly transactional: boolean; readonly lsn: bigint; readonly prefix: string; readonly content: Buffer };
+  | {
+      readonly tag: 'delete';
+      readonly relationId: number;
+      readonly oldKind: 'K' | 'O';
+      readonly oldTuple: TupleValue[];
+    }
+  | {
+      readonly tag: 'truncate';
+      readonly cascade: boolean;
+      readonly restartIdentity: boolean;
+      readonly relationIds: number[];
+    }
+  | {
+      readonly tag: 'message';
+      readonly transactional: boolean;
+      readonly lsn: bigint;
+      readonly prefix: string;
+      readonly content: Buffer;
+    };
 
 /** Microseconds between the Unix epoch and the Postgres epoch (2000-01-01). */
 export const POSTGRES_EPOCH_US = 946_684_800_000_000;
@@ -108,7 +124,9 @@ class Cursor {
   }
   private need(length: number): void {
     if (this.offset + length > this.buffer.length) {
-      throw new PgOutputDecodeError(`message truncated at byte ${this.offset} (need ${length} more of ${this.buffer.length})`);
+      throw new PgOutputDecodeError(
+        `message truncated at byte ${this.offset} (need ${length} more of ${this.buffer.length})`,
+      );
     }
   }
 }
@@ -201,7 +219,8 @@ export function decodePgOutput(buffer: Buffer): PgOutputMessage {
     case 'D': {
       const relationId = cursor.uint32();
       const marker = cursor.byte();
-      if (marker !== 0x4b && marker !== 0x4f) throw new PgOutputDecodeError(`delete: expected 'K' or 'O', got 0x${marker.toString(16)}`);
+      if (marker !== 0x4b && marker !== 0x4f)
+        throw new PgOutputDecodeError(`delete: expected 'K' or 'O', got 0x${marker.toString(16)}`);
       return { tag: 'delete', relationId, oldKind: marker === 0x4b ? 'K' : 'O', oldTuple: readTuple(cursor) };
     }
     case 'T': {

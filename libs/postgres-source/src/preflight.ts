@@ -47,14 +47,24 @@ export class SourcePreflightError extends Error {
  */
 export async function preflightSource(options: PreflightOptions): Promise<PreflightResult> {
   const fail = (problem: string) => new SourcePreflightError(options.source, problem);
-  const client = new Client({ connectionString: options.url, application_name: `cdc-preflight-${options.source}`, connectionTimeoutMillis: 10_000 });
+  const client = new Client({
+    connectionString: options.url,
+    application_name: `cdc-preflight-${options.source}`,
+    connectionTimeoutMillis: 10_000,
+  });
   try {
     await client.connect();
   } catch (error) {
     throw fail(`cannot connect to ${options.displayUrl}: ${describeError(error)}`);
   }
   try {
-    const settings = await client.query<{ version: string; wal_level: string; is_super: boolean; can_replicate: boolean; can_create: boolean }>(
+    const settings = await client.query<{
+      version: string;
+      wal_level: string;
+      is_super: boolean;
+      can_replicate: boolean;
+      can_create: boolean;
+    }>(
       `SELECT current_setting('server_version_num') AS version, current_setting('wal_level') AS wal_level,
               r.rolsuper AS is_super, r.rolreplication AS can_replicate,
               has_database_privilege(current_database(), 'CREATE') AS can_create
@@ -62,15 +72,25 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
     );
     const info = settings.rows[0];
     const serverVersion = Number(info.version);
-    if (serverVersion < 100000) throw fail(`PostgreSQL ${serverVersion} is too old: logical replication with pgoutput needs 10 or later`);
+    if (serverVersion < 100000)
+      throw fail(`PostgreSQL ${serverVersion} is too old: logical replication with pgoutput needs 10 or later`);
     if (info.wal_level !== 'logical') {
-      throw fail(`wal_level is "${info.wal_level}" but must be "logical" (set wal_level = logical in postgresql.conf and restart the server)`);
+      throw fail(
+        `wal_level is "${info.wal_level}" but must be "logical" (set wal_level = logical in postgresql.conf and restart the server)`,
+      );
     }
     if (!info.is_super && !info.can_replicate) {
       throw fail('the connecting role has neither REPLICATION nor SUPERUSER: ALTER ROLE <role> WITH REPLICATION');
     }
 
-    const candidates = await client.query<{ oid: string; schema: string; table: string; has_pk: boolean; replident: string; owned: boolean }>(
+    const candidates = await client.query<{
+      oid: string;
+      schema: string;
+      table: string;
+      has_pk: boolean;
+      replident: string;
+      owned: boolean;
+    }>(
       `SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS table, c.relreplident AS replident,
               EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
               pg_has_role(c.relowner, 'USAGE') AS owned
@@ -89,7 +109,9 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
         replicaIdentity: row.replident,
       }));
     if (tables.length === 0) {
-      throw fail(`no table matches tables ${JSON.stringify(options.tablePatterns)} (patterns are "schema.table" with * wildcards, case-sensitive)`);
+      throw fail(
+        `no table matches tables ${JSON.stringify(options.tablePatterns)} (patterns are "schema.table" with * wildcards, case-sensitive)`,
+      );
     }
     const unusable = tables.filter(
       (table) => table.replicaIdentity === 'n' || (!table.hasPrimaryKey && table.replicaIdentity === 'd'),
@@ -102,7 +124,14 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       );
     }
 
-    const publication = await client.query<{ owned: boolean; all_tables: boolean; inserts: boolean; updates: boolean; deletes: boolean; truncates: boolean }>(
+    const publication = await client.query<{
+      owned: boolean;
+      all_tables: boolean;
+      inserts: boolean;
+      updates: boolean;
+      deletes: boolean;
+      truncates: boolean;
+    }>(
       `SELECT pg_has_role(p.pubowner, 'USAGE') AS owned, p.puballtables AS all_tables,
               p.pubinsert AS inserts, p.pubupdate AS updates, p.pubdelete AS deletes, p.pubtruncate AS truncates
          FROM pg_publication p WHERE p.pubname = $1`,
@@ -113,7 +142,9 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
     if (publicationExists) {
       const pub = publication.rows[0];
       if (!pub.inserts || !pub.updates || !pub.deletes || !pub.truncates) {
-        throw fail(`publication "${options.publication}" does not publish all of insert, update, delete and truncate; drop it or ALTER PUBLICATION ... SET (publish = 'insert, update, delete, truncate')`);
+        throw fail(
+          `publication "${options.publication}" does not publish all of insert, update, delete and truncate; drop it or ALTER PUBLICATION ... SET (publish = 'insert, update, delete, truncate')`,
+        );
       }
       if (!pub.all_tables) {
         const members = await client.query<{ oid: string }>(
@@ -131,7 +162,9 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       }
     } else {
       if (!info.can_create && !info.is_super) {
-        throw fail(`publication "${options.publication}" does not exist and the role lacks CREATE on the database to create it (GRANT CREATE ON DATABASE ... TO <role>)`);
+        throw fail(
+          `publication "${options.publication}" does not exist and the role lacks CREATE on the database to create it (GRANT CREATE ON DATABASE ... TO <role>)`,
+        );
       }
       const notOwned = candidates.rows.filter((row) => !row.owned && options.tableMatches(row.schema, row.table));
       if (notOwned.length > 0 && !info.is_super) {
@@ -142,7 +175,14 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       }
     }
 
-    const slot = await client.query<{ plugin: string | null; slot_type: string; database: string | null; active_pid: number | null; confirmed: string | null; current_db: string }>(
+    const slot = await client.query<{
+      plugin: string | null;
+      slot_type: string;
+      database: string | null;
+      active_pid: number | null;
+      confirmed: string | null;
+      current_db: string;
+    }>(
       `SELECT plugin, slot_type, database, active_pid, confirmed_flush_lsn::text AS confirmed, current_database() AS current_db
          FROM pg_replication_slots WHERE slot_name = $1`,
       [options.slot],
@@ -151,13 +191,17 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
     if (slot.rows.length > 0) {
       const row = slot.rows[0];
       if (row.slot_type !== 'logical' || row.plugin !== 'pgoutput') {
-        throw fail(`replication slot "${options.slot}" exists but is a ${row.slot_type} slot with plugin ${row.plugin ?? 'none'}, not pgoutput: drop it or configure another slot name`);
+        throw fail(
+          `replication slot "${options.slot}" exists but is a ${row.slot_type} slot with plugin ${row.plugin ?? 'none'}, not pgoutput: drop it or configure another slot name`,
+        );
       }
       if (row.database !== row.current_db) {
         throw fail(`replication slot "${options.slot}" belongs to database "${row.database}", not "${row.current_db}"`);
       }
       if (row.active_pid !== null) {
-        throw fail(`replication slot "${options.slot}" is in use by server process ${row.active_pid} (is another reader for this source running?)`);
+        throw fail(
+          `replication slot "${options.slot}" is in use by server process ${row.active_pid} (is another reader for this source running?)`,
+        );
       }
       slotState = { exists: true, confirmedFlush: row.confirmed ? parseLsn(row.confirmed) : undefined };
     }

@@ -55,11 +55,18 @@ export class ReplicationConnection {
   async identifySystem(): Promise<{ systemId: string; timeline: number; xlogpos: bigint; dbname: string }> {
     const result = await this.client.query('IDENTIFY_SYSTEM');
     const row = result.rows[0] as { systemid: string; timeline: number; xlogpos: string; dbname: string };
-    return { systemId: row.systemid, timeline: Number(row.timeline), xlogpos: parseLsn(row.xlogpos), dbname: row.dbname };
+    return {
+      systemId: row.systemid,
+      timeline: Number(row.timeline),
+      xlogpos: parseLsn(row.xlogpos),
+      dbname: row.dbname,
+    };
   }
 
   async createSlot(slot: string): Promise<CreatedSlot> {
-    const result = await this.client.query(`CREATE_REPLICATION_SLOT ${escapeIdentifier(slot)} LOGICAL pgoutput EXPORT_SNAPSHOT`);
+    const result = await this.client.query(
+      `CREATE_REPLICATION_SLOT ${escapeIdentifier(slot)} LOGICAL pgoutput EXPORT_SNAPSHOT`,
+    );
     const row = result.rows[0] as { slot_name: string; consistent_point: string; snapshot_name: string };
     return { slot: row.slot_name, consistentPoint: parseLsn(row.consistent_point), snapshotName: row.snapshot_name };
   }

@@ -44,7 +44,11 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
   try {
     const count = Math.max(1, Math.min(options.parallelism, Math.max(1, options.tables.length * 4)));
     for (let i = 0; i < count; i += 1) {
-      const client = new Client({ connectionString: options.url, options: SESSION_OPTIONS, application_name: `cdc-snapshot-${options.source}` });
+      const client = new Client({
+        connectionString: options.url,
+        options: SESSION_OPTIONS,
+        application_name: `cdc-snapshot-${options.source}`,
+      });
       await client.connect();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET TRANSACTION SNAPSHOT ${escapeLiteral(options.snapshotName)}`);
@@ -72,7 +76,8 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
       const tuples = Number(layout.rows[0].tuples);
       estimatedRows += tuples;
       const tidRangeScans = Number(layout.rows[0].server) >= 140000;
-      const pagesPerChunk = tuples > 0 && pages > 0 ? Math.max(1, Math.floor((options.chunkRows * pages) / tuples)) : pages + 1;
+      const pagesPerChunk =
+        tuples > 0 && pages > 0 ? Math.max(1, Math.floor((options.chunkRows * pages) / tuples)) : pages + 1;
       let tableChunks = 0;
       if (!tidRangeScans || pages <= pagesPerChunk) {
         chunks.push({ table, relation, fromPage: 0, toPage: undefined });
@@ -102,7 +107,14 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
       const rate = rows / Math.max(seconds, 0.001);
       const eta = rate > 0 && estimatedRows > rows ? Math.round((estimatedRows - rows) / rate) : 0;
       options.log.info(
-        { tablesDone, tables: options.tables.length, rows, estimatedRows, rowsPerSecond: Math.round(rate), etaSeconds: eta },
+        {
+          tablesDone,
+          tables: options.tables.length,
+          rows,
+          estimatedRows,
+          rowsPerSecond: Math.round(rate),
+          etaSeconds: eta,
+        },
         `snapshot: ${tablesDone}/${options.tables.length} tables, ${rows} rows, ${Math.round(rate)} rows/s, ETA ${eta}s`,
       );
     }, 2_000);
@@ -192,6 +204,11 @@ async function describeForSnapshot(client: Client, catalog: SourceCatalog, table
     table.schema,
     table.table,
     table.replicaIdentity,
-    columns.rows.map((row) => ({ name: row.name, typeOid: Number(row.type_oid), typeModifier: row.type_mod, isKey: row.is_key === true })),
+    columns.rows.map((row) => ({
+      name: row.name,
+      typeOid: Number(row.type_oid),
+      typeModifier: row.type_mod,
+      isKey: row.is_key === true,
+    })),
   );
 }

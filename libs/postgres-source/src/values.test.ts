@@ -6,7 +6,10 @@ const base = (oid: number): TypeInfo => ({ oid, typtype: 'b', delimiter: ',' });
 const arrayOf = (element: TypeInfo): TypeInfo => ({ oid: 0, typtype: 'b', element, delimiter: ',' });
 
 test('scalars decode to their kinds', () => {
-  assert.deepEqual(decodeTextValue('-9223372036854775808', base(20)), { kind: 'integer', value: '-9223372036854775808' });
+  assert.deepEqual(decodeTextValue('-9223372036854775808', base(20)), {
+    kind: 'integer',
+    value: '-9223372036854775808',
+  });
   assert.deepEqual(decodeTextValue('t', base(16)), { kind: 'boolean', value: true });
   assert.deepEqual(decodeTextValue('NaN', base(1700)), { kind: 'decimal', value: 'NaN' });
   assert.ok(Number.isNaN((decodeTextValue('NaN', base(701)) as { value: number }).value));
@@ -17,7 +20,10 @@ test('scalars decode to their kinds', () => {
     value: '2024-01-02 03:04:05.123456+00',
   });
   assert.deepEqual(decodeTextValue(null, base(25)), { kind: 'null' });
-  assert.deepEqual(decodeTextValue('happy', { oid: 99999, typtype: 'e', delimiter: ',' }), { kind: 'enum', value: 'happy' });
+  assert.deepEqual(decodeTextValue('happy', { oid: 99999, typtype: 'e', delimiter: ',' }), {
+    kind: 'enum',
+    value: 'happy',
+  });
   assert.deepEqual(decodeTextValue('42', { oid: 99998, typtype: 'd', base: base(23), delimiter: ',' }), {
     kind: 'integer',
     value: '42',
@@ -37,8 +43,20 @@ test('array literals: NULLs, quoting, escapes, nesting, bounds', () => {
     { kind: 'text', value: '' },
   ]);
   assert.deepEqual(parseArrayLiteral('[0:1]={{1,2},{3,4}}', base(23)), [
-    { kind: 'array', value: [{ kind: 'integer', value: '1' }, { kind: 'integer', value: '2' }] },
-    { kind: 'array', value: [{ kind: 'integer', value: '3' }, { kind: 'integer', value: '4' }] },
+    {
+      kind: 'array',
+      value: [
+        { kind: 'integer', value: '1' },
+        { kind: 'integer', value: '2' },
+      ],
+    },
+    {
+      kind: 'array',
+      value: [
+        { kind: 'integer', value: '3' },
+        { kind: 'integer', value: '4' },
+      ],
+    },
   ]);
   assert.deepEqual(decodeTextValue('{}', arrayOf(base(25))), { kind: 'array', value: [] });
 });

@@ -84,7 +84,8 @@ export function parseArrayLiteral(text: string, element: TypeInfo): Value[] {
   const delimiter = element.delimiter || ',';
 
   function parseLevel(): Value[] {
-    if (text[position] !== '{') throw new ValueDecodeError(`malformed array literal at ${position}: ${text.slice(0, 40)}`);
+    if (text[position] !== '{')
+      throw new ValueDecodeError(`malformed array literal at ${position}: ${text.slice(0, 40)}`);
     position += 1;
     const values: Value[] = [];
     if (text[position] === '}') {
@@ -98,7 +99,8 @@ export function parseArrayLiteral(text: string, element: TypeInfo): Value[] {
         position += 1;
         let item = '';
         while (text[position] !== '"') {
-          if (position >= text.length) throw new ValueDecodeError(`unterminated quoted array element: ${text.slice(0, 40)}`);
+          if (position >= text.length)
+            throw new ValueDecodeError(`unterminated quoted array element: ${text.slice(0, 40)}`);
           if (text[position] === '\\') position += 1;
           item += text[position];
           position += 1;
@@ -114,7 +116,8 @@ export function parseArrayLiteral(text: string, element: TypeInfo): Value[] {
       const next = text[position];
       position += 1;
       if (next === '}') return values;
-      if (next !== delimiter) throw new ValueDecodeError(`malformed array literal at ${position - 1}: ${text.slice(0, 40)}`);
+      if (next !== delimiter)
+        throw new ValueDecodeError(`malformed array literal at ${position - 1}: ${text.slice(0, 40)}`);
     }
   }
 

@@ -63,7 +63,10 @@ export class ProgressStore {
   }
 
   async writeCommitted(committed: CommittedPosition): Promise<void> {
-    await this.kv.put(`committed.${committed.source}`, JSON.stringify({ ...committed, position: storePosition(committed.position) }));
+    await this.kv.put(
+      `committed.${committed.source}`,
+      JSON.stringify({ ...committed, position: storePosition(committed.position) }),
+    );
   }
 
   async readCommitted(source: string): Promise<CommittedPosition | undefined> {

@@ -49,6 +49,8 @@ test('withRetry stops after maxAttempts', async () => {
 });
 
 test('describeError flattens AggregateError (connection refused on every address)', () => {
-  const error = new AggregateError([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })]);
+  const error = new AggregateError([
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+  ]);
   assert.equal(describeError(error), 'connect ECONNREFUSED 127.0.0.1:1');
 });

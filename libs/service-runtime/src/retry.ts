@@ -41,7 +41,9 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return code && !error.message.includes(String(code)) ? `${error.message} (${String(code)})` : error.message || error.name;
+    return code && !error.message.includes(String(code))
+      ? `${error.message} (${String(code)})`
+      : error.message || error.name;
   }
   return String(error);
 }

@@ -19,7 +19,10 @@ function flag(name: string): string | undefined {
 }
 
 function stackEnv(): Record<string, string> {
-  const up = spawnSync(process.execPath, ['--import', 'tsx', 'tools/testenv/src/cli.ts', 'up'], { cwd: REPO, encoding: 'utf8' });
+  const up = spawnSync(process.execPath, ['--import', 'tsx', 'tools/testenv/src/cli.ts', 'up'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   if (up.status !== 0) throw new Error(`could not start the local stack:\n${up.stdout}${up.stderr}`);
   const env: Record<string, string> = {};
   const envFile = up.stdout.match(/(\S+env\.sh)/)?.[1] ?? join(REPO, '.testenv', 'stack', 'env.sh');
@@ -39,7 +42,9 @@ function withDatabase(url: string, database: string): string {
 async function resetDatabase(serverUrl: string, database: string): Promise<string> {
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', ['cdc_demo']);
+  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [
+    'cdc_demo',
+  ]);
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
@@ -56,7 +61,9 @@ async function resetNats(url: string): Promise<void> {
 }
 
 async function digest(client: Client, table: string): Promise<string> {
-  const { rows } = await client.query(`SELECT count(*)::int8::text AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) AS d FROM ${table} t`);
+  const { rows } = await client.query(
+    `SELECT count(*)::int8::text AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) AS d FROM ${table} t`,
+  );
   return `${rows[0].n}:${rows[0].d}`;
 }
 
@@ -111,9 +118,21 @@ async function main(): Promise<void> {
   }, 1_000);
 
   console.log(`▶ workload: ${rows / 2} inserts, ${rows / 4} updates, ${rows / 10} deletes in 100-row transactions`);
-  changed += await insertRows({ client: source, tables: TABLES, rows: rows / 2, rowsPerTransaction: 100, firstId: initial + 1 });
+  changed += await insertRows({
+    client: source,
+    tables: TABLES,
+    rows: rows / 2,
+    rowsPerTransaction: 100,
+    firstId: initial + 1,
+  });
   changed += await updateRows({ client: source, tables: TABLES, rows: rows / 4, rowsPerTransaction: 100 });
-  changed += await deleteRows({ client: source, tables: TABLES, rows: rows / 10, rowsPerTransaction: 100, firstId: 1000 });
+  changed += await deleteRows({
+    client: source,
+    tables: TABLES,
+    rows: rows / 10,
+    rowsPerTransaction: 100,
+    firstId: 1000,
+  });
 
   console.log('▶ workload done; waiting for the destination to catch up');
   const deadline = Date.now() + 300_000;
@@ -123,7 +142,10 @@ async function main(): Promise<void> {
     if (services.exitCode !== null) throw new Error(`cdc up exited with code ${services.exitCode}: see ${logFile}`);
     equal = true;
     for (const table of tables) {
-      const [left, right] = await Promise.all([digest(source, table), digest(destination, table).catch(() => 'missing')]);
+      const [left, right] = await Promise.all([
+        digest(source, table),
+        digest(destination, table).catch(() => 'missing'),
+      ]);
       if (left !== right) {
         equal = false;
         last = `${table}: source ${left}, destination ${right}`;
@@ -137,13 +159,19 @@ async function main(): Promise<void> {
   await new Promise((r) => services.once('exit', r));
   await source.end();
   await destination.end();
-  if (!flag('keep')) spawnSync(process.execPath, ['--import', 'tsx', 'tools/testenv/src/cli.ts', 'down'], { cwd: REPO, stdio: 'ignore' });
+  if (!flag('keep'))
+    spawnSync(process.execPath, ['--import', 'tsx', 'tools/testenv/src/cli.ts', 'down'], {
+      cwd: REPO,
+      stdio: 'ignore',
+    });
   if (!equal) {
     console.error(`✘ destination does not match the source after 5 minutes (${last}); logs: ${logFile}`);
     process.exit(1);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`✔ destination equals source: ${tables.length} tables, row-by-row digests match (${changed} changes in ${seconds}s)`);
+  console.log(
+    `✔ destination equals source: ${tables.length} tables, row-by-row digests match (${changed} changes in ${seconds}s)`,
+  );
 }
 
 main().catch((error: unknown) => {

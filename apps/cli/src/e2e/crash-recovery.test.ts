@@ -1,7 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { startPipelineFixture, waitFor, waitForEqualTables, type PipelineFixture, type ServiceKind, type ServiceProcess } from './pipeline-fixture';
+import {
+  startPipelineFixture,
+  waitFor,
+  waitForEqualTables,
+  type PipelineFixture,
+  type ServiceKind,
+  type ServiceProcess,
+} from './pipeline-fixture';
 
 // Kill -9 each service mid-stream under a steady workload: nothing lost, nothing applied
 // twice, and the slot never confirms a transaction the destination does not have.
@@ -11,7 +18,7 @@ let fixture: PipelineFixture;
 const running = new Map<ServiceKind, ServiceProcess>();
 /** Transaction k -> a WAL position at or after its commit record's end. */
 const committedAt = new Map<number, bigint>();
-let violations: string[] = [];
+const violations: string[] = [];
 let samples = 0;
 
 before(async () => {
@@ -55,8 +62,12 @@ async function runWorkload(stop: AbortSignal): Promise<number> {
       const to = 1 + ((k * 7) % 200);
       await client.query('UPDATE accounts SET balance = balance - 1, note = $2 WHERE id = $1', [from, `tx ${k}`]);
       await client.query('UPDATE accounts SET balance = balance + 1 WHERE id = $1', [to]);
-      await client.query('INSERT INTO events (account, payload) SELECT $1, repeat($2, 3) FROM generate_series(1, 5)', [from, `event ${k} `]);
-      if (k % 10 === 0) await client.query('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT 3)');
+      await client.query('INSERT INTO events (account, payload) SELECT $1, repeat($2, 3) FROM generate_series(1, 5)', [
+        from,
+        `event ${k} `,
+      ]);
+      if (k % 10 === 0)
+        await client.query('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT 3)');
       await client.query('INSERT INTO ledger (k) VALUES ($1)', [k]);
       await client.query('COMMIT');
       const [row] = (await client.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows;
@@ -75,16 +86,23 @@ async function runWorkload(stop: AbortSignal): Promise<number> {
 async function sampleSlotSafety(stop: AbortSignal): Promise<void> {
   while (!stop.aborted) {
     try {
-      const [slot] = await fixture.sourceQuery(`SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`);
+      const [slot] = await fixture.sourceQuery(
+        `SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
+      );
       if (slot?.lsn) {
         const confirmed = lsnToBigint(String(slot.lsn));
         const mustHave = [...committedAt].filter(([, at]) => at <= confirmed).map(([k]) => k);
         if (mustHave.length > 0) {
           const present = new Set(
-            (await fixture.destinationQuery('SELECT k::int AS k FROM ledger WHERE k = ANY($1::int8[])', [mustHave])).map((r) => Number(r.k)),
+            (
+              await fixture.destinationQuery('SELECT k::int AS k FROM ledger WHERE k = ANY($1::int8[])', [mustHave])
+            ).map((r) => Number(r.k)),
           );
           const missing = mustHave.filter((k) => !present.has(k));
-          if (missing.length > 0) violations.push(`slot confirmed ${String(slot.lsn)} but ledger rows ${missing.slice(0, 5).join(',')} are not at the destination`);
+          if (missing.length > 0)
+            violations.push(
+              `slot confirmed ${String(slot.lsn)} but ledger rows ${missing.slice(0, 5).join(',')} are not at the destination`,
+            );
         }
         samples += 1;
       }
@@ -116,7 +134,9 @@ test('kill -9 of reader, applier and coordinator mid-stream loses nothing and ap
   await sampler;
   assert.ok(transactions > 20, `workload ran ${transactions} transactions`);
   await waitForEqualTables(fixture, TABLES);
-  const twice = await fixture.destinationQuery('SELECT k, count(*)::int AS n FROM ledger_audit GROUP BY k HAVING count(*) > 1 LIMIT 5');
+  const twice = await fixture.destinationQuery(
+    'SELECT k, count(*)::int AS n FROM ledger_audit GROUP BY k HAVING count(*) > 1 LIMIT 5',
+  );
   assert.deepEqual(twice, [], 'ledger rows written more than once');
   const [audit] = await fixture.destinationQuery('SELECT count(*)::int AS n FROM ledger_audit');
   assert.equal(audit.n, transactions, 'one audited write per source transaction');
@@ -133,7 +153,9 @@ test('an idle source still advances the slot while other databases and unpublish
   const other = await fixture.source.createDatabase('elsewhere');
   const client = new Client({ connectionString: other });
   await client.connect();
-  await fixture.sourceQuery('CREATE SCHEMA IF NOT EXISTS private; CREATE TABLE IF NOT EXISTS private.noise (id serial, v text)');
+  await fixture.sourceQuery(
+    'CREATE SCHEMA IF NOT EXISTS private; CREATE TABLE IF NOT EXISTS private.noise (id serial, v text)',
+  );
   try {
     await client.query('CREATE TABLE noise (id serial, v text)');
     await waitFor(
@@ -151,6 +173,8 @@ test('an idle source still advances the slot while other databases and unpublish
 });
 
 async function confirmedFlush(): Promise<bigint> {
-  const [slot] = await fixture.sourceQuery(`SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`);
+  const [slot] = await fixture.sourceQuery(
+    `SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
+  );
   return lsnToBigint(String(slot.lsn));
 }

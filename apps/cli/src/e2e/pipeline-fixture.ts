@@ -8,7 +8,8 @@ import { startNats, startPostgres, type NatsServer, type PostgresServer } from '
 const REPO = resolve(__dirname, '../../../..');
 const BUNDLE = join(REPO, 'dist/cdc.cjs');
 /** Both sides print values the same way, so row texts can be compared. */
-const COMPARE_OPTIONS = '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres';
+const COMPARE_OPTIONS =
+  '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres';
 
 export type ServiceKind = 'reader' | 'applier' | 'coordinator';
 
@@ -108,7 +109,10 @@ coordinator:
       const args = [BUNDLE, kind, '--config', configFile];
       if (kind === 'reader') args.push('--source', 'shop');
       if (kind === 'applier') args.push('--destination', 'replica');
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDC_LOG_LEVEL: 'info' } });
+      const child = spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, CDC_LOG_LEVEL: 'info' },
+      });
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
       const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
@@ -160,7 +164,11 @@ export async function waitFor(what: string, condition: () => Promise<boolean>, t
 }
 
 /** Waits until every listed table has the same digest on both sides; reports the first difference. */
-export async function waitForEqualTables(fixture: PipelineFixture, tables: readonly string[], timeoutMs = 90_000): Promise<void> {
+export async function waitForEqualTables(
+  fixture: PipelineFixture,
+  tables: readonly string[],
+  timeoutMs = 90_000,
+): Promise<void> {
   let difference = '';
   await waitFor(
     'destination to equal source',

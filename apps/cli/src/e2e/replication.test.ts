@@ -1,6 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPipelineFixture, tableDigest, waitFor, waitForEqualTables, type PipelineFixture, type ServiceProcess } from './pipeline-fixture';
+import {
+  startPipelineFixture,
+  waitForEqualTables,
+  type PipelineFixture,
+  type ServiceProcess,
+} from './pipeline-fixture';
 
 // Snapshot + streaming of every supported type, TOAST, truncate, keyless tables and hostile
 // identifiers, through the real services against real Postgres and NATS servers.
@@ -92,7 +97,9 @@ test('streamed inserts, updates, deletes and truncates reach the destination', a
     UPDATE "Sales ""Schema"""."Weird ""Name""" SET "select" = 'Robert''); DROP TABLE students;--', "MiXeD" = 2;
     INSERT INTO "Sales ""Schema"""."Weird ""Name""" VALUES (2, NULL, NULL, E'\\\\x00');
   `);
-  await fixture.sourceQuery('BEGIN; INSERT INTO truncated VALUES (2, $$in tx$$); UPDATE truncated SET v = $$in tx 2$$ WHERE id = 2; COMMIT;');
+  await fixture.sourceQuery(
+    'BEGIN; INSERT INTO truncated VALUES (2, $$in tx$$); UPDATE truncated SET v = $$in tx 2$$ WHERE id = 2; COMMIT;',
+  );
   await waitForEqualTables(fixture, TABLES);
   const toasted = await fixture.destinationQuery('SELECT id, counter, length(big) AS len FROM toasty ORDER BY id');
   assert.deepEqual(
@@ -109,6 +116,8 @@ test('streamed inserts, updates, deletes and truncates reach the destination', a
 });
 
 test('the destination holds one checkpoint row per partition that received data', async () => {
-  const rows = await fixture.destinationQuery(`SELECT count(*)::int AS n FROM "_cdc"."checkpoint" WHERE source = 'shop'`);
+  const rows = await fixture.destinationQuery(
+    `SELECT count(*)::int AS n FROM "_cdc"."checkpoint" WHERE source = 'shop'`,
+  );
   assert.ok(Number(rows[0].n) >= 1 && Number(rows[0].n) <= 4, `checkpoint rows: ${rows[0].n}`);
 });
