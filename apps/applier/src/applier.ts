@@ -44,7 +44,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
       });
       for (let partition = 0; partition < source.partitions; partition += 1) {
-        const consumer = await PartitionConsumer.open(js, source.name, destination.name, partition);
+        const consumer = await PartitionConsumer.open(js, jsm, source.name, destination.name, partition);
         consumers.push(consumer);
         const partitionLog = log.child({ source: source.name, partition });
         loops.push(

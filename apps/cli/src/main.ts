@@ -37,26 +37,27 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return args.command === undefined ? 2 : 0;
     case 'reader': {
-      checkFlags(args, ['config', 'source'], 'reader');
-      const config = load(args, 'reader');
+      // The signal handler goes in first: a SIGTERM during start-up is a clean stop too.
       const source = requireFlag(args, 'source', 'reader');
       const log = createLogger('reader', { source });
-      await runPostgresReader({ config, source, signal: shutdownSignal(log), log });
+      const signal = shutdownSignal(log);
+      checkFlags(args, ['config', 'source'], 'reader');
+      await runPostgresReader({ config: load(args, 'reader'), source, signal, log });
       return 0;
     }
     case 'applier': {
-      checkFlags(args, ['config', 'destination'], 'applier');
-      const config = load(args, 'applier');
       const destination = requireFlag(args, 'destination', 'applier');
       const log = createLogger('applier', { destination });
-      await runApplier({ config, destination, signal: shutdownSignal(log), log });
+      const signal = shutdownSignal(log);
+      checkFlags(args, ['config', 'destination'], 'applier');
+      await runApplier({ config: load(args, 'applier'), destination, signal, log });
       return 0;
     }
     case 'coordinator': {
-      checkFlags(args, ['config'], 'coordinator');
-      const config = load(args, 'coordinator');
       const log = createLogger('coordinator');
-      await runCoordinator({ config, signal: shutdownSignal(log), log });
+      const signal = shutdownSignal(log);
+      checkFlags(args, ['config'], 'coordinator');
+      await runCoordinator({ config: load(args, 'coordinator'), signal, log });
       return 0;
     }
     case 'status': {
@@ -66,10 +67,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'up': {
-      checkFlags(args, ['config'], 'up');
-      const config = load(args, 'up');
       const log = createLogger('up');
       const signal = shutdownSignal(log);
+      checkFlags(args, ['config'], 'up');
+      const config = load(args, 'up');
       // Everything in one process for a small setup; each service keeps its own connections.
       const services: Promise<void>[] = [
         runCoordinator({ config, signal, log: log.child({ service: 'coordinator' }) }),

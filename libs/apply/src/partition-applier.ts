@@ -5,6 +5,7 @@ import type { Sink } from './sink';
 
 export interface BatchSource {
   nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined>;
+  readStored(fromSeq: number, beforeSeq: number): Promise<Pick<ReceivedBatch, 'ops' | 'watermark' | 'messages'>>;
   close(): Promise<void>;
 }
 
@@ -41,9 +42,14 @@ export class PartitionStoppedError extends Error {
  */
 export async function runPartitionApplier(options: PartitionApplierOptions): Promise<void> {
   const { source, destination, partition, log } = options;
+  let resumed = false;
   while (!options.signal.aborted) {
-    const batch = await options.batches.nextBatch(options.limits, options.signal);
+    let batch = await options.batches.nextBatch(options.limits, options.signal);
     if (!batch) continue;
+    if (!resumed || batch.redelivered) {
+      batch = await withEarlierStored(batch, options);
+      resumed = true;
+    }
     const started = Date.now();
     let applied = 0;
     let skipped = 0;
@@ -94,6 +100,30 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
     }
     options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
   }
+}
+
+/** Puts the partition's messages between the checkpoint and this batch in front of it (see BatchSource.readStored). */
+async function withEarlierStored(batch: ReceivedBatch, options: PartitionApplierOptions): Promise<ReceivedBatch> {
+  const checkpoint = await options.sink.readCheckpoint(options.source, options.partition);
+  const from = (checkpoint?.streamSeq ?? 0) + 1;
+  if (batch.firstStreamSeq <= from) return batch;
+  const earlier = await options.batches.readStored(from, batch.firstStreamSeq);
+  if (earlier.messages === 0) return batch;
+  options.log.info(
+    { partition: options.partition, fromSeq: from, beforeSeq: batch.firstStreamSeq, messages: earlier.messages },
+    'applying unacknowledged messages from before the first delivery first',
+  );
+  const watermark =
+    batch.watermark && (!earlier.watermark || batch.watermark.seq > earlier.watermark.seq)
+      ? batch.watermark
+      : earlier.watermark;
+  return {
+    ...batch,
+    ops: [...earlier.ops, ...batch.ops],
+    watermark,
+    messages: batch.messages + earlier.messages,
+    firstStreamSeq: from,
+  };
 }
 
 async function ackWithRetry(batch: ReceivedBatch, options: PartitionApplierOptions): Promise<void> {

@@ -1,8 +1,9 @@
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import {
   HEADER_KIND,
   decodeBatch,
   decodeWatermark,
+  partitionSubject,
   streamName,
   type ChangeOp,
   type Watermark,
@@ -34,6 +35,8 @@ export interface ReceivedBatch {
   readonly messages: number;
   readonly firstStreamSeq: number;
   readonly lastStreamSeq: number;
+  /** Some message was delivered before (its ack timed out or its reader died): order may have a gap. */
+  readonly redelivered: boolean;
   /** Acknowledges every message of the batch (and before it): call only after the destination commit. */
   ack(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export class PartitionConsumer {
 
   private constructor(
     private readonly messages: ConsumerMessages,
+    private readonly jsm: JetStreamManager,
     readonly source: string,
     readonly partition: number,
   ) {
@@ -62,13 +66,51 @@ export class PartitionConsumer {
 
   static async open(
     js: JetStreamClient,
+    jsm: JetStreamManager,
     source: string,
     destination: string,
     partition: number,
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
     const messages = await consumer.consume({ max_messages: 2_000 });
-    return new PartitionConsumer(messages, source, partition);
+    return new PartitionConsumer(messages, jsm, source, partition);
+  }
+
+  /**
+   * The partition's messages stored in [fromSeq, beforeSeq), read straight from the stream.
+   *
+   * Why: a consumer delivers NEW messages before it redelivers the ones an earlier, dead
+   * instance had pulled but not acked (those wait for ack_wait). Applying the new ones first
+   * would move the checkpoint past the gap, and the ack would acknowledge the gap away. So
+   * after a start or a redelivery, the applier reads whatever lies between its checkpoint and
+   * the first delivered message, and applies that first.
+   */
+  async readStored(
+    fromSeq: number,
+    beforeSeq: number,
+  ): Promise<{ ops: ChangeOp[]; watermark: Watermark | undefined; messages: number }> {
+    const ops: ChangeOp[] = [];
+    let watermark: Watermark | undefined;
+    let messages = 0;
+    let seq = fromSeq;
+    const subject = partitionSubject(this.source, this.partition);
+    while (seq < beforeSeq) {
+      const stored = await this.jsm.direct.getMessage(streamName(this.source), { seq, next_by_subj: subject });
+      if (!stored || stored.seq >= beforeSeq) break;
+      messages += 1;
+      try {
+        if (stored.header?.get(HEADER_KIND) === 'watermark') {
+          const mark = decodeWatermark(stored.data);
+          if (!watermark || mark.seq > watermark.seq) watermark = mark;
+        } else {
+          for (const op of decodeBatch(stored.data).ops) ops.push(op);
+        }
+      } catch (error) {
+        throw new MalformedMessageError(this.source, this.partition, stored.seq, error);
+      }
+      seq = stored.seq + 1;
+    }
+    return { ops, watermark, messages };
   }
 
   /** Resolves with the next batch, or undefined when the signal aborted before any message arrived. */
@@ -78,6 +120,7 @@ export class PartitionConsumer {
     let deadline = Number.POSITIVE_INFINITY;
     const ready: ChangeOp[] = [];
     let watermark: Watermark | undefined;
+    let redelivered = false;
     while (ops < limits.maxOps) {
       const waitMs = received.length === 0 ? 1_000 : deadline - Date.now();
       if (received.length > 0 && waitMs <= 0) break;
@@ -93,6 +136,7 @@ export class PartitionConsumer {
       }
       if (received.length === 0) deadline = Date.now() + limits.maxWaitMs;
       received.push(next);
+      if (next.redelivered) redelivered = true;
       const kind = next.headers?.get(HEADER_KIND);
       try {
         if (kind === 'watermark') {
@@ -115,6 +159,7 @@ export class PartitionConsumer {
       messages: received.length,
       firstStreamSeq: received[0].seq,
       lastStreamSeq: last.seq,
+      redelivered,
       // AckPolicy.All: acking the last message acknowledges the whole batch in one round trip.
       ack: async () => {
         await last.ackAck();

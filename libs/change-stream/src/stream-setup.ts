@@ -6,6 +6,7 @@ import {
   RetentionPolicy,
   StorageType,
   type JetStreamManager,
+  type StreamInfo,
 } from '@nats-io/jetstream';
 import { partitionSubject, sourceSubjects, streamName } from '@cdc/change-envelope';
 
@@ -39,17 +40,19 @@ export interface SourceStreamOptions {
  */
 export async function ensureSourceStream(jsm: JetStreamManager, options: SourceStreamOptions): Promise<void> {
   const name = streamName(options.source);
-  let stored: number | undefined;
+  let existing: StreamInfo | undefined;
   try {
-    const info = await jsm.streams.info(name);
-    stored = Number(info.config.metadata?.[PARTITIONS_METADATA_KEY]);
+    existing = await jsm.streams.info(name);
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
   }
-  if (stored !== undefined && Number.isFinite(stored) && stored !== options.partitions) {
-    throw new PartitionCountMismatchError(options.source, stored, options.partitions);
-  }
-  if (stored === undefined) {
+  if (existing) {
+    const stored = Number(existing.config.metadata?.[PARTITIONS_METADATA_KEY]);
+    if (Number.isFinite(stored) && stored !== options.partitions) {
+      throw new PartitionCountMismatchError(options.source, stored, options.partitions);
+    }
+    if (!existing.config.allow_direct) await jsm.streams.update(name, { ...existing.config, allow_direct: true });
+  } else {
     await jsm.streams.add({
       name,
       subjects: [sourceSubjects(options.source)],
@@ -57,6 +60,8 @@ export async function ensureSourceStream(jsm: JetStreamManager, options: SourceS
       storage: StorageType.File,
       discard: DiscardPolicy.New,
       duplicate_window: 2 * 60 * 1_000_000_000,
+      // Appliers read a partition's unacknowledged messages directly after a restart (see PartitionConsumer).
+      allow_direct: true,
       metadata: { [PARTITIONS_METADATA_KEY]: String(options.partitions) },
     });
   }

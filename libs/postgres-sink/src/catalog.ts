@@ -88,7 +88,10 @@ export async function loadCatalog(client: pg.ClientBase, target: TargetTable): P
     );
     if (exists.rows.length === 0) return undefined;
   }
-  const unique = await client.query<{ columns: string | null }>({ text: UNIQUE_SQL, values: [target.schema, target.table] });
+  const unique = await client.query<{ columns: string | null }>({
+    text: UNIQUE_SQL,
+    values: [target.schema, target.table],
+  });
   const map = new Map<string, TargetColumn>();
   for (const row of columns.rows) {
     map.set(row.name, {
@@ -96,7 +99,10 @@ export async function loadCatalog(client: pg.ClientBase, target: TargetTable): P
       type: row.type,
       notNull: row.not_null,
       // Arrays of json/jsonb travel as array literals: a JSON null element must stay a JSON null.
-      mode: { arrayAsJson: row.is_array && row.json_type === null, unwrapJson: row.is_array ? undefined : (row.json_type ?? undefined) },
+      mode: {
+        arrayAsJson: row.is_array && row.json_type === null,
+        unwrapJson: row.is_array ? undefined : (row.json_type ?? undefined),
+      },
       comparable: row.comparable,
     });
   }
@@ -141,7 +147,9 @@ async function regtype(client: pg.ClientBase, name: string): Promise<string | un
   // to_regtype raises on a syntax error (PG < 16): keep that from aborting the transaction.
   await client.query('SAVEPOINT cdc_regtype');
   try {
-    const result = await client.query<{ type: string | null }>('SELECT pg_catalog.to_regtype($1)::text AS type', [name]);
+    const result = await client.query<{ type: string | null }>('SELECT pg_catalog.to_regtype($1)::text AS type', [
+      name,
+    ]);
     await client.query('RELEASE SAVEPOINT cdc_regtype');
     return result.rows[0]?.type ?? undefined;
   } catch {

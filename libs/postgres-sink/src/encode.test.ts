@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arrayLiteral, encodeField, keyIdentity, PLAIN_FIELD, renderKey, ValueEncodeError, type FieldMode } from './encode';
+import {
+  arrayLiteral,
+  encodeField,
+  keyIdentity,
+  PLAIN_FIELD,
+  renderKey,
+  ValueEncodeError,
+  type FieldMode,
+} from './encode';
 import { V } from './testing';
 
 const JSON_COLUMN: FieldMode = { arrayAsJson: false, unwrapJson: 'jsonb' };
@@ -38,10 +46,28 @@ test('json travels as a JSON string of its text (the statement unwraps it for js
 test('arrays are JSON arrays for array columns (nested for 2-D) and literals elsewhere', () => {
   const array = V.array(V.int(1), V.null, V.int(3));
   assert.equal(encodeField(array, ARRAY_COLUMN), '["1",null,"3"]');
-  assert.equal(encodeField(V.array(V.array(V.int(1), V.int(2)), V.array(V.int(3), V.int(4))), ARRAY_COLUMN), '[["1","2"],["3","4"]]');
-  assert.equal(encodeField(V.array(V.json('{"a": 1}'), V.json('null'), V.null), PLAIN_FIELD), JSON.stringify('{"{\\"a\\": 1}","null",NULL}'));
+  assert.equal(
+    encodeField(V.array(V.array(V.int(1), V.int(2)), V.array(V.int(3), V.int(4))), ARRAY_COLUMN),
+    '[["1","2"],["3","4"]]',
+  );
+  assert.equal(
+    encodeField(V.array(V.json('{"a": 1}'), V.json('null'), V.null), PLAIN_FIELD),
+    JSON.stringify('{"{\\"a\\": 1}","null",NULL}'),
+  );
   assert.equal(encodeField(array, PLAIN_FIELD), JSON.stringify('{1,NULL,3}'));
-  assert.equal(arrayLiteral([V.text('a"b'), V.text('x\\y'), V.text('NULL'), V.null, V.text(''), V.text('abc'), V.text('a b'), V.text('{}')]), '{"a\\"b","x\\\\y","NULL",NULL,"",abc,"a b","{}"}');
+  assert.equal(
+    arrayLiteral([
+      V.text('a"b'),
+      V.text('x\\y'),
+      V.text('NULL'),
+      V.null,
+      V.text(''),
+      V.text('abc'),
+      V.text('a b'),
+      V.text('{}'),
+    ]),
+    '{"a\\"b","x\\\\y","NULL",NULL,"",abc,"a b","{}"}',
+  );
   assert.equal(arrayLiteral([V.bool(true), V.bytes([1]), V.float(NaN)]), '{t,"\\\\x01",NaN}');
 });
 

@@ -42,6 +42,8 @@ export function floatText(value: number): string {
   return String(value);
 }
 
+const DIGITS = /^-?[0-9]+$/;
+
 /**
  * One JSON field (the part after `"name":`) for a value, as the destination column reads it.
  * Never called for `unchanged`: such columns are left out of the statement.
@@ -54,7 +56,7 @@ export function encodeField(value: Value, mode: FieldMode): string {
       return value.value ? 'true' : 'false';
     case 'integer':
     case 'unsigned':
-      return JSON.stringify(value.value);
+      return DIGITS.test(value.value) ? '"' + value.value + '"' : JSON.stringify(value.value);
     case 'float':
       return '"' + floatText(value.value) + '"';
     case 'bytes':

@@ -7,7 +7,11 @@ import { PLAIN_FIELD } from './encode';
 import { planOps, PlanError, type Statement } from './plan';
 import { column, Ops, tableSchema, V } from './testing';
 
-const users = tableSchema('public', 'users', [column('id', 'int4', { key: true }), column('name', 'text'), column('bio', 'text')]);
+const users = tableSchema('public', 'users', [
+  column('id', 'int4', { key: true }),
+  column('name', 'text'),
+  column('bio', 'text'),
+]);
 const events = tableSchema('public', 'events', [column('at', 'int8'), column('what', 'text')], false);
 
 function bindingOf(table: TableSchema): TableBinding {
@@ -16,7 +20,13 @@ function bindingOf(table: TableSchema): TableBinding {
     id: `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.table)}`,
     signature: tableSignature(table),
     display: `${table.schema}.${table.table}`,
-    columns: table.columns.map((c) => ({ name: c.name, sql: pg.escapeIdentifier(c.name), jsonKey: JSON.stringify(c.name) + ':', mode: PLAIN_FIELD, comparable: true })),
+    columns: table.columns.map((c) => ({
+      name: c.name,
+      sql: pg.escapeIdentifier(c.name),
+      jsonKey: JSON.stringify(c.name) + ':',
+      mode: PLAIN_FIELD,
+      comparable: true,
+    })),
     keyIndexes,
     keyed: table.hasKey && keyIndexes.length > 0,
     sqlCache: new Map(),
@@ -37,7 +47,11 @@ const summary = (statements: Statement[]) =>
 test('insert, update and delete of one key fold to one delete', () => {
   const o = new Ops();
   const plan = planOps(
-    [o.insert(users, [V.int(1), V.text('a'), V.text('x')]), o.update(users, [V.int(1), V.text('b'), V.text('x')]), o.delete(users, [V.int(1)])],
+    [
+      o.insert(users, [V.int(1), V.text('a'), V.text('x')]),
+      o.update(users, [V.int(1), V.text('b'), V.text('x')]),
+      o.delete(users, [V.int(1)]),
+    ],
     bind,
   );
   assert.deepEqual(summary(plan.statements), ['DELETE [{"id":"1"}]']);
@@ -54,8 +68,13 @@ test('images of many keys become one upsert; a partial update merges into the ea
     ],
     bind,
   );
-  assert.deepEqual(summary(plan.statements), ['INSERT [{"id":"1","name":"a2","bio":"x"},{"id":"2","name":"b","bio":null}]']);
-  assert.match(plan.statements[0].text, /ON CONFLICT \("id"\) DO UPDATE SET "name" = EXCLUDED\."name", "bio" = EXCLUDED\."bio"$/);
+  assert.deepEqual(summary(plan.statements), [
+    'INSERT [{"id":"1","name":"a2","bio":"x"},{"id":"2","name":"b","bio":null}]',
+  ]);
+  assert.match(
+    plan.statements[0].text,
+    /ON CONFLICT \("id"\) DO UPDATE SET "name" = EXCLUDED\."name", "bio" = EXCLUDED\."bio"$/,
+  );
 });
 
 test('partial updates without an image are UPDATEs grouped by their columns; unchanged columns are absent', () => {
@@ -91,7 +110,10 @@ test('a primary key change with a full row deletes the old key and writes the ne
 test('a partial primary key change folds into an earlier image, else it runs on its own between segments', () => {
   const o = new Ops();
   const folded = planOps(
-    [o.insert(users, [V.int(1), V.text('a'), V.text('x')]), o.update(users, [V.int(2), V.text('b'), V.unchanged], { oldKey: [V.int(1)] })],
+    [
+      o.insert(users, [V.int(1), V.text('a'), V.text('x')]),
+      o.update(users, [V.int(2), V.text('b'), V.unchanged], { oldKey: [V.int(1)] }),
+    ],
     bind,
   );
   assert.deepEqual(summary(folded.statements), ['DELETE [{"id":"1"}]', 'INSERT [{"id":"2","name":"b","bio":"x"}]']);
@@ -155,7 +177,13 @@ test('tables without a key: runs of inserts, one statement per update/delete mat
   const o = new Ops();
   const row = [V.int(1), V.text('a')];
   const plan = planOps(
-    [o.insert(events, row), o.insert(events, row), o.delete(events, [], row), o.update(events, [V.int(1), V.text('b')], { oldKey: [], before: row }), o.insert(events, row)],
+    [
+      o.insert(events, row),
+      o.insert(events, row),
+      o.delete(events, [], row),
+      o.update(events, [V.int(1), V.text('b')], { oldKey: [], before: row }),
+      o.insert(events, row),
+    ],
     bind,
   );
   assert.deepEqual(summary(plan.statements), [
@@ -171,7 +199,11 @@ test('tables without a key: runs of inserts, one statement per update/delete mat
 test('without coalescing every op is written on its own, in order', () => {
   const o = new Ops();
   const plan = planOps(
-    [o.insert(users, [V.int(1), V.text('a'), V.null]), o.insert(users, [V.int(2), V.text('b'), V.null]), o.delete(users, [V.int(1)])],
+    [
+      o.insert(users, [V.int(1), V.text('a'), V.null]),
+      o.insert(users, [V.int(2), V.text('b'), V.null]),
+      o.delete(users, [V.int(1)]),
+    ],
     bind,
     { coalesce: false },
   );
@@ -188,19 +220,31 @@ test('statements are split so that one parameter stays under the limit', () => {
   const plan = planOps(ops, bind, { maxParamChars: 300 });
   assert.equal(plan.statements.length, 5);
   assert.ok(plan.statements.every((s) => s.param!.length <= 300 && JSON.parse(s.param!).length === 2));
-  assert.deepEqual(plan.statements.flatMap((s) => s.ops), ops);
+  assert.deepEqual(
+    plan.statements.flatMap((s) => s.ops),
+    ops,
+  );
 });
 
 test('json columns are unwrapped from their JSON string in the statement', () => {
   const docs = tableSchema('public', 'docs', [column('id', 'int4', { key: true }), column('doc', 'json')]);
   const binding = bindingOf(docs);
-  const jsonBinding: TableBinding = { ...binding, columns: binding.columns.map((c, i) => (i === 1 ? { ...c, mode: { arrayAsJson: false, unwrapJson: 'json' } } : c)) };
+  const jsonBinding: TableBinding = {
+    ...binding,
+    columns: binding.columns.map((c, i) => (i === 1 ? { ...c, mode: { arrayAsJson: false, unwrapJson: 'json' } } : c)),
+  };
   const plan = planOps([new Ops().insert(docs, [V.int(1), V.json('null')])], () => jsonBinding);
-  assert.match(plan.statements[0].text, /SELECT d\."id", \(d\."doc" OPERATOR\(pg_catalog\.#>>\) '\{\}'\)::pg_catalog\.json FROM/);
+  assert.match(
+    plan.statements[0].text,
+    /SELECT d\."id", \(d\."doc" OPERATOR\(pg_catalog\.#>>\) '\{\}'\)::pg_catalog\.json FROM/,
+  );
   assert.equal(plan.statements[0].param, '[{"id":"1","doc":"null"}]');
 });
 
 test('an op without its new row is a PlanError for that op', () => {
   const op: ChangeOp = { ...new Ops().insert(users, [V.int(1), V.null, V.null]), after: undefined };
-  assert.throws(() => planOps([op], bind), (error: unknown) => error instanceof PlanError && error.op === op);
+  assert.throws(
+    () => planOps([op], bind),
+    (error: unknown) => error instanceof PlanError && error.op === op,
+  );
 });

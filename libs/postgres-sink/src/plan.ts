@@ -141,14 +141,18 @@ class KeyedWork implements TableWork {
       const fromBefore = keyIndexes.map((index) => before[index]);
       if (fromBefore.every((value) => value.kind !== 'unchanged')) return fromBefore;
     }
-    throw new PlanError(`${op.kind} without a usable key (${op.key.length} key values, ${keyIndexes.length} key columns)`, op);
+    throw new PlanError(
+      `${op.kind} without a usable key (${op.key.length} key values, ${keyIndexes.length} key columns)`,
+      op,
+    );
   }
 
   /** Key of the new row; key columns the source did not send keep their old value. */
   private newKey(op: ChangeOp, row: Row, fallback: readonly Value[] | undefined): Value[] {
     return this.binding.keyIndexes.map((columnIndex, i) => {
       const value = row[columnIndex] ?? fallback?.[i];
-      if (value === undefined) throw new PlanError(`${op.kind} without a value for key column ${this.binding.columns[columnIndex].name}`, op);
+      if (value === undefined)
+        throw new PlanError(`${op.kind} without a value for key column ${this.binding.columns[columnIndex].name}`, op);
       return value;
     });
   }
@@ -198,7 +202,13 @@ class KeyedWork implements TableWork {
           if (full || state === undefined || state.state === 'deleted') {
             if (full) this.setImage(newKey, row, op, false);
             else if (state === undefined) {
-              this.states.set(oldId, { keyValues: oldKey, state: 'partial', values: this.withKey(row, oldKey), deleteFirst: false, ops: [op] });
+              this.states.set(oldId, {
+                keyValues: oldKey,
+                state: 'partial',
+                values: this.withKey(row, oldKey),
+                deleteFirst: false,
+                ops: [op],
+              });
             } else state.ops.push(op); // update of a row deleted earlier in the segment: no effect
             return true;
           }
@@ -241,7 +251,13 @@ class KeyedWork implements TableWork {
     return { text: keyChangeSql(binding, setColumns), param: `{"o":${o},"n":${n}}`, ops: [op] };
   }
 
-  private setImage(key: readonly Value[], row: Row, op: ChangeOp, mergePartial: boolean, carried: readonly ChangeOp[] = []): void {
+  private setImage(
+    key: readonly Value[],
+    row: Row,
+    op: ChangeOp,
+    mergePartial: boolean,
+    carried: readonly ChangeOp[] = [],
+  ): void {
     const id = keyIdentity(key);
     const state = this.states.get(id);
     if (state === undefined) {
@@ -263,7 +279,10 @@ class KeyedWork implements TableWork {
     const partials = new Map<string, { columns: number[]; rows: JsonRow[] }>();
     for (const state of this.states.values()) {
       if (state.state === 'deleted' || state.deleteFirst) {
-        deletes.push({ json: jsonRow(binding.columns, keyIndexes, (i) => state.keyValues[i], state.ops[0], true), ops: state.ops });
+        deletes.push({
+          json: jsonRow(binding.columns, keyIndexes, (i) => state.keyValues[i], state.ops[0], true),
+          ops: state.ops,
+        });
       }
       if (state.state === 'deleted') continue;
       const columns = presentColumns(state.values);
@@ -276,7 +295,10 @@ class KeyedWork implements TableWork {
         groups.set(shape, group);
       }
       const values = state.values;
-      group.rows.push({ json: jsonRow(binding.columns, columns, (index) => values[index]!, state.ops[0], false), ops: state.ops });
+      group.rows.push({
+        json: jsonRow(binding.columns, columns, (index) => values[index]!, state.ops[0], false),
+        ops: state.ops,
+      });
     }
     this.states.clear();
     if (deletes.length > 0) pushChunks(out, deleteSql(binding), deletes, options);
@@ -338,7 +360,11 @@ class KeylessWork implements TableWork {
         const setColumns = presentColumns(row);
         if (setColumns.length === 0) continue;
         const set = jsonRow(binding.columns, setColumns, (index) => row[index]!, op, false);
-        out.push({ text: keylessUpdateSql(binding, matchColumns, setColumns), param: `{"b":${match},"a":${set}}`, ops: [op] });
+        out.push({
+          text: keylessUpdateSql(binding, matchColumns, setColumns),
+          param: `{"b":${match},"a":${set}}`,
+          ops: [op],
+        });
       } else {
         throw new PlanError(`unexpected op kind ${op.kind}`, op);
       }
@@ -372,34 +398,37 @@ function jsonRow(
   op: ChangeOp,
   byPosition: boolean,
 ): string {
-  let out = '{';
+  // Fields into an array joined once: measured faster than growing one string (rope flattening)
+  // and on par with JSON.stringify of an object per row, without its `__proto__` pitfall.
+  const fields = new Array<string>(indexes.length);
   for (let i = 0; i < indexes.length; i += 1) {
     const column = columns[indexes[i]];
-    if (i > 0) out += ',';
     try {
-      out += column.jsonKey + encodeField(value(byPosition ? i : indexes[i]), column.mode);
+      fields[i] = column.jsonKey + encodeField(value(byPosition ? i : indexes[i]), column.mode);
     } catch (error) {
       if (error instanceof ValueEncodeError) throw new PlanError(`column ${column.name}: ${error.message}`, op);
       throw error;
     }
   }
-  return out + '}';
+  return '{' + fields.join(',') + '}';
 }
 
 function pushChunks(out: Statement[], text: string, rows: readonly JsonRow[], options: PlanOptions): void {
-  let json = '[';
+  let chunk: string[] = [];
+  let length = 2;
   let ops: ChangeOp[] = [];
   for (const row of rows) {
-    if (ops.length > 0 && json.length + row.json.length + 1 > options.maxParamChars) {
-      out.push({ text, param: json + ']', ops });
-      json = '[';
+    if (chunk.length > 0 && length + row.json.length + 1 > options.maxParamChars) {
+      out.push({ text, param: '[' + chunk.join(',') + ']', ops });
+      chunk = [];
+      length = 2;
       ops = [];
     }
-    if (json.length > 1) json += ',';
-    json += row.json;
+    chunk.push(row.json);
+    length += row.json.length + 1;
     for (const op of row.ops) ops.push(op);
   }
-  if (json.length > 1) out.push({ text, param: json + ']', ops });
+  if (chunk.length > 0) out.push({ text, param: '[' + chunk.join(',') + ']', ops });
 }
 
 // ------------------------------------------------------------------------------------ SQL
@@ -416,7 +445,9 @@ function cached(binding: TableBinding, shape: string, build: () => string): stri
 /** A field of a populated record as written: json/jsonb fields are unwrapped from their JSON string. */
 function field(column: BoundColumn, alias: string): string {
   const ref = `${alias}.${column.sql}`;
-  return column.mode.unwrapJson === undefined ? ref : `(${ref} OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.${column.mode.unwrapJson}`;
+  return column.mode.unwrapJson === undefined
+    ? ref
+    : `(${ref} OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.${column.mode.unwrapJson}`;
 }
 
 const fields = (binding: TableBinding, indexes: readonly number[], alias: string) =>
@@ -425,9 +456,12 @@ const assignments = (binding: TableBinding, indexes: readonly number[], alias: s
   indexes.map((index) => `${binding.columns[index].sql} = ${field(binding.columns[index], alias)}`).join(', ');
 
 const recordset = (binding: TableBinding) => `pg_catalog.json_populate_recordset(NULL::${binding.id}, $1::json)`;
-const names = (binding: TableBinding, indexes: readonly number[]) => indexes.map((index) => binding.columns[index].sql).join(', ');
+const names = (binding: TableBinding, indexes: readonly number[]) =>
+  indexes.map((index) => binding.columns[index].sql).join(', ');
 const keyMatch = (binding: TableBinding, left: string, right: string) =>
-  binding.keyIndexes.map((index) => `${left}.${binding.columns[index].sql} = ${right}.${binding.columns[index].sql}`).join(' AND ');
+  binding.keyIndexes
+    .map((index) => `${left}.${binding.columns[index].sql} = ${right}.${binding.columns[index].sql}`)
+    .join(' AND ');
 
 function truncateSql(binding: TableBinding): string {
   return `TRUNCATE TABLE ${binding.id}`;
@@ -449,13 +483,20 @@ export function upsertSql(binding: TableBinding, columns: readonly number[]): st
 }
 
 function insertSql(binding: TableBinding, columns: readonly number[]): string {
-  return cached(binding, `insert:${columns.join(',')}`, () =>
-    `INSERT INTO ${binding.id} (${names(binding, columns)}) SELECT ${fields(binding, columns, 'd')} FROM ${recordset(binding)} AS d`,
+  return cached(
+    binding,
+    `insert:${columns.join(',')}`,
+    () =>
+      `INSERT INTO ${binding.id} (${names(binding, columns)}) SELECT ${fields(binding, columns, 'd')} FROM ${recordset(binding)} AS d`,
   );
 }
 
 function deleteSql(binding: TableBinding): string {
-  return cached(binding, 'delete', () => `DELETE FROM ${binding.id} AS t USING ${recordset(binding)} AS d WHERE ${keyMatch(binding, 't', 'd')}`);
+  return cached(
+    binding,
+    'delete',
+    () => `DELETE FROM ${binding.id} AS t USING ${recordset(binding)} AS d WHERE ${keyMatch(binding, 't', 'd')}`,
+  );
 }
 
 function updateSql(binding: TableBinding, columns: readonly number[]): string {
@@ -499,8 +540,11 @@ function oneRow(binding: TableBinding, columns: readonly number[], record: strin
 }
 
 function keylessDeleteSql(binding: TableBinding, match: readonly number[]): string {
-  return cached(binding, `kdelete:${match.join(',')}`, () =>
-    `DELETE FROM ${binding.id} AS t WHERE ${oneRow(binding, match, `pg_catalog.json_populate_record(NULL::${binding.id}, $1::json)`)}`,
+  return cached(
+    binding,
+    `kdelete:${match.join(',')}`,
+    () =>
+      `DELETE FROM ${binding.id} AS t WHERE ${oneRow(binding, match, `pg_catalog.json_populate_record(NULL::${binding.id}, $1::json)`)}`,
   );
 }
 

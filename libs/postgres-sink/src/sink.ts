@@ -8,6 +8,7 @@ import {
   type Sink,
   type SinkBatch,
   type TableMapper,
+  type TargetTable,
 } from '@cdc/apply';
 import { keyIndexesOf, statementName, tableSignature, type TableBinding } from './binding';
 import { createTable, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
@@ -40,8 +41,16 @@ export interface PostgresSink extends Sink {
   describe(): string;
 }
 
-/** An ApplyError that also carries the destination's SQLSTATE when the database raised it. */
+/**
+ * An ApplyError with a SQLSTATE: the destination's, or for errors found before any statement
+ * ran, the one Postgres uses for the same problem (42P01 missing table, 42703 missing column,
+ * 42P10 no unique index for the key, 22000 an op that cannot be written). Also exposed as
+ * `code`, like pg's own errors, so a retry policy reading `code` classifies it without
+ * guessing from the message. Connection failures have no SQLSTATE; their `cause` tells.
+ */
 export class PostgresApplyError extends ApplyError {
+  readonly code: string | undefined;
+
   constructor(
     message: string,
     context: ApplyError['context'],
@@ -50,6 +59,7 @@ export class PostgresApplyError extends ApplyError {
   ) {
     super(message, context, options);
     this.name = 'ApplyError';
+    this.code = sqlState;
   }
 }
 
@@ -60,7 +70,9 @@ export async function createPostgresSink(options: PostgresSinkOptions): Promise<
     await sink.init();
   } catch (error) {
     await sink.close().catch(() => undefined);
-    throw new Error(`destination ${options.destination}: cannot prepare ${sink.describe()}: ${errorText(error)}`, { cause: error });
+    throw new Error(`destination ${options.destination}: cannot prepare ${sink.describe()}: ${errorText(error)}`, {
+      cause: error,
+    });
   }
   return sink;
 }
@@ -104,7 +116,8 @@ class PostgresDestination implements PostgresSink {
     this.pool.on('error', () => undefined);
     const schema = options.checkpointSchema ?? DEFAULT_CHECKPOINT_SCHEMA;
     this.checkpointTable = `${quote(schema)}.${quote('checkpoint')}`;
-    const columns = 'stream_seq::text AS stream_seq, position_commit::text AS position_commit, position_index::text AS position_index, position_token';
+    const columns =
+      'stream_seq::text AS stream_seq, position_commit::text AS position_commit, position_index::text AS position_index, position_token';
     this.sql = {
       lock: `SELECT ${columns} FROM ${this.checkpointTable} WHERE source = $1 AND partition = $2 FOR UPDATE`,
       ensure: `INSERT INTO ${this.checkpointTable} (source, partition) VALUES ($1, $2) ON CONFLICT (source, partition) DO NOTHING`,
@@ -157,7 +170,11 @@ class PostgresDestination implements PostgresSink {
   async readCheckpoint(source: string, partition: number): Promise<Checkpoint | undefined> {
     this.assertOpen();
     try {
-      const result = await this.pool.query<CheckpointRow>({ name: statementName(this.sql.read), text: this.sql.read, values: [source, partition] });
+      const result = await this.pool.query<CheckpointRow>({
+        name: statementName(this.sql.read),
+        text: this.sql.read,
+        values: [source, partition],
+      });
       return toCheckpoint(result.rows[0]);
     } catch (error) {
       throw this.failure(`cannot read the checkpoint: ${errorText(error)}`, { source, partition }, error);
@@ -213,7 +230,8 @@ class PostgresDestination implements PostgresSink {
       const plan = planOps(pending, (op) => bindings.get(op.table)!, { coalesce, maxParamChars: MAX_PARAM_CHARS });
       for (statement of plan.statements) {
         if (statement.param === undefined) await client.query(statement.text);
-        else await client.query({ name: statementName(statement.text), text: statement.text, values: [statement.param] });
+        else
+          await client.query({ name: statementName(statement.text), text: statement.text, values: [statement.param] });
       }
       statement = undefined;
       const last = pending[pending.length - 1];
@@ -227,7 +245,9 @@ class PostgresDestination implements PostgresSink {
           batch.lastStreamSeq,
           last.position.commit.toString(),
           last.position.index,
-          token !== undefined && token.length > 0 ? Buffer.from(token.buffer, token.byteOffset, token.byteLength) : null,
+          token !== undefined && token.length > 0
+            ? Buffer.from(token.buffer, token.byteOffset, token.byteLength)
+            : null,
         ],
       });
       await client.query('COMMIT');
@@ -247,7 +267,7 @@ class PostgresDestination implements PostgresSink {
       }
       if (error instanceof ApplyError) throw error;
       if (error instanceof PlanError) {
-        throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, undefined);
+        throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, '22000');
       }
       const sqlState = sqlStateOf(error);
       if (statement !== undefined) {
@@ -261,7 +281,11 @@ class PostgresDestination implements PostgresSink {
     }
   }
 
-  private async lockCheckpoint(client: pg.PoolClient, source: string, partition: number): Promise<Checkpoint | undefined> {
+  private async lockCheckpoint(
+    client: pg.PoolClient,
+    source: string,
+    partition: number,
+  ): Promise<Checkpoint | undefined> {
     const lock = { name: statementName(this.sql.lock), text: this.sql.lock, values: [source, partition] };
     let result = await client.query<CheckpointRow>(lock);
     if (result.rows.length === 0) {
@@ -275,7 +299,12 @@ class PostgresDestination implements PostgresSink {
   /** Binds a source table to its destination table, reading (and if allowed creating) it. */
   private async bind(client: pg.PoolClient, batch: SinkBatch, op: ChangeOp): Promise<TableBinding> {
     const table = op.table;
-    const target = this.options.mapTable(table);
+    let target: TargetTable;
+    try {
+      target = this.options.mapTable(table);
+    } catch (error) {
+      throw this.opFailure(batch, op, `cannot be mapped to a destination table: ${errorText(error)}`, error, undefined);
+    }
     const id = qualifiedTarget(target);
     const signature = tableSignature(table);
     const cacheKey = `${id}\u0000${signature}`;
@@ -292,7 +321,7 @@ class PostgresDestination implements PostgresSink {
           op,
           `table ${display} does not exist (set create_tables: true to create it from the source schema)`,
           undefined,
-          undefined,
+          '42P01',
           `destination ${this.options.destination}: table ${display} does not exist (set create_tables: true to create it from the source schema)`,
         );
       }
@@ -310,21 +339,23 @@ class PostgresDestination implements PostgresSink {
         `table ${display} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')} ` +
           `(source ${qualifiedName(table)}; schema changes are not applied yet)`,
         undefined,
-        undefined,
+        '42703',
       );
     }
     const keyIndexes = keyIndexesOf(table);
     const keyed = table.hasKey && keyIndexes.length > 0;
-    if (keyed && op.kind !== 'truncate') {
+    if (keyed) {
       const keyNames = keyIndexes.map((index) => table.columns[index].name).sort();
-      const usable = catalog.uniqueKeys.some((unique) => unique.length === keyNames.length && [...unique].sort().every((name, i) => name === keyNames[i]));
+      const usable = catalog.uniqueKeys.some(
+        (unique) => unique.length === keyNames.length && [...unique].sort().every((name, i) => name === keyNames[i]),
+      );
       if (!usable) {
         throw this.opFailure(
           batch,
           op,
           `table ${display} has no primary key or unique index on (${keyNames.join(', ')}) to apply changes by key`,
           undefined,
-          undefined,
+          '42P10',
         );
       }
     }
@@ -343,8 +374,18 @@ class PostgresDestination implements PostgresSink {
     return binding;
   }
 
-  private failure(message: string, context: ApplyError['context'], cause: unknown, sqlState?: string): PostgresApplyError {
-    return new PostgresApplyError(`destination ${this.options.destination}: ${message}`, context, sqlState ?? sqlStateOf(cause), { cause });
+  private failure(
+    message: string,
+    context: ApplyError['context'],
+    cause: unknown,
+    sqlState?: string,
+  ): PostgresApplyError {
+    return new PostgresApplyError(
+      `destination ${this.options.destination}: ${message}`,
+      context,
+      sqlState ?? sqlStateOf(cause),
+      { cause },
+    );
   }
 
   private opFailure(

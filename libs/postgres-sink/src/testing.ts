@@ -1,5 +1,13 @@
 // Builders shared by this lib's tests (not exported from index.ts).
-import { NULL_VALUE, UNCHANGED_VALUE, type ChangeOp, type Column, type Position, type TableSchema, type Value } from '@cdc/change-envelope';
+import {
+  NULL_VALUE,
+  UNCHANGED_VALUE,
+  type ChangeOp,
+  type Column,
+  type Position,
+  type TableSchema,
+  type Value,
+} from '@cdc/change-envelope';
 
 export const V = {
   null: NULL_VALUE,
@@ -8,7 +16,10 @@ export const V = {
   int: (value: number | bigint | string): Value => ({ kind: 'integer', value: String(value) }),
   unsigned: (value: number | bigint | string): Value => ({ kind: 'unsigned', value: String(value) }),
   float: (value: number): Value => ({ kind: 'float', value }),
-  bytes: (value: Uint8Array | number[]): Value => ({ kind: 'bytes', value: value instanceof Uint8Array ? value : Uint8Array.from(value) }),
+  bytes: (value: Uint8Array | number[]): Value => ({
+    kind: 'bytes',
+    value: value instanceof Uint8Array ? value : Uint8Array.from(value),
+  }),
   array: (...value: Value[]): Value => ({ kind: 'array', value }),
   text: (value: string): Value => ({ kind: 'text', value }),
   decimal: (value: string): Value => ({ kind: 'decimal', value }),
@@ -23,10 +34,22 @@ export const V = {
 };
 
 export function column(name: string, type: string, options: { key?: boolean; nullable?: boolean } = {}): Column {
-  return { name, type, key: options.key ?? false, nullable: options.nullable ?? !options.key, typeOid: 0, elementTypeOid: 0 };
+  return {
+    name,
+    type,
+    key: options.key ?? false,
+    nullable: options.nullable ?? !options.key,
+    typeOid: 0,
+    elementTypeOid: 0,
+  };
 }
 
-export function tableSchema(schema: string, table: string, columns: Column[], hasKey = columns.some((c) => c.key)): TableSchema {
+export function tableSchema(
+  schema: string,
+  table: string,
+  columns: Column[],
+  hasKey = columns.some((c) => c.key),
+): TableSchema {
   return { schema, table, columns, hasKey };
 }
 
@@ -54,7 +77,14 @@ export class Ops {
   }
 
   snapshot(table: TableSchema, row: Value[]): ChangeOp {
-    return { kind: 'snapshot-row', table, key: this.keyOf(table, row), after: row, position: this.next(), commitTimeUs: 0 };
+    return {
+      kind: 'snapshot-row',
+      table,
+      key: this.keyOf(table, row),
+      after: row,
+      position: this.next(),
+      commitTimeUs: 0,
+    };
   }
 
   /** `oldKey` defaults to the key of `after` (no key change). */

@@ -20,7 +20,12 @@ after(async () => {
 });
 
 async function sinkFor(url: string, createTables: boolean): Promise<PostgresSink> {
-  const sink = await createPostgresSink({ url, destination: 'values', createTables, mapTable: (t) => ({ schema: t.schema, table: t.table }) });
+  const sink = await createPostgresSink({
+    url,
+    destination: 'values',
+    createTables,
+    mapTable: (t) => ({ schema: t.schema, table: t.table }),
+  });
   sinks.push(sink);
   return sink;
 }
@@ -49,7 +54,12 @@ const cases: Case[] = [
   ['c_float8_nan', 'float8', V.float(NaN), 'NaN'],
   ['c_bool_t', 'bool', V.bool(true), 'true'],
   ['c_bool_f', 'boolean', V.bool(false), 'false'],
-  ['c_text', 'text', V.text('It\'s "quoted" \\ back\\slash\ttab\nnewline Ünïcødé 🎉 \u2028'), 'It\'s "quoted" \\ back\\slash\ttab\nnewline Ünïcødé 🎉 \u2028'],
+  [
+    'c_text',
+    'text',
+    V.text('It\'s "quoted" \\ back\\slash\ttab\nnewline Ünïcødé 🎉 \u2028'),
+    'It\'s "quoted" \\ back\\slash\ttab\nnewline Ünïcødé 🎉 \u2028',
+  ],
   ['c_text_empty', 'text', V.text(''), ''],
   ['c_varchar', 'character varying(20)', V.text('short'), 'short'],
   ['c_char', 'character(3)', V.text('ab '), 'ab'],
@@ -69,8 +79,18 @@ const cases: Case[] = [
   ['c_time', 'time', V.time('23:59:59.999999'), '23:59:59.999999'],
   ['c_timetz', 'time with time zone', V.time('12:34:56.5+05:30'), '12:34:56.5+05:30'],
   ['c_timestamp', 'timestamp(3) without time zone', V.timestamp('2024-01-02 03:04:05.678'), '2024-01-02 03:04:05.678'],
-  ['c_timestamptz', 'timestamp with time zone', V.timestamptz('2024-01-02 03:04:05.678+02'), '2024-01-02 01:04:05.678+00'],
-  ['c_timestamptz_usec', 'timestamptz(6)', V.timestamptz('1999-12-31 23:59:59.999999-08:30'), '2000-01-01 08:29:59.999999+00'],
+  [
+    'c_timestamptz',
+    'timestamp with time zone',
+    V.timestamptz('2024-01-02 03:04:05.678+02'),
+    '2024-01-02 01:04:05.678+00',
+  ],
+  [
+    'c_timestamptz_usec',
+    'timestamptz(6)',
+    V.timestamptz('1999-12-31 23:59:59.999999-08:30'),
+    '2000-01-01 08:29:59.999999+00',
+  ],
   ['c_timestamp_ninf', 'timestamp', V.timestamp('-infinity'), '-infinity'],
   ['c_interval', 'interval', V.interval('1 year 2 mons -3 days +04:05:06.789'), '1 year 2 mons -3 days +04:05:06.789'],
   ['c_int_arr', 'integer[]', V.array(V.int(1), V.null, V.int(-3)), '{1,NULL,-3}'],
@@ -78,7 +98,16 @@ const cases: Case[] = [
   [
     'c_text_arr',
     'text[]',
-    V.array(V.text('a"b'), V.null, V.text('NULL'), V.text('c,d'), V.text('x\\y'), V.text('{}'), V.text(' sp '), V.text('')),
+    V.array(
+      V.text('a"b'),
+      V.null,
+      V.text('NULL'),
+      V.text('c,d'),
+      V.text('x\\y'),
+      V.text('{}'),
+      V.text(' sp '),
+      V.text(''),
+    ),
     '{"a\\"b",NULL,"NULL","c,d","x\\\\y","{}"," sp ",""}',
   ],
   ['c_int_arr2', 'integer[]', V.array(V.array(V.int(1), V.int(2)), V.array(V.int(3), V.null)), '{{1,2},{3,NULL}}'],
@@ -86,7 +115,12 @@ const cases: Case[] = [
   ['c_bool_arr', 'boolean[]', V.array(V.bool(true), V.bool(false), V.null), '{t,f,NULL}'],
   ['c_bytea_arr', 'bytea[]', V.array(V.bytes([1, 2]), V.null), '{"\\\\x0102",NULL}'],
   ['c_numeric_arr', 'numeric[]', V.array(V.decimal('1.50'), V.decimal('NaN')), '{1.50,NaN}'],
-  ['c_uuid_arr', 'uuid[]', V.array(V.uuid('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')), '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'],
+  [
+    'c_uuid_arr',
+    'uuid[]',
+    V.array(V.uuid('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')),
+    '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
+  ],
   ['c_date_arr', 'date[]', V.array(V.date('2024-01-01'), V.null), '{2024-01-01,NULL}'],
   ['c_ts_arr', 'timestamp[]', V.array(V.timestamp('2024-01-01 00:00:00.5')), '{"2024-01-01 00:00:00.5"}'],
   ['c_interval_arr', 'interval[]', V.array(V.interval('1 day')), '{"1 day"}'],
@@ -143,7 +177,11 @@ test('every value kind round-trips into a table created from the source schema',
   assert.equal(typeOf.get('c_enum_arr'), 'mood[]');
   assert.equal(typeOf.get('c_enum_unknown'), 'text');
   assert.equal(typeOf.get('c_enum_unknown_arr'), 'text[]');
-  const key = await server.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'src.kinds'::regclass AND contype = 'p'`, [], db);
+  const key = await server.query(
+    `SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'src.kinds'::regclass AND contype = 'p'`,
+    [],
+    db,
+  );
   assert.equal(key.rows[0].n, 1);
 
   // Updating every column with the values again (now an UPDATE path via upsert) keeps them.
@@ -172,10 +210,21 @@ test('values land in an existing table whose types differ from the source (input
   const sink = await sinkFor(url, false);
   const ops = new Ops();
   await sink.applyBatch(
-    batch([ops.update(source, [V.int(1), V.int(42), V.text('x'), V.json('{"z":1,"a":null}'), V.array(V.int(1), V.null), V.bool(true)])]),
+    batch([
+      ops.update(source, [
+        V.int(1),
+        V.int(42),
+        V.text('x'),
+        V.json('{"z":1,"a":null}'),
+        V.array(V.int(1), V.null),
+        V.bool(true),
+      ]),
+    ]),
   );
   const rows = await server.query(`SELECT n::text, t, j::text, arr, flag, extra FROM public.loose`, [], db);
-  assert.deepEqual(rows.rows, [{ n: '42', t: 'x', j: '{"a": null, "z": 1}', arr: '{1,NULL}', flag: 'true', extra: 'dest only' }]);
+  assert.deepEqual(rows.rows, [
+    { n: '42', t: 'x', j: '{"a": null, "z": 1}', arr: '{1,NULL}', flag: 'true', extra: 'dest only' },
+  ]);
 });
 
 test('hostile identifiers and values are quoted and passed as parameters', async () => {
@@ -196,7 +245,13 @@ test('hostile identifiers and values are quoted and passed as parameters', async
   await sink.applyBatch(
     batch([
       ...values.map((value, i) =>
-        ops.insert(hostile, [V.text(value), V.text(value), V.int(i), V.json(JSON.stringify({ [value]: value })), V.array(V.text(value), V.null)]),
+        ops.insert(hostile, [
+          V.text(value),
+          V.text(value),
+          V.int(i),
+          V.json(JSON.stringify({ [value]: value })),
+          V.array(V.text(value), V.null),
+        ]),
       ),
       ops.update(hostile, [V.text(values[1]), V.text('updated ' + evil), V.int(99), V.unchanged, V.unchanged]),
       ops.delete(hostile, [V.text(values[2])]),
@@ -224,12 +279,19 @@ test('hostile identifiers and values are quoted and passed as parameters', async
 test('a json value that is not JSON is rejected by the destination, not spliced into the row', async () => {
   const url = await server.createDatabase();
   const db = new URL(url).pathname.slice(1);
-  const docs = tableSchema('public', 'docs', [column('id', 'int4', { key: true }), column('doc', 'jsonb'), column('owner', 'text')]);
+  const docs = tableSchema('public', 'docs', [
+    column('id', 'int4', { key: true }),
+    column('doc', 'jsonb'),
+    column('owner', 'text'),
+  ]);
   const sink = await sinkFor(url, true);
   const ops = new Ops();
   await assert.rejects(
     sink.applyBatch(batch([ops.insert(docs, [V.int(1), V.json('1, "owner": "mallory"'), V.text('alice')])])),
-    (error: unknown) => error instanceof ApplyError && /invalid input syntax for type json/.test(error.message) && error.context.key === '(id)=(1)',
+    (error: unknown) =>
+      error instanceof ApplyError &&
+      /invalid input syntax for type json/.test(error.message) &&
+      error.context.key === '(id)=(1)',
   );
   // The batch rolled back as a whole, table creation included.
   const rows = await server.query(`SELECT to_regclass('public.docs') IS NULL AS absent`, [], db);

@@ -124,7 +124,10 @@ export class ReplicationConnection {
     return (this.client as unknown as { connection: CopyBothConnection }).connection;
   }
 
-  private receive(chunk: Buffer): void {
+  private receive(view: Buffer): void {
+    // pg's parser hands out views into a buffer it reuses for the next bytes from the socket;
+    // events wait in the queue, so each must own its bytes.
+    const chunk = Buffer.from(view);
     const kind = chunk[0];
     if (kind === 0x77) {
       // 'w' XLogData: walStart, walEnd, sendTime, payload

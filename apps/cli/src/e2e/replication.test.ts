@@ -121,3 +121,16 @@ test('the destination holds one checkpoint row per partition that received data'
   );
   assert.ok(Number(rows[0].n) >= 1 && Number(rows[0].n) <= 4, `checkpoint rows: ${rows[0].n}`);
 });
+
+test('SIGTERM stops every service cleanly (exit 0) while changes flow', async () => {
+  await fixture.sourceQuery(`INSERT INTO truncated SELECT g, 'late' FROM generate_series(100, 2000) g`);
+  for (const service of services.splice(0).reverse()) {
+    const started = Date.now();
+    const code = await fixture.stop(service, 'SIGTERM');
+    assert.equal(code, 0, `${service.kind} exit code (log: ${service.logFile})`);
+    assert.ok(Date.now() - started < 15_000, `${service.kind} stopped in ${Date.now() - started} ms`);
+  }
+  // Restarted, the pipeline picks up where the clean stop left it.
+  services.push(fixture.start('coordinator'), fixture.start('applier'), fixture.start('reader'));
+  await waitForEqualTables(fixture, TABLES);
+});

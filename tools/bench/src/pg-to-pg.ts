@@ -1,0 +1,800 @@
+// PG -> PG benchmark: native logical replication, pg_recvlogical and our pipeline over the same
+// workload, in drain and live modes. See tools/bench/README.md.
+//   node --import tsx tools/bench/src/pg-to-pg.ts [--rows N] [--quick] [--only drain|live] [--docs|--no-docs] [--timeout S]
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { partitionOf } from '@cdc/change-envelope';
+import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
+import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig, type ServiceKind } from './pipeline';
+import { CpuMonitor, memoryKb, postgresRole, type Classifier } from './procstat';
+import {
+  renderConsole,
+  renderMarkdown,
+  writeDocs,
+  type DrainResult,
+  type LiveResult,
+  type MemoryResult,
+  type Results,
+} from './report';
+
+const REPO = resolve(__dirname, '../../..');
+const PG_BIN = process.env.CDC_PG_BINDIR ?? '/usr/lib/postgresql/15/bin';
+/** Both sides print values the same way, so row texts can be compared. */
+const COMPARE = '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3';
+const TABLES = { schema: 'public', count: 8 };
+const TABLE_NAMES = workloadTableNames(TABLES);
+const MARKER = 'public.bench_marker';
+const MARKER_DDL = `CREATE TABLE ${MARKER} (id bigserial PRIMARY KEY, t timestamptz NOT NULL DEFAULT clock_timestamp())`;
+const PUBLICATION = 'bench_pub';
+const ROWS_PER_TRANSACTION = 100;
+const MARKER_INTERVAL_MS = 100;
+const POLL_INTERVAL_MS = 20;
+
+// ---------------------------------------------------------------------------------------------
+// options and workload
+
+interface Options {
+  readonly rows: number;
+  readonly quick: boolean;
+  readonly modes: ReadonlySet<'drain' | 'live'>;
+  readonly docs: boolean;
+  readonly timeoutMs: number;
+  readonly argv: readonly string[];
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!match) throw new Error(`unexpected argument "${argv[i]}"`);
+    const [, name, inline] = match;
+    const takesValue = ['rows', 'only', 'timeout'].includes(name);
+    if (!['rows', 'only', 'timeout', 'quick', 'docs', 'no-docs'].includes(name))
+      throw new Error(
+        `unknown flag --${name} (flags: --rows N, --quick, --only drain|live, --docs, --no-docs, --timeout S)`,
+      );
+    if (takesValue && inline === undefined && argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
+    values.set(name, takesValue ? (inline ?? argv[++i]) : 'true');
+  }
+  const quick = values.has('quick');
+  const rows = Number(values.get('rows') ?? (quick ? 100_000 : 1_000_000));
+  if (!Number.isInteger(rows) || rows < 1_000)
+    throw new Error(`--rows must be an integer >= 1000, got ${values.get('rows')}`);
+  const only = values.get('only');
+  if (only !== undefined && only !== 'drain' && only !== 'live')
+    throw new Error(`--only takes drain or live, got ${only}`);
+  const timeout = Number(values.get('timeout') ?? 1_800);
+  return {
+    rows,
+    quick,
+    modes: new Set(only ? [only] : ['drain', 'live']),
+    // Smoke runs don't overwrite the reference numbers unless asked to.
+    docs: values.has('docs') || (!quick && !values.has('no-docs')),
+    timeoutMs: timeout * 1000,
+    argv,
+  };
+}
+
+interface Workload {
+  readonly inserts: number;
+  readonly updates: number;
+  readonly deletes: number;
+  readonly deleteFirstId: number;
+  /** Per table: the highest id inserted (never deleted) and the last id deleted (or 0). */
+  readonly lastInserted: number[];
+  readonly lastDeleted: number[];
+}
+
+/** The last id touched per table by tools/workload's round-robin transactions (0: none). */
+function lastIdPerTable(rows: number, firstId: number): number[] {
+  const next = new Array<number>(TABLES.count).fill(firstId);
+  for (let k = 0, done = 0; done < rows; k += 1) {
+    const count = Math.min(ROWS_PER_TRANSACTION, rows - done);
+    next[k % TABLES.count] += count;
+    done += count;
+  }
+  return next.map((id) => (id === firstId ? 0 : id - 1));
+}
+
+function workloadFor(rows: number): Workload {
+  const inserts = rows;
+  const updates = Math.round(rows / 2);
+  const deletes = Math.round(rows / 5);
+  // Per table: updates touch the first half of the ids, deletes 40%..60%: half of them updated rows.
+  const deleteFirstId = Math.floor((inserts / TABLES.count) * 0.4) + 1;
+  return {
+    inserts,
+    updates,
+    deletes,
+    deleteFirstId,
+    lastInserted: lastIdPerTable(inserts, 1),
+    lastDeleted: lastIdPerTable(deletes, deleteFirstId),
+  };
+}
+
+const totalChanges = (w: Workload) => w.inserts + w.updates + w.deletes;
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+const started = performance.now();
+function say(message: string): void {
+  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(5);
+  console.log(`[${s}s] ${message}`);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url, options: COMPARE, application_name: 'cdc-bench' });
+  await client.connect();
+  return client;
+}
+
+async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const client = await connect(url);
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function waitFor(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs: number,
+  check?: () => void,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    check?.();
+    if (await condition()) return;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+function postmasterPid(server: PostgresServer): number {
+  return Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim());
+}
+
+function natsPid(nats: NatsServer): number {
+  return Number(readFileSync(join(nats.storeDir, '..', 'nats.pid'), 'utf8').trim());
+}
+
+// ---------------------------------------------------------------------------------------------
+// databases
+
+async function prepareSource(server: PostgresServer, database: string): Promise<string> {
+  const url = await server.createDatabase(database);
+  await withClient(url, async (c) => {
+    await createWorkloadTables(c, TABLES);
+    await c.query(MARKER_DDL);
+    await c.query(`CREATE PUBLICATION ${PUBLICATION} FOR TABLE ${[...TABLE_NAMES, MARKER].join(', ')}`);
+  });
+  return url;
+}
+
+async function prepareDestination(server: PostgresServer, database: string): Promise<string> {
+  const url = await server.createDatabase(database);
+  await withClient(url, async (c) => {
+    await createWorkloadTables(c, TABLES);
+    await c.query(MARKER_DDL);
+  });
+  return url;
+}
+
+async function writeWorkload(url: string, w: Workload, label: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const t0 = performance.now();
+    let phase = 'inserts';
+    let done = 0;
+    let total = w.inserts;
+    const progress = setInterval(() => {
+      const seconds = (performance.now() - t0) / 1000;
+      say(`  ${label}: ${phase} ${fmt(done)}/${fmt(total)} (${fmt(seconds, 0)} s)`);
+    }, 10_000);
+    const common = {
+      client,
+      tables: TABLES,
+      rowsPerTransaction: ROWS_PER_TRANSACTION,
+      onProgress: (n: number) => (done = n),
+    };
+    try {
+      await insertRows({ ...common, rows: w.inserts, firstId: 1 });
+      [phase, done, total] = ['updates', 0, w.updates];
+      await updateRows({ ...common, rows: w.updates, firstId: 1 });
+      [phase, done, total] = ['deletes', 0, w.deletes];
+      await deleteRows({ ...common, rows: w.deletes, firstId: w.deleteFirstId });
+    } finally {
+      clearInterval(progress);
+    }
+    return (performance.now() - t0) / 1000;
+  });
+}
+
+/** Row count and a digest of every row's text per table: equal digests mean equal tables. */
+async function digests(client: Client): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  for (const table of TABLE_NAMES) {
+    const { rows } = await client.query(
+      `SELECT count(*)::int8::text AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t.id), '')) AS d FROM ${table} t`,
+    );
+    result.set(table, `${rows[0].n}:${rows[0].d}`);
+  }
+  return result;
+}
+
+/**
+ * Cheap and exact end test: per table the last inserted id is there and the last deleted id is
+ * gone. The last delete is each table's last change, and both native (commit order) and ours (a
+ * table's changes stay in one partition, applied in order) apply a table's changes in order.
+ */
+function lastChangeSql(w: Workload): string {
+  const parts = TABLE_NAMES.flatMap((table, i) => {
+    const tests = [`EXISTS (SELECT 1 FROM ${table} WHERE id = ${w.lastInserted[i]})`];
+    if (w.lastDeleted[i] > 0) tests.push(`NOT EXISTS (SELECT 1 FROM ${table} WHERE id = ${w.lastDeleted[i]})`);
+    return tests;
+  });
+  return `SELECT (${parts.join(' AND ')}) AS done`;
+}
+
+/**
+ * Polls the destination until it has everything; returns when that was first seen
+ * (performance.now()) and how it was established. The digest comparison runs after the
+ * timed part; should it differ, digests are polled (and that time counts).
+ */
+async function waitUntilComplete(
+  destination: Client,
+  w: Workload,
+  expected: () => Promise<Map<string, string>>,
+  timeoutMs: number,
+  check?: () => void,
+): Promise<{ at: number; verified: string }> {
+  const sql = lastChangeSql(w);
+  let at = 0;
+  await waitFor(
+    'the last change of every table at the destination',
+    async () => {
+      const { rows } = await destination.query(sql);
+      at = performance.now();
+      return rows[0].done === true;
+    },
+    timeoutMs,
+    100,
+    check,
+  );
+  const want = await expected();
+  const equal = async () => {
+    const got = await digests(destination);
+    return TABLE_NAMES.every((t) => got.get(t) === want.get(t));
+  };
+  if (await equal()) return { at, verified: 'last changes seen, then all 8 table digests equal' };
+  say('  last changes are there but the digests differ: polling the digests');
+  await waitFor('destination digests equal to the source', equal, timeoutMs, 1_000, check);
+  return { at: performance.now(), verified: 'table digests equal (polled)' };
+}
+
+async function insertMarker(url: string): Promise<number> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query(`INSERT INTO ${MARKER} DEFAULT VALUES RETURNING id`);
+    return Number(rows[0].id);
+  });
+}
+
+/** Writes a marker on the source and waits until the destination has it: the consumer streams. */
+async function probe(sourceUrl: string, destinationUrl: string, timeoutMs: number, check?: () => void): Promise<void> {
+  const id = await insertMarker(sourceUrl);
+  await withClient(destinationUrl, (c) =>
+    waitFor(
+      'a probe row to reach the destination',
+      async () => (await c.query(`SELECT 1 FROM ${MARKER} WHERE id = $1`, [id])).rows.length > 0,
+      timeoutMs,
+      100,
+      check,
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// processes
+
+interface Servers {
+  readonly source: PostgresServer;
+  readonly destination: PostgresServer;
+  readonly bundle: string;
+  readonly dir: string;
+}
+
+/** Labels for the CPU report: our processes by pid, Postgres processes by server and role. */
+function classifier(servers: Servers, named: Map<number, string>): Classifier {
+  const sourcePm = postmasterPid(servers.source);
+  const destinationPm = postmasterPid(servers.destination);
+  return (pid, ppid, cmdline) => {
+    const name = named.get(pid);
+    if (name) return name;
+    for (const [pm, server] of [
+      [sourcePm, 'source'],
+      [destinationPm, 'destination'],
+    ] as const) {
+      if (pid === pm) return `${server} postgres: background (checkpointer, walwriter, autovacuum, ...)`;
+      if (ppid === pm)
+        return cmdline.startsWith('postgres:') ? `${server} postgres: ${postgresRole(cmdline)}` : undefined;
+    }
+    return null;
+  };
+}
+
+const BENCH_LABEL = 'bench driver (workload writer, polling)';
+
+function serviceMemory(mode: 'drain' | 'live', pipeline: Pipeline, nats: NatsServer): MemoryResult[] {
+  const result: MemoryResult[] = [];
+  const pids: Array<[string, number]> = [...pipeline.pids()].map(([kind, pid]) => [`ours: ${kind}`, pid]);
+  pids.push(['nats-server', natsPid(nats)]);
+  for (const [name, pid] of pids) {
+    const kb = memoryKb(pid, 'VmHWM');
+    if (kb !== undefined) result.push({ mode, process: name, peakRssMb: kb / 1024 });
+  }
+  return result;
+}
+
+function nameServices(named: Map<number, string>, pipeline: Pipeline): void {
+  for (const [kind, pid] of pipeline.pids()) named.set(pid, `ours: ${kind satisfies ServiceKind}`);
+}
+
+async function checkpoint(servers: Servers): Promise<void> {
+  await Promise.all([servers.source.query('CHECKPOINT'), servers.destination.query('CHECKPOINT')]);
+  await sleep(2_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// drain
+
+async function drainMode(
+  servers: Servers,
+  w: Workload,
+  options: Options,
+): Promise<{ drain: DrainResult[]; memory: MemoryResult[]; writeSeconds: number }> {
+  const { source, destination } = servers;
+  say('drain: preparing the source and two destination databases');
+  const sourceUrl = await prepareSource(source, 'bench_drain');
+  const nativeUrl = await prepareDestination(destination, 'drain_native');
+  const oursUrl = await prepareDestination(destination, 'drain_ours');
+  const nats = await startNats({ name: 'bench-drain' });
+  const configFile = join(servers.dir, 'drain.yaml');
+  writePipelineConfig(configFile, {
+    natsUrl: nats.url,
+    sourceUrl,
+    destinationUrl: oursUrl,
+    publication: PUBLICATION,
+    tables: [...TABLE_NAMES, MARKER],
+  });
+  const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'drain');
+
+  // Three slots before the workload, so all three consumers read the very same WAL.
+  say('drain: ours: starting the pipeline on the empty tables (creates slot, stream, consumers), then stopping it');
+  pipeline.start();
+  await probe(sourceUrl, oursUrl, 120_000, () => pipeline.check());
+  await pipeline.stop();
+  say('drain: native: CREATE SUBSCRIPTION (disabled, copy_data = false); pg_recvlogical: its slot');
+  const sourceDb = new URL(sourceUrl).pathname.slice(1);
+  await destination.query(
+    `CREATE SUBSCRIPTION bench_native CONNECTION 'host=${source.host} port=${source.port} dbname=${sourceDb} user=postgres' ` +
+      `PUBLICATION ${PUBLICATION} WITH (copy_data = false, enabled = false, slot_name = 'bench_native')`,
+    [],
+    'drain_native',
+  );
+  await source.query(`SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')`, [], sourceDb);
+
+  say(`drain: writing the workload (${fmt(totalChanges(w))} row changes) with every consumer stopped`);
+  const writeSeconds = await writeWorkload(sourceUrl, w, 'drain');
+  const endLsn = String((await source.query('SELECT pg_current_wal_lsn()::text AS lsn', [], sourceDb)).rows[0].lsn);
+  say(
+    `drain: workload written in ${fmt(writeSeconds, 1)} s (${fmt(totalChanges(w) / writeSeconds)} changes/s), WAL end ${endLsn}`,
+  );
+  const expected = await withClient(sourceUrl, digests);
+  const slots = await source.query(
+    `SELECT slot_name, pg_size_pretty(pg_current_wal_lsn() - confirmed_flush_lsn) AS behind FROM pg_replication_slots ORDER BY 1`,
+    [],
+    sourceDb,
+  );
+  say(`drain: slots behind: ${slots.rows.map((r) => `${r.slot_name} ${r.behind}`).join(', ')}`);
+  // Settle the source so no autovacuum runs during a drain.
+  for (const table of TABLE_NAMES) await source.query(`VACUUM (ANALYZE) ${table}`, [], sourceDb);
+
+  const results: DrainResult[] = [];
+  const memory: MemoryResult[] = [];
+
+  // pg_recvlogical: the walsender's decoding ceiling.
+  {
+    await checkpoint(servers);
+    say('drain: pg_recvlogical ...');
+    const named = new Map([[process.pid, BENCH_LABEL]]);
+    const monitor = new CpuMonitor(classifier(servers, named));
+    monitor.start();
+    const t0 = performance.now();
+    const child = spawnLogged(
+      join(PG_BIN, 'pg_recvlogical'),
+      [
+        '-d',
+        sourceUrl,
+        '--slot',
+        'bench_recv',
+        '--start',
+        '-o',
+        'proto_version=1',
+        '-o',
+        `publication_names=${PUBLICATION}`,
+        '-f',
+        '/dev/null',
+        '-F',
+        '0',
+        '--no-loop',
+        '--endpos',
+        endLsn,
+      ],
+      join(servers.dir, 'pg_recvlogical.log'),
+    );
+    if (child.process.pid) named.set(child.process.pid, 'pg_recvlogical');
+    const timeout = setTimeout(() => child.process.kill('SIGKILL'), options.timeoutMs);
+    const code = await child.exited;
+    const t1 = performance.now();
+    clearTimeout(timeout);
+    const cpu = monitor.stop();
+    if (code !== 0) throw new Error(`pg_recvlogical exited with code ${code}:\n${tail(child.logFile)}`);
+    const reached = await source.query(
+      `SELECT confirmed_flush_lsn::text AS lsn, confirmed_flush_lsn >= $1::pg_lsn AS ok FROM pg_replication_slots WHERE slot_name = 'bench_recv'`,
+      [endLsn],
+      sourceDb,
+    );
+    const seconds = (t1 - t0) / 1000;
+    results.push({
+      contender: 'pg_recvlogical',
+      seconds,
+      rowChanges: totalChanges(w),
+      verified: `--endpos ${endLsn} reached (slot confirmed ${reached.rows[0].lsn})`,
+      cpu,
+    });
+    say(`drain: pg_recvlogical: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
+  }
+
+  // Native logical replication.
+  {
+    await checkpoint(servers);
+    say('drain: native ...');
+    const named = new Map([[process.pid, BENCH_LABEL]]);
+    const monitor = new CpuMonitor(classifier(servers, named));
+    const client = await connect(nativeUrl);
+    monitor.start();
+    const t0 = performance.now();
+    await client.query('ALTER SUBSCRIPTION bench_native ENABLE');
+    const done = await waitUntilComplete(client, w, async () => expected, options.timeoutMs);
+    const cpu = monitor.stop();
+    await client.query('ALTER SUBSCRIPTION bench_native DISABLE');
+    await client.end();
+    const seconds = (done.at - t0) / 1000;
+    results.push({ contender: 'native', seconds, rowChanges: totalChanges(w), verified: done.verified, cpu });
+    say(`drain: native: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
+  }
+
+  // Ours: reader + applier + coordinator from where they stopped.
+  {
+    await checkpoint(servers);
+    say('drain: ours ...');
+    const named = new Map([
+      [process.pid, BENCH_LABEL],
+      [natsPid(nats), 'nats-server'],
+    ]);
+    const monitor = new CpuMonitor(classifier(servers, named));
+    const client = await connect(oursUrl);
+    monitor.start();
+    const t0 = performance.now();
+    pipeline.start();
+    nameServices(named, pipeline);
+    const done = await waitUntilComplete(
+      client,
+      w,
+      async () => expected,
+      options.timeoutMs,
+      () => pipeline.check(),
+    );
+    const cpu = monitor.stop();
+    memory.push(...serviceMemory('drain', pipeline, nats));
+    await client.end();
+    await pipeline.stop();
+    const seconds = (done.at - t0) / 1000;
+    results.push({ contender: 'ours', seconds, rowChanges: totalChanges(w), verified: done.verified, cpu });
+    say(`drain: ours: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
+  }
+
+  say('drain: cleaning up');
+  await destination.query('DROP SUBSCRIPTION bench_native', [], 'drain_native');
+  await source.query(
+    `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('bench_recv', $1)`,
+    [PIPELINE_SLOT],
+    sourceDb,
+  );
+  await nats.destroy();
+  for (const db of ['drain_native', 'drain_ours']) await destination.query(`DROP DATABASE ${db} WITH (FORCE)`);
+  await source.query(`DROP DATABASE ${sourceDb} WITH (FORCE)`);
+  return { drain: results, memory, writeSeconds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// live
+
+/** Inserts a marker every 100 ms on the source and polls the destination for them. */
+class MarkerLag {
+  private writing = true;
+  private polling = true;
+  private firstId = Number.POSITIVE_INFINITY;
+  private lastId = 0;
+  private readonly lag = new Map<number, number>();
+  private loops: Promise<void>[] = [];
+
+  private constructor(
+    private readonly writer: Client,
+    private readonly poller: Client,
+  ) {}
+
+  static async start(sourceUrl: string, destinationUrl: string): Promise<MarkerLag> {
+    const markers = new MarkerLag(await connect(sourceUrl), await connect(destinationUrl));
+    const { rows } = await markers.poller.query(`SELECT coalesce(max(id), 0)::int8 AS id FROM ${MARKER}`);
+    markers.loops = [markers.write(), markers.poll(Number(rows[0].id))];
+    return markers;
+  }
+
+  private async write(): Promise<void> {
+    while (this.writing) {
+      const t = performance.now();
+      const { rows } = await this.writer.query(`INSERT INTO ${MARKER} DEFAULT VALUES RETURNING id`);
+      const id = Number(rows[0].id);
+      this.firstId = Math.min(this.firstId, id);
+      this.lastId = Math.max(this.lastId, id);
+      await sleep(Math.max(0, MARKER_INTERVAL_MS - (performance.now() - t)));
+    }
+  }
+
+  private async poll(floor: number): Promise<void> {
+    while (this.polling) {
+      const { rows } = await this.poller.query(
+        `SELECT id, (extract(epoch FROM t) * 1000)::float8 AS ms FROM ${MARKER} WHERE id > $1 ORDER BY id`,
+        [floor],
+      );
+      const now = Date.now();
+      for (const row of rows) {
+        const id = Number(row.id);
+        if (!this.lag.has(id)) this.lag.set(id, now - Number(row.ms));
+      }
+      while (this.lag.has(floor + 1)) floor += 1;
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  async stopWriting(): Promise<void> {
+    this.writing = false;
+    await this.loops[0];
+  }
+
+  allSeen(): boolean {
+    for (let id = this.firstId; id <= this.lastId; id += 1) if (!this.lag.has(id)) return false;
+    return true;
+  }
+
+  async close(): Promise<{ count: number; p50: number; p99: number; max: number }> {
+    this.writing = false;
+    this.polling = false;
+    await Promise.all(this.loops);
+    await Promise.all([this.writer.end(), this.poller.end()]);
+    const lags: number[] = [];
+    for (let id = this.firstId; id <= this.lastId; id += 1) {
+      const lag = this.lag.get(id);
+      if (lag !== undefined) lags.push(lag);
+    }
+    lags.sort((a, b) => a - b);
+    const at = (q: number) => lags[Math.min(lags.length - 1, Math.max(0, Math.ceil(q * lags.length) - 1))] ?? NaN;
+    return { count: lags.length, p50: at(0.5), p99: at(0.99), max: lags[lags.length - 1] ?? NaN };
+  }
+}
+
+async function liveMode(
+  servers: Servers,
+  w: Workload,
+  contender: 'native' | 'ours',
+  options: Options,
+): Promise<{ live: LiveResult; memory: MemoryResult[] }> {
+  const { source, destination } = servers;
+  const database = `live_${contender}`;
+  say(`live: ${contender}: preparing fresh databases and starting the consumer`);
+  const sourceUrl = await prepareSource(source, database);
+  const destinationUrl = await prepareDestination(destination, database);
+  const named = new Map([[process.pid, BENCH_LABEL]]);
+  let nats: NatsServer | undefined;
+  let pipeline: Pipeline | undefined;
+  if (contender === 'native') {
+    await destination.query(
+      `CREATE SUBSCRIPTION bench_live CONNECTION 'host=${source.host} port=${source.port} dbname=${database} user=postgres' ` +
+        `PUBLICATION ${PUBLICATION} WITH (copy_data = false, slot_name = 'bench_live')`,
+      [],
+      database,
+    );
+  } else {
+    nats = await startNats({ name: 'bench-live' });
+    named.set(natsPid(nats), 'nats-server');
+    const configFile = join(servers.dir, 'live.yaml');
+    writePipelineConfig(configFile, {
+      natsUrl: nats.url,
+      sourceUrl,
+      destinationUrl,
+      publication: PUBLICATION,
+      tables: [...TABLE_NAMES, MARKER],
+    });
+    pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'live');
+    pipeline.start();
+    nameServices(named, pipeline);
+  }
+  const check = pipeline ? () => pipeline.check() : undefined;
+  await probe(sourceUrl, destinationUrl, 120_000, check);
+
+  const monitor = new CpuMonitor(classifier(servers, named));
+  monitor.start();
+  const markers = await MarkerLag.start(sourceUrl, destinationUrl);
+  say(`live: ${contender}: writing the workload with the consumer running`);
+  const writeSeconds = await writeWorkload(sourceUrl, w, `live ${contender}`);
+  const workloadEnd = performance.now();
+  await markers.stopWriting();
+  const client = await connect(destinationUrl);
+  const done = await waitUntilComplete(client, w, () => withClient(sourceUrl, digests), options.timeoutMs, check);
+  await waitFor('every marker at the destination', async () => markers.allSeen(), 60_000, 50, check);
+  const cpu = monitor.stop();
+  const lag = await markers.close();
+  await client.end();
+  const memory = pipeline && nats ? serviceMemory('live', pipeline, nats) : [];
+  const catchUpSeconds = Math.max(0, (done.at - workloadEnd) / 1000);
+  say(
+    `live: ${contender}: lag p50 ${fmt(lag.p50)} ms, p99 ${fmt(lag.p99)} ms, max ${fmt(lag.max)} ms over ${lag.count} markers; ` +
+      `workload ${fmt(writeSeconds, 1)} s, caught up ${fmt(catchUpSeconds, 1)} s after it`,
+  );
+
+  if (pipeline) await pipeline.stop();
+  if (contender === 'native') await destination.query('DROP SUBSCRIPTION bench_live', [], database);
+  else
+    await source.query(
+      `SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1`,
+      [PIPELINE_SLOT],
+      database,
+    );
+  await nats?.destroy();
+  await destination.query(`DROP DATABASE ${database} WITH (FORCE)`);
+  await source.query(`DROP DATABASE ${database} WITH (FORCE)`);
+  return {
+    live: {
+      contender,
+      writeSeconds,
+      rowChanges: totalChanges(w),
+      markers: lag.count,
+      lagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
+      catchUpSeconds,
+      cpu,
+    },
+    memory,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// main
+
+function git(args: string[]): string {
+  const result = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : '';
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const w = workloadFor(options.rows);
+  const bundleSource = join(REPO, 'dist', 'cdc.cjs');
+  if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npx nx run cli:build`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = join(process.env.CDC_TESTENV_DIR ?? join(REPO, '.testenv'), 'bench', `pg-to-pg-${stamp}`);
+  mkdirSync(dir, { recursive: true });
+  // A private copy: other work may rebuild dist/ while the benchmark runs.
+  const bundle = join(dir, 'cdc.cjs');
+  copyFileSync(bundleSource, bundle);
+  const loadAverage = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+  say(
+    `PG -> PG benchmark: ${fmt(w.inserts)} inserts, ${fmt(w.updates)} updates, ${fmt(w.deletes)} deletes on ${TABLES.count} tables; ` +
+      `modes ${[...options.modes].join(', ')}; work dir ${dir}; load average ${loadAverage}`,
+  );
+
+  const [source, destination] = await Promise.all([
+    startPostgres({ name: 'bench-source' }),
+    startPostgres({ name: 'bench-dest', logical: false }),
+  ]);
+  const servers: Servers = { source, destination, bundle, dir };
+  const drain: DrainResult[] = [];
+  const live: LiveResult[] = [];
+  const memory: MemoryResult[] = [];
+  let writeSeconds: number | undefined;
+  try {
+    if (options.modes.has('drain')) {
+      const result = await drainMode(servers, w, options);
+      drain.push(...result.drain);
+      memory.push(...result.memory);
+      writeSeconds = result.writeSeconds;
+    }
+    if (options.modes.has('live')) {
+      for (const contender of ['native', 'ours'] as const) {
+        const result = await liveMode(servers, w, contender, options);
+        live.push(result.live);
+        memory.push(...result.memory);
+      }
+    }
+  } catch (error) {
+    console.error(`bench failed; logs and server directories are kept under ${dir} and the testenv directory`);
+    throw error;
+  }
+  const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
+  await Promise.all([source.destroy(), destination.destroy()]);
+
+  const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
+  const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
+  const dirty = git(['status', '--porcelain']) ? ' + uncommitted changes' : '';
+  const partitions = [...new Set(TABLE_NAMES.map((t) => partitionOf('public', t.split('.')[1], 16)))];
+  const args = options.argv.join(' ');
+  const results: Results = {
+    info: {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      commit: `${git(['rev-parse', '--short', 'HEAD']) || 'unknown'}${dirty}`,
+      machine:
+        `${os.availableParallelism()} CPUs (nproc; ${os.cpus()[0]?.model.trim() ?? 'unknown model'}), ` +
+        `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${os.release()}`,
+      software:
+        `PostgreSQL ${pgVersion} (testenv settings: shared_buffers 128MB, fsync on, synchronous_commit on, ` +
+        `other settings default), ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+      command: `npm run bench${args ? ` -- ${args}` : ''}   (= node --import tsx tools/bench/src/pg-to-pg.ts${args ? ` ${args}` : ''})`,
+      workload:
+        `${TABLES.count} tables (id bigint pk, n int, ~100-byte text, timestamptz) from tools/workload, ` +
+        `${fmt(w.inserts)} inserts, then ${fmt(w.updates)} updates, then ${fmt(w.deletes)} deletes, ` +
+        `${ROWS_PER_TRANSACTION} rows per transaction, one writer connection: ${fmt(totalChanges(w))} row changes`,
+      oursConfig:
+        `reader, applier and coordinator as separate processes (dist/cdc.cjs), product defaults ` +
+        `(partitions 16 — the 8 tables hash to ${partitions.length} distinct partitions — publish.max_ops 2000, ` +
+        `batch.max_ops 5000, batch.max_wait_ms 50, concurrency 4); NATS JetStream file storage, one server`,
+      loadAverageAtStart: loadAverage,
+      workloadWriteSeconds: writeSeconds,
+      quick: options.quick,
+    },
+    drain,
+    live,
+    memory,
+  };
+  console.log(`\n${renderConsole(results)}\n`);
+  writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(dir, 'results.md'), renderMarkdown(results));
+  say(`results: ${join(dir, 'results.json')}, ${join(dir, 'results.md')}`);
+  if (options.docs) {
+    const docs = join(REPO, 'docs', 'benchmarks.md');
+    writeDocs(docs, renderMarkdown(results));
+    say(`wrote the "PG → PG" section of ${docs}`);
+  } else {
+    say('docs/benchmarks.md not touched (quick run; pass --docs to write it)');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

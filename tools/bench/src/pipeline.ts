@@ -1,0 +1,133 @@
+// Our pipeline as three separate service processes (`node cdc.cjs reader|applier|coordinator`).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type ServiceKind = 'reader' | 'applier' | 'coordinator';
+export const SERVICE_KINDS: readonly ServiceKind[] = ['coordinator', 'applier', 'reader'];
+
+/** Every child we spawn, SIGKILLed if the benchmark exits early (servers are handled by @cdc/testenv). */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}, stopping`);
+    process.exit(130);
+  });
+}
+
+export interface Child {
+  readonly process: ChildProcess;
+  readonly logFile: string;
+  readonly exited: Promise<number | null>;
+}
+
+export function spawnLogged(command: string, args: readonly string[], logFile: string, env = process.env): Child {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env });
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve(code ?? (signal ? -1 : null));
+    });
+    child.once('error', () => {
+      children.delete(child);
+      resolve(-1);
+    });
+  });
+  return { process: child, logFile, exited };
+}
+
+export function tail(file: string, lines = 25): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export interface PipelineConfigOptions {
+  readonly natsUrl: string;
+  readonly sourceUrl: string;
+  readonly destinationUrl: string;
+  readonly publication: string;
+  readonly tables: readonly string[];
+}
+
+/** The config the benchmark runs with: product defaults except the pre-created publication and tables. */
+export function writePipelineConfig(file: string, options: PipelineConfigOptions): void {
+  writeFileSync(
+    file,
+    `# written by tools/bench: product defaults (partitions 16, publish.max_ops 2000, batch.max_ops 5000, concurrency 4)
+nats:
+  url: ${options.natsUrl}
+sources:
+  - name: bench
+    type: postgres
+    url: ${options.sourceUrl}
+    publication: ${options.publication}
+    tables: ${JSON.stringify(options.tables)}
+destinations:
+  - name: replica
+    type: postgres
+    url: ${options.destinationUrl}
+    sources: [bench]
+`,
+  );
+}
+
+export const SOURCE_NAME = 'bench';
+/** The slot the reader creates for source "bench" (config default cdc_<name>). */
+export const PIPELINE_SLOT = 'cdc_bench';
+
+export class Pipeline {
+  private readonly services = new Map<ServiceKind, Child>();
+  private runs = 0;
+
+  constructor(
+    private readonly bundle: string,
+    private readonly configFile: string,
+    private readonly dir: string,
+    private readonly label: string,
+  ) {}
+
+  start(): void {
+    this.runs += 1;
+    for (const kind of SERVICE_KINDS) {
+      const args = [this.bundle, kind, '--config', this.configFile];
+      if (kind === 'reader') args.push('--source', SOURCE_NAME);
+      if (kind === 'applier') args.push('--destination', 'replica');
+      const logFile = join(this.dir, `${this.label}-${kind}-${this.runs}.log`);
+      this.services.set(kind, spawnLogged(process.execPath, args, logFile));
+    }
+  }
+
+  pids(): Map<ServiceKind, number> {
+    const pids = new Map<ServiceKind, number>();
+    for (const [kind, child] of this.services) if (child.process.pid) pids.set(kind, child.process.pid);
+    return pids;
+  }
+
+  /** Throws with the log tail if a service exited. */
+  check(): void {
+    for (const [kind, child] of this.services) {
+      const code = child.process.exitCode ?? (child.process.signalCode ? -1 : null);
+      if (code !== null) throw new Error(`ours: ${kind} exited with code ${code}:\n${tail(child.logFile)}`);
+    }
+  }
+
+  /** SIGTERM (clean shutdown) and wait; SIGKILL after 30 s. */
+  async stop(): Promise<void> {
+    const all = [...this.services.values()];
+    this.services.clear();
+    for (const child of all) if (child.process.exitCode === null) child.process.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const child of all) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    }, 30_000);
+    await Promise.all(all.map((child) => child.exited));
+    clearTimeout(timer);
+  }
+}

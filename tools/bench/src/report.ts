@@ -1,0 +1,236 @@
+// Results of the PG -> PG benchmark: the console table and the markdown section of docs/benchmarks.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CpuUsage } from './procstat';
+
+export type Contender = 'native' | 'pg_recvlogical' | 'ours';
+
+export interface DrainResult {
+  readonly contender: Contender;
+  readonly seconds: number;
+  readonly rowChanges: number;
+  /** How the end was established. */
+  readonly verified: string;
+  readonly cpu: CpuUsage;
+}
+
+export interface LiveResult {
+  readonly contender: Contender;
+  readonly writeSeconds: number;
+  readonly rowChanges: number;
+  readonly markers: number;
+  readonly lagMs: { p50: number; p99: number; max: number };
+  /** From the end of the workload until the destination equalled the source. */
+  readonly catchUpSeconds: number;
+  readonly cpu: CpuUsage;
+}
+
+export interface MemoryResult {
+  readonly mode: 'drain' | 'live';
+  readonly process: string;
+  readonly peakRssMb: number;
+}
+
+export interface RunInfo {
+  readonly date: string;
+  readonly commit: string;
+  readonly machine: string;
+  readonly software: string;
+  readonly command: string;
+  readonly workload: string;
+  readonly oursConfig: string;
+  readonly loadAverageAtStart: string;
+  readonly workloadWriteSeconds: number | undefined;
+  readonly quick: boolean;
+}
+
+export interface Results {
+  readonly info: RunInfo;
+  readonly drain: DrainResult[];
+  readonly live: LiveResult[];
+  readonly memory: MemoryResult[];
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const rate = (r: DrainResult) => r.rowChanges / r.seconds;
+
+function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function drainTable(results: Results): string {
+  const ours = results.drain.find((r) => r.contender === 'ours');
+  const rows = results.drain.map((r) => [
+    r.contender,
+    fmt(r.seconds, 1),
+    fmt(rate(r)),
+    ours && r.contender !== 'ours' ? `${fmt(rate(ours) / rate(r), 2)}×` : '—',
+    fmt(r.cpu.machineBusySeconds / r.cpu.wallSeconds, 2),
+    r.verified,
+  ]);
+  return table(
+    ['contender', 'drain s', 'row changes/s', 'ours ÷ this', 'busy cores (machine)', 'end established by'],
+    rows,
+    ['l', 'r', 'r', 'r', 'r', 'l'],
+  );
+}
+
+function liveTable(results: Results): string {
+  const rows = results.live.map((r) => [
+    r.contender,
+    fmt(r.lagMs.p50),
+    fmt(r.lagMs.p99),
+    fmt(r.lagMs.max),
+    String(r.markers),
+    `${fmt(r.writeSeconds, 1)} (${fmt(r.rowChanges / r.writeSeconds)}/s)`,
+    fmt(r.catchUpSeconds, 1),
+  ]);
+  return table(
+    [
+      'contender',
+      'lag p50 ms',
+      'lag p99 ms',
+      'lag max ms',
+      'markers',
+      'workload write s (changes/s)',
+      'catch-up after workload s',
+    ],
+    rows,
+  );
+}
+
+function memoryTable(results: Results): string {
+  const processes = [...new Set(results.memory.map((m) => m.process))];
+  const modes = [...new Set(results.memory.map((m) => m.mode))];
+  const rows = processes.map((p) => [
+    p,
+    ...modes.map((mode) => {
+      const m = results.memory.find((x) => x.process === p && x.mode === mode);
+      return m ? fmt(m.peakRssMb) : '—';
+    }),
+  ]);
+  return table(['process', ...modes.map((m) => `peak RSS MiB (${m})`)], rows);
+}
+
+/** CPU seconds per process during each drain; the rows that matter (>= 2% of a window) only. */
+function cpuTable(windows: ReadonlyArray<{ name: string; cpu: CpuUsage }>): string {
+  const labels: string[] = [];
+  for (const w of windows)
+    for (const entry of w.cpu.byLabel)
+      if (entry.cpuSeconds >= 0.02 * w.cpu.wallSeconds && !labels.includes(entry.label)) labels.push(entry.label);
+  const cell = (cpu: CpuUsage, seconds: number) =>
+    seconds > 0 ? `${fmt(seconds, 1)} (${fmt(seconds / cpu.wallSeconds, 2)})` : '—';
+  const rows = labels.map((label) => [
+    label,
+    ...windows.map((w) => cell(w.cpu, w.cpu.byLabel.find((e) => e.label === label)?.cpuSeconds ?? 0)),
+  ]);
+  rows.push([
+    '*other processes on the machine (not ours)*',
+    ...windows.map((w) =>
+      cell(w.cpu, Math.max(0, w.cpu.machineBusySeconds - w.cpu.byLabel.reduce((a, e) => a + e.cpuSeconds, 0))),
+    ),
+  ]);
+  rows.push(['*wall seconds*', ...windows.map((w) => fmt(w.cpu.wallSeconds, 1))]);
+  return table(['process', ...windows.map((w) => `${w.name}: CPU s (cores)`)], rows);
+}
+
+/** What limits each contender, read off the measured CPU split. */
+function limits(results: Results): string[] {
+  const lines: string[] = [];
+  for (const r of results.drain) {
+    const top = r.cpu.byLabel.slice(0, 3).map((e) => `${e.label} ${fmt(e.cpuSeconds / r.cpu.wallSeconds, 2)} cores`);
+    const busy = r.cpu.machineBusySeconds / r.cpu.wallSeconds;
+    lines.push(
+      `- **${r.contender}** drain: the machine was ${fmt(busy, 2)} of ${r.cpu.machineCores} cores busy; busiest: ${top.join(', ')}.`,
+    );
+  }
+  return lines;
+}
+
+export function renderMarkdown(results: Results): string {
+  const { info } = results;
+  const windows = [
+    ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
+    ...results.live.map((r) => ({ name: `live ${r.contender}`, cpu: r.cpu })),
+  ];
+  const parts = [
+    `Run ${info.date} (commit ${info.commit})${info.quick ? ' — **quick smoke run, not the reference numbers**' : ''}.`,
+    '',
+    `- Machine: ${info.machine}. Load average when the run started: ${info.loadAverageAtStart}.`,
+    `- Software: ${info.software}.`,
+    `- Command: \`${info.command}\``,
+    `- Workload: ${info.workload}${info.workloadWriteSeconds !== undefined ? ` (written in ${fmt(info.workloadWriteSeconds, 1)} s for the drain)` : ''}.`,
+    `- Ours: ${info.oursConfig}.`,
+    '',
+  ];
+  if (results.drain.length > 0) {
+    parts.push(
+      '### Drain (consumer stopped while the workload is written, then timed until the destination has everything)',
+      '',
+      drainTable(results),
+      '',
+    );
+  }
+  if (results.live.length > 0) {
+    parts.push(
+      '### Live (consumer running during the workload; lag of a marker row written every 100 ms)',
+      '',
+      liveTable(results),
+      '',
+    );
+  }
+  if (results.memory.length > 0)
+    parts.push('### Memory (VmHWM of each process at the end of the mode)', '', memoryTable(results), '');
+  if (windows.length > 0) {
+    parts.push(
+      '### CPU per process (CPU seconds and average cores while each was measured, from /proc)',
+      '',
+      cpuTable(windows),
+      '',
+      ...limits(results),
+      '',
+    );
+  }
+  return parts.join('\n');
+}
+
+export function renderConsole(results: Results): string {
+  const lines: string[] = [];
+  if (results.drain.length > 0) lines.push('DRAIN', drainTable(results), '');
+  if (results.live.length > 0) lines.push('LIVE', liveTable(results), '');
+  if (results.memory.length > 0) lines.push('MEMORY', memoryTable(results), '');
+  const windows = [
+    ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
+    ...results.live.map((r) => ({ name: `live ${r.contender}`, cpu: r.cpu })),
+  ];
+  if (windows.length > 0) lines.push('CPU', cpuTable(windows), '', ...limits(results));
+  return lines.join('\n');
+}
+
+const BEGIN = '<!-- bench:pg-to-pg:begin (generated by tools/bench/src/pg-to-pg.ts; rewritten on every run) -->';
+const END = '<!-- bench:pg-to-pg:end -->';
+const HEADING = '## PG → PG';
+
+/**
+ * Writes the generated part of the "PG → PG" section; text after the end marker (the
+ * hand-written analysis) and other sections are kept.
+ */
+export function writeDocs(file: string, markdown: string): void {
+  const generated = `${BEGIN}\n\n${markdown.trim()}\n\n${END}`;
+  let text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nHow the pipeline performs against the obvious baselines. Every section says how it was measured and on what.\n';
+  const begin = text.indexOf('<!-- bench:pg-to-pg:begin');
+  const end = text.indexOf(END);
+  if (begin >= 0 && end > begin) {
+    text = `${text.slice(0, begin)}${generated}${text.slice(end + END.length)}`;
+  } else if (text.includes(HEADING)) {
+    const at = text.indexOf(HEADING) + HEADING.length;
+    const lineEnd = text.indexOf('\n', at);
+    text = `${text.slice(0, lineEnd + 1)}\n${generated}\n${text.slice(lineEnd + 1)}`;
+  } else {
+    text = `${text.trimEnd()}\n\n${HEADING}\n\n${generated}\n`;
+  }
+  writeFileSync(file, text);
+}
