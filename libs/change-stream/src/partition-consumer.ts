@@ -185,7 +185,10 @@ export class PartitionConsumer {
     return result.value;
   }
 
+  /** Stops pulling. Buffered, unapplied messages stay unacked and come again (never lost). */
   async close(): Promise<void> {
-    await this.messages.close();
+    // close() would wait for the buffered messages to be consumed; nobody will consume them.
+    this.messages.stop();
+    this.iterator = undefined;
   }
 }
