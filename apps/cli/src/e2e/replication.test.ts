@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import {
   startPipelineFixture,
   waitForEqualTables,
@@ -120,6 +122,32 @@ test('the destination holds one checkpoint row per partition that received data'
     `SELECT count(*)::int AS n FROM "_cdc"."checkpoint" WHERE source = 'shop'`,
   );
   assert.ok(Number(rows[0].n) >= 1 && Number(rows[0].n) <= 4, `checkpoint rows: ${rows[0].n}`);
+});
+
+test('cdc status shows the committed position, slot lag and every partition', async () => {
+  const bundle = resolve(__dirname, '../../../../dist/cdc.cjs');
+  const json = spawnSync(process.execPath, [bundle, 'status', '--config', fixture.configFile, '--json'], {
+    encoding: 'utf8',
+  });
+  assert.equal(json.status, 0, json.stderr);
+  const [status] = JSON.parse(json.stdout);
+  assert.equal(status.source, 'shop');
+  assert.match(status.committedPosition, /^[0-9A-F]+\/[0-9A-F]+$/);
+  assert.equal(status.slot.name, 'cdc_shop');
+  assert.equal(status.slot.active, true);
+  assert.match(status.slot.lagBytes, /^\d+$/);
+  assert.equal(status.partitions.length, 4);
+  for (const partition of status.partitions) {
+    assert.equal(partition.destination, 'replica');
+    assert.equal(typeof partition.pendingMessages, 'number');
+    assert.equal(typeof partition.lastAppliedWatermark, 'number');
+  }
+  const text = spawnSync(process.execPath, [bundle, 'status', '--config', fixture.configFile], { encoding: 'utf8' });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /source shop\n  committed: [0-9A-F]+\/[0-9A-F]+ \(watermark \d+\)\n  slot cdc_shop: active/,
+  );
 });
 
 test('SIGTERM stops every service cleanly (exit 0) while changes flow', async () => {
