@@ -146,7 +146,7 @@ test('cdc status shows the committed position, slot lag and every partition', as
   assert.equal(text.status, 0, text.stderr);
   assert.match(
     text.stdout,
-    /source shop\n  committed: [0-9A-F]+\/[0-9A-F]+ \(watermark \d+\)\n  slot cdc_shop: active/,
+    /source shop\n {2}committed: [0-9A-F]+\/[0-9A-F]+ \(watermark \d+\)\n {2}slot cdc_shop: active/,
   );
 });
 
