@@ -10,6 +10,8 @@ import {
 } from '@cdc/change-envelope';
 import { consumerName } from './stream-setup';
 
+const BUFFER_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
 export class MalformedMessageError extends Error {
   constructor(
@@ -72,7 +74,8 @@ export class PartitionConsumer {
     partition: number,
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
-    const messages = await consumer.consume({ max_messages: 2_000 });
+    // Bounded in bytes, not messages: a message holds up to ~750 kB of ops, and every partition buffers.
+    const messages = await consumer.consume({ max_bytes: BUFFER_BYTES_PER_PARTITION });
     return new PartitionConsumer(messages, jsm, source, partition);
   }
 
