@@ -69,6 +69,8 @@ export class ChangePublisher {
   private capacityWaiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Readers reuse one schema object per table version, so the hash is computed once per table. */
+  private readonly partitionByTable = new WeakMap<ChangeOp['table'], number>();
   readonly stats: PublisherStats = { messages: 0, ops: 0, watermarks: 0, duplicates: 0 };
 
   constructor(private readonly options: ChangePublisherOptions) {
@@ -83,7 +85,11 @@ export class ChangePublisher {
   /** Queues one op on its table's partition. Throws if an earlier publish failed for good. */
   add(op: ChangeOp): void {
     this.throwIfFailed();
-    const partition = partitionOf(op.table.schema, op.table.table, this.options.partitions);
+    let partition = this.partitionByTable.get(op.table);
+    if (partition === undefined) {
+      partition = partitionOf(op.table.schema, op.table.table, this.options.partitions);
+      this.partitionByTable.set(op.table, partition);
+    }
     this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op) });
   }
 
