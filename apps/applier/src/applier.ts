@@ -70,7 +70,8 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     }
     log.info({ sources: destination.sources, partitions: loops.length }, 'applier running');
     await Promise.all(loops);
-    if (stopped.length > 0 && !options.signal.aborted) {
+    // Reported on shutdown too: an operator must see that part of the destination is behind.
+    if (stopped.length > 0) {
       throw new Error(
         `destination ${destination.name}: partitions ${stopped.join(', ')} stopped on errors (see the log above)`,
       );

@@ -1,0 +1,151 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { partitionOf, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
+import { ChangePublisher, ensureSourceStream } from '@cdc/change-stream';
+import { parseConfig, type PipelineConfig } from '@cdc/config';
+import { ProgressStore } from '@cdc/progress';
+import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { runApplier } from './applier';
+
+const log = pino({ level: 'silent' });
+const PARTITIONS = 4;
+let pg: PostgresServer;
+let nats: NatsServer;
+let nc: NatsConnection;
+let config: PipelineConfig;
+let publisher: ChangePublisher;
+let commit = 0;
+
+before(async () => {
+  [pg, nats] = await Promise.all([
+    startPostgres({ name: 'applier-test', logical: false }),
+    startNats({ name: 'applier-test' }),
+  ]);
+  nc = await connect({ servers: nats.url });
+  const url = await pg.createDatabase('replica');
+  config = parseConfig(
+    `nats: { url: "${nats.url}" }
+sources:
+  - { name: src, type: postgres, url: "postgres://u@127.0.0.1/src", tables: ["public.*"], partitions: ${PARTITIONS} }
+destinations:
+  - { name: replica, type: postgres, url: "${url}", sources: [src], create_tables: true, batch: { max_wait_ms: 10 } }
+`,
+    'test.yaml',
+  );
+  await ensureSourceStream(await jetstreamManager(nc), {
+    source: 'src',
+    partitions: PARTITIONS,
+    destinations: ['replica'],
+  });
+  publisher = new ChangePublisher({
+    js: jetstream(nc),
+    source: 'src',
+    partitions: PARTITIONS,
+    log,
+    maxOps: 50,
+    maxBytes: 1e6,
+    maxDelayMs: 2,
+    maxBufferedOps: 1e6,
+  });
+});
+
+after(async () => {
+  publisher?.close();
+  await nc?.close();
+  await Promise.all([pg?.destroy(), nats?.destroy()]);
+});
+
+function table(name: string, nullable = true): TableSchema {
+  return {
+    schema: 'public',
+    table: name,
+    hasKey: true,
+    columns: [
+      { name: 'id', type: 'integer', key: true, nullable: false, typeOid: 23, elementTypeOid: 0 },
+      { name: 'v', type: 'text', key: false, nullable, typeOid: 25, elementTypeOid: 0 },
+    ],
+  };
+}
+
+function insert(target: TableSchema, id: number, v: string | null): ChangeOp {
+  commit += 1;
+  return {
+    kind: 'insert',
+    table: target,
+    key: [{ kind: 'integer', value: String(id) }],
+    after: [{ kind: 'integer', value: String(id) }, v === null ? { kind: 'null' } : { kind: 'text', value: v }],
+    position: { commit: BigInt(commit), index: 0 },
+    commitTimeUs: 0,
+  };
+}
+
+async function rows(name: string): Promise<number> {
+  const { rows: result } = await pg
+    .query(`SELECT count(*)::int AS n FROM public.${name}`, [], 'replica')
+    .catch(() => ({ rows: [{ n: -1 }] }));
+  return Number(result[0].n);
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('applies into created tables, records progress per partition, stops cleanly and resumes without loss', async () => {
+  const orders = table('orders');
+  for (let id = 1; id <= 500; id += 1) publisher.add(insert(orders, id, `v${id}`));
+  publisher.addWatermark({ source: 'src', seq: 1, position: { commit: BigInt(commit), index: 0 }, timeUs: 0 });
+  await publisher.flush();
+
+  const first = new AbortController();
+  const running = runApplier({ config, destination: 'replica', signal: first.signal, log });
+  await until('500 rows', async () => (await rows('orders')) === 500);
+  const store = await ProgressStore.open(nc);
+  await until(
+    'progress for every partition',
+    async () => (await store.readProgress('src')).filter((p) => p.seq === 1).length === PARTITIONS,
+  );
+  first.abort();
+  await running;
+
+  for (let id = 501; id <= 800; id += 1) publisher.add(insert(orders, id, `v${id}`));
+  await publisher.flush();
+  const second = new AbortController();
+  const again = runApplier({ config, destination: 'replica', signal: second.signal, log });
+  await until('800 rows', async () => (await rows('orders')) === 800);
+  second.abort();
+  await again;
+});
+
+test('a poison op stops only its own partition, with an error naming it', async () => {
+  // Two tables on different partitions; one rejects NULL at the destination.
+  let strictName = 'strict_a';
+  for (
+    let i = 0;
+    partitionOf('public', strictName, PARTITIONS) === partitionOf('public', 'lenient', PARTITIONS);
+    i += 1
+  )
+    strictName = `strict_${i}`;
+  await pg.query(`CREATE TABLE public.${strictName} (id integer PRIMARY KEY, v text NOT NULL)`, [], 'replica');
+  const strict = table(strictName);
+  const lenient = table('lenient');
+  publisher.add(insert(strict, 1, null));
+  for (let id = 1; id <= 20; id += 1) publisher.add(insert(lenient, id, 'ok'));
+  await publisher.flush();
+
+  const controller = new AbortController();
+  const running = runApplier({ config, destination: 'replica', signal: controller.signal, log });
+  await until('the healthy partition to apply', async () => (await rows('lenient')) === 20);
+  await new Promise((r) => setTimeout(r, 500));
+  controller.abort();
+  const partition = partitionOf('public', strictName, PARTITIONS);
+  await assert.rejects(running, new RegExp(`partitions src/${partition} stopped on errors`));
+  assert.equal(await rows(strictName), 0, 'the rejected op was not applied');
+});
