@@ -4,6 +4,7 @@ import { cdc } from './generated/change';
 import type { ChangeBatch, ChangeKind, ChangeOp, Column, Position, TableSchema, Watermark } from './change';
 import type { TextualKind, Value } from './value';
 import { NULL_VALUE, UNCHANGED_VALUE } from './value';
+import { WireReader } from './wire-reader';
 
 // protobufjs finds `long` through a dynamic require that bundlers cannot see; wire it explicitly
 // so 64-bit integers are exact instead of silently rounded through a double.
@@ -34,10 +35,6 @@ const WIRE_TO_KIND = new Map<number, ChangeKind>(
 
 const SAFE_DIGITS = 15;
 
-function asLongOrLong(value: Long | number): Long {
-  return typeof value === 'number' ? asLong(value) : value;
-}
-
 function integerToWire(text: string, unsigned: boolean): Long | number {
   // Most integers are small: a number avoids parsing into a Long.
   if (text.length <= SAFE_DIGITS) return Number(text);
@@ -62,55 +59,6 @@ function longToBigint(value: Long | number): bigint {
   return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
 }
 
-function valueToWire(value: Value): cdc.v1.Value.$Properties {
-  switch (value.kind) {
-    case 'null':
-      return { nullValue: true };
-    case 'unchanged':
-      return { unchanged: true };
-    case 'boolean':
-      return { boolean: value.value };
-    case 'integer':
-      return { integer: asLongOrLong(integerToWire(value.value, false)) };
-    case 'unsigned':
-      return { unsigned: asLongOrLong(integerToWire(value.value, true)) };
-    case 'float':
-      return { float: value.value };
-    case 'bytes':
-      return { bytes: value.value };
-    case 'array':
-      return { array: { elements: value.value.map(valueToWire) } };
-    default:
-      return { [value.kind]: value.value } as cdc.v1.Value.$Properties;
-  }
-}
-
-function valueFromWire(value: cdc.v1.IValue & { kind?: string }): Value {
-  switch (value.kind) {
-    case 'nullValue':
-    case undefined:
-      return NULL_VALUE;
-    case 'unchanged':
-      return UNCHANGED_VALUE;
-    case 'boolean':
-      return { kind: 'boolean', value: value.boolean === true };
-    case 'integer':
-      return { kind: 'integer', value: longToText(value.integer as Long) };
-    case 'unsigned':
-      return { kind: 'unsigned', value: longToText(value.unsigned as Long) };
-    case 'float':
-      return { kind: 'float', value: value.float as number };
-    case 'bytes':
-      return { kind: 'bytes', value: value.bytes as Uint8Array };
-    case 'array':
-      return { kind: 'array', value: (value.array?.elements ?? []).map(valueFromWire) };
-    default: {
-      const kind = value.kind as TextualKind;
-      return { kind, value: (value as Record<string, unknown>)[kind] as string };
-    }
-  }
-}
-
 function positionToWire(position: Position): cdc.v1.Position.$Properties {
   return { commit: bigintToLong(position.commit), index: position.index, token: position.token };
 }
@@ -124,84 +72,321 @@ function positionFromWire(position: cdc.v1.IPosition | null | undefined): Positi
   };
 }
 
-function columnFromWire(column: cdc.v1.IColumn): Column {
-  return {
-    name: column.name ?? '',
-    type: column.type ?? '',
-    key: column.key ?? false,
-    nullable: column.nullable ?? false,
-    typeOid: column.typeOid ?? 0,
-    elementTypeOid: column.elementTypeOid ?? 0,
-  };
+// Field tags ((field number << 3) | wire type) of proto/cdc/v1/change.proto. The batch path is
+// written by hand for speed; codec.test.ts checks it byte-for-byte against the generated code.
+const TEXT_TAGS: Record<TextualKind, number> = {
+  decimal: 42,
+  text: 50,
+  json: 66,
+  date: 74,
+  time: 82,
+  timestamp: 90,
+  timestamptz: 98,
+  uuid: 106,
+  enum: 122,
+  interval: 130,
+};
+const TEXT_BY_FIELD = new Map<number, TextualKind>(
+  Object.entries(TEXT_TAGS).map(([kind, tag]) => [tag >>> 3, kind as TextualKind]),
+);
+
+function writeValue(writer: protobuf.Writer, tag: number, value: Value): void {
+  writer.uint32(tag).fork();
+  switch (value.kind) {
+    case 'null':
+      writer.uint32(8).bool(true);
+      break;
+    case 'boolean':
+      writer.uint32(16).bool(value.value);
+      break;
+    case 'integer':
+      writer.uint32(24).sint64(integerToWire(value.value, false));
+      break;
+    case 'float':
+      writer.uint32(33).double(value.value);
+      break;
+    case 'bytes':
+      writer.uint32(58).bytes(value.value);
+      break;
+    case 'array':
+      writer.uint32(114).fork();
+      for (const element of value.value) writeValue(writer, 10, element);
+      writer.ldelim();
+      break;
+    case 'unchanged':
+      writer.uint32(136).bool(true);
+      break;
+    case 'unsigned':
+      writer.uint32(144).uint64(integerToWire(value.value, true));
+      break;
+    default:
+      writer.uint32(TEXT_TAGS[value.kind]).string(value.value);
+  }
+  writer.ldelim();
 }
+
+function writePosition(writer: protobuf.Writer, tag: number, position: Position): void {
+  writer.uint32(tag).fork();
+  if (position.commit !== 0n) writer.uint32(8).uint64(commitToWire(position.commit));
+  if (position.index !== 0) writer.uint32(16).uint32(position.index);
+  if (position.token?.length) writer.uint32(26).bytes(position.token);
+  writer.ldelim();
+}
+
+function commitToWire(commit: bigint): Long | number {
+  return commit <= MAX_SAFE ? Number(commit) : bigintToLong(commit);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function encodeBatch(batch: ChangeBatch): Uint8Array {
   const tables: TableSchema[] = [];
   const tableIndex = new Map<TableSchema, number>();
-  const ops = batch.ops.map((op): cdc.v1.ChangeOp.$Properties => {
-    let index = tableIndex.get(op.table);
-    if (index === undefined) {
-      index = tables.length;
+  for (const op of batch.ops) {
+    if (!tableIndex.has(op.table)) {
+      tableIndex.set(op.table, tables.length);
       tables.push(op.table);
-      tableIndex.set(op.table, index);
     }
-    return {
-      kind: KIND_TO_WIRE[op.kind],
-      table: index,
-      key: op.key.map(valueToWire),
-      before: op.before?.map(valueToWire),
-      after: op.after?.map(valueToWire),
-      position: positionToWire(op.position),
-      commitTimeUs: asLong(op.commitTimeUs),
-      ddl: op.ddl,
-    };
-  });
-  return wire.ChangeBatch.encode({
-    source: batch.source,
-    partition: batch.partition,
-    tables: tables.map((table) => ({
-      schema: table.schema,
-      table: table.table,
-      columns: table.columns.map((column) => ({ ...column })),
-      hasKey: table.hasKey,
-    })),
-    ops,
-  }).finish();
+  }
+  const writer = protobuf.Writer.create();
+  if (batch.source) writer.uint32(10).string(batch.source);
+  if (batch.partition) writer.uint32(16).uint32(batch.partition);
+  for (const table of tables) {
+    writer.uint32(26).fork();
+    if (table.schema) writer.uint32(10).string(table.schema);
+    if (table.table) writer.uint32(18).string(table.table);
+    for (const column of table.columns) {
+      writer.uint32(26).fork();
+      if (column.name) writer.uint32(10).string(column.name);
+      if (column.type) writer.uint32(18).string(column.type);
+      if (column.key) writer.uint32(24).bool(true);
+      if (column.nullable) writer.uint32(32).bool(true);
+      if (column.typeOid) writer.uint32(40).uint32(column.typeOid);
+      if (column.elementTypeOid) writer.uint32(48).uint32(column.elementTypeOid);
+      writer.ldelim();
+    }
+    if (table.hasKey) writer.uint32(32).bool(true);
+    writer.ldelim();
+  }
+  for (const op of batch.ops) {
+    writer.uint32(34).fork();
+    writer.uint32(8).int32(KIND_TO_WIRE[op.kind]);
+    const table = tableIndex.get(op.table) as number;
+    if (table) writer.uint32(16).uint32(table);
+    for (const value of op.key) writeValue(writer, 26, value);
+    if (op.before) for (const value of op.before) writeValue(writer, 34, value);
+    if (op.after) for (const value of op.after) writeValue(writer, 42, value);
+    writePosition(writer, 50, op.position);
+    if (op.commitTimeUs) writer.uint32(56).sint64(op.commitTimeUs);
+    if (op.ddl) writer.uint32(66).string(op.ddl);
+    writer.ldelim();
+  }
+  return writer.finish();
+}
+
+function readValue(reader: WireReader): Value {
+  const [start, end] = reader.span();
+  const outer = reader.pos;
+  reader.pos = start;
+  let value: Value = NULL_VALUE;
+  while (reader.pos < end) {
+    const tag = reader.varint();
+    const field = tag >>> 3;
+    switch (field) {
+      case 1:
+        reader.varint();
+        value = NULL_VALUE;
+        break;
+      case 2:
+        value = { kind: 'boolean', value: reader.varint() !== 0 };
+        break;
+      case 3:
+        value = { kind: 'integer', value: reader.int64Text(true) };
+        break;
+      case 4:
+        value = { kind: 'float', value: reader.double() };
+        break;
+      case 7:
+        value = { kind: 'bytes', value: reader.bytesField() };
+        break;
+      case 14: {
+        const [arrayStart, arrayEnd] = reader.span();
+        const after = reader.pos;
+        reader.pos = arrayStart;
+        const elements: Value[] = [];
+        while (reader.pos < arrayEnd) {
+          const elementTag = reader.varint();
+          if (elementTag === 10) elements.push(readValue(reader));
+          else reader.skip(elementTag & 7);
+        }
+        reader.pos = after;
+        value = { kind: 'array', value: elements };
+        break;
+      }
+      case 17:
+        reader.varint();
+        value = UNCHANGED_VALUE;
+        break;
+      case 18:
+        value = { kind: 'unsigned', value: reader.int64Text(false) };
+        break;
+      default: {
+        const kind = TEXT_BY_FIELD.get(field);
+        if (kind && (tag & 7) === 2) value = { kind, value: reader.string() };
+        else reader.skip(tag & 7);
+      }
+    }
+  }
+  if (reader.pos !== end) throw new Error(`value overruns its field at byte ${reader.pos}`);
+  reader.pos = outer;
+  return value;
+}
+
+function readPosition(reader: WireReader): Position {
+  const [start, end] = reader.span();
+  const outer = reader.pos;
+  reader.pos = start;
+  let commit = 0n;
+  let index = 0;
+  let token: Uint8Array | undefined;
+  while (reader.pos < end) {
+    const tag = reader.varint();
+    if (tag === 8) commit = BigInt(reader.int64Text(false));
+    else if (tag === 16) index = reader.varint();
+    else if (tag === 26) token = reader.bytesField();
+    else reader.skip(tag & 7);
+  }
+  reader.pos = outer;
+  return token && token.length > 0 ? { commit, index, token } : { commit, index };
+}
+
+function readColumnFields(reader: WireReader, end: number): Column {
+  let name = '';
+  let type = '';
+  let key = false;
+  let nullable = false;
+  let typeOid = 0;
+  let elementTypeOid = 0;
+  while (reader.pos < end) {
+    const tag = reader.varint();
+    if (tag === 10) name = reader.string();
+    else if (tag === 18) type = reader.string();
+    else if (tag === 24) key = reader.varint() !== 0;
+    else if (tag === 32) nullable = reader.varint() !== 0;
+    else if (tag === 40) typeOid = reader.varint();
+    else if (tag === 48) elementTypeOid = reader.varint();
+    else reader.skip(tag & 7);
+  }
+  return { name, type, key, nullable, typeOid, elementTypeOid };
+}
+
+function readTable(reader: WireReader, end: number): TableSchema {
+  let schema = '';
+  let table = '';
+  let hasKey = false;
+  const columns: Column[] = [];
+  while (reader.pos < end) {
+    const tag = reader.varint();
+    if (tag === 10) schema = reader.string();
+    else if (tag === 18) table = reader.string();
+    else if (tag === 26) {
+      const [start, columnEnd] = reader.span();
+      const after = reader.pos;
+      reader.pos = start;
+      columns.push(readColumnFields(reader, columnEnd));
+      reader.pos = after;
+    } else if (tag === 32) hasKey = reader.varint() !== 0;
+    else reader.skip(tag & 7);
+  }
+  return { schema, table, columns, hasKey };
+}
+
+function readOp(reader: WireReader, end: number, tables: readonly TableSchema[], opIndex: number): ChangeOp {
+  let kindNumber = 0;
+  let tableIndex = 0;
+  const key: Value[] = [];
+  const before: Value[] = [];
+  const after: Value[] = [];
+  let position: Position = { commit: 0n, index: 0 };
+  let commitTimeUs = 0;
+  let ddl = '';
+  while (reader.pos < end) {
+    const tag = reader.varint();
+    switch (tag) {
+      case 8:
+        kindNumber = reader.varint();
+        break;
+      case 16:
+        tableIndex = reader.varint();
+        break;
+      case 26:
+        key.push(readValue(reader));
+        break;
+      case 34:
+        before.push(readValue(reader));
+        break;
+      case 42:
+        after.push(readValue(reader));
+        break;
+      case 50:
+        position = readPosition(reader);
+        break;
+      case 56:
+        commitTimeUs = Number(reader.int64Text(true));
+        break;
+      case 66:
+        ddl = reader.string();
+        break;
+      default:
+        reader.skip(tag & 7);
+    }
+  }
+  const table = tables[tableIndex];
+  const kind = WIRE_TO_KIND.get(kindNumber);
+  if (!table || !kind) throw new Error(`op ${opIndex} has table ${tableIndex} kind ${kindNumber}`);
+  return {
+    kind,
+    table,
+    key,
+    ...(before.length ? { before } : {}),
+    ...(after.length ? { after } : {}),
+    position,
+    commitTimeUs,
+    ...(ddl ? { ddl } : {}),
+  };
 }
 
 export function decodeBatch(bytes: Uint8Array): ChangeBatch {
-  let message: cdc.v1.ChangeBatch;
   try {
-    message = wire.ChangeBatch.decode(bytes);
+    const reader = new WireReader(bytes);
+    let source = '';
+    let partition = 0;
+    const tables: TableSchema[] = [];
+    const opSpans: Array<[number, number]> = [];
+    while (!reader.done) {
+      const tag = reader.varint();
+      if (tag === 10) source = reader.string();
+      else if (tag === 16) partition = reader.varint();
+      else if (tag === 26) {
+        const [start, end] = reader.span();
+        const after = reader.pos;
+        reader.pos = start;
+        tables.push(readTable(reader, end));
+        reader.pos = after;
+      } else if (tag === 34) opSpans.push(reader.span());
+      else reader.skip(tag & 7);
+    }
+    if (reader.pos !== bytes.length) throw new Error('message overruns its end');
+    // Ops are read after every table: the schemas they point to may come later on the wire.
+    const ops = opSpans.map(([start, end], index) => {
+      reader.pos = start;
+      return readOp(reader, end, tables, index);
+    });
+    return { source, partition, ops };
   } catch (error) {
+    if (error instanceof EnvelopeDecodeError) throw error;
     throw new EnvelopeDecodeError('change batch', error);
   }
-  const tables: TableSchema[] = message.tables.map((table) => ({
-    schema: table.schema ?? '',
-    table: table.table ?? '',
-    columns: (table.columns ?? []).map(columnFromWire),
-    hasKey: table.hasKey ?? false,
-  }));
-  const ops = message.ops.map((op, opIndex): ChangeOp => {
-    const table = tables[op.table ?? 0];
-    const kind = WIRE_TO_KIND.get(op.kind ?? 0);
-    if (!table || !kind) {
-      throw new EnvelopeDecodeError('change batch', new Error(`op ${opIndex} has table ${op.table} kind ${op.kind}`));
-    }
-    const before = op.before?.length ? op.before.map(valueFromWire) : undefined;
-    const after = op.after?.length ? op.after.map(valueFromWire) : undefined;
-    return {
-      kind,
-      table,
-      key: (op.key ?? []).map(valueFromWire),
-      ...(before ? { before } : {}),
-      ...(after ? { after } : {}),
-      position: positionFromWire(op.position),
-      commitTimeUs: Number(longToText((op.commitTimeUs as Long | number | null) ?? 0)),
-      ...(op.ddl ? { ddl: op.ddl } : {}),
-    };
-  });
-  return { source: message.source, partition: message.partition, ops };
 }
 
 export function encodeWatermark(watermark: Watermark): Uint8Array {

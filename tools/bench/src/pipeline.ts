@@ -97,7 +97,9 @@ export class Pipeline {
   start(): void {
     this.runs += 1;
     for (const kind of SERVICE_KINDS) {
-      const args = [this.bundle, kind, '--config', this.configFile];
+      // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services.
+      const nodeArgs = (process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const args = [...nodeArgs, this.bundle, kind, '--config', this.configFile];
       if (kind === 'reader') args.push('--source', SOURCE_NAME);
       if (kind === 'applier') args.push('--destination', 'replica');
       const logFile = join(this.dir, `${this.label}-${kind}-${this.runs}.log`);

@@ -1,0 +1,111 @@
+/**
+ * A minimal protobuf reader, enough for the messages of proto/cdc/v1. It decodes straight
+ * into the domain types, with no intermediate message objects: decoding is the applier's
+ * hottest path. codec.test.ts checks it against the generated protobufjs code.
+ */
+export class WireReader {
+  pos: number;
+  private readonly text: Buffer;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
+    this.pos = start;
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** An unsigned varint as a number; exact up to 2^53. */
+  varint(): number {
+    let result = 0;
+    let shift = 1;
+    for (let i = 0; i < 10; i += 1) {
+      if (this.pos >= this.end) throw new Error(`varint runs past the end at byte ${this.pos}`);
+      const byte = this.bytes[this.pos++];
+      result += (byte & 0x7f) * shift;
+      if (byte < 0x80) return result;
+      shift *= 128;
+    }
+    throw new Error('varint longer than 10 bytes');
+  }
+
+  /** An unsigned varint as a bigint (for 64-bit values that may exceed 2^53). */
+  varintBig(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i += 1) {
+      if (this.pos >= this.end) throw new Error(`varint runs past the end at byte ${this.pos}`);
+      const byte = this.bytes[this.pos++];
+      result |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return result;
+      shift += 7n;
+    }
+    throw new Error('varint longer than 10 bytes');
+  }
+
+  /** A varint holding a 64-bit value, as decimal text (zigzag-decoded when signed). */
+  int64Text(zigzag: boolean): string {
+    const start = this.pos;
+    const small = this.varint();
+    if (small <= Number.MAX_SAFE_INTEGER && this.pos - start < 8) {
+      if (!zigzag) return String(small);
+      return String(small % 2 === 0 ? small / 2 : -(small + 1) / 2);
+    }
+    this.pos = start;
+    const big = this.varintBig();
+    if (!zigzag) return big.toString();
+    return ((big & 1n) === 0n ? big >> 1n : -((big + 1n) >> 1n)).toString();
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw new Error(`double runs past the end at byte ${this.pos}`);
+    const value = this.text.readDoubleLE(this.pos);
+    this.pos += 8;
+    return value;
+  }
+
+  /** Start and end of a length-delimited field. */
+  span(): [number, number] {
+    const length = this.varint();
+    const start = this.pos;
+    const end = start + length;
+    if (end > this.end) throw new Error(`field of ${length} bytes runs past the end at byte ${start}`);
+    this.pos = end;
+    return [start, end];
+  }
+
+  string(): string {
+    const [start, end] = this.span();
+    return this.text.toString('utf8', start, end);
+  }
+
+  bytesField(): Uint8Array {
+    const [start, end] = this.span();
+    return this.bytes.slice(start, end);
+  }
+
+  skip(wireType: number): void {
+    switch (wireType) {
+      case 0:
+        this.varint();
+        return;
+      case 1:
+        this.pos += 8;
+        break;
+      case 2:
+        this.span();
+        return;
+      case 5:
+        this.pos += 4;
+        break;
+      default:
+        throw new Error(`unsupported wire type ${wireType} at byte ${this.pos}`);
+    }
+    if (this.pos > this.end) throw new Error('fixed-size field runs past the end');
+  }
+}
