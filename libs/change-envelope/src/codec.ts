@@ -251,7 +251,7 @@ function readPosition(reader: WireReader): Position {
   let token: Uint8Array | undefined;
   while (reader.pos < end) {
     const tag = reader.varint();
-    if (tag === 8) commit = BigInt(reader.int64Text(false));
+    if (tag === 8) commit = reader.uint64();
     else if (tag === 16) index = reader.varint();
     else if (tag === 26) token = reader.bytesField();
     else reader.skip(tag & 7);

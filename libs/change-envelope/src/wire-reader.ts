@@ -48,6 +48,15 @@ export class WireReader {
     throw new Error('varint longer than 10 bytes');
   }
 
+  /** An unsigned 64-bit varint as a bigint, without a detour through text. */
+  uint64(): bigint {
+    const start = this.pos;
+    const small = this.varint();
+    if (this.pos - start < 8) return BigInt(small);
+    this.pos = start;
+    return this.varintBig();
+  }
+
   /** A varint holding a 64-bit value, as decimal text (zigzag-decoded when signed). */
   int64Text(zigzag: boolean): string {
     const start = this.pos;

@@ -10,7 +10,7 @@ import {
 } from '@cdc/change-envelope';
 import { consumerName } from './stream-setup';
 
-const BUFFER_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+const BUFFER_BYTES_PER_PARTITION = 1024 * 1024;
 
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
 export class MalformedMessageError extends Error {
