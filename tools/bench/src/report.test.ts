@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryKb, postgresRole } from './procstat';
+import { writeDocs } from './report';
+
+test('Postgres processes are told apart by the title they set', () => {
+  assert.equal(postgresRole('postgres: walsender postgres 127.0.0.1(5000) START_REPLICATION'), 'walsender (decoding)');
+  assert.equal(postgresRole('postgres: logical replication apply worker for subscription 16400'), 'apply worker');
+  assert.equal(postgresRole('postgres: checkpointer'), 'background (checkpointer, walwriter, autovacuum, ...)');
+  assert.equal(postgresRole('postgres: postgres replica 127.0.0.1(41000) idle'), 'client backends');
+});
+
+test('peak RSS is read from /proc for a live process and absent for a dead one', () => {
+  const kb = memoryKb(process.pid, 'VmHWM');
+  assert.ok(kb !== undefined && kb > 10_000, `own peak RSS ${kb} KiB`);
+  assert.equal(memoryKb(2 ** 22 + 12345, 'VmHWM'), undefined);
+});
+
+test('rewriting docs/benchmarks.md replaces the generated part and keeps the hand-written analysis', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-docs-')), 'benchmarks.md');
+  writeDocs(file, 'first numbers');
+  const withAnalysis = `${readFileSync(file, 'utf8')}\nHand-written analysis.\n\n## Other section\n`;
+  writeFileSync(file, withAnalysis);
+  writeDocs(file, 'second numbers');
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.includes('second numbers'));
+  assert.ok(!text.includes('first numbers'));
+  assert.ok(text.includes('Hand-written analysis.'));
+  assert.ok(text.includes('## Other section'));
+});
