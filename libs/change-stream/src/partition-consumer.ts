@@ -10,7 +10,7 @@ import {
 } from '@cdc/change-envelope';
 import { consumerName } from './stream-setup';
 
-const BUFFER_BYTES_PER_PARTITION = 1024 * 1024;
+const BUFFERED_MESSAGES_PER_PARTITION = 8;
 
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
 export class MalformedMessageError extends Error {
@@ -74,8 +74,8 @@ export class PartitionConsumer {
     partition: number,
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
-    // Bounded in bytes, not messages: a message holds up to ~750 kB of ops, and every partition buffers.
-    const messages = await consumer.consume({ max_bytes: BUFFER_BYTES_PER_PARTITION });
+    // Bounded by a few messages (each at most ~750 kB of ops) rather than by bytes.
+    const messages = await consumer.consume({ max_messages: BUFFERED_MESSAGES_PER_PARTITION });
     return new PartitionConsumer(messages, jsm, source, partition);
   }
 
