@@ -87,7 +87,16 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     const newPublisher = () =>
       new ChangePublisher({ js: jetstream(nc), source: source.name, partitions: source.partitions, log, ...limits });
 
-    await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log);
+    try {
+      await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log);
+    } catch (error) {
+      // A shutdown during the snapshot is a clean stop: the next start takes the snapshot again.
+      if (options.signal.aborted) {
+        log.info('stopped during the initial snapshot; it starts over on the next run');
+        return;
+      }
+      throw error;
+    }
 
     while (!options.signal.aborted) {
       try {

@@ -68,12 +68,13 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
       const relation = await describeForSnapshot(workers[0], catalog, table);
       const layout = await workers[0].query<{ pages: string; tuples: string; server: string }>(
         `SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::int8::text AS pages,
-                GREATEST(c.reltuples, 0)::int8::text AS tuples, current_setting('server_version_num') AS server
+                c.reltuples::int8::text AS tuples, current_setting('server_version_num') AS server
            FROM pg_class c WHERE c.oid = $1::oid`,
         [table.relationId],
       );
       const pages = Number(layout.rows[0].pages);
-      const tuples = Number(layout.rows[0].tuples);
+      let tuples = Number(layout.rows[0].tuples);
+      if (tuples <= 0 && pages > 0) tuples = await estimateRows(workers[0], table, pages);
       estimatedRows += tuples;
       const tidRangeScans = Number(layout.rows[0].server) >= 140000;
       const pagesPerChunk =
@@ -211,4 +212,18 @@ async function describeForSnapshot(client: Client, catalog: SourceCatalog, table
       isKey: row.is_key === true,
     })),
   );
+}
+
+/**
+ * A table never analyzed has no row estimate (reltuples = -1), which would make it one chunk:
+ * count the rows of its first pages and scale by the page count instead.
+ */
+async function estimateRows(client: Client, table: SourceTable, pages: number): Promise<number> {
+  const sampled = Math.min(pages, 32);
+  const target = `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`;
+  const counted = await client.query<{ n: string }>(
+    `SELECT count(*)::int8::text AS n FROM ${target} WHERE ctid < $1::tid`,
+    [`(${sampled},0)`],
+  );
+  return Math.max(1, Math.round((Number(counted.rows[0].n) * pages) / sampled));
 }

@@ -33,8 +33,9 @@ export interface PhaseOptions {
   /** Rows changed in total, spread round-robin over the tables. */
   readonly rows: number;
   readonly rowsPerTransaction: number;
-  /** First id (inserts) or the id range to touch (updates/deletes): [0, idSpace). */
+  /** First id to use (default 1). */
   readonly firstId?: number;
+  /** Keep ids within [firstId, firstId + idSpace) per table, wrapping around (default: no bound). */
   readonly idSpace?: number;
   readonly onProgress?: (done: number) => void;
   readonly signal?: AbortSignal;
@@ -79,9 +80,15 @@ async function inTransactions(
   for (let k = 0; k < transactions; k += 1) {
     if (options.signal?.aborted) break;
     const index = k % tables.count;
-    const count = Math.min(rowsPerTransaction, options.rows - done);
-    const { text, values } = statement(target(tables, index), nextId[index], count);
-    nextId[index] += count;
+    let from = nextId[index];
+    let count = Math.min(rowsPerTransaction, options.rows - done);
+    if (options.idSpace !== undefined) {
+      // Wrap within the id space; a transaction never straddles the wrap point.
+      from = first + ((from - first) % options.idSpace);
+      count = Math.min(count, first + options.idSpace - from);
+    }
+    const { text, values } = statement(target(tables, index), from, count);
+    nextId[index] = from + count;
     // One statement per transaction: autocommit is one transaction.
     await client.query(text, values);
     done += count;
