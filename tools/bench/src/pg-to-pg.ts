@@ -787,7 +787,7 @@ async function main(): Promise<void> {
     writeDocs(docs, renderMarkdown(results));
     say(`wrote the "PG → PG" section of ${docs}`);
   } else {
-    say('docs/benchmarks.md not touched (quick run; pass --docs to write it)');
+    say(`docs/benchmarks.md not touched (${options.quick ? 'quick run; pass --docs to write it' : '--no-docs'})`);
   }
 }
 

@@ -8,6 +8,8 @@ interface StatLine {
   readonly ppid: number;
   /** utime + stime, in ticks. */
   readonly ticks: number;
+  /** stime alone (time in the kernel), in ticks. */
+  readonly sysTicks: number;
   /** Start time after boot, in ticks: tells a recycled pid from the process we saw before. */
   readonly start: number;
 }
@@ -22,7 +24,12 @@ function readStat(pid: number): StatLine | undefined {
   // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): ppid = field 4, utime = 14, stime = 15, starttime = 22.
-  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), start: Number(fields[19]) };
+  return {
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+    sysTicks: Number(fields[12]),
+    start: Number(fields[19]),
+  };
 }
 
 export function commandLine(pid: number): string {
@@ -62,7 +69,7 @@ export type Classifier = (pid: number, ppid: number, cmdline: string) => string 
 export interface CpuUsage {
   readonly wallSeconds: number;
   /** CPU seconds per label, largest first. */
-  readonly byLabel: ReadonlyArray<{ label: string; cpuSeconds: number }>;
+  readonly byLabel: ReadonlyArray<{ label: string; cpuSeconds: number; sysSeconds: number }>;
   /** CPU seconds of every process on the machine (including ones not labelled). */
   readonly machineBusySeconds: number;
   readonly machineCores: number;
@@ -73,6 +80,8 @@ interface Tracked {
   start: number;
   first: number;
   last: number;
+  firstSys: number;
+  lastSys: number;
 }
 
 /**
@@ -104,10 +113,19 @@ export class CpuMonitor {
     this.sample(false);
     const wallSeconds = (performance.now() - this.startedAt) / 1000;
     const machine = machineTicks();
-    const sums = new Map<string, number>();
-    for (const t of this.tracked.values()) sums.set(t.label, (sums.get(t.label) ?? 0) + (t.last - t.first));
+    const sums = new Map<string, { ticks: number; sys: number }>();
+    for (const t of this.tracked.values()) {
+      const sum = sums.get(t.label) ?? { ticks: 0, sys: 0 };
+      sum.ticks += t.last - t.first;
+      sum.sys += t.lastSys - t.firstSys;
+      sums.set(t.label, sum);
+    }
     const byLabel = [...sums.entries()]
-      .map(([label, ticks]) => ({ label, cpuSeconds: ticks / TICKS_PER_SECOND }))
+      .map(([label, sum]) => ({
+        label,
+        cpuSeconds: sum.ticks / TICKS_PER_SECOND,
+        sysSeconds: sum.sys / TICKS_PER_SECOND,
+      }))
       .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
     const cores = Math.round(
       (machine.total - this.machineStart.total) / TICKS_PER_SECOND / Math.max(wallSeconds, 0.001),
@@ -135,6 +153,7 @@ export class CpuMonitor {
       const known = this.tracked.get(pid);
       if (known && known.start === stat.start) {
         known.last = stat.ticks;
+        known.lastSys = stat.sysTicks;
         continue;
       }
       if (this.ignored.get(pid) === stat.start) continue;
@@ -143,7 +162,14 @@ export class CpuMonitor {
       if (label === null) this.ignored.set(pid, stat.start);
       if (label === null || label === undefined) continue;
       // A process born after the window started counts from zero.
-      this.tracked.set(pid, { label, start: stat.start, first: initial ? stat.ticks : 0, last: stat.ticks });
+      this.tracked.set(pid, {
+        label,
+        start: stat.start,
+        first: initial ? stat.ticks : 0,
+        last: stat.ticks,
+        firstSys: initial ? stat.sysTicks : 0,
+        lastSys: stat.sysTicks,
+      });
     }
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryKb, postgresRole } from './procstat';
+import { CpuMonitor, memoryKb, postgresRole } from './procstat';
 import { writeDocs } from './report';
 
 test('Postgres processes are told apart by the title they set', () => {
@@ -30,4 +30,17 @@ test('rewriting docs/benchmarks.md replaces the generated part and keeps the han
   assert.ok(!text.includes('first numbers'));
   assert.ok(text.includes('Hand-written analysis.'));
   assert.ok(text.includes('## Other section'));
+});
+
+test('CPU is attributed per label, with the kernel share as a part of it', async () => {
+  const monitor = new CpuMonitor((pid) => (pid === process.pid ? 'me' : null), 50);
+  monitor.start();
+  const until = Date.now() + 300;
+  while (Date.now() < until) readFileSync('/proc/self/stat'); // user and kernel time
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const usage = monitor.stop();
+  const me = usage.byLabel.find((entry) => entry.label === 'me');
+  assert.ok(me && me.cpuSeconds > 0.1, `own CPU ${me?.cpuSeconds}`);
+  assert.ok(me.sysSeconds > 0 && me.sysSeconds <= me.cpuSeconds, `sys ${me.sysSeconds} of ${me.cpuSeconds}`);
+  assert.equal(usage.byLabel.length, 1);
 });

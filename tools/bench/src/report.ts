@@ -119,12 +119,14 @@ function cpuTable(windows: ReadonlyArray<{ name: string; cpu: CpuUsage }>): stri
   for (const w of windows)
     for (const entry of w.cpu.byLabel)
       if (entry.cpuSeconds >= 0.02 * w.cpu.wallSeconds && !labels.includes(entry.label)) labels.push(entry.label);
-  const cell = (cpu: CpuUsage, seconds: number) =>
-    seconds > 0 ? `${fmt(seconds, 1)} (${fmt(seconds / cpu.wallSeconds, 2)})` : '—';
-  const rows = labels.map((label) => [
-    label,
-    ...windows.map((w) => cell(w.cpu, w.cpu.byLabel.find((e) => e.label === label)?.cpuSeconds ?? 0)),
-  ]);
+  const cell = (cpu: CpuUsage, seconds: number, sysSeconds?: number) =>
+    seconds > 0
+      ? `${fmt(seconds, 1)} (${fmt(seconds / cpu.wallSeconds, 2)}${sysSeconds !== undefined ? `, ${fmt((100 * sysSeconds) / seconds)}% sys` : ''})`
+      : '—';
+  const rows = labels.map((label) => {
+    const entry = (w: { cpu: CpuUsage }) => w.cpu.byLabel.find((e) => e.label === label);
+    return [label, ...windows.map((w) => cell(w.cpu, entry(w)?.cpuSeconds ?? 0, entry(w)?.sysSeconds))];
+  });
   rows.push([
     '*other processes on the machine (not ours)*',
     ...windows.map((w) =>
@@ -132,7 +134,7 @@ function cpuTable(windows: ReadonlyArray<{ name: string; cpu: CpuUsage }>): stri
     ),
   ]);
   rows.push(['*wall seconds*', ...windows.map((w) => fmt(w.cpu.wallSeconds, 1))]);
-  return table(['process', ...windows.map((w) => `${w.name}: CPU s (cores)`)], rows);
+  return table(['process', ...windows.map((w) => `${w.name}: CPU s (cores, kernel share)`)], rows);
 }
 
 /** What limits each contender, read off the measured CPU split. */
@@ -184,7 +186,7 @@ export function renderMarkdown(results: Results): string {
     parts.push('### Memory (VmHWM of each process at the end of the mode)', '', memoryTable(results), '');
   if (windows.length > 0) {
     parts.push(
-      '### CPU per process (CPU seconds and average cores while each was measured, from /proc)',
+      '### CPU per process (CPU seconds, average cores and the share spent in the kernel while each was measured, from /proc)',
       '',
       cpuTable(windows),
       '',
