@@ -1,6 +1,12 @@
 export type { ApplyResult, Checkpoint, Sink, SinkBatch, TableMapper, TargetTable } from './sink';
 export { ApplyError } from './sink';
-export { opsAfterCheckpoint } from './checkpoint-filter';
+export {
+  opsAfterCheckpoint,
+  filterAfterCheckpoint,
+  encodeCheckpointLanes,
+  decodeCheckpointLanes,
+  type FilteredOps,
+} from './checkpoint-filter';
 export {
   runPartitionApplier,
   isRetryable,

@@ -7,7 +7,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/change-stream';
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
-import { opsAfterCheckpoint } from './checkpoint-filter';
+import { filterAfterCheckpoint } from './checkpoint-filter';
 import { Semaphore, runPartitionApplier } from './partition-applier';
 import type { ApplyResult, Checkpoint, Sink, SinkBatch } from './sink';
 
@@ -34,11 +34,9 @@ class RecordingSink implements Sink {
     return this.checkpoint;
   }
   async applyBatch(batch: SinkBatch): Promise<ApplyResult> {
-    const pending = opsAfterCheckpoint(batch.ops, this.checkpoint);
+    const { pending, lanes } = filterAfterCheckpoint(batch.ops, this.checkpoint);
     for (const op of pending) this.applied.push(Number(op.position.commit));
-    if (pending.length > 0) {
-      this.checkpoint = { streamSeq: batch.lastStreamSeq, position: pending[pending.length - 1].position };
-    }
+    if (pending.length > 0) this.checkpoint = { streamSeq: batch.lastStreamSeq, lanes };
     return { applied: pending.length, skipped: batch.ops.length - pending.length, checkpoint: this.checkpoint };
   }
   async close(): Promise<void> {}

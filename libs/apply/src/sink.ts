@@ -4,8 +4,11 @@ import type { ChangeOp, Position, TableSchema } from '@cdc/change-envelope';
 export interface Checkpoint {
   /** JetStream stream sequence of the last message applied (informational: duplicates re-published by a restarted reader get new sequences). */
   readonly streamSeq: number;
-  /** Position of the last op applied; ops at or below it are skipped. */
-  readonly position: Position;
+  /**
+   * Per ordering lane ('' for Postgres, "keyspace/shard" for Vitess), the position of the last op
+   * applied; ops at or below it in their lane are skipped (see filterAfterCheckpoint).
+   */
+  readonly lanes: ReadonlyMap<string, Position>;
 }
 
 export interface SinkBatch {
@@ -37,8 +40,8 @@ export type TableMapper = (source: TableSchema) => TargetTable;
  * the applier only ever talks to this interface.
  *
  * Contract of applyBatch: in ONE destination transaction, lock the checkpoint row of
- * (source, partition), drop the ops at or below it, apply the rest in order, write the new
- * checkpoint, commit. It resolves only after the commit, so the caller may ack then. Two
+ * (source, partition), drop the ops at or below it (filterAfterCheckpoint), apply the rest in
+ * order, write the new checkpoint (its lanes as encodeCheckpointLanes renders them), commit. It resolves only after the commit, so the caller may ack then. Two
  * appliers that both hold a partition for a moment serialize on the checkpoint row lock,
  * and the second one skips what the first applied.
  */

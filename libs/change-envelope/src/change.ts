@@ -1,6 +1,9 @@
 import type { Value } from './value';
 
-/** Where an op sits in its source; ops of one partition are totally ordered by (commit, index). */
+/**
+ * Where an op sits in its source. Ops of one partition and one lane are totally ordered by
+ * (commit, index); positions of different lanes (shards of a Vitess keyspace) do not compare.
+ */
 export interface Position {
   /** Postgres: end LSN of the transaction's commit record (snapshot rows: the slot's consistent point). */
   readonly commit: bigint;
@@ -8,6 +11,8 @@ export interface Position {
   readonly index: number;
   /** Opaque source position (a Vitess VGtid); empty for Postgres. */
   readonly token?: Uint8Array;
+  /** Ordering lane: a Vitess "keyspace/shard"; absent (the single lane '') for Postgres. */
+  readonly lane?: string;
 }
 
 export interface Column {
@@ -61,6 +66,7 @@ export interface Watermark {
   readonly timeUs: number;
 }
 
+/** Orders two positions of the same lane (see Position). */
 export function comparePositions(a: Position, b: Position): number {
   if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
   return a.index - b.index;

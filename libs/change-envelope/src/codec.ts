@@ -60,7 +60,7 @@ function longToBigint(value: Long | number): bigint {
 }
 
 function positionToWire(position: Position): cdc.v1.Position.$Properties {
-  return { commit: bigintToLong(position.commit), index: position.index, token: position.token };
+  return { commit: bigintToLong(position.commit), index: position.index, token: position.token, lane: position.lane };
 }
 
 function positionFromWire(position: cdc.v1.IPosition | null | undefined): Position {
@@ -69,6 +69,7 @@ function positionFromWire(position: cdc.v1.IPosition | null | undefined): Positi
     commit: longToBigint((position?.commit as Long | undefined) ?? 0),
     index: position?.index ?? 0,
     ...(token && token.length > 0 ? { token } : {}),
+    ...(position?.lane ? { lane: position.lane } : {}),
   };
 }
 
@@ -130,6 +131,7 @@ function writePosition(writer: protobuf.Writer, tag: number, position: Position)
   if (position.commit !== 0n) writer.uint32(8).uint64(commitToWire(position.commit));
   if (position.index !== 0) writer.uint32(16).uint32(position.index);
   if (position.token?.length) writer.uint32(26).bytes(position.token);
+  if (position.lane) writer.uint32(34).string(position.lane);
   writer.ldelim();
 }
 
@@ -249,15 +251,20 @@ function readPosition(reader: WireReader): Position {
   let commit = 0n;
   let index = 0;
   let token: Uint8Array | undefined;
+  let lane = '';
   while (reader.pos < end) {
     const tag = reader.varint();
     if (tag === 8) commit = reader.uint64();
     else if (tag === 16) index = reader.varint();
     else if (tag === 26) token = reader.bytesField();
+    else if (tag === 34) lane = reader.string();
     else reader.skip(tag & 7);
   }
   reader.pos = outer;
-  return token && token.length > 0 ? { commit, index, token } : { commit, index };
+  const position: { commit: bigint; index: number; token?: Uint8Array; lane?: string } = { commit, index };
+  if (token && token.length > 0) position.token = token;
+  if (lane !== '') position.lane = lane;
+  return position;
 }
 
 function readColumnFields(reader: WireReader, end: number): Column {

@@ -190,13 +190,13 @@ test('the checkpoint skips what was applied: the same batch twice applies nothin
   assert.equal(await sink.readCheckpoint('pg1', 0), undefined);
   const first = await sink.applyBatch({ source: 'pg1', partition: 0, ops, lastStreamSeq: 10 });
   assert.deepEqual([first.applied, first.skipped], [2, 0]);
-  assert.deepEqual(first.checkpoint, { streamSeq: 10, position: ops[1].position });
-  assert.deepEqual(await sink.readCheckpoint('pg1', 0), { streamSeq: 10, position: ops[1].position });
+  assert.deepEqual(first.checkpoint, { streamSeq: 10, lanes: new Map([['', ops[1].position]]) });
+  assert.deepEqual(await sink.readCheckpoint('pg1', 0), { streamSeq: 10, lanes: new Map([['', ops[1].position]]) });
 
   await dest.sql(`UPDATE users SET name = 'changed at the destination' WHERE id = 1`);
   const second = await sink.applyBatch({ source: 'pg1', partition: 0, ops, lastStreamSeq: 11 });
   assert.deepEqual([second.applied, second.skipped], [0, 2]);
-  assert.deepEqual(second.checkpoint, { streamSeq: 10, position: ops[1].position });
+  assert.deepEqual(second.checkpoint, { streamSeq: 10, lanes: new Map([['', ops[1].position]]) });
   assert.deepEqual(await dest.sql('SELECT name FROM users WHERE id = 1'), [{ name: 'changed at the destination' }]);
 
   // A re-read that overlaps: only the new op is applied; other partitions have their own checkpoint.
@@ -209,24 +209,40 @@ test('the checkpoint skips what was applied: the same batch twice applies nothin
 
   // The checkpoint row itself.
   const rows = await dest.sql(
-    `SELECT source, partition, stream_seq::int AS seq, position_commit::text AS commit, position_index::int AS index FROM _cdc.checkpoint WHERE partition = 0`,
+    `SELECT source, partition, stream_seq::int AS seq, positions FROM _cdc.checkpoint WHERE partition = 0`,
   );
   assert.deepEqual(rows, [
-    { source: 'pg1', partition: 0, seq: 12, commit: more[2].position.commit.toString(), index: 0 },
+    { source: 'pg1', partition: 0, seq: 12, positions: JSON.stringify({ '': `${more[2].position.commit}:0` }) },
   ]);
 });
 
-test('a checkpoint position beyond int8 (numeric(20,0)) and a token round-trip', async () => {
+test('a checkpoint position beyond int8 round-trips; lanes (shards) are kept apart', async () => {
   const dest = await destination();
   const sink = await dest.sink({ checkpointSchema: 'cdc state' });
   const o = new Ops();
   const op: ChangeOp = {
     ...o.insert(users, [V.int(1), V.text('a'), V.null]),
-    position: { commit: 18446744073709551615n, index: 7, token: Uint8Array.from([1, 2, 3]) },
+    position: { commit: 18446744073709551615n, index: 7 },
   };
   await sink.applyBatch(batch([op]));
-  assert.deepEqual(await sink.readCheckpoint('pg1', 0), { streamSeq: streamSeq, position: op.position });
+  assert.deepEqual(await sink.readCheckpoint('pg1', 0), { streamSeq: streamSeq, lanes: new Map([['', op.position]]) });
   assert.equal((await dest.sql(`SELECT count(*)::int AS n FROM "cdc state".checkpoint`))[0].n, 1);
+
+  // Two shards of a Vitess keyspace: each lane has its own order, a lower position on one lane
+  // is not "older" than a higher one on the other.
+  const onLane = (lane: string, commit: bigint, id: number): ChangeOp => ({
+    ...o.insert(users, [V.int(id), V.text(lane), V.null]),
+    position: { commit, index: 0, lane },
+  });
+  const first = await sink.applyBatch(batch([onLane('ks/-80', 50n, 10), onLane('ks/80-', 7n, 11)], 1));
+  assert.equal(first.applied, 2);
+  const second = await sink.applyBatch(
+    batch([onLane('ks/-80', 50n, 10), onLane('ks/80-', 8n, 12), onLane('ks/-80', 51n, 13)], 1),
+  );
+  assert.deepEqual([second.applied, second.skipped], [2, 1]);
+  const stored = await sink.readCheckpoint('pg1', 1);
+  assert.deepEqual(stored?.lanes.get('ks/80-'), { commit: 8n, index: 0, lane: 'ks/80-' });
+  assert.deepEqual(stored?.lanes.get('ks/-80'), { commit: 51n, index: 0, lane: 'ks/-80' });
 });
 
 test('two concurrent batches of one partition with overlapping ops serialize on the checkpoint row', async () => {
@@ -245,7 +261,7 @@ test('two concurrent batches of one partition with overlapping ops serialize on 
     // Whichever locks first applies its ops; the other skips them and applies only what is left.
     assert.equal(ra.applied + rb.applied, 3000, `round ${round}: every op applied exactly once`);
     assert.equal(ra.skipped + rb.skipped, 2000);
-    assert.deepEqual((await a.readCheckpoint('pg1', partition))?.position, ops[2999].position);
+    assert.deepEqual((await a.readCheckpoint('pg1', partition))?.lanes.get(''), ops[2999].position);
   }
   assert.deepEqual(await dest.sql('SELECT count(*)::int AS n, min(v) AS lo, max(v) AS hi FROM counters'), [
     { n: 1000, lo: 2000, hi: 2999 },
@@ -271,8 +287,8 @@ test('applyBatch waits for the checkpoint row lock, then skips what the lock hol
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(settled, false, 'applyBatch must wait for the lock');
     await other.query(
-      `UPDATE _cdc.checkpoint SET stream_seq = 1, position_commit = $1, position_index = 0 WHERE source = 'pg1' AND partition = 5`,
-      [ops[0].position.commit.toString()],
+      `UPDATE _cdc.checkpoint SET stream_seq = 1, positions = $1 WHERE source = 'pg1' AND partition = 5`,
+      [JSON.stringify({ '': `${ops[0].position.commit}:0` })],
     );
     await other.query('COMMIT');
     const result = await pending;
@@ -407,7 +423,7 @@ test('truncate is a barrier; ddl ops are skipped, counted, and move the checkpoi
   const ddl = ops[5];
   const result = await sink.applyBatch(batch(ops));
   assert.deepEqual([result.applied, result.ddlIgnored], [6, 1]);
-  assert.deepEqual(result.checkpoint?.position, ddl.position);
+  assert.deepEqual(result.checkpoint?.lanes.get(''), ddl.position);
   assert.deepEqual(await dest.sql('SELECT id::int FROM users'), [{ id: 3 }]);
 });
 

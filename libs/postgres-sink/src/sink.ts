@@ -2,7 +2,9 @@ import pg from 'pg';
 import { keyColumns, qualifiedName, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
 import {
   ApplyError,
-  opsAfterCheckpoint,
+  filterAfterCheckpoint,
+  encodeCheckpointLanes,
+  decodeCheckpointLanes,
   type ApplyResult,
   type Checkpoint,
   type Sink,
@@ -85,9 +87,7 @@ const DDL_LOCK_KEY = '7161412838512558081';
 
 interface CheckpointRow {
   stream_seq: string | null;
-  position_commit: string | null;
-  position_index: string | null;
-  position_token: Buffer | null;
+  positions: string | null;
 }
 
 /** A fast (coalesced) attempt failed inside the database: run the batch again op by op. */
@@ -116,14 +116,13 @@ class PostgresDestination implements PostgresSink {
     this.pool.on('error', () => undefined);
     const schema = options.checkpointSchema ?? DEFAULT_CHECKPOINT_SCHEMA;
     this.checkpointTable = `${quote(schema)}.${quote('checkpoint')}`;
-    const columns =
-      'stream_seq::text AS stream_seq, position_commit::text AS position_commit, position_index::text AS position_index, position_token';
+    const columns = 'stream_seq::text AS stream_seq, positions';
     this.sql = {
       lock: `SELECT ${columns} FROM ${this.checkpointTable} WHERE source = $1 AND partition = $2 FOR UPDATE`,
       ensure: `INSERT INTO ${this.checkpointTable} (source, partition) VALUES ($1, $2) ON CONFLICT (source, partition) DO NOTHING`,
       update:
-        `UPDATE ${this.checkpointTable} SET stream_seq = $3, position_commit = $4, position_index = $5, ` +
-        `position_token = $6, updated_at = pg_catalog.now() WHERE source = $1 AND partition = $2`,
+        `UPDATE ${this.checkpointTable} SET stream_seq = $3, positions = $4, ` +
+        `updated_at = pg_catalog.now() WHERE source = $1 AND partition = $2`,
       read: `SELECT ${columns} FROM ${this.checkpointTable} WHERE source = $1 AND partition = $2`,
     };
   }
@@ -152,9 +151,7 @@ class PostgresDestination implements PostgresSink {
            source text NOT NULL,
            partition integer NOT NULL,
            stream_seq bigint,
-           position_commit numeric(20,0),
-           position_index bigint,
-           position_token bytea,
+           positions text,
            updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
            PRIMARY KEY (source, partition))`,
       );
@@ -217,7 +214,7 @@ class PostgresDestination implements PostgresSink {
     try {
       await client.query('BEGIN');
       const checkpoint = await this.lockCheckpoint(client, source, partition);
-      const pending = opsAfterCheckpoint(batch.ops, checkpoint);
+      const { pending, lanes } = filterAfterCheckpoint(batch.ops, checkpoint);
       const skipped = batch.ops.length - pending.length;
       if (pending.length === 0) {
         await client.query('COMMIT');
@@ -234,27 +231,16 @@ class PostgresDestination implements PostgresSink {
           await client.query({ name: statementName(statement.text), text: statement.text, values: [statement.param] });
       }
       statement = undefined;
-      const last = pending[pending.length - 1];
-      const token = last.position.token;
       await client.query({
         name: statementName(this.sql.update),
         text: this.sql.update,
-        values: [
-          source,
-          partition,
-          batch.lastStreamSeq,
-          last.position.commit.toString(),
-          last.position.index,
-          token !== undefined && token.length > 0
-            ? Buffer.from(token.buffer, token.byteOffset, token.byteLength)
-            : null,
-        ],
+        values: [source, partition, batch.lastStreamSeq, encodeCheckpointLanes(lanes)],
       });
       await client.query('COMMIT');
       return {
         applied: pending.length,
         skipped,
-        checkpoint: { streamSeq: batch.lastStreamSeq, position: last.position },
+        checkpoint: { streamSeq: batch.lastStreamSeq, lanes },
         ddlIgnored: plan.ddlIgnored,
       };
     } catch (error) {
@@ -426,16 +412,8 @@ function missingColumns(catalog: TargetCatalog, table: TableSchema): string[] {
 }
 
 function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
-  if (row === undefined || row.position_commit === null) return undefined;
-  const token = row.position_token;
-  return {
-    streamSeq: Number(row.stream_seq ?? 0),
-    position: {
-      commit: BigInt(row.position_commit),
-      index: Number(row.position_index ?? 0),
-      ...(token !== null && token.length > 0 ? { token: new Uint8Array(token) } : {}),
-    },
-  };
+  if (row === undefined || row.positions === null) return undefined;
+  return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
 }
 
 /** The op's key for messages: key columns, or the whole old/new row for tables without a key. */

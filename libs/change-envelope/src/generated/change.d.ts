@@ -469,6 +469,9 @@ export namespace cdc {
             /** Position token. */
             token: Uint8Array;
 
+            /** Position lane. */
+            lane: string;
+
             /**
              * Encodes the specified Position message. Does not implicitly {@link cdc.v1.Position.verify|verify} messages.
              * @param message Position message or plain object to encode
@@ -501,6 +504,9 @@ export namespace cdc {
 
                 /** Position token */
                 token?: (Uint8Array|null);
+
+                /** Position lane */
+                lane?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

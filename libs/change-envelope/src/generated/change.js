@@ -1110,6 +1110,7 @@ $root.cdc = (function() {
              * @property {Long|null} [commit] Position commit
              * @property {number|null} [index] Position index
              * @property {Uint8Array|null} [token] Position token
+             * @property {string|null} [lane] Position lane
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1166,6 +1167,14 @@ $root.cdc = (function() {
             Position.prototype.token = $util.newBuffer([]);
 
             /**
+             * Position lane.
+             * @member {string} lane
+             * @memberof cdc.v1.Position
+             * @instance
+             */
+            Position.prototype.lane = "";
+
+            /**
              * Encodes the specified Position message. Does not implicitly {@link cdc.v1.Position.verify|verify} messages.
              * @function encode
              * @memberof cdc.v1.Position
@@ -1187,6 +1196,8 @@ $root.cdc = (function() {
                     writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.index);
                 if (message.token != null && $Object.hasOwnProperty.call(message, "token") && message.token.length)
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.token);
+                if (message.lane != null && $Object.hasOwnProperty.call(message, "lane") && message.lane !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.lane);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1256,6 +1267,15 @@ $root.cdc = (function() {
                                 message.token = value;
                             else
                                 delete message.token;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.lane = value;
+                            else
+                                delete message.lane;
                             continue;
                         }
                     }
