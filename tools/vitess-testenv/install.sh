@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Installs what tools/vitess-testenv/start.sh needs:
+#   - MariaDB 10.11 binaries from Debian (mariadb-server, mariadb-client). The package's own
+#     system service is never left running: it is kept from starting during the install and
+#     stopped/disabled if it runs anyway. Only the binaries are used.
+#   - Vitess binaries built with `go install vitess.io/vitess/go/cmd/...@$VITESS_VERSION` from the
+#     Go module proxy into $REPO/.cache/vitess/$VITESS_VERSION/bin.
+# Idempotent: every step is skipped when its result is already in place.
+#
+# Environment:
+#   VITESS_ALL_BINARIES=1   also build vtgate, vttablet, vtctld (not needed by start.sh today)
+#   GOCACHE / GOMODCACHE    default to $REPO/.cache/go-build and $REPO/.cache/go-mod
+#   GOMAXPROCS              passed through (set GOMAXPROCS=1 on a busy machine)
+set -euo pipefail
+
+# v0.22.4 is the newest Vitess that `go install …@version` can build: v0.23.x and v0.24.x carry an
+# `exclude` directive in go.mod, which `go install pkg@version` refuses. See README.md.
+VITESS_VERSION="v0.22.4"
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN_DIR="$REPO/.cache/vitess/$VITESS_VERSION/bin"
+
+log() { printf '[vitess-testenv/install] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    log "need root to run: $*"; return 1
+  fi
+}
+
+# ------------------------------------------------------------------- MariaDB
+have_mariadb() {
+  command -v mariadb-install-db >/dev/null 2>&1 && command -v mariadb >/dev/null 2>&1 &&
+    { [ -x /usr/sbin/mariadbd ] || [ -x /usr/sbin/mysqld ]; }
+}
+
+if have_mariadb; then
+  log "MariaDB already installed: $(/usr/sbin/mariadbd --version 2>/dev/null || /usr/sbin/mysqld --version)"
+else
+  log "installing Debian packages mariadb-server mariadb-client (service kept from starting)"
+  export DEBIAN_FRONTEND=noninteractive
+  created_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    # invoke-rc.d consults this: 101 = "action not allowed", so postinst does not start mariadb.
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+    created_policy=1
+  fi
+  cleanup_policy() { if [ "$created_policy" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi; }
+  trap cleanup_policy EXIT
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends mariadb-server mariadb-client
+  cleanup_policy
+  trap - EXIT
+  have_mariadb || { log "MariaDB binaries not found after install"; exit 1; }
+  log "installed $(/usr/sbin/mariadbd --version)"
+fi
+# The Debian service must not keep a server on 3306: stop and disable it if it is running.
+if command -v service >/dev/null 2>&1 && service mariadb status >/dev/null 2>&1; then
+  log "stopping the Debian mariadb service (we only use the binaries)"
+  as_root service mariadb stop || true
+fi
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  as_root systemctl disable --now mariadb >/dev/null 2>&1 || true
+elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/mariadb ]; then
+  as_root update-rc.d mariadb disable >/dev/null 2>&1 || true
+fi
+# mysqlctl (used by vttestserver) refuses to run as root; start.sh then runs the cluster as the
+# unprivileged 'mysql' user that the Debian package creates.
+if [ "$(id -u)" -eq 0 ] && ! id -u mysql >/dev/null 2>&1; then
+  log "creating the mysql OS user"
+  useradd --system --home-dir /nonexistent --shell /bin/false mysql
+fi
+
+# -------------------------------------------------------------------- Vitess
+BINARIES=(vttestserver vtcombo mysqlctl vtctldclient)
+if [ "${VITESS_ALL_BINARIES:-0}" = 1 ]; then
+  BINARIES+=(vtgate vttablet vtctld)
+fi
+# Go module v0.MAJOR.PATCH is Vitess release MAJOR.0.PATCH: `vtcombo --version` prints "Version: 22.0.4 ".
+IFS=. read -r _ vmajor vpatch <<<"$VITESS_VERSION"
+want="$vmajor.0.$vpatch"
+missing=()
+for b in "${BINARIES[@]}"; do
+  if [ ! -x "$BIN_DIR/$b" ] || ! "$BIN_DIR/$b" --version 2>/dev/null | grep -q "Version: $want "; then
+    missing+=("$b")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  log "Vitess $VITESS_VERSION binaries already in $BIN_DIR: ${BINARIES[*]}"
+  exit 0
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  if [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; else
+    log "go not found (need Go >= 1.24.13)"; exit 1
+  fi
+fi
+export GOTOOLCHAIN=local # never try to download another toolchain
+export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
+export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
+export GOFLAGS="${GOFLAGS:-} -modcacherw"
+export GOBIN="$BIN_DIR"
+mkdir -p "$GOBIN"
+log "building Vitess $VITESS_VERSION (${missing[*]}) with $(go version | cut -d' ' -f3) into $GOBIN"
+
+# The module proxy answers 403 for vitess.io/vitess/@v/list, which `go install pkg@version`
+# reads to check for deprecation. After `go mod download`, the module cache's download dir holds
+# a `list` file, so put it first in the proxy chain (it 404s for anything it lacks).
+orig_proxy="$(go env GOPROXY)"
+nice -n 19 go mod download "vitess.io/vitess@$VITESS_VERSION"
+export GOPROXY="file://$GOMODCACHE/cache/download,$orig_proxy"
+
+pkgs=()
+for b in "${missing[@]}"; do pkgs+=("vitess.io/vitess/go/cmd/$b@$VITESS_VERSION"); done
+start=$(date +%s)
+# -tags goexperiment.swissmap: Vitess 22's go/hack/ensure_swiss_map.go refuses to compile unless
+# that tag is set; Go >= 1.26 removed the experiment (Swiss maps are always on) so the tag is no
+# longer set automatically. Setting it is what the guard wants, and harmless on Go 1.24/1.25.
+nice -n 19 go install -tags goexperiment.swissmap "${pkgs[@]}"
+log "built in $(( $(date +%s) - start ))s: $("$BIN_DIR/vtcombo" --version 2>/dev/null || true)"

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Starts a real Vitess cluster over MariaDB on loopback, for the VStream reader's tests:
+#   vttestserver -> vtcombo (topo in memory + vtctld + vtgate + one vttablet per tablet, in one
+#   process) + one MariaDB (mysqld managed by Vitess's mysqlctl, all shard databases in it).
+# Default keyspaces: "unsharded" (shard 0) and "sharded" (shards -80 and 80-).
+#
+# Idempotent: when the cluster is already up and answering, it only prints its addresses.
+# All state is under $REPO/.testenv/vitess (override: VITESS_TESTENV_DIR). stop.sh ends it.
+# Prints shell-sourceable KEY=VALUE lines (also written to $DIR/env):
+#   VITESS_GRPC_ADDR   vtgate gRPC (vtgateconn / VStream)
+#   VITESS_MYSQL_ADDR  vtgate MySQL protocol (user root, no password)
+#
+# Environment:
+#   VITESS_BASE_PORT      first of 4 consecutive ports: web, gRPC, MariaDB, vtgate MySQL
+#                         (default: the first free block from 33570 on, in steps of 10)
+#   VITESS_KEYSPACES      comma list (default unsharded,sharded)
+#   VITESS_NUM_SHARDS     comma list, one per keyspace (default 1,2)
+#   VITESS_SCHEMA_DIR     optional vttestserver --schema_dir (one subdir per keyspace with *.sql
+#                         and optionally vschema.json)
+#   VITESS_START_TIMEOUT  seconds to wait for vtgate (default 240)
+#   extra arguments are passed to vttestserver
+set -euo pipefail
+
+VITESS_VERSION="v0.22.4"
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN_DIR="$REPO/.cache/vitess/$VITESS_VERSION/bin"
+DIR="${VITESS_TESTENV_DIR:-$REPO/.testenv/vitess}"
+KEYSPACES="${VITESS_KEYSPACES:-unsharded,sharded}"
+NUM_SHARDS="${VITESS_NUM_SHARDS:-1,2}"
+TIMEOUT="${VITESS_START_TIMEOUT:-240}"
+
+log() { printf '[vitess-testenv/start] %s\n' "$*" >&2; }
+
+for b in vttestserver vtcombo mysqlctl; do
+  [ -x "$BIN_DIR/$b" ] || { log "missing $BIN_DIR/$b: run tools/vitess-testenv/install.sh"; exit 1; }
+done
+command -v mariadb >/dev/null 2>&1 || { log "missing mariadb client: run tools/vitess-testenv/install.sh"; exit 1; }
+
+# Alive = not gone, not a zombie, and really our vttestserver (guards against PID reuse).
+vt_alive() { grep -q vttestserver "/proc/$1/cmdline" 2>/dev/null; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+total_shards() {
+  local n=0 s
+  IFS=, read -r -a arr <<<"$NUM_SHARDS"
+  for s in "${arr[@]}"; do n=$((n + s)); done
+  echo "$n"
+}
+
+# Ready = every shard has a SERVING PRIMARY as seen by vtgate, and the gRPC port accepts.
+ready() {
+  local mysql_port="$1" grpc_port="$2" want have
+  want="$(total_shards)"
+  have="$(mariadb -h127.0.0.1 -P"$mysql_port" -uroot --connect-timeout=2 -N -e 'show vitess_tablets' 2>/dev/null |
+    awk -F'\t' '$4 == "PRIMARY" && $5 == "SERVING"' | wc -l)" || return 1
+  [ "$have" -ge "$want" ] && port_open "$grpc_port"
+}
+
+print_env() { cat "$DIR/env"; }
+
+# ---------------------------------------------------------- already running?
+if [ -f "$DIR/env" ]; then
+  # shellcheck disable=SC1091
+  . "$DIR/env"
+  if [ -n "${VITESS_PID:-}" ] && vt_alive "$VITESS_PID" &&
+    ready "$VITESS_MYSQL_PORT" "$VITESS_GRPC_PORT"; then
+    log "already running (pid $VITESS_PID)"
+    print_env
+    exit 0
+  fi
+  log "stale state in $DIR: cleaning up first"
+  VITESS_TESTENV_DIR="$DIR" bash "$(dirname "${BASH_SOURCE[0]}")/stop.sh" >&2 || true
+fi
+
+# ------------------------------------------------------------------- ports
+if [ -n "${VITESS_BASE_PORT:-}" ]; then
+  BASE="$VITESS_BASE_PORT"
+  for p in 0 1 2 3; do
+    if port_open $((BASE + p)); then log "port $((BASE + p)) is in use"; exit 1; fi
+  done
+else
+  BASE=""
+  for ((b = 33570; b < 34570; b += 10)); do
+    if ! port_open "$b" && ! port_open $((b + 1)) && ! port_open $((b + 2)) && ! port_open $((b + 3)); then
+      BASE="$b"; break
+    fi
+  done
+  [ -n "$BASE" ] || { log "no free port block found in 33570-34570"; exit 1; }
+fi
+WEB_PORT="$BASE"; GRPC_PORT=$((BASE + 1)); MARIADB_PORT=$((BASE + 2)); MYSQL_PORT=$((BASE + 3))
+
+# ------------------------------------------------------------- directories
+rm -rf "$DIR/cluster" "$DIR/vtroot"
+mkdir -p "$DIR/cluster/logs" "$DIR/vtroot/config/mycnf"
+ln -sfn "$BIN_DIR" "$DIR/vtroot/bin"
+
+# vttestserver reads $VTROOT/config/mycnf/test-suite.cnf and $VTROOT/config/init_db.sql. Vitess's own
+# init_db.sql starts with `@@global.super_read_only`, which MariaDB does not have, so we give
+# mysqlctl our own MariaDB-compatible user setup (same user names Vitess expects).
+cat >"$DIR/vtroot/config/mycnf/test-suite.cnf" <<'EOF'
+innodb_buffer_pool_size = 64M
+innodb_flush_log_at_trx_commit = 0
+innodb_log_buffer_size = 1M
+key_buffer_size = 2M
+sync_binlog = 0
+innodb_doublewrite = 0
+slave_net_timeout = 4
+EOF
+# Appended last to the generated my.cnf (after Vitess's mariadb10.cnf, which already sets
+# log-bin, binlog_format=ROW, gtid_strict_mode, server-id per tablet uid).
+cat >"$DIR/vtroot/config/mariadb-extra.cnf" <<'EOF'
+bind-address = 127.0.0.1
+binlog_format = ROW
+binlog_row_image = FULL
+log_slave_updates = ON
+EOF
+cat >"$DIR/vtroot/config/init_db.sql" <<'EOF'
+SET sql_log_bin = 0;
+DROP USER IF EXISTS ''@'%', ''@'localhost', 'root'@'%';
+DROP DATABASE IF EXISTS test;
+CREATE USER 'vt_dba'@'localhost';
+GRANT ALL ON *.* TO 'vt_dba'@'localhost' WITH GRANT OPTION;
+GRANT PROXY ON ''@'' TO 'vt_dba'@'localhost' WITH GRANT OPTION;
+CREATE USER 'vt_app'@'localhost';
+GRANT ALL ON *.* TO 'vt_app'@'localhost';
+CREATE USER 'vt_appdebug'@'localhost';
+GRANT SELECT, SHOW DATABASES, PROCESS ON *.* TO 'vt_appdebug'@'localhost';
+CREATE USER 'vt_allprivs'@'localhost';
+GRANT ALL ON *.* TO 'vt_allprivs'@'localhost';
+CREATE USER 'vt_repl'@'%';
+GRANT REPLICATION SLAVE ON *.* TO 'vt_repl'@'%';
+CREATE USER 'vt_filtered'@'localhost';
+GRANT ALL ON *.* TO 'vt_filtered'@'localhost';
+CREATE USER 'vt_monitoring'@'localhost';
+GRANT SELECT, PROCESS, SUPER, REPLICATION CLIENT, RELOAD ON *.* TO 'vt_monitoring'@'localhost';
+FLUSH PRIVILEGES;
+EOF
+
+# mysqlctl refuses to run as root ("mysqlctl cannot be run as root"): as root, run the whole
+# cluster as the unprivileged 'mysql' user created by the Debian package.
+RUN_AS=()
+if [ "$(id -u)" -eq 0 ]; then
+  id -u mysql >/dev/null 2>&1 || { log "user mysql missing: run tools/vitess-testenv/install.sh"; exit 1; }
+  chown -R mysql:mysql "$DIR/cluster"
+  RUN_AS=(setpriv --reuid=mysql --regid=mysql --init-groups)
+fi
+
+args=(
+  --port "$BASE"
+  --keyspaces "$KEYSPACES" --num_shards "$NUM_SHARDS"
+  --replica_count 2 --rdonly_count 1
+  --mysql_bind_host 127.0.0.1 --vtcombo-bind-host 127.0.0.1 --grpc_bind_address 127.0.0.1
+  --tablet_hostname 127.0.0.1
+  --vschema_ddl_authorized_users %
+  --extra_my_cnf "$DIR/vtroot/config/mariadb-extra.cnf"
+  --data_dir "$DIR/cluster"
+  --alsologtostderr
+)
+if [ -n "${VITESS_SCHEMA_DIR:-}" ]; then args+=(--schema_dir "$VITESS_SCHEMA_DIR"); fi
+args+=("$@")
+
+log "starting Vitess $VITESS_VERSION (keyspaces $KEYSPACES, shards $NUM_SHARDS) on 127.0.0.1:$BASE-$MYSQL_PORT"
+# setsid: own process group, so stop.sh can end exactly what was started here.
+cd "$DIR" # binaries look for an optional ./vtconfig file in their working directory
+setsid "${RUN_AS[@]}" env VTROOT="$DIR/vtroot" VTDATAROOT="$DIR/cluster" VT_MYSQL_ROOT=/usr HOME="$DIR/cluster" \
+  nice -n 19 "$BIN_DIR/vttestserver" "${args[@]}" >"$DIR/vttestserver.log" 2>&1 </dev/null &
+PID=$!
+
+cat >"$DIR/env" <<EOF
+VITESS_VERSION=$VITESS_VERSION
+VITESS_PID=$PID
+VITESS_KEYSPACES=$KEYSPACES
+VITESS_NUM_SHARDS=$NUM_SHARDS
+VITESS_GRPC_PORT=$GRPC_PORT
+VITESS_GRPC_ADDR=127.0.0.1:$GRPC_PORT
+VITESS_MYSQL_PORT=$MYSQL_PORT
+VITESS_MYSQL_ADDR=127.0.0.1:$MYSQL_PORT
+VITESS_WEB_PORT=$WEB_PORT
+VITESS_MARIADB_PORT=$MARIADB_PORT
+VITESS_MARIADB_SOCKET=$DIR/cluster/vt_0000000001/mysql.sock
+VITESS_LOG=$DIR/vttestserver.log
+EOF
+
+deadline=$(($(date +%s) + TIMEOUT))
+until ready "$MYSQL_PORT" "$GRPC_PORT"; do
+  if ! vt_alive "$PID"; then
+    log "vttestserver exited; last log lines:"
+    grep -a -E '^[EF][0-9]{4}' "$DIR/vttestserver.log" | tail -n 20 >&2 || tail -n 20 "$DIR/vttestserver.log" >&2
+    exit 1
+  fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    log "vtgate not ready after ${TIMEOUT}s (log: $DIR/vttestserver.log)"
+    exit 1
+  fi
+  sleep 1
+done
+log "ready: vtgate gRPC 127.0.0.1:$GRPC_PORT, vtgate MySQL 127.0.0.1:$MYSQL_PORT"
+print_env
