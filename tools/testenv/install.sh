@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real servers the test environment runs on loopback:
 #   - PostgreSQL (Debian packages postgresql + postgresql-contrib; bookworm gives 15)
+#   - MariaDB 10.11 (Debian packages mariadb-server + mariadb-client; the MySQL-family destination).
+#     Only the binaries are used: the package's own service is kept from starting on 3306
+#     (same steps as tools/vitess-testenv/install.sh)
 #   - nats-server (built with `go install`, pinned below) into $REPO/.cache/bin
 # Idempotent: every step is skipped when its result is already in place.
 set -euo pipefail
@@ -49,6 +52,48 @@ if ! id -u postgres >/dev/null 2>&1; then
   # The Debian package creates this user; the harness runs initdb/postgres as it when we are root.
   log "creating the postgres OS user"
   as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
+# ---------------------------------------------------------------- MariaDB
+have_mariadb() {
+  command -v mariadb-install-db >/dev/null 2>&1 && command -v mariadb >/dev/null 2>&1 &&
+    { [ -x /usr/sbin/mariadbd ] || [ -x /usr/sbin/mysqld ]; }
+}
+
+if have_mariadb; then
+  log "MariaDB already installed: $(/usr/sbin/mariadbd --version 2>/dev/null || /usr/sbin/mysqld --version)"
+else
+  log "installing Debian packages mariadb-server mariadb-client (service kept from starting)"
+  export DEBIAN_FRONTEND=noninteractive
+  created_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    # invoke-rc.d consults this: 101 = "action not allowed", so postinst does not start mariadb.
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+    created_policy=1
+  fi
+  cleanup_policy() { if [ "$created_policy" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi; }
+  trap cleanup_policy EXIT
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends mariadb-server mariadb-client
+  cleanup_policy
+  trap - EXIT
+  have_mariadb || { log "MariaDB binaries not found after install"; exit 1; }
+  log "installed $(/usr/sbin/mariadbd --version)"
+fi
+# The Debian service must not keep a server on 3306: stop and disable it if it is running.
+if command -v service >/dev/null 2>&1 && service mariadb status >/dev/null 2>&1; then
+  log "stopping the Debian mariadb service (we only use the binaries)"
+  as_root service mariadb stop || true
+fi
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  as_root systemctl disable --now mariadb >/dev/null 2>&1 || true
+elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/mariadb ]; then
+  as_root update-rc.d mariadb disable >/dev/null 2>&1 || true
+fi
+# mariadbd refuses to run as root: the harness then runs it as the 'mysql' OS user (--user=mysql).
+if [ "$(id -u)" -eq 0 ] && ! id -u mysql >/dev/null 2>&1; then
+  log "creating the mysql OS user"
+  useradd --system --home-dir /nonexistent --shell /bin/false mysql
 fi
 
 # ---------------------------------------------------------------- nats-server

@@ -1,12 +1,21 @@
 // @cdc/testenv: real, throw-away PostgreSQL and NATS JetStream servers on loopback for tests.
 // Install the binaries first: bash tools/testenv/install.sh
+import { createMariadb } from './mariadb';
 import { createNats } from './nats';
 import { createPostgres } from './postgres';
-import type { NatsOptions, NatsServer, PostgresOptions, PostgresServer } from './types';
+import type { MariadbOptions, MariadbServer, NatsOptions, NatsServer, PostgresOptions, PostgresServer } from './types';
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort } from './net';
-export type { NatsOptions, NatsServer, PostgresOptions, PostgresServer, QueryResultRows } from './types';
+export type {
+  MariadbOptions,
+  MariadbServer,
+  NatsOptions,
+  NatsServer,
+  PostgresOptions,
+  PostgresServer,
+  QueryResultRows,
+} from './types';
 
 /**
  * initdb a fresh cluster in its own directory and start it on a free port of 127.0.0.1
@@ -23,4 +32,13 @@ export function startPostgres(options?: PostgresOptions): Promise<PostgresServer
  */
 export function startNats(options?: NatsOptions): Promise<NatsServer> {
   return createNats(options);
+}
+
+/**
+ * mariadb-install-db a fresh datadir and start mariadbd on a free port of 127.0.0.1 (root
+ * without a password, TCP only, utf8mb4 with binary collation; as root it runs as the `mysql`
+ * OS user). The server is SIGKILLed when this node process exits; call destroy() to remove its files.
+ */
+export function startMariadb(options?: MariadbOptions): Promise<MariadbServer> {
+  return createMariadb(options);
 }

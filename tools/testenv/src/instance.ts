@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { baseDir } from './paths';
 import { commandLine, isAlive, killTree } from './proc';
 
-export type InstanceKind = 'postgres' | 'nats';
+export type InstanceKind = 'postgres' | 'nats' | 'mariadb';
 
 export interface InstanceMeta {
   kind: InstanceKind;
@@ -18,7 +18,7 @@ export interface InstanceMeta {
 }
 
 const META_FILE = 'testenv-instance.json';
-const DIR_PREFIX: Record<InstanceKind, string> = { postgres: 'pg', nats: 'nats' };
+const DIR_PREFIX: Record<InstanceKind, string> = { postgres: 'pg', nats: 'nats', mariadb: 'mariadb' };
 
 export function writeMeta(dir: string, meta: InstanceMeta): void {
   writeFileSync(join(dir, META_FILE), JSON.stringify(meta, null, 2) + '\n');
@@ -29,7 +29,8 @@ export function readMeta(dir: string): InstanceMeta | undefined {
     const raw: unknown = JSON.parse(readFileSync(join(dir, META_FILE), 'utf8'));
     if (typeof raw !== 'object' || raw === null) return undefined;
     const m = raw as Partial<InstanceMeta>;
-    if ((m.kind !== 'postgres' && m.kind !== 'nats') || typeof m.port !== 'number') return undefined;
+    if ((m.kind !== 'postgres' && m.kind !== 'nats' && m.kind !== 'mariadb') || typeof m.port !== 'number')
+      return undefined;
     return {
       kind: m.kind,
       name: typeof m.name === 'string' ? m.name : '',
@@ -44,6 +45,7 @@ export function readMeta(dir: string): InstanceMeta | undefined {
 
 /** The pid file a server writes inside its instance directory. */
 export function pidFileOf(dir: string, kind: InstanceKind): string {
+  if (kind === 'mariadb') return join(dir, 'mariadb.pid');
   return kind === 'postgres' ? join(dir, 'data', 'postmaster.pid') : join(dir, 'nats.pid');
 }
 
@@ -89,14 +91,14 @@ function sweepStale(base: string): void {
     return;
   }
   for (const entry of entries) {
-    const m = /^(pg|nats)-.*-(\d+)-[0-9a-f]{6}$/.exec(entry);
+    const m = /^(pg|nats|mariadb)-.*-(\d+)-[0-9a-f]{6}$/.exec(entry);
     if (!m) continue;
     const dir = join(base, entry);
     const meta = readMeta(dir);
     if (meta && meta.ownerPid === null) continue;
     const owner = meta?.ownerPid ?? Number(m[2]);
     if (owner === process.pid || isAlive(owner)) continue;
-    const kind: InstanceKind = m[1] === 'pg' ? 'postgres' : 'nats';
+    const kind: InstanceKind = m[1] === 'pg' ? 'postgres' : m[1] === 'mariadb' ? 'mariadb' : 'nats';
     const pid = runningPidFromFile(dir, kind);
     if (pid !== undefined) killTree(pid);
     try {

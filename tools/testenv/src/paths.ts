@@ -43,7 +43,7 @@ export function postgresRunAs(): RunAs | undefined {
   return (cachedPgUser = user);
 }
 
-function lookupUser(name: string): RunAs | undefined {
+export function lookupUser(name: string): RunAs | undefined {
   let passwd: string;
   try {
     passwd = readFileSync('/etc/passwd', 'utf8');

@@ -55,3 +55,30 @@ export interface NatsOptions {
   /** Extra nats-server configuration, written to a config file passed with -c (flags win over it). */
   configText?: string;
 }
+
+export interface MariadbServer {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** mysql://root@127.0.0.1:PORT/<database> (root without a password, loopback only); default database 'mysql'. */
+  url(database?: string): string;
+  /** Creates a fresh database (utf8mb4, binary collation; random name when omitted) and returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  /** One-shot query on its own connection (several statements allowed when there are no params). */
+  query(sql: string, params?: unknown[], database?: string): Promise<QueryResultRows>;
+  /** SIGTERM (clean shutdown); waits until the port is closed. */
+  stop(): Promise<void>;
+  /** SIGKILL of mariadbd (a crash); waits until the port is closed. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and data directory (crash recovery); waits until it answers. */
+  start(): Promise<void>;
+  /** Stops if running and removes the server's directory. */
+  destroy(): Promise<void>;
+}
+
+export interface MariadbOptions {
+  /** Appears in the directory name. */
+  name?: string;
+  /** Extra mariadbd arguments (`--innodb-buffer-pool-size=1G`); they come after the harness's. */
+  args?: string[];
+}
