@@ -1,7 +1,8 @@
-import { loadConfig, ConfigError, type PipelineConfig } from '@cdc/config';
+import { findSource, loadConfig, ConfigError, type PipelineConfig } from '@cdc/config';
 import { runApplier } from '@cdc/applier';
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
+import { runVitessReader } from '@cdc/reader-vitess';
 import { createLogger, describeError, shutdownSignal } from '@cdc/service-runtime';
 import { checkFlags, parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
 import { collectStatus, renderStatus } from './status';
@@ -42,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const log = createLogger('reader', { source });
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'source'], 'reader');
-      await runPostgresReader({ config: load(args, 'reader'), source, signal, log });
+      await runReader({ config: load(args, 'reader'), source, signal, log });
       return 0;
     }
     case 'applier': {
@@ -83,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
           }),
         ),
         ...config.sources.map((s) =>
-          runPostgresReader({ config, source: s.name, signal, log: log.child({ service: 'reader', source: s.name }) }),
+          runReader({ config, source: s.name, signal, log: log.child({ service: 'reader', source: s.name }) }),
         ),
       ];
       const results = await Promise.allSettled(services);
@@ -94,6 +95,12 @@ async function main(argv: readonly string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${args.command}" (commands: reader, applier, coordinator, status, up)`);
   }
+}
+
+/** The reader for the source's type. */
+function runReader(options: Parameters<typeof runPostgresReader>[0]): Promise<void> {
+  const source = findSource(options.config, options.source);
+  return source.type === 'vitess' ? runVitessReader(options) : runPostgresReader(options);
 }
 
 function load(args: ParsedArgs, command: string): PipelineConfig {

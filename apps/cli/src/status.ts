@@ -2,8 +2,16 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { consumerName, connectToNats } from '@cdc/change-stream';
 import { streamName } from '@cdc/change-envelope';
-import { destinationsOfSource, redactUrl, type PipelineConfig } from '@cdc/config';
+import type { Position } from '@cdc/change-envelope';
+import {
+  destinationsOfSource,
+  redactUrl,
+  type PipelineConfig,
+  type PostgresSourceConfig,
+  type SourceConfig,
+} from '@cdc/config';
 import { formatLsn } from '@cdc/postgres-source';
+import { decodeVgtid, formatVgtid } from '@cdc/vitess-source';
 import { ProgressStore } from '@cdc/progress';
 import { describeError } from '@cdc/service-runtime';
 
@@ -26,6 +34,40 @@ export interface SourceStatus {
   partitions: PartitionStatus[];
 }
 
+/** The replication slot's state at the source; a failure is shown, not thrown. */
+async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Promise<void> {
+  const client = new Client({ connectionString: source.url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const slot = await client.query<{ active: boolean; confirmed: string | null; lag: string | null }>(
+      `SELECT active, confirmed_flush_lsn::text AS confirmed, (pg_current_wal_lsn() - confirmed_flush_lsn)::text AS lag
+         FROM pg_replication_slots WHERE slot_name = $1`,
+      [source.slot],
+    );
+    const row = slot.rows[0];
+    status.slot = row
+      ? { name: source.slot, active: row.active, confirmedFlush: row.confirmed, lagBytes: row.lag }
+      : null;
+  } catch (error) {
+    status.sourceError = `${redactUrl(source.url)}: ${describeError(error)}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A position as its source spells it: an LSN for Postgres, the VGtid per shard for Vitess. */
+function formatPosition(source: SourceConfig, position: Position): string {
+  if (source.type === 'vitess') {
+    if (!position.token?.length) return 'none yet';
+    try {
+      return formatVgtid(decodeVgtid(position.token));
+    } catch {
+      return `(undecodable VGtid, ${position.token.length} bytes)`;
+    }
+  }
+  return formatLsn(position.commit);
+}
+
 /** Gathers what `cdc status` shows; every part degrades to an error note instead of failing the command. */
 export async function collectStatus(config: PipelineConfig): Promise<SourceStatus[]> {
   const nc = await connectToNats({ ...config.nats, name: 'cdc-status' });
@@ -39,27 +81,11 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
       const status: SourceStatus = {
         source: source.name,
         committedSeq: committed?.seq ?? null,
-        committedPosition: committed ? formatLsn(committed.position.commit) : null,
+        committedPosition: committed ? formatPosition(source, committed.position) : null,
         slot: null,
         partitions: [],
       };
-      const client = new Client({ connectionString: source.url, connectionTimeoutMillis: 5_000 });
-      try {
-        await client.connect();
-        const slot = await client.query<{ active: boolean; confirmed: string | null; lag: string | null }>(
-          `SELECT active, confirmed_flush_lsn::text AS confirmed, (pg_current_wal_lsn() - confirmed_flush_lsn)::text AS lag
-             FROM pg_replication_slots WHERE slot_name = $1`,
-          [source.slot],
-        );
-        const row = slot.rows[0];
-        status.slot = row
-          ? { name: source.slot, active: row.active, confirmedFlush: row.confirmed, lagBytes: row.lag }
-          : null;
-      } catch (error) {
-        status.sourceError = `${redactUrl(source.url)}: ${describeError(error)}`;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
+      if (source.type === 'postgres') await readSlot(source, status);
       for (const destination of destinationsOfSource(config, source.name)) {
         for (let partition = 0; partition < source.partitions; partition += 1) {
           const entry = entries.find((e) => e.destination === destination.name && e.partition === partition);
@@ -78,7 +104,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
             pendingMessages: pending,
             unackedMessages: unacked,
             lastAppliedWatermark: entry?.seq ?? null,
-            lastAppliedPosition: entry ? formatLsn(entry.position.commit) : null,
+            lastAppliedPosition: entry ? formatPosition(source, entry.position) : null,
             lastAppliedAt: entry ? new Date(entry.appliedAtMs).toISOString() : null,
           });
         }

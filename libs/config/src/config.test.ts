@@ -1,3 +1,4 @@
+import type { PostgresSourceConfig } from './types';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -63,10 +64,10 @@ test('the example file parses with every default filled in', () => {
     publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 10, watermarkIntervalMs: 500 },
     statusIntervalMs: 1000,
   });
-  assert.equal(config.sources[1].publication, 'billing_pub');
-  assert.equal(config.sources[1].slot, 'billing_eu_slot');
+  assert.equal((config.sources[1] as PostgresSourceConfig).publication, 'billing_pub');
+  assert.equal((config.sources[1] as PostgresSourceConfig).slot, 'billing_eu_slot');
   assert.equal(config.sources[1].partitions, 16);
-  assert.equal(config.sources[1].statusIntervalMs, 2000);
+  assert.equal((config.sources[1] as PostgresSourceConfig).statusIntervalMs, 2000);
   assert.deepEqual(config.destinations[0], {
     name: 'warehouse',
     type: 'postgres',
@@ -94,7 +95,7 @@ test('the example file parses with every default filled in', () => {
 test('the example file takes secrets from the environment', () => {
   const config = loadConfig(EXAMPLE, { NATS_PASSWORD: 'n4ts', SHOP_PG_PASSWORD: 'p%40ss' });
   assert.equal(config.nats.password, 'n4ts');
-  assert.equal(config.sources[0].url, 'postgres://cdc:p%40ss@localhost:5432/shop');
+  assert.equal((config.sources[0] as PostgresSourceConfig).url, 'postgres://cdc:p%40ss@localhost:5432/shop');
 });
 
 test('a minimal config gets every default', () => {
@@ -137,7 +138,7 @@ test('YAML anchors, merge keys and x- extension keys work', () => {
     '    tables: ["*"]',
   ].join('\n');
   const config = parse(text);
-  assert.equal(config.sources[0].url, 'postgres://u@h/db');
+  assert.equal((config.sources[0] as PostgresSourceConfig).url, 'postgres://u@h/db');
   assert.deepEqual(config.sources[0].tables, ['public.*']);
 });
 

@@ -1,3 +1,4 @@
+import type { PostgresSourceConfig } from './types';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,8 +67,15 @@ test('an optional string that substitutes to "" counts as absent', () => {
   const parsed = parseConfig(config('{url: nats://a, token: "${NATS_TOKEN:-}"}'), 'cdc.yaml', {});
   assert.deepEqual(parsed.nats, { url: 'nats://a' });
   const source = SOURCE.replace('}', ', slot: "${SLOT:-}"}');
-  assert.equal(parseConfig(config('{url: nats://a}', source), 'cdc.yaml', {}).sources[0].slot, 'cdc_a');
-  assert.equal(parseConfig(config('{url: nats://a}', source), 'cdc.yaml', { SLOT: 's1' }).sources[0].slot, 's1');
+  assert.equal(
+    (parseConfig(config('{url: nats://a}', source), 'cdc.yaml', {}).sources[0] as PostgresSourceConfig).slot,
+    'cdc_a',
+  );
+  assert.equal(
+    (parseConfig(config('{url: nats://a}', source), 'cdc.yaml', { SLOT: 's1' }).sources[0] as PostgresSourceConfig)
+      .slot,
+    's1',
+  );
 });
 
 test('$${ is a literal ${ and substituted values are not substituted again', () => {
@@ -90,7 +98,7 @@ test('numbers and booleans may come from substitution', () => {
   const source = SOURCE.replace('}', ', partitions: "${PARTS:-8}", snapshot: {enabled: "${SNAP}"}}');
   const parsed = parseConfig(config('{url: nats://a}', source), 'cdc.yaml', { SNAP: 'false' });
   assert.equal(parsed.sources[0].partitions, 8);
-  assert.equal(parsed.sources[0].snapshot.enabled, false);
+  assert.equal((parsed.sources[0] as PostgresSourceConfig).snapshot.enabled, false);
   assert.equal(
     message(() => parseConfig(config('{url: nats://a}', source), 'cdc.yaml', { PARTS: 'lots', SNAP: 'true' })),
     'config error: cdc.yaml: sources[0].partitions: expected integer, got (value from ${...}, not shown)',

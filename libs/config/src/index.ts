@@ -18,4 +18,7 @@ export type {
   SourceCommonConfig,
   SourceConfig,
   SourceType,
+  VitessSourceConfig,
+  VitessStartMode,
+  VitessTabletType,
 } from './types';

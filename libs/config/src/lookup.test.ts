@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { destinationsOfSource, findDestination, findSource, parseConfig, redactUrl } from './index';
+import type { PostgresSourceConfig } from './types';
 
 const TEXT = [
   'nats: {url: nats://a}',
@@ -15,7 +16,7 @@ const TEXT = [
 
 test('findSource / findDestination', () => {
   const config = parseConfig(TEXT, 'cdc.yaml', {});
-  assert.equal(findSource(config, 'b').url, 'postgres://h/b');
+  assert.equal((findSource(config, 'b') as PostgresSourceConfig).url, 'postgres://h/b');
   assert.equal(findDestination(config, 'd2').url, 'postgres://h/d2');
   assert.throws(() => findSource(config, 'x'), {
     name: 'ConfigError',

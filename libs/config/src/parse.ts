@@ -16,6 +16,9 @@ import type {
   PostgresDestinationConfig,
   PostgresSourceConfig,
   PublishConfig,
+  VitessSourceConfig,
+  VitessStartMode,
+  VitessTabletType,
   SnapshotConfig,
   SourceConfig,
   SourceType,
@@ -63,6 +66,25 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'status_interval_ms',
     ],
     parse: parsePostgresSource,
+  },
+  vitess: {
+    keys: [
+      'name',
+      'type',
+      'vtgate',
+      'keyspace',
+      'shards',
+      'tables',
+      'tablet_type',
+      'mysql',
+      'start',
+      'partitions',
+      'publish',
+      'heartbeat_interval_s',
+      'stop_on_reshard',
+      'reconnect',
+    ],
+    parse: parseVitessSource,
   },
 };
 
@@ -198,6 +220,84 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
   return { name, type: 'postgres', url, publication, slot, tables, partitions, snapshot, publish, statusIntervalMs };
 }
 
+const KEYSPACE = /^[A-Za-z0-9_-]+$/;
+const SHARD = /^(-|[0-9a-f]*-[0-9a-f]*|0)$/;
+const MYSQL_SCHEMES = ['mysql'];
+
+function parseVitessSource(f: Fields, name: string): VitessSourceConfig {
+  const vtgate = hostPort(f, 'vtgate');
+  const keyspaceText = f.text('keyspace');
+  if (!KEYSPACE.test(keyspaceText.value)) {
+    fail(f.ctx, f.pathOf('keyspace'), `must match ${KEYSPACE.source}, got ${show(keyspaceText)}`);
+  }
+  const keyspace = keyspaceText.value;
+  const shards = f.list('shards', true).map((item) => {
+    const text = readString(f.ctx, item.path, item.value);
+    if (!SHARD.test(text.value))
+      fail(f.ctx, item.path, `expected a shard name like "-80", "80-" or "0", got ${show(text)}`);
+    return text.value;
+  });
+  if (new Set(shards).size !== shards.length) fail(f.ctx, f.pathOf('shards'), 'lists a shard twice');
+  const tables = parseTablePatterns(f, keyspace);
+  for (const pattern of tables) {
+    const parts = splitQualified(pattern);
+    if (parts && parts.schema !== keyspace) {
+      fail(
+        f.ctx,
+        f.pathOf('tables'),
+        `pattern ${JSON.stringify(pattern)} names keyspace "${parts.schema}", not "${keyspace}"`,
+      );
+    }
+  }
+  const tabletType = oneOf<VitessTabletType>(f, 'tablet_type', ['primary', 'replica', 'rdonly'], 'primary');
+  const mysql = f.string('mysql');
+  const problem = urlProblem(mysql, MYSQL_SCHEMES);
+  if (problem) fail(f.ctx, f.pathOf('mysql'), problem);
+  const start = oneOf<VitessStartMode>(f, 'start', ['copy', 'current'], 'copy');
+  const partitions = f.int('partitions', 16, { min: 1, max: 1024 });
+  const publish = parsePublish(f);
+  const heartbeatIntervalS = f.int('heartbeat_interval_s', 1, { min: 1, max: 3600 });
+  const stopOnReshard = f.bool('stop_on_reshard', false);
+  const r = f.fields('reconnect', ['initial_ms', 'max_ms']);
+  const reconnect = { initialMs: r.int('initial_ms', 500, { min: 1 }), maxMs: r.int('max_ms', 30_000, { min: 1 }) };
+  if (reconnect.maxMs < reconnect.initialMs) fail(f.ctx, r.pathOf('max_ms'), 'must be at least initial_ms');
+  return {
+    name,
+    type: 'vitess',
+    vtgate,
+    keyspace,
+    shards,
+    tables,
+    tabletType,
+    mysql,
+    start,
+    partitions,
+    publish,
+    heartbeatIntervalS,
+    stopOnReshard,
+    reconnect,
+  };
+}
+
+function oneOf<T extends string>(f: Fields, key: string, allowed: readonly T[], fallback: T): T {
+  const text = f.optionalText(key);
+  if (text === undefined) return fallback;
+  const value = text.value.toLowerCase();
+  if (!(allowed as readonly string[]).includes(value)) {
+    fail(f.ctx, f.pathOf(key), `expected one of ${allowed.join(', ')}, got ${show(text)}`);
+  }
+  return value as T;
+}
+
+function hostPort(f: Fields, key: string): string {
+  const text = f.text(key);
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(text.value);
+  if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    fail(f.ctx, f.pathOf(key), `expected host:port, got ${show(text)}`);
+  }
+  return text.value;
+}
+
 function parsePublication(f: Fields, derived: string): string {
   const text = f.optionalText('publication');
   if (!text) {
@@ -226,8 +326,8 @@ function parseSlot(f: Fields, derived: string): string {
   return text.value;
 }
 
-/** Source table patterns, normalized to "schema.table". */
-function parseTablePatterns(f: Fields): string[] {
+/** Source table patterns, normalized to "schema.table" (default schema: `public`, or the Vitess keyspace). */
+function parseTablePatterns(f: Fields, defaultSchema = DEFAULT_SCHEMA): string[] {
   const items = f.list('tables');
   if (items.length === 0) fail(f.ctx, f.pathOf('tables'), 'must list at least one table pattern');
   const seen = new Set<string>();
@@ -237,7 +337,7 @@ function parseTablePatterns(f: Fields): string[] {
     if (parts && (parts.schema === '' || parts.table === '')) {
       fail(f.ctx, item.path, `expected "schema.table" or "table", got ${show(text)}`);
     }
-    const pattern = parts ? text.value : `${DEFAULT_SCHEMA}.${text.value}`;
+    const pattern = parts ? text.value : `${defaultSchema}.${text.value}`;
     if (seen.has(pattern)) fail(f.ctx, item.path, `duplicate table pattern ${show(text)}`);
     seen.add(pattern);
     return pattern;

@@ -38,8 +38,31 @@ export interface PostgresSourceConfig extends SourceCommonConfig {
   statusIntervalMs: number;
 }
 
+export type VitessTabletType = 'primary' | 'replica' | 'rdonly';
+export type VitessStartMode = 'copy' | 'current';
+
+export interface VitessSourceConfig extends SourceCommonConfig {
+  type: 'vitess';
+  /** vtgate's gRPC address, host:port. */
+  vtgate: string;
+  keyspace: string;
+  /** Shards to stream; empty: every shard of the keyspace. */
+  shards: string[];
+  tabletType: VitessTabletType;
+  /** mysql:// URL of vtgate's MySQL port, for reading table schemas (information_schema). */
+  mysql: string;
+  /** First start only (afterwards the reader resumes from the committed VGtid): copy the tables first, or stream from now. */
+  start: VitessStartMode;
+  /** Seconds between vtgate heartbeats on an idle stream (they advance the watermarks). */
+  heartbeatIntervalS: number;
+  /** On a reshard (journal event), stop with an error instead of following the new shards. */
+  stopOnReshard: boolean;
+  /** Reconnect backoff after vtgate is lost, in milliseconds: first and maximum delay. */
+  reconnect: { initialMs: number; maxMs: number };
+}
+
 /** Discriminated on `type`. Adding a type: add its interface here and an entry in `SOURCE_TYPES` (parse.ts). */
-export type SourceConfig = PostgresSourceConfig;
+export type SourceConfig = PostgresSourceConfig | VitessSourceConfig;
 export type SourceType = SourceConfig['type'];
 
 export interface SnapshotConfig {

@@ -1,0 +1,1 @@
+export { runVitessReader, type VitessReaderOptions } from './reader';

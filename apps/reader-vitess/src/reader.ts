@@ -1,0 +1,320 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ChangePublisher, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import {
+  destinationsOfSource,
+  findSource,
+  redactUrl,
+  tableMatches,
+  type PipelineConfig,
+  type VitessSourceConfig,
+} from '@cdc/config';
+import { ProgressStore } from '@cdc/progress';
+import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import {
+  VStreamClient,
+  VStreamDecoder,
+  VStreamError,
+  decodeVgtid,
+  encodeVgtid,
+  formatVgtid,
+  readKeyspaceSchema,
+  tablePatternRules,
+  type KeyspaceTable,
+  type binlogdata,
+} from '@cdc/vitess-source';
+import { CopyProgress } from './copy-progress';
+
+export interface VitessReaderOptions {
+  readonly config: PipelineConfig;
+  readonly source: string;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+/** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
+const PAYLOAD_HEADROOM = 0.75;
+
+/** Where the first start (no committed VGtid yet) began streaming, kept so a crash before the first commit resumes there. */
+interface StartState {
+  readonly vgtid: string; // base64 of the VGtid's protobuf encoding
+}
+
+/** The reader stopped because of a reshard and `stop_on_reshard` asks for that. */
+export class ReshardStopError extends Error {
+  override name = 'ReshardStopError';
+}
+
+/**
+ * The Vitess reader: reads the keyspace's schema through vtgate's MySQL port, then runs
+ * VStream from the committed VGtid (or, on the very first start, a copy of the tables or the
+ * current position) and publishes the changes. Its only durable state is the committed VGtid in
+ * KV; after any failure it resumes from there and the appliers skip what they already have.
+ */
+export async function runVitessReader(options: VitessReaderOptions): Promise<void> {
+  const source = findSource(options.config, options.source);
+  if (source.type !== 'vitess') throw new Error(`source ${source.name} is of type ${source.type}, not vitess`);
+  const log = options.log.child({ source: source.name, keyspace: source.keyspace });
+  const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
+  const schema = new KeyspaceSchema(source, log);
+  const tables = await schema.refresh();
+  if (tables.length === 0) {
+    log.warn(
+      { tables: source.tables },
+      'no table of the keyspace matches the table patterns yet: streaming tables that appear later',
+    );
+  } else {
+    log.info({ tables: tables.map((table) => table.name) }, 'keyspace schema read');
+  }
+
+  const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
+    const progress = await ProgressStore.open(nc);
+    if (destinations.length === 0)
+      log.warn('no destination consumes this source: changes are published but nothing applies them');
+    const maxPayload = nc.info?.max_payload ?? 1_048_576;
+    const limits = {
+      maxOps: source.publish.maxOps,
+      maxBytes: Math.min(source.publish.maxBytes, Math.floor(maxPayload * PAYLOAD_HEADROOM)),
+      maxDelayMs: source.publish.maxDelayMs,
+      maxBufferedOps: Math.max(10_000, source.publish.maxOps * source.partitions * 2),
+    };
+    const client = new VStreamClient(source.vtgate);
+    try {
+      while (!options.signal.aborted) {
+        const publisher = new ChangePublisher({
+          js: jetstream(nc),
+          source: source.name,
+          partitions: source.partitions,
+          log,
+          ...limits,
+        });
+        try {
+          const start = await startPosition(source, progress, log);
+          await streamFrom(start, { source, client, publisher, progress, schema, signal: options.signal, log });
+        } catch (error) {
+          if (options.signal.aborted) break;
+          if (error instanceof ReshardStopError) throw error;
+          log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
+          await sleep(1_000, options.signal);
+        } finally {
+          publisher.close();
+          log.info({ published: publisher.stats }, 'publishing session ended');
+        }
+      }
+    } finally {
+      client.close();
+    }
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
+}
+
+/** The committed VGtid; else where the first start began; else a new copy or "current" start. */
+async function startPosition(
+  source: VitessSourceConfig,
+  progress: ProgressStore,
+  log: Logger,
+): Promise<binlogdata.IVGtid> {
+  const committed = await progress.readCommitted(source.name);
+  if (committed?.position.token?.length) {
+    const vgtid = decodeVgtid(committed.position.token);
+    log.info({ vgtid: formatVgtid(vgtid) }, 'resuming from the committed VGtid');
+    return vgtid;
+  }
+  const state = await progress.readSnapshotState<StartState>(source.name);
+  if (state?.vgtid) {
+    const vgtid = decodeVgtid(Buffer.from(state.vgtid, 'base64'));
+    log.info({ vgtid: formatVgtid(vgtid) }, 'nothing committed yet: resuming from where the first start began');
+    return vgtid;
+  }
+  const gtid = source.start === 'copy' ? '' : 'current';
+  log.info(
+    { start: source.start, shards: source.shards.length > 0 ? source.shards : 'all' },
+    source.start === 'copy' ? 'first start: copying the tables, then streaming' : 'first start: streaming from now',
+  );
+  return {
+    shardGtids:
+      source.shards.length > 0
+        ? source.shards.map((shard) => ({ keyspace: source.keyspace, shard, gtid }))
+        : [{ keyspace: source.keyspace, gtid }],
+  };
+}
+
+interface StreamContext {
+  readonly source: VitessSourceConfig;
+  readonly client: VStreamClient;
+  readonly publisher: ChangePublisher;
+  readonly progress: ProgressStore;
+  readonly schema: KeyspaceSchema;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+/**
+ * Streams until stopped. vtgate going away is handled here: the call is retried with backoff
+ * from the last resumable VGtid seen, because everything before it is already in the
+ * publisher's hands. A publishing failure is thrown to the caller, which starts over from the
+ * committed VGtid.
+ */
+async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise<void> {
+  const { source, publisher, progress, log } = ctx;
+  let resumable: binlogdata.IVGtid = start;
+  let resumableChanged = false;
+  let startRecorded = !hasUnresolvedShard(start) && start.shardGtids!.every((shard) => shard.gtid !== '');
+  let watermarkBusy = false;
+  let failure: unknown;
+  const copy = new CopyProgress(ctx.schema, log);
+
+  const emitWatermark = async () => {
+    if (watermarkBusy || !resumableChanged || hasUnresolvedShard(resumable)) return;
+    watermarkBusy = true;
+    const vgtid = resumable;
+    resumableChanged = false;
+    try {
+      const token = encodeVgtid(vgtid);
+      if (!startRecorded) {
+        // The first start's position, so a crash before anything is committed does not lose it.
+        await progress.writeSnapshotState(source.name, {
+          vgtid: Buffer.from(token).toString('base64'),
+        } satisfies StartState);
+        startRecorded = true;
+      }
+      const seq = await progress.nextWatermarkSeq(source.name);
+      publisher.addWatermark({
+        source: source.name,
+        seq,
+        position: { commit: 0n, index: 0, token },
+        timeUs: Date.now() * 1000,
+      });
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      watermarkBusy = false;
+    }
+  };
+  const watermarkTimer = setInterval(() => void emitWatermark(), source.publish.watermarkIntervalMs);
+  const progressTimer = setInterval(() => copy.report(false), 5_000);
+  let backoffMs = source.reconnect.initialMs;
+  try {
+    while (!ctx.signal.aborted) {
+      const decoder = new VStreamDecoder({
+        source: source.name,
+        keyspace: source.keyspace,
+        start: resumable,
+        lookupTable: (table) => ctx.schema.lookup(table),
+        handlers: {
+          op: (op) => {
+            if (failure) throw failure;
+            if (op.kind === 'snapshot-row') copy.count(op.table.table);
+            if (op.kind === 'ddl') {
+              ctx.schema.invalidate(op.table.table);
+              log.info({ table: op.table.table, lane: op.position.lane, ddl: op.ddl }, 'DDL');
+            }
+            publisher.add(op);
+            if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
+          },
+          resumable: (vgtid) => {
+            resumable = vgtid;
+            resumableChanged = true;
+          },
+          copyCompleted: (lane) => copy.completed(lane),
+          journal: (journal, lane) => {
+            const next = (journal.shardGtids ?? []).map((shard) => `${shard.keyspace}/${shard.shard}`).join(', ');
+            const message = `reshard of keyspace ${source.keyspace} seen on ${lane}: traffic moves to shards ${next || '(unknown)'}`;
+            if (source.stopOnReshard) {
+              failure ??= new ReshardStopError(
+                `${message}; stopping because stop_on_reshard is set (resume by restarting without it, or re-copy)`,
+              );
+            } else {
+              log.warn({ lane, shards: next }, `${message}; following the new shards`);
+            }
+          },
+        },
+      });
+      log.info({ vgtid: formatVgtid(resumable), vtgate: source.vtgate }, 'VStream starting');
+      try {
+        for await (const events of ctx.client.stream(
+          {
+            tabletType: source.tabletType,
+            vgtid: resumable,
+            rules: tablePatternRules(source.tables.map((pattern) => pattern.slice(pattern.indexOf('.') + 1))),
+            heartbeatIntervalS: source.heartbeatIntervalS,
+            stopOnReshard: source.stopOnReshard,
+          },
+          ctx.signal,
+        )) {
+          if (failure) throw failure;
+          await decoder.handle(events);
+          backoffMs = source.reconnect.initialMs;
+        }
+        if (failure) throw failure;
+        if (ctx.signal.aborted) break;
+        log.warn({ vtgate: source.vtgate }, 'vtgate ended the VStream; reconnecting');
+      } catch (error) {
+        if (failure && error === failure) throw error;
+        if (ctx.signal.aborted) break;
+        if (!(error instanceof VStreamError)) throw error;
+        log.warn(
+          { err: error.message, retryInMs: backoffMs, vgtid: formatVgtid(resumable) },
+          'VStream interrupted; reconnecting from the last complete transaction',
+        );
+      }
+      await sleep(backoffMs, ctx.signal);
+      backoffMs = Math.min(backoffMs * 2, source.reconnect.maxMs);
+    }
+  } finally {
+    clearInterval(watermarkTimer);
+    clearInterval(progressTimer);
+  }
+}
+
+/** "current" is a request, not a position: a watermark must never carry it. */
+function hasUnresolvedShard(vgtid: binlogdata.IVGtid): boolean {
+  return (vgtid.shardGtids ?? []).some((shard) => shard.gtid === 'current' || !shard.shard);
+}
+
+/** The keyspace's tables as information_schema describes them, re-read when a table is unknown or changed. */
+export class KeyspaceSchema {
+  private tables = new Map<string, KeyspaceTable>();
+  private readonly stale = new Set<string>();
+
+  constructor(
+    private readonly source: VitessSourceConfig,
+    private readonly log: Logger,
+  ) {}
+
+  get known(): ReadonlyMap<string, KeyspaceTable> {
+    return this.tables;
+  }
+
+  async refresh(): Promise<KeyspaceTable[]> {
+    const tables = await readKeyspaceSchema({
+      url: this.source.mysql,
+      displayUrl: redactUrl(this.source.mysql),
+      keyspace: this.source.keyspace,
+      tableMatches: (table) => tableMatches(this.source.tables, this.source.keyspace, table),
+    });
+    this.tables = new Map(tables.map((table) => [table.name, table]));
+    this.stale.clear();
+    return tables;
+  }
+
+  invalidate(table: string): void {
+    this.stale.add(table);
+  }
+
+  async lookup(table: string): Promise<KeyspaceTable | undefined> {
+    if (!this.tables.has(table) || this.stale.has(table)) {
+      try {
+        await this.refresh();
+      } catch (error) {
+        // The FIELD event still describes the table; only MariaDB JSON detection needs the schema.
+        this.log.warn({ table, err: describeError(error) }, 'cannot re-read the keyspace schema');
+        this.stale.delete(table);
+      }
+    }
+    return this.tables.get(table);
+  }
+}

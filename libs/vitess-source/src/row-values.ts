@@ -1,0 +1,172 @@
+import type Long from 'long';
+import { NULL_VALUE, type Value } from '@cdc/change-envelope';
+import { query } from './generated/vitess';
+
+/** Decodes one column's bytes (MySQL text-protocol form, as VStream sends them) into a typed value. */
+export type ColumnDecoder = (values: Buffer, start: number, end: number) => Value;
+
+const BINARY_CHARSET = 63;
+/** MySQL collation ids whose character set is latin1. */
+const LATIN1_CHARSETS = new Set([5, 8, 15, 31, 47, 48, 49, 94]);
+const MAX_INT64 = 9223372036854775807n;
+
+export interface ColumnFacts {
+  /** MariaDB stores JSON as LONGTEXT with a json_valid() check: the schema tells it apart. */
+  readonly json?: boolean;
+}
+
+/** The decoder for a column, chosen once per FIELD event. */
+export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, facts: ColumnFacts = {}): ColumnDecoder {
+  const type = field.type ?? query.Type.NULL_TYPE;
+  const charset = field.charset ?? 0;
+  const encoding: BufferEncoding = LATIN1_CHARSETS.has(charset) ? 'latin1' : 'utf8';
+  const text = (kind: 'text' | 'decimal' | 'json' | 'date' | 'time' | 'timestamp' | 'enum'): ColumnDecoder => {
+    return (values, start, end) => ({ kind, value: values.toString(encoding, start, end) });
+  };
+  if (facts.json) return text('json');
+  switch (type) {
+    case query.Type.INT8:
+    case query.Type.INT16:
+    case query.Type.INT24:
+    case query.Type.INT32:
+    case query.Type.INT64:
+    case query.Type.UINT8:
+    case query.Type.UINT16:
+    case query.Type.UINT24:
+    case query.Type.UINT32:
+    case query.Type.YEAR:
+      return (values, start, end) => ({ kind: 'integer', value: values.toString('latin1', start, end) });
+    case query.Type.UINT64:
+      return (values, start, end) => {
+        const digits = values.toString('latin1', start, end);
+        return digits.length >= 19 && BigInt(digits) > MAX_INT64
+          ? { kind: 'unsigned', value: digits }
+          : { kind: 'integer', value: digits };
+      };
+    case query.Type.FLOAT32:
+    case query.Type.FLOAT64:
+      return (values, start, end) => ({ kind: 'float', value: Number(values.toString('latin1', start, end)) });
+    case query.Type.DECIMAL:
+      return text('decimal');
+    case query.Type.DATE:
+      return text('date');
+    case query.Type.DATETIME:
+      return text('timestamp');
+    case query.Type.TIMESTAMP:
+      // vttablet reads binlog TIMESTAMPs (seconds since the epoch) and renders them in UTC.
+      return (values, start, end) => ({ kind: 'timestamptz', value: `${values.toString('latin1', start, end)}+00` });
+    case query.Type.TIME:
+      return text('time');
+    case query.Type.JSON:
+      return text('json');
+    case query.Type.BIT:
+      return bitDecoder(field.columnType ?? '');
+    case query.Type.ENUM:
+      return enumSetStrings ? text('enum') : enumByIndex(field.columnType ?? '');
+    case query.Type.SET:
+      return enumSetStrings ? text('enum') : setByMask(field.columnType ?? '');
+    case query.Type.BLOB:
+    case query.Type.VARBINARY:
+    case query.Type.BINARY:
+      // TEXT columns with a binary collation arrive as BLOB/VARBINARY with a text charset.
+      if (charset !== BINARY_CHARSET) return text('text');
+      return bytes;
+    case query.Type.GEOMETRY:
+    case query.Type.VECTOR:
+      return bytes;
+    default:
+      return text('text');
+  }
+}
+
+const bytes: ColumnDecoder = (values, start, end) => ({
+  kind: 'bytes',
+  value: Uint8Array.prototype.slice.call(values, start, end),
+});
+
+/** BIT(n) arrives as big-endian bytes; it travels as its n binary digits ("0101"). */
+function bitDecoder(columnType: string): ColumnDecoder {
+  const width = Number(/^bit\((\d+)\)/i.exec(columnType)?.[1] ?? 0);
+  return (values, start, end) => {
+    let number = 0n;
+    for (let i = start; i < end; i += 1) number = (number << 8n) | BigInt(values[i]);
+    const digits = number.toString(2);
+    return { kind: 'text', value: width > digits.length ? digits.padStart(width, '0') : digits };
+  };
+}
+
+/** The labels of an enum('a','b''c') / set(...) column type. */
+export function enumLabels(columnType: string): string[] {
+  const open = columnType.indexOf('(');
+  const labels: string[] = [];
+  let i = open + 1;
+  while (open >= 0 && i < columnType.length && columnType[i] === "'") {
+    let label = '';
+    i += 1;
+    for (;;) {
+      if (i >= columnType.length) return labels;
+      if (columnType[i] === "'" && columnType[i + 1] === "'") {
+        label += "'";
+        i += 2;
+      } else if (columnType[i] === "'") {
+        i += 1;
+        break;
+      } else {
+        label += columnType[i];
+        i += 1;
+      }
+    }
+    labels.push(label);
+    if (columnType[i] === ',') i += 1;
+  }
+  return labels;
+}
+
+function enumByIndex(columnType: string): ColumnDecoder {
+  const labels = enumLabels(columnType);
+  return (values, start, end) => {
+    const index = Number(values.toString('latin1', start, end));
+    return { kind: 'enum', value: index >= 1 && index <= labels.length ? labels[index - 1] : '' };
+  };
+}
+
+function setByMask(columnType: string): ColumnDecoder {
+  const labels = enumLabels(columnType);
+  return (values, start, end) => {
+    const mask = BigInt(values.toString('latin1', start, end));
+    const chosen = labels.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+    return { kind: 'enum', value: chosen.join(',') };
+  };
+}
+
+function lengthOf(length: Long | number): number {
+  return typeof length === 'number' ? length : length.toNumber();
+}
+
+/**
+ * A query.Row as values aligned with the decoders: lengths[i] is column i's byte length
+ * inside `values`, -1 for NULL.
+ */
+export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, where: () => string): Value[] {
+  const lengths = row.lengths ?? [];
+  if (lengths.length !== decoders.length) {
+    throw new Error(`${where()}: row has ${lengths.length} columns, the table's FIELD event has ${decoders.length}`);
+  }
+  const raw = row.values ?? new Uint8Array(0);
+  const values = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const result = new Array<Value>(decoders.length);
+  let offset = 0;
+  for (let i = 0; i < decoders.length; i += 1) {
+    const length = lengthOf(lengths[i] as Long | number);
+    if (length < 0) {
+      result[i] = NULL_VALUE;
+      continue;
+    }
+    const end = offset + length;
+    if (end > values.length)
+      throw new Error(`${where()}: column ${i} overruns the row (${end} > ${values.length} bytes)`);
+    result[i] = decoders[i](values, offset, end);
+    offset = end;
+  }
+  return result;
+}

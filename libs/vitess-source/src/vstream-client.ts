@@ -1,0 +1,90 @@
+import * as grpc from '@grpc/grpc-js';
+import { binlogdata, topodata, vtgate } from './generated/vitess';
+
+export type VEvent = binlogdata.VEvent;
+
+export interface VStreamRequest {
+  readonly tabletType: 'primary' | 'replica' | 'rdonly';
+  readonly vgtid: binlogdata.IVGtid;
+  readonly rules: ReadonlyArray<{ match: string; filter?: string }>;
+  readonly heartbeatIntervalS: number;
+  readonly stopOnReshard: boolean;
+}
+
+const TABLET_TYPES = {
+  primary: topodata.TabletType.PRIMARY,
+  replica: topodata.TabletType.REPLICA,
+  rdonly: topodata.TabletType.RDONLY,
+} as const;
+
+const METHOD = '/vtgateservice.Vitess/VStream';
+
+/** A gRPC error from vtgate with its status code name, for logs and retry decisions. */
+export class VStreamError extends Error {
+  constructor(
+    message: string,
+    readonly code: grpc.status | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'VStreamError';
+  }
+}
+
+/**
+ * A VStream call to vtgate (`vtgateservice.Vitess/VStream`), read as an async iterable of
+ * response batches. Iteration pauses the HTTP/2 stream, so a slow consumer applies
+ * back-pressure to vtgate instead of buffering without bound.
+ */
+export class VStreamClient {
+  private readonly client: grpc.Client;
+
+  constructor(readonly address: string) {
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': 256 * 1024 * 1024,
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.initial_reconnect_backoff_ms': 200,
+    });
+  }
+
+  async *stream(request: VStreamRequest, signal: AbortSignal): AsyncGenerator<VEvent[]> {
+    const message = new vtgate.VStreamRequest({
+      callerId: { principal: 'cdc', component: 'reader-vitess' },
+      tabletType: TABLET_TYPES[request.tabletType],
+      vgtid: request.vgtid,
+      filter: { rules: request.rules.map((rule) => ({ match: rule.match, filter: rule.filter ?? '' })) },
+      flags: { heartbeatInterval: request.heartbeatIntervalS, stopOnReshard: request.stopOnReshard },
+    });
+    const call = this.client.makeServerStreamRequest<vtgate.VStreamRequest, vtgate.VStreamResponse>(
+      METHOD,
+      (value) => Buffer.from(vtgate.VStreamRequest.encode(value).finish()),
+      (bytes) => vtgate.VStreamResponse.decode(bytes),
+      message,
+      new grpc.Metadata(),
+      {},
+    );
+    const cancel = () => call.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      for await (const response of call as AsyncIterable<vtgate.VStreamResponse>) {
+        yield response.events as VEvent[];
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      const status = error as Partial<grpc.StatusObject>;
+      const code = typeof status.code === 'number' ? status.code : undefined;
+      const name = code !== undefined ? grpc.status[code] : 'ERROR';
+      const details = status.details || (error instanceof Error ? error.message : String(error));
+      throw new VStreamError(`VStream from vtgate ${this.address} failed: ${name}: ${details}`, code, { cause: error });
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      call.cancel();
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,338 @@
+import type { ChangeKind, ChangeOp, Column, TableSchema, Value } from '@cdc/change-envelope';
+import { binlogdata, type query } from './generated/vitess';
+import { gtidOrdinal, laneOf } from './gtid';
+import { columnDecoderFor, decodeRow, type ColumnDecoder } from './row-values';
+import type { KeyspaceTable } from './schema';
+
+type VEvent = binlogdata.IVEvent;
+const T = binlogdata.VEventType;
+const NOT_NULL_FLAG = 1;
+const PRI_KEY_FLAG = 2;
+
+export interface VStreamDecoderHandlers {
+  /** An op, with its final position. May return a promise to apply back-pressure. */
+  op(op: ChangeOp): void | Promise<void>;
+  /**
+   * Every op before this point has been handed to `op`: the VGtid is a position the stream
+   * can resume from (a transaction boundary in every shard).
+   */
+  resumable(vgtid: binlogdata.IVGtid): void;
+  /** A shard finished its copy phase (lane), or all shards did (undefined). */
+  copyCompleted(lane: string | undefined): void;
+  /** A reshard or MoveTables switched traffic: the stream continues on journal.shard_gtids. */
+  journal(journal: binlogdata.IJournal, lane: string): void;
+}
+
+export interface VStreamDecoderOptions {
+  readonly source: string;
+  readonly keyspace: string;
+  /** The VGtid the stream was started from (resumed or new). */
+  readonly start: binlogdata.IVGtid;
+  /** The table's schema from information_schema (JSON columns, key); re-read on a miss. */
+  readonly lookupTable: (table: string) => Promise<KeyspaceTable | undefined>;
+  readonly handlers: VStreamDecoderHandlers;
+}
+
+interface TableState {
+  readonly schema: TableSchema;
+  readonly decoders: ColumnDecoder[];
+  readonly keyIndexes: number[];
+}
+
+interface PendingRow {
+  readonly kind: ChangeKind;
+  readonly table: TableState;
+  readonly key: readonly Value[];
+  readonly before?: readonly Value[];
+  readonly after?: readonly Value[];
+  readonly ddl?: string;
+}
+
+interface LaneState {
+  readonly lane: string;
+  readonly keyspace: string;
+  readonly shard: string;
+  /** Still in the VStream Copy phase: rows of copy transactions are snapshot rows. */
+  copying: boolean;
+  tables: Map<string, TableState>;
+  /** Open transaction (BEGIN seen, COMMIT not yet). */
+  txn: { rows: PendingRow[]; timestampS: number } | undefined;
+  /** Ordinal of the last position handed out, and the next index at it. */
+  ordinal: bigint;
+  nextIndex: number;
+}
+
+/**
+ * Turns VStream events into change ops with their final positions.
+ *
+ * A transaction's events (BEGIN, FIELD, ROW..., VGTID, COMMIT) arrive together per shard;
+ * its ops get their positions at COMMIT, from the shard's GTID in the VGTID event inside it:
+ * lane "keyspace/shard", commit = the GTID's ordinal, index = the op's place. A copy-phase
+ * chunk (BEGIN with timestamp 0 while the shard is copying) becomes snapshot rows at the
+ * ordinal of the snapshot they were read at. See docs/design-notes.md, "Checkpoints per
+ * ordering lane".
+ */
+export class VStreamDecoder {
+  private readonly lanes = new Map<string, LaneState>();
+  private vgtid: binlogdata.IVGtid;
+  private readonly startCopying: Map<string, boolean>;
+  private readonly keyspaceCopying: boolean;
+  private openTransactions = 0;
+
+  constructor(private readonly options: VStreamDecoderOptions) {
+    this.vgtid = options.start;
+    this.startCopying = new Map(
+      (options.start.shardGtids ?? [])
+        .filter((shard) => shard.shard)
+        .map((shard) => [
+          laneOf(shard.keyspace ?? '', shard.shard ?? ''),
+          shard.gtid === '' || (shard.tablePKs?.length ?? 0) > 0,
+        ]),
+    );
+    // A keyspace-wide start (no shard named) with an empty gtid copies every shard first.
+    this.keyspaceCopying = (options.start.shardGtids ?? []).some((shard) => !shard.shard && shard.gtid === '');
+  }
+
+  /** The newest VGtid seen (may be inside a transaction; use `resumable` for restarts). */
+  get latestVgtid(): binlogdata.IVGtid {
+    return this.vgtid;
+  }
+
+  async handle(events: readonly VEvent[]): Promise<void> {
+    for (const event of events) await this.handleEvent(event);
+  }
+
+  private async handleEvent(event: VEvent): Promise<void> {
+    switch (event.type) {
+      case T.VGTID:
+        if (event.vgtid) this.vgtid = event.vgtid;
+        if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+        return;
+      case T.BEGIN: {
+        const lane = this.laneOf(event);
+        if (lane.txn === undefined) this.openTransactions += 1;
+        lane.txn = { rows: [], timestampS: num(event.timestamp) };
+        return;
+      }
+      case T.FIELD:
+        await this.onField(event);
+        return;
+      case T.ROW:
+        this.onRow(event);
+        return;
+      case T.COMMIT:
+        await this.onCommit(this.laneOf(event));
+        return;
+      case T.ROLLBACK: {
+        const lane = this.laneOf(event);
+        if (lane.txn !== undefined) this.openTransactions -= 1;
+        lane.txn = undefined;
+        return;
+      }
+      case T.DDL:
+        await this.onDdl(event);
+        return;
+      case T.HEARTBEAT:
+        if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+        return;
+      case T.COPY_COMPLETED:
+        if (event.keyspace && event.shard) {
+          const lane = this.laneOf(event);
+          lane.copying = false;
+          this.options.handlers.copyCompleted(lane.lane);
+        } else {
+          for (const lane of this.lanes.values()) lane.copying = false;
+          this.options.handlers.copyCompleted(undefined);
+        }
+        return;
+      case T.JOURNAL:
+        if (event.journal) this.options.handlers.journal(event.journal, this.laneOf(event).lane);
+        return;
+      default:
+        // GTID, OTHER, LASTPK, SAVEPOINT, VERSION...: their position arrives as a VGTID event.
+        return;
+    }
+  }
+
+  private laneOf(event: VEvent): LaneState {
+    const keyspace = event.keyspace || this.options.keyspace;
+    const shard = event.shard ?? '';
+    const name = laneOf(keyspace, shard);
+    let lane = this.lanes.get(name);
+    if (!lane) {
+      lane = {
+        lane: name,
+        keyspace,
+        shard,
+        copying: this.startCopying.get(name) ?? this.keyspaceCopying,
+        tables: new Map(),
+        txn: undefined,
+        ordinal: -1n,
+        nextIndex: 0,
+      };
+      this.lanes.set(name, lane);
+    }
+    return lane;
+  }
+
+  private async onField(event: VEvent): Promise<void> {
+    const field = event.fieldEvent;
+    if (!field || field.isInternalTable) return;
+    const lane = this.laneOf(event);
+    const name = unqualified(field.tableName ?? '');
+    const known = await this.options.lookupTable(name);
+    const fields = field.fields ?? [];
+    const json = new Set((known?.columns ?? []).filter((column) => column.json).map((column) => column.name));
+    const columns: Column[] = fields.map((f) => ({
+      name: f.name ?? '',
+      type: columnTypeOf(f, known),
+      key: ((f.flags ?? 0) & PRI_KEY_FLAG) !== 0,
+      nullable: ((f.flags ?? 0) & NOT_NULL_FLAG) === 0,
+      typeOid: 0,
+      elementTypeOid: 0,
+    }));
+    const keyIndexes = columns.flatMap((column, index) => (column.key ? [index] : []));
+    lane.tables.set(name, {
+      schema: { schema: lane.keyspace, table: name, columns, hasKey: keyIndexes.length > 0 },
+      decoders: fields.map((f) =>
+        columnDecoderFor(f, field.enumSetStringValues ?? false, { json: json.has(f.name ?? '') }),
+      ),
+      keyIndexes,
+    });
+  }
+
+  private onRow(event: VEvent): void {
+    const rowEvent = event.rowEvent;
+    if (!rowEvent || rowEvent.isInternalTable) return;
+    const lane = this.laneOf(event);
+    const name = unqualified(rowEvent.tableName ?? '');
+    const table = lane.tables.get(name);
+    if (!table) {
+      throw new Error(
+        `${this.options.source}: ROW event for ${lane.keyspace}.${name} on shard ${lane.shard} before its FIELD event`,
+      );
+    }
+    if (lane.txn === undefined) {
+      lane.txn = { rows: [], timestampS: num(event.timestamp) };
+      this.openTransactions += 1;
+    }
+    const where = () => `${this.options.source}: ${lane.keyspace}.${name} on shard ${lane.shard}`;
+    const copy = lane.copying && lane.txn.timestampS === 0;
+    for (const change of rowEvent.rowChanges ?? []) {
+      const before = change.before ? decodeRow(table.decoders, change.before, where) : undefined;
+      const after = change.after ? decodeRow(table.decoders, change.after, where) : undefined;
+      let kind: ChangeKind;
+      if (before && after) kind = 'update';
+      else if (after) kind = copy ? 'snapshot-row' : 'insert';
+      else if (before) kind = 'delete';
+      else continue;
+      const identity = (before ?? after)!;
+      const key = table.keyIndexes.map((index) => identity[index]);
+      lane.txn.rows.push({ kind, table, key, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+    }
+  }
+
+  private async onCommit(lane: LaneState): Promise<void> {
+    const txn = lane.txn;
+    if (txn === undefined) return;
+    lane.txn = undefined;
+    this.openTransactions -= 1;
+    if (txn.rows.length > 0) {
+      const ordinal = this.ordinalOf(lane);
+      let index = this.firstIndexAt(lane, ordinal);
+      const commitTimeUs = txn.timestampS > 0 ? txn.timestampS * 1_000_000 : Date.now() * 1000;
+      for (const row of txn.rows) {
+        const op: ChangeOp = {
+          kind: row.kind,
+          table: row.table.schema,
+          key: row.key,
+          ...(row.before ? { before: row.before } : {}),
+          ...(row.after ? { after: row.after } : {}),
+          position: { commit: ordinal, index, lane: lane.lane },
+          commitTimeUs,
+        };
+        index += 1;
+        const wait = this.options.handlers.op(op);
+        if (wait) await wait;
+      }
+      lane.nextIndex = index;
+    }
+    if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+  }
+
+  private async onDdl(event: VEvent): Promise<void> {
+    const lane = this.laneOf(event);
+    const statement = event.statement ?? '';
+    const name = ddlTable(statement);
+    const ordinal = this.ordinalOf(lane);
+    const index = this.firstIndexAt(lane, ordinal);
+    lane.nextIndex = index + 1;
+    if (name !== undefined) {
+      const table = lane.tables.get(name);
+      lane.tables.delete(name); // the next FIELD event describes the table as it is now
+      const schema: TableSchema = table?.schema ?? { schema: lane.keyspace, table: name, columns: [], hasKey: false };
+      const op: ChangeOp = {
+        kind: 'ddl',
+        table: schema,
+        key: [],
+        position: { commit: ordinal, index, lane: lane.lane },
+        commitTimeUs: num(event.timestamp) * 1_000_000,
+        ddl: statement,
+      };
+      const wait = this.options.handlers.op(op);
+      if (wait) await wait;
+    }
+    if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+  }
+
+  private ordinalOf(lane: LaneState): bigint {
+    const shard = (this.vgtid.shardGtids ?? []).find((s) => s.keyspace === lane.keyspace && s.shard === lane.shard);
+    if (!shard) throw new Error(`${this.options.source}: no position for shard ${lane.lane} in the stream's VGtid`);
+    return gtidOrdinal(shard.gtid ?? '');
+  }
+
+  /** Ops sharing an ordinal (copy chunks read at one snapshot) get consecutive indexes. */
+  private firstIndexAt(lane: LaneState, ordinal: bigint): number {
+    if (ordinal !== lane.ordinal) {
+      lane.ordinal = ordinal;
+      lane.nextIndex = 0;
+    }
+    return lane.nextIndex;
+  }
+}
+
+function num(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value && typeof (value as { toNumber?: unknown }).toNumber === 'function') {
+    return (value as { toNumber(): number }).toNumber();
+  }
+  return Number(value ?? 0);
+}
+
+/** FIELD/ROW table names may be qualified ("keyspace.table"). */
+function unqualified(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(dot + 1);
+}
+
+function columnTypeOf(field: query.IField, known: KeyspaceTable | undefined): string {
+  const fromSchema = known?.columns.find((column) => column.name === field.name);
+  if (fromSchema?.json) return 'json';
+  return field.columnType || fromSchema?.columnType || fallbackTypeName(field);
+}
+
+function fallbackTypeName(field: query.IField): string {
+  return `type ${field.type ?? 0}`;
+}
+
+/** The table a DDL statement changes (CREATE/ALTER/DROP/TRUNCATE/RENAME TABLE), unqualified. */
+export function ddlTable(statement: string): string | undefined {
+  const match =
+    /^\s*(?:create|alter|drop|truncate|rename)\s+(?:temporary\s+)?(?:table\s+)?(?:if\s+(?:not\s+)?exists\s+)?((?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+))?)/i.exec(
+      statement,
+    );
+  if (!match) return undefined;
+  const parts = match[1].split(/\s*\.\s*(?=(?:[^`]*`[^`]*`)*[^`]*$)/);
+  const last = parts[parts.length - 1];
+  return last.startsWith('`') ? last.slice(1, -1).replace(/``/g, '`') : last;
+}
