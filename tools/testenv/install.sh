@@ -117,4 +117,7 @@ else
   log "installed $("$NATS_BIN" --version) ($NATS_BIN)"
 fi
 
+# ---------------------------------------------------------------- Vitess (VStream reader tests)
+bash "$REPO/tools/vitess-testenv/install.sh"
+
 log "done"

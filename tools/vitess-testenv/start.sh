@@ -18,6 +18,8 @@
 #   VITESS_SCHEMA_DIR     optional vttestserver --schema_dir (one subdir per keyspace with *.sql
 #                         and optionally vschema.json)
 #   VITESS_START_TIMEOUT  seconds to wait for vtgate (default 240)
+#   VITESS_KEEP_DATA=1    keep the MariaDB data of the previous run (a restart: same GTIDs, tables
+#                         and VSchema; use with the previous VITESS_BASE_PORT to keep the addresses)
 #   extra arguments are passed to vttestserver
 set -euo pipefail
 
@@ -92,7 +94,12 @@ fi
 WEB_PORT="$BASE"; GRPC_PORT=$((BASE + 1)); MARIADB_PORT=$((BASE + 2)); MYSQL_PORT=$((BASE + 3))
 
 # ------------------------------------------------------------- directories
-rm -rf "$DIR/cluster" "$DIR/vtroot"
+if [ "${VITESS_KEEP_DATA:-0}" = 1 ] && [ -d "$DIR/cluster/vt_0000000001" ]; then
+  log "keeping the data of the previous run (restart)"
+  rm -rf "$DIR/vtroot"
+else
+  rm -rf "$DIR/cluster" "$DIR/vtroot"
+fi
 mkdir -p "$DIR/cluster/logs" "$DIR/vtroot/config/mycnf"
 ln -sfn "$BIN_DIR" "$DIR/vtroot/bin"
 
@@ -156,6 +163,7 @@ args=(
   --vschema_ddl_authorized_users %
   --extra_my_cnf "$DIR/vtroot/config/mariadb-extra.cnf"
   --data_dir "$DIR/cluster"
+  --persistent_mode
   --alsologtostderr
 )
 if [ -n "${VITESS_SCHEMA_DIR:-}" ]; then args+=(--schema_dir "$VITESS_SCHEMA_DIR"); fi

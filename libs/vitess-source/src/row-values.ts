@@ -81,7 +81,7 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
 
 const bytes: ColumnDecoder = (values, start, end) => ({
   kind: 'bytes',
-  value: Uint8Array.prototype.slice.call(values, start, end),
+  value: new Uint8Array(values.subarray(start, end)),
 });
 
 /** BIT(n) arrives as big-endian bytes; it travels as its n binary digits ("0101"). */

@@ -328,7 +328,7 @@ function fallbackTypeName(field: query.IField): string {
 /** The table a DDL statement changes (CREATE/ALTER/DROP/TRUNCATE/RENAME TABLE), unqualified. */
 export function ddlTable(statement: string): string | undefined {
   const match =
-    /^\s*(?:create|alter|drop|truncate|rename)\s+(?:temporary\s+)?(?:table\s+)?(?:if\s+(?:not\s+)?exists\s+)?((?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+))?)/i.exec(
+    /^\s*(?:(?:create|alter|drop|rename)\s+(?:temporary\s+)?table|truncate(?:\s+table)?)\s+(?:if\s+(?:not\s+)?exists\s+)?((?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)(?:\s*\.\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+))?)/i.exec(
       statement,
     );
   if (!match) return undefined;

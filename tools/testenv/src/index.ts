@@ -7,6 +7,7 @@ import type { MariadbOptions, MariadbServer, NatsOptions, NatsServer, PostgresOp
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort } from './net';
+export { startVitess, type VitessCluster } from './vitess';
 export type {
   MariadbOptions,
   MariadbServer,
