@@ -15,3 +15,21 @@ export {
   type BatchSource,
   type PartitionApplierOptions,
 } from './partition-applier';
+export {
+  diffTableSchemas,
+  hasSchemaChanges,
+  isWidening,
+  parseTypeName,
+  encodeSourceSchema,
+  decodeSourceSchema,
+  planEvolution,
+  isDroppedSince,
+  encodeStoredSchema,
+  decodeStoredSchema,
+  SchemaChangeError,
+  type SchemaChanges,
+  type StoredSchema,
+  type EvolutionStep,
+  type EvolutionPlan,
+  type ParsedType,
+} from './schema-change';

@@ -1,0 +1,3 @@
+export { createMysqlSink, MysqlApplyError, type MysqlApplyResult, type MysqlSink, type MysqlSinkOptions } from './sink';
+export type { UnrepresentablePolicy } from './values';
+export { mysqlColumnType } from './type-mapping';

@@ -1,0 +1,608 @@
+import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+import { keyColumns, qualifiedName, type ChangeOp, type Position, type TableSchema } from '@cdc/change-envelope';
+import {
+  ApplyError,
+  SchemaChangeError,
+  decodeCheckpointLanes,
+  decodeStoredSchema,
+  encodeCheckpointLanes,
+  encodeStoredSchema,
+  filterAfterCheckpoint,
+  isDroppedSince,
+  planEvolution,
+  type ApplyResult,
+  type Checkpoint,
+  type Sink,
+  type SinkBatch,
+  type StoredSchema,
+  type TableMapper,
+  type TargetTable,
+} from '@cdc/apply';
+import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
+import { PlanError, planOps, type Statement, type TableBinding } from './plan';
+import type { UnrepresentablePolicy } from './values';
+
+export interface MysqlSinkOptions {
+  /** mysql://user:password@host:port/database: the checkpoint and schema tables live in this database. */
+  url: string;
+  /** Name of the destination, for errors and logs. */
+  destination: string;
+  /** Where each source table lands: `schema` is the MySQL database. */
+  mapTable: TableMapper;
+  /** Create missing databases and tables, and evolve them with the source schema. */
+  createTables: boolean;
+  /** Values the destination cannot hold (default `fail`). */
+  unrepresentable?: UnrepresentablePolicy;
+  /** Connections in the pool (default 4). */
+  poolSize?: number;
+}
+
+export interface MysqlApplyResult extends ApplyResult {
+  /** DDL ops in the batch (counted in `applied`; tables evolve from the ops' schemas instead). */
+  readonly ddlOps: number;
+  /** Schema changes run at the destination for this batch (ADD/DROP/MODIFY COLUMN, CREATE TABLE). */
+  readonly schemaChanges: number;
+}
+
+export interface MysqlSink extends Sink {
+  applyBatch(batch: SinkBatch): Promise<MysqlApplyResult>;
+  /** "mysql destination <name> (host:port/database)", without credentials. */
+  describe(): string;
+}
+
+/** An ApplyError with the server's error number and SQLSTATE when the server raised it. */
+export class MysqlApplyError extends ApplyError {
+  constructor(
+    message: string,
+    context: ApplyError['context'],
+    /** The server's SQLSTATE, or for errors found before any statement ran: 42S02 missing table, 42S22 missing column, 22003 a value out of range, 0A000 an unsupported schema change. */
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, context, options);
+    this.name = 'ApplyError';
+  }
+}
+
+/** Connects, creates the checkpoint and schema tables if absent, and returns the sink. */
+export async function createMysqlSink(options: MysqlSinkOptions): Promise<MysqlSink> {
+  const sink = new MysqlDestination(options);
+  try {
+    await sink.init();
+  } catch (error) {
+    await sink.close().catch(() => undefined);
+    throw new Error(`destination ${options.destination}: cannot prepare ${sink.describe()}: ${errorText(error)}`, {
+      cause: error,
+    });
+  }
+  return sink;
+}
+
+const CHECKPOINT_TABLE = '_cdc_checkpoint';
+const SCHEMA_TABLE = '_cdc_schema';
+/** GET_LOCK name: DDL by the appliers of one destination server runs one at a time. */
+const DDL_LOCK = 'cdc_ddl';
+const DDL_LOCK_TIMEOUT_S = 60;
+const MAX_STATEMENT_CHARS = 4 * 1024 * 1024;
+const SESSION_SETUP =
+  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', " +
+  "time_zone = '+00:00'";
+const SESSION_ISOLATION = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+interface CheckpointRow {
+  stream_seq: string | null;
+  positions: string | null;
+}
+
+/** A fast (coalesced) attempt failed inside the database: run the batch again op by op. */
+class RetryOpByOp extends Error {}
+
+class MysqlDestination implements MysqlSink {
+  private readonly pool: Pool;
+  private readonly policy: UnrepresentablePolicy;
+  private database = '';
+  /** Per destination table: its catalog, and the source schema it was last evolved to. */
+  private readonly tables = new Map<string, { catalog: TargetCatalog; stored: StoredSchema | undefined }>();
+  private readonly bindings = new Map<string, TableBinding>();
+  private closed = false;
+
+  constructor(private readonly options: MysqlSinkOptions) {
+    this.policy = options.unrepresentable ?? 'fail';
+    this.pool = mysql.createPool({
+      uri: options.url,
+      connectionLimit: options.poolSize ?? 4,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      charset: 'utf8mb4_bin',
+      multipleStatements: false,
+      connectTimeout: 10_000,
+    });
+    // Every session gets the same settings: strict values, UTC, backslash escapes on (escape() relies on it).
+    this.pool.on('connection', (connection) => {
+      connection.query(SESSION_SETUP);
+      connection.query(SESSION_ISOLATION);
+    });
+  }
+
+  describe(): string {
+    let where = '';
+    try {
+      const url = new URL(this.options.url);
+      where = ` (${url.hostname || 'localhost'}:${url.port || '3306'}${url.pathname || '/'})`;
+    } catch {
+      // not a URL
+    }
+    return `mysql destination ${this.options.destination}${where}`;
+  }
+
+  async init(): Promise<void> {
+    const connection = await this.pool.getConnection();
+    try {
+      const [rows] = await connection.query('SELECT DATABASE() AS db');
+      this.database = (rows as { db: string | null }[])[0]?.db ?? '';
+      if (this.database === '') throw new Error('the url names no database (mysql://user@host:port/<database>)');
+      await this.withDdlLock(connection, async () => {
+        await connection.query(
+          `CREATE TABLE IF NOT EXISTS ${quote(CHECKPOINT_TABLE)} (
+             source VARCHAR(255) NOT NULL, \`partition\` INT NOT NULL, stream_seq BIGINT NULL, positions TEXT NULL,
+             updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+             PRIMARY KEY (source, \`partition\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+        );
+        await connection.query(
+          `CREATE TABLE IF NOT EXISTS ${quote(SCHEMA_TABLE)} (
+             target_schema VARCHAR(64) NOT NULL, target_table VARCHAR(64) NOT NULL,
+             source_schema LONGTEXT NOT NULL, positions TEXT NOT NULL,
+             updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+             PRIMARY KEY (target_schema, target_table)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+        );
+      });
+      connection.release();
+    } catch (error) {
+      connection.destroy();
+      throw error;
+    }
+  }
+
+  async readCheckpoint(source: string, partition: number): Promise<Checkpoint | undefined> {
+    this.assertOpen();
+    try {
+      const [rows] = await this.pool.query(
+        `SELECT CAST(stream_seq AS CHAR) AS stream_seq, positions FROM ${quote(CHECKPOINT_TABLE)} WHERE source = ? AND \`partition\` = ?`,
+        [source, partition],
+      );
+      return toCheckpoint((rows as CheckpointRow[])[0]);
+    } catch (error) {
+      throw this.failure(`cannot read the checkpoint: ${errorText(error)}`, { source, partition }, error);
+    }
+  }
+
+  async applyBatch(batch: SinkBatch): Promise<MysqlApplyResult> {
+    this.assertOpen();
+    try {
+      return await this.run(batch, true);
+    } catch (error) {
+      if (!(error instanceof RetryOpByOp)) throw error;
+      // Rejected coalesced statements: op by op, the error names the op (or the batch commits
+      // when only the coalescing was the problem, e.g. a unique index other than the key).
+      return await this.run(batch, false);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.describe()} is closed`);
+  }
+
+  private async run(batch: SinkBatch, coalesce: boolean): Promise<MysqlApplyResult> {
+    const { source, partition } = batch;
+    let connection: PoolConnection;
+    try {
+      connection = await this.pool.getConnection();
+    } catch (error) {
+      throw this.failure(`cannot connect: ${errorText(error)}`, { source, partition }, error);
+    }
+    let broken = false;
+    let statement: Statement | undefined;
+    let inTransaction = false;
+    try {
+      // MySQL DDL commits implicitly, so tables are created and evolved in their own step,
+      // before the batch transaction, for the ops past a (non-locking) read of the checkpoint.
+      // Every step is idempotent: a crash between DDL and the batch commit is harmless.
+      const early = filterAfterCheckpoint(batch.ops, await this.readCheckpointOn(connection, source, partition));
+      const schemaChanges = this.options.createTables ? await this.evolve(connection, batch, early.pending) : 0;
+
+      await connection.query('START TRANSACTION');
+      inTransaction = true;
+      const checkpoint = await this.lockCheckpoint(connection, source, partition);
+      const { pending, lanes } = filterAfterCheckpoint(batch.ops, checkpoint);
+      const skipped = batch.ops.length - pending.length;
+      if (pending.length === 0) {
+        await connection.query('COMMIT');
+        inTransaction = false;
+        return { applied: 0, skipped, checkpoint, ddlOps: 0, schemaChanges };
+      }
+      const bindings = new Map<TableSchema, Map<string, TableBinding>>();
+      const bindOp = (op: ChangeOp): TableBinding => {
+        let byStored = bindings.get(op.table);
+        if (byStored === undefined) bindings.set(op.table, (byStored = new Map()));
+        const target = this.target(batch, op);
+        const key = `${target.schema}.${target.table}`;
+        let binding = byStored.get(key);
+        if (binding === undefined) byStored.set(key, (binding = this.bind(batch, op, target)));
+        return binding;
+      };
+      for (const op of pending) if (op.kind !== 'ddl') await this.ensureCatalog(connection, batch, op);
+      const plan = planOps(pending, bindOp, {
+        coalesce,
+        maxStatementChars: MAX_STATEMENT_CHARS,
+        policy: this.policy,
+        escape: (text) => connection.escape(text),
+      });
+      for (statement of plan.statements) await connection.query(statement.sql);
+      statement = undefined;
+      await connection.query(
+        `UPDATE ${quote(CHECKPOINT_TABLE)} SET stream_seq = ?, positions = ? WHERE source = ? AND \`partition\` = ?`,
+        [batch.lastStreamSeq, encodeCheckpointLanes(lanes), source, partition],
+      );
+      await connection.query('COMMIT');
+      inTransaction = false;
+      return {
+        applied: pending.length,
+        skipped,
+        checkpoint: { streamSeq: batch.lastStreamSeq, lanes },
+        ddlOps: plan.ddlOps,
+        schemaChanges,
+      };
+    } catch (error) {
+      this.tables.clear();
+      this.bindings.clear();
+      if (inTransaction) {
+        try {
+          await connection.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+      }
+      if (error instanceof ApplyError) throw error;
+      if (error instanceof SchemaChangeError) {
+        throw new MysqlApplyError(
+          `destination ${this.options.destination}: ${error.message}`,
+          { source, partition, table: error.table },
+          '0A000',
+          { cause: error },
+        );
+      }
+      if (error instanceof PlanError) {
+        const code = error.column === undefined ? '22000' : '22003';
+        throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, code);
+      }
+      const sqlState = sqlStateOf(error);
+      if (isConnectionError(error)) broken = true;
+      if (statement !== undefined) {
+        if (coalesce && !broken) throw new RetryOpByOp();
+        throw this.opFailure(
+          batch,
+          statement.ops[0],
+          `rejected by the destination: ${errorText(error)}`,
+          error,
+          sqlState,
+        );
+      }
+      throw this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error);
+    } finally {
+      if (broken) connection.destroy();
+      else connection.release();
+    }
+  }
+
+  private async readCheckpointOn(
+    connection: PoolConnection,
+    source: string,
+    partition: number,
+  ): Promise<Checkpoint | undefined> {
+    const [rows] = await connection.query(
+      `SELECT CAST(stream_seq AS CHAR) AS stream_seq, positions FROM ${quote(CHECKPOINT_TABLE)} WHERE source = ? AND \`partition\` = ?`,
+      [source, partition],
+    );
+    return toCheckpoint((rows as CheckpointRow[])[0]);
+  }
+
+  private async lockCheckpoint(
+    connection: PoolConnection,
+    source: string,
+    partition: number,
+  ): Promise<Checkpoint | undefined> {
+    const lock = `SELECT CAST(stream_seq AS CHAR) AS stream_seq, positions FROM ${quote(CHECKPOINT_TABLE)} WHERE source = ? AND \`partition\` = ? FOR UPDATE`;
+    let [rows] = await connection.query(lock, [source, partition]);
+    if ((rows as CheckpointRow[]).length === 0) {
+      // First batch of this partition: create the row (waits for a concurrent creator), then lock it.
+      await connection.query(`INSERT IGNORE INTO ${quote(CHECKPOINT_TABLE)} (source, \`partition\`) VALUES (?, ?)`, [
+        source,
+        partition,
+      ]);
+      [rows] = await connection.query(lock, [source, partition]);
+    }
+    return toCheckpoint((rows as CheckpointRow[])[0]);
+  }
+
+  private target(batch: SinkBatch, op: ChangeOp): TargetTable {
+    try {
+      return this.options.mapTable(op.table);
+    } catch (error) {
+      throw this.opFailure(batch, op, `cannot be mapped to a destination table: ${errorText(error)}`, error, undefined);
+    }
+  }
+
+  /**
+   * Creates and evolves the destination tables of the pending ops, under GET_LOCK so appliers
+   * of one server run DDL one at a time. Returns the number of DDL statements run.
+   */
+  private async evolve(connection: PoolConnection, batch: SinkBatch, pending: readonly ChangeOp[]): Promise<number> {
+    const perTarget = new Map<string, { target: TargetTable; schemas: { table: TableSchema; position: Position }[] }>();
+    for (const op of pending) {
+      if (op.kind === 'ddl') continue;
+      const target = this.target(batch, op);
+      const id = qualifiedTarget(target);
+      let entry = perTarget.get(id);
+      if (entry === undefined) perTarget.set(id, (entry = { target, schemas: [] }));
+      if (entry.schemas[entry.schemas.length - 1]?.table !== op.table)
+        entry.schemas.push({ table: op.table, position: op.position });
+    }
+    let statements = 0;
+    for (const [id, { target, schemas }] of perTarget) {
+      const known = this.tables.get(id);
+      // Nothing to do when every schema is the one stored (the common case: no round trip).
+      if (known?.stored !== undefined && schemas.every((s) => sameShape(s.table, known.stored!.table))) continue;
+      statements += await this.withDdlLock(connection, async () => {
+        let count = 0;
+        let catalog = await loadCatalog(connection, target);
+        const stored = await this.readStored(connection, target);
+        if (catalog === undefined) {
+          await createTable(connection, target, schemas[0].table);
+          count += 1;
+          catalog = await loadCatalog(connection, target);
+          if (catalog === undefined)
+            throw new Error(`table ${target.schema}.${target.table} is still missing after CREATE TABLE`);
+        }
+        const plan = planEvolution(stored, schemas, new Set(catalog.columns.keys()));
+        for (const step of plan.steps) {
+          const sql = evolutionSql(target, step, catalog);
+          if (sql === undefined) continue;
+          await connection.query(sql);
+          count += 1;
+          catalog = (await loadCatalog(connection, target))!;
+        }
+        const now = plan.stored ?? stored;
+        if (plan.stored !== undefined) await this.writeStored(connection, target, plan.stored);
+        this.tables.set(id, { catalog, stored: now });
+        return count;
+      });
+    }
+    return statements;
+  }
+
+  private async readStored(connection: PoolConnection, target: TargetTable): Promise<StoredSchema | undefined> {
+    const [rows] = await connection.query(
+      `SELECT source_schema, positions FROM ${quote(SCHEMA_TABLE)} WHERE target_schema = ? AND target_table = ?`,
+      [target.schema, target.table],
+    );
+    const row = (rows as { source_schema: string; positions: string }[])[0];
+    return row === undefined ? undefined : decodeStoredSchema(target, row.source_schema, row.positions);
+  }
+
+  private async writeStored(connection: PoolConnection, target: TargetTable, stored: StoredSchema): Promise<void> {
+    const { schema, positions } = encodeStoredSchema(stored);
+    await connection.query(
+      `INSERT INTO ${quote(SCHEMA_TABLE)} (target_schema, target_table, source_schema, positions) VALUES (?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE source_schema = VALUES(source_schema), positions = VALUES(positions)`,
+      [target.schema, target.table, schema, positions],
+    );
+  }
+
+  private async withDdlLock<T>(connection: PoolConnection, work: () => Promise<T>): Promise<T> {
+    const [rows] = await connection.query('SELECT GET_LOCK(?, ?) AS locked', [DDL_LOCK, DDL_LOCK_TIMEOUT_S]);
+    if (Number((rows as { locked: unknown }[])[0]?.locked) !== 1) {
+      throw new Error(`could not take the DDL lock "${DDL_LOCK}" within ${DDL_LOCK_TIMEOUT_S} s`);
+    }
+    try {
+      return await work();
+    } finally {
+      await connection.query('SELECT RELEASE_LOCK(?)', [DDL_LOCK]).catch(() => undefined);
+    }
+  }
+
+  /** Reads the catalog of an op's table (once per batch and table); without create_tables it must exist. */
+  private async ensureCatalog(connection: PoolConnection, batch: SinkBatch, op: ChangeOp): Promise<void> {
+    const target = this.target(batch, op);
+    const id = qualifiedTarget(target);
+    const known = this.tables.get(id);
+    if (
+      known !== undefined &&
+      op.table.columns.every((c) => known.catalog.columns.has(c.name) || isDroppedSince(known.stored, op, c.name))
+    )
+      return;
+    const catalog = await loadCatalog(connection, target);
+    if (catalog === undefined) {
+      throw this.opFailure(
+        batch,
+        op,
+        '',
+        undefined,
+        '42S02',
+        `destination ${this.options.destination}: table ${target.schema}.${target.table} does not exist (set create_tables: true to create it from the source schema)`,
+      );
+    }
+    const stored = this.options.createTables ? await this.readStored(connection, target) : undefined;
+    this.tables.set(id, { catalog, stored });
+  }
+
+  private bind(batch: SinkBatch, op: ChangeOp, target: TargetTable): TableBinding {
+    const id = qualifiedTarget(target);
+    const table = op.table;
+    const signature = signatureOf(table);
+    const known = this.tables.get(id)!;
+    const cacheKey = `${id}\u0000${signature}\u0000${known.stored === undefined ? '' : encodeStoredSchema(known.stored).positions}`;
+    const cached = this.bindings.get(cacheKey);
+    if (
+      cached !== undefined &&
+      cached.columns.every((c) => c.target !== undefined || isDroppedSince(known.stored, op, c.name))
+    )
+      return cached;
+    const display = `${target.schema}.${target.table}`;
+    const missing: string[] = [];
+    const columns = table.columns.map((column) => {
+      const targetColumn = known.catalog.columns.get(column.name);
+      if (targetColumn === undefined && !isDroppedSince(known.stored, op, column.name)) missing.push(column.name);
+      return { name: column.name, sql: quote(column.name), target: targetColumn };
+    });
+    if (missing.length > 0) {
+      throw this.opFailure(
+        batch,
+        op,
+        `cannot be written: table ${display} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')}` +
+          (this.options.createTables ? '' : ' (set create_tables: true to evolve destination tables with the source)'),
+        undefined,
+        '42S22',
+      );
+    }
+    const keyIndexes = table.columns.flatMap((column, index) => (column.key ? [index] : []));
+    const keyed = table.hasKey && keyIndexes.length > 0;
+    if (keyed) {
+      const names = keyIndexes.map((index) => table.columns[index].name).sort();
+      const usable = known.catalog.uniqueKeys.some(
+        (unique) => unique.length === names.length && [...unique].sort().every((name, i) => name === names[i]),
+      );
+      if (!usable) {
+        throw this.opFailure(
+          batch,
+          op,
+          `cannot be written: table ${display} has no primary key or unique index on (${names.join(', ')})`,
+          undefined,
+          '42000',
+        );
+      }
+    }
+    const binding: TableBinding = { id, display, signature, columns, keyIndexes, keyed };
+    this.bindings.set(cacheKey, binding);
+    return binding;
+  }
+
+  private failure(message: string, context: ApplyError['context'], cause: unknown): MysqlApplyError {
+    return new MysqlApplyError(`destination ${this.options.destination}: ${message}`, context, sqlStateOf(cause), {
+      cause,
+    });
+  }
+
+  private opFailure(
+    batch: SinkBatch,
+    op: ChangeOp,
+    what: string,
+    cause: unknown,
+    code: string | undefined,
+    fullMessage?: string,
+  ): MysqlApplyError {
+    const key = renderOpKey(op);
+    const position = `${op.position.lane ? `${op.position.lane}@` : ''}${op.position.commit}:${op.position.index}`;
+    let target = '';
+    try {
+      const mapped = this.options.mapTable(op.table);
+      target = ` -> ${mapped.schema}.${mapped.table}`;
+    } catch {
+      // shown without a target
+    }
+    const message =
+      fullMessage ??
+      `destination ${this.options.destination}: ${op.kind} on ${qualifiedName(op.table)}${target}` +
+        `${key === undefined ? '' : ` key ${key}`} at ${position} ${what}`;
+    return new MysqlApplyError(
+      message,
+      { source: batch.source, partition: batch.partition, table: qualifiedName(op.table), position: op.position, key },
+      code,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+function sameShape(a: TableSchema, b: TableSchema): boolean {
+  return signatureOf(a) === signatureOf(b);
+}
+
+const signatures = new WeakMap<TableSchema, string>();
+
+function signatureOf(table: TableSchema): string {
+  let signature = signatures.get(table);
+  if (signature === undefined) {
+    signature = JSON.stringify([
+      table.hasKey,
+      table.columns.map((c) => [c.name, c.type, c.key, c.nullable, c.typeOid === 0]),
+    ]);
+    signatures.set(table, signature);
+  }
+  return signature;
+}
+
+function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
+  if (row === undefined || row.positions === null) return undefined;
+  return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
+}
+
+const MAX_RENDERED = 120;
+
+function renderOpKey(op: ChangeOp): string | undefined {
+  if (op.kind === 'truncate' || op.kind === 'ddl') return undefined;
+  const keys = keyColumns(op.table);
+  const show = (names: string[], values: readonly ChangeOp['key'][number][]) =>
+    `(${names.join(', ')})=(${values
+      .map((value) => {
+        if (value.kind === 'null') return 'NULL';
+        if (value.kind === 'unchanged') return '<unchanged>';
+        const text =
+          value.kind === 'bytes'
+            ? '\\x' + Buffer.from(value.value).toString('hex')
+            : value.kind === 'array'
+              ? JSON.stringify(value.value)
+              : String(value.value);
+        return text.length > MAX_RENDERED ? `${text.slice(0, MAX_RENDERED)}…(${text.length} chars)` : text;
+      })
+      .join(', ')})`;
+  if (op.table.hasKey && op.key.length > 0 && op.key.length === keys.length) {
+    return show(
+      keys.map((c) => c.name),
+      op.key,
+    );
+  }
+  const row = op.before ?? op.after;
+  if (row === undefined || row.length !== op.table.columns.length) return undefined;
+  return show(
+    op.table.columns.map((c) => c.name),
+    row,
+  );
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  const state = (error as { sqlState?: unknown } | undefined)?.sqlState;
+  return typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? state : undefined;
+}
+
+/** The connection is gone (server restart, network): no point retrying op by op on it. */
+function isConnectionError(error: unknown): boolean {
+  const e = error as { fatal?: unknown; code?: unknown } | undefined;
+  return e?.fatal === true || (typeof e?.code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|PROTOCOL_)/.test(e.code));
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const sqlState = sqlStateOf(error);
+    const errno = (error as { errno?: unknown }).errno;
+    let text = error.message || error.name;
+    if (typeof errno === 'number' && sqlState !== undefined) text += ` [errno ${errno}, SQLSTATE ${sqlState}]`;
+    return text;
+  }
+  return String(error);
+}
