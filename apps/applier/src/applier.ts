@@ -1,10 +1,10 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { PartitionStoppedError, Semaphore, runPartitionApplier, type Sink } from '@cdc/apply';
 import { PartitionConsumer, connectToNats, ensureSourceStream } from '@cdc/change-stream';
-import { destinationsOfSource, findDestination, findSource, mapTable, type PipelineConfig } from '@cdc/config';
-import { createPostgresSink } from '@cdc/postgres-sink';
+import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
 import { describeError, type Logger } from '@cdc/service-runtime';
+import { createSink } from './sinks';
 
 export interface ApplierOptions {
   readonly config: PipelineConfig;
@@ -20,13 +20,7 @@ export interface ApplierOptions {
 export async function runApplier(options: ApplierOptions): Promise<void> {
   const destination = findDestination(options.config, options.destination);
   const log = options.log.child({ destination: destination.name });
-  const sink: Sink = await createPostgresSink({
-    url: destination.url,
-    destination: destination.name,
-    createTables: destination.createTables,
-    poolSize: destination.concurrency,
-    mapTable: (table) => mapTable(destination, table.schema, table.table),
-  });
+  const sink: Sink = await createSink(destination);
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-applier-${destination.name}` });
   const consumers: PartitionConsumer[] = [];
   try {

@@ -370,8 +370,28 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   ],
   [
     'unknown destination type',
+    (d) => (d.destinations[0].type = 'oracle'),
+    'destinations[0].type: unknown destination type "oracle" (expected: postgres, mysql)',
+  ],
+  [
+    'mysql destination with a postgres url',
     (d) => (d.destinations[0].type = 'mysql'),
-    'destinations[0].type: unknown destination type "mysql" (expected: postgres)',
+    'destinations[0].url: expected a mysql:// URL, got "postgres://u:***@localhost/dw"',
+  ],
+  [
+    'mysql destination url without a database',
+    (d) => Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u:secret@localhost:3306' }),
+    'destinations[0].url: must name a database (mysql://user@host:port/<database>): it holds the checkpoint table',
+  ],
+  [
+    'mysql destination with an unknown unrepresentable policy',
+    (d) => Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', unrepresentable: 'skip' }),
+    'destinations[0].unrepresentable: expected one of fail, json, null, got "skip"',
+  ],
+  [
+    'unrepresentable on a postgres destination',
+    (d) => (d.destinations[0].unrepresentable = 'json'),
+    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency)',
   ],
   ['destination url missing', (d) => delete d.destinations[0].url, 'destinations[0].url: required'],
   ['destination sources missing', (d) => delete d.destinations[0].sources, 'destinations[0].sources: required'],
@@ -466,4 +486,35 @@ test('the README shows example.yaml verbatim', () => {
   const block = /## Full example[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme);
   assert.ok(block, 'README has a "Full example" yaml block');
   assert.equal(block[1], readFileSync(EXAMPLE, 'utf8'));
+});
+
+test('a mysql destination: url, policy (default fail) and the common keys', () => {
+  const data = base();
+  data.destinations.push({
+    name: 'mariadb',
+    type: 'mysql',
+    url: 'mysql://app:secret@db:3306/replica',
+    sources: ['a'],
+    create_tables: true,
+    schema: 'replica',
+    unrepresentable: 'json',
+  });
+  const config = parse(stringify(data));
+  const [postgres, mysql] = config.destinations;
+  assert.equal(postgres.type, 'postgres');
+  assert.deepEqual(mysql, {
+    name: 'mariadb',
+    type: 'mysql',
+    url: 'mysql://app:secret@db:3306/replica',
+    sources: ['a'],
+    createTables: true,
+    tables: {},
+    schema: 'replica',
+    batch: { maxOps: 5000, maxWaitMs: 50 },
+    concurrency: 4,
+    unrepresentable: 'json',
+  });
+  data.destinations[1].unrepresentable = undefined;
+  const fallback = parse(stringify(data)).destinations[1];
+  assert.equal(fallback.type === 'mysql' && fallback.unrepresentable, 'fail');
 });

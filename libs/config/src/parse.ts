@@ -13,8 +13,10 @@ import type {
   DestinationType,
   NatsConfig,
   PipelineConfig,
+  MysqlDestinationConfig,
   PostgresDestinationConfig,
   PostgresSourceConfig,
+  UnrepresentablePolicy,
   PublishConfig,
   VitessSourceConfig,
   VitessStartMode,
@@ -92,6 +94,21 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
   postgres: {
     keys: ['name', 'type', 'url', 'sources', 'create_tables', 'tables', 'schema', 'batch', 'concurrency'],
     parse: parsePostgresDestination,
+  },
+  mysql: {
+    keys: [
+      'name',
+      'type',
+      'url',
+      'sources',
+      'create_tables',
+      'tables',
+      'schema',
+      'batch',
+      'concurrency',
+      'unrepresentable',
+    ],
+    parse: parseMysqlDestination,
   },
 };
 
@@ -392,6 +409,41 @@ function parsePostgresDestination(
     tables: common.tables,
     batch: common.batch,
     concurrency: common.concurrency,
+  };
+  if (common.schema !== undefined) destination.schema = common.schema;
+  return destination;
+}
+
+function parseMysqlDestination(f: Fields, name: string, sources: readonly SourceConfig[]): MysqlDestinationConfig {
+  const url = f.string('url');
+  const problem = urlProblem(url, ['mysql']);
+  if (problem) fail(f.ctx, f.pathOf('url'), problem);
+  if (new URL(url).pathname.replace(/^\//, '') === '') {
+    fail(
+      f.ctx,
+      f.pathOf('url'),
+      'must name a database (mysql://user@host:port/<database>): it holds the checkpoint table',
+    );
+  }
+  const common = parseDestinationCommon(f, sources);
+  const unrepresentable = f.optionalText('unrepresentable');
+  let policy: UnrepresentablePolicy = 'fail';
+  if (unrepresentable !== undefined) {
+    if (!['fail', 'json', 'null'].includes(unrepresentable.value)) {
+      fail(f.ctx, f.pathOf('unrepresentable'), `expected one of fail, json, null, got ${show(unrepresentable)}`);
+    }
+    policy = unrepresentable.value as UnrepresentablePolicy;
+  }
+  const destination: MysqlDestinationConfig = {
+    name,
+    type: 'mysql',
+    url,
+    sources: common.sources,
+    createTables: common.createTables,
+    tables: common.tables,
+    batch: common.batch,
+    concurrency: common.concurrency,
+    unrepresentable: policy,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
   return destination;

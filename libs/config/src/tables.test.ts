@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapTable, parseConfig, tableMatches, type DestinationConfig } from './index';
+import { mapTable, parseConfig, tableMatches, type PostgresDestinationConfig } from './index';
 
 test('a pattern matches schema and table exactly', () => {
   assert.equal(tableMatches(['public.users'], 'public', 'users'), true);
@@ -58,7 +58,7 @@ test('several patterns: any match selects', () => {
   assert.equal(tableMatches(patterns, 'public', 'orders'), false);
 });
 
-function destination(extra: Partial<DestinationConfig> = {}): DestinationConfig {
+function destination(extra: Partial<PostgresDestinationConfig> = {}): PostgresDestinationConfig {
   return {
     name: 'dw',
     type: 'postgres',

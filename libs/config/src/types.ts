@@ -98,8 +98,19 @@ export interface PostgresDestinationConfig extends DestinationCommonConfig {
   url: string;
 }
 
+/** What a destination does with a value its column cannot hold faithfully. */
+export type UnrepresentablePolicy = 'fail' | 'json' | 'null';
+
+export interface MysqlDestinationConfig extends DestinationCommonConfig {
+  type: 'mysql';
+  /** mysql://user:password@host:port/database (MySQL or MariaDB); the database holds the checkpoint table. */
+  url: string;
+  /** Values the destination cannot hold (NaN, arrays, out-of-range dates): stop, write JSON, or write NULL. */
+  unrepresentable: UnrepresentablePolicy;
+}
+
 /** Discriminated on `type`. Adding a type: add its interface here and an entry in `DESTINATION_TYPES` (parse.ts). */
-export type DestinationConfig = PostgresDestinationConfig;
+export type DestinationConfig = PostgresDestinationConfig | MysqlDestinationConfig;
 export type DestinationType = DestinationConfig['type'];
 
 export interface BatchConfig {

@@ -1,0 +1,36 @@
+import type { Sink } from '@cdc/apply';
+import { mapTable, type DestinationConfig } from '@cdc/config';
+import { createMysqlSink } from '@cdc/mysql-sink';
+import { createPostgresSink } from '@cdc/postgres-sink';
+
+/**
+ * The one place a destination type picks its engine. Each engine lib implements `Sink` on its
+ * own; the apply loop never knows which one it talks to. A new engine = its lib, its config
+ * type, and one entry here (the mapped type makes the compiler ask for it).
+ */
+const SINK_FACTORIES: {
+  [K in DestinationConfig['type']]: (destination: Extract<DestinationConfig, { type: K }>) => Promise<Sink>;
+} = {
+  postgres: (destination) =>
+    createPostgresSink({
+      url: destination.url,
+      destination: destination.name,
+      createTables: destination.createTables,
+      poolSize: destination.concurrency,
+      mapTable: (table) => mapTable(destination, table.schema, table.table),
+    }),
+  mysql: (destination) =>
+    createMysqlSink({
+      url: destination.url,
+      destination: destination.name,
+      createTables: destination.createTables,
+      unrepresentable: destination.unrepresentable,
+      poolSize: destination.concurrency,
+      mapTable: (table) => mapTable(destination, table.schema, table.table),
+    }),
+};
+
+export function createSink(destination: DestinationConfig): Promise<Sink> {
+  const factory = SINK_FACTORIES[destination.type] as (destination: DestinationConfig) => Promise<Sink>;
+  return factory(destination);
+}
