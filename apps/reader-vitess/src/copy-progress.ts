@@ -14,6 +14,7 @@ export class CopyProgress {
   constructor(
     private readonly schema: KeyspaceSchema,
     private readonly log: Logger,
+    private readonly shardCount: () => number,
   ) {}
 
   count(table: string): void {

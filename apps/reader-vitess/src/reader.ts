@@ -53,7 +53,7 @@ export class ReshardStopError extends Error {
 export async function runVitessReader(options: VitessReaderOptions): Promise<void> {
   const source = findSource(options.config, options.source);
   if (source.type !== 'vitess') throw new Error(`source ${source.name} is of type ${source.type}, not vitess`);
-  const log = options.log.child({ source: source.name, keyspace: source.keyspace });
+  const log = options.log.child({ keyspace: source.keyspace });
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
   const schema = new KeyspaceSchema(source, log);
   const tables = await schema.refresh();
@@ -164,8 +164,9 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   let resumableChanged = false;
   let startRecorded = !hasUnresolvedShard(start) && start.shardGtids!.every((shard) => shard.gtid !== '');
   let watermarkBusy = false;
+  let lastToken: Uint8Array | undefined;
   let failure: unknown;
-  const copy = new CopyProgress(ctx.schema, log);
+  const copy = new CopyProgress(ctx.schema, log, () => Math.max(1, resumable.shardGtids?.length ?? 1));
 
   const emitWatermark = async () => {
     if (watermarkBusy || !resumableChanged || hasUnresolvedShard(resumable)) return;
@@ -174,6 +175,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
     resumableChanged = false;
     try {
       const token = encodeVgtid(vgtid);
+      // Heartbeats repeat the same VGtid while idle: one watermark for it is enough.
+      if (lastToken !== undefined && Buffer.compare(lastToken, token) === 0) return;
       if (!startRecorded) {
         // The first start's position, so a crash before anything is committed does not lose it.
         await progress.writeSnapshotState(source.name, {
@@ -188,6 +191,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
         position: { commit: 0n, index: 0, token },
         timeUs: Date.now() * 1000,
       });
+      lastToken = token;
     } catch (error) {
       failure ??= error;
     } finally {

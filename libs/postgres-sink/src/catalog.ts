@@ -3,6 +3,7 @@ import type { TableSchema } from '@cdc/change-envelope';
 import type { TargetTable } from '@cdc/apply';
 import type { FieldMode } from './encode';
 import { arrayDimensions, normalizeTypeName } from './type-name';
+import { postgresTypeForMysql } from './mysql-types';
 
 /** A destination column as the catalog describes it. */
 export interface TargetColumn {
@@ -126,7 +127,8 @@ export async function createTable(client: pg.ClientBase, target: TargetTable, so
   if (schema.rows.length === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quote(target.schema)}`);
   const definitions: string[] = [];
   for (const column of source.columns) {
-    const type = await destinationType(client, column.type);
+    const mysqlType = column.typeOid === 0 ? postgresTypeForMysql(column.type) : undefined;
+    const type = mysqlType ?? (await destinationType(client, column.type));
     definitions.push(`${quote(column.name)} ${type}${column.nullable ? '' : ' NOT NULL'}`);
   }
   const keys = source.columns.filter((column) => column.key).map((column) => quote(column.name));

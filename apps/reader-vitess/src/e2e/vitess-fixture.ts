@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import type { NatsServer, PostgresServer, VitessCluster } from '@cdc/testenv';
+
+const REPO = resolve(__dirname, '../../../..');
+const BUNDLE = join(REPO, 'dist/cdc.cjs');
+
+export type ServiceKind = 'reader' | 'applier' | 'coordinator';
+
+export interface ServiceProcess {
+  readonly kind: ServiceKind;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  log(): string;
+}
+
+/** One Vitess → JetStream → Postgres pipeline over the shared test cluster, services as real processes. */
+export interface VitessPipeline {
+  readonly name: string;
+  readonly keyspace: string;
+  readonly vtgate: mysql.Pool;
+  readonly destination: pg.Client;
+  start(kind: ServiceKind): ServiceProcess;
+  stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
+  destroy(): Promise<void>;
+}
+
+export async function startVitessPipeline(options: {
+  readonly name: string;
+  readonly cluster: VitessCluster;
+  readonly nats: NatsServer;
+  readonly postgres: PostgresServer;
+  readonly keyspace: string;
+  readonly tables: readonly string[];
+  readonly sourceExtra?: string;
+}): Promise<VitessPipeline> {
+  const destinationUrl = await options.postgres.createDatabase(`dst_${options.name}`);
+  const dir = mkdtempSync(join(tmpdir(), `cdc-vitess-${options.name}-`));
+  const configFile = join(dir, 'cdc.yaml');
+  writeFileSync(
+    configFile,
+    `nats:
+  url: ${options.nats.url}
+sources:
+  - name: ${options.name}
+    type: vitess
+    vtgate: ${options.cluster.grpcAddress}
+    keyspace: ${options.keyspace}
+    tables: ${JSON.stringify(options.tables)}
+    mysql: ${options.cluster.mysqlUrl(options.keyspace)}
+    partitions: 4
+    publish:
+      watermark_interval_ms: 200
+    reconnect:
+      initial_ms: 200
+      max_ms: 2000
+${options.sourceExtra ?? ''}
+destinations:
+  - name: pg_${options.name}
+    type: postgres
+    url: ${destinationUrl}
+    sources: [${options.name}]
+    create_tables: true
+    batch:
+      max_wait_ms: 20
+coordinator:
+  interval_ms: 200
+`,
+  );
+  const vtgate = mysql.createPool({
+    uri: options.cluster.mysqlUrl(options.keyspace),
+    connectionLimit: 4,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+  const destination = new pg.Client({
+    connectionString: destinationUrl,
+    options: '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres',
+    types: { getTypeParser: () => (value: string) => value },
+  });
+  await destination.connect();
+  const services = new Set<ServiceProcess>();
+  let counter = 0;
+  return {
+    name: options.name,
+    keyspace: options.keyspace,
+    vtgate,
+    destination,
+    start(kind) {
+      counter += 1;
+      const logFile = join(dir, `${kind}-${counter}.log`);
+      const out = createWriteStream(logFile);
+      const args = [BUNDLE, kind, '--config', configFile];
+      if (kind === 'reader') args.push('--source', options.name);
+      if (kind === 'applier') args.push('--destination', `pg_${options.name}`);
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+      child.stdout?.pipe(out);
+      child.stderr?.pipe(out);
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      const log = () => {
+        try {
+          return readFileSync(logFile, 'utf8');
+        } catch {
+          return ''; // not opened yet
+        }
+      };
+      const service: ServiceProcess = { kind, child, exited, log };
+      services.add(service);
+      void exited.then(() => services.delete(service));
+      return service;
+    },
+    async stop(service, signal) {
+      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill(signal);
+      return service.exited;
+    },
+    async destroy() {
+      for (const service of services) service.child.kill('SIGKILL');
+      await Promise.all([...services].map((service) => service.exited));
+      await destination.end().catch(() => undefined);
+      await vtgate.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Creates a table in a keyspace through vtgate; in a sharded keyspace its vindex (hash on `id`) first. */
+export async function createTable(
+  pipeline: VitessPipeline,
+  sharded: boolean,
+  table: string,
+  columns: string,
+): Promise<void> {
+  const name = mysql.escapeId(table);
+  if (sharded) await pipeline.vtgate.query(`ALTER VSCHEMA ON ${name} ADD VINDEX hash(id) USING hash`);
+  await pipeline.vtgate.query(`CREATE TABLE ${name} (${columns})`);
+}
+
+// --- comparing a MariaDB table (through vtgate) with its Postgres copy ------------------------
+
+interface SourceColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Both sides' values in one spelling, chosen per MySQL column type. */
+function canonical(type: string, value: unknown, side: 'source' | 'destination'): string | null {
+  if (value === null || value === undefined) return null;
+  const t = type.toLowerCase();
+  if (Buffer.isBuffer(value)) {
+    if (t.startsWith('bit')) return bits(value, Number(/\((\d+)\)/.exec(t)?.[1] ?? 0));
+    return value.toString('hex');
+  }
+  const text = String(value);
+  if (/^(tiny|small|medium|big)?blob|^(var)?binary/.test(t))
+    return side === 'destination' ? text.replace(/^\\x/, '') : text;
+  if (t.startsWith('bit')) return text;
+  if (t.startsWith('float') || t.startsWith('double')) return String(Number(text));
+  if (t.startsWith('decimal')) return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  if (/^(datetime|timestamp|time)/.test(t)) {
+    return text
+      .replace(/\+00(:00)?$/, '')
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
+  }
+  if (t.startsWith('char')) return text.replace(/ +$/, '');
+  if (t === 'json' || t === 'longtext json') return canonicalJson(JSON.parse(text));
+  return text;
+}
+
+function bits(buffer: Buffer, width: number): string {
+  let number = 0n;
+  for (const byte of buffer) number = (number << 8n) | BigInt(byte);
+  return number.toString(2).padStart(width, '0');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function sourceColumns(pipeline: VitessPipeline, table: string): Promise<SourceColumn[]> {
+  const [rows] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
+    `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, DATA_TYPE AS data_type FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+    [pipeline.keyspace, table],
+  );
+  const [checks] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
+    `SELECT CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_TYPE = 'CHECK'`,
+    [pipeline.keyspace, table],
+  );
+  const jsonChecks = new Set(checks.map((row) => String(row.name)));
+  return rows.map((row) => ({
+    name: String(row.name),
+    type: row.data_type === 'longtext' && jsonChecks.has(String(row.name)) ? 'json' : String(row.type),
+  }));
+}
+
+/** Every row of the table on both sides, canonical, ordered by id; a difference names the first row. */
+export async function compareTable(pipeline: VitessPipeline, table: string): Promise<string | undefined> {
+  const columns = await sourceColumns(pipeline, table);
+  const list = columns.map((column) => mysql.escapeId(column.name)).join(', ');
+  const [sourceRows] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
+    `SELECT ${list} FROM ${mysql.escapeId(table)} ORDER BY id`,
+  );
+  let destinationRows: Record<string, unknown>[];
+  try {
+    const quoted = columns.map((column) => pg.escapeIdentifier(column.name)).join(', ');
+    destinationRows = (
+      await pipeline.destination.query(
+        `SELECT ${quoted} FROM ${pg.escapeIdentifier(pipeline.keyspace)}.${pg.escapeIdentifier(table)} ORDER BY id`,
+      )
+    ).rows;
+  } catch (error) {
+    return `destination ${table}: ${(error as Error).message}`;
+  }
+  if (sourceRows.length !== destinationRows.length) {
+    return `${table}: ${sourceRows.length} rows at the source, ${destinationRows.length} at the destination`;
+  }
+  for (let i = 0; i < sourceRows.length; i += 1) {
+    for (const column of columns) {
+      const left = canonical(column.type, sourceRows[i][column.name], 'source');
+      const right = canonical(column.type, destinationRows[i][column.name], 'destination');
+      if (left !== right) {
+        return `${table} id=${String(sourceRows[i].id)} column ${column.name} (${column.type}): source ${JSON.stringify(left)}, destination ${JSON.stringify(right)}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+export async function waitForEqual(
+  pipeline: VitessPipeline,
+  tables: readonly string[],
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let difference: string | undefined = 'not compared yet';
+  while (Date.now() < deadline) {
+    difference = undefined;
+    for (const table of tables) {
+      difference = await compareTable(pipeline, table).catch((error: Error) => `compare failed: ${error.message}`);
+      if (difference) break;
+    }
+    if (!difference) return;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error(`destination did not become equal to the source in ${timeoutMs} ms: ${difference}`);
+}
+
+export async function waitForLog(service: ServiceProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pattern.test(service.log())) return;
+    if (service.child.exitCode !== null)
+      throw new Error(`${service.kind} exited before logging ${pattern}: ${service.log().slice(-2000)}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${service.kind} did not log ${pattern} in ${timeoutMs} ms: ${service.log().slice(-2000)}`);
+}

@@ -1,0 +1,235 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startNats,
+  startPostgres,
+  startVitess,
+  type NatsServer,
+  type PostgresServer,
+  type VitessCluster,
+} from '@cdc/testenv';
+import {
+  compareTable,
+  createTable,
+  startVitessPipeline,
+  waitForEqual,
+  waitForLog,
+  type VitessPipeline,
+} from './vitess-fixture';
+
+// Vitess (vtgate + vttablets over MariaDB, tools/vitess-testenv) → reader → JetStream →
+// applier → Postgres, with the services as real processes of dist/cdc.cjs.
+let cluster: VitessCluster;
+let nats: NatsServer;
+let postgres: PostgresServer;
+const pipelines: VitessPipeline[] = [];
+/** Tables of this run: the cluster is shared and keeps its data between runs. */
+const RUN = `r${Date.now().toString(36)}`;
+
+before(async () => {
+  [cluster, nats, postgres] = await Promise.all([
+    startVitess(),
+    startNats({ name: 'vitess-e2e' }),
+    startPostgres({ name: 'vitess-e2e-dest', logical: false }),
+  ]);
+});
+
+after(async () => {
+  for (const pipeline of pipelines) await pipeline.destroy();
+  await Promise.all([nats?.destroy(), postgres?.destroy()]);
+});
+
+async function pipeline(name: string, keyspace: string, sourceExtra?: string): Promise<VitessPipeline> {
+  const created = await startVitessPipeline({
+    name: `${name}_${RUN}`,
+    cluster,
+    nats,
+    postgres,
+    keyspace,
+    tables: [`${RUN}_${name}_*`],
+    sourceExtra,
+  });
+  pipelines.push(created);
+  return created;
+}
+
+const TYPES_COLUMNS = `id BIGINT NOT NULL PRIMARY KEY,
+  ti TINYINT, si SMALLINT UNSIGNED, mi MEDIUMINT, i INT, bu BIGINT UNSIGNED,
+  d DECIMAL(12,3), f FLOAT, db DOUBLE,
+  c CHAR(4), vc VARCHAR(64), tx TEXT,
+  bn BINARY(3), vb VARBINARY(16), bl BLOB,
+  dt DATE, tm TIME(3), dtm DATETIME(6), ts TIMESTAMP(3) NULL DEFAULT NULL, y YEAR,
+  bt BIT(10), e ENUM('small','big one'), st SET('a','b','c'), j JSON`;
+
+/** A row of every type; every 7th row is all NULLs. Values chosen to survive float4 and both spellings. */
+function typesRow(id: number): unknown[] {
+  if (id % 7 === 0) return [id, ...Array.from({ length: 23 }, () => null)];
+  const neg = id % 2 === 0 ? -1 : 1;
+  return [
+    id,
+    (id % 256) - 128,
+    id % 65536,
+    neg * id * 100,
+    neg * id * 1000,
+    id % 3 === 0 ? '18446744073709551615' : String(id),
+    `${neg * id}.125`,
+    neg * 1.5,
+    neg * id * 1e200,
+    `c${id % 10}`,
+    `varchar ${id} 'quoted' "double" é ✓`,
+    'text '.repeat(id % 5),
+    Buffer.from([id % 256, 0, 255]),
+    Buffer.from(`vb${id}`),
+    Buffer.from(Array.from({ length: id % 20 }, (_, k) => (k * 37 + id) % 256)),
+    `20${String(10 + (id % 80)).padStart(2, '0')}-0${1 + (id % 9)}-1${id % 10}`,
+    id % 3 === 0 ? '-12:34:56.789' : `${100 + (id % 700)}:00:00.5`,
+    `2024-01-02 03:04:${String(id % 60).padStart(2, '0')}.123456`,
+    `2024-01-02 03:04:05.${String(id % 1000).padStart(3, '0')}`,
+    1901 + (id % 200),
+    id % 1024,
+    id % 2 === 0 ? 'small' : 'big one',
+    ['', 'a', 'b', 'a,c', 'a,b,c'][id % 5],
+    JSON.stringify({ id, list: [1, 'two', null], nested: { ok: id % 2 === 0 } }),
+  ];
+}
+
+const TYPES_NAMES = 'id, ti, si, mi, i, bu, d, f, db, c, vc, tx, bn, vb, bl, dt, tm, dtm, ts, y, bt, e, st, j';
+
+async function insertTypes(p: VitessPipeline, table: string, ids: number[]): Promise<void> {
+  const placeholders = ids
+    .map(
+      () =>
+        `(${TYPES_NAMES.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+    )
+    .join(', ');
+  await p.vtgate.query(`INSERT INTO \`${table}\` (${TYPES_NAMES}) VALUES ${placeholders}`, ids.flatMap(typesRow));
+}
+
+test('copy + streaming of a 2-shard keyspace with every type into Postgres', async () => {
+  const p = await pipeline('types', 'sharded');
+  const table = `${RUN}_types_all`;
+  await createTable(p, true, table, TYPES_COLUMNS);
+  await p.vtgate.query(`SET time_zone = '+00:00'`);
+  await insertTypes(
+    p,
+    table,
+    Array.from({ length: 60 }, (_, k) => k + 1),
+  );
+  const reader = p.start('reader');
+  p.start('applier');
+  p.start('coordinator');
+  await waitForLog(reader, /copy phase complete/);
+  await waitForEqual(p, [table]);
+
+  // Streaming: inserts, updates (also of the key's row image), deletes, spread over both shards.
+  await insertTypes(
+    p,
+    table,
+    Array.from({ length: 40 }, (_, k) => k + 101),
+  );
+  await p.vtgate.query(
+    `UPDATE \`${table}\` SET vc = CONCAT(vc, ' updated'), tm = '-838:59:59', j = '[]' WHERE id % 3 = 1`,
+  );
+  await p.vtgate.query(`UPDATE \`${table}\` SET ti = NULL, bl = NULL WHERE id % 5 = 2`);
+  await p.vtgate.query(`DELETE FROM \`${table}\` WHERE id % 4 = 0`);
+  await waitForEqual(p, [table]);
+  const [[{ n }]] = (await p.vtgate.query(`SELECT count(*) AS n FROM \`${table}\``)) as unknown as [[{ n: string }]];
+  assert.ok(Number(n) > 50);
+  // The comparison itself can see a difference in any one value.
+  await p.destination.query(`UPDATE sharded."${table}" SET tm = tm + interval '1 millisecond' WHERE id = 1`);
+  assert.match((await compareTable(p, table)) ?? '', /id=1 column tm/);
+});
+
+test('the reader killed in the middle of the copy phase, and again while streaming, resumes without loss', async () => {
+  const p = await pipeline('crash', 'sharded');
+  const table = `${RUN}_crash_rows`;
+  await createTable(p, true, table, 'id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(40), n INT NOT NULL');
+  const total = 120_000;
+  for (let start = 1; start <= total; start += 4000) {
+    const ids = Array.from({ length: 4000 }, (_, k) => start + k);
+    await p.vtgate.query(
+      `INSERT INTO \`${table}\` (id, v, n) VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}`,
+      ids.flatMap((id) => [id, `row ${id}`, 0]),
+    );
+  }
+  p.start('applier');
+  p.start('coordinator');
+  let reader = p.start('reader');
+  await waitForLog(reader, /"msg":"copying"|VStream starting/);
+  // Kill as soon as some rows reached the destination (the copy is far from done then).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await p.destination
+      .query(`SELECT count(*) AS n FROM sharded."${table}"`)
+      .catch(() => ({ rows: [{ n: '0' }] }));
+    if (Number(rows[0].n) > 0 || Date.now() > deadline) break;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  assert.doesNotMatch(reader.log(), /copy phase complete/, 'the copy finished before the kill: make the table bigger');
+  await p.stop(reader, 'SIGKILL');
+
+  reader = p.start('reader');
+  await waitForLog(reader, /copy phase complete/, 180_000);
+  // While streaming: changes, then kill -9 in the middle of more changes, and restart.
+  const writes = (async () => {
+    for (let round = 0; round < 30; round += 1) {
+      await p.vtgate.query(`UPDATE \`${table}\` SET n = n + 1 WHERE id % 30 = ?`, [round]);
+      await p.vtgate.query(`INSERT INTO \`${table}\` (id, v, n) VALUES (?, 'streamed', 0)`, [total + 1 + round]);
+    }
+  })();
+  await new Promise((done) => setTimeout(done, 300));
+  await p.stop(reader, 'SIGKILL');
+  await writes;
+  reader = p.start('reader');
+  await waitForEqual(p, [table], 240_000);
+  assert.match(reader.log(), /resuming from the committed VGtid/);
+});
+
+test('vtgate restarted mid-stream: the reader reconnects by itself and nothing is lost', async () => {
+  const p = await pipeline('restart', 'sharded');
+  const table = `${RUN}_restart_rows`;
+  await createTable(p, true, table, 'id BIGINT NOT NULL PRIMARY KEY, n INT NOT NULL');
+  const reader = p.start('reader');
+  p.start('applier');
+  p.start('coordinator');
+  await waitForLog(reader, /copy phase complete/);
+  let stop = false;
+  let next = 1;
+  const writes = (async () => {
+    while (!stop) {
+      try {
+        await p.vtgate.query(`INSERT INTO \`${table}\` (id, n) VALUES (?, ?)`, [next, next]);
+        next += 1;
+      } catch {
+        await new Promise((done) => setTimeout(done, 200)); // vtgate is down for a moment
+      }
+    }
+  })();
+  await new Promise((done) => setTimeout(done, 1500));
+  await cluster.restart();
+  await new Promise((done) => setTimeout(done, 1500));
+  stop = true;
+  await writes;
+  await waitForEqual(p, [table], 120_000);
+  assert.ok(next > 10, `only ${next - 1} rows written`);
+  assert.equal(reader.child.exitCode, null, 'the reader kept running');
+  assert.match(reader.log(), /VStream interrupted; reconnecting|vtgate ended the VStream/);
+});
+
+test('ALTER TABLE ADD COLUMN mid-stream reaches the destination', async () => {
+  const p = await pipeline('ddl', 'unsharded');
+  const table = `${RUN}_ddl_rows`;
+  await createTable(p, false, table, 'id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20)');
+  await p.vtgate.query(`INSERT INTO \`${table}\` (id, v) VALUES (1, 'before')`);
+  p.start('reader');
+  p.start('applier');
+  p.start('coordinator');
+  await waitForEqual(p, [table]);
+  await p.vtgate.query(`ALTER TABLE \`${table}\` ADD COLUMN extra INT`);
+  await p.vtgate.query(`INSERT INTO \`${table}\` (id, v, extra) VALUES (2, 'after', 42)`);
+  await p.vtgate.query(`UPDATE \`${table}\` SET extra = 7 WHERE id = 1`);
+  await waitForEqual(p, [table]);
+  assert.equal(await compareTable(p, table), undefined);
+});
