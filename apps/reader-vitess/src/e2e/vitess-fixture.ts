@@ -204,37 +204,51 @@ async function sourceColumns(pipeline: VitessPipeline, table: string): Promise<S
   }));
 }
 
-/** Every row of the table on both sides, canonical, ordered by id; a difference names the first row. */
+/**
+ * Every row of the table on both sides, canonical, ordered by id, read in chunks (vtgate caps a
+ * result at 10,000 rows); a difference names the first row that differs.
+ */
 export async function compareTable(pipeline: VitessPipeline, table: string): Promise<string | undefined> {
   const columns = await sourceColumns(pipeline, table);
   const list = columns.map((column) => mysql.escapeId(column.name)).join(', ');
-  const [sourceRows] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
-    `SELECT ${list} FROM ${mysql.escapeId(table)} ORDER BY id`,
-  );
-  let destinationRows: Record<string, unknown>[];
-  try {
-    const quoted = columns.map((column) => pg.escapeIdentifier(column.name)).join(', ');
-    destinationRows = (
-      await pipeline.destination.query(
-        `SELECT ${quoted} FROM ${pg.escapeIdentifier(pipeline.keyspace)}.${pg.escapeIdentifier(table)} ORDER BY id`,
-      )
-    ).rows;
-  } catch (error) {
-    return `destination ${table}: ${(error as Error).message}`;
-  }
-  if (sourceRows.length !== destinationRows.length) {
-    return `${table}: ${sourceRows.length} rows at the source, ${destinationRows.length} at the destination`;
-  }
-  for (let i = 0; i < sourceRows.length; i += 1) {
-    for (const column of columns) {
-      const left = canonical(column.type, sourceRows[i][column.name], 'source');
-      const right = canonical(column.type, destinationRows[i][column.name], 'destination');
-      if (left !== right) {
-        return `${table} id=${String(sourceRows[i].id)} column ${column.name} (${column.type}): source ${JSON.stringify(left)}, destination ${JSON.stringify(right)}`;
+  const quoted = columns.map((column) => pg.escapeIdentifier(column.name)).join(', ');
+  const target = `${pg.escapeIdentifier(pipeline.keyspace)}.${pg.escapeIdentifier(table)}`;
+  const chunk = 5000;
+  let after = '-9223372036854775808';
+  let total = 0;
+  for (;;) {
+    const [sourceRows] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
+      `SELECT ${list} FROM ${mysql.escapeId(table)} WHERE id > ? ORDER BY id LIMIT ${chunk}`,
+      [after],
+    );
+    let destinationRows: Record<string, unknown>[];
+    try {
+      destinationRows = (
+        await pipeline.destination.query(`SELECT ${quoted} FROM ${target} WHERE id > $1 ORDER BY id LIMIT ${chunk}`, [
+          after,
+        ])
+      ).rows;
+    } catch (error) {
+      return `destination ${table}: ${(error as Error).message}`;
+    }
+    for (let i = 0; i < Math.max(sourceRows.length, destinationRows.length); i += 1) {
+      const left = sourceRows[i];
+      const right = destinationRows[i];
+      if (!left || !right || String(left.id) !== String(right.id)) {
+        return `${table}: after ${total + i} equal rows, source has id ${left ? String(left.id) : '(none)'}, destination ${right ? String(right.id) : '(none)'}`;
+      }
+      for (const column of columns) {
+        const a = canonical(column.type, left[column.name], 'source');
+        const b = canonical(column.type, right[column.name], 'destination');
+        if (a !== b) {
+          return `${table} id=${String(left.id)} column ${column.name} (${column.type}): source ${JSON.stringify(a)}, destination ${JSON.stringify(b)}`;
+        }
       }
     }
+    total += sourceRows.length;
+    if (sourceRows.length < chunk) return undefined;
+    after = String(sourceRows[sourceRows.length - 1].id);
   }
-  return undefined;
 }
 
 export async function waitForEqual(
