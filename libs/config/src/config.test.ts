@@ -245,7 +245,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unknown source type',
     (d) => (d.sources[0].type = 'x'),
-    'sources[0].type: unknown source type "x" (expected: postgres)',
+    'sources[0].type: unknown source type "x" (expected: postgres, vitess)',
   ],
   ['source url missing', (d) => delete d.sources[0].url, 'sources[0].url: required'],
   [

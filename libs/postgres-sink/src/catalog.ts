@@ -136,6 +136,34 @@ export async function createTable(client: pg.ClientBase, target: TargetTable, so
   await client.query(`CREATE TABLE IF NOT EXISTS ${qualifiedTarget(target)} (${definitions.join(', ')})`);
 }
 
+/**
+ * Additive schema evolution, inside the caller's transaction (Postgres DDL is transactional, so
+ * a crash before commit undoes it with the batch): columns the source added are added. Columns
+ * the source dropped are kept with their data (dropping is irreversible, and a Vitess shard that
+ * has not reached the change yet still sends them); one that is NOT NULL at the destination then
+ * rejects new rows with a clear error. Renames and type changes are not replicated here (the
+ * MySQL sink does more, see libs/apply's schema-change.ts).
+ */
+export async function evolveTable(
+  client: pg.ClientBase,
+  target: TargetTable,
+  source: TableSchema,
+  catalog: TargetCatalog,
+): Promise<boolean> {
+  const added = source.columns.filter((column) => !catalog.columns.has(column.name));
+  if (added.length === 0) return false;
+  await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [CREATE_LOCK_KEY]);
+  const actions: string[] = [];
+  for (const column of added) {
+    const mysqlType = column.typeOid === 0 ? postgresTypeForMysql(column.type) : undefined;
+    const type = mysqlType ?? (await destinationType(client, column.type));
+    // Nullable even when the source says NOT NULL: the rows already there have no value for it.
+    actions.push(`ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${type}`);
+  }
+  await client.query(`ALTER TABLE ${qualifiedTarget(target)} ${actions.join(', ')}`);
+  return true;
+}
+
 /** The DDL spelling of a source type at the destination. */
 export async function destinationType(client: pg.ClientBase, sourceType: string): Promise<string> {
   const known = await regtype(client, sourceType);

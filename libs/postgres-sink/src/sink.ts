@@ -13,7 +13,7 @@ import {
   type TargetTable,
 } from '@cdc/apply';
 import { keyIndexesOf, statementName, tableSignature, type TableBinding } from './binding';
-import { createTable, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
+import { createTable, evolveTable, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { renderKey } from './encode';
 import { planOps, PlanError, type Statement } from './plan';
 
@@ -317,13 +317,18 @@ class PostgresDestination implements PostgresSink {
     }
     this.catalogs.set(id, catalog);
 
+    if (this.options.createTables && (await evolveTable(client, target, table, catalog))) {
+      catalog = await loadCatalog(client, target);
+      if (catalog === undefined) throw new Error(`table ${display} is missing after ALTER TABLE`);
+      this.catalogs.set(id, catalog);
+    }
     const missing = missingColumns(catalog, table);
     if (missing.length > 0) {
       throw this.opFailure(
         batch,
         op,
         `table ${display} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')} ` +
-          `(source ${qualifiedName(table)}; schema changes are not applied yet)`,
+          `(source ${qualifiedName(table)}; set create_tables: true to add new source columns)`,
         undefined,
         '42703',
       );

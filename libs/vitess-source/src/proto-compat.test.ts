@@ -37,7 +37,8 @@ function load(dir: string, files: readonly string[]): protobuf.Root {
     files.map((file) => join(dir, file)),
     { keepCase: true },
   );
-  return root.resolveAll();
+  root.resolveAll();
+  return root;
 }
 
 function* walk(namespace: protobuf.NamespaceBase): Generator<protobuf.ReflectionObject> {

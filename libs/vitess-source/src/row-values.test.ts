@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import Long from 'long';
 import { query } from './generated/vitess';
 import { columnDecoderFor, decodeRow, enumLabels } from './row-values';
 import { ddlTable } from './vstream-decoder';
@@ -11,7 +12,7 @@ const field = (type: number, columnType: string, charset = 63): query.IField => 
 function row(values: Array<string | Buffer | null>): query.IRow {
   const parts = values.map((value) => (value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(value)));
   return {
-    lengths: parts.map((part) => (part === null ? -1 : part.length)),
+    lengths: parts.map((part) => Long.fromNumber(part === null ? -1 : part.length)),
     values: Buffer.concat(parts.filter((part): part is Buffer => part !== null)),
   };
 }
@@ -118,7 +119,7 @@ test('a row that does not match its FIELD event is an error naming where', () =>
     /src: ks.t on shard -80: row has 2 columns/,
   );
   assert.throws(
-    () => decodeRow(decoders, { lengths: [5], values: Buffer.from('12') }, () => 'src: ks.t'),
+    () => decodeRow(decoders, { lengths: [Long.fromNumber(5)], values: Buffer.from('12') }, () => 'src: ks.t'),
     /column 0 overruns the row/,
   );
 });
