@@ -391,6 +391,34 @@ test('a missing table without create_tables, or a missing column, is an ApplyErr
   );
 });
 
+test('with create_tables, a column the source added is added while streaming; old-schema ops still apply', async () => {
+  const dest = await destination();
+  const sink = await dest.sink({ createTables: true });
+  const o = new Ops();
+  const narrow = tableSchema('public', 'evolving', [column('id', 'int8', { key: true }), column('name', 'text')]);
+  const wide = tableSchema('public', 'evolving', [
+    column('id', 'int8', { key: true }),
+    column('name', 'text'),
+    column('score', 'numeric(10,2)', { nullable: false }),
+  ]);
+  await sink.applyBatch(batch([o.insert(narrow, [V.int(1), V.text('a')])]));
+  const result = await sink.applyBatch(
+    batch([o.insert(wide, [V.int(2), V.text('b'), V.decimal('2.50')]), o.insert(narrow, [V.int(3), V.text('c')])]),
+  );
+  assert.equal(result.applied, 2);
+  assert.deepEqual(await dest.sql('SELECT id::int, name, score::text FROM public.evolving ORDER BY id'), [
+    { id: 1, name: 'a', score: null },
+    { id: 2, name: 'b', score: '2.50' },
+    { id: 3, name: 'c', score: null },
+  ]);
+  // Added nullable: the rows already there have no value for it.
+  const [type] = await dest.sql(
+    `SELECT format_type(atttypid, atttypmod) AS type, attnotnull AS not_null FROM pg_attribute
+      WHERE attrelid = 'public.evolving'::regclass AND attname = 'score'`,
+  );
+  assert.deepEqual(type, { type: 'numeric(10,2)', not_null: false });
+});
+
 test('tables are mapped to their destination and created there', async () => {
   const dest = await destination();
   const sink = await dest.sink({ mapTable: (t) => ({ schema: 'mirror', table: `${t.schema}_${t.table}` }) });

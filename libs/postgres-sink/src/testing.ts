@@ -39,7 +39,7 @@ export function column(name: string, type: string, options: { key?: boolean; nul
     type,
     key: options.key ?? false,
     nullable: options.nullable ?? !options.key,
-    typeOid: 0,
+    typeOid: 1, // any non-zero oid: a Postgres column (0 marks MySQL-family types, see mysql-types.ts)
     elementTypeOid: 0,
   };
 }
