@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run demo`: installs and starts a local stack (source Postgres, destination Postgres, NATS),
+# `npm run demo`: installs and starts a local stack (source Postgres, destination Postgres, NATS, and
+# a 2-shard Vitess keyspace over MariaDB),
 # replicates a generated workload with live progress, and checks that both sides match.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -1,4 +1,5 @@
-// The demo behind `npm run demo`: see run.sh. Flags: --rows N (default 40000), --keep (leave the stack running).
+// The demo behind `npm run demo`: see run.sh. Flags: --rows N (default 40000), --keep (leave the stack running),
+// --no-vitess (skip the Vitess → Postgres leg).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -6,6 +7,8 @@ import { Client } from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import mysql from 'mysql2/promise';
+import { startVitess } from '@cdc/testenv';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
 
 const REPO = resolve(__dirname, '../../..');
@@ -56,7 +59,8 @@ async function resetNats(url: string): Promise<void> {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.delete('CDC_demo').catch(() => undefined);
   const kv = await new Kvm(nc).create('cdc_progress');
-  for await (const key of await kv.keys()) if (key.includes('.demo')) await kv.purge(key);
+  await jsm.streams.delete('CDC_shop').catch(() => undefined);
+  for await (const key of await kv.keys()) if (key.includes('.demo') || key.includes('.shop')) await kv.purge(key);
   await nc.close();
 }
 
@@ -159,6 +163,7 @@ async function main(): Promise<void> {
   await new Promise((r) => services.once('exit', r));
   await source.end();
   await destination.end();
+  const vitess = equal && !flag('no-vitess') ? await vitessDemo(env, destinationUrl, rows) : undefined;
   if (!flag('keep'))
     spawnSync(process.execPath, ['--import', 'tsx', 'tools/testenv/src/cli.ts', 'down'], {
       cwd: REPO,
@@ -172,6 +177,98 @@ async function main(): Promise<void> {
   console.log(
     `✔ destination equals source: ${tables.length} tables, row-by-row digests match (${changed} changes in ${seconds}s)`,
   );
+  if (vitess) console.log(`✔ ${vitess}`);
+}
+
+/**
+ * The same pipeline from a 2-shard Vitess keyspace (tools/vitess-testenv): VStream copy of the
+ * rows already there, then streamed inserts and updates, into the same destination Postgres.
+ */
+async function vitessDemo(env: Record<string, string>, destinationUrl: string, rows: number): Promise<string> {
+  console.log('▶ Vitess: starting vtgate + vttablets over MariaDB (keyspace "sharded", shards -80 and 80-)');
+  const cluster = await startVitess();
+  const table = `demo_orders_${Date.now().toString(36)}`;
+  const vtgate = mysql.createPool({ uri: cluster.mysqlUrl('sharded'), connectionLimit: 2 });
+  const count = Math.max(1000, Math.round(rows / 10));
+  try {
+    await vtgate.query(`ALTER VSCHEMA ON \`${table}\` ADD VINDEX hash(id) USING hash`);
+    await vtgate.query(`CREATE TABLE \`${table}\` (id BIGINT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40))`);
+    await insertOrders(vtgate, table, 1, count);
+    const configFile = join(DIR, 'cdc-vitess.yaml');
+    writeFileSync(
+      configFile,
+      `nats:\n  url: ${env.CDC_NATS_URL}\nsources:\n  - name: shop\n    type: vitess\n    vtgate: ${cluster.grpcAddress}\n    keyspace: sharded\n    tables: [${table}]\n    mysql: ${cluster.mysqlUrl('sharded')}\n    partitions: 4\ndestinations:\n  - name: replica_vt\n    type: postgres\n    url: ${destinationUrl}\n    sources: [shop]\n    create_tables: true\n`,
+    );
+    const logFile = join(DIR, 'cdc-vitess.log');
+    const services = spawn(process.execPath, [join(REPO, 'dist/cdc.cjs'), 'up', '--config', configFile], {
+      stdio: ['ignore', openSync(logFile, 'w'), openSync(logFile, 'a')],
+    });
+    const stopServices = async () => {
+      if (services.exitCode !== null || services.signalCode !== null) return;
+      services.kill('SIGTERM');
+      await new Promise((r) => services.once('exit', r));
+    };
+    try {
+      console.log(`▶ cdc up --config ${configFile}   (logs: ${logFile}); ${count} rows to copy, then streaming`);
+      return await vitessChangesArrive(vtgate, table, count, destinationUrl, () => services.exitCode, logFile);
+    } finally {
+      await stopServices();
+    }
+  } finally {
+    await vtgate.end();
+  }
+}
+
+async function insertOrders(vtgate: mysql.Pool, table: string, from: number, to: number): Promise<void> {
+  for (let start = from; start <= to; start += 500) {
+    const ids = Array.from({ length: Math.min(500, to - start + 1) }, (_, k) => start + k);
+    await vtgate.query(
+      `INSERT INTO \`${table}\` (id, n, note) VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}`,
+      ids.flatMap((id) => [id, id % 97, `order ${id}`]),
+    );
+  }
+}
+
+/** Streams inserts, updates and deletes through vtgate and waits until Postgres has the same rows. */
+async function vitessChangesArrive(
+  vtgate: mysql.Pool,
+  table: string,
+  count: number,
+  destinationUrl: string,
+  exitCode: () => number | null,
+  logFile: string,
+): Promise<string> {
+  {
+    await insertOrders(vtgate, table, count + 1, count + Math.round(count / 2));
+    await vtgate.query(`UPDATE \`${table}\` SET n = n + 1000 WHERE id % 3 = 0`);
+    await vtgate.query(`DELETE FROM \`${table}\` WHERE id % 10 = 0`);
+    const destination = new Client({ connectionString: destinationUrl });
+    await destination.connect();
+    const summary = 'count(*) AS row_count, coalesce(sum(n), 0) AS total, coalesce(sum(id), 0) AS ids';
+    const [[want]] = (await vtgate.query(`SELECT ${summary} FROM \`${table}\``)) as unknown as [
+      [Record<string, unknown>],
+    ];
+    const expected = `${want.row_count}/${want.total}/${want.ids}`;
+    let got = '';
+    const deadline = Date.now() + 180_000;
+    try {
+      while (Date.now() < deadline) {
+        if (exitCode() !== null) throw new Error(`cdc up exited with code ${exitCode()}: see ${logFile}`);
+        const result = await destination
+          .query(`SELECT ${summary} FROM sharded."${table}"`)
+          .catch(() => ({ rows: [{ row_count: '-', total: '-', ids: '-' }] }));
+        const row = result.rows[0];
+        got = `${row.row_count}/${row.total}/${row.ids}`;
+        if (got === expected) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      await destination.end();
+    }
+    if (got !== expected)
+      throw new Error(`Vitess leg: destination ${got} (rows/sum/ids), source ${expected}; logs: ${logFile}`);
+    return `Vitess keyspace "sharded" (2 shards) → Postgres: ${want.row_count} rows equal (row count, sums) after copy + streaming`;
+  }
 }
 
 main().catch((error: unknown) => {
