@@ -76,5 +76,8 @@ if [ "$test_status" -ne 0 ]; then
 fi
 if [ "$failed" -ne 0 ]; then status=1; fi
 
+# The Vitess test cluster is shared by the test files and outlives them; end it with the run.
+bash tools/vitess-testenv/stop.sh >/dev/null 2>&1 || true
+
 summary
 exit "$status"
