@@ -169,6 +169,7 @@ async function main(): Promise<void> {
       cwd: REPO,
       stdio: 'ignore',
     });
+  if (!flag('keep') && vitess) spawnSync('bash', ['tools/vitess-testenv/stop.sh'], { cwd: REPO, stdio: 'ignore' });
   if (!equal) {
     console.error(`✘ destination does not match the source after 5 minutes (${last}); logs: ${logFile}`);
     process.exit(1);
