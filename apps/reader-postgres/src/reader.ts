@@ -264,6 +264,8 @@ async function streamOnce(
   }, source.statusIntervalMs);
   const stop = () => void connection.close();
   signal.addEventListener('abort', stop, { once: true });
+  // A stop requested while connecting above has already fired its event: act on it now.
+  if (signal.aborted) stop();
 
   const initial = await progress.readCommitted(source.name);
   if (initial) committedLsn = initial.position.commit;

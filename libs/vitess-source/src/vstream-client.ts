@@ -67,6 +67,7 @@ export class VStreamClient {
     );
     const cancel = () => call.cancel();
     signal.addEventListener('abort', cancel, { once: true });
+    if (signal.aborted) cancel();
     try {
       for await (const response of call as AsyncIterable<vtgate.VStreamResponse>) {
         yield response.events as VEvent[];

@@ -15,6 +15,7 @@ import mysql from 'mysql2/promise';
 import mysqlStreaming from 'mysql2';
 import { Client } from 'pg';
 import { startNats, startPostgres, startVitess } from '@cdc/testenv';
+import { VStreamClient } from '@cdc/vitess-source';
 import { spawnLogged, tail, type Child } from './pipeline';
 
 const REPO = resolve(__dirname, '../../..');
@@ -72,6 +73,34 @@ async function main(): Promise<void> {
     const selectRate = selected / ((Date.now() - selectStart) / 1000);
     await reader.promise().end();
     say(`plain SELECT through vtgate: ${selected} rows at ${Math.round(selectRate)} rows/s`);
+
+    // The VStream Copy itself: the same copy, events only decoded from protobuf and counted.
+    const client = new VStreamClient(cluster.grpcAddress);
+    const rawStop = new AbortController();
+    let rawRows = 0;
+    const rawStart = Date.now();
+    let rawSeconds = NaN;
+    for await (const events of client.stream(
+      {
+        tabletType: 'primary',
+        vgtid: { shardGtids: [{ keyspace: 'sharded', gtid: '' }] },
+        rules: [{ match: `/^${table}$` }],
+        heartbeatIntervalS: 1,
+        stopOnReshard: false,
+      },
+      rawStop.signal,
+    )) {
+      for (const event of events) {
+        rawRows += event.rowEvent?.rowChanges?.length ?? 0;
+        if (event.type === 20 /* COPY_COMPLETED */ && !event.keyspace) {
+          rawSeconds = (Date.now() - rawStart) / 1000;
+          rawStop.abort();
+        }
+      }
+    }
+    client.close();
+    const rawRate = rawRows / rawSeconds;
+    say(`raw VStream copy (decode and count only): ${rawRows} rows at ${Math.round(rawRate)} rows/s`);
 
     const config = join(dir, 'cdc.yaml');
     writeFileSync(
@@ -150,6 +179,7 @@ coordinator:
           `vtgate's MySQL port, in the same run.\n\n` +
           `| path | rows/s | vs SELECT |\n| --- | --- | --- |\n` +
           `| plain SELECT through vtgate (the read ceiling) | ${Math.round(selectRate)} | 1.00 |\n` +
+          `| raw VStream Copy, events decoded and counted, nothing else | ${Math.round(rawRate)} | ${(rawRate / selectRate).toFixed(2)} |\n` +
           `| copy phase, reader alone (VStream Copy → JetStream) | ${readerCopyRate} | ${(readerCopyRate / selectRate).toFixed(2)} |\n` +
           `| copy, end to end into Postgres (${ROWS} rows) | ${Math.round(ROWS / copySeconds)} | ${(ROWS / copySeconds / selectRate).toFixed(2)} |\n` +
           `| streaming drain, end to end (${STREAM_ROWS} rows in 1000-row transactions) | ${Math.round(streamRate)} | ${(streamRate / selectRate).toFixed(2)} |\n`,
