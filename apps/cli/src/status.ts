@@ -27,6 +27,7 @@ export interface PartitionStatus {
 
 export interface SourceStatus {
   source: string;
+  type: SourceConfig['type'];
   committedSeq: number | null;
   committedPosition: string | null;
   slot: { name: string; active: boolean; confirmedFlush: string | null; lagBytes: string | null } | null;
@@ -80,6 +81,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
       const entries = await progress.readProgress(source.name);
       const status: SourceStatus = {
         source: source.name,
+        type: source.type,
         committedSeq: committed?.seq ?? null,
         committedPosition: committed ? formatPosition(source, committed.position) : null,
         slot: null,
@@ -117,6 +119,13 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
   }
 }
 
+function slotLine(status: SourceStatus): string {
+  if (status.sourceError) return `  slot: unknown (${status.sourceError})`;
+  if (!status.slot) return '  slot: not created yet';
+  const { name, active, confirmedFlush, lagBytes } = status.slot;
+  return `  slot ${name}: ${active ? 'active' : 'inactive'}, confirmed_flush ${confirmedFlush ?? '-'}, lag ${lagBytes ?? '-'} bytes`;
+}
+
 export function renderStatus(statuses: readonly SourceStatus[]): string {
   const lines: string[] = [];
   for (const status of statuses) {
@@ -124,12 +133,8 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     lines.push(
       `  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`,
     );
-    if (status.sourceError) lines.push(`  slot: unknown (${status.sourceError})`);
-    else if (!status.slot) lines.push('  slot: not created yet');
-    else
-      lines.push(
-        `  slot ${status.slot.name}: ${status.slot.active ? 'active' : 'inactive'}, confirmed_flush ${status.slot.confirmedFlush ?? '-'}, lag ${status.slot.lagBytes ?? '-'} bytes`,
-      );
+    // A Vitess source has no state of its own at the source: the committed VGtid above is all.
+    if (status.type === 'postgres') lines.push(slotLine(status));
     lines.push('  destination      partition  pending  unacked  last applied (watermark, position, at)');
     for (const p of status.partitions) {
       lines.push(
