@@ -117,6 +117,7 @@ class Cursor {
     return value;
   }
   bytes(length: number): Buffer {
+    if (length < 0) throw new PgOutputDecodeError(`negative length ${length} at byte ${this.offset}`);
     this.need(length);
     const value = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
@@ -133,6 +134,7 @@ class Cursor {
 
 function readTuple(cursor: Cursor): TupleValue[] {
   const count = cursor.int16();
+  if (count < 0) throw new PgOutputDecodeError(`negative column count ${count}`);
   const values: TupleValue[] = new Array(count);
   for (let i = 0; i < count; i += 1) {
     const kind = cursor.byte();
@@ -183,6 +185,7 @@ export function decodePgOutput(buffer: Buffer): PgOutputMessage {
       const table = cursor.cstring();
       const replicaIdentity = String.fromCharCode(cursor.byte());
       const count = cursor.int16();
+      if (count < 0) throw new PgOutputDecodeError(`negative column count ${count} in relation ${schema}.${table}`);
       const columns: RelationColumn[] = [];
       for (let i = 0; i < count; i += 1) {
         const flags = cursor.byte();

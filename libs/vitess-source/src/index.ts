@@ -1,7 +1,7 @@
 export { VStreamClient, VStreamError, type VStreamRequest, type VEvent } from './vstream-client';
 export { VStreamDecoder, ddlTable, type VStreamDecoderHandlers, type VStreamDecoderOptions } from './vstream-decoder';
 export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid } from './gtid';
-export { columnDecoderFor, decodeRow, enumLabels, type ColumnDecoder } from './row-values';
+export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDecoder } from './row-values';
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
 export { tablePatternRules } from './filter-rules';
 export type { binlogdata } from './generated/vitess';

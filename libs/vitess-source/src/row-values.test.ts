@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Long from 'long';
 import { query } from './generated/vitess';
-import { columnDecoderFor, decodeRow, enumLabels } from './row-values';
+import { columnDecoderFor, decodeRow, enumLabels, RowDecodeError } from './row-values';
 import { ddlTable } from './vstream-decoder';
 
 const T = query.Type;
@@ -130,4 +130,30 @@ test('the table a DDL statement changes', () => {
   assert.equal(ddlTable('create table if not exists t1 (id int)'), 't1');
   assert.equal(ddlTable('drop table `t 2`'), 't 2');
   assert.equal(ddlTable('create index i on t (x)'), undefined);
+});
+
+test('random row bytes and lengths: typed RowDecodeError naming where, or values', () => {
+  let state = 7;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296;
+  };
+  const types: query.IField[] = [
+    field(T.UINT64, 'bigint unsigned'),
+    field(T.SET, "set('a','b')", 33),
+    field(T.BIT, 'bit(9)'),
+    field(T.FLOAT64, 'double'),
+    field(T.VARCHAR, 'varchar(9)', 45),
+  ];
+  const decoders = types.map((f) => columnDecoderFor(f, false));
+  for (let round = 0; round < 5000; round += 1) {
+    const values = Buffer.from(Array.from({ length: Math.floor(next() * 40) }, () => Math.floor(next() * 256)));
+    const lengths = decoders.map(() => Long.fromNumber(Math.floor(next() * 14) - 2));
+    try {
+      decodeRow(decoders, { lengths, values }, () => 'src: ks.t on shard -80');
+    } catch (error) {
+      assert.ok(error instanceof RowDecodeError, `round ${round}: ${String(error)}`);
+      assert.match((error as Error).message, /^src: ks\.t on shard -80: /);
+    }
+  }
 });

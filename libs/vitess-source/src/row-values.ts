@@ -139,6 +139,14 @@ function setByMask(columnType: string): ColumnDecoder {
   };
 }
 
+/** A VStream row that does not fit its FIELD event (or is damaged); says which table, shard and column. */
+export class RowDecodeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RowDecodeError';
+  }
+}
+
 function lengthOf(length: Long | number): number {
   return typeof length === 'number' ? length : length.toNumber();
 }
@@ -150,7 +158,9 @@ function lengthOf(length: Long | number): number {
 export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, where: () => string): Value[] {
   const lengths = row.lengths ?? [];
   if (lengths.length !== decoders.length) {
-    throw new Error(`${where()}: row has ${lengths.length} columns, the table's FIELD event has ${decoders.length}`);
+    throw new RowDecodeError(
+      `${where()}: row has ${lengths.length} columns, the table's FIELD event has ${decoders.length}`,
+    );
   }
   const raw = row.values ?? new Uint8Array(0);
   const values = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -163,9 +173,20 @@ export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, w
       continue;
     }
     const end = offset + length;
-    if (end > values.length)
-      throw new Error(`${where()}: column ${i} overruns the row (${end} > ${values.length} bytes)`);
-    result[i] = decoders[i](values, offset, end);
+    if (end > values.length) {
+      throw new RowDecodeError(`${where()}: column ${i} overruns the row (${end} > ${values.length} bytes)`);
+    }
+    try {
+      result[i] = decoders[i](values, offset, end);
+    } catch (error) {
+      const text = values.toString('latin1', offset, Math.min(end, offset + 40));
+      throw new RowDecodeError(
+        `${where()}: column ${i} value ${JSON.stringify(text)} cannot be decoded: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
     offset = end;
   }
   return result;
