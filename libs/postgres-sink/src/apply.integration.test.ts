@@ -391,32 +391,62 @@ test('a missing table without create_tables, or a missing column, is an ApplyErr
   );
 });
 
-test('with create_tables, a column the source added is added while streaming; old-schema ops still apply', async () => {
+test('with create_tables, the destination follows the source schema: add, widen, drop; a rename stops', async () => {
   const dest = await destination();
   const sink = await dest.sink({ createTables: true });
   const o = new Ops();
-  const narrow = tableSchema('public', 'evolving', [column('id', 'int8', { key: true }), column('name', 'text')]);
-  const wide = tableSchema('public', 'evolving', [
+  const v1 = tableSchema('public', 'evolving', [
     column('id', 'int8', { key: true }),
-    column('name', 'text'),
+    column('a', 'int4'),
+    column('b', 'text'),
+  ]);
+  const v2 = tableSchema('public', 'evolving', [
+    column('id', 'int8', { key: true }),
+    column('a', 'int8'),
+    column('b', 'text'),
     column('score', 'numeric(10,2)', { nullable: false }),
   ]);
-  await sink.applyBatch(batch([o.insert(narrow, [V.int(1), V.text('a')])]));
-  const result = await sink.applyBatch(
-    batch([o.insert(wide, [V.int(2), V.text('b'), V.decimal('2.50')]), o.insert(narrow, [V.int(3), V.text('c')])]),
-  );
-  assert.equal(result.applied, 2);
-  assert.deepEqual(await dest.sql('SELECT id::int, name, score::text FROM public.evolving ORDER BY id'), [
-    { id: 1, name: 'a', score: null },
-    { id: 2, name: 'b', score: '2.50' },
-    { id: 3, name: 'c', score: null },
+  const v3 = tableSchema('public', 'evolving', [
+    column('id', 'int8', { key: true }),
+    column('a', 'int8'),
+    column('score', 'numeric(10,2)', { nullable: false }),
   ]);
-  // Added nullable: the rows already there have no value for it.
-  const [type] = await dest.sql(
-    `SELECT format_type(atttypid, atttypmod) AS type, attnotnull AS not_null FROM pg_attribute
-      WHERE attrelid = 'public.evolving'::regclass AND attname = 'score'`,
+  const first = o.insert(v1, [V.int(1), V.int(10), V.text('x')]);
+  await sink.applyBatch(batch([first]));
+  // Added (nullable: the rows already there have none) and widened int4 -> int8.
+  await sink.applyBatch(batch([o.insert(v2, [V.int(2), V.int(5_000_000_000), V.text('y'), V.decimal('2.50')])]));
+  // Dropped.
+  await sink.applyBatch(batch([o.insert(v3, [V.int(3), V.int(3), V.decimal('3.00')])]));
+  const columns = async () =>
+    dest.sql(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS not_null FROM pg_attribute
+        WHERE attrelid = 'public.evolving'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    );
+  assert.deepEqual(await columns(), [
+    { name: 'id', type: 'bigint', not_null: true },
+    { name: 'a', type: 'bigint', not_null: false },
+    { name: 'score', type: 'numeric(10,2)', not_null: false },
+  ]);
+  // A redelivered op from before the drop is written without the dropped column.
+  const redelivered = await sink.applyBatch(batch([{ ...first, position: { commit: 1n, index: 9 } }], 2));
+  assert.equal(redelivered.applied, 1);
+  assert.deepEqual(await dest.sql('SELECT id::int, a::text, score::text FROM public.evolving ORDER BY id'), [
+    { id: 1, a: '10', score: null },
+    { id: 2, a: '5000000000', score: '2.50' },
+    { id: 3, a: '3', score: '3.00' },
+  ]);
+  // A rename cannot be told from drop + add: the partition stops with the reason.
+  const renamed = tableSchema('public', 'evolving', [
+    column('id', 'int8', { key: true }),
+    column('a', 'int8'),
+    column('points', 'numeric(10,2)'),
+  ]);
+  await assert.rejects(
+    sink.applyBatch(batch([o.insert(renamed, [V.int(4), V.int(4), V.decimal('4.00')])])),
+    (error: unknown) =>
+      error instanceof ApplyError && /"score" looks renamed to "points"/.test(error.message) && !isRetryable(error),
   );
-  assert.deepEqual(type, { type: 'numeric(10,2)', not_null: false });
+  assert.deepEqual(await dest.sql('SELECT count(*)::int AS n FROM public.evolving'), [{ n: 3 }]);
 });
 
 test('tables are mapped to their destination and created there', async () => {

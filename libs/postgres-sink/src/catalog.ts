@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { TableSchema } from '@cdc/change-envelope';
-import type { TargetTable } from '@cdc/apply';
+import type { Column, TableSchema } from '@cdc/change-envelope';
+import type { EvolutionStep, TargetTable } from '@cdc/apply';
 import type { FieldMode } from './encode';
 import { arrayDimensions, normalizeTypeName } from './type-name';
 import { postgresTypeForMysql } from './mysql-types';
@@ -127,8 +127,7 @@ export async function createTable(client: pg.ClientBase, target: TargetTable, so
   if (schema.rows.length === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quote(target.schema)}`);
   const definitions: string[] = [];
   for (const column of source.columns) {
-    const mysqlType = column.typeOid === 0 ? postgresTypeForMysql(column.type) : undefined;
-    const type = mysqlType ?? (await destinationType(client, column.type));
+    const type = await columnType(client, column);
     definitions.push(`${quote(column.name)} ${type}${column.nullable ? '' : ' NOT NULL'}`);
   }
   const keys = source.columns.filter((column) => column.key).map((column) => quote(column.name));
@@ -136,32 +135,41 @@ export async function createTable(client: pg.ClientBase, target: TargetTable, so
   await client.query(`CREATE TABLE IF NOT EXISTS ${qualifiedTarget(target)} (${definitions.join(', ')})`);
 }
 
+/** The destination type for a source column: MySQL-family types by table, Postgres types as checked names. */
+export async function columnType(client: pg.ClientBase, column: Column): Promise<string> {
+  const mysqlType = column.typeOid === 0 ? postgresTypeForMysql(column.type) : undefined;
+  return mysqlType ?? (await destinationType(client, column.type));
+}
+
 /**
- * Additive schema evolution, inside the caller's transaction (Postgres DDL is transactional, so
- * a crash before commit undoes it with the batch): columns the source added are added. Columns
- * the source dropped are kept with their data (dropping is irreversible, and a Vitess shard that
- * has not reached the change yet still sends them); one that is NOT NULL at the destination then
- * rejects new rows with a clear error. Renames and type changes are not replicated here (the
- * MySQL sink does more, see libs/apply's schema-change.ts).
+ * The statement for one schema-evolution step (libs/apply's planner decides the steps), or
+ * undefined when the destination already has it (steps run again after a crash are no-ops).
+ * Added columns are nullable: the rows already there have no value for them.
  */
-export async function evolveTable(
+export async function evolutionSql(
   client: pg.ClientBase,
   target: TargetTable,
-  source: TableSchema,
+  step: EvolutionStep,
   catalog: TargetCatalog,
-): Promise<boolean> {
-  const added = source.columns.filter((column) => !catalog.columns.has(column.name));
-  if (added.length === 0) return false;
-  await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [CREATE_LOCK_KEY]);
-  const actions: string[] = [];
-  for (const column of added) {
-    const mysqlType = column.typeOid === 0 ? postgresTypeForMysql(column.type) : undefined;
-    const type = mysqlType ?? (await destinationType(client, column.type));
-    // Nullable even when the source says NOT NULL: the rows already there have no value for it.
-    actions.push(`ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${type}`);
+): Promise<string | undefined> {
+  const table = qualifiedTarget(target);
+  const existing = catalog.columns.get(step.column.name);
+  const name = quote(step.column.name);
+  switch (step.kind) {
+    case 'add':
+      return existing
+        ? undefined
+        : `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${name} ${await columnType(client, step.column)}`;
+    case 'drop':
+      return existing ? `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${name}` : undefined;
+    case 'relax':
+      return existing?.notNull ? `ALTER TABLE ${table} ALTER COLUMN ${name} DROP NOT NULL` : undefined;
+    case 'widen': {
+      if (!existing) return undefined;
+      const type = await columnType(client, step.column);
+      return `ALTER TABLE ${table} ALTER COLUMN ${name} TYPE ${type}`;
+    }
   }
-  await client.query(`ALTER TABLE ${qualifiedTarget(target)} ${actions.join(', ')}`);
-  return true;
 }
 
 /** The DDL spelling of a source type at the destination. */

@@ -1,10 +1,24 @@
 import pg from 'pg';
-import { keyColumns, qualifiedName, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
+import {
+  UNCHANGED_VALUE,
+  keyColumns,
+  qualifiedName,
+  type ChangeOp,
+  type TableSchema,
+  type Value,
+} from '@cdc/change-envelope';
 import {
   ApplyError,
   filterAfterCheckpoint,
   encodeCheckpointLanes,
   decodeCheckpointLanes,
+  decodeStoredSchema,
+  encodeSourceSchema,
+  encodeStoredSchema,
+  isDroppedSince,
+  planEvolution,
+  SchemaChangeError,
+  type StoredSchema,
   type ApplyResult,
   type Checkpoint,
   type Sink,
@@ -13,8 +27,8 @@ import {
   type TargetTable,
 } from '@cdc/apply';
 import { keyIndexesOf, statementName, tableSignature, type TableBinding } from './binding';
-import { createTable, evolveTable, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
-import { renderKey } from './encode';
+import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
+import { PLAIN_FIELD, renderKey } from './encode';
 import { planOps, PlanError, type Statement } from './plan';
 
 export interface PostgresSinkOptions {
@@ -103,6 +117,9 @@ class PostgresDestination implements PostgresSink {
     readonly read: string;
   };
   private readonly catalogs = new Map<string, TargetCatalog>();
+  /** Per destination table: the source schema it was last evolved to (create_tables only). */
+  private readonly storedSchemas = new Map<string, StoredSchema | undefined>();
+  private readonly schemaTable: string;
   private readonly bindings = new Map<string, TableBinding>();
   private closed = false;
 
@@ -116,6 +133,7 @@ class PostgresDestination implements PostgresSink {
     this.pool.on('error', () => undefined);
     const schema = options.checkpointSchema ?? DEFAULT_CHECKPOINT_SCHEMA;
     this.checkpointTable = `${quote(schema)}.${quote('checkpoint')}`;
+    this.schemaTable = `${quote(schema)}.${quote('schema')}`;
     const columns = 'stream_seq::text AS stream_seq, positions';
     this.sql = {
       lock: `SELECT ${columns} FROM ${this.checkpointTable} WHERE source = $1 AND partition = $2 FOR UPDATE`,
@@ -154,6 +172,15 @@ class PostgresDestination implements PostgresSink {
            positions text,
            updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
            PRIMARY KEY (source, partition))`,
+      );
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${this.schemaTable} (
+           target_schema text NOT NULL,
+           target_table text NOT NULL,
+           source_schema text NOT NULL,
+           positions text NOT NULL,
+           updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+           PRIMARY KEY (target_schema, target_table))`,
       );
       await client.query('COMMIT');
       client.release();
@@ -214,12 +241,15 @@ class PostgresDestination implements PostgresSink {
     try {
       await client.query('BEGIN');
       const checkpoint = await this.lockCheckpoint(client, source, partition);
-      const { pending, lanes } = filterAfterCheckpoint(batch.ops, checkpoint);
+      const filtered = filterAfterCheckpoint(batch.ops, checkpoint);
+      const lanes = filtered.lanes;
+      let pending = filtered.pending;
       const skipped = batch.ops.length - pending.length;
       if (pending.length === 0) {
         await client.query('COMMIT');
         return { applied: 0, skipped, checkpoint, ddlIgnored: 0 };
       }
+      if (this.options.createTables) pending = await this.evolve(client, batch, pending);
       const bindings = new Map<TableSchema, TableBinding>();
       for (const op of pending) {
         if (op.kind !== 'ddl' && !bindings.has(op.table)) bindings.set(op.table, await this.bind(client, batch, op));
@@ -246,6 +276,7 @@ class PostgresDestination implements PostgresSink {
     } catch (error) {
       this.catalogs.clear();
       this.bindings.clear();
+      this.storedSchemas.clear();
       try {
         await client.query('ROLLBACK');
       } catch (rollbackError) {
@@ -265,6 +296,107 @@ class PostgresDestination implements PostgresSink {
     } finally {
       client.release(releaseError);
     }
+  }
+
+  /**
+   * Schema evolution (create_tables), inside the batch transaction (Postgres DDL is
+   * transactional: a crash undoes it with the batch). For each destination table, the schemas
+   * the pending ops carry are compared with the one stored in the schema table; libs/apply's
+   * planner turns the difference into added, widened, relaxed and dropped columns, or a
+   * SchemaChangeError (rename, narrowing, key change) that stops the partition. Ops from before
+   * a drop (redelivered) are written without the dropped columns.
+   */
+  private async evolve(client: pg.PoolClient, batch: SinkBatch, pending: ChangeOp[]): Promise<ChangeOp[]> {
+    const perTarget = new Map<
+      string,
+      { target: TargetTable; first: ChangeOp; schemas: { table: TableSchema; position: ChangeOp['position'] }[] }
+    >();
+    for (const op of pending) {
+      if (op.kind === 'ddl') continue;
+      const target = this.options.mapTable(op.table);
+      const id = qualifiedTarget(target);
+      let entry = perTarget.get(id);
+      if (entry === undefined) perTarget.set(id, (entry = { target, first: op, schemas: [] }));
+      if (entry.schemas[entry.schemas.length - 1]?.table !== op.table)
+        entry.schemas.push({ table: op.table, position: op.position });
+    }
+    let rewrite = false;
+    for (const [id, { target, first, schemas }] of perTarget) {
+      const known = this.storedSchemas.get(id);
+      if (known !== undefined) {
+        const current = encodeSourceSchema(known.table);
+        if (schemas.every((s) => encodeSourceSchema(s.table) === current)) continue;
+      }
+      await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [DDL_LOCK_KEY]);
+      let catalog = await loadCatalog(client, target);
+      const stored = await this.readStoredSchema(client, target);
+      if (catalog === undefined) {
+        await createTable(client, target, schemas[0].table);
+        catalog = await loadCatalog(client, target);
+        if (catalog === undefined)
+          throw new Error(`table ${target.schema}.${target.table} is still missing after CREATE TABLE`);
+      }
+      let plan: ReturnType<typeof planEvolution>;
+      try {
+        plan = planEvolution(stored, schemas, new Set(catalog.columns.keys()));
+      } catch (error) {
+        if (error instanceof SchemaChangeError) {
+          throw this.opFailure(
+            batch,
+            first,
+            `cannot follow the source's schema change: ${error.message}`,
+            error,
+            '0A000',
+          );
+        }
+        throw error;
+      }
+      for (const step of plan.steps) {
+        const sql = await evolutionSql(client, target, step, catalog);
+        if (sql !== undefined) await client.query(sql);
+      }
+      if (plan.stored !== undefined) {
+        const { schema, positions } = encodeStoredSchema(plan.stored);
+        await client.query(
+          `INSERT INTO ${this.schemaTable} (target_schema, target_table, source_schema, positions) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (target_schema, target_table) DO UPDATE
+           SET source_schema = EXCLUDED.source_schema, positions = EXCLUDED.positions, updated_at = pg_catalog.now()`,
+          [target.schema, target.table, schema, positions],
+        );
+      }
+      const now = plan.stored ?? stored;
+      this.storedSchemas.set(id, now);
+      if (plan.steps.length > 0) {
+        this.catalogs.delete(id);
+        for (const key of [...this.bindings.keys()]) if (key.startsWith(`${id}\u0000`)) this.bindings.delete(key);
+      }
+      if (now !== undefined && schemas.some((s) => droppedColumns(now, s.table).size > 0)) rewrite = true;
+    }
+    if (!rewrite) return pending;
+    return pending.map((op) => {
+      if (op.kind === 'ddl') return op;
+      const stored = this.storedSchemas.get(qualifiedTarget(this.options.mapTable(op.table)));
+      const gone = op.table.columns.flatMap((column, index) =>
+        isDroppedSince(stored, op, column.name) ? [index] : [],
+      );
+      if (gone.length === 0) return op;
+      const blank = (row: readonly Value[] | undefined) =>
+        row?.map((value, index) => (gone.includes(index) ? UNCHANGED_VALUE : value));
+      return {
+        ...op,
+        ...(op.before ? { before: blank(op.before) } : {}),
+        ...(op.after ? { after: blank(op.after) } : {}),
+      };
+    });
+  }
+
+  private async readStoredSchema(client: pg.PoolClient, target: TargetTable): Promise<StoredSchema | undefined> {
+    const result = await client.query<{ source_schema: string; positions: string }>(
+      `SELECT source_schema, positions FROM ${this.schemaTable} WHERE target_schema = $1 AND target_table = $2`,
+      [target.schema, target.table],
+    );
+    const row = result.rows[0];
+    return row === undefined ? undefined : decodeStoredSchema(target, row.source_schema, row.positions);
   }
 
   private async lockCheckpoint(
@@ -317,12 +449,9 @@ class PostgresDestination implements PostgresSink {
     }
     this.catalogs.set(id, catalog);
 
-    if (this.options.createTables && (await evolveTable(client, target, table, catalog))) {
-      catalog = await loadCatalog(client, target);
-      if (catalog === undefined) throw new Error(`table ${display} is missing after ALTER TABLE`);
-      this.catalogs.set(id, catalog);
-    }
-    const missing = missingColumns(catalog, table);
+    // Columns the source dropped since (a newer schema is stored) are written as unchanged: see evolve().
+    const gone = droppedColumns(this.storedSchemas.get(id), table);
+    const missing = missingColumns(catalog, table).filter((name) => !gone.has(name));
     if (missing.length > 0) {
       throw this.opFailure(
         batch,
@@ -351,13 +480,13 @@ class PostgresDestination implements PostgresSink {
       }
     }
     const columns = table.columns.map((column) => {
-      const targetColumn = catalog.columns.get(column.name)!;
+      const targetColumn = catalog.columns.get(column.name);
       return {
         name: column.name,
         sql: quote(column.name),
         jsonKey: JSON.stringify(column.name) + ':',
-        mode: targetColumn.mode,
-        comparable: targetColumn.comparable,
+        mode: targetColumn?.mode ?? PLAIN_FIELD,
+        comparable: targetColumn?.comparable ?? false,
       };
     });
     const binding: TableBinding = { id, signature, display, columns, keyIndexes, keyed, sqlCache: new Map() };
@@ -410,6 +539,13 @@ function displayTarget(mapTable: TableMapper, table: TableSchema): string {
   } catch {
     return '?';
   }
+}
+
+/** Columns of `table` that the stored (newer) source schema no longer has. */
+function droppedColumns(stored: StoredSchema | undefined, table: TableSchema): Set<string> {
+  if (stored === undefined) return new Set();
+  const now = new Set(stored.table.columns.map((column) => column.name));
+  return new Set(table.columns.filter((column) => !now.has(column.name)).map((column) => column.name));
 }
 
 function missingColumns(catalog: TargetCatalog, table: TableSchema): string[] {
