@@ -196,7 +196,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'nats token with user',
     (d) => (d.nats = { url: 'nats://a', user: 'u', password: 'p', token: 't' }),
-    'nats.token: cannot be combined with user/password',
+    'nats.token: cannot be combined with user (one authentication method)',
   ],
   ['unknown top-level key', (d) => (d.source = []), 'source: unknown key (did you mean "sources"?)'],
   [
@@ -218,7 +218,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unknown key without a close match',
     (d) => (d.nats = { url: 'nats://a', zzzzzz: 1 }),
-    'nats.zzzzzz: unknown key (known keys: url, user, password, token)',
+    'nats.zzzzzz: unknown key (known keys: url, user, password, token, nkey_seed, creds_file, tls)',
   ],
   [
     'odd unknown key is quoted',

@@ -155,6 +155,6 @@ test('secret values never appear in error messages', () => {
 test('keys are not substituted', () => {
   assert.equal(
     message(() => parseConfig('nats: {url: nats://a, "${K}": 1}\n', 'cdc.yaml', { K: 'user' })),
-    'config error: cdc.yaml: nats["${K}"]: unknown key (known keys: url, user, password, token)',
+    'config error: cdc.yaml: nats["${K}"]: unknown key (known keys: url, user, password, token, nkey_seed, creds_file, tls)',
   );
 });

@@ -11,6 +11,7 @@ export type {
   DestinationType,
   MysqlDestinationConfig,
   NatsConfig,
+  NatsTlsConfig,
   PipelineConfig,
   PostgresDestinationConfig,
   PostgresSourceConfig,

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { fail, isMapping, type Context } from './context';
 import { ConfigError } from './error';
@@ -12,6 +13,7 @@ import type {
   DestinationConfig,
   DestinationType,
   NatsConfig,
+  NatsTlsConfig,
   PipelineConfig,
   MysqlDestinationConfig,
   PostgresDestinationConfig,
@@ -157,7 +159,7 @@ function parseYaml(text: string, ctx: Context): unknown {
 // --- nats ------------------------------------------------------------------------------------
 
 function parseNats(top: Fields): NatsConfig {
-  const f = top.fields('nats', ['url', 'user', 'password', 'token'], true);
+  const f = top.fields('nats', ['url', 'user', 'password', 'token', 'nkey_seed', 'creds_file', 'tls'], true);
   const raw = f.require('url');
   let url: string | string[];
   if (Array.isArray(raw)) {
@@ -172,15 +174,56 @@ function parseNats(top: Fields): NatsConfig {
   const user = f.optionalString('user');
   const password = f.optionalString('password');
   const token = f.optionalString('token');
+  const nkeySeed = f.optionalString('nkey_seed');
+  const credsFile = f.optionalString('creds_file');
   if (password !== undefined && user === undefined) fail(f.ctx, f.pathOf('user'), 'required when password is set');
   if (user !== undefined && password === undefined) fail(f.ctx, f.pathOf('password'), 'required when user is set');
-  if (token !== undefined && user !== undefined)
-    fail(f.ctx, f.pathOf('token'), 'cannot be combined with user/password');
+  const methods = [
+    ['user', user],
+    ['token', token],
+    ['nkey_seed', nkeySeed],
+    ['creds_file', credsFile],
+  ].filter(([, value]) => value !== undefined);
+  if (methods.length > 1) {
+    fail(f.ctx, f.pathOf(methods[1][0]!), `cannot be combined with ${methods[0][0]} (one authentication method)`);
+  }
+  if (nkeySeed !== undefined && !/^SU[A-Z2-7]{56}$/.test(nkeySeed)) {
+    // Never echo the value: it is a secret.
+    fail(f.ctx, f.pathOf('nkey_seed'), 'is not a user NKey seed (58 characters starting with "SU")');
+  }
+  if (credsFile !== undefined) readableFile(f, 'creds_file', credsFile);
+  const t = f.fields('tls', ['ca_file', 'cert_file', 'key_file']);
+  const tls: NatsTlsConfig = {};
+  for (const [key, field] of [
+    ['ca_file', 'caFile'],
+    ['cert_file', 'certFile'],
+    ['key_file', 'keyFile'],
+  ] as const) {
+    const value = t.optionalString(key);
+    if (value !== undefined) tls[field] = readableFile(t, key, value);
+  }
+  if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
+    fail(t.ctx, t.pathOf(tls.certFile === undefined ? 'cert_file' : 'key_file'), 'cert_file and key_file go together');
+  }
   const nats: NatsConfig = { url };
   if (user !== undefined) nats.user = user;
   if (password !== undefined) nats.password = password;
   if (token !== undefined) nats.token = token;
+  if (nkeySeed !== undefined) nats.nkeySeed = nkeySeed;
+  if (credsFile !== undefined) nats.credsFile = credsFile;
+  if (Object.keys(tls).length > 0) nats.tls = tls;
   return nats;
+}
+
+/** A file the services must read at start: checked now, so a typo is a config error, not a connect failure. */
+function readableFile(f: Fields, key: string, path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    fail(f.ctx, f.pathOf(key), `cannot read ${JSON.stringify(path)} (${code})`);
+  }
+  return path;
 }
 
 function natsUrl(ctx: Context, item: Item): string {

@@ -16,6 +16,19 @@ export interface NatsConfig {
   user?: string;
   password?: string;
   token?: string;
+  /** NKey seed ("SU..."), usually from `${file:...}`; the server knows the user's public key. */
+  nkeySeed?: string;
+  /** Path of a `.creds` file (user JWT + NKey seed, decentralized auth). */
+  credsFile?: string;
+  tls?: NatsTlsConfig;
+}
+
+export interface NatsTlsConfig {
+  /** CA certificate(s) to verify the server with (PEM file); absent: the system's CAs. */
+  caFile?: string;
+  /** Client certificate and key (PEM files), for servers that verify clients. */
+  certFile?: string;
+  keyFile?: string;
 }
 
 /** Fields every source type has. */
