@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { PartitionStoppedError, Semaphore, runPartitionApplier, type Sink } from '@cdc/apply';
+import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import { PartitionConsumer, connectToNats, ensureSourceStream } from '@cdc/change-stream';
 import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
@@ -9,27 +10,36 @@ import { createSink } from './sinks';
 export interface ApplierOptions {
   readonly config: PipelineConfig;
   readonly destination: string;
+  /** This instance's id in its group (default: host name, pid and a random suffix). */
+  readonly instanceId?: string;
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
 
 /**
- * One applier instance: every partition of every source the destination consumes, each
- * partition applied strictly in order by its own loop, at most `concurrency` at once.
+ * One applier instance of a destination. Instances of the same destination form a group
+ * (libs/applier-group): each owns the partitions that rendezvous hashing gives it over the live
+ * members, so adding or removing an instance moves only its share. A partition given up is
+ * stopped at a batch boundary (its in-flight batch is committed and acked first); the new owner
+ * starts from the destination checkpoint, and for the moment both hold it they serialize on the
+ * checkpoint row. Each owned partition is applied strictly in order by its own loop, at most
+ * `concurrency` at once.
  */
 export async function runApplier(options: ApplierOptions): Promise<void> {
   const destination = findDestination(options.config, options.destination);
-  const log = options.log.child({ destination: destination.name });
+  const instanceId = options.instanceId ?? newInstanceId();
+  const log = options.log.child({ destination: destination.name, instance: instanceId });
   const sink: Sink = await createSink(destination);
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-applier-${destination.name}` });
-  const consumers: PartitionConsumer[] = [];
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const stopped = new Set<string>();
+  let group: ApplierGroup | undefined;
   try {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
     const progress = await ProgressStore.open(nc);
     const slots = new Semaphore(destination.concurrency);
-    const loops: Promise<void>[] = [];
-    const stopped: string[] = [];
+    const keys: { key: string; source: string; partition: number }[] = [];
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
       await ensureSourceStream(jsm, {
@@ -38,40 +48,88 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
       });
       for (let partition = 0; partition < source.partitions; partition += 1) {
-        const consumer = await PartitionConsumer.open(js, jsm, source.name, destination.name, partition);
-        consumers.push(consumer);
-        const partitionLog = log.child({ source: source.name, partition });
-        loops.push(
-          runPartitionApplier({
-            source: source.name,
-            destination: destination.name,
-            partition,
-            batches: consumer,
-            sink,
-            recordProgress: (entry) => progress.recordProgress(entry),
-            limits: destination.batch,
-            slots,
-            signal: options.signal,
-            log: partitionLog,
-          }).catch((error) => {
-            // One bad partition stops alone; the others keep applying.
-            const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
-            partitionLog.error({ err: message }, 'partition stopped');
-            stopped.push(`${source.name}/${partition}`);
-          }),
-        );
+        keys.push({ key: `${source.name}/${partition}`, source: source.name, partition });
       }
     }
-    log.info({ sources: destination.sources, partitions: loops.length }, 'applier running');
-    await Promise.all(loops);
+
+    const start = async ({ key, source, partition }: (typeof keys)[number]): Promise<void> => {
+      const consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition);
+      const controller = new AbortController();
+      const partitionLog = log.child({ source, partition });
+      const done = runPartitionApplier({
+        source,
+        destination: destination.name,
+        partition,
+        batches: consumer,
+        sink,
+        recordProgress: (entry) => progress.recordProgress(entry),
+        limits: destination.batch,
+        slots,
+        signal: AbortSignal.any([options.signal, controller.signal]),
+        log: partitionLog,
+      })
+        .catch((error) => {
+          // One bad partition stops alone; the others keep applying.
+          const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
+          partitionLog.error({ err: message }, 'partition stopped');
+          stopped.add(key);
+        })
+        .finally(() => consumer.close().catch(() => undefined));
+      running.set(key, { controller, done });
+    };
+
+    group = await ApplierGroup.join(nc, destination.name, instanceId, { ...destination.membership, log });
+    const joined = group;
+    let rebalancing = Promise.resolve();
+    const rebalance = (): Promise<void> => {
+      rebalancing = rebalancing.then(async () => {
+        if (options.signal.aborted) return;
+        const members = joined.members;
+        const wanted = new Set(
+          ownedBy(
+            instanceId,
+            members,
+            keys.map((k) => k.key),
+          ),
+        );
+        const released = [...running.keys()].filter((key) => !wanted.has(key));
+        // Give up first (each finishes its in-flight batch), then take over.
+        for (const key of released) running.get(key)!.controller.abort();
+        await Promise.all(released.map((key) => running.get(key)!.done));
+        for (const key of released) running.delete(key);
+        const acquired = keys.filter((k) => wanted.has(k.key) && !running.has(k.key) && !stopped.has(k.key));
+        for (const key of acquired) await start(key);
+        joined.setOwned([...running.keys()]);
+        if (released.length + acquired.length > 0) {
+          log.info(
+            { members: members.length, owned: running.size, acquired: acquired.map((k) => k.key), released },
+            'partitions rebalanced',
+          );
+        }
+      });
+      return rebalancing;
+    };
+    joined.onChange(
+      () => void rebalance().catch((error) => log.error({ err: describeError(error) }, 'rebalance failed')),
+    );
+    await rebalance();
+    log.info({ sources: destination.sources, partitions: keys.length, owned: running.size }, 'applier running');
+    await new Promise<void>((resolve) => {
+      if (options.signal.aborted) resolve();
+      else options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await rebalancing.catch(() => undefined);
+    await Promise.all([...running.values()].map((run) => run.done));
     // Reported on shutdown too: an operator must see that part of the destination is behind.
-    if (stopped.length > 0) {
+    if (stopped.size > 0) {
       throw new Error(
-        `destination ${destination.name}: partitions ${stopped.join(', ')} stopped on errors (see the log above)`,
+        `destination ${destination.name}: partitions ${[...stopped].join(', ')} stopped on errors (see the log above)`,
       );
     }
   } finally {
-    await Promise.all(consumers.map((consumer) => consumer.close().catch(() => undefined)));
+    for (const run of running.values()) run.controller.abort();
+    await Promise.all([...running.values()].map((run) => run.done));
+    await group?.leave();
     await nc.drain().catch(() => undefined);
     await sink.close();
     log.info('applier stopped');

@@ -77,6 +77,7 @@ function configFor(
         tables: {},
         batch: { maxOps: 100, maxWaitMs: 10 },
         concurrency: 1,
+        membership: { heartbeatMs: 1000, ttlMs: 5000 },
       },
     ],
     coordinator: { intervalMs: 100 },

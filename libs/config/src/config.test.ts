@@ -78,6 +78,7 @@ test('the example file parses with every default filled in', () => {
     schema: 'replica',
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 8,
+    membership: { heartbeatMs: 1000, ttlMs: 5000 },
   });
   assert.deepEqual(config.destinations[1], {
     name: 'shop-mirror',
@@ -88,6 +89,7 @@ test('the example file parses with every default filled in', () => {
     tables: {},
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 4,
+    membership: { heartbeatMs: 1000, ttlMs: 5000 },
   });
   assert.deepEqual(config.coordinator, { intervalMs: 500 });
 });
@@ -391,7 +393,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unrepresentable on a postgres destination',
     (d) => (d.destinations[0].unrepresentable = 'json'),
-    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency)',
+    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership)',
   ],
   ['destination url missing', (d) => delete d.destinations[0].url, 'destinations[0].url: required'],
   ['destination sources missing', (d) => delete d.destinations[0].sources, 'destinations[0].sources: required'],
@@ -512,6 +514,7 @@ test('a mysql destination: url, policy (default fail) and the common keys', () =
     schema: 'replica',
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 4,
+    membership: { heartbeatMs: 1000, ttlMs: 5000 },
     unrepresentable: 'json',
   });
   data.destinations[1].unrepresentable = undefined;

@@ -10,6 +10,7 @@ export type {
   DestinationConfig,
   DestinationType,
   MysqlDestinationConfig,
+  MembershipConfig,
   NatsConfig,
   NatsTlsConfig,
   PipelineConfig,

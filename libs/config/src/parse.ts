@@ -94,7 +94,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
 
 const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<DestinationConfig, { type: K }>> } = {
   postgres: {
-    keys: ['name', 'type', 'url', 'sources', 'create_tables', 'tables', 'schema', 'batch', 'concurrency'],
+    keys: ['name', 'type', 'url', 'sources', 'create_tables', 'tables', 'schema', 'batch', 'concurrency', 'membership'],
     parse: parsePostgresDestination,
   },
   mysql: {
@@ -108,6 +108,7 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
       'schema',
       'batch',
       'concurrency',
+      'membership',
       'unrepresentable',
     ],
     parse: parseMysqlDestination,
@@ -452,6 +453,7 @@ function parsePostgresDestination(
     tables: common.tables,
     batch: common.batch,
     concurrency: common.concurrency,
+    membership: common.membership,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
   return destination;
@@ -486,6 +488,7 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
     tables: common.tables,
     batch: common.batch,
     concurrency: common.concurrency,
+    membership: common.membership,
     unrepresentable: policy,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
@@ -505,12 +508,21 @@ function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Om
     maxWaitMs: b.int('max_wait_ms', 50, { min: 0 }),
   };
   const concurrency = f.int('concurrency', 4, { min: 1, max: 1024 });
+  const m = f.fields('membership', ['heartbeat_ms', 'ttl_ms']);
+  const membership = {
+    heartbeatMs: m.int('heartbeat_ms', 1000, { min: 50 }),
+    ttlMs: m.int('ttl_ms', 5000, { min: 100 }),
+  };
+  if (membership.ttlMs < membership.heartbeatMs * 2) {
+    fail(m.ctx, m.pathOf('ttl_ms'), `must be at least twice heartbeat_ms (${membership.heartbeatMs})`);
+  }
   const common: Omit<DestinationCommonConfig, 'name'> = {
     sources: sourceNames,
     createTables,
     tables,
     batch,
     concurrency,
+    membership,
   };
   if (schema !== undefined) common.schema = schema;
   return common;

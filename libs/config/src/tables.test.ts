@@ -68,6 +68,7 @@ function destination(extra: Partial<PostgresDestinationConfig> = {}): PostgresDe
     tables: {},
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 4,
+    membership: { heartbeatMs: 1000, ttlMs: 5000 },
     ...extra,
   };
 }

@@ -104,6 +104,15 @@ export interface DestinationCommonConfig {
   schema?: string;
   batch: BatchConfig;
   concurrency: number;
+  /** Applier instances of this destination share its partitions (rendezvous hashing over live members). */
+  membership: MembershipConfig;
+}
+
+export interface MembershipConfig {
+  /** How often an applier instance refreshes its entry in the members bucket. */
+  heartbeatMs: number;
+  /** An instance silent for this long is gone; its partitions move to the others. */
+  ttlMs: number;
 }
 
 export interface PostgresDestinationConfig extends DestinationCommonConfig {

@@ -1,0 +1,10 @@
+export { rendezvousOwner, ownedBy } from './rendezvous';
+export {
+  ApplierGroup,
+  MEMBERS_BUCKET,
+  newInstanceId,
+  openMembers,
+  readMembers,
+  type GroupOptions,
+  type MemberEntry,
+} from './group';
