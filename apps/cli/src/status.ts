@@ -13,6 +13,8 @@ import {
 import { formatLsn } from '@cdc/postgres-source';
 import { decodeVgtid, formatVgtid } from '@cdc/vitess-source';
 import { ProgressStore } from '@cdc/progress';
+import { openMembers, readMembers } from '@cdc/applier-group';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError } from '@cdc/service-runtime';
 
 export interface PartitionStatus {
@@ -23,6 +25,8 @@ export interface PartitionStatus {
   lastAppliedWatermark: number | null;
   lastAppliedPosition: string | null;
   lastAppliedAt: string | null;
+  /** The applier instance that holds the partition now (from the group's members bucket). */
+  owner: string | null;
 }
 
 export interface SourceStatus {
@@ -69,12 +73,29 @@ function formatPosition(source: SourceConfig, position: Position): string {
   return formatLsn(position.commit);
 }
 
+/** Which applier instance holds each partition: "destination\0source/partition" -> instance id. */
+async function readOwners(nc: NatsConnection, config: PipelineConfig): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  try {
+    const kv = await openMembers(nc);
+    for (const destination of config.destinations) {
+      for (const member of await readMembers(kv, destination.name, destination.membership.ttlMs)) {
+        for (const key of member.owned) owners.set(`${destination.name}\u0000${key}`, member.id);
+      }
+    }
+  } catch {
+    // no applier has run yet: no bucket
+  }
+  return owners;
+}
+
 /** Gathers what `cdc status` shows; every part degrades to an error note instead of failing the command. */
 export async function collectStatus(config: PipelineConfig): Promise<SourceStatus[]> {
   const nc = await connectToNats({ ...config.nats, name: 'cdc-status' });
   try {
     const jsm = await jetstreamManager(nc);
     const progress = await ProgressStore.open(nc);
+    const owners = await readOwners(nc, config);
     const result: SourceStatus[] = [];
     for (const source of config.sources) {
       const committed = await progress.readCommitted(source.name);
@@ -108,6 +129,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
             lastAppliedWatermark: entry?.seq ?? null,
             lastAppliedPosition: entry ? formatPosition(source, entry.position) : null,
             lastAppliedAt: entry ? new Date(entry.appliedAtMs).toISOString() : null,
+            owner: owners.get(`${destination.name}\u0000${source.name}/${partition}`) ?? null,
           });
         }
       }
@@ -135,10 +157,12 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     );
     // A Vitess source has no state of its own at the source: the committed VGtid above is all.
     if (status.type === 'postgres') lines.push(slotLine(status));
-    lines.push('  destination      partition  pending  unacked  last applied (watermark, position, at)');
+    lines.push(
+      '  destination      partition  pending  unacked  owner                         last applied (watermark, position, at)',
+    );
     for (const p of status.partitions) {
       lines.push(
-        `  ${p.destination.padEnd(16)} ${String(p.partition).padStart(9)}  ${String(p.pendingMessages ?? '?').padStart(7)}  ${String(p.unackedMessages ?? '?').padStart(7)}  ` +
+        `  ${p.destination.padEnd(16)} ${String(p.partition).padStart(9)}  ${String(p.pendingMessages ?? '?').padStart(7)}  ${String(p.unackedMessages ?? '?').padStart(7)}  ${(p.owner ?? '-').padEnd(28)}  ` +
           (p.lastAppliedWatermark === null
             ? '-'
             : `${p.lastAppliedWatermark}, ${p.lastAppliedPosition}, ${p.lastAppliedAt}`),

@@ -141,6 +141,7 @@ test('cdc status shows the committed position, slot lag and every partition', as
     assert.equal(partition.destination, 'replica');
     assert.equal(typeof partition.pendingMessages, 'number');
     assert.equal(typeof partition.lastAppliedWatermark, 'number');
+    assert.match(partition.owner, /-\d+-[0-9a-f]{6}$/, 'the applier instance holding the partition');
   }
   const text = spawnSync(process.execPath, [bundle, 'status', '--config', fixture.configFile], { encoding: 'utf8' });
   assert.equal(text.status, 0, text.stderr);
