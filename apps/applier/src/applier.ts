@@ -52,29 +52,38 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       }
     }
 
-    const start = async ({ key, source, partition }: (typeof keys)[number]): Promise<void> => {
-      const consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition);
+    const start = ({ key, source, partition }: (typeof keys)[number], joined: ApplierGroup): void => {
       const controller = new AbortController();
+      const signal = AbortSignal.any([options.signal, controller.signal]);
       const partitionLog = log.child({ source, partition });
-      const done = runPartitionApplier({
-        source,
-        destination: destination.name,
-        partition,
-        batches: consumer,
-        sink,
-        recordProgress: (entry) => progress.recordProgress(entry),
-        limits: destination.batch,
-        slots,
-        signal: AbortSignal.any([options.signal, controller.signal]),
-        log: partitionLog,
-      })
-        .catch((error) => {
+      const done = (async () => {
+        // One consumer per partition at a time: wait until the previous owner has let go.
+        if (!(await joined.acquire(key, () => !signal.aborted, signal))) return;
+        let consumer: PartitionConsumer | undefined;
+        try {
+          consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition);
+          await runPartitionApplier({
+            source,
+            destination: destination.name,
+            partition,
+            batches: consumer,
+            sink,
+            recordProgress: (entry) => progress.recordProgress(entry),
+            limits: destination.batch,
+            slots,
+            signal,
+            log: partitionLog,
+          });
+        } catch (error) {
           // One bad partition stops alone; the others keep applying.
           const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
           partitionLog.error({ err: message }, 'partition stopped');
           stopped.add(key);
-        })
-        .finally(() => consumer.close().catch(() => undefined));
+        } finally {
+          await consumer?.close().catch(() => undefined);
+          await joined.release(key);
+        }
+      })();
       running.set(key, { controller, done });
     };
 
@@ -98,7 +107,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         await Promise.all(released.map((key) => running.get(key)!.done));
         for (const key of released) running.delete(key);
         const acquired = keys.filter((k) => wanted.has(k.key) && !running.has(k.key) && !stopped.has(k.key));
-        for (const key of acquired) await start(key);
+        for (const key of acquired) start(key, joined);
         joined.setOwned([...running.keys()]);
         if (released.length + acquired.length > 0) {
           log.info(

@@ -40,6 +40,8 @@ export class ApplierGroup {
   private owned: readonly string[] = [];
   private listeners: Array<(members: readonly string[]) => void> = [];
   private left = false;
+  /** Partition leases this instance holds: key -> KV revision of its last refresh. */
+  private readonly leases = new Map<string, number>();
 
   private constructor(
     private readonly kv: KV,
@@ -65,22 +67,76 @@ export class ApplierGroup {
     this.listeners.push(listener);
   }
 
-  /** Published with the next heartbeat: what this instance applies now (for `cdc status` and tests). */
+  /** What this instance applies now (for `cdc status` and tests); published at once. */
   setOwned(owned: readonly string[]): void {
     this.owned = [...owned].sort();
+    void this.beat(); // published now, not a heartbeat later
+  }
+
+  /**
+   * Takes the lease of a partition ("source/partition"), so that only one instance consumes it
+   * at a time: the previous owner releases it after its in-flight batch is committed and acked
+   * and its consumer is closed, or its lease goes stale `ttlMs` after its last refresh (kill -9).
+   * Resolves false when `stillWanted()` turns false or the signal aborts while waiting.
+   */
+  async acquire(partitionKey: string, stillWanted: () => boolean, signal: AbortSignal): Promise<boolean> {
+    const key = this.leaseKey(partitionKey);
+    while (!signal.aborted && !this.left && stillWanted()) {
+      try {
+        const current = await this.kv.get(key);
+        if (!current || current.operation !== 'PUT' || current.length === 0) {
+          this.leases.set(partitionKey, await this.kv.create(key, this.id));
+          return true;
+        }
+        const holder = current.string();
+        const stale = Date.now() - current.created.getTime() > this.options.ttlMs;
+        if (holder === this.id || stale) {
+          this.leases.set(partitionKey, await this.kv.update(key, this.id, current.revision));
+          if (holder !== this.id)
+            this.options.log.info({ partition: partitionKey, from: holder }, 'took over a stale partition lease');
+          return true;
+        }
+      } catch {
+        // lost a race for the key (create/update conflict): look again
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.options.heartbeatMs)));
+    }
+    return false;
+  }
+
+  /** Gives a partition's lease back (after its loop ended and its consumer closed). */
+  async release(partitionKey: string): Promise<void> {
+    await this.beating; // not while a refresh of this lease is in flight
+    const revision = this.leases.get(partitionKey);
+    this.leases.delete(partitionKey);
+    if (revision === undefined) return;
+    await this.kv.delete(this.leaseKey(partitionKey), { previousSeq: revision }).catch(() => undefined);
   }
 
   async leave(): Promise<void> {
     this.left = true;
     if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.leases.keys()].map((key) => this.release(key)));
     await this.kv.delete(this.key(this.id)).catch(() => undefined);
+  }
+
+  private leaseKey(partitionKey: string): string {
+    return `lease.${this.destination}.${partitionKey.replace('/', '.')}`;
   }
 
   private key(id: string): string {
     return `member.${this.destination}.${id}`;
   }
 
-  private async beat(): Promise<void> {
+  private beating: Promise<void> = Promise.resolve();
+
+  /** One heartbeat at a time: lease refreshes compare-and-set on the revision of the previous one. */
+  private beat(): Promise<void> {
+    this.beating = this.beating.then(() => this.beatOnce());
+    return this.beating;
+  }
+
+  private async beatOnce(): Promise<void> {
     if (this.left) return;
     try {
       const entry: MemberEntry = {
@@ -90,6 +146,15 @@ export class ApplierGroup {
         owned: this.owned,
       };
       await this.kv.put(this.key(this.id), JSON.stringify(entry));
+      for (const [partitionKey, revision] of [...this.leases]) {
+        try {
+          this.leases.set(partitionKey, await this.kv.update(this.leaseKey(partitionKey), this.id, revision));
+        } catch (error) {
+          // Someone took it over (this instance was silent longer than the TTL): stop claiming it.
+          this.options.log.warn({ partition: partitionKey, err: describeError(error) }, 'partition lease lost');
+          this.leases.delete(partitionKey);
+        }
+      }
       const members = (await readMembers(this.kv, this.destination, this.options.ttlMs)).map((m) => m.id);
       if (!members.includes(this.id)) members.push(this.id);
       members.sort();
