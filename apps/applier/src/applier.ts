@@ -118,6 +118,16 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       });
       return rebalancing;
     };
+    joined.onLeaseLost((key) => {
+      const run = running.get(key);
+      if (!run) return;
+      log.warn({ partition: key }, 'partition lease taken over by another instance: stopping it here');
+      run.controller.abort();
+      void run.done.then(() => {
+        if (running.get(key) === run) running.delete(key);
+        return rebalance();
+      });
+    });
     joined.onChange(
       () => void rebalance().catch((error) => log.error({ err: describeError(error) }, 'rebalance failed')),
     );

@@ -14,6 +14,7 @@ import {
   VStreamClient,
   VStreamDecoder,
   VStreamError,
+  RowDecodeError,
   decodeVgtid,
   encodeVgtid,
   formatVgtid,
@@ -95,7 +96,8 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
           await streamFrom(start, { source, client, publisher, progress, schema, signal: options.signal, log });
         } catch (error) {
           if (options.signal.aborted) break;
-          if (error instanceof ReshardStopError) throw error;
+          // Deterministic: reading the same row again fails the same way, so stop with the reason.
+          if (error instanceof ReshardStopError || error instanceof RowDecodeError) throw error;
           log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
           await sleep(1_000, options.signal);
         } finally {

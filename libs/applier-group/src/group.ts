@@ -39,6 +39,7 @@ export class ApplierGroup {
   private live: string[] = [];
   private owned: readonly string[] = [];
   private listeners: Array<(members: readonly string[]) => void> = [];
+  private leaseLostListeners: Array<(partitionKey: string) => void> = [];
   private left = false;
   /** Partition leases this instance holds: key -> KV revision of its last refresh. */
   private readonly leases = new Map<string, number>();
@@ -65,6 +66,11 @@ export class ApplierGroup {
 
   onChange(listener: (members: readonly string[]) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** A lease was taken over by another instance (this one was silent longer than the TTL): stop that partition. */
+  onLeaseLost(listener: (partitionKey: string) => void): void {
+    this.leaseLostListeners.push(listener);
   }
 
   /** What this instance applies now (for `cdc status` and tests); published at once. */
@@ -153,6 +159,7 @@ export class ApplierGroup {
           // Someone took it over (this instance was silent longer than the TTL): stop claiming it.
           this.options.log.warn({ partition: partitionKey, err: describeError(error) }, 'partition lease lost');
           this.leases.delete(partitionKey);
+          for (const listener of this.leaseLostListeners) listener(partitionKey);
         }
       }
       const members = (await readMembers(this.kv, this.destination, this.options.ttlMs)).map((m) => m.id);
