@@ -5,6 +5,7 @@ import { PartitionConsumer, connectToNats, ensureSourceStream } from '@cdc/chang
 import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
 import { describeError, type Logger } from '@cdc/service-runtime';
+import { health } from '@cdc/telemetry';
 import { createSink } from './sinks';
 
 export interface ApplierOptions {
@@ -31,6 +32,11 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   const log = options.log.child({ destination: destination.name, instance: instanceId });
   const sink: Sink = await createSink(destination);
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-applier-${destination.name}` });
+  const component = `applier ${destination.name}`;
+  health.setReady(`${component}: destination`, true);
+  health.setReady(`${component}: nats`, true);
+  health.setReady(`${component}: start-up`, false);
+  void nc.closed().then(() => health.setReady(`${component}: nats`, false));
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const stopped = new Set<string>();
   let group: ApplierGroup | undefined;
@@ -79,6 +85,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
           const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
           partitionLog.error({ err: message }, 'partition stopped');
           stopped.add(key);
+          health.fail(`${component}: partition ${key}`, message);
         } finally {
           await consumer?.close().catch(() => undefined);
           await joined.release(key);
@@ -133,6 +140,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     );
     await rebalance();
     log.info({ sources: destination.sources, partitions: keys.length, owned: running.size }, 'applier running');
+    health.setReady(`${component}: start-up`, true);
     await new Promise<void>((resolve) => {
       if (options.signal.aborted) resolve();
       else options.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -151,6 +159,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     await group?.leave();
     await nc.drain().catch(() => undefined);
     await sink.close();
+    health.forget(`${component}:`);
     log.info('applier stopped');
   }
 }

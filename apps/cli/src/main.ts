@@ -3,7 +3,8 @@ import { runApplier } from '@cdc/applier';
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
 import { runVitessReader } from '@cdc/reader-vitess';
-import { createLogger, describeError, shutdownSignal } from '@cdc/service-runtime';
+import { createLogger, describeError, shutdownSignal, type Logger } from '@cdc/service-runtime';
+import { initTracing, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { checkFlags, parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
 import { collectStatus, renderStatus } from './status';
 
@@ -16,7 +17,9 @@ usage:
   cdc status      --config FILE [--json]             positions, slot lag, pending messages
   cdc up          --config FILE                      run every service of the config in one process
 
-Every service stops cleanly on SIGTERM/SIGINT. Logs are JSON on stderr (CDC_LOG_LEVEL=debug|info|warn).`;
+Every service stops cleanly on SIGTERM/SIGINT. Logs are JSON on stderr (CDC_LOG_LEVEL=debug|info|warn).
+CDC_HTTP_ADDR=host:port serves /metrics, /healthz and /readyz; traces are exported over OTLP when
+OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (see libs/telemetry).`;
 
 /** Errors whose message already says everything: printed as one line, no stack. */
 const EXPECTED_ERRORS = new Set([
@@ -27,6 +30,7 @@ const EXPECTED_ERRORS = new Set([
   'PartitionCountMismatchError',
   'ApplyError',
   'PartitionStoppedError',
+  'HttpAddressError',
 ]);
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -43,7 +47,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const log = createLogger('reader', { source });
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'source'], 'reader');
-      await runReader({ config: load(args, 'reader'), source, signal, log });
+      const config = load(args, 'reader');
+      await withTelemetry('reader', log, () => runReader({ config, source, signal, log }));
       return 0;
     }
     case 'applier': {
@@ -51,14 +56,16 @@ async function main(argv: readonly string[]): Promise<number> {
       const log = createLogger('applier', { destination });
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'destination'], 'applier');
-      await runApplier({ config: load(args, 'applier'), destination, signal, log });
+      const config = load(args, 'applier');
+      await withTelemetry('applier', log, () => runApplier({ config, destination, signal, log }));
       return 0;
     }
     case 'coordinator': {
       const log = createLogger('coordinator');
       const signal = shutdownSignal(log);
       checkFlags(args, ['config'], 'coordinator');
-      await runCoordinator({ config: load(args, 'coordinator'), signal, log });
+      const config = load(args, 'coordinator');
+      await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
       return 0;
     }
     case 'status': {
@@ -73,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
       checkFlags(args, ['config'], 'up');
       const config = load(args, 'up');
       // Everything in one process for a small setup; each service keeps its own connections.
-      const services: Promise<void>[] = [
+      const startServices = (): Promise<void>[] => [
         runCoordinator({ config, signal, log: log.child({ service: 'coordinator' }) }),
         ...config.destinations.map((d) =>
           runApplier({
@@ -87,13 +94,30 @@ async function main(argv: readonly string[]): Promise<number> {
           runReader({ config, source: s.name, signal, log: log.child({ service: 'reader', source: s.name }) }),
         ),
       ];
-      const results = await Promise.allSettled(services);
+      const results = await withTelemetry('up', log, () => Promise.allSettled(startServices()));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       return 0;
     }
     default:
       throw new UsageError(`unknown command "${args.command}" (commands: reader, applier, coordinator, status, up)`);
+  }
+}
+
+/**
+ * Tracing (when OTEL_* asks for it) and the /metrics, /healthz, /readyz server (when
+ * CDC_HTTP_ADDR is set) around a service; spans still buffered are exported before it returns.
+ */
+async function withTelemetry<T>(service: string, log: Logger, run: () => Promise<T>): Promise<T> {
+  if (initTracing({ serviceName: `cdc-${service}` })) log.info('exporting traces over OTLP');
+  const address = process.env.CDC_HTTP_ADDR;
+  const server = address ? await startTelemetryServer(address) : undefined;
+  if (server) log.info({ address: server.address }, 'serving /metrics, /healthz and /readyz');
+  try {
+    return await run();
+  } finally {
+    await server?.close();
+    await shutdownTracing();
   }
 }
 

@@ -2,6 +2,7 @@ import { connectToNats } from '@cdc/change-stream';
 import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore, computeCommitted } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { health, metrics, traceComputation } from '@cdc/telemetry';
 
 export interface CoordinatorOptions {
   readonly config: PipelineConfig;
@@ -17,6 +18,8 @@ export interface CoordinatorOptions {
 export async function runCoordinator(options: CoordinatorOptions): Promise<void> {
   const log = options.log;
   const nc = await connectToNats({ ...options.config.nats, name: 'cdc-coordinator' });
+  health.setReady('coordinator: nats', true);
+  void nc.closed().then(() => health.setReady('coordinator: nats', false));
   try {
     const progress = await ProgressStore.open(nc);
     log.info({ sources: options.config.sources.map((s) => s.name) }, 'coordinator running');
@@ -25,12 +28,15 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
         try {
           await updateCommitted(progress, options.config, source.name, source.partitions, log);
         } catch (error) {
+          metrics.errors.inc({ service: 'coordinator', stage: 'committed' });
           log.warn({ source: source.name, err: describeError(error) }, 'cannot compute the committed position');
         }
       }
+      health.beat('coordinator: loop', Math.max(60_000, options.config.coordinator.intervalMs * 10));
       await sleep(options.config.coordinator.intervalMs, options.signal);
     }
   } finally {
+    health.forget('coordinator:');
     await nc.drain().catch(() => undefined);
   }
 }
@@ -44,14 +50,25 @@ export async function updateCommitted(
 ): Promise<void> {
   const destinations = destinationsOfSource(config, source).map((d) => d.name);
   if (destinations.length === 0) return;
-  const committed = computeCommitted(source, destinations, partitions, await progress.readProgress(source));
-  if (!committed) return;
-  const previous = await progress.readCommitted(source);
-  // Watermark seqs only grow; a lower one means stale progress and must not move the position back.
-  if (previous && committed.seq <= previous.seq) return;
-  await progress.writeCommitted(committed);
-  log.debug(
-    { source, seq: committed.seq, commit: committed.position.commit.toString() },
-    'committed position advanced',
-  );
+  // One span per computation when tracing is on (cheap: one per source per interval).
+  await traceComputation('cdc.coordinator compute committed', { 'cdc.source': source }, async (span) => {
+    const committed = computeCommitted(source, destinations, partitions, await progress.readProgress(source));
+    if (!committed) return;
+    const previous = await progress.readCommitted(source);
+    span?.setAttributes({ 'cdc.watermark_seq': committed.seq, 'cdc.position': committed.position.commit.toString() });
+    // Watermark seqs only grow; a lower one means stale progress and must not move the position back.
+    if (previous && committed.seq <= previous.seq) {
+      metrics.committedSeq.set({ source }, previous.seq);
+      metrics.committedPosition.set({ source }, Number(previous.position.commit));
+      return;
+    }
+    await progress.writeCommitted(committed);
+    metrics.committedSeq.set({ source }, committed.seq);
+    metrics.committedPosition.set({ source }, Number(committed.position.commit));
+    span?.setAttribute('cdc.advanced', true);
+    log.debug(
+      { source, seq: committed.seq, position: committed.position.commit.toString() },
+      'committed position advanced',
+    );
+  });
 }

@@ -24,6 +24,7 @@ import {
 } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
 import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
+import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { Client } from 'pg';
 
 export interface PostgresReaderOptions {
@@ -69,6 +70,11 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
   );
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
+  const component = `reader ${source.name}`;
+  health.setReady(`${component}: nats`, true);
+  // Ready once streaming (after the initial snapshot, if one is needed).
+  health.setReady(`${component}: source`, false);
+  void nc.closed().then(() => health.setReady(`${component}: nats`, false));
   try {
     const jsm = await jetstreamManager(nc);
     await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
@@ -102,12 +108,15 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       try {
         await streamOnce(source, nc, progress, newPublisher(), options.signal, log);
       } catch (error) {
+        health.setReady(`${component}: source`, false);
         if (options.signal.aborted) break;
+        metrics.errors.inc({ service: 'reader', stage: 'stream' });
         log.error({ err: describeError(error) }, 'streaming stopped; reconnecting from the committed position');
         await sleep(1_000, options.signal);
       }
     }
   } finally {
+    health.forget(`${component}:`);
     await nc.drain().catch(() => undefined);
   }
 }
@@ -223,6 +232,10 @@ async function streamOnce(
   let watermarkBusy = false;
   let failure: unknown;
 
+  const component = `reader ${source.name}`;
+  // Undefined when tracing is off: then the op callback below does no tracing work at all.
+  const transactions = transactionTracer(source.name, 'postgresql');
+  const transactionCount = metrics.readerTransactions.labels(source.name);
   const sendStatus = (replyRequested = false) => {
     try {
       connection.sendStatus(received, committedLsn, replyRequested);
@@ -253,6 +266,8 @@ async function streamOnce(
       // Never report more than every destination has committed; never move backwards.
       if (committed && committed.position.commit > committedLsn) committedLsn = committed.position.commit;
       if (committedLsn !== lastSent) sendStatus();
+      metrics.lagBytes.set({ source: source.name }, received > committedLsn ? Number(received - committedLsn) : 0);
+      health.beat(`${component}: status loop`, Math.max(60_000, source.statusIntervalMs * 10));
     } catch (error) {
       log.warn({ err: describeError(error) }, 'cannot read the committed position');
     }
@@ -272,11 +287,13 @@ async function streamOnce(
   const catalog = new SourceCatalog(catalogClient);
   const decoder = new PgChangeDecoder(source.name, catalog, {
     op: (op) => {
-      publisher.add(op);
+      publisher.add(op, transactions?.op(op.table));
       if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
     },
     commit: (position) => {
       handedOver = position;
+      transactions?.commit(formatLsn(position.commit));
+      transactionCount.inc();
     },
     idle: (walEnd) => {
       if (!handedOver || walEnd > handedOver.commit) handedOver = { commit: walEnd, index: 0 };
@@ -291,6 +308,8 @@ async function streamOnce(
     { slot: source.slot, publication: source.publication, committed: formatLsn(committedLsn) },
     'streaming changes',
   );
+  health.setReady(`${component}: source`, true);
+  health.beat(`${component}: status loop`, Math.max(60_000, source.statusIntervalMs * 10));
   try {
     await connection.stream(source.slot, source.publication, 0n, async (event) => {
       if (failure) throw failure;
@@ -300,6 +319,7 @@ async function streamOnce(
   } finally {
     clearInterval(watermarkTimer);
     clearInterval(statusTimer);
+    transactions?.abandon('streaming session ended mid-transaction');
     signal.removeEventListener('abort', stop);
     publisher.close();
     await connection.close();

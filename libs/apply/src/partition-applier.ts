@@ -1,6 +1,8 @@
 import type { BatchLimits, ReceivedBatch } from '@cdc/change-stream';
 import type { PartitionProgress } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { metrics } from '@cdc/telemetry';
+import { recordBatchMetrics, traceBatch } from './batch-telemetry';
 import type { Sink } from './sink';
 
 export interface BatchSource {
@@ -53,35 +55,48 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
     const started = Date.now();
     let applied = 0;
     let skipped = 0;
+    const span = traceBatch(batch, { source, destination, partition });
     if (batch.ops.length > 0) {
+      const current = batch;
+      const apply = () =>
+        options.sink.applyBatch({ source, partition, ops: current.ops, lastStreamSeq: current.lastStreamSeq });
       for (let attempt = 1; ; attempt += 1) {
         try {
           await options.slots.run(async () => {
-            const result = await options.sink.applyBatch({
-              source,
-              partition,
-              ops: batch.ops,
-              lastStreamSeq: batch.lastStreamSeq,
-            });
+            const result = await (span ? span.step('cdc.apply', apply) : apply());
             applied = result.applied;
             skipped = result.skipped;
           });
           break;
         } catch (error) {
-          if (!isRetryable(error)) throw new PartitionStoppedError(source, destination, partition, error);
+          metrics.errors.inc({ service: 'applier', stage: 'apply' });
+          if (!isRetryable(error)) {
+            span?.end(error);
+            throw new PartitionStoppedError(source, destination, partition, error);
+          }
           // Shutting down with an uncommitted batch: abandon it unacked, it will be redelivered.
-          if (options.signal.aborted) return;
+          if (options.signal.aborted) return span?.end(error);
           const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+          const { position } = batch.ops[0];
           log.warn(
-            { partition, attempt, retryInMs: delay, err: describeError(error) },
+            {
+              partition,
+              attempt,
+              retryInMs: delay,
+              streamSeq: batch.lastStreamSeq,
+              position: `${position.lane ? `${position.lane}@` : ''}${position.commit}:${position.index}`,
+              err: describeError(error),
+            },
             'apply failed, retrying the batch',
           );
           await sleep(delay, options.signal);
-          if (options.signal.aborted) return;
+          if (options.signal.aborted) return span?.end(error);
         }
       }
     }
-    await ackWithRetry(batch, options);
+    await (span ? span.step('cdc.ack', () => ackWithRetry(batch, options)) : ackWithRetry(batch, options));
+    span?.end();
+    recordBatchMetrics(batch, { source, destination, partition }, { skipped, ms: Date.now() - started });
     if (batch.watermark) {
       try {
         await options.recordProgress({
@@ -95,6 +110,7 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
         });
       } catch (error) {
         // The next watermark records it again; progress only ever lags, it never runs ahead.
+        metrics.errors.inc({ service: 'applier', stage: 'progress' });
         log.warn({ partition, err: describeError(error) }, 'cannot record progress');
       }
     }
@@ -133,6 +149,7 @@ async function ackWithRetry(batch: ReceivedBatch, options: PartitionApplierOptio
       return;
     } catch (error) {
       // Committed but not acked: the batch will be redelivered and skipped by the checkpoint.
+      metrics.errors.inc({ service: 'applier', stage: 'ack' });
       options.log.warn({ partition: options.partition, attempt, err: describeError(error) }, 'ack failed after commit');
       await sleep(200 * attempt, options.signal);
     }

@@ -1,5 +1,11 @@
 export { ensureSourceStream, ensurePartitionConsumer, consumerName, PartitionCountMismatchError } from './stream-setup';
 export type { SourceStreamOptions } from './stream-setup';
 export { ChangePublisher, type ChangePublisherOptions, type PublisherLimits, type PublisherStats } from './publisher';
-export { PartitionConsumer, MalformedMessageError, type ReceivedBatch, type BatchLimits } from './partition-consumer';
+export {
+  PartitionConsumer,
+  MalformedMessageError,
+  type ReceivedBatch,
+  type BatchLimits,
+  type BatchTraceInfo,
+} from './partition-consumer';
 export { connectToNats, NatsUnreachableError, type NatsConnectOptions } from './nats-connection';

@@ -8,6 +8,7 @@ import {
   type ChangeOp,
   type Watermark,
 } from '@cdc/change-envelope';
+import { readTraceHeaders, tracingEnabled } from '@cdc/telemetry';
 import { consumerName } from './stream-setup';
 
 const BUFFERED_MESSAGES_PER_PARTITION = 8;
@@ -39,8 +40,17 @@ export interface ReceivedBatch {
   readonly lastStreamSeq: number;
   /** Some message was delivered before (its ack timed out or its reader died): order may have a gap. */
   readonly redelivered: boolean;
+  /** Only when tracing is on: the batch's traced source transactions and its decoding time. */
+  readonly trace?: BatchTraceInfo;
   /** Acknowledges every message of the batch (and before it): call only after the destination commit. */
   ack(): Promise<void>;
+}
+
+export interface BatchTraceInfo {
+  /** Traceparents of the batch's messages (see libs/telemetry: one per source transaction). */
+  readonly traceparents: string[];
+  readonly decodeStartedAtMs: number;
+  readonly decodeMs: number;
 }
 
 export interface BatchLimits {
@@ -124,6 +134,7 @@ export class PartitionConsumer {
     const ready: ChangeOp[] = [];
     let watermark: Watermark | undefined;
     let redelivered = false;
+    const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
     while (ops < limits.maxOps) {
       const waitMs = received.length === 0 ? 1_000 : deadline - Date.now();
       if (received.length > 0 && waitMs <= 0) break;
@@ -141,6 +152,7 @@ export class PartitionConsumer {
       received.push(next);
       if (next.redelivered) redelivered = true;
       const kind = next.headers?.get(HEADER_KIND);
+      const decodeStarted = trace ? performance.now() : 0;
       try {
         if (kind === 'watermark') {
           const mark = decodeWatermark(next.data);
@@ -153,6 +165,11 @@ export class PartitionConsumer {
       } catch (error) {
         throw new MalformedMessageError(this.source, this.partition, next.seq, error);
       }
+      if (trace) {
+        if (trace.decodeStartedAtMs === 0) trace.decodeStartedAtMs = performance.timeOrigin + decodeStarted;
+        trace.decodeMs += performance.now() - decodeStarted;
+        readTraceHeaders(next.headers, trace.traceparents);
+      }
       if (signal.aborted) break;
     }
     const last = received[received.length - 1];
@@ -163,6 +180,7 @@ export class PartitionConsumer {
       firstStreamSeq: received[0].seq,
       lastStreamSeq: last.seq,
       redelivered,
+      trace,
       // AckPolicy.All: acking the last message acknowledges the whole batch in one round trip.
       ack: async () => {
         await last.ackAck();

@@ -12,6 +12,7 @@ import {
   type Watermark,
 } from '@cdc/change-envelope';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { MAX_LINKED_TRACES, countOps, metrics, setTraceHeaders } from '@cdc/telemetry';
 
 export interface PublisherLimits {
   /** Ops per message at most. */
@@ -33,7 +34,8 @@ export interface ChangePublisherOptions extends PublisherLimits {
   readonly publishTimeoutMs?: number;
 }
 
-type QueueItem = { readonly op: ChangeOp; readonly bytes: number } | { readonly watermark: Watermark };
+type QueueItem =
+  { readonly op: ChangeOp; readonly bytes: number; readonly traceparent?: string } | { readonly watermark: Watermark };
 
 interface PartitionQueue {
   readonly partition: number;
@@ -72,6 +74,8 @@ export class ChangePublisher {
   /** Readers reuse one schema object per table version, so the hash is computed once per table. */
   private readonly partitionByTable = new WeakMap<ChangeOp['table'], number>();
   readonly stats: PublisherStats = { messages: 0, ops: 0, watermarks: 0, duplicates: 0 };
+  /** Set by the first traced op: only then does cutting a message look for traceparents. */
+  private traced = false;
 
   constructor(private readonly options: ChangePublisherOptions) {
     this.queues = Array.from({ length: options.partitions }, (_, partition) => ({
@@ -82,15 +86,22 @@ export class ChangePublisher {
     }));
   }
 
-  /** Queues one op on its table's partition. Throws if an earlier publish failed for good. */
-  add(op: ChangeOp): void {
+  /**
+   * Queues one op on its table's partition. Throws if an earlier publish failed for good.
+   * `traceparent` is the op's source transaction span (only when tracing is on and sampled).
+   */
+  add(op: ChangeOp, traceparent?: string): void {
     this.throwIfFailed();
     let partition = this.partitionByTable.get(op.table);
     if (partition === undefined) {
       partition = partitionOf(op.table.schema, op.table.table, this.options.partitions);
       this.partitionByTable.set(op.table, partition);
     }
-    this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op) });
+    if (traceparent === undefined) this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op) });
+    else {
+      this.traced = true;
+      this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op), traceparent });
+    }
   }
 
   /** Queues a watermark behind everything already queued, in every partition. */
@@ -176,12 +187,16 @@ export class ChangePublisher {
     const full = count >= this.options.maxOps || bytes >= this.options.maxBytes || count < queue.items.length;
     const due = Date.now() - queue.firstQueuedAt >= this.options.maxDelayMs;
     if (!full && !due && !force) return;
-    const ops = queue.items.splice(0, count).map((item) => (item as { op: ChangeOp }).op);
+    const items = queue.items.splice(0, count) as Array<{ op: ChangeOp; traceparent?: string }>;
+    const ops = items.map((item) => item.op);
     if (queue.items.length > 0) queue.firstQueuedAt = Date.now();
-    void this.send(queue, { ops });
+    void this.send(queue, { ops, traceparents: this.traced ? distinctTraceparents(items) : undefined });
   }
 
-  private async send(queue: PartitionQueue, message: { ops: ChangeOp[] } | { watermark: Watermark }): Promise<void> {
+  private async send(
+    queue: PartitionQueue,
+    message: { ops: ChangeOp[]; traceparents?: string[] } | { watermark: Watermark },
+  ): Promise<void> {
     queue.inFlight = true;
     const subject = partitionSubject(this.options.source, queue.partition);
     const hdrs = headers();
@@ -190,6 +205,7 @@ export class ChangePublisher {
     if ('ops' in message) {
       hdrs.set(HEADER_KIND, 'data');
       const { ops } = message;
+      if (message.traceparents) setTraceHeaders(hdrs, message.traceparents);
       payload = encodeBatch({ source: this.options.source, partition: queue.partition, ops });
       msgID = dataMessageId(this.options.source, queue.partition, ops[0].position, ops[ops.length - 1].position);
     } else {
@@ -209,6 +225,7 @@ export class ChangePublisher {
           if (ack.duplicate) this.stats.duplicates += 1;
           break;
         } catch (error) {
+          metrics.errors.inc({ service: 'reader', stage: 'publish' });
           if (attempt >= 30 || isPermanentPublishError(error)) throw error;
           this.options.log.warn(
             { partition: queue.partition, attempt, err: describeError(error) },
@@ -221,6 +238,10 @@ export class ChangePublisher {
         this.stats.messages += 1;
         this.stats.ops += message.ops.length;
         this.buffered -= message.ops.length;
+        const source = this.options.source;
+        metrics.readerMessages.inc({ source });
+        metrics.messageOps.observe({ source }, message.ops.length);
+        countOps(message.ops, (table, kind, count) => metrics.readerOps.inc({ source, table, kind }, count));
       } else {
         this.stats.watermarks += 1;
       }
@@ -246,6 +267,23 @@ export class ChangePublisher {
       for (const resolve of waiting) resolve();
     }
   }
+}
+
+/**
+ * The message's traced transactions in source order, at most the ones its headers carry. A
+ * transaction's ops are contiguous in a partition's queue, so comparing with the previous one
+ * finds every distinct transaction.
+ */
+function distinctTraceparents(items: ReadonlyArray<{ traceparent?: string }>): string[] {
+  const traceparents: string[] = [];
+  let last: string | undefined;
+  for (const { traceparent } of items) {
+    if (traceparent === undefined || traceparent === last) continue;
+    last = traceparent;
+    traceparents.push(traceparent);
+    if (traceparents.length > MAX_LINKED_TRACES) break;
+  }
+  return traceparents;
 }
 
 function isPermanentPublishError(error: unknown): boolean {

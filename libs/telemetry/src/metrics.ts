@@ -21,7 +21,7 @@ export const metrics = {
   }),
   readerTransactions: new Counter({
     name: 'cdc_reader_transactions_total',
-    help: 'Source transactions read (with at least one published op)',
+    help: 'Source transactions read (commits seen in the change stream)',
     labelNames: ['source'] as const,
     registers: [registry],
   }),

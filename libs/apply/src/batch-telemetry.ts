@@ -1,0 +1,45 @@
+import type { ReceivedBatch } from '@cdc/change-stream';
+import { countOps, metrics, startBatchTrace, type BatchTrace } from '@cdc/telemetry';
+
+interface BatchOrigin {
+  readonly source: string;
+  readonly destination: string;
+  readonly partition: number;
+}
+
+/** The batch's span when tracing is on and some transaction in it was traced (see libs/telemetry). */
+export function traceBatch(batch: ReceivedBatch, origin: BatchOrigin): BatchTrace | undefined {
+  if (!batch.trace) return undefined;
+  const span = startBatchTrace(batch.trace.traceparents, {
+    ...origin,
+    ops: batch.ops.length,
+    messages: batch.messages,
+    firstStreamSeq: batch.firstStreamSeq,
+    lastStreamSeq: batch.lastStreamSeq,
+  });
+  span?.decoded(batch.trace.decodeStartedAtMs, batch.trace.decodeMs);
+  return span;
+}
+
+/** Metrics of a committed and acked batch: a few counter updates per batch, none per op. */
+export function recordBatchMetrics(
+  batch: ReceivedBatch,
+  origin: BatchOrigin,
+  result: { skipped: number; ms: number },
+): void {
+  const { source, destination } = origin;
+  if (batch.ops.length > 0) {
+    metrics.batchOps.observe({ source, destination }, batch.ops.length);
+    metrics.applySeconds.observe({ source, destination }, result.ms / 1000);
+    countOps(batch.ops, (table, kind, count) => metrics.appliedOps.inc({ source, destination, table, kind }, count));
+    if (result.skipped > 0) metrics.skippedOps.inc({ source, destination }, result.skipped);
+  }
+  const partition = String(origin.partition);
+  if (batch.redelivered) metrics.redeliveries.inc({ source, destination, partition });
+  // The newest source time this batch brought: its last op's commit, or the watermark's time.
+  const lastOp = batch.ops[batch.ops.length - 1];
+  const sourceTimeUs = Math.max(lastOp?.commitTimeUs ?? 0, batch.watermark?.timeUs ?? 0);
+  if (sourceTimeUs > 0) {
+    metrics.lagSeconds.set({ source, destination, partition }, Math.max(0, Date.now() / 1000 - sourceTimeUs / 1e6));
+  }
+}
