@@ -1,6 +1,7 @@
 // @cdc/testenv: real, throw-away PostgreSQL and NATS JetStream servers on loopback for tests.
 // Install the binaries first: bash tools/testenv/install.sh
 import { createMariadb } from './mariadb';
+import { createJaeger, type JaegerServer } from './jaeger';
 import { createNats } from './nats';
 import { createPostgres } from './postgres';
 import type { MariadbOptions, MariadbServer, NatsOptions, NatsServer, PostgresOptions, PostgresServer } from './types';
@@ -8,6 +9,7 @@ import type { MariadbOptions, MariadbServer, NatsOptions, NatsServer, PostgresOp
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort } from './net';
 export { startVitess, type VitessCluster } from './vitess';
+export { type JaegerServer, type JaegerTrace, type JaegerSpan } from './jaeger';
 export type {
   MariadbOptions,
   MariadbServer,
@@ -42,4 +44,12 @@ export function startNats(options?: NatsOptions): Promise<NatsServer> {
  */
 export function startMariadb(options?: MariadbOptions): Promise<MariadbServer> {
   return createMariadb(options);
+}
+
+/**
+ * Start Jaeger v2 (built by tools/testenv/install-jaeger.sh) with OTLP gRPC/HTTP in, in-memory
+ * storage and the query API, on free ports of 127.0.0.1. Killed when this node process exits.
+ */
+export function startJaeger(options?: { name?: string }): Promise<JaegerServer> {
+  return createJaeger(options);
 }

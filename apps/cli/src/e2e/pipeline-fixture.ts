@@ -29,7 +29,8 @@ export interface PipelineFixture {
   readonly destinationUrl: string;
   readonly configFile: string;
   readonly dir: string;
-  start(kind: ServiceKind): ServiceProcess;
+  /** `env` is added to this process's environment (e.g. OTEL_* for one service). */
+  start(kind: ServiceKind, env?: NodeJS.ProcessEnv): ServiceProcess;
   /** SIGKILL (a crash) or SIGTERM (clean stop), then wait for the exit. */
   stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
   sourceQuery(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
@@ -102,7 +103,7 @@ coordinator:
     destinationUrl,
     configFile,
     dir,
-    start(kind) {
+    start(kind, env) {
       counter += 1;
       const logFile = join(dir, `${kind}-${counter}.log`);
       const out = createWriteStream(logFile);
@@ -111,7 +112,7 @@ coordinator:
       if (kind === 'applier') args.push('--destination', 'replica');
       const child = spawn(process.execPath, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, CDC_LOG_LEVEL: 'info' },
+        env: { ...process.env, CDC_LOG_LEVEL: 'info', ...env },
       });
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
