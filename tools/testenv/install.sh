@@ -119,5 +119,6 @@ fi
 
 # ---------------------------------------------------------------- Vitess (VStream reader tests)
 bash "$REPO/tools/vitess-testenv/install.sh"
+bash "$REPO/tools/testenv/install-jaeger.sh" # Jaeger v2 for the tracing e2e test
 
 log "done"
