@@ -120,5 +120,6 @@ fi
 # ---------------------------------------------------------------- Vitess (VStream reader tests)
 bash "$REPO/tools/vitess-testenv/install.sh"
 bash "$REPO/tools/testenv/install-jaeger.sh" # Jaeger v2 for the tracing e2e test
+bash "$REPO/tools/testenv/install-deploy-tools.sh" # helm + tools/k8s-validate for deploy:test
 
 log "done"
