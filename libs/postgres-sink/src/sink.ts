@@ -326,8 +326,8 @@ class PostgresDestination implements PostgresSink {
     for (const [id, { target, first, schemas }] of perTarget) {
       const known = this.storedSchemas.get(id);
       if (known !== undefined) {
-        const current = encodeSourceSchema(known.table);
-        if (schemas.every((s) => encodeSourceSchema(s.table) === current)) continue;
+        const current = shapeOf(known.table);
+        if (schemas.every((s) => shapeOf(s.table) === current)) continue;
       }
       await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [DDL_LOCK_KEY]);
       let catalog = await loadCatalog(client, target);
@@ -541,6 +541,18 @@ function displayTarget(mapTable: TableMapper, table: TableSchema): string {
   } catch {
     return '?';
   }
+}
+
+const shapes = new WeakMap<TableSchema, string>();
+
+/** A schema's stored form, computed once per schema object (readers reuse one per table version): evolve() runs per batch. */
+function shapeOf(table: TableSchema): string {
+  let shape = shapes.get(table);
+  if (shape === undefined) {
+    shape = encodeSourceSchema(table);
+    shapes.set(table, shape);
+  }
+  return shape;
 }
 
 /** Columns of `table` that the stored (newer) source schema no longer has. */
