@@ -1,5 +1,6 @@
 import { findSource, loadConfig, ConfigError, type PipelineConfig } from '@cdc/config';
 import { runApplier } from '@cdc/applier';
+import { connectToNats, requestReload, type ReloadReply } from '@cdc/change-stream';
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
 import { runVitessReader } from '@cdc/reader-vitess';
@@ -15,9 +16,11 @@ usage:
   cdc applier     --config FILE --destination NAME   apply changes to a destination
   cdc coordinator --config FILE                      compute committed positions
   cdc status      --config FILE [--json]             positions, slot lag, pending messages
+  cdc reload      --config FILE [--source NAME]      running readers read the config file again
   cdc up          --config FILE                      run every service of the config in one process
 
-Every service stops cleanly on SIGTERM/SIGINT. Logs are JSON on stderr (CDC_LOG_LEVEL=debug|info|warn).
+Every service stops cleanly on SIGTERM/SIGINT; SIGHUP makes a reader re-read its config file
+(table patterns apply at once: new tables are backfilled live, removed ones leave the publication). Logs are JSON on stderr (CDC_LOG_LEVEL=debug|info|warn).
 CDC_HTTP_ADDR=host:port serves /metrics, /healthz and /readyz; traces are exported over OTLP when
 OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (see libs/telemetry).`;
 
@@ -48,7 +51,10 @@ async function main(argv: readonly string[]): Promise<number> {
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'source'], 'reader');
       const config = load(args, 'reader');
-      await withTelemetry('reader', log, () => runReader({ config, source, signal, log }));
+      const file = requireFlag(args, 'config', 'reader');
+      await withTelemetry('reader', log, () =>
+        runReader({ config, source, signal, log, reloadConfig: () => loadConfig(file), onReloadSignal: onSighup }),
+      );
       return 0;
     }
     case 'applier': {
@@ -57,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'destination'], 'applier');
       const config = load(args, 'applier');
+      ignoreSighup(log, 'the applier reads its config at start: restart it to apply destination changes');
       await withTelemetry('applier', log, () => runApplier({ config, destination, signal, log }));
       return 0;
     }
@@ -65,6 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const signal = shutdownSignal(log);
       checkFlags(args, ['config'], 'coordinator');
       const config = load(args, 'coordinator');
+      ignoreSighup(log, 'the coordinator has nothing to reload');
       await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
       return 0;
     }
@@ -74,11 +82,25 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(args.flags.get('json') ? JSON.stringify(statuses, null, 2) : renderStatus(statuses));
       return 0;
     }
+    case 'reload': {
+      checkFlags(args, ['config', 'source'], 'reload');
+      const config = load(args, 'reload');
+      const source = args.flags.get('source');
+      const replies = await reloadServices(config, typeof source === 'string' ? source : undefined);
+      for (const reply of replies)
+        console.log(`${reply.ok ? 'ok    ' : 'FAILED'} ${reply.service} ${reply.name}: ${reply.detail}`);
+      if (replies.length === 0) {
+        console.error('error: no running reader answered (are the readers running, and on this NATS server?)');
+        return 1;
+      }
+      return replies.every((reply) => reply.ok) ? 0 : 1;
+    }
     case 'up': {
       const log = createLogger('up');
       const signal = shutdownSignal(log);
       checkFlags(args, ['config'], 'up');
       const config = load(args, 'up');
+      const file = requireFlag(args, 'config', 'up');
       // Everything in one process for a small setup; each service keeps its own connections.
       const startServices = (): Promise<void>[] => [
         runCoordinator({ config, signal, log: log.child({ service: 'coordinator' }) }),
@@ -91,7 +113,14 @@ async function main(argv: readonly string[]): Promise<number> {
           }),
         ),
         ...config.sources.map((s) =>
-          runReader({ config, source: s.name, signal, log: log.child({ service: 'reader', source: s.name }) }),
+          runReader({
+            config,
+            source: s.name,
+            signal,
+            log: log.child({ service: 'reader', source: s.name }),
+            reloadConfig: () => loadConfig(file),
+            onReloadSignal: onSighup,
+          }),
         ),
       ];
       const results = await withTelemetry('up', log, () => Promise.allSettled(startServices()));
@@ -100,7 +129,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${args.command}" (commands: reader, applier, coordinator, status, up)`);
+      throw new UsageError(
+        `unknown command "${args.command}" (commands: reader, applier, coordinator, status, reload, up)`,
+      );
   }
 }
 
@@ -125,6 +156,27 @@ async function withTelemetry<T>(service: string, log: Logger, run: () => Promise
 function runReader(options: Parameters<typeof runPostgresReader>[0]): Promise<void> {
   const source = findSource(options.config, options.source);
   return source.type === 'vitess' ? runVitessReader(options) : runPostgresReader(options);
+}
+
+function onSighup(listener: () => void): () => void {
+  process.on('SIGHUP', listener);
+  return () => process.off('SIGHUP', listener);
+}
+
+/** SIGHUP would otherwise end the process: services without anything to reload say so instead. */
+function ignoreSighup(log: Logger, why: string): void {
+  process.on('SIGHUP', () => log.info(`SIGHUP: ${why}`));
+}
+
+/** `cdc reload`: every reader of the config (or one source's) reads its config file again and answers. */
+async function reloadServices(config: PipelineConfig, source: string | undefined): Promise<ReloadReply[]> {
+  if (source !== undefined) findSource(config, source);
+  const nc = await connectToNats({ ...config.nats, name: 'cdc-reload' });
+  try {
+    return await requestReload(nc, source ? { source } : {}, 2_000);
+  } finally {
+    await nc.close();
+  }
 }
 
 function load(args: ParsedArgs, command: string): PipelineConfig {

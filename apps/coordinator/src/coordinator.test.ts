@@ -37,6 +37,7 @@ function source(name: string, partitions: number): PostgresSourceConfig {
     snapshot: { enabled: true, parallelism: 1, chunkRows: 1000 },
     publish: { maxOps: 100, maxBytes: 100_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
     statusIntervalMs: 100,
+    tableDiscoveryIntervalS: 0,
   };
 }
 

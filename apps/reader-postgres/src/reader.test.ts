@@ -64,6 +64,7 @@ function configFor(
         snapshot: { enabled: true, parallelism: 2, chunkRows: 1_000, ...snapshot },
         publish: { maxOps: 500, maxBytes: 1_000_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
         statusIntervalMs: 100,
+        tableDiscoveryIntervalS: 0,
       },
     ],
     // One destination, so the stream has consumers (interest retention keeps what is published).

@@ -19,6 +19,7 @@ import {
   ensurePublication,
   formatLsn,
   preflightSource,
+  reconcilePublication,
   takeSnapshot,
   type PreflightResult,
 } from '@cdc/postgres-source';
@@ -26,19 +27,33 @@ import { ProgressStore } from '@cdc/progress';
 import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
 import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { Client } from 'pg';
+import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
+import { listenForReloads } from './reload';
 
 export interface PostgresReaderOptions {
   readonly config: PipelineConfig;
   readonly source: string;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /**
+   * Reads the config file again (SIGHUP, `cdc reload`): the reader takes the source's new
+   * `tables` without a restart. Absent: reloads are not offered.
+   */
+  readonly reloadConfig?: () => PipelineConfig;
+  /** Registers a listener for local reload requests (SIGHUP); returns its removal. */
+  readonly onReloadSignal?: (listener: () => void) => () => void;
 }
 
 interface SnapshotState {
   readonly slot: string;
   readonly status: 'in-progress' | 'done';
   readonly consistentPoint?: string;
+  /** Tables added while streaming whose existing rows are still being read (live backfill). */
+  readonly backfills?: PendingBackfill[];
 }
+
+/** Live backfill needs logical decoding messages in pgoutput. */
+const MESSAGES_MIN_VERSION = 140000;
 
 /** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
 const PAYLOAD_HEADROOM = 0.75;
@@ -79,7 +94,14 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     const jsm = await jetstreamManager(nc);
     await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
     const progress = await ProgressStore.open(nc);
-    await ensurePublication(source.url, source.publication, preflight);
+    const stateAtStart = await progress.readSnapshotState<SnapshotState>(source.name);
+    const alreadyStreaming =
+      preflight.slot.exists &&
+      (stateAtStart === undefined || (stateAtStart.status === 'done' && stateAtStart.slot === source.slot));
+    // Before a new snapshot every table joins the publication now; once streaming, tables that
+    // joined the config since are added by the reconcile below, with a live backfill.
+    if (!alreadyStreaming || !preflight.publicationExists)
+      await ensurePublication(source.url, source.publication, preflight);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
 
@@ -104,16 +126,66 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       throw error;
     }
 
-    while (!options.signal.aborted) {
-      try {
-        await streamOnce(source, nc, progress, newPublisher(), options.signal, log);
-      } catch (error) {
-        health.setReady(`${component}: source`, false);
-        if (options.signal.aborted) break;
-        metrics.errors.inc({ service: 'reader', stage: 'stream' });
-        log.error({ err: describeError(error) }, 'streaming stopped; reconnecting from the committed position');
-        await sleep(1_000, options.signal);
+    const state = await progress.readSnapshotState<SnapshotState>(source.name);
+    const backfill = new LiveBackfill({
+      source: source.name,
+      url: source.url,
+      chunkRows: Math.min(source.snapshot.chunkRows, 50_000),
+      initial: state?.backfills ?? [],
+      persist: async (pending) => {
+        const current = (await progress.readSnapshotState<SnapshotState>(source.name)) ?? {
+          slot: source.slot,
+          status: 'done' as const,
+        };
+        await progress.writeSnapshotState(source.name, { ...current, backfills: [...pending] } satisfies SnapshotState);
+      },
+      signal: options.signal,
+      log,
+    });
+    const tables = new TableSet(source, preflight.serverVersion, backfill, log);
+    const backfillRun = backfill.run();
+    const stopReloads = listenForReloads({
+      nc,
+      source: source.name,
+      log,
+      signal: options.signal,
+      onReloadSignal: options.onReloadSignal,
+      reload: options.reloadConfig
+        ? async () => {
+            const fresh = findSource(options.reloadConfig!(), source.name);
+            if (fresh.type !== 'postgres') throw new Error(`source ${source.name} is no longer of type postgres`);
+            return tables.reload(fresh);
+          }
+        : undefined,
+    });
+    const discovery =
+      source.tableDiscoveryIntervalS > 0
+        ? setInterval(
+            () => void tables.reconcile('discovery').catch(() => undefined),
+            source.tableDiscoveryIntervalS * 1000,
+          )
+        : undefined;
+
+    try {
+      while (!options.signal.aborted) {
+        try {
+          await streamOnce(source, nc, progress, newPublisher(), options.signal, log, {
+            backfill,
+            messages: preflight.serverVersion >= MESSAGES_MIN_VERSION,
+            onStreaming: () => void tables.reconcile('start').catch(() => undefined),
+          });
+        } catch (error) {
+          health.setReady(`${component}: source`, false);
+          if (options.signal.aborted) break;
+          metrics.errors.inc({ service: 'reader', stage: 'stream' });
+          log.error({ err: describeError(error) }, 'streaming stopped; reconnecting from the committed position');
+          await sleep(1_000, options.signal);
+        }
       }
+    } finally {
+      if (discovery) clearInterval(discovery);
+      await stopReloads();
+      await backfillRun;
     }
   } finally {
     health.forget(`${component}:`);
@@ -206,6 +278,7 @@ async function streamOnce(
   publisher: ChangePublisher,
   signal: AbortSignal,
   log: Logger,
+  live: { backfill: LiveBackfill; messages: boolean; onStreaming: () => void },
 ): Promise<void> {
   const catalogClient = new Client({
     connectionString: source.url,
@@ -285,8 +358,11 @@ async function streamOnce(
   const initial = await progress.readCommitted(source.name);
   if (initial) committedLsn = initial.position.commit;
   const catalog = new SourceCatalog(catalogClient);
+  const hooks: BackfillHooks = live.backfill.attach(publisher);
   const decoder = new PgChangeDecoder(source.name, catalog, {
+    message: hooks.message,
     op: (op) => {
+      hooks.op(op);
       publisher.add(op, transactions?.op(op.table));
       if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
     },
@@ -310,13 +386,21 @@ async function streamOnce(
   );
   health.setReady(`${component}: source`, true);
   health.beat(`${component}: status loop`, Math.max(60_000, source.statusIntervalMs * 10));
+  live.onStreaming();
   try {
-    await connection.stream(source.slot, source.publication, 0n, async (event) => {
-      if (failure) throw failure;
-      await decoder.handle(event);
-    });
+    await connection.stream(
+      source.slot,
+      source.publication,
+      0n,
+      async (event) => {
+        if (failure) throw failure;
+        await decoder.handle(event);
+      },
+      { messages: live.messages },
+    );
     if (failure) throw failure;
   } finally {
+    live.backfill.detach();
     clearInterval(watermarkTimer);
     clearInterval(statusTimer);
     transactions?.abandon('streaming session ended mid-transaction');
@@ -325,5 +409,93 @@ async function streamOnce(
     await connection.close();
     await catalogClient.end().catch(() => undefined);
     log.info({ published: publisher.stats }, 'streaming session ended');
+  }
+}
+
+/**
+ * The tables the reader streams: the config's patterns, kept equal to the publication. New
+ * matches (a table created at the source, or patterns changed by a reload) join the
+ * publication with a live backfill; tables no longer matched leave it.
+ */
+class TableSet {
+  private patterns: readonly string[];
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly source: PostgresSourceConfig,
+    private readonly serverVersion: number,
+    private readonly backfill: LiveBackfill,
+    private readonly log: Logger,
+  ) {
+    this.patterns = source.tables;
+  }
+
+  /** Takes a reloaded config's tables; other changed keys are reported as needing a restart. */
+  async reload(fresh: PostgresSourceConfig): Promise<string> {
+    const ignored = (Object.keys(fresh) as Array<keyof PostgresSourceConfig>).filter(
+      (key) => key !== 'tables' && JSON.stringify(fresh[key]) !== JSON.stringify(this.source[key]),
+    );
+    if (ignored.length > 0)
+      this.log.warn(
+        { keys: ignored },
+        `config reload: ${ignored.join(', ')} changed; those take effect after a restart`,
+      );
+    this.patterns = fresh.tables;
+    await this.reconcile('reload');
+    return `tables ${JSON.stringify(fresh.tables)}; backfilling: ${JSON.stringify(this.backfill.pendingTables)}`;
+  }
+
+  /** One reconcile at a time; a request during one runs once more after it. */
+  async reconcile(reason: string): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.reconcileOnce(reason);
+        } catch (error) {
+          metrics.errors.inc({ service: 'reader', stage: 'tables' });
+          this.log.error({ err: describeError(error), reason }, "cannot update the publication's tables");
+          throw error;
+        }
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async reconcileOnce(reason: string): Promise<void> {
+    const live = this.serverVersion >= MESSAGES_MIN_VERSION;
+    const changes = await reconcilePublication({
+      source: this.source.name,
+      url: this.source.url,
+      publication: this.source.publication,
+      tableMatches: (schema, table) => tableMatches(this.patterns, schema, table),
+      beforeAdd: async (tables) => {
+        if (!live)
+          throw new Error(
+            `tables ${tables.map((t) => `${t.schema}.${t.table}`).join(', ')} match the config but PostgreSQL ` +
+              `${this.serverVersion} cannot backfill them live (needs 14 or later); restart the reader with a new slot to snapshot them`,
+          );
+        await this.backfill.enqueue(tables);
+      },
+    });
+    for (const { table, reason: why } of changes.unusable)
+      this.log.error({ table }, `table ${table} matches the config but is left out: ${why}`);
+    if (changes.added.length > 0)
+      this.log.info(
+        { tables: changes.added.map((t) => `${t.schema}.${t.table}`), reason },
+        'tables added to the publication; backfilling them while streaming',
+      );
+    if (changes.removed.length > 0) {
+      await this.backfill.forget(changes.removed);
+      this.log.info(
+        { tables: changes.removed, reason },
+        'tables removed from the publication (the destination keeps their rows)',
+      );
+    }
   }
 }

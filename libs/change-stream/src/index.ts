@@ -9,3 +9,4 @@ export {
   type BatchTraceInfo,
 } from './partition-consumer';
 export { connectToNats, NatsUnreachableError, type NatsConnectOptions } from './nats-connection';
+export { RELOAD_SUBJECT, requestReload, type ReloadRequest, type ReloadReply } from './control';

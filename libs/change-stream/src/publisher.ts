@@ -42,6 +42,9 @@ interface PartitionQueue {
   items: QueueItem[];
   firstQueuedAt: number;
   inFlight: boolean;
+  /** Items ever queued, and ever stored: `stored()` waits for the second to reach the first. */
+  queuedCount: number;
+  storedCount: number;
 }
 
 export interface PublisherStats {
@@ -83,6 +86,8 @@ export class ChangePublisher {
       items: [],
       firstQueuedAt: 0,
       inFlight: false,
+      queuedCount: 0,
+      storedCount: 0,
     }));
   }
 
@@ -134,6 +139,20 @@ export class ChangePublisher {
     this.throwIfFailed();
   }
 
+  /**
+   * Resolves once everything queued before the call is stored. Unlike flush(), it does not
+   * wait for what is queued meanwhile, so it ends under a steady stream of changes.
+   */
+  async stored(): Promise<void> {
+    const targets = this.queues.map((queue) => queue.queuedCount);
+    for (const queue of this.queues) this.pump(queue, true);
+    while (this.queues.some((queue, i) => queue.storedCount < targets[i])) {
+      this.throwIfFailed();
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    this.throwIfFailed();
+  }
+
   /** Stops publishing; unpublished ops are dropped (the reader re-reads them from the committed position). */
   close(): void {
     this.closed = true;
@@ -149,6 +168,7 @@ export class ChangePublisher {
   private enqueue(queue: PartitionQueue, item: QueueItem): void {
     if (queue.items.length === 0) queue.firstQueuedAt = Date.now();
     queue.items.push(item);
+    queue.queuedCount += 1;
     if ('op' in item) this.buffered += 1;
     this.pump(queue, 'watermark' in item);
     this.scheduleTimer();
@@ -234,6 +254,7 @@ export class ChangePublisher {
           await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
         }
       }
+      queue.storedCount += 'ops' in message ? message.ops.length : 1;
       if ('ops' in message) {
         this.stats.messages += 1;
         this.stats.ops += message.ops.length;

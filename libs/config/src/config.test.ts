@@ -63,6 +63,7 @@ test('the example file parses with every default filled in', () => {
     snapshot: { enabled: true, parallelism: 2, chunkRows: 100_000 },
     publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 10, watermarkIntervalMs: 500 },
     statusIntervalMs: 1000,
+    tableDiscoveryIntervalS: 60,
   });
   assert.equal((config.sources[1] as PostgresSourceConfig).publication, 'billing_pub');
   assert.equal((config.sources[1] as PostgresSourceConfig).slot, 'billing_eu_slot');
@@ -118,6 +119,7 @@ test('a minimal config gets every default', () => {
         snapshot: { enabled: true, parallelism: 4, chunkRows: 100_000 },
         publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 20, watermarkIntervalMs: 500 },
         statusIntervalMs: 1000,
+        tableDiscoveryIntervalS: 60,
       },
     ],
     destinations: [],

@@ -68,6 +68,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'snapshot',
       'publish',
       'status_interval_ms',
+      'table_discovery_interval_s',
     ],
     parse: parsePostgresSource,
   },
@@ -278,7 +279,20 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
   };
   const publish = parsePublish(f);
   const statusIntervalMs = f.int('status_interval_ms', 1000, { min: 1 });
-  return { name, type: 'postgres', url, publication, slot, tables, partitions, snapshot, publish, statusIntervalMs };
+  const tableDiscoveryIntervalS = f.int('table_discovery_interval_s', 60, { min: 0 });
+  return {
+    name,
+    type: 'postgres',
+    url,
+    publication,
+    slot,
+    tables,
+    partitions,
+    snapshot,
+    publish,
+    statusIntervalMs,
+    tableDiscoveryIntervalS,
+  };
 }
 
 const KEYSPACE = /^[A-Za-z0-9_-]+$/;

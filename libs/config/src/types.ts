@@ -49,6 +49,11 @@ export interface PostgresSourceConfig extends SourceCommonConfig {
   snapshot: SnapshotConfig;
   /** How often the reader sends the standby status update, in milliseconds. */
   statusIntervalMs: number;
+  /**
+   * Seconds between checks for tables created at the source that match `tables` (added to the
+   * publication and backfilled live); 0 turns the check off (a reload still runs it).
+   */
+  tableDiscoveryIntervalS: number;
 }
 
 export type VitessTabletType = 'primary' | 'replica' | 'rdonly';

@@ -15,6 +15,11 @@ export interface ChangeHandler {
   idle(walEnd: bigint): void | Promise<void>;
   /** Every event, for the "write" position of the standby status and for lag. */
   received(walEnd: bigint, replyRequested: boolean): void;
+  /**
+   * A non-transactional logical decoding message (pg_logical_emit_message(false, ...)), in
+   * stream order between transactions; `lsn` is the end of its WAL record.
+   */
+  message?(prefix: string, content: Uint8Array, lsn: bigint): void | Promise<void>;
 }
 
 export class ChangeDecodeError extends Error {
@@ -110,8 +115,13 @@ export class PgChangeDecoder {
           );
         }
         return;
+      case 'message':
+        // Transactional messages would arrive inside their transaction: we only emit non-transactional ones.
+        if (!message.transactional && this.handler.message)
+          await this.handler.message(message.prefix, message.content, message.lsn);
+        return;
       default:
-        return; // origin, type and logical messages carry nothing to replicate
+        return; // origin and type messages carry nothing to replicate
     }
   }
 

@@ -1,11 +1,24 @@
 export { ReplicationConnection, type CreatedSlot, type ReplicationEvent } from './replication-connection';
 export { PgChangeDecoder, ChangeDecodeError, type ChangeHandler } from './change-decoder';
 export { SourceCatalog, type RelationState } from './catalog';
-export { takeSnapshot, type SnapshotOptions } from './snapshot';
+export { takeSnapshot, describeSourceTable, type SnapshotOptions } from './snapshot';
+export {
+  BACKFILL_MESSAGE_PREFIX,
+  decodeBackfillMarker,
+  emitBackfillMarker,
+  markerCommit,
+  readKeyChunk,
+  keyText,
+  type BackfillMarker,
+  type KeyChunk,
+} from './backfill';
+export { reconcilePublication, type PublicationChanges, type PublicationReconcileOptions } from './publication';
 export {
   preflightSource,
   ensurePublication,
   dropSlot,
+  listCandidateTables,
+  unusableReason,
   SourcePreflightError,
   type PreflightOptions,
   type PreflightResult,

@@ -83,39 +83,14 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       throw fail('the connecting role has neither REPLICATION nor SUPERUSER: ALTER ROLE <role> WITH REPLICATION');
     }
 
-    const candidates = await client.query<{
-      oid: string;
-      schema: string;
-      table: string;
-      has_pk: boolean;
-      replident: string;
-      owned: boolean;
-    }>(
-      `SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS table, c.relreplident AS replident,
-              EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
-              pg_has_role(c.relowner, 'USAGE') AS owned
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-        ORDER BY n.nspname, c.relname`,
-    );
-    const tables: SourceTable[] = candidates.rows
-      .filter((row) => options.tableMatches(row.schema, row.table))
-      .map((row) => ({
-        relationId: Number(row.oid),
-        schema: row.schema,
-        table: row.table,
-        hasPrimaryKey: row.has_pk,
-        replicaIdentity: row.replident,
-      }));
+    const candidates = await listCandidateTables(client);
+    const tables = candidates.filter((row) => options.tableMatches(row.schema, row.table));
     if (tables.length === 0) {
       throw fail(
         `no table matches tables ${JSON.stringify(options.tablePatterns)} (patterns are "schema.table" with * wildcards, case-sensitive)`,
       );
     }
-    const unusable = tables.filter(
-      (table) => table.replicaIdentity === 'n' || (!table.hasPrimaryKey && table.replicaIdentity === 'd'),
-    );
+    const unusable = tables.filter((table) => unusableReason(table) !== undefined);
     if (unusable.length > 0) {
       const names = unusable.map((t) => `${t.schema}.${t.table}`).join(', ');
       throw fail(
@@ -166,7 +141,7 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
           `publication "${options.publication}" does not exist and the role lacks CREATE on the database to create it (GRANT CREATE ON DATABASE ... TO <role>)`,
         );
       }
-      const notOwned = candidates.rows.filter((row) => !row.owned && options.tableMatches(row.schema, row.table));
+      const notOwned = tables.filter((table) => !table.owned);
       if (notOwned.length > 0 && !info.is_super) {
         throw fail(
           `cannot create publication "${options.publication}": the role does not own ${notOwned.map((t) => `${t.schema}.${t.table}`).join(', ')} ` +
@@ -231,6 +206,42 @@ export async function ensurePublication(url: string, publication: string, prefli
   } finally {
     await client.end();
   }
+}
+
+/** Tables of the database that a publication can hold (ordinary and partitioned roots). */
+export async function listCandidateTables(client: Client): Promise<Array<SourceTable & { readonly owned: boolean }>> {
+  const result = await client.query<{
+    oid: string;
+    schema: string;
+    table: string;
+    has_pk: boolean;
+    replident: string;
+    owned: boolean;
+  }>(
+    `SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS table, c.relreplident AS replident,
+            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
+            pg_has_role(c.relowner, 'USAGE') AS owned
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+      ORDER BY n.nspname, c.relname`,
+  );
+  return result.rows.map((row) => ({
+    relationId: Number(row.oid),
+    schema: row.schema,
+    table: row.table,
+    hasPrimaryKey: row.has_pk,
+    replicaIdentity: row.replident,
+    owned: row.owned,
+  }));
+}
+
+/** Why updates and deletes of the table cannot be replicated, or undefined when they can. */
+export function unusableReason(table: SourceTable): string | undefined {
+  if (table.replicaIdentity === 'n') return 'its replica identity is NOTHING';
+  if (!table.hasPrimaryKey && table.replicaIdentity === 'd')
+    return 'it has no primary key and replica identity is not FULL (add a primary key or run ALTER TABLE ... REPLICA IDENTITY FULL)';
+  return undefined;
 }
 
 export async function dropSlot(url: string, slot: string): Promise<void> {

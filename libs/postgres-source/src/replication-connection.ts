@@ -80,12 +80,15 @@ export class ReplicationConnection {
     publication: string,
     startLsn: bigint,
     handler: (event: ReplicationEvent) => Promise<void> | void,
+    streamOptions: { readonly messages?: boolean } = {},
   ): Promise<void> {
     this.handler = handler;
     const connection = this.connection();
     connection.on('copyData', ({ chunk }) => this.receive(chunk));
     // publication_names is a list of identifiers inside a string literal.
-    const options = `proto_version '1', publication_names ${escapeLiteral(escapeIdentifier(publication))}`;
+    let options = `proto_version '1', publication_names ${escapeLiteral(escapeIdentifier(publication))}`;
+    // Logical decoding messages (PostgreSQL 14+) carry the live-backfill watermarks.
+    if (streamOptions.messages) options += `, messages 'true'`;
     const command = `START_REPLICATION SLOT ${escapeIdentifier(slot)} LOGICAL ${formatLsn(startLsn)} (${options})`;
     await new Promise<void>((resolve, reject) => {
       this.failure = reject;

@@ -65,7 +65,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
     let estimatedRows = 0;
     const remainingChunks = new Map<SourceTable, number>();
     for (const table of options.tables) {
-      const relation = await describeForSnapshot(workers[0], catalog, table);
+      const relation = await describeSourceTable(workers[0], catalog, table);
       const layout = await workers[0].query<{ pages: string; tuples: string; server: string }>(
         `SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::int8::text AS pages,
                 c.reltuples::int8::text AS tuples, current_setting('server_version_num') AS server
@@ -191,7 +191,12 @@ async function readChunk(
   return result.rows.length;
 }
 
-async function describeForSnapshot(client: Client, catalog: SourceCatalog, table: SourceTable): Promise<RelationState> {
+/** The table as pgoutput would describe it, read from the catalog (for reads outside the stream). */
+export async function describeSourceTable(
+  client: Client,
+  catalog: SourceCatalog,
+  table: SourceTable,
+): Promise<RelationState> {
   // The same columns pgoutput publishes: no dropped or generated columns.
   const columns = await client.query<{ name: string; type_oid: string; type_mod: number; is_key: boolean | null }>(
     `SELECT a.attname AS name, a.atttypid::int8::text AS type_oid, a.atttypmod AS type_mod,

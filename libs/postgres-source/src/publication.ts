@@ -1,0 +1,81 @@
+import { Client, escapeIdentifier } from 'pg';
+import { listCandidateTables, unusableReason, type SourceTable } from './preflight';
+import { SESSION_OPTIONS } from './session-settings';
+
+export interface PublicationReconcileOptions {
+  readonly source: string;
+  readonly url: string;
+  readonly publication: string;
+  readonly tableMatches: (schema: string, table: string) => boolean;
+  /**
+   * Called with the tables about to be added, BEFORE the publication changes: the reader records
+   * them as needing a backfill first, so a crash right after the ALTER cannot leave a table in
+   * the publication whose existing rows were never read.
+   */
+  readonly beforeAdd: (tables: readonly SourceTable[]) => Promise<void>;
+}
+
+export interface PublicationChanges {
+  readonly added: readonly SourceTable[];
+  readonly removed: readonly string[];
+  /** Matching tables that cannot be replicated as they are (left out; retried on the next reconcile). */
+  readonly unusable: ReadonlyArray<{ readonly table: string; readonly reason: string }>;
+  /** FOR ALL TABLES publications are not ours to edit. */
+  readonly allTables: boolean;
+}
+
+/**
+ * Makes the publication hold exactly the tables the config matches now: adds newly matching
+ * tables (a table created at the source, or a pattern added by a config reload) and removes
+ * tables no longer matched. The destination keeps the rows of removed tables.
+ */
+export async function reconcilePublication(options: PublicationReconcileOptions): Promise<PublicationChanges> {
+  const client = new Client({
+    connectionString: options.url,
+    options: SESSION_OPTIONS,
+    application_name: `cdc-publication-${options.source}`,
+  });
+  await client.connect();
+  try {
+    const publication = await client.query<{ all_tables: boolean }>(
+      'SELECT puballtables AS all_tables FROM pg_publication WHERE pubname = $1',
+      [options.publication],
+    );
+    if (publication.rows.length === 0)
+      throw new Error(`source ${options.source}: publication "${options.publication}" does not exist`);
+    if (publication.rows[0].all_tables) return { added: [], removed: [], unusable: [], allTables: true };
+
+    const members = await client.query<{ schema: string; table: string }>(
+      `SELECT n.nspname AS schema, c.relname AS table
+         FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
+         JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE p.pubname = $1`,
+      [options.publication],
+    );
+    const inPublication = new Set(members.rows.map((row) => JSON.stringify([row.schema, row.table])));
+    const matching = (await listCandidateTables(client)).filter((t) => options.tableMatches(t.schema, t.table));
+    const unusable: Array<{ table: string; reason: string }> = [];
+    const added: SourceTable[] = [];
+    for (const table of matching) {
+      const name = `${table.schema}.${table.table}`;
+      if (inPublication.has(JSON.stringify([table.schema, table.table]))) continue;
+      const reason = unusableReason(table);
+      if (reason) unusable.push({ table: name, reason });
+      else added.push(table);
+    }
+    const removed = members.rows.filter((row) => !options.tableMatches(row.schema, row.table));
+
+    if (added.length > 0) {
+      await options.beforeAdd(added);
+      const names = added.map((t) => `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`).join(', ');
+      await client.query(`ALTER PUBLICATION ${escapeIdentifier(options.publication)} ADD TABLE ${names}`);
+    }
+    if (removed.length > 0) {
+      const names = removed.map((t) => `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`).join(', ');
+      await client.query(`ALTER PUBLICATION ${escapeIdentifier(options.publication)} DROP TABLE ${names}`);
+    }
+    return { added, removed: removed.map((t) => `${t.schema}.${t.table}`), unusable, allTables: false };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
