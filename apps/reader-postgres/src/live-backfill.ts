@@ -12,7 +12,9 @@ import {
   keyText,
   listCandidateTables,
   markerCommit,
-  readKeyChunk,
+  readKeyChunkConsistent,
+  visibleIn,
+  type SnapshotXids,
   type KeyChunk,
   type SourceTable,
 } from '@cdc/postgres-source';
@@ -28,9 +30,18 @@ export interface PendingBackfill {
   lastKey?: Array<string | null>;
 }
 
+interface Entry extends PendingBackfill {
+  /**
+   * The table is in the publication, so the stream carries its changes: only then may a chunk
+   * be read (a row changed after the read but before the table joined would be lost).
+   */
+  ready: boolean;
+}
+
 export interface LiveBackfillOptions {
   readonly source: string;
   readonly url: string;
+  readonly publication: string;
   readonly chunkRows: number;
   readonly initial: readonly PendingBackfill[];
   readonly persist: (pending: readonly PendingBackfill[]) => Promise<void>;
@@ -38,9 +49,10 @@ export interface LiveBackfillOptions {
   readonly log: Logger;
 }
 
-/** What a streaming session passes through to the backfill: its ops and its logical messages. */
+/** What a streaming session passes through to the backfill: its ops, commits and logical messages. */
 export interface BackfillHooks {
   op(op: ChangeOp): void;
+  commit(xid: number): void;
   message(prefix: string, content: Uint8Array, lsn: bigint): Promise<void> | void;
 }
 
@@ -48,6 +60,36 @@ export interface BackfillHooks {
 const KEYLESS_ATTEMPTS = 20;
 
 class SessionEnded extends Error {}
+
+/** The 32-bit xids of the last `capacity` transactions the stream delivered (see readKeyChunkConsistent). */
+class RecentCommits {
+  private readonly ring: number[];
+  private readonly members = new Map<number, number>();
+  private next = 0;
+
+  constructor(private readonly capacity: number) {
+    this.ring = new Array<number>(capacity);
+  }
+
+  add(xid: number): void {
+    const evicted = this.ring[this.next];
+    if (evicted !== undefined) {
+      const count = (this.members.get(evicted) ?? 1) - 1;
+      if (count === 0) this.members.delete(evicted);
+      else this.members.set(evicted, count);
+    }
+    this.ring[this.next] = xid;
+    this.members.set(xid, (this.members.get(xid) ?? 0) + 1);
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** The delivered transactions the snapshot cannot see yet. */
+  invisibleIn(snapshot: SnapshotXids): number[] {
+    const invisible: number[] = [];
+    for (const xid of this.members.keys()) if (!visibleIn(snapshot, xid)) invisible.push(xid);
+    return invisible;
+  }
+}
 
 interface Session {
   readonly publisher: ChangePublisher;
@@ -62,6 +104,9 @@ class Chunk {
   conflicted = false;
   readonly changedKeys = new Set<string>();
   rows: KeyChunk | undefined;
+  private seeLow!: () => void;
+  /** The stream reached the LOW marker: every transaction committed before it has been delivered. */
+  readonly lowSeen = new Promise<void>((resolve) => (this.seeLow = resolve));
   private settle!: { resolve: (published: number) => void; reject: (error: unknown) => void };
   readonly done = new Promise<number>((resolve, reject) => (this.settle = { resolve, reject }));
 
@@ -74,6 +119,10 @@ class Chunk {
 
   matches(table: TableSchema): boolean {
     return table.schema === this.relation.schema.schema && table.table === this.relation.schema.table;
+  }
+
+  markLowSeen(): void {
+    this.seeLow();
   }
 
   finish(published: number): void {
@@ -92,25 +141,35 @@ class Chunk {
  * KV state, so a crash costs at most one chunk.
  */
 export class LiveBackfill {
-  private readonly pending: PendingBackfill[];
+  private readonly pending: Entry[];
   private session: Session | undefined;
+  private readonly recentCommits = new RecentCommits(100_000);
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: LiveBackfillOptions) {
-    this.pending = options.initial.map((entry) => ({ ...entry }));
+    // Checked against the publication before the first chunk (see Entry.ready).
+    this.pending = options.initial.map((entry) => ({ ...entry, ready: true }));
   }
 
   get pendingTables(): string[] {
     return this.pending.map((entry) => `${entry.schema}.${entry.table}`);
   }
 
-  /** Records tables as needing a backfill (before they join the publication). */
+  /** Records tables as needing a backfill, before they join the publication (see activate). */
   async enqueue(tables: ReadonlyArray<Pick<SourceTable, 'schema' | 'table'>>): Promise<void> {
     for (const table of tables) {
-      if (!this.pending.some((entry) => entry.schema === table.schema && entry.table === table.table))
-        this.pending.push({ schema: table.schema, table: table.table });
+      const known = this.pending.find((entry) => entry.schema === table.schema && entry.table === table.table);
+      if (known) known.ready = false;
+      else this.pending.push({ schema: table.schema, table: table.table, ready: false });
     }
     await this.options.persist(this.pending);
+  }
+
+  /** The tables joined the publication: their backfill may start. */
+  activate(tables: ReadonlyArray<Pick<SourceTable, 'schema' | 'table'>>): void {
+    for (const entry of this.pending) {
+      if (tables.some((table) => table.schema === entry.schema && table.table === entry.table)) entry.ready = true;
+    }
     this.wake();
   }
 
@@ -129,6 +188,7 @@ export class LiveBackfill {
     this.session = session;
     this.wake();
     return {
+      commit: (xid) => this.recentCommits.add(xid),
       op: (op) => {
         const chunk = session.current;
         if (!chunk?.collecting || !chunk.matches(op.table)) return;
@@ -162,11 +222,15 @@ export class LiveBackfill {
     const { signal, log } = this.options;
     while (!signal.aborted) {
       const session = this.session;
-      const next = this.pending[0];
+      const next = this.pending.find((entry) => entry.ready);
       if (!session || !next) {
         await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          const stop = () => resolve();
+          this.wakeUp = () => {
+            signal.removeEventListener('abort', stop);
+            resolve();
+          };
+          signal.addEventListener('abort', stop, { once: true });
         });
         continue;
       }
@@ -191,7 +255,7 @@ export class LiveBackfill {
     wakeUp?.();
   }
 
-  private async backfillTable(entry: PendingBackfill, session: Session): Promise<void> {
+  private async backfillTable(entry: Entry, session: Session): Promise<void> {
     const { source, log, chunkRows } = this.options;
     const name = `${entry.schema}.${entry.table}`;
     const client = new Client({
@@ -209,6 +273,16 @@ export class LiveBackfill {
         await this.finishTable(entry);
         return;
       }
+      const member = await client.query(
+        'SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3',
+        [this.options.publication, entry.schema, entry.table],
+      );
+      if (member.rows.length === 0) {
+        // Recorded before a crash, but the publication never got it: the next reconcile adds it.
+        entry.ready = false;
+        log.info({ table: name }, 'table to backfill is not in the publication yet: waiting for it to be added');
+        return;
+      }
       const relation = await describeSourceTable(client, new SourceCatalog(client), table);
       const keyless = relation.keyIndexes.length === 0;
       log.info(
@@ -224,12 +298,18 @@ export class LiveBackfill {
         session.current = chunk;
         try {
           await emitBackfillMarker(client, { id: chunk.id, phase: 'low' });
-          chunk.rows = await readKeyChunk(
+          await Promise.race([chunk.lowSeen, chunk.done]);
+          const read = await readKeyChunkConsistent(
             client,
             relation,
             entry.lastKey,
             keyless ? Number.MAX_SAFE_INTEGER : chunkRows,
+            (snapshot) => this.recentCommits.invisibleIn(snapshot),
+            { table: name },
           );
+          chunk.rows = read;
+          if (read.retries > 0)
+            log.debug({ table: name, retries: read.retries }, 'chunk snapshot retaken: commits still becoming visible');
           await emitBackfillMarker(client, { id: chunk.id, phase: 'high' });
           const published = await chunk.done;
           if (published < 0) {
@@ -249,7 +329,8 @@ export class LiveBackfill {
         }
         // Stored in JetStream before the progress says so: a crash now repeats at most this chunk.
         await session.publisher.stored();
-        const last = chunk.rows.rows.length < chunkRows || keyless || chunk.rows.lastKey === undefined;
+        const read = chunk.rows!;
+        const last = read.rows.length < chunkRows || keyless || read.lastKey === undefined;
         if (last) {
           await this.finishTable(entry);
           const seconds = (Date.now() - started) / 1000;
@@ -259,7 +340,7 @@ export class LiveBackfill {
           );
           return;
         }
-        entry.lastKey = [...chunk.rows.lastKey!];
+        entry.lastKey = [...read.lastKey!];
         await this.options.persist(this.pending);
         log.info(
           { table: name, rows, rowsPerSecond: Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000)) },
@@ -271,7 +352,7 @@ export class LiveBackfill {
     }
   }
 
-  private async finishTable(entry: PendingBackfill): Promise<void> {
+  private async finishTable(entry: Entry): Promise<void> {
     const index = this.pending.indexOf(entry);
     if (index >= 0) this.pending.splice(index, 1);
     await this.options.persist(this.pending);
@@ -279,6 +360,7 @@ export class LiveBackfill {
 
   private onLow(session: Session, chunk: Chunk, lsn: bigint): void {
     chunk.collecting = true;
+    chunk.markLowSeen();
     if (!chunk.truncateFirst) return;
     // Rows the destination holds from before (a table removed and added again) are gone at the
     // source, or come back in a chunk: everything the stream sent before LOW is superseded.

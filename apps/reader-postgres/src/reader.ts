@@ -130,6 +130,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     const backfill = new LiveBackfill({
       source: source.name,
       url: source.url,
+      publication: source.publication,
       chunkRows: Math.min(source.snapshot.chunkRows, 50_000),
       initial: state?.backfills ?? [],
       persist: async (pending) => {
@@ -137,7 +138,12 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
           slot: source.slot,
           status: 'done' as const,
         };
-        await progress.writeSnapshotState(source.name, { ...current, backfills: [...pending] } satisfies SnapshotState);
+        const backfills = pending.map(({ schema, table, lastKey }) => ({
+          schema,
+          table,
+          ...(lastKey ? { lastKey } : {}),
+        }));
+        await progress.writeSnapshotState(source.name, { ...current, backfills } satisfies SnapshotState);
       },
       signal: options.signal,
       log,
@@ -366,7 +372,8 @@ async function streamOnce(
       publisher.add(op, transactions?.op(op.table));
       if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
     },
-    commit: (position) => {
+    commit: (position, _commitTimeUs, xid) => {
+      hooks.commit(xid);
       handedOver = position;
       transactions?.commit(formatLsn(position.commit));
       transactionCount.inc();
@@ -483,6 +490,7 @@ class TableSet {
         await this.backfill.enqueue(tables);
       },
     });
+    this.backfill.activate(changes.added);
     for (const { table, reason: why } of changes.unusable)
       this.log.error({ table }, `table ${table} matches the config but is left out: ${why}`);
     if (changes.added.length > 0)

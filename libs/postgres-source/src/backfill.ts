@@ -92,6 +92,69 @@ export async function readKeyChunk(
   return { rows, lastKey: last && keyColumns.length > 0 ? relation.keyIndexes.map((i) => last[i]) : undefined };
 }
 
+/** A snapshot's horizon in 32-bit xids (what pgoutput's BEGIN carries). */
+export interface SnapshotXids {
+  readonly xmax: number;
+  /** In progress when the snapshot was taken (all below xmax). */
+  readonly inProgress: ReadonlySet<number>;
+}
+
+/** Whether a transaction that has committed is visible to the snapshot (xid arithmetic modulo 2^32). */
+export function visibleIn(snapshot: SnapshotXids, xid: number): boolean {
+  return ((xid - snapshot.xmax) | 0) < 0 && !snapshot.inProgress.has(xid);
+}
+
+/**
+ * Reads a chunk in a snapshot that sees every transaction the stream delivered before the LOW
+ * marker. WAL order and visibility order differ: a transaction's commit record can precede the
+ * marker while the transaction is still invisible to new snapshots (its backend has not left
+ * the proc array yet: a slow fsync, a synchronous standby). Such a transaction is neither in
+ * the chunk nor among the changes collected after LOW, and its change would be overwritten by
+ * the chunk's older image. So the snapshot is retaken until `invisibleDelivered` (the
+ * transactions the stream delivered that the snapshot cannot see) is empty.
+ */
+export async function readKeyChunkConsistent(
+  client: Client,
+  relation: RelationState,
+  afterKey: ReadonlyArray<string | null> | undefined,
+  limit: number,
+  invisibleDelivered: (snapshot: SnapshotXids) => number[],
+  options: { readonly maxWaitMs?: number; readonly table?: string } = {},
+): Promise<KeyChunk & { readonly retries: number }> {
+  const maxWaitMs = options.maxWaitMs ?? 30_000;
+  const deadline = Date.now() + maxWaitMs;
+  for (let retries = 0; ; retries += 1) {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      // The first statement fixes the transaction's snapshot; the chunk is read in it.
+      const snapshot = await client.query<{ xmax: string; xip: string[] | null }>(
+        `SELECT pg_snapshot_xmax(s)::text AS xmax, ARRAY(SELECT pg_snapshot_xip(s)::text) AS xip
+           FROM pg_current_snapshot() AS s`,
+      );
+      const low32 = (text: string) => Number(BigInt(text) & 0xffffffffn);
+      const racing = invisibleDelivered({
+        xmax: low32(snapshot.rows[0].xmax),
+        inProgress: new Set((snapshot.rows[0].xip ?? []).map(low32)),
+      });
+      if (racing.length === 0) {
+        const chunk = await readKeyChunk(client, relation, afterKey, limit);
+        await client.query('COMMIT');
+        return { ...chunk, retries };
+      }
+      await client.query('ROLLBACK');
+      if (Date.now() > deadline)
+        throw new Error(
+          `backfill of ${options.table ?? relation.schema.table}: transactions ${racing.slice(0, 5).join(', ')} ` +
+            `committed in the WAL but stayed invisible for ${maxWaitMs} ms (a stuck synchronous standby?)`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, 1 + retries)));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
 /** A stable text for a row key, to match keys from the stream with keys read by a query. */
 export function keyText(values: readonly Value[]): string {
   return JSON.stringify(values, (_name, value: unknown) =>

@@ -10,7 +10,7 @@ export interface ChangeHandler {
   /** One op of the open transaction. May return a promise to slow the stream down. */
   op(op: ChangeOp): void | Promise<void>;
   /** The open transaction committed; every op with a position up to `position` was handed over. */
-  commit(position: Position, commitTimeUs: number): void | Promise<void>;
+  commit(position: Position, commitTimeUs: number, xid: number): void | Promise<void>;
   /** Keepalive outside a transaction: every change up to walEnd has been handed over. */
   idle(walEnd: bigint): void | Promise<void>;
   /** Every event, for the "write" position of the standby status and for lag. */
@@ -37,7 +37,7 @@ export class ChangeDecodeError extends Error {
  */
 export class PgChangeDecoder {
   private readonly relations = new Map<number, RelationState>();
-  private transaction: { commitLsn: bigint; commitTimeUs: number; index: number } | undefined;
+  private transaction: { commitLsn: bigint; commitTimeUs: number; index: number; xid: number } | undefined;
 
   constructor(
     private readonly source: string,
@@ -65,11 +65,17 @@ export class PgChangeDecoder {
     }
     switch (message.tag) {
       case 'begin':
-        this.transaction = { commitLsn: message.finalLsn, commitTimeUs: message.commitTimeUs, index: 0 };
+        this.transaction = {
+          commitLsn: message.finalLsn,
+          commitTimeUs: message.commitTimeUs,
+          index: 0,
+          xid: message.xid,
+        };
         return;
       case 'commit': {
+        const xid = this.transaction?.xid ?? 0;
         this.transaction = undefined;
-        await this.handler.commit({ commit: message.endLsn, index: 0 }, message.commitTimeUs);
+        await this.handler.commit({ commit: message.endLsn, index: 0 }, message.commitTimeUs, xid);
         return;
       }
       case 'relation': {

@@ -8,9 +8,12 @@ export {
   emitBackfillMarker,
   markerCommit,
   readKeyChunk,
+  readKeyChunkConsistent,
+  visibleIn,
   keyText,
   type BackfillMarker,
   type KeyChunk,
+  type SnapshotXids,
 } from './backfill';
 export { reconcilePublication, type PublicationChanges, type PublicationReconcileOptions } from './publication';
 export {
