@@ -37,6 +37,8 @@ export async function startMysqlPipelineFixture(options: {
   tables: readonly string[];
   partitions?: number;
   destinationExtra?: string;
+  /** Extra YAML for the source entry (indented by the caller). */
+  sourceExtra?: string;
 }): Promise<MysqlPipelineFixture> {
   const [source, destination, nats] = await Promise.all([
     startPostgres({ name: 'e2e-my-source' }),
@@ -60,6 +62,7 @@ sources:
     status_interval_ms: 200
     publish:
       watermark_interval_ms: 200
+${options.sourceExtra ?? ''}
 destinations:
   - name: replica
     type: mysql

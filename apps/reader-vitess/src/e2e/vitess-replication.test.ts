@@ -218,7 +218,7 @@ test('vtgate restarted mid-stream: the reader reconnects by itself and nothing i
   assert.match(reader.log(), /VStream interrupted; reconnecting|vtgate ended the VStream/);
 });
 
-test('ALTER TABLE ADD COLUMN mid-stream reaches the destination', async () => {
+test('ALTER TABLE ADD COLUMN and a table created mid-stream reach the destination', async () => {
   const p = await pipeline('ddl', 'unsharded');
   const table = `${RUN}_ddl_rows`;
   await createTable(p, false, table, 'id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20)');
@@ -232,4 +232,13 @@ test('ALTER TABLE ADD COLUMN mid-stream reaches the destination', async () => {
   await p.vtgate.query(`UPDATE \`${table}\` SET extra = 7 WHERE id = 1`);
   await waitForEqual(p, [table]);
   assert.equal(await compareTable(p, table), undefined);
+
+  // A table created mid-stream under the configured pattern arrives without a restart.
+  const created = `${RUN}_ddl_created_later`;
+  await createTable(p, false, created, 'id BIGINT NOT NULL PRIMARY KEY, note VARCHAR(40)');
+  await p.vtgate.query(`INSERT INTO \`${created}\` (id, note) VALUES (1, 'one'), (2, 'two'), (3, 'three')`);
+  await p.vtgate.query(`UPDATE \`${created}\` SET note = 'TWO' WHERE id = 2`);
+  await p.vtgate.query(`DELETE FROM \`${created}\` WHERE id = 3`);
+  await waitForEqual(p, [table, created]);
+  assert.equal(await compareTable(p, created), undefined);
 });
