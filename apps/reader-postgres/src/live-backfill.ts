@@ -294,6 +294,10 @@ export class LiveBackfill {
       let conflicts = 0;
       for (;;) {
         if (this.session !== session || this.options.signal.aborted) throw new SessionEnded('session ended');
+        if (!this.pending.includes(entry)) {
+          log.info({ table: name, rows }, `live backfill of ${name} stopped: the table left the publication`);
+          return;
+        }
         const chunk = new Chunk(relation, entry.lastKey === undefined);
         session.current = chunk;
         try {

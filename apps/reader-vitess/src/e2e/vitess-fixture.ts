@@ -24,7 +24,10 @@ export interface VitessPipeline {
   readonly keyspace: string;
   readonly vtgate: mysql.Pool;
   readonly destination: pg.Client;
-  start(kind: ServiceKind): ServiceProcess;
+  /** The MariaDB destination (`my_<name>`), when the pipeline has one. */
+  readonly mysqlDestination?: { readonly pool: mysql.Pool; readonly database: string };
+  /** `destination` picks the applier's destination (default: the Postgres one). */
+  start(kind: ServiceKind, destination?: string): ServiceProcess;
   stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
   destroy(): Promise<void>;
 }
@@ -37,6 +40,8 @@ export async function startVitessPipeline(options: {
   readonly keyspace: string;
   readonly tables: readonly string[];
   readonly sourceExtra?: string;
+  /** mysql:// URL of a MariaDB database: a second destination `my_<name>` writes every table there. */
+  readonly mysqlDestinationUrl?: string;
 }): Promise<VitessPipeline> {
   const destinationUrl = await options.postgres.createDatabase(`dst_${options.name}`);
   const dir = mkdtempSync(join(tmpdir(), `cdc-vitess-${options.name}-`));
@@ -67,7 +72,19 @@ destinations:
     create_tables: true
     batch:
       max_wait_ms: 20
-coordinator:
+${
+  options.mysqlDestinationUrl
+    ? `  - name: my_${options.name}
+    type: mysql
+    url: ${options.mysqlDestinationUrl}
+    sources: [${options.name}]
+    create_tables: true
+    schema: ${new URL(options.mysqlDestinationUrl).pathname.slice(1)}
+    batch:
+      max_wait_ms: 20
+`
+    : ''
+}coordinator:
   interval_ms: 200
 `,
   );
@@ -86,18 +103,31 @@ coordinator:
   await destination.connect();
   const services = new Set<ServiceProcess>();
   let counter = 0;
+  const mysqlDestination = options.mysqlDestinationUrl
+    ? {
+        pool: mysql.createPool({
+          uri: options.mysqlDestinationUrl,
+          connectionLimit: 2,
+          dateStrings: true,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+        }),
+        database: new URL(options.mysqlDestinationUrl).pathname.slice(1),
+      }
+    : undefined;
   return {
     name: options.name,
     keyspace: options.keyspace,
     vtgate,
     destination,
-    start(kind) {
+    ...(mysqlDestination ? { mysqlDestination } : {}),
+    start(kind, destinationName) {
       counter += 1;
       const logFile = join(dir, `${kind}-${counter}.log`);
       const out = createWriteStream(logFile);
       const args = [BUNDLE, kind, '--config', configFile];
       if (kind === 'reader') args.push('--source', options.name);
-      if (kind === 'applier') args.push('--destination', `pg_${options.name}`);
+      if (kind === 'applier') args.push('--destination', destinationName ?? `pg_${options.name}`);
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
@@ -123,6 +153,7 @@ coordinator:
       await Promise.all([...services].map((service) => service.exited));
       await destination.end().catch(() => undefined);
       await vtgate.end().catch(() => undefined);
+      await mysqlDestination?.pool.end().catch(() => undefined);
     },
   };
 }
@@ -167,7 +198,9 @@ function canonical(type: string, value: unknown, side: 'source' | 'destination')
       .replace(/\.$/, '');
   }
   if (t.startsWith('char')) return text.replace(/ +$/, '');
-  if (t === 'json' || t === 'longtext json') return canonicalJson(JSON.parse(text));
+  if (t === 'json' || t === 'longtext json')
+    // mysql2 hands over JSON already parsed when the server labels the column JSON.
+    return canonicalJson(typeof value === 'object' ? value : JSON.parse(text));
   return text;
 }
 
@@ -249,6 +282,41 @@ export async function compareTable(pipeline: VitessPipeline, table: string): Pro
     if (sourceRows.length < chunk) return undefined;
     after = String(sourceRows[sourceRows.length - 1].id);
   }
+}
+
+/**
+ * The same comparison against the MariaDB destination: both sides are MySQL-family, so values
+ * come back in one spelling except JSON (re-serialized) and the bytes of BINARY/BIT.
+ */
+export async function compareMysqlTable(pipeline: VitessPipeline, table: string): Promise<string | undefined> {
+  const target = pipeline.mysqlDestination;
+  if (!target) throw new Error(`pipeline ${pipeline.name} has no MariaDB destination`);
+  const columns = await sourceColumns(pipeline, table);
+  const list = columns.map((column) => mysql.escapeId(column.name)).join(', ');
+  const [sourceRows] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
+    `SELECT ${list} FROM ${mysql.escapeId(table)} ORDER BY id LIMIT 10000`,
+  );
+  let destinationRows: mysql.RowDataPacket[];
+  try {
+    [destinationRows] = await target.pool.query<mysql.RowDataPacket[]>(
+      `SELECT ${list} FROM ${mysql.escapeId(target.database)}.${mysql.escapeId(table)} ORDER BY id LIMIT 10000`,
+    );
+  } catch (error) {
+    return `MariaDB ${table}: ${(error as Error).message}`;
+  }
+  for (let i = 0; i < Math.max(sourceRows.length, destinationRows.length); i += 1) {
+    const left = sourceRows[i];
+    const right = destinationRows[i];
+    if (!left || !right || String(left.id) !== String(right.id))
+      return `${table}: after ${i} equal rows, source has id ${left ? String(left.id) : '(none)'}, MariaDB ${right ? String(right.id) : '(none)'}`;
+    for (const column of columns) {
+      const a = canonical(column.type, left[column.name], 'source');
+      const b = canonical(column.type, right[column.name], 'source');
+      if (a !== b)
+        return `${table} id=${String(left.id)} column ${column.name} (${column.type}): source ${JSON.stringify(a)}, MariaDB ${JSON.stringify(b)}`;
+    }
+  }
+  return undefined;
 }
 
 export async function waitForEqual(

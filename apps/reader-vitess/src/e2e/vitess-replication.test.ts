@@ -1,14 +1,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import mysql from 'mysql2/promise';
 import {
+  startMariadb,
   startNats,
   startPostgres,
   startVitess,
+  type MariadbServer,
   type NatsServer,
   type PostgresServer,
   type VitessCluster,
 } from '@cdc/testenv';
 import {
+  compareMysqlTable,
   compareTable,
   createTable,
   startVitessPipeline,
@@ -140,6 +144,62 @@ test('copy + streaming of a 2-shard keyspace with every type into Postgres', asy
   // The comparison itself can see a difference in any one value.
   await p.destination.query(`UPDATE sharded."${table}" SET tm = tm + interval '1 millisecond' WHERE id = 1`);
   assert.match((await compareTable(p, table)) ?? '', /id=1 column tm/);
+});
+
+test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, one read, two destinations', async () => {
+  const mariadb: MariadbServer = await startMariadb({ name: 'vitess-e2e-mariadb' });
+  try {
+    const created = await startVitessPipeline({
+      name: `fanout_${RUN}`,
+      cluster,
+      nats,
+      postgres,
+      keyspace: 'sharded',
+      tables: [`${RUN}_fanout_*`],
+      mysqlDestinationUrl: await mariadb.createDatabase(`vt_${RUN}`),
+    });
+    pipelines.push(created);
+    const p = created;
+    const table = `${RUN}_fanout_types`;
+    await createTable(p, true, table, TYPES_COLUMNS);
+    await p.vtgate.query(`SET time_zone = '+00:00'`);
+    await insertTypes(
+      p,
+      table,
+      Array.from({ length: 40 }, (_, k) => k + 1),
+    );
+    p.start('reader');
+    p.start('applier');
+    p.start('applier', `my_${p.name}`);
+    p.start('coordinator');
+    const bothEqual = async () => {
+      const deadline = Date.now() + 120_000;
+      let difference: string | undefined;
+      do {
+        difference = (await compareMysqlTable(p, table)) ?? (await compareTable(p, table));
+        if (!difference) return;
+        await new Promise((done) => setTimeout(done, 500));
+      } while (Date.now() < deadline);
+      assert.fail(`destinations did not become equal to the source: ${difference}`);
+    };
+    await bothEqual();
+    await insertTypes(
+      p,
+      table,
+      Array.from({ length: 20 }, (_, k) => k + 101),
+    );
+    await p.vtgate.query(`UPDATE \`${table}\` SET vc = CONCAT(vc, ' updated'), j = '[]', bt = 5 WHERE id % 3 = 1`);
+    await p.vtgate.query(`DELETE FROM \`${table}\` WHERE id % 4 = 0`);
+    await bothEqual();
+    // The MariaDB comparison itself sees a difference in one value.
+    const target = p.mysqlDestination!;
+    await target.pool.query(
+      `UPDATE ${mysql.escapeId(target.database)}.${mysql.escapeId(table)} SET dtm = dtm + INTERVAL 1 MICROSECOND WHERE id = 1`,
+    );
+    assert.match((await compareMysqlTable(p, table)) ?? '', /id=1 column dtm/);
+  } finally {
+    await mariadb.destroy();
+  }
 });
 
 test('the reader killed in the middle of the copy phase, and again while streaming, resumes without loss', async () => {
