@@ -1,7 +1,13 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { PartitionStoppedError, Semaphore, runPartitionApplier, type Sink } from '@cdc/apply';
 import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
-import { PartitionConsumer, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import {
+  PartitionConsumer,
+  connectToNats,
+  ensureDeadLetterStream,
+  ensureSourceStream,
+  publishDeadLetter,
+} from '@cdc/change-stream';
 import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
 import { describeError, type Logger } from '@cdc/service-runtime';
@@ -45,6 +51,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     const js = jetstream(nc);
     const progress = await ProgressStore.open(nc);
     const slots = new Semaphore(destination.concurrency);
+    if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm);
     const keys: { key: string; source: string; partition: number }[] = [];
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
@@ -79,13 +86,30 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
             slots,
             signal,
             log: partitionLog,
+            onError: destination.onError,
+            deadLetter: async (entry) => {
+              await publishDeadLetter(
+                js,
+                {
+                  destination: entry.destination,
+                  source: entry.source,
+                  partition: entry.partition,
+                  streamSeq: entry.streamSeq,
+                  error: entry.error,
+                  ...(entry.code === undefined ? {} : { code: entry.code }),
+                },
+                entry.op,
+              );
+            },
           });
         } catch (error) {
           // One bad partition stops alone; the others keep applying.
           const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
           partitionLog.error({ err: message }, 'partition stopped');
           stopped.add(key);
-          health.fail(`${component}: partition ${key}`, message);
+          // Not ready, yet alive: a restart would stop on the same op again (a restart loop), so
+          // /healthz stays up and /readyz names the partition and the reason.
+          health.setReady(`${component}: partition ${key} stopped: ${message}`, false);
         } finally {
           await consumer?.close().catch(() => undefined);
           await joined.release(key);

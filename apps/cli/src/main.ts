@@ -1,5 +1,5 @@
 import { findSource, loadConfig, ConfigError, type PipelineConfig } from '@cdc/config';
-import { runApplier } from '@cdc/applier';
+import { listDestinationDeadLetters, replayDeadLetters, runApplier } from '@cdc/applier';
 import { connectToNats, requestReload, type ReloadReply } from '@cdc/change-stream';
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
@@ -17,6 +17,8 @@ usage:
   cdc coordinator --config FILE                      compute committed positions
   cdc status      --config FILE [--json]             positions, slot lag, pending messages
   cdc reload      --config FILE [--source NAME]      running readers read the config file again
+  cdc dlq list    --config FILE --destination NAME [--json]          ops set aside (on_error: dead-letter)
+  cdc dlq replay  --config FILE --destination NAME (--id N | --all)  apply them again, remove those that pass
   cdc up          --config FILE                      run every service of the config in one process
 
 Every service stops cleanly on SIGTERM/SIGINT; SIGHUP makes a reader re-read its config file
@@ -95,6 +97,8 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       return replies.every((reply) => reply.ok) ? 0 : 1;
     }
+    case 'dlq':
+      return deadLetterCommand(args);
     case 'up': {
       const log = createLogger('up');
       const signal = shutdownSignal(log);
@@ -130,7 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       throw new UsageError(
-        `unknown command "${args.command}" (commands: reader, applier, coordinator, status, reload, up)`,
+        `unknown command "${args.command}" (commands: reader, applier, coordinator, status, reload, dlq, up)`,
       );
   }
 }
@@ -161,6 +165,42 @@ function runReader(options: Parameters<typeof runPostgresReader>[0]): Promise<vo
 function onSighup(listener: () => void): () => void {
   process.on('SIGHUP', listener);
   return () => process.off('SIGHUP', listener);
+}
+
+/** `cdc dlq list|replay`: the ops a destination set aside under on_error: dead-letter. */
+async function deadLetterCommand(args: ParsedArgs): Promise<number> {
+  const action = args.positional[0];
+  if (action === 'list') {
+    checkFlags(args, ['config', 'destination', 'json'], 'dlq list');
+    const destination = requireFlag(args, 'destination', 'dlq list');
+    const entries = await listDestinationDeadLetters(load(args, 'dlq list'), destination);
+    if (args.flags.get('json')) console.log(JSON.stringify(entries, null, 2));
+    else if (entries.length === 0) console.log(`destination ${destination}: no dead letters`);
+    else
+      for (const e of entries)
+        console.log(
+          `${e.id}\t${e.at}\t${e.source} p${e.partition} seq ${e.streamSeq}\t${e.kind} ${e.table} key ${e.key} at ${e.position}\t${e.error}`,
+        );
+    return 0;
+  }
+  if (action === 'replay') {
+    checkFlags(args, ['config', 'destination', 'id', 'all'], 'dlq replay');
+    const destination = requireFlag(args, 'destination', 'dlq replay');
+    const id = args.flags.get('id');
+    const all = args.flags.get('all') === true;
+    if (all === (id !== undefined)) throw new UsageError('cdc dlq replay: give either --id N or --all');
+    const ids = all ? ('all' as const) : [Number(id)];
+    if (ids !== 'all' && !Number.isSafeInteger(ids[0]))
+      throw new UsageError(`cdc dlq replay: --id takes a number, got ${String(id)}`);
+    const outcomes = await replayDeadLetters(load(args, 'dlq replay'), destination, ids);
+    for (const { entry, error } of outcomes)
+      console.log(
+        `${error === undefined ? 'replayed' : 'FAILED  '} ${entry.id} ${entry.table} key ${entry.key}${error === undefined ? '' : `: ${error}`}`,
+      );
+    if (outcomes.length === 0) console.log(`destination ${destination}: no dead letters`);
+    return outcomes.every((outcome) => outcome.error === undefined) ? 0 : 1;
+  }
+  throw new UsageError('cdc dlq: expected list or replay (cdc dlq list|replay --config FILE --destination NAME)');
 }
 
 /** SIGHUP would otherwise end the process: services without anything to reload say so instead. */

@@ -52,6 +52,7 @@ function destination(name: string, sources: string[]): PostgresDestinationConfig
     batch: { maxOps: 100, maxWaitMs: 10 },
     concurrency: 1,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
+    onError: 'stop',
   };
 }
 

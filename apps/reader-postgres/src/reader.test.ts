@@ -79,6 +79,7 @@ function configFor(
         batch: { maxOps: 100, maxWaitMs: 10 },
         concurrency: 1,
         membership: { heartbeatMs: 1000, ttlMs: 5000 },
+        onError: 'stop',
       },
     ],
     coordinator: { intervalMs: 100 },

@@ -10,7 +10,9 @@ export {
 export {
   runPartitionApplier,
   isRetryable,
+  isDataError,
   PartitionStoppedError,
+  type DeadLetter,
   Semaphore,
   type BatchSource,
   type PartitionApplierOptions,

@@ -10,3 +10,13 @@ export {
 } from './partition-consumer';
 export { connectToNats, NatsUnreachableError, type NatsConnectOptions } from './nats-connection';
 export { RELOAD_SUBJECT, requestReload, type ReloadRequest, type ReloadReply } from './control';
+export {
+  DEAD_LETTER_STREAM,
+  deadLetterSubject,
+  ensureDeadLetterStream,
+  publishDeadLetter,
+  listDeadLetters,
+  removeDeadLetter,
+  type DeadLetterRecord,
+  type StoredDeadLetter,
+} from './dead-letter';

@@ -33,6 +33,8 @@ export class MalformedMessageError extends Error {
 export interface ReceivedBatch {
   /** Data ops of every message in the batch, in stream order. */
   readonly ops: ChangeOp[];
+  /** Per op, the stream sequence of the message that carried it. */
+  readonly opStreamSeqs?: number[];
   /** The highest watermark in the batch, if any. */
   readonly watermark: Watermark | undefined;
   readonly messages: number;
@@ -101,8 +103,9 @@ export class PartitionConsumer {
   async readStored(
     fromSeq: number,
     beforeSeq: number,
-  ): Promise<{ ops: ChangeOp[]; watermark: Watermark | undefined; messages: number }> {
+  ): Promise<{ ops: ChangeOp[]; opStreamSeqs: number[]; watermark: Watermark | undefined; messages: number }> {
     const ops: ChangeOp[] = [];
+    const opStreamSeqs: number[] = [];
     let watermark: Watermark | undefined;
     let messages = 0;
     let seq = fromSeq;
@@ -116,14 +119,17 @@ export class PartitionConsumer {
           const mark = decodeWatermark(stored.data);
           if (!watermark || mark.seq > watermark.seq) watermark = mark;
         } else {
-          for (const op of decodeBatch(stored.data).ops) ops.push(op);
+          for (const op of decodeBatch(stored.data).ops) {
+            ops.push(op);
+            opStreamSeqs.push(stored.seq);
+          }
         }
       } catch (error) {
         throw new MalformedMessageError(this.source, this.partition, stored.seq, error);
       }
       seq = stored.seq + 1;
     }
-    return { ops, watermark, messages };
+    return { ops, opStreamSeqs, watermark, messages };
   }
 
   /** Resolves with the next batch, or undefined when the signal aborted before any message arrived. */
@@ -132,6 +138,7 @@ export class PartitionConsumer {
     let ops = 0;
     let deadline = Number.POSITIVE_INFINITY;
     const ready: ChangeOp[] = [];
+    const readySeqs: number[] = [];
     let watermark: Watermark | undefined;
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
@@ -159,7 +166,10 @@ export class PartitionConsumer {
           if (!watermark || mark.seq > watermark.seq) watermark = mark;
         } else {
           const batch = decodeBatch(next.data);
-          for (const op of batch.ops) ready.push(op);
+          for (const op of batch.ops) {
+            ready.push(op);
+            readySeqs.push(next.seq);
+          }
           ops += batch.ops.length;
         }
       } catch (error) {
@@ -175,6 +185,7 @@ export class PartitionConsumer {
     const last = received[received.length - 1];
     return {
       ops: ready,
+      opStreamSeqs: readySeqs,
       watermark,
       messages: received.length,
       firstStreamSeq: received[0].seq,

@@ -80,6 +80,7 @@ test('the example file parses with every default filled in', () => {
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 8,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
+    onError: 'dead-letter',
   });
   assert.deepEqual(config.destinations[1], {
     name: 'shop-mirror',
@@ -91,6 +92,7 @@ test('the example file parses with every default filled in', () => {
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 4,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
+    onError: 'stop',
   });
   assert.deepEqual(config.coordinator, { intervalMs: 500 });
 });
@@ -395,7 +397,12 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unrepresentable on a postgres destination',
     (d) => (d.destinations[0].unrepresentable = 'json'),
-    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership)',
+    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error)',
+  ],
+  [
+    'on_error not a policy',
+    (d) => (d.destinations[0].on_error = 'skip'),
+    'destinations[0].on_error: expected one of stop, dead-letter, got "skip"',
   ],
   ['destination url missing', (d) => delete d.destinations[0].url, 'destinations[0].url: required'],
   ['destination sources missing', (d) => delete d.destinations[0].sources, 'destinations[0].sources: required'],
@@ -517,6 +524,7 @@ test('a mysql destination: url, policy (default fail) and the common keys', () =
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 4,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
+    onError: 'stop',
     unrepresentable: 'json',
   });
   data.destinations[1].unrepresentable = undefined;

@@ -22,6 +22,7 @@ export type {
   SourceConfig,
   SourceType,
   UnrepresentablePolicy,
+  OnErrorPolicy,
   VitessSourceConfig,
   VitessStartMode,
   VitessTabletType,

@@ -19,6 +19,7 @@ import type {
   PostgresDestinationConfig,
   PostgresSourceConfig,
   UnrepresentablePolicy,
+  OnErrorPolicy,
   PublishConfig,
   VitessSourceConfig,
   VitessStartMode,
@@ -95,7 +96,19 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
 
 const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<DestinationConfig, { type: K }>> } = {
   postgres: {
-    keys: ['name', 'type', 'url', 'sources', 'create_tables', 'tables', 'schema', 'batch', 'concurrency', 'membership'],
+    keys: [
+      'name',
+      'type',
+      'url',
+      'sources',
+      'create_tables',
+      'tables',
+      'schema',
+      'batch',
+      'concurrency',
+      'membership',
+      'on_error',
+    ],
     parse: parsePostgresDestination,
   },
   mysql: {
@@ -110,6 +123,7 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
       'batch',
       'concurrency',
       'membership',
+      'on_error',
       'unrepresentable',
     ],
     parse: parseMysqlDestination,
@@ -468,6 +482,7 @@ function parsePostgresDestination(
     batch: common.batch,
     concurrency: common.concurrency,
     membership: common.membership,
+    onError: common.onError,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
   return destination;
@@ -503,6 +518,7 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
     batch: common.batch,
     concurrency: common.concurrency,
     membership: common.membership,
+    onError: common.onError,
     unrepresentable: policy,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
@@ -530,6 +546,14 @@ function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Om
   if (membership.ttlMs < membership.heartbeatMs * 2) {
     fail(m.ctx, m.pathOf('ttl_ms'), `must be at least twice heartbeat_ms (${membership.heartbeatMs})`);
   }
+  const onErrorText = f.optionalText('on_error');
+  let onError: OnErrorPolicy = 'stop';
+  if (onErrorText !== undefined) {
+    if (!['stop', 'dead-letter'].includes(onErrorText.value)) {
+      fail(f.ctx, f.pathOf('on_error'), `expected one of stop, dead-letter, got ${show(onErrorText)}`);
+    }
+    onError = onErrorText.value as OnErrorPolicy;
+  }
   const common: Omit<DestinationCommonConfig, 'name'> = {
     sources: sourceNames,
     createTables,
@@ -537,6 +561,7 @@ function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Om
     batch,
     concurrency,
     membership,
+    onError,
   };
   if (schema !== undefined) common.schema = schema;
   return common;

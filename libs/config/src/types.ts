@@ -111,7 +111,11 @@ export interface DestinationCommonConfig {
   concurrency: number;
   /** Applier instances of this destination share its partitions (rendezvous hashing over live members). */
   membership: MembershipConfig;
+  /** An op the destination rejects as bad data: stop its partition, or set it aside in the dead-letter stream and go on. */
+  onError: OnErrorPolicy;
 }
+
+export type OnErrorPolicy = 'stop' | 'dead-letter';
 
 export interface MembershipConfig {
   /** How often an applier instance refreshes its entry in the members bucket. */

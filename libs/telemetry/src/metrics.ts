@@ -88,6 +88,18 @@ export const metrics = {
     labelNames: ['source'] as const,
     registers: [registry],
   }),
+  partitionStopped: new Gauge({
+    name: 'cdc_partition_stopped',
+    help: '1 while a partition is stopped on an op the destination rejects (see the error log line)',
+    labelNames: ['source', 'destination', 'partition'] as const,
+    registers: [registry],
+  }),
+  deadLettered: new Counter({
+    name: 'cdc_dead_lettered_ops_total',
+    help: 'Ops the destination rejected, set aside in the dead-letter stream (on_error: dead-letter)',
+    labelNames: ['source', 'destination', 'table'] as const,
+    registers: [registry],
+  }),
   errors: new Counter({
     name: 'cdc_errors_total',
     help: 'Errors by service and stage (retried or not)',

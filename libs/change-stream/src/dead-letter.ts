@@ -1,0 +1,140 @@
+import {
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { decodeBatch, encodeBatch, HEADER_MSG_ID, type ChangeOp, type Value } from '@cdc/change-envelope';
+
+/** One stream for every destination's dead letters; subjects cdc.dlq.<destination>.<source>. */
+export const DEAD_LETTER_STREAM = 'CDC_DLQ';
+
+export function deadLetterSubject(destination: string, source: string): string {
+  return `cdc.dlq.${destination}.${source}`;
+}
+
+/** What is stored with a dead-lettered op: enough to read it without decoding the op. */
+export interface DeadLetterRecord {
+  readonly destination: string;
+  readonly source: string;
+  readonly partition: number;
+  /** Source table, "schema.table". */
+  readonly table: string;
+  readonly kind: ChangeOp['kind'];
+  /** The row's key values, rendered for reading. */
+  readonly key: string;
+  /** Source position, "[lane@]commit:index". */
+  readonly position: string;
+  /** Sequence of the message that carried the op in the source stream CDC_<source>. */
+  readonly streamSeq: number;
+  /** The destination's rejection, one line. */
+  readonly error: string;
+  readonly code?: string;
+  /** ISO time it was set aside. */
+  readonly at: string;
+}
+
+export interface StoredDeadLetter extends DeadLetterRecord {
+  /** Sequence in CDC_DLQ: the id `cdc dlq replay --id` takes. */
+  readonly id: number;
+  readonly op: ChangeOp;
+}
+
+/** Limits retention: a dead letter stays until it is replayed (or the stream is purged by hand). */
+export async function ensureDeadLetterStream(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.info(DEAD_LETTER_STREAM);
+    return;
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
+  }
+  await jsm.streams.add({
+    name: DEAD_LETTER_STREAM,
+    subjects: ['cdc.dlq.*.*'],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.New,
+    duplicate_window: 2 * 60 * 1_000_000_000,
+    allow_direct: true,
+  });
+}
+
+/**
+ * Stores the op and resolves once JetStream has it (the caller then moves its checkpoint past
+ * the op). The message id makes a retry after a lost PubAck store it once.
+ */
+export async function publishDeadLetter(
+  js: JetStreamClient,
+  record: Omit<DeadLetterRecord, 'table' | 'kind' | 'key' | 'position' | 'at'>,
+  op: ChangeOp,
+): Promise<number> {
+  const full: DeadLetterRecord = {
+    ...record,
+    table: `${op.table.schema}.${op.table.table}`,
+    kind: op.kind,
+    key: renderKey(op.key),
+    position: renderPosition(op),
+    at: new Date().toISOString(),
+  };
+  const encoded = encodeBatch({ source: record.source, partition: record.partition, ops: [op] });
+  const body = JSON.stringify({ ...full, op: Buffer.from(encoded).toString('base64') });
+  const h = headers();
+  h.set(HEADER_MSG_ID, `${record.destination}.${record.source}.${record.partition}.${full.position}`);
+  const ack = await js.publish(deadLetterSubject(record.destination, record.source), body, { headers: h });
+  return ack.seq;
+}
+
+/** Every dead letter of a destination (optionally one source), oldest first. */
+export async function listDeadLetters(
+  jsm: JetStreamManager,
+  destination: string,
+  source?: string,
+): Promise<StoredDeadLetter[]> {
+  try {
+    await jsm.streams.info(DEAD_LETTER_STREAM);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === 10059) return [];
+    throw error;
+  }
+  const subject = source === undefined ? `cdc.dlq.${destination}.*` : deadLetterSubject(destination, source);
+  const entries: StoredDeadLetter[] = [];
+  for (let seq = 1; ;) {
+    const stored = await jsm.direct.getMessage(DEAD_LETTER_STREAM, { seq, next_by_subj: subject });
+    if (!stored) break;
+    let parsed: DeadLetterRecord & { op: string };
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(stored.data)) as DeadLetterRecord & { op: string };
+    } catch (error) {
+      throw new Error(`${DEAD_LETTER_STREAM} message ${stored.seq} is not a dead letter: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    const ops = decodeBatch(Buffer.from(parsed.op, 'base64')).ops;
+    entries.push({ ...parsed, id: stored.seq, op: ops[0] });
+    seq = stored.seq + 1;
+  }
+  return entries;
+}
+
+export async function removeDeadLetter(jsm: JetStreamManager, id: number): Promise<void> {
+  await jsm.streams.deleteMessage(DEAD_LETTER_STREAM, id);
+}
+
+function renderKey(key: readonly Value[]): string {
+  return `(${key
+    .map((value) => {
+      if (!('value' in value)) return value.kind;
+      const v: unknown = value.value;
+      if (v instanceof Uint8Array) return `\\x${Buffer.from(v).toString('hex')}`;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    })
+    .join(', ')})`;
+}
+
+function renderPosition(op: ChangeOp): string {
+  const { position } = op;
+  return `${position.lane ? `${position.lane}@` : ''}${position.commit}:${position.index}`;
+}
