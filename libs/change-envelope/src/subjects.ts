@@ -35,10 +35,14 @@ export function sourceSubjects(source: string): string {
 export function dataMessageId(
   source: string,
   partition: number,
-  first: { commit: bigint; index: number },
-  last: { commit: bigint; index: number },
+  first: { commit: bigint; index: number; lane?: string },
+  last: { commit: bigint; index: number; lane?: string },
 ): string {
-  return `${source}.${partition}.${first.commit.toString(16)}.${first.index}-${last.commit.toString(16)}.${last.index}`;
+  // Positions only identify an op within its lane: two Vitess shards can be at the same GTID
+  // ordinal (one server-wide GTID, or coincidence), so the lanes are part of the id.
+  const at = (position: { commit: bigint; index: number; lane?: string }) =>
+    `${position.lane ? `${position.lane}@` : ''}${position.commit.toString(16)}.${position.index}`;
+  return `${source}.${partition}.${at(first)}-${at(last)}`;
 }
 
 export function watermarkMessageId(source: string, partition: number, seq: number): string {

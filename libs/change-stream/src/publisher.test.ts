@@ -332,6 +332,48 @@ test('re-publishing the same ops at the same positions stores nothing new (Nats-
   assert.equal(await storedCount(source), storedAfterFirst + 1);
 });
 
+test('two Vitess shards at the same GTID ordinal: both messages are stored, neither is taken for a duplicate', async () => {
+  const source = 'lanes';
+  await ensureSourceStream(jsm, { source, partitions: 1, destinations: ['d'] });
+  const table = tableNamed('ks', 'orders');
+  const publisher = newPublisher(source, 1, { maxOps: 5, maxDelayMs: 60_000 });
+  for (const lane of ['ks/-80', 'ks/80-'])
+    for (let index = 0; index < 5; index += 1) {
+      const op = insert(table, 77, index, lane);
+      publisher.add({ ...op, position: { ...op.position, lane } });
+    }
+  await publisher.flush();
+  publisher.close();
+  assert.equal(publisher.stats.duplicates, 0);
+  const stored = await storedMessages(source, 0);
+  assert.deepEqual(
+    stored.map((m) => m.ops.map((op) => `${op.position.lane}@${op.position.index}`).join(',')),
+    ['ks/-80@0,ks/-80@1,ks/-80@2,ks/-80@3,ks/-80@4', 'ks/80-@0,ks/80-@1,ks/80-@2,ks/80-@3,ks/80-@4'],
+  );
+});
+
+test('stored() waits for what was queued before it, not for what is queued after', async () => {
+  const source = 'stored';
+  await ensureSourceStream(jsm, { source, partitions: 2, destinations: ['d'] });
+  const tables = [tableNamed('public', 'a'), tableNamed('public', 'b')];
+  const publisher = newPublisher(source, 2, { maxOps: 3, maxDelayMs: 60_000 });
+  for (let commit = 1; commit <= 10; commit += 1) publisher.add(insert(tables[commit % 2], commit));
+  const before = publisher.stored();
+  // Queued after the call, and left waiting (maxDelayMs is long, the last message is not full).
+  publisher.add(insert(tables[0], 11));
+  await before;
+  const storedOps = async () => {
+    let total = 0;
+    for (let partition = 0; partition < 2; partition += 1)
+      for (const message of await storedMessages(source, partition)) total += message.ops.length;
+    return total;
+  };
+  assert.ok((await storedOps()) >= 10, 'every op queued before stored() is in the stream');
+  await publisher.flush();
+  publisher.close();
+  assert.equal(await storedOps(), 11);
+});
+
 test('waitForCapacity blocks while bufferedOps >= maxBufferedOps and resolves after flush', async () => {
   const source = 'capacity';
   await ensureSourceStream(jsm, { source, partitions: 2, destinations: ['d'] });

@@ -149,6 +149,10 @@ export class ChangePublisher {
     while (this.queues.some((queue, i) => queue.storedCount < targets[i])) {
       this.throwIfFailed();
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      // What is left of the target goes out now, not when its message would fill or time out.
+      this.queues.forEach((queue, i) => {
+        if (queue.storedCount < targets[i]) this.pump(queue, true);
+      });
     }
     this.throwIfFailed();
   }
