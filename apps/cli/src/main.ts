@@ -159,7 +159,12 @@ async function withTelemetry<T>(service: string, log: Logger, run: () => Promise
 /** The reader for the source's type. */
 function runReader(options: Parameters<typeof runPostgresReader>[0]): Promise<void> {
   const source = findSource(options.config, options.source);
-  return source.type === 'vitess' ? runVitessReader(options) : runPostgresReader(options);
+  if (source.type !== 'vitess') return runPostgresReader(options);
+  // The VStream's table rules are fixed for its life: say so rather than let SIGHUP end the process.
+  options.onReloadSignal?.(() =>
+    options.log.warn(`SIGHUP: the Vitess reader of ${source.name} reads its config at start only: restart it`),
+  );
+  return runVitessReader(options);
 }
 
 function onSighup(listener: () => void): () => void {
