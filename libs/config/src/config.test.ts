@@ -81,6 +81,8 @@ test('the example file parses with every default filled in', () => {
     concurrency: 8,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
     onError: 'dead-letter',
+    missingColumns: 'create',
+    tablePolicies: {},
   });
   assert.deepEqual(config.destinations[1], {
     name: 'shop-mirror',
@@ -93,6 +95,23 @@ test('the example file parses with every default filled in', () => {
     concurrency: 4,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
     onError: 'stop',
+    missingColumns: 'fail',
+    tablePolicies: {},
+  });
+  const consolidated = config.destinations[2];
+  assert.deepEqual(consolidated.sourceId, { column: 'tenant', values: { shop: 'shop', 'billing-eu': 'billing' } });
+  assert.deepEqual(consolidated.tables, {
+    'public.users': 'tenants.customers',
+    'invoices.invoice': 'tenants.invoice_log',
+  });
+  assert.deepEqual(consolidated.tablePolicies, {
+    'sales.order_lines': {
+      mode: 'history',
+      rename: { amount: 'amount_cents' },
+      exclude: ['internal_note'],
+      deletes: 'ignore',
+    },
+    'invoices.invoice': { mode: 'append-only', rename: {}, exclude: [], deletes: 'record' },
   });
   assert.deepEqual(config.coordinator, { intervalMs: 500 });
 });
@@ -397,7 +416,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unrepresentable on a postgres destination',
     (d) => (d.destinations[0].unrepresentable = 'json'),
-    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error)',
+    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns)',
   ],
   [
     'on_error not a policy',
@@ -526,6 +545,8 @@ test('a mysql destination: url, policy (default fail) and the common keys', () =
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
     onError: 'stop',
     unrepresentable: 'json',
+    missingColumns: 'create',
+    tablePolicies: {},
   });
   data.destinations[1].unrepresentable = undefined;
   const fallback = parse(stringify(data)).destinations[1];

@@ -1,8 +1,9 @@
 import { accessSync, constants } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { fail, isMapping, type Context } from './context';
+import { fail, isMapping, keyPath, type Context } from './context';
 import { ConfigError } from './error';
 import { Fields, readString, show, expected, type Item } from './fields';
+import type { Text } from './substitute';
 import { rememberLabel } from './labels';
 import { DEFAULT_SCHEMA, splitQualified, tableMatches } from './tables';
 import { urlProblem } from './url';
@@ -12,6 +13,11 @@ import type {
   DestinationCommonConfig,
   DestinationConfig,
   DestinationType,
+  DeletesPolicy,
+  MissingColumnsPolicy,
+  PropagationMode,
+  SourceIdConfig,
+  TablePolicy,
   NatsConfig,
   NatsTlsConfig,
   PipelineConfig,
@@ -108,6 +114,8 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
       'concurrency',
       'membership',
       'on_error',
+      'source_id',
+      'missing_columns',
     ],
     parse: parsePostgresDestination,
   },
@@ -125,6 +133,8 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
       'membership',
       'on_error',
       'unrepresentable',
+      'source_id',
+      'missing_columns',
     ],
     parse: parseMysqlDestination,
   },
@@ -483,8 +493,11 @@ function parsePostgresDestination(
     concurrency: common.concurrency,
     membership: common.membership,
     onError: common.onError,
+    missingColumns: common.missingColumns,
+    tablePolicies: common.tablePolicies,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
+  if (common.sourceId !== undefined) destination.sourceId = common.sourceId;
   return destination;
 }
 
@@ -500,6 +513,7 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
     );
   }
   const common = parseDestinationCommon(f, sources);
+  rejectConsolidation(f, common);
   const unrepresentable = f.optionalText('unrepresentable');
   let policy: UnrepresentablePolicy = 'fail';
   if (unrepresentable !== undefined) {
@@ -520,6 +534,8 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
     membership: common.membership,
     onError: common.onError,
     unrepresentable: policy,
+    missingColumns: common.missingColumns,
+    tablePolicies: common.tablePolicies,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
   return destination;
@@ -530,8 +546,22 @@ function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Om
   const sourceNames = parseSourceRefs(f, sources);
   const createTables = f.bool('create_tables', false);
   const applied = sources.filter((source) => sourceNames.includes(source.name));
-  const tables = parseTableMapping(f, applied);
+  const { tables, policies: tablePolicies } = parseTableMapping(f, applied);
   const schema = f.optionalString('schema');
+  const sourceId = parseSourceId(f, sourceNames);
+  const missingColumns = oneOf<MissingColumnsPolicy>(
+    f,
+    'missing_columns',
+    ['fail', 'create', 'ignore'],
+    createTables ? 'create' : 'fail',
+  );
+  if (missingColumns === 'create' && !createTables) {
+    fail(
+      f.ctx,
+      f.pathOf('missing_columns'),
+      'create needs create_tables: true (columns are added by schema evolution)',
+    );
+  }
   const b = f.fields('batch', ['max_ops', 'max_wait_ms']);
   const batch: BatchConfig = {
     maxOps: b.int('max_ops', 5000, { min: 1 }),
@@ -562,9 +592,63 @@ function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Om
     concurrency,
     membership,
     onError,
+    missingColumns,
+    tablePolicies,
   };
   if (schema !== undefined) common.schema = schema;
+  if (sourceId !== undefined) common.sourceId = sourceId;
   return common;
+}
+
+const CDC_PREFIX = '_cdc_';
+
+function parseSourceId(f: Fields, sourceNames: readonly string[]): SourceIdConfig | undefined {
+  if (!f.has('source_id')) return undefined;
+  const s = f.fields('source_id', ['column', 'values'], true);
+  const column = s.string('column');
+  if (column.startsWith(CDC_PREFIX)) {
+    fail(s.ctx, s.pathOf('column'), `must not start with ${CDC_PREFIX} (reserved for history/append-only columns)`);
+  }
+  const values: Record<string, string> = {};
+  for (const name of sourceNames) values[name] = name;
+  const given = new Map<string, string>();
+  for (const entry of s.entries('values')) {
+    if (!sourceNames.includes(entry.key)) {
+      fail(
+        s.ctx,
+        entry.path,
+        `source ${JSON.stringify(entry.key)} is not in this destination's sources (${sourceNames.join(', ')})`,
+      );
+    }
+    values[entry.key] = readString(s.ctx, entry.path, entry.value).value;
+    given.set(entry.key, entry.path);
+  }
+  const owner = new Map<string, string>();
+  for (const name of sourceNames) {
+    const other = owner.get(values[name]);
+    if (other !== undefined) {
+      fail(
+        s.ctx,
+        given.get(name) ?? given.get(other) ?? s.pathOf('values'),
+        `sources ${JSON.stringify(other)} and ${JSON.stringify(name)} have the same id ${JSON.stringify(values[name])}`,
+      );
+    }
+    owner.set(values[name], name);
+  }
+  return { column, values };
+}
+
+/** MySQL destinations write every table as a clone of one source (no fan-in, models or column mapping yet). */
+function rejectConsolidation(f: Fields, common: Omit<DestinationCommonConfig, 'name'>): void {
+  const unsupported = 'is not supported for type: mysql yet (postgres destinations only)';
+  if (common.sourceId !== undefined) fail(f.ctx, f.pathOf('source_id'), unsupported);
+  if (f.has('missing_columns')) fail(f.ctx, f.pathOf('missing_columns'), unsupported);
+  for (const entry of f.entries('tables')) {
+    if (entry.value === null || typeof entry.value !== 'object') continue;
+    for (const key of Object.keys(entry.value)) {
+      if (key !== 'to') fail(f.ctx, keyPath(entry.path, key), unsupported);
+    }
+  }
 }
 
 function parseSourceRefs(f: Fields, sources: readonly SourceConfig[]): string[] {
@@ -582,22 +666,70 @@ function parseSourceRefs(f: Fields, sources: readonly SourceConfig[]): string[] 
   });
 }
 
-function parseTableMapping(f: Fields, applied: readonly SourceConfig[]): Record<string, string> {
+function parseTableMapping(
+  f: Fields,
+  applied: readonly SourceConfig[],
+): { tables: Record<string, string>; policies: Record<string, TablePolicy> } {
   const tables: Record<string, string> = {};
+  const policies: Record<string, TablePolicy> = {};
   for (const entry of f.entries('tables')) {
     const from = splitQualified(entry.key);
     if (!from || from.schema === '' || from.table === '') fail(f.ctx, entry.path, 'key must be "schema.table"');
-    const text = readString(f.ctx, entry.path, entry.value);
-    const to = splitQualified(text.value);
-    if (!to || to.schema === '' || to.table === '')
-      fail(f.ctx, entry.path, `expected "schema.table", got ${show(text)}`);
     if (!applied.some((source) => tableMatches(source.tables, from.schema, from.table))) {
       const names = applied.map((source) => JSON.stringify(source.name)).join(', ');
       fail(f.ctx, entry.path, `not matched by the table patterns of source${applied.length > 1 ? 's' : ''} ${names}`);
     }
-    tables[entry.key] = text.value;
+    let toText: Text | undefined;
+    let toPath = entry.path;
+    if (typeof entry.value === 'string' || entry.value === undefined || entry.value === null) {
+      toText = readString(f.ctx, entry.path, entry.value);
+    } else {
+      const t = Fields.of(f.ctx, entry.path, entry.value, ['to', 'mode', 'columns', 'deletes']);
+      toText = t.optionalText('to');
+      toPath = t.pathOf('to');
+      policies[entry.key] = parseTablePolicy(t);
+    }
+    if (toText !== undefined) {
+      const to = splitQualified(toText.value);
+      if (!to || to.schema === '' || to.table === '')
+        fail(f.ctx, toPath, `expected "schema.table", got ${show(toText)}`);
+      tables[entry.key] = toText.value;
+    }
   }
-  return tables;
+  return { tables, policies };
+}
+
+function parseTablePolicy(t: Fields): TablePolicy {
+  const mode = oneOf<PropagationMode>(t, 'mode', ['clone', 'history', 'append-only'], 'clone');
+  if (t.has('deletes') && mode !== 'append-only') {
+    fail(t.ctx, t.pathOf('deletes'), `only applies to mode: append-only (this table's mode is ${mode})`);
+  }
+  const deletes = oneOf<DeletesPolicy>(t, 'deletes', ['ignore', 'record'], 'ignore');
+  const c = t.fields('columns', ['rename', 'exclude']);
+  const exclude: string[] = [];
+  for (const item of c.list('exclude', true)) {
+    const name = readString(c.ctx, item.path, item.value).value;
+    if (exclude.includes(name)) fail(c.ctx, item.path, `duplicate column ${JSON.stringify(name)}`);
+    exclude.push(name);
+  }
+  const rename: Record<string, string> = {};
+  const targets = new Map<string, string>();
+  for (const entry of c.entries('rename')) {
+    const to = readString(c.ctx, entry.path, entry.value).value;
+    if (exclude.includes(entry.key)) fail(c.ctx, entry.path, `column ${JSON.stringify(entry.key)} is also excluded`);
+    if (to.startsWith(CDC_PREFIX)) fail(c.ctx, entry.path, `must not start with ${CDC_PREFIX} (reserved)`);
+    const clash = targets.get(to);
+    if (clash !== undefined) {
+      fail(
+        c.ctx,
+        entry.path,
+        `${JSON.stringify(entry.key)} and ${JSON.stringify(clash)} are both renamed to ${JSON.stringify(to)}`,
+      );
+    }
+    targets.set(to, entry.key);
+    rename[entry.key] = to;
+  }
+  return { mode, rename, exclude, deletes };
 }
 
 // --- coordinator -----------------------------------------------------------------------------

@@ -113,6 +113,39 @@ export interface DestinationCommonConfig {
   membership: MembershipConfig;
   /** An op the destination rejects as bad data: stop its partition, or set it aside in the dead-letter stream and go on. */
   onError: OnErrorPolicy;
+  /** Fan-in: every row is tagged with its source in this column, which joins the primary key. */
+  sourceId?: SourceIdConfig;
+  /**
+   * A source column the destination table lacks: stop, add it, or drop its values. parseConfig
+   * always sets it; absent (a hand-built config) means create with createTables, else fail.
+   */
+  missingColumns?: MissingColumnsPolicy;
+  /**
+   * Per source table ("schema.table", exact): propagation model and column mapping (long-form
+   * `tables` entries). parseConfig always sets it; absent means every table is a plain clone.
+   */
+  tablePolicies?: Record<string, TablePolicy>;
+}
+
+export interface SourceIdConfig {
+  /** Destination column (text) holding the source's id. */
+  column: string;
+  /** Source name -> value; every source of the destination has one (default: the source's name). */
+  values: Record<string, string>;
+}
+
+export type MissingColumnsPolicy = 'fail' | 'create' | 'ignore';
+export type PropagationMode = 'clone' | 'history' | 'append-only';
+export type DeletesPolicy = 'ignore' | 'record';
+
+export interface TablePolicy {
+  mode: PropagationMode;
+  /** Source column -> destination column. */
+  rename: Record<string, string>;
+  /** Source columns never written. */
+  exclude: string[];
+  /** append-only only: deletes are ignored or appended as a row with the key and op kind delete. */
+  deletes: DeletesPolicy;
 }
 
 export type OnErrorPolicy = 'stop' | 'dead-letter';
