@@ -11,7 +11,7 @@ import {
 import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
 import { describeError, type Logger } from '@cdc/service-runtime';
-import { health } from '@cdc/telemetry';
+import { health, metrics } from '@cdc/telemetry';
 import { createSink } from './sinks';
 
 export interface ApplierOptions {
@@ -73,6 +73,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         // One consumer per partition at a time: wait until the previous owner has let go.
         if (!(await joined.acquire(key, () => !signal.aborted, signal))) return;
         let consumer: PartitionConsumer | undefined;
+        metrics.partitionStopped.set({ source, destination: destination.name, partition: String(partition) }, 0);
         try {
           consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition);
           await runPartitionApplier({
@@ -107,6 +108,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
           const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
           partitionLog.error({ err: message }, 'partition stopped');
           stopped.add(key);
+          metrics.partitionStopped.set({ source, destination: destination.name, partition: String(partition) }, 1);
           // Not ready, yet alive: a restart would stop on the same op again (a restart loop), so
           // /healthz stays up and /readyz names the partition and the reason.
           health.setReady(`${component}: partition ${key} stopped: ${message}`, false);

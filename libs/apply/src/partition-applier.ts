@@ -142,7 +142,6 @@ async function applyBatchOps(
     const at = position ? batch.ops.findIndex((op) => op.position === position) : -1;
     const streamSeq = at >= 0 && seqs ? seqs[at] : undefined;
     const stopped = new PartitionStoppedError(source, destination, partition, error, streamSeq);
-    metrics.partitionStopped.set({ source, destination, partition: String(partition) }, 1);
     return stopped;
   };
   const tryRange = async (

@@ -68,6 +68,8 @@ export interface BatchLimits {
 export class PartitionConsumer {
   private pending: Promise<IteratorResult<JsMsg>> | undefined;
   private iterator: AsyncIterator<JsMsg> | undefined;
+  /** A message that cannot be decoded, met after others in a batch: thrown by the next call. */
+  private undecodable: MalformedMessageError | undefined;
 
   private constructor(
     private readonly messages: ConsumerMessages,
@@ -134,6 +136,7 @@ export class PartitionConsumer {
 
   /** Resolves with the next batch, or undefined when the signal aborted before any message arrived. */
   async nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined> {
+    if (this.undecodable) throw this.undecodable;
     const received: JsMsg[] = [];
     let ops = 0;
     let deadline = Number.POSITIVE_INFINITY;
@@ -173,7 +176,12 @@ export class PartitionConsumer {
           ops += batch.ops.length;
         }
       } catch (error) {
-        throw new MalformedMessageError(this.source, this.partition, next.seq, error);
+        const malformed = new MalformedMessageError(this.source, this.partition, next.seq, error);
+        if (received.length === 1) throw malformed;
+        // The messages before it are fine: they apply (and are acked) first, then the partition stops on this one.
+        received.pop();
+        this.undecodable = malformed;
+        break;
       }
       if (trace) {
         if (trace.decodeStartedAtMs === 0) trace.decodeStartedAtMs = performance.timeOrigin + decodeStarted;
