@@ -114,3 +114,34 @@ test('TLS with client certificates: a client certificate from the CA connects, n
     'a client without a certificate must be refused',
   );
 });
+
+test('user and password: the right pair connects, a wrong password is refused without printing it', async () => {
+  const server = await startNats({
+    name: 'userpass',
+    configText: `authorization { users = [ { user: "cdc", password: "s3cret-Pa55" } ] }`,
+  });
+  servers.push(server);
+  await roundTrip({ url: server.url, user: 'cdc', password: 's3cret-Pa55', name: 'cdc-test' });
+  await assert.rejects(
+    connectToNats({ url: server.url, user: 'cdc', password: 'wrong-Pa55word', name: 'cdc-test' }),
+    (error: unknown) =>
+      error instanceof NatsUnreachableError &&
+      /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+: .*(Authorization|authorization)/.test(error.message) &&
+      !error.message.includes('wrong-Pa55word') &&
+      !error.message.includes('\n'),
+  );
+  await assert.rejects(connectToNats({ url: server.url, name: 'cdc-test' }), NatsUnreachableError);
+});
+
+test('token: the right token connects, another is refused without printing it', async () => {
+  const server = await startNats({ name: 'token', configText: `authorization { token: "t0ken-abc123" }` });
+  servers.push(server);
+  await roundTrip({ url: server.url, token: 't0ken-abc123', name: 'cdc-test' });
+  await assert.rejects(
+    connectToNats({ url: server.url, token: 'other-t0ken', name: 'cdc-test' }),
+    (error: unknown) =>
+      error instanceof NatsUnreachableError &&
+      /(Authorization|authorization)/.test(error.message) &&
+      !error.message.includes('other-t0ken'),
+  );
+});
