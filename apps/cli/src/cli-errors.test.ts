@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -120,4 +120,106 @@ test('an unreachable NATS server is named', async () => {
     run('reader', '--config', file, '--source', 'shop'),
     /cannot connect to NATS at nats:\/\/127\.0\.0\.1/,
   );
+});
+
+// Missing privileges and objects owned by someone else: each is refused before anything is created.
+function asRole(url: string, role: string): string {
+  return url.replace('//postgres@', `//${role}@`);
+}
+
+test('a role without REPLICATION is refused with the statement that fixes it', async () => {
+  const url = await logical.createDatabase('norepl');
+  await logical.query(
+    'CREATE ROLE cdc_norepl LOGIN; CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t OWNER TO cdc_norepl',
+    [],
+    'norepl',
+  );
+  assertOneLineError(
+    run('reader', '--config', config('norepl', asRole(url, 'cdc_norepl')), '--source', 'shop'),
+    /source shop: .*neither REPLICATION nor SUPERUSER: ALTER ROLE <role> WITH REPLICATION/,
+  );
+  assert.equal(await slotsAndPublications(logical, 'norepl'), 0);
+});
+
+test('a role without CREATE on the database cannot create the publication, and says so', async () => {
+  const url = await logical.createDatabase('nocreate');
+  await logical.query(
+    'CREATE ROLE cdc_nocreate LOGIN REPLICATION; CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t OWNER TO cdc_nocreate',
+    [],
+    'nocreate',
+  );
+  assertOneLineError(
+    run('reader', '--config', config('nocreate', asRole(url, 'cdc_nocreate')), '--source', 'shop'),
+    /publication "cdc_shop" does not exist and the role lacks CREATE on the database to create it \(GRANT CREATE ON DATABASE/,
+  );
+  assert.equal(await slotsAndPublications(logical, 'nocreate'), 0);
+});
+
+test('a publication owned by another role that lacks a table is refused, and left as it was', async () => {
+  const url = await logical.createDatabase('otherpub');
+  await logical.query(
+    `CREATE ROLE cdc_otherpub LOGIN REPLICATION;
+     CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY);
+     ALTER TABLE b OWNER TO cdc_otherpub; GRANT SELECT ON a TO cdc_otherpub;
+     CREATE PUBLICATION cdc_shop FOR TABLE a`,
+    [],
+    'otherpub',
+  );
+  assertOneLineError(
+    run('reader', '--config', config('otherpub', asRole(url, 'cdc_otherpub')), '--source', 'shop'),
+    /publication "cdc_shop" is owned by another role and lacks public\.b; its owner must add them/,
+  );
+  const { rows } = await logical.query(
+    `SELECT (SELECT count(*) FROM pg_publication_tables WHERE pubname = 'cdc_shop')::int AS tables,
+            (SELECT count(*) FROM pg_replication_slots)::int AS slots`,
+    [],
+    'otherpub',
+  );
+  assert.deepEqual(rows[0], { tables: 1, slots: 0 });
+});
+
+test('a slot in use by another process is named with its pid, and the other process is not disturbed', async () => {
+  const url = await logical.createDatabase('busyslot');
+  await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'busyslot');
+  // Another process streams from the slot the reader would use.
+  await logical.query('CREATE PUBLICATION cdc_shop FOR TABLE t', [], 'busyslot');
+  await logical.query("SELECT pg_create_logical_replication_slot('cdc_shop', 'pgoutput')", [], 'busyslot');
+  const holder = spawn(
+    'pg_recvlogical',
+    [
+      '-d',
+      url,
+      '--slot',
+      'cdc_shop',
+      '--start',
+      '-o',
+      'proto_version=1',
+      '-o',
+      'publication_names=cdc_shop',
+      '-f',
+      '/dev/null',
+    ],
+    // pg_recvlogical comes with the postgresql package install.sh installs.
+    { stdio: 'ignore' },
+  );
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { rows } = await logical.query(
+        `SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
+        [],
+        'busyslot',
+      );
+      if (rows[0]?.active_pid) break;
+      if (Date.now() > deadline) throw new Error('pg_recvlogical never became active');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assertOneLineError(
+      run('reader', '--config', config('busyslot', url), '--source', 'shop'),
+      /replication slot "cdc_shop" is in use by server process \d+ \(is another reader for this source running\?\)/,
+    );
+    assert.equal(holder.exitCode, null, 'the other process still streams');
+  } finally {
+    holder.kill('SIGTERM');
+  }
 });
