@@ -2,6 +2,8 @@ import type { Sink } from '@cdc/apply';
 import { mapTable, type DestinationConfig } from '@cdc/config';
 import { createMysqlSink } from '@cdc/mysql-sink';
 import { createPostgresSink } from '@cdc/postgres-sink';
+import { createLogger } from '@cdc/service-runtime';
+import { shapingLookup } from './shaping';
 
 /**
  * The one place a destination type picks its engine. Each engine lib implements `Sink` on its
@@ -11,14 +13,20 @@ import { createPostgresSink } from '@cdc/postgres-sink';
 const SINK_FACTORIES: {
   [K in DestinationConfig['type']]: (destination: Extract<DestinationConfig, { type: K }>) => Promise<Sink>;
 } = {
-  postgres: (destination) =>
-    createPostgresSink({
+  postgres: (destination) => {
+    const shapeFor = shapingLookup(destination);
+    const log = createLogger('applier', { destination: destination.name });
+    return createPostgresSink({
       url: destination.url,
       destination: destination.name,
       createTables: destination.createTables,
       poolSize: destination.concurrency,
       mapTable: (table) => mapTable(destination, table.schema, table.table),
-    }),
+      ...(shapeFor !== undefined ? { shapeFor } : {}),
+      ...(destination.missingColumns !== undefined ? { missingColumns: destination.missingColumns } : {}),
+      log: (message) => log.info(message),
+    });
+  },
   mysql: (destination) =>
     createMysqlSink({
       url: destination.url,

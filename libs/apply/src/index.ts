@@ -35,3 +35,18 @@ export {
   type EvolutionPlan,
   type ParsedType,
 } from './schema-change';
+export {
+  shapeTable,
+  shapeOp,
+  shapedTableOf,
+  isIdentityShaping,
+  blankColumns,
+  commitTimeText,
+  opKindName,
+  CDC_COLUMNS,
+  ShapingError,
+  type TableShaping,
+  type ShapedTable,
+  type PropagationMode,
+  type Origin,
+} from './consolidate';

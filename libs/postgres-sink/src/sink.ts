@@ -19,6 +19,12 @@ import {
   isDroppedSince,
   planEvolution,
   SchemaChangeError,
+  shapeOp,
+  shapedTableOf,
+  blankColumns,
+  isIdentityShaping,
+  ShapingError,
+  type TableShaping,
   type StoredSchema,
   type ApplyResult,
   type Checkpoint,
@@ -31,6 +37,7 @@ import { keyIndexesOf, statementName, tableSignature, type TableBinding } from '
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { PLAIN_FIELD, renderKey } from './encode';
 import { planOps, PlanError, type Statement } from './plan';
+import { isModelOp, modelStatement } from './models';
 
 export interface PostgresSinkOptions {
   /** Connection URL of the destination database. */
@@ -45,6 +52,16 @@ export interface PostgresSinkOptions {
   poolSize?: number;
   /** Schema of the checkpoint table (default "_cdc"). */
   checkpointSchema?: string;
+  /**
+   * Consolidation per source and source table: fan-in source id, propagation model, column
+   * mapping. Must return the same object for the same table each time (shaped schemas are
+   * cached by identity); undefined: the table is written as it comes.
+   */
+  shapeFor?: (source: string, table: TableSchema) => TableShaping | undefined;
+  /** A source column the destination table lacks: fail, create (needs createTables) or ignore. Default: create with createTables, else fail. */
+  missingColumns?: 'fail' | 'create' | 'ignore';
+  /** Info messages (a column dropped by missing_columns: ignore, once per table and column). */
+  log?: (message: string) => void;
 }
 
 export interface PostgresApplyResult extends ApplyResult {
@@ -122,6 +139,9 @@ class PostgresDestination implements PostgresSink {
   private readonly storedSchemas = new Map<string, StoredSchema | undefined>();
   private readonly schemaTable: string;
   private readonly bindings = new Map<string, TableBinding>();
+  /** Per binding: destination columns missing and ignored (missing_columns: ignore). */
+  private readonly ignored = new Map<TableBinding, Set<string>>();
+  private readonly loggedIgnored = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: PostgresSinkOptions) {
@@ -250,18 +270,53 @@ class PostgresDestination implements PostgresSink {
         await client.query('COMMIT');
         return { applied: 0, skipped, checkpoint, ddlIgnored: 0 };
       }
+      const applied = pending.length;
+      pending = this.shape(batch, pending);
       if (this.options.createTables) pending = await this.evolve(client, batch, pending);
       const bindings = new Map<TableSchema, TableBinding>();
       for (const op of pending) {
         if (op.kind !== 'ddl' && !bindings.has(op.table)) bindings.set(op.table, await this.bind(client, batch, op));
       }
-      const plan = planOps(pending, (op) => bindings.get(op.table)!, { coalesce, maxParamChars: MAX_PARAM_CHARS });
-      for (statement of plan.statements) {
-        if (statement.param === undefined) await client.query(statement.text);
-        else
-          await client.query({ name: statementName(statement.text), text: statement.text, values: [statement.param] });
+      if (this.ignored.size > 0) {
+        pending = pending.map((op) => {
+          const binding = op.kind === 'ddl' ? undefined : bindings.get(op.table);
+          const names = binding === undefined ? undefined : this.ignored.get(binding);
+          return names === undefined ? op : blankColumns(op, names);
+        });
       }
-      statement = undefined;
+      // Runs of clone ops go through the coalescing planner; history/append-only ops and a
+      // fan-in truncate are one statement each, in source order between the runs.
+      let ddlIgnored = 0;
+      let run: ChangeOp[] = [];
+      const flush = async () => {
+        if (run.length === 0) return;
+        const plan = planOps(run, (op) => bindings.get(op.table)!, { coalesce, maxParamChars: MAX_PARAM_CHARS });
+        run = [];
+        ddlIgnored += plan.ddlIgnored;
+        for (statement of plan.statements) {
+          if (statement.param === undefined) await client.query(statement.text);
+          else
+            await client.query({
+              name: statementName(statement.text),
+              text: statement.text,
+              values: [statement.param],
+            });
+        }
+        statement = undefined;
+      };
+      for (const op of pending) {
+        if (!isModelOp(op)) {
+          run.push(op);
+          continue;
+        }
+        await flush();
+        const model = modelStatement(op, bindings.get(op.table)!);
+        if (model === undefined) continue;
+        statement = { text: model.text, ops: [op] };
+        await client.query({ name: statementName(model.text), text: model.text, values: model.values });
+        statement = undefined;
+      }
+      await flush();
       await client.query({
         name: statementName(this.sql.update),
         text: this.sql.update,
@@ -270,14 +325,15 @@ class PostgresDestination implements PostgresSink {
       // A child of the applier's apply span when tracing is on; a plain query otherwise.
       await traceStep('cdc.commit', () => client.query('COMMIT'));
       return {
-        applied: pending.length,
+        applied,
         skipped,
         checkpoint: { streamSeq: batch.lastStreamSeq, lanes },
-        ddlIgnored: plan.ddlIgnored,
+        ddlIgnored,
       };
     } catch (error) {
       this.catalogs.clear();
       this.bindings.clear();
+      this.ignored.clear();
       this.storedSchemas.clear();
       try {
         await client.query('ROLLBACK');
@@ -324,14 +380,16 @@ class PostgresDestination implements PostgresSink {
     }
     let rewrite = false;
     for (const [id, { target, first, schemas }] of perTarget) {
-      const known = this.storedSchemas.get(id);
+      const storeKey = this.storedKey(id, first.table, batch.source);
+      const fanIn = storeKey !== id;
+      const known = this.storedSchemas.get(storeKey);
       if (known !== undefined) {
         const current = shapeOf(known.table);
         if (schemas.every((s) => shapeOf(s.table) === current)) continue;
       }
       await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [DDL_LOCK_KEY]);
       let catalog = await loadCatalog(client, target);
-      const stored = await this.readStoredSchema(client, target);
+      const stored = await this.readStoredSchema(client, target, fanIn ? batch.source : undefined);
       if (catalog === undefined) {
         await createTable(client, target, schemas[0].table);
         catalog = await loadCatalog(client, target);
@@ -354,6 +412,10 @@ class PostgresDestination implements PostgresSink {
         throw error;
       }
       for (const step of plan.steps) {
+        // Fan-in: other sources may still write a column one source dropped. A missing column
+        // is only added with missing_columns: create (else bind() fails or ignores it).
+        if (step.kind === 'drop' && fanIn) continue;
+        if (step.kind === 'add' && this.missingColumns() !== 'create') continue;
         const sql = await evolutionSql(client, target, step, catalog);
         if (sql !== undefined) await client.query(sql);
       }
@@ -363,11 +425,11 @@ class PostgresDestination implements PostgresSink {
           `INSERT INTO ${this.schemaTable} (target_schema, target_table, source_schema, positions) VALUES ($1, $2, $3, $4)
            ON CONFLICT (target_schema, target_table) DO UPDATE
            SET source_schema = EXCLUDED.source_schema, positions = EXCLUDED.positions, updated_at = pg_catalog.now()`,
-          [target.schema, target.table, schema, positions],
+          [target.schema, storedTableName(target, fanIn ? batch.source : undefined), schema, positions],
         );
       }
       const now = plan.stored ?? stored;
-      this.storedSchemas.set(id, now);
+      this.storedSchemas.set(storeKey, now);
       if (plan.steps.length > 0) {
         this.catalogs.delete(id);
         for (const key of [...this.bindings.keys()]) if (key.startsWith(`${id}\u0000`)) this.bindings.delete(key);
@@ -377,7 +439,9 @@ class PostgresDestination implements PostgresSink {
     if (!rewrite) return pending;
     return pending.map((op) => {
       if (op.kind === 'ddl') return op;
-      const stored = this.storedSchemas.get(qualifiedTarget(this.options.mapTable(op.table)));
+      const stored = this.storedSchemas.get(
+        this.storedKey(qualifiedTarget(this.options.mapTable(op.table)), op.table, batch.source),
+      );
       const gone = op.table.columns.flatMap((column, index) =>
         isDroppedSince(stored, op, column.name) ? [index] : [],
       );
@@ -392,10 +456,50 @@ class PostgresDestination implements PostgresSink {
     });
   }
 
-  private async readStoredSchema(client: pg.PoolClient, target: TargetTable): Promise<StoredSchema | undefined> {
+  private missingColumns(): 'fail' | 'create' | 'ignore' {
+    return this.options.missingColumns ?? (this.options.createTables ? 'create' : 'fail');
+  }
+
+  /** Key of the stored source schema: per source in fan-in tables (positions of different sources do not compare). */
+  private storedKey(id: string, table: TableSchema, source: string): string {
+    return shapedTableOf(table)?.shaping.sourceId !== undefined ? `${id}\u0000${source}` : id;
+  }
+
+  /** Source ops in the destination's shape (fan-in, model, column mapping); unchanged without shaping. */
+  private shape(batch: SinkBatch, ops: ChangeOp[]): ChangeOp[] {
+    const shapeFor = this.options.shapeFor;
+    if (shapeFor === undefined) return ops;
+    const out: ChangeOp[] = [];
+    for (const op of ops) {
+      if (op.kind === 'ddl') {
+        out.push(op);
+        continue;
+      }
+      const shaping = shapeFor(batch.source, op.table);
+      if (isIdentityShaping(shaping)) {
+        out.push(op);
+        continue;
+      }
+      try {
+        for (const shaped of shapeOp(op, shaping!)) out.push(shaped);
+      } catch (error) {
+        if (error instanceof ShapingError) {
+          throw this.opFailure(batch, op, `cannot be mapped: ${error.message}`, error, '42P10');
+        }
+        throw error;
+      }
+    }
+    return out;
+  }
+
+  private async readStoredSchema(
+    client: pg.PoolClient,
+    target: TargetTable,
+    fanInSource: string | undefined,
+  ): Promise<StoredSchema | undefined> {
     const result = await client.query<{ source_schema: string; positions: string }>(
       `SELECT source_schema, positions FROM ${this.schemaTable} WHERE target_schema = $1 AND target_table = $2`,
-      [target.schema, target.table],
+      [target.schema, storedTableName(target, fanInSource)],
     );
     const row = result.rows[0];
     return row === undefined ? undefined : decodeStoredSchema(target, row.source_schema, row.positions);
@@ -452,17 +556,40 @@ class PostgresDestination implements PostgresSink {
     this.catalogs.set(id, catalog);
 
     // Columns the source dropped since (a newer schema is stored) are written as unchanged: see evolve().
-    const gone = droppedColumns(this.storedSchemas.get(id), table);
+    const gone = droppedColumns(this.storedSchemas.get(this.storedKey(id, table, batch.source)), table);
     const missing = missingColumns(catalog, table).filter((name) => !gone.has(name));
+    let ignored: Set<string> | undefined;
     if (missing.length > 0) {
-      throw this.opFailure(
-        batch,
-        op,
-        `table ${display} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')} ` +
-          `(source ${qualifiedName(table)}; set create_tables: true to add new source columns)`,
-        undefined,
-        '42703',
-      );
+      const names = missing.map((name) => JSON.stringify(name)).join(', ');
+      const policy = this.missingColumns();
+      const synthetic = missing.filter((name) => !isSourceColumn(table, name));
+      if (policy !== 'ignore' || synthetic.length > 0) {
+        const hint =
+          synthetic.length > 0
+            ? 'the table was not created for this mode or source id; add the column or let the applier create the table'
+            : policy === 'create'
+              ? 'it could not be added'
+              : 'set missing_columns: create (with create_tables: true) to add it, or missing_columns: ignore to drop its values';
+        throw this.opFailure(
+          batch,
+          op,
+          `table ${display} has no column ${names} (source ${qualifiedName(table)}; ${hint})`,
+          undefined,
+          '42703',
+          `destination ${this.options.destination}: table ${display} has no column ${names} ` +
+            `(source ${batch.source} table ${qualifiedName(table)}; ${hint})`,
+        );
+      }
+      ignored = new Set(missing);
+      for (const name of missing) {
+        const logKey = `${id}\u0000${name}`;
+        if (this.loggedIgnored.has(logKey)) continue;
+        this.loggedIgnored.add(logKey);
+        this.options.log?.(
+          `destination ${this.options.destination}: table ${display} has no column ${JSON.stringify(name)}; ` +
+            `its values are dropped (missing_columns: ignore)`,
+        );
+      }
     }
     const keyIndexes = keyIndexesOf(table);
     const keyed = table.hasKey && keyIndexes.length > 0;
@@ -493,6 +620,7 @@ class PostgresDestination implements PostgresSink {
     });
     const binding: TableBinding = { id, signature, display, columns, keyIndexes, keyed, sqlCache: new Map() };
     this.bindings.set(cacheKey, binding);
+    if (ignored !== undefined) this.ignored.set(binding, ignored);
     return binding;
   }
 
@@ -532,6 +660,19 @@ class PostgresDestination implements PostgresSink {
       cause === undefined ? undefined : { cause },
     );
   }
+}
+
+/** Fan-in tables keep one stored schema per source: `table`, a unit separator, the source name. */
+function storedTableName(target: TargetTable, fanInSource: string | undefined): string {
+  return fanInSource === undefined ? target.table : `${target.table}\u001f${fanInSource}`;
+}
+
+/** Whether the column comes from the source table (not a source id or _cdc_ column of the shaping). */
+function isSourceColumn(table: TableSchema, name: string): boolean {
+  const shaped = shapedTableOf(table);
+  if (shaped === undefined) return true;
+  const index = table.columns.findIndex((column) => column.name === name);
+  return index < 0 || shaped.origins[index].kind === 'source';
 }
 
 function displayTarget(mapTable: TableMapper, table: TableSchema): string {
