@@ -69,6 +69,7 @@ function destination(extra: Partial<PostgresDestinationConfig> = {}): PostgresDe
     batch: { maxOps: 5000, maxWaitMs: 50 },
     concurrency: 4,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
+    onError: 'stop',
     ...extra,
   };
 }
