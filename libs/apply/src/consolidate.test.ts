@@ -79,12 +79,13 @@ test('ops: values mapped, source id first in the key, _cdc_ values from the posi
   assert.equal(commitTimeText(1_000_001), '1970-01-01T00:00:01.000001+00');
 });
 
-test('append-only deletes: ignored, or recorded as a row with the key; truncates keep the log', () => {
+test('append-only deletes: ignored, or recorded as a row with the key; an append-only truncate keeps the log', () => {
   assert.deepEqual(shapeOp(op('delete'), { mode: 'append-only', ...base }), []);
   const [recorded] = shapeOp(op('delete'), { mode: 'append-only', ...base, deletes: 'record' });
   assert.equal(recorded.kind, 'insert');
   assert.deepEqual(recorded.after?.slice(2), [text('delete'), recorded.after?.[3], int(1), { kind: 'null' }]);
-  assert.deepEqual(shapeOp({ ...op('truncate'), key: [] }, { mode: 'history', ...base }), []);
+  assert.deepEqual(shapeOp({ ...op('truncate'), key: [] }, { mode: 'append-only', ...base }), []);
+  assert.equal(shapeOp({ ...op('truncate'), key: [] }, { mode: 'history', ...base })[0].kind, 'truncate');
 });
 
 test('errors: two columns onto one name, an excluded key, history without a key', () => {

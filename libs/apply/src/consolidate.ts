@@ -182,10 +182,9 @@ export function shapeOp(op: ChangeOp, shaping: TableShaping): ChangeOp[] {
   if (op.kind === 'ddl') return [op];
   const shaped = shapeTable(op.table, shaping);
   if (shaping.mode === 'append-only' && op.kind === 'delete' && shaping.deletes === 'ignore') return [];
-  if (shaping.mode !== 'clone' && op.kind === 'truncate') {
-    // A truncate keeps the history/log: the rows it removed are not versions that ended.
-    return [];
-  }
+  // append-only: a truncate is not a row change to append (the log is kept). history: it closes
+  // every open version of the source (the sink's statement).
+  if (shaping.mode === 'append-only' && op.kind === 'truncate') return [];
   const sid = shaping.sourceId === undefined ? [] : [text(shaping.sourceId.value)];
   const cdcValue = (name: keyof typeof CDC_COLUMNS): Value => {
     switch (name) {

@@ -188,6 +188,20 @@ test('history: versions with valid-from/valid-to, deletes close, unchanged TOAST
     pk.map((row) => row.attname),
     ['tenant', 'id', '_cdc_commit', '_cdc_index'],
   );
+  // A truncate closes every open version of its source, and only of its source.
+  const other = await dest.sink({ shapeFor: shapings({ mode: 'history', ...mapping }, { a: 'A', b: 'B' }) });
+  await other.applyBatch(batch('b', [at(o.insert(accounts, [V.int(9), V.text('b'), V.text('s'), V.int(9)]), 6)]));
+  await other.applyBatch(batch('a', [at(o.truncate(accounts), 7)]));
+  assert.deepEqual(
+    await dest.sql(
+      `SELECT tenant, id::int, to_char(_cdc_valid_to AT TIME ZONE 'UTC', 'SS.US') AS valid_to
+       FROM dw.accounts WHERE _cdc_commit >= 1005 ORDER BY _cdc_commit`,
+    ),
+    [
+      { tenant: 'A', id: 3, valid_to: '07.000123' },
+      { tenant: 'B', id: 9, valid_to: null },
+    ],
+  );
 });
 
 test('append-only: inserts and updates appended, deletes recorded, unchanged values from the last row of the key', async () => {

@@ -73,9 +73,22 @@ export function modelStatement(op: ChangeOp, binding: TableBinding): ModelStatem
   const { shaping } = shaped;
   const table = binding.id;
   if (op.kind === 'truncate') {
-    const sid = shaping.sourceId!;
+    const sid = shaping.sourceId;
+    if (shaping.mode === 'history') {
+      const validTo = binding.columns[columnIndex(binding, CDC_COLUMNS.validTo)].sql;
+      const text = cached(
+        binding,
+        'truncate',
+        () =>
+          `UPDATE ${table} SET ${validTo} = $1::timestamptz WHERE ${validTo} IS NULL` +
+          (sid === undefined ? '' : ` AND ${binding.columns[0].sql} = $2`),
+      );
+      const values: unknown[] = [commitTimeText(op.commitTimeUs)];
+      if (sid !== undefined) values.push(sid.value);
+      return { text, values, op };
+    }
     const text = cached(binding, 'truncate', () => `DELETE FROM ${table} WHERE ${binding.columns[0].sql} = $1`);
-    return { text, values: [sid.value], op };
+    return { text, values: [sid!.value], op };
   }
   const keyIndexes = entityKey(shaped);
   const oldKeyJson = () => {
