@@ -1,4 +1,4 @@
-// The least-privilege NATS users of docs/nats-authorization.conf: reader, applier and
+// The least-privilege NATS users of docs/nats-authorization.conf (and database roles of docs/security.md): reader, applier and
 // coordinator each run as their own user, replicate a snapshot and a stream end to end, and
 // the server logs no permission violation. A reader that tries another source's subjects is
 // refused.
@@ -30,6 +30,15 @@ before(async () => {
   await pg.createDatabase('shop');
   await pg.createDatabase('replica');
   await pg.query('CREATE TABLE items (id int PRIMARY KEY, v text)', [], 'shop');
+  // Least-privilege database roles too (docs/security.md): the source role can replicate and
+  // read the table, the publication was made by the owner; the destination role owns nothing
+  // but may create in its database and schema.
+  await pg.query(
+    `CREATE ROLE cdc_source LOGIN REPLICATION; CREATE ROLE cdc_applier LOGIN;
+     GRANT CREATE ON DATABASE replica TO cdc_applier`,
+  );
+  await pg.query(`GRANT SELECT ON items TO cdc_source; CREATE PUBLICATION cdc_shop FOR TABLE items`, [], 'shop');
+  await pg.query(`GRANT CREATE ON SCHEMA public TO cdc_applier`, [], 'replica');
   await pg.query(`INSERT INTO items SELECT g, 'snap' || g FROM generate_series(1, 50) g`, [], 'shop');
 });
 
@@ -44,9 +53,9 @@ function configFile(user: string, password: string, source = 'shop'): string {
     file,
     `nats: { url: "${nats.url}", user: "${user}", password: "${password}" }
 sources:
-  - { name: ${source}, type: postgres, url: "${pg.url('shop')}", tables: ["public.*"], partitions: 2, publish: { watermark_interval_ms: 200 } }
+  - { name: ${source}, type: postgres, url: "${pg.url('shop').replace('//postgres@', '//cdc_source@')}", tables: ["public.*"], publication: cdc_shop, partitions: 2, publish: { watermark_interval_ms: 200 } }
 destinations:
-  - { name: replica, type: postgres, url: "${pg.url('replica')}", sources: [${source}], create_tables: true, on_error: dead-letter }
+  - { name: replica, type: postgres, url: "${pg.url('replica').replace('//postgres@', '//cdc_applier@')}", sources: [${source}], create_tables: true, on_error: dead-letter }
 coordinator: { interval_ms: 200 }
 `,
   );
