@@ -286,3 +286,26 @@ test('schema evolution follows renames: a column added at the source lands under
     { tenant: 'A', id: 2, amount_cents: 2, remark: 'hi' },
   ]);
 });
+
+test('fan-in: a column one source drops is kept (made nullable) for the others', async () => {
+  const dest = await destination();
+  const sink = await dest.sink({
+    shapeFor: shapings({ mode: 'clone', rename: {}, exclude: [], deletes: 'ignore' }, { a: 'A', b: 'B' }),
+  });
+  const strict = tableSchema('public', 'people', [
+    column('id', 'int8', { key: true }),
+    column('name', 'text', { nullable: false }),
+  ]);
+  const o = new Ops();
+  await sink.applyBatch(batch('a', [o.insert(strict, [V.int(1), V.text('a1')])]));
+  await sink.applyBatch(batch('b', [o.insert(strict, [V.int(1), V.text('b1')])]));
+  const dropped = tableSchema('public', 'people', [column('id', 'int8', { key: true })]);
+  await sink.applyBatch(batch('a', [o.insert(dropped, [V.int(2)])]));
+  await sink.applyBatch(batch('b', [o.insert(strict, [V.int(2), V.text('b2')])]));
+  assert.deepEqual(await dest.sql('SELECT tenant, id::int, name FROM dw.people ORDER BY tenant, id'), [
+    { tenant: 'A', id: 1, name: 'a1' },
+    { tenant: 'A', id: 2, name: null },
+    { tenant: 'B', id: 1, name: 'b1' },
+    { tenant: 'B', id: 2, name: 'b2' },
+  ]);
+});

@@ -411,15 +411,20 @@ class PostgresDestination implements PostgresSink {
         }
         throw error;
       }
-      for (const step of plan.steps) {
-        // Fan-in: other sources may still write a column one source dropped. A missing column
-        // is only added with missing_columns: create (else bind() fails or ignores it).
-        if (step.kind === 'drop' && fanIn) continue;
-        if (step.kind === 'add' && this.missingColumns() !== 'create') continue;
+      let skippedAdd = false;
+      for (let step of plan.steps) {
+        // Fan-in: other sources may still write a column one source dropped; it is kept and made
+        // nullable. A missing column is only added with missing_columns: create (else bind()
+        // fails or ignores it, and the schema is not stored, so a later create still adds it).
+        if (step.kind === 'drop' && fanIn) step = { kind: 'relax', column: step.column };
+        if (step.kind === 'add' && this.missingColumns() !== 'create') {
+          skippedAdd = true;
+          continue;
+        }
         const sql = await evolutionSql(client, target, step, catalog);
         if (sql !== undefined) await client.query(sql);
       }
-      if (plan.stored !== undefined) {
+      if (plan.stored !== undefined && !skippedAdd) {
         const { schema, positions } = encodeStoredSchema(plan.stored);
         await client.query(
           `INSERT INTO ${this.schemaTable} (target_schema, target_table, source_schema, positions) VALUES ($1, $2, $3, $4)
