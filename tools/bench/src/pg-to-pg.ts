@@ -1,6 +1,7 @@
 // PG -> PG benchmark: native logical replication, pg_recvlogical and our pipeline over the same
 // workload, in drain and live modes. See tools/bench/README.md.
-//   node --import tsx tools/bench/src/pg-to-pg.ts [--rows N] [--quick] [--only drain|live] [--docs|--no-docs] [--timeout S]
+//   node --import tsx tools/bench/src/pg-to-pg.ts [--rows N | --scale F] [--quick] [--only drain|live]
+//     [--live-rate N|max] [--docs|--no-docs] [--timeout S]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,9 +12,12 @@ import { startNats, startPostgres, type NatsServer, type PostgresServer } from '
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
 import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig, type ServiceKind } from './pipeline';
 import { CpuMonitor, memoryKb, postgresRole, type Classifier } from './procstat';
+import { bucketPercentiles, percentile, type Sample } from './stats';
 import {
   renderConsole,
   renderMarkdown,
+  renderPlots,
+  PLOT_DIR,
   writeDocs,
   type DrainResult,
   type LiveResult,
@@ -43,6 +47,8 @@ interface Options {
   readonly modes: ReadonlySet<'drain' | 'live'>;
   readonly docs: boolean;
   readonly timeoutMs: number;
+  /** Row changes/s the live writer is held to; undefined: half of our drain rate, else as fast as it goes. */
+  readonly liveRate: number | 'max' | undefined;
   readonly argv: readonly string[];
 }
 
@@ -52,22 +58,28 @@ function parseOptions(argv: readonly string[]): Options {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!match) throw new Error(`unexpected argument "${argv[i]}"`);
     const [, name, inline] = match;
-    const takesValue = ['rows', 'only', 'timeout'].includes(name);
-    if (!['rows', 'only', 'timeout', 'quick', 'docs', 'no-docs'].includes(name))
+    const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate'].includes(name);
+    if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'quick', 'docs', 'no-docs'].includes(name))
       throw new Error(
-        `unknown flag --${name} (flags: --rows N, --quick, --only drain|live, --docs, --no-docs, --timeout S)`,
+        `unknown flag --${name} (flags: --rows N, --scale F, --quick, --only drain|live, --live-rate N|max, --docs, --no-docs, --timeout S)`,
       );
     if (takesValue && inline === undefined && argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
     values.set(name, takesValue ? (inline ?? argv[++i]) : 'true');
   }
   const quick = values.has('quick');
-  const rows = Number(values.get('rows') ?? (quick ? 100_000 : 1_000_000));
+  const scale = Number(values.get('scale') ?? (quick ? 0.1 : 1));
+  if (!(scale > 0)) throw new Error(`--scale must be a number > 0, got ${values.get('scale')}`);
+  const rows = Number(values.get('rows') ?? Math.round(1_000_000 * scale));
   if (!Number.isInteger(rows) || rows < 1_000)
     throw new Error(`--rows must be an integer >= 1000, got ${values.get('rows')}`);
   const only = values.get('only');
   if (only !== undefined && only !== 'drain' && only !== 'live')
     throw new Error(`--only takes drain or live, got ${only}`);
   const timeout = Number(values.get('timeout') ?? 1_800);
+  const liveRateText = values.get('live-rate');
+  const liveRate = liveRateText === undefined || liveRateText === 'max' ? liveRateText : Number(liveRateText);
+  if (typeof liveRate === 'number' && !(liveRate > 0))
+    throw new Error(`--live-rate takes a number of row changes per second > 0 or max, got ${liveRateText}`);
   return {
     rows,
     quick,
@@ -75,6 +87,7 @@ function parseOptions(argv: readonly string[]): Options {
     // Smoke runs don't overwrite the reference numbers unless asked to.
     docs: values.has('docs') || (!quick && !values.has('no-docs')),
     timeoutMs: timeout * 1000,
+    liveRate,
     argv,
   };
 }
@@ -191,8 +204,27 @@ async function prepareDestination(server: PostgresServer, database: string): Pro
   return url;
 }
 
-async function writeWorkload(url: string, w: Workload, label: string): Promise<number> {
-  return withClient(url, async (client) => {
+/**
+ * A client whose queries are spaced so that ROWS_PER_TRANSACTION-row statements add up to
+ * `rate` row changes per second: the live mode measures lag at a fixed share of the max load.
+ */
+function throttled(client: Client, rate: number | undefined): Client {
+  if (rate === undefined) return client;
+  const t0 = performance.now();
+  let sent = 0;
+  const query = async (text: string, values?: unknown[]) => {
+    const due = t0 + (sent * ROWS_PER_TRANSACTION * 1000) / rate;
+    sent += 1;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    return client.query(text, values);
+  };
+  return { query } as unknown as Client;
+}
+
+async function writeWorkload(url: string, w: Workload, label: string, rate?: number): Promise<number> {
+  return withClient(url, async (direct) => {
+    const client = throttled(direct, rate);
     const t0 = performance.now();
     let phase = 'inserts';
     let done = 0;
@@ -537,6 +569,8 @@ class MarkerLag {
   private firstId = Number.POSITIVE_INFINITY;
   private lastId = 0;
   private readonly lag = new Map<number, number>();
+  /** Source commit time (epoch ms) per marker: lag over time. */
+  private readonly writtenAt = new Map<number, number>();
   private loops: Promise<void>[] = [];
 
   private constructor(
@@ -571,7 +605,10 @@ class MarkerLag {
       const now = Date.now();
       for (const row of rows) {
         const id = Number(row.id);
-        if (!this.lag.has(id)) this.lag.set(id, now - Number(row.ms));
+        if (!this.lag.has(id)) {
+          this.lag.set(id, now - Number(row.ms));
+          this.writtenAt.set(id, Number(row.ms));
+        }
       }
       while (this.lag.has(floor + 1)) floor += 1;
       await sleep(POLL_INTERVAL_MS);
@@ -588,19 +625,28 @@ class MarkerLag {
     return true;
   }
 
-  async close(): Promise<{ count: number; p50: number; p99: number; max: number }> {
+  async close(): Promise<{ count: number; p50: number; p95: number; p99: number; max: number; samples: Sample[] }> {
     this.writing = false;
     this.polling = false;
     await Promise.all(this.loops);
     await Promise.all([this.writer.end(), this.poller.end()]);
     const lags: number[] = [];
+    const samples: Sample[] = [];
+    const origin = this.writtenAt.get(this.firstId) ?? 0;
     for (let id = this.firstId; id <= this.lastId; id += 1) {
       const lag = this.lag.get(id);
-      if (lag !== undefined) lags.push(lag);
+      if (lag === undefined) continue;
+      lags.push(lag);
+      samples.push({ t: ((this.writtenAt.get(id) ?? origin) - origin) / 1000, value: lag });
     }
-    lags.sort((a, b) => a - b);
-    const at = (q: number) => lags[Math.min(lags.length - 1, Math.max(0, Math.ceil(q * lags.length) - 1))] ?? NaN;
-    return { count: lags.length, p50: at(0.5), p99: at(0.99), max: lags[lags.length - 1] ?? NaN };
+    return {
+      count: lags.length,
+      p50: percentile(lags, 0.5),
+      p95: percentile(lags, 0.95),
+      p99: percentile(lags, 0.99),
+      max: lags.length > 0 ? Math.max(...lags) : NaN,
+      samples,
+    };
   }
 }
 
@@ -609,6 +655,7 @@ async function liveMode(
   w: Workload,
   contender: 'native' | 'ours',
   options: Options,
+  rate: number | undefined,
 ): Promise<{ live: LiveResult; memory: MemoryResult[] }> {
   const { source, destination } = servers;
   const database = `live_${contender}`;
@@ -647,7 +694,7 @@ async function liveMode(
   monitor.start();
   const markers = await MarkerLag.start(sourceUrl, destinationUrl);
   say(`live: ${contender}: writing the workload with the consumer running`);
-  const writeSeconds = await writeWorkload(sourceUrl, w, `live ${contender}`);
+  const writeSeconds = await writeWorkload(sourceUrl, w, `live ${contender}`, rate);
   const workloadEnd = performance.now();
   await markers.stopWriting();
   const client = await connect(destinationUrl);
@@ -680,7 +727,9 @@ async function liveMode(
       writeSeconds,
       rowChanges: totalChanges(w),
       markers: lag.count,
-      lagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
+      lagMs: { p50: lag.p50, p95: lag.p95, p99: lag.p99, max: lag.max },
+      targetRate: rate,
+      lagOverTime: bucketPercentiles(lag.samples, 1),
       catchUpSeconds,
       cpu,
     },
@@ -690,6 +739,14 @@ async function liveMode(
 
 // ---------------------------------------------------------------------------------------------
 // main
+
+/** Half of the max load: half of what our pipeline drained in this invocation (issue 2's lag target). */
+function liveRate(options: Options, drain: readonly DrainResult[]): number | undefined {
+  if (typeof options.liveRate === 'number') return options.liveRate;
+  const ours = drain.find((r) => r.contender === 'ours');
+  if (options.liveRate === 'max' || !ours) return undefined;
+  return Math.round(ours.rowChanges / ours.seconds / 2);
+}
 
 function git(args: string[]): string {
   const result = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
@@ -734,7 +791,7 @@ async function main(): Promise<void> {
     }
     if (options.modes.has('live')) {
       for (const contender of ['native', 'ours'] as const) {
-        const result = await liveMode(servers, w, contender, options);
+        const result = await liveMode(servers, w, contender, options, liveRate(options, drain));
         live.push(result.live);
         memory.push(...result.memory);
       }
@@ -780,11 +837,20 @@ async function main(): Promise<void> {
   };
   console.log(`\n${renderConsole(results)}\n`);
   writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
+  // One JSON file per run in the repository (git-ignored but the committed reference).
+  const resultsDir = join(REPO, 'tools', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const resultFile = join(resultsDir, `pg-to-pg-${stamp}.json`);
+  writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
+  say(`results: ${resultFile}`);
   writeFileSync(join(dir, 'results.md'), renderMarkdown(results));
   say(`results: ${join(dir, 'results.json')}, ${join(dir, 'results.md')}`);
   if (options.docs) {
     const docs = join(REPO, 'docs', 'benchmarks.md');
     writeDocs(docs, renderMarkdown(results));
+    const plotDir = join(REPO, 'docs', PLOT_DIR);
+    mkdirSync(plotDir, { recursive: true });
+    for (const [file, svg] of renderPlots(results)) writeFileSync(join(plotDir, file), svg);
     say(`wrote the "PG → PG" section of ${docs}`);
   } else {
     say(`docs/benchmarks.md not touched (${options.quick ? 'quick run; pass --docs to write it' : '--no-docs'})`);

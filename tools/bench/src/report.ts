@@ -1,6 +1,8 @@
 // Results of the PG -> PG benchmark: the console table and the markdown section of docs/benchmarks.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CpuUsage } from './procstat';
+import type { Bucket } from './stats';
+import { barChart, lineChart } from './svg';
 
 export type Contender = 'native' | 'pg_recvlogical' | 'ours';
 
@@ -18,7 +20,11 @@ export interface LiveResult {
   readonly writeSeconds: number;
   readonly rowChanges: number;
   readonly markers: number;
-  readonly lagMs: { p50: number; p99: number; max: number };
+  readonly lagMs: { p50: number; p95?: number; p99: number; max: number };
+  /** Row changes/s the writer was held to (half of our drain rate); undefined: unthrottled. */
+  readonly targetRate?: number;
+  /** Marker lag per second of the run. */
+  readonly lagOverTime?: Bucket[];
   /** From the end of the workload until the destination equalled the source. */
   readonly catchUpSeconds: number;
   readonly cpu: CpuUsage;
@@ -79,7 +85,9 @@ function drainTable(results: Results): string {
 function liveTable(results: Results): string {
   const rows = results.live.map((r) => [
     r.contender,
+    r.targetRate !== undefined ? fmt(r.targetRate) : 'max',
     fmt(r.lagMs.p50),
+    r.lagMs.p95 !== undefined ? fmt(r.lagMs.p95) : '—',
     fmt(r.lagMs.p99),
     fmt(r.lagMs.max),
     String(r.markers),
@@ -89,7 +97,9 @@ function liveTable(results: Results): string {
   return table(
     [
       'contender',
+      'writer held to changes/s',
       'lag p50 ms',
+      'lag p95 ms',
       'lag p99 ms',
       'lag max ms',
       'markers',
@@ -184,6 +194,8 @@ export function renderMarkdown(results: Results): string {
   }
   if (results.memory.length > 0)
     parts.push('### Memory (VmHWM of each process at the end of the mode)', '', memoryTable(results), '');
+  const links = plotLinks(results);
+  if (links.length > 0) parts.push('### Plots', '', ...links.flatMap((l) => [l, '']));
   if (windows.length > 0) {
     parts.push(
       '### CPU per process (CPU seconds, average cores and the share spent in the kernel while each was measured, from /proc)',
@@ -195,6 +207,59 @@ export function renderMarkdown(results: Results): string {
     );
   }
   return parts.join('\n');
+}
+
+/** Where the plots go, relative to docs/. */
+export const PLOT_DIR = 'benchmarks';
+
+/** SVG plots of a run, by file name: drain throughput bars, lag over time, peak RSS bars. */
+export function renderPlots(results: Results): Map<string, string> {
+  const plots = new Map<string, string>();
+  if (results.drain.length > 0)
+    plots.set(
+      'pg-to-pg-drain.svg',
+      barChart({
+        title: 'PG → PG drain throughput (higher is better)',
+        unit: 'changes/s',
+        bars: results.drain.map((r) => ({ label: r.contender, value: rate(r) })),
+      }),
+    );
+  const withSeries = results.live.filter((r) => r.lagOverTime && r.lagOverTime.length > 0);
+  if (withSeries.length > 0)
+    plots.set(
+      'pg-to-pg-lag.svg',
+      lineChart({
+        title: 'PG → PG live: marker lag per second of the run (p50 and p99)',
+        xLabel: 's',
+        yLabel: 'lag ms',
+        series: withSeries.flatMap((r) =>
+          (['p50', 'p99'] as const).map((q) => ({
+            name: `${r.contender} ${q}`,
+            points: (r.lagOverTime ?? []).map((b) => ({ x: b.t, y: b[q] })),
+          })),
+        ),
+      }),
+    );
+  const ours = results.memory.filter((m) => m.process.startsWith('ours:'));
+  if (ours.length > 0)
+    plots.set(
+      'pg-to-pg-rss.svg',
+      barChart({
+        title: 'Peak RSS per service (target ≤ 200 MB)',
+        unit: 'MiB',
+        bars: ours.map((m) => ({ label: `${m.process.replace('ours: ', '')} (${m.mode})`, value: m.peakRssMb })),
+      }),
+    );
+  return plots;
+}
+
+function plotLinks(results: Results): string[] {
+  const titles: Record<string, string> = {
+    'pg-to-pg-drain.svg': 'drain throughput',
+    'pg-to-pg-lag.svg': 'lag over time',
+    'pg-to-pg-rss.svg': 'peak RSS per service',
+  };
+  return [...renderPlots(results).keys()].map((file) => `![${titles[file] ?? file}](${PLOT_DIR}/${file})`);
 }
 
 export function renderConsole(results: Results): string {
