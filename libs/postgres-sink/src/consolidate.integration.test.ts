@@ -266,6 +266,26 @@ test('missing columns: fail names destination, table, column and the option; ign
   await ignoring.applyBatch(batch('a', [o.update(accounts, [V.int(1), V.text('uno'), V.text('s'), V.int(2)])]));
   assert.deepEqual(await dest.sql('SELECT id::int, name FROM dw.accounts'), [{ id: 1, name: 'uno' }]);
   assert.equal(logged.length, 1);
+  // The same in history mode: the missing column is neither written nor carried over.
+  await dest.sql(`CREATE TABLE dw.versions (id int8, name text, _cdc_commit numeric(20,0), _cdc_index int4,
+    _cdc_op text, _cdc_valid_from timestamptz, _cdc_valid_to timestamptz, PRIMARY KEY (id, _cdc_commit, _cdc_index))`);
+  const versions = tableSchema('public', 'versions', accounts.columns.slice());
+  const history = await dest.sink({
+    createTables: false,
+    missingColumns: 'ignore',
+    shapeFor: shapings({ mode: 'history', ...mapping }, undefined),
+  });
+  await history.applyBatch(batch('a', [o.insert(versions, [V.int(1), V.text('one'), V.text('s'), V.int(1)])]));
+  await history.applyBatch(batch('a', [o.update(versions, [V.int(1), V.unchanged, V.text('s'), V.unchanged])]));
+  assert.deepEqual(
+    await dest.sql(
+      'SELECT id::int, name, _cdc_op, _cdc_valid_to IS NULL AS current FROM dw.versions ORDER BY _cdc_commit',
+    ),
+    [
+      { id: 1, name: 'one', _cdc_op: 'insert', current: false },
+      { id: 1, name: 'one', _cdc_op: 'update', current: true },
+    ],
+  );
   assert.match(logged[0], /no column "amount_cents"; its values are dropped \(missing_columns: ignore\)/);
 });
 

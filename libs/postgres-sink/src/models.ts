@@ -68,7 +68,12 @@ function cached(binding: TableBinding, shape: string, build: () => string): stri
   return text;
 }
 
-export function modelStatement(op: ChangeOp, binding: TableBinding): ModelStatement | undefined {
+/** `absent`: destination columns missing and ignored (missing_columns: ignore); never written nor carried over. */
+export function modelStatement(
+  op: ChangeOp,
+  binding: TableBinding,
+  absent: ReadonlySet<string> = new Set(),
+): ModelStatement | undefined {
   const shaped = shapedTableOf(op.table)!;
   const { shaping } = shaped;
   const table = binding.id;
@@ -117,7 +122,10 @@ export function modelStatement(op: ChangeOp, binding: TableBinding): ModelStatem
   }
   const present: number[] = [];
   const unchanged: number[] = [];
-  after.forEach((value, index) => (value.kind === 'unchanged' ? unchanged : present).push(index));
+  after.forEach((value, index) => {
+    if (absent.has(binding.columns[index].name)) return;
+    (value.kind === 'unchanged' ? unchanged : present).push(index);
+  });
   const newJson = json(binding.columns, present, (i) => after[present[i]], op);
   const names = [...present, ...unchanged].map((index) => binding.columns[index].sql).join(', ');
   const select = [

@@ -310,7 +310,8 @@ class PostgresDestination implements PostgresSink {
           continue;
         }
         await flush();
-        const model = modelStatement(op, bindings.get(op.table)!);
+        const binding = bindings.get(op.table)!;
+        const model = modelStatement(op, binding, this.ignored.get(binding));
         if (model === undefined) continue;
         statement = { text: model.text, ops: [op] };
         await client.query({ name: statementName(model.text), text: model.text, values: model.values });
