@@ -83,7 +83,7 @@ export function modelStatement(
       const validTo = binding.columns[columnIndex(binding, CDC_COLUMNS.validTo)].sql;
       const text = cached(
         binding,
-        'truncate',
+        'model:truncate',
         () =>
           `UPDATE ${table} SET ${validTo} = $1::timestamptz WHERE ${validTo} IS NULL` +
           (sid === undefined ? '' : ` AND ${binding.columns[0].sql} = $2`),
@@ -92,7 +92,7 @@ export function modelStatement(
       if (sid !== undefined) values.push(sid.value);
       return { text, values, op };
     }
-    const text = cached(binding, 'truncate', () => `DELETE FROM ${table} WHERE ${binding.columns[0].sql} = $1`);
+    const text = cached(binding, 'model:truncate', () => `DELETE FROM ${table} WHERE ${binding.columns[0].sql} = $1`);
     return { text, values: [sid!.value], op };
   }
   const keyIndexes = entityKey(shaped);
@@ -109,7 +109,7 @@ export function modelStatement(
   if (op.kind === 'delete' && shaping.mode === 'history') {
     const text = cached(
       binding,
-      'close',
+      'model:close',
       () =>
         `UPDATE ${table} AS t SET ${validTo} = $2::timestamptz FROM ${record('$1')} AS o ` +
         `WHERE ${match('o').join(' AND ')} AND t.${validTo} IS NULL`,
@@ -132,7 +132,7 @@ export function modelStatement(
     ...present.map((index) => field(binding.columns[index], 'd')),
     ...unchanged.map((index) => `p.${binding.columns[index].sql}`),
   ].join(', ');
-  const shape = `${shaping.mode}:${unchanged.join(',')}`;
+  const shape = `model:${shaping.mode}:${unchanged.join(',')}`;
   if (shaping.mode === 'history') {
     // Close the open version of the old key; unchanged (TOAST) values come from it.
     const text = cached(
