@@ -105,7 +105,7 @@ export function lineChart(options: {
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#888"/>`,
     `<text x="${left}" y="${top + plotH + 14}" ${FONT}>0</text>`,
     `<text x="${left + plotW}" y="${top + plotH + 14}" ${FONT} text-anchor="end">${label(xMax)} ${escapeXml(options.xLabel)}</text>`,
-    `<text x="10" y="${top - 4}" ${FONT} fill="#555">${escapeXml(options.yLabel)}</text>`,
+    `<text x="${left + 4}" y="${top + 12}" ${FONT} fill="#555">${escapeXml(options.yLabel)}</text>`,
   );
   options.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BENCHMARK_NAMES, DEFAULT_SCALE, planSuite } from './suite-plan';
+
+test('without flags every benchmark runs at the default scale', () => {
+  const steps = planSuite([]);
+  assert.deepEqual(
+    steps.map((s) => s.name),
+    BENCHMARK_NAMES,
+  );
+  assert.deepEqual(steps[0].args, ['--scale', String(DEFAULT_SCALE)]);
+  assert.deepEqual(steps.find((s) => s.name === 'appliers')?.args, ['--rows', '50000']);
+});
+
+test('--only picks benchmarks, --scale sizes them, --no-docs is passed on', () => {
+  const steps = planSuite(['--only', 'vitess,pg-to-pg', '--scale=2', '--no-docs']);
+  assert.deepEqual(
+    steps.map((s) => [s.name, ...s.args]),
+    [
+      ['pg-to-pg', '--scale', '2', '--no-docs'],
+      ['vitess', '--rows', '400000', '--no-docs'],
+    ],
+  );
+  assert.deepEqual(planSuite(['--only', 'tracing', '--scale', '0.001'])[0].args, ['--ops', '10000']);
+});
+
+test('bad flags fail with one line naming the flag', () => {
+  assert.throws(() => planSuite(['--only', 'oracle']), /--only: unknown benchmark "oracle"/);
+  assert.throws(() => planSuite(['--scale', '0']), /--scale must be a number > 0/);
+  assert.throws(() => planSuite(['--scale']), /--scale needs a value/);
+  assert.throws(() => planSuite(['--fast']), /unexpected argument "--fast"/);
+});
