@@ -11,7 +11,9 @@ import {
 import { readTraceHeaders, tracingEnabled } from '@cdc/telemetry';
 import { consumerName } from './stream-setup';
 
-const BUFFERED_MESSAGES_PER_PARTITION = 8;
+// 4 keeps the next batch ready while one applies; 8 only added prefetched bytes to the heap
+// without draining faster (docs/benchmarks.md, "Memory").
+const BUFFERED_MESSAGES_PER_PARTITION = 4;
 
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
 export class MalformedMessageError extends Error {

@@ -123,6 +123,14 @@ class Cursor {
     this.offset += length;
     return value;
   }
+  /** Decodes `length` bytes as UTF-8 without a Buffer view per value (hot: every column of every row). */
+  utf8(length: number): string {
+    if (length < 0) throw new PgOutputDecodeError(`negative length ${length} at byte ${this.offset}`);
+    this.need(length);
+    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
   private need(length: number): void {
     if (this.offset + length > this.buffer.length) {
       throw new PgOutputDecodeError(
@@ -148,7 +156,7 @@ function readTuple(cursor: Cursor): TupleValue[] {
       case 0x74: {
         // 't'
         const length = cursor.int32();
-        values[i] = cursor.bytes(length).toString('utf8');
+        values[i] = cursor.utf8(length);
         break;
       }
       case 0x62: // 'b': binary format is never requested by this reader
