@@ -23,6 +23,7 @@ import {
   type LiveResult,
   type MemoryResult,
   type Results,
+  type SnapshotResult,
 } from './report';
 
 const REPO = resolve(__dirname, '../../..');
@@ -44,7 +45,7 @@ const POLL_INTERVAL_MS = 20;
 interface Options {
   readonly rows: number;
   readonly quick: boolean;
-  readonly modes: ReadonlySet<'drain' | 'live'>;
+  readonly modes: ReadonlySet<'drain' | 'live' | 'snapshot'>;
   readonly docs: boolean;
   readonly timeoutMs: number;
   /** Row changes/s the live writer is held to; undefined: half of our drain rate, else as fast as it goes. */
@@ -61,7 +62,7 @@ function parseOptions(argv: readonly string[]): Options {
     const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate'].includes(name);
     if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'quick', 'docs', 'no-docs'].includes(name))
       throw new Error(
-        `unknown flag --${name} (flags: --rows N, --scale F, --quick, --only drain|live, --live-rate N|max, --docs, --no-docs, --timeout S)`,
+        `unknown flag --${name} (flags: --rows N, --scale F, --quick, --only drain|live|snapshot, --live-rate N|max, --docs, --no-docs, --timeout S)`,
       );
     if (takesValue && inline === undefined && argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
     values.set(name, takesValue ? (inline ?? argv[++i]) : 'true');
@@ -73,8 +74,8 @@ function parseOptions(argv: readonly string[]): Options {
   if (!Number.isInteger(rows) || rows < 1_000)
     throw new Error(`--rows must be an integer >= 1000, got ${values.get('rows')}`);
   const only = values.get('only');
-  if (only !== undefined && only !== 'drain' && only !== 'live')
-    throw new Error(`--only takes drain or live, got ${only}`);
+  if (only !== undefined && only !== 'drain' && only !== 'live' && only !== 'snapshot')
+    throw new Error(`--only takes drain, live or snapshot, got ${only}`);
   const timeout = Number(values.get('timeout') ?? 1_800);
   const liveRateText = values.get('live-rate');
   const liveRate = liveRateText === undefined || liveRateText === 'max' ? liveRateText : Number(liveRateText);
@@ -83,7 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     rows,
     quick,
-    modes: new Set(only ? [only] : ['drain', 'live']),
+    modes: new Set(only ? [only] : ['drain', 'live', 'snapshot']),
     // Smoke runs don't overwrite the reference numbers unless asked to.
     docs: values.has('docs') || (!quick && !values.has('no-docs')),
     timeoutMs: timeout * 1000,
@@ -366,7 +367,7 @@ function classifier(servers: Servers, named: Map<number, string>): Classifier {
 
 const BENCH_LABEL = 'bench driver (workload writer, polling)';
 
-function serviceMemory(mode: 'drain' | 'live', pipeline: Pipeline, nats: NatsServer): MemoryResult[] {
+function serviceMemory(mode: MemoryResult['mode'], pipeline: Pipeline, nats: NatsServer): MemoryResult[] {
   const result: MemoryResult[] = [];
   const pids: Array<[string, number]> = [...pipeline.pids()].map(([kind, pid]) => [`ours: ${kind}`, pid]);
   pids.push(['nats-server', natsPid(nats)]);
@@ -738,6 +739,109 @@ async function liveMode(
 }
 
 // ---------------------------------------------------------------------------------------------
+// snapshot
+
+const SNAPSHOT_TABLE = TABLE_NAMES[0];
+
+/**
+ * One table of 2 × rows rows (2,000,000 at scale 1) copied to an empty destination: psql's
+ * `COPY … TO STDOUT | COPY … FROM STDIN` against our reader's initial snapshot and the applier.
+ */
+async function snapshotMode(
+  servers: Servers,
+  rows: number,
+  options: Options,
+): Promise<{ snapshot: SnapshotResult[]; memory: MemoryResult[] }> {
+  const { source, destination } = servers;
+  say(`snapshot: filling ${SNAPSHOT_TABLE} with ${fmt(rows)} rows`);
+  const sourceUrl = await prepareSource(source, 'snap');
+  await withClient(sourceUrl, (c) =>
+    c.query(
+      `INSERT INTO ${SNAPSHOT_TABLE} (id, n, payload) SELECT g, g % 1000, md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) || 'x' FROM generate_series(1, $1::int8) g`,
+      [rows],
+    ),
+  );
+  await source.query('CHECKPOINT', [], 'snap');
+  const want = await withClient(sourceUrl, digests);
+  const count = async (url: string) =>
+    withClient(url, async (c) =>
+      Number((await c.query(`SELECT count(*)::int8 AS n FROM ${SNAPSHOT_TABLE}`)).rows[0].n),
+    );
+  const results: SnapshotResult[] = [];
+
+  say('snapshot: copy pipe ...');
+  const copyUrl = await prepareDestination(destination, 'snap_copy');
+  const psql = join(PG_BIN, 'psql');
+  const t0 = performance.now();
+  const pipe = spawnSync(
+    'bash',
+    [
+      '-o',
+      'pipefail',
+      '-c',
+      `"$PSQL" -X -q -d "$SRC" -c "COPY ${SNAPSHOT_TABLE} TO STDOUT" | "$PSQL" -X -q -d "$DST" -c "COPY ${SNAPSHOT_TABLE} FROM STDIN"`,
+    ],
+    { encoding: 'utf8', env: { ...process.env, PSQL: psql, SRC: sourceUrl, DST: copyUrl } },
+  );
+  const copySeconds = (performance.now() - t0) / 1000;
+  if (pipe.status !== 0) throw new Error(`snapshot: the COPY pipe failed: ${pipe.stderr.trim()}`);
+  const copied = await count(copyUrl);
+  if (copied !== rows) throw new Error(`snapshot: the COPY pipe copied ${copied} rows, expected ${rows}`);
+  results.push({ contender: 'copy pipe', rows, seconds: copySeconds, verified: `psql exit 0, ${fmt(copied)} rows` });
+  say(`snapshot: copy pipe: ${fmt(copySeconds, 1)} s, ${fmt(rows / copySeconds)} rows/s`);
+
+  say('snapshot: ours ...');
+  const oursUrl = await prepareDestination(destination, 'snap_ours');
+  const nats = await startNats({ name: 'bench-snapshot' });
+  const configFile = join(servers.dir, 'snapshot.yaml');
+  writePipelineConfig(configFile, {
+    natsUrl: nats.url,
+    sourceUrl,
+    destinationUrl: oursUrl,
+    publication: PUBLICATION,
+    tables: [...TABLE_NAMES, MARKER],
+  });
+  const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'snapshot');
+  const t1 = performance.now();
+  pipeline.start();
+  const check = () => pipeline.check();
+  let at = 0;
+  await waitFor(
+    `${fmt(rows)} rows at the destination`,
+    async () => {
+      const n = await count(oursUrl);
+      at = performance.now();
+      return n >= rows;
+    },
+    options.timeoutMs,
+    100,
+    check,
+  );
+  const oursSeconds = (at - t1) / 1000;
+  const got = await withClient(oursUrl, digests);
+  const equal = TABLE_NAMES.every((t) => got.get(t) === want.get(t));
+  if (!equal) throw new Error('snapshot: ours: the destination digests differ from the source');
+  const memory = serviceMemory('snapshot', pipeline, nats);
+  results.push({
+    contender: 'ours',
+    rows,
+    seconds: oursSeconds,
+    verified: 'all rows counted, then all 8 table digests equal (time includes the services starting)',
+  });
+  say(`snapshot: ours: ${fmt(oursSeconds, 1)} s, ${fmt(rows / oursSeconds)} rows/s`);
+  await pipeline.stop();
+  await source.query(
+    `SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1`,
+    [PIPELINE_SLOT],
+    'snap',
+  );
+  await nats.destroy();
+  for (const db of ['snap_copy', 'snap_ours']) await destination.query(`DROP DATABASE ${db} WITH (FORCE)`);
+  await source.query('DROP DATABASE snap WITH (FORCE)');
+  return { snapshot: results, memory };
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 /** Half of the max load: half of what our pipeline drained in this invocation (issue 2's lag target). */
@@ -781,6 +885,7 @@ async function main(): Promise<void> {
   const drain: DrainResult[] = [];
   const live: LiveResult[] = [];
   const memory: MemoryResult[] = [];
+  const snapshot: SnapshotResult[] = [];
   let writeSeconds: number | undefined;
   try {
     if (options.modes.has('drain')) {
@@ -795,6 +900,11 @@ async function main(): Promise<void> {
         live.push(result.live);
         memory.push(...result.memory);
       }
+    }
+    if (options.modes.has('snapshot')) {
+      const result = await snapshotMode(servers, 2 * options.rows, options);
+      snapshot.push(...result.snapshot);
+      memory.push(...result.memory);
     }
   } catch (error) {
     console.error(`bench failed; logs and server directories are kept under ${dir} and the testenv directory`);
@@ -834,6 +944,7 @@ async function main(): Promise<void> {
     drain,
     live,
     memory,
+    snapshot,
   };
   console.log(`\n${renderConsole(results)}\n`);
   writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));

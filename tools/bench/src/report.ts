@@ -31,9 +31,17 @@ export interface LiveResult {
 }
 
 export interface MemoryResult {
-  readonly mode: 'drain' | 'live';
+  readonly mode: 'drain' | 'live' | 'snapshot';
   readonly process: string;
   readonly peakRssMb: number;
+}
+
+/** Initial copy of one filled table: ours (reader snapshot -> applier) against a psql COPY pipe. */
+export interface SnapshotResult {
+  readonly contender: 'copy pipe' | 'ours';
+  readonly rows: number;
+  readonly seconds: number;
+  readonly verified: string;
 }
 
 export interface RunInfo {
@@ -54,6 +62,24 @@ export interface Results {
   readonly drain: DrainResult[];
   readonly live: LiveResult[];
   readonly memory: MemoryResult[];
+  readonly snapshot?: SnapshotResult[];
+}
+
+function snapshotTable(results: Results): string {
+  const all = results.snapshot ?? [];
+  const ours = all.find((r) => r.contender === 'ours');
+  return table(
+    ['contender', 'rows', 'seconds', 'rows/s', 'ours ÷ this', 'end established by'],
+    all.map((r) => [
+      r.contender,
+      fmt(r.rows),
+      fmt(r.seconds, 1),
+      fmt(r.rows / r.seconds),
+      ours && r !== ours ? `${fmt(r.seconds / ours.seconds, 2)}×` : '—',
+      r.verified,
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'l'],
+  );
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -192,6 +218,13 @@ export function renderMarkdown(results: Results): string {
       '',
     );
   }
+  if (results.snapshot && results.snapshot.length > 0)
+    parts.push(
+      '### Initial snapshot (one filled table; ours from the start of the services until the destination has every row)',
+      '',
+      snapshotTable(results),
+      '',
+    );
   if (results.memory.length > 0)
     parts.push('### Memory (VmHWM of each process at the end of the mode)', '', memoryTable(results), '');
   const links = plotLinks(results);
@@ -222,6 +255,15 @@ export function renderPlots(results: Results): Map<string, string> {
         title: 'PG → PG drain throughput (higher is better)',
         unit: 'changes/s',
         bars: results.drain.map((r) => ({ label: r.contender, value: rate(r) })),
+      }),
+    );
+  if (results.snapshot && results.snapshot.length > 0)
+    plots.set(
+      'pg-to-pg-snapshot.svg',
+      barChart({
+        title: 'Initial snapshot of one table (higher is better)',
+        unit: 'rows/s',
+        bars: results.snapshot.map((r) => ({ label: r.contender, value: r.rows / r.seconds })),
       }),
     );
   const withSeries = results.live.filter((r) => r.lagOverTime && r.lagOverTime.length > 0);
@@ -258,6 +300,7 @@ function plotLinks(results: Results): string[] {
     'pg-to-pg-drain.svg': 'drain throughput',
     'pg-to-pg-lag.svg': 'lag over time',
     'pg-to-pg-rss.svg': 'peak RSS per service',
+    'pg-to-pg-snapshot.svg': 'initial snapshot throughput',
   };
   return [...renderPlots(results).keys()].map((file) => `![${titles[file] ?? file}](${PLOT_DIR}/${file})`);
 }
@@ -266,6 +309,7 @@ export function renderConsole(results: Results): string {
   const lines: string[] = [];
   if (results.drain.length > 0) lines.push('DRAIN', drainTable(results), '');
   if (results.live.length > 0) lines.push('LIVE', liveTable(results), '');
+  if (results.snapshot && results.snapshot.length > 0) lines.push('SNAPSHOT', snapshotTable(results), '');
   if (results.memory.length > 0) lines.push('MEMORY', memoryTable(results), '');
   const windows = [
     ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
