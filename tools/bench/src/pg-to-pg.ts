@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { partitionOf } from '@cdc/change-envelope';
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
-import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig, type ServiceKind } from './pipeline';
+import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig } from './pipeline';
 import { CpuMonitor, memoryKb, postgresRole, type Classifier } from './procstat';
 import { bucketPercentiles, percentile, type Sample } from './stats';
 import {
@@ -24,6 +24,7 @@ import {
   type MemoryResult,
   type Results,
   type SnapshotResult,
+  type FanoutResult,
 } from './report';
 
 const REPO = resolve(__dirname, '../../..');
@@ -45,7 +46,7 @@ const POLL_INTERVAL_MS = 20;
 interface Options {
   readonly rows: number;
   readonly quick: boolean;
-  readonly modes: ReadonlySet<'drain' | 'live' | 'snapshot'>;
+  readonly modes: ReadonlySet<'drain' | 'live' | 'snapshot' | 'fanout'>;
   readonly docs: boolean;
   readonly timeoutMs: number;
   /** Row changes/s the live writer is held to; undefined: half of our drain rate, else as fast as it goes. */
@@ -62,7 +63,7 @@ function parseOptions(argv: readonly string[]): Options {
     const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate'].includes(name);
     if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'quick', 'docs', 'no-docs'].includes(name))
       throw new Error(
-        `unknown flag --${name} (flags: --rows N, --scale F, --quick, --only drain|live|snapshot, --live-rate N|max, --docs, --no-docs, --timeout S)`,
+        `unknown flag --${name} (flags: --rows N, --scale F, --quick, --only drain|live|snapshot|fanout, --live-rate N|max, --docs, --no-docs, --timeout S)`,
       );
     if (takesValue && inline === undefined && argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
     values.set(name, takesValue ? (inline ?? argv[++i]) : 'true');
@@ -74,8 +75,8 @@ function parseOptions(argv: readonly string[]): Options {
   if (!Number.isInteger(rows) || rows < 1_000)
     throw new Error(`--rows must be an integer >= 1000, got ${values.get('rows')}`);
   const only = values.get('only');
-  if (only !== undefined && only !== 'drain' && only !== 'live' && only !== 'snapshot')
-    throw new Error(`--only takes drain, live or snapshot, got ${only}`);
+  if (only !== undefined && only !== 'drain' && only !== 'live' && only !== 'snapshot' && only !== 'fanout')
+    throw new Error(`--only takes drain, live, snapshot or fanout, got ${only}`);
   const timeout = Number(values.get('timeout') ?? 1_800);
   const liveRateText = values.get('live-rate');
   const liveRate = liveRateText === undefined || liveRateText === 'max' ? liveRateText : Number(liveRateText);
@@ -84,7 +85,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     rows,
     quick,
-    modes: new Set(only ? [only] : ['drain', 'live', 'snapshot']),
+    modes: new Set(only ? [only] : ['drain', 'live', 'snapshot', 'fanout']),
     // Smoke runs don't overwrite the reference numbers unless asked to.
     docs: values.has('docs') || (!quick && !values.has('no-docs')),
     timeoutMs: timeout * 1000,
@@ -379,7 +380,7 @@ function serviceMemory(mode: MemoryResult['mode'], pipeline: Pipeline, nats: Nat
 }
 
 function nameServices(named: Map<number, string>, pipeline: Pipeline): void {
-  for (const [kind, pid] of pipeline.pids()) named.set(pid, `ours: ${kind satisfies ServiceKind}`);
+  for (const [kind, pid] of pipeline.pids()) named.set(pid, `ours: ${kind}`);
 }
 
 async function checkpoint(servers: Servers): Promise<void> {
@@ -842,6 +843,101 @@ async function snapshotMode(
 }
 
 // ---------------------------------------------------------------------------------------------
+// fan-out
+
+/**
+ * The workload written once with every consumer stopped, then drained into n destinations:
+ * native with a subscription (and slot) per destination, all enabled at once; ours with one
+ * reader and one applier per destination. Timed until every destination has everything.
+ */
+async function fanoutMode(
+  servers: Servers,
+  w: Workload,
+  n: number,
+  options: Options,
+): Promise<{ fanout: FanoutResult[]; memory: MemoryResult[] }> {
+  const { source, destination } = servers;
+  say(`fan-out ${n}: preparing the source and ${2 * n} destination databases`);
+  const sourceDb = `fan${n}`;
+  const sourceUrl = await prepareSource(source, sourceDb);
+  const names = Array.from({ length: n }, (_, i) => (i === 0 ? 'replica' : `d${i + 1}`));
+  const oursUrls: string[] = [];
+  const nativeUrls: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    oursUrls.push(await prepareDestination(destination, `fan${n}_ours_${i + 1}`));
+    nativeUrls.push(await prepareDestination(destination, `fan${n}_native_${i + 1}`));
+  }
+  const nats = await startNats({ name: `bench-fan${n}` });
+  const configFile = join(servers.dir, `fanout-${n}.yaml`);
+  writePipelineConfig(configFile, {
+    natsUrl: nats.url,
+    sourceUrl,
+    destinationUrl: oursUrls[0],
+    moreDestinations: names.slice(1).map((name, i) => ({ name, url: oursUrls[i + 1] })),
+    publication: PUBLICATION,
+    tables: [...TABLE_NAMES, MARKER],
+  });
+  const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, `fanout-${n}`, names);
+  pipeline.start();
+  for (const url of oursUrls) await probe(sourceUrl, url, 120_000, () => pipeline.check());
+  await pipeline.stop();
+  for (let i = 0; i < n; i += 1)
+    await destination.query(
+      `CREATE SUBSCRIPTION fan_native_${i + 1} CONNECTION 'host=${source.host} port=${source.port} dbname=${sourceDb} user=postgres' ` +
+        `PUBLICATION ${PUBLICATION} WITH (copy_data = false, enabled = false, slot_name = 'fan${n}_native_${i + 1}')`,
+      [],
+      `fan${n}_native_${i + 1}`,
+    );
+  say(`fan-out ${n}: writing the workload (${fmt(totalChanges(w))} row changes) with every consumer stopped`);
+  await writeWorkload(sourceUrl, w, `fan-out ${n}`);
+  const expected = await withClient(sourceUrl, digests);
+  for (const table of TABLE_NAMES) await source.query(`VACUUM (ANALYZE) ${table}`, [], sourceDb);
+  const results: FanoutResult[] = [];
+
+  const drainAll = async (urls: string[], check?: () => void) => {
+    const clients = await Promise.all(urls.map((url) => connect(url)));
+    const done = await Promise.all(
+      clients.map((c) => waitUntilComplete(c, w, async () => expected, options.timeoutMs, check)),
+    );
+    await Promise.all(clients.map((c) => c.end()));
+    return Math.max(...done.map((d) => d.at));
+  };
+
+  await checkpoint(servers);
+  say(`fan-out ${n}: native ...`);
+  let t0 = performance.now();
+  for (let i = 0; i < n; i += 1)
+    await destination.query(`ALTER SUBSCRIPTION fan_native_${i + 1} ENABLE`, [], `fan${n}_native_${i + 1}`);
+  const nativeSeconds = ((await drainAll(nativeUrls)) - t0) / 1000;
+  results.push({ contender: 'native', destinations: n, rowChanges: totalChanges(w), seconds: nativeSeconds });
+  say(`fan-out ${n}: native: ${fmt(nativeSeconds, 1)} s`);
+  for (let i = 0; i < n; i += 1)
+    await destination.query(`DROP SUBSCRIPTION fan_native_${i + 1}`, [], `fan${n}_native_${i + 1}`);
+
+  await checkpoint(servers);
+  say(`fan-out ${n}: ours ...`);
+  t0 = performance.now();
+  pipeline.start();
+  const oursSeconds = ((await drainAll(oursUrls, () => pipeline.check())) - t0) / 1000;
+  const memory = n === 4 ? serviceMemory('fan-out 4', pipeline, nats) : [];
+  await pipeline.stop();
+  results.push({ contender: 'ours', destinations: n, rowChanges: totalChanges(w), seconds: oursSeconds });
+  say(`fan-out ${n}: ours: ${fmt(oursSeconds, 1)} s`);
+
+  await source.query(
+    `SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1`,
+    [PIPELINE_SLOT],
+    sourceDb,
+  );
+  await nats.destroy();
+  for (let i = 0; i < n; i += 1)
+    for (const kind of ['ours', 'native'])
+      await destination.query(`DROP DATABASE fan${n}_${kind}_${i + 1} WITH (FORCE)`);
+  await source.query(`DROP DATABASE ${sourceDb} WITH (FORCE)`);
+  return { fanout: results, memory };
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 /** Half of the max load: half of what our pipeline drained in this invocation (issue 2's lag target). */
@@ -886,6 +982,7 @@ async function main(): Promise<void> {
   const live: LiveResult[] = [];
   const memory: MemoryResult[] = [];
   const snapshot: SnapshotResult[] = [];
+  const fanout: FanoutResult[] = [];
   let writeSeconds: number | undefined;
   try {
     if (options.modes.has('drain')) {
@@ -905,6 +1002,15 @@ async function main(): Promise<void> {
       const result = await snapshotMode(servers, 2 * options.rows, options);
       snapshot.push(...result.snapshot);
       memory.push(...result.memory);
+    }
+    if (options.modes.has('fanout')) {
+      // A quarter of the drain workload per destination: 4 destinations write it 4 times.
+      const fw = workloadFor(Math.max(1_000, Math.round(options.rows / 4)));
+      for (const n of [2, 4]) {
+        const result = await fanoutMode(servers, fw, n, options);
+        fanout.push(...result.fanout);
+        memory.push(...result.memory);
+      }
     }
   } catch (error) {
     console.error(`bench failed; logs and server directories are kept under ${dir} and the testenv directory`);
@@ -945,6 +1051,7 @@ async function main(): Promise<void> {
     live,
     memory,
     snapshot,
+    fanout,
   };
   console.log(`\n${renderConsole(results)}\n`);
   writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));

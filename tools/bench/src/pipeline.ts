@@ -53,6 +53,8 @@ export interface PipelineConfigOptions {
   readonly natsUrl: string;
   readonly sourceUrl: string;
   readonly destinationUrl: string;
+  /** More destinations of the same source (fan-out); the first is `destinationUrl` named replica. */
+  readonly moreDestinations?: ReadonlyArray<{ name: string; url: string }>;
   readonly publication: string;
   readonly tables: readonly string[];
 }
@@ -75,7 +77,7 @@ destinations:
     type: postgres
     url: ${options.destinationUrl}
     sources: [bench]
-`,
+${(options.moreDestinations ?? []).map((d) => `  - name: ${d.name}\n    type: postgres\n    url: ${d.url}\n    sources: [bench]\n`).join('')}`,
   );
 }
 
@@ -84,7 +86,8 @@ export const SOURCE_NAME = 'bench';
 export const PIPELINE_SLOT = 'cdc_bench';
 
 export class Pipeline {
-  private readonly services = new Map<ServiceKind, Child>();
+  /** By service: the kind, or `applier <destination>` when there are several destinations. */
+  private readonly services = new Map<string, Child>();
   private runs = 0;
 
   constructor(
@@ -92,6 +95,8 @@ export class Pipeline {
     private readonly configFile: string,
     private readonly dir: string,
     private readonly label: string,
+    /** One applier per destination (each destination is a separate durable consumer group). */
+    private readonly destinations: readonly string[] = ['replica'],
   ) {}
 
   start(): void {
@@ -99,16 +104,19 @@ export class Pipeline {
     for (const kind of SERVICE_KINDS) {
       // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services.
       const nodeArgs = (process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const args = [...nodeArgs, this.bundle, kind, '--config', this.configFile];
-      if (kind === 'reader') args.push('--source', SOURCE_NAME);
-      if (kind === 'applier') args.push('--destination', 'replica');
-      const logFile = join(this.dir, `${this.label}-${kind}-${this.runs}.log`);
-      this.services.set(kind, spawnLogged(process.execPath, args, logFile));
+      for (const destination of kind === 'applier' ? this.destinations : [undefined]) {
+        const args = [...nodeArgs, this.bundle, kind, '--config', this.configFile];
+        if (kind === 'reader') args.push('--source', SOURCE_NAME);
+        if (destination !== undefined) args.push('--destination', destination);
+        const name = destination !== undefined && this.destinations.length > 1 ? `${kind} ${destination}` : kind;
+        const logFile = join(this.dir, `${this.label}-${name.replace(' ', '-')}-${this.runs}.log`);
+        this.services.set(name, spawnLogged(process.execPath, args, logFile));
+      }
     }
   }
 
-  pids(): Map<ServiceKind, number> {
-    const pids = new Map<ServiceKind, number>();
+  pids(): Map<string, number> {
+    const pids = new Map<string, number>();
     for (const [kind, child] of this.services) if (child.process.pid) pids.set(kind, child.process.pid);
     return pids;
   }

@@ -41,6 +41,10 @@ const results: Results = {
     { contender: 'copy pipe', rows: 2_000_000, seconds: 5, verified: 'psql' },
     { contender: 'ours', rows: 2_000_000, seconds: 20, verified: 'digests' },
   ],
+  fanout: [
+    { contender: 'native', destinations: 4, rowChanges: 100_000, seconds: 4 },
+    { contender: 'ours', destinations: 4, rowChanges: 100_000, seconds: 8 },
+  ],
   memory: [
     { mode: 'drain', process: 'ours: reader', peakRssMb: 336 },
     { mode: 'drain', process: 'nats-server', peakRssMb: 100 },
@@ -51,7 +55,7 @@ test('a run yields throughput, lag-over-time and RSS plots, linked from the mark
   const plots = renderPlots(results);
   assert.deepEqual(
     [...plots.keys()],
-    ['pg-to-pg-drain.svg', 'pg-to-pg-snapshot.svg', 'pg-to-pg-lag.svg', 'pg-to-pg-rss.svg'],
+    ['pg-to-pg-drain.svg', 'pg-to-pg-snapshot.svg', 'pg-to-pg-fanout.svg', 'pg-to-pg-lag.svg', 'pg-to-pg-rss.svg'],
   );
   assert.ok(plots.get('pg-to-pg-drain.svg')?.includes('200k changes/s'), 'native bar labelled with its rate');
   assert.equal([...(plots.get('pg-to-pg-lag.svg') ?? '').matchAll(/<polyline/g)].length, 2, 'ours p50 and p99');
@@ -60,5 +64,6 @@ test('a run yields throughput, lag-over-time and RSS plots, linked from the mark
   for (const file of plots.keys()) assert.ok(md.includes(`(benchmarks/${file})`), `${file} linked`);
   assert.match(md, /\| ours \| 50,000 \| 100 \| 180 \| 300 \| 310 \|/);
   assert.match(md, /\| native \| 5\.0 \| 200,000 \| 0\.50× \|/);
+  assert.match(md, /\| 4 \| ours \| 100,000 \| 8\.0 \| 50,000 \| 0\.50× \|/);
   assert.match(md, /\| copy pipe \| 2,000,000 \| 5\.0 \| 400,000 \| 0\.25× \|/);
 });

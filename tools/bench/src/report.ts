@@ -31,7 +31,7 @@ export interface LiveResult {
 }
 
 export interface MemoryResult {
-  readonly mode: 'drain' | 'live' | 'snapshot';
+  readonly mode: 'drain' | 'live' | 'snapshot' | 'fan-out 4';
   readonly process: string;
   readonly peakRssMb: number;
 }
@@ -42,6 +42,16 @@ export interface SnapshotResult {
   readonly rows: number;
   readonly seconds: number;
   readonly verified: string;
+}
+
+/** One source drained into several destinations: ours (one reader, an applier each) or native (a subscription and slot each). */
+export interface FanoutResult {
+  readonly contender: 'native' | 'ours';
+  readonly destinations: number;
+  /** Row changes per destination. */
+  readonly rowChanges: number;
+  /** Until every destination had everything. */
+  readonly seconds: number;
 }
 
 export interface RunInfo {
@@ -63,6 +73,28 @@ export interface Results {
   readonly live: LiveResult[];
   readonly memory: MemoryResult[];
   readonly snapshot?: SnapshotResult[];
+  readonly fanout?: FanoutResult[];
+}
+
+const aggregate = (r: FanoutResult) => (r.destinations * r.rowChanges) / r.seconds;
+
+function fanoutTable(results: Results): string {
+  const all = results.fanout ?? [];
+  return table(
+    ['destinations', 'contender', 'row changes each', 'drain s (all done)', 'aggregate changes/s', 'ours ÷ native'],
+    all.map((r) => {
+      const native = all.find((x) => x.contender === 'native' && x.destinations === r.destinations);
+      return [
+        String(r.destinations),
+        r.contender,
+        fmt(r.rowChanges),
+        fmt(r.seconds, 1),
+        fmt(aggregate(r)),
+        r.contender === 'ours' && native ? `${fmt(aggregate(r) / aggregate(native), 2)}×` : '—',
+      ];
+    }),
+    ['r', 'l', 'r', 'r', 'r', 'r'],
+  );
 }
 
 function snapshotTable(results: Results): string {
@@ -225,6 +257,13 @@ export function renderMarkdown(results: Results): string {
       snapshotTable(results),
       '',
     );
+  if (results.fanout && results.fanout.length > 0)
+    parts.push(
+      '### Fan-out (one source drained into N destinations: ours one reader and an applier per destination; native a subscription and a slot per destination)',
+      '',
+      fanoutTable(results),
+      '',
+    );
   if (results.memory.length > 0)
     parts.push('### Memory (VmHWM of each process at the end of the mode)', '', memoryTable(results), '');
   const links = plotLinks(results);
@@ -266,6 +305,15 @@ export function renderPlots(results: Results): Map<string, string> {
         bars: results.snapshot.map((r) => ({ label: r.contender, value: r.rows / r.seconds })),
       }),
     );
+  if (results.fanout && results.fanout.length > 0)
+    plots.set(
+      'pg-to-pg-fanout.svg',
+      barChart({
+        title: 'Fan-out: aggregate changes/s over all destinations (higher is better)',
+        unit: 'changes/s',
+        bars: results.fanout.map((r) => ({ label: `${r.contender} → ${r.destinations}`, value: aggregate(r) })),
+      }),
+    );
   const withSeries = results.live.filter((r) => r.lagOverTime && r.lagOverTime.length > 0);
   if (withSeries.length > 0)
     plots.set(
@@ -301,6 +349,7 @@ function plotLinks(results: Results): string[] {
     'pg-to-pg-lag.svg': 'lag over time',
     'pg-to-pg-rss.svg': 'peak RSS per service',
     'pg-to-pg-snapshot.svg': 'initial snapshot throughput',
+    'pg-to-pg-fanout.svg': 'fan-out aggregate throughput',
   };
   return [...renderPlots(results).keys()].map((file) => `![${titles[file] ?? file}](${PLOT_DIR}/${file})`);
 }
@@ -310,6 +359,7 @@ export function renderConsole(results: Results): string {
   if (results.drain.length > 0) lines.push('DRAIN', drainTable(results), '');
   if (results.live.length > 0) lines.push('LIVE', liveTable(results), '');
   if (results.snapshot && results.snapshot.length > 0) lines.push('SNAPSHOT', snapshotTable(results), '');
+  if (results.fanout && results.fanout.length > 0) lines.push('FAN-OUT', fanoutTable(results), '');
   if (results.memory.length > 0) lines.push('MEMORY', memoryTable(results), '');
   const windows = [
     ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
