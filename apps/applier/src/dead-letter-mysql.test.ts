@@ -1,0 +1,182 @@
+// on_error: dead-letter into MariaDB (the bisecting lives in libs/apply, so every sink gets it):
+// a NOT NULL violation and a SMALLINT overflow (strict mode) are set aside in CDC_DLQ, the good
+// ops around them apply in order, and a replay after the fix applies them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { partitionOf, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
+import { ChangePublisher, ensureSourceStream, listDeadLetters } from '@cdc/change-stream';
+import { parseConfig, type PipelineConfig } from '@cdc/config';
+import { startMariadb, startNats, type MariadbServer, type NatsServer } from '@cdc/testenv';
+import { runApplier } from './applier';
+import { listDestinationDeadLetters, replayDeadLetters } from './dead-letters';
+
+const log = pino({ level: 'silent' });
+const PARTITIONS = 4;
+let db: MariadbServer;
+let nats: NatsServer;
+let nc: NatsConnection;
+let config: PipelineConfig;
+let publisher: ChangePublisher;
+let commit = 0;
+
+before(async () => {
+  [db, nats] = await Promise.all([
+    startMariadb({ name: 'dead-letter-mysql' }),
+    startNats({ name: 'dead-letter-mysql' }),
+  ]);
+  nc = await connect({ servers: nats.url });
+  const url = await db.createDatabase('replica');
+  config = parseConfig(
+    `nats: { url: "${nats.url}" }
+sources:
+  - { name: src, type: postgres, url: "postgres://u@127.0.0.1/src", tables: ["public.*"], partitions: ${PARTITIONS} }
+destinations:
+  - name: replica
+    type: mysql
+    url: "${url}"
+    sources: [src]
+    create_tables: true
+    on_error: dead-letter
+    schema: replica
+    batch: { max_wait_ms: 200, max_ops: 1000 }
+`,
+    'test.yaml',
+  );
+  await ensureSourceStream(await jetstreamManager(nc), {
+    source: 'src',
+    partitions: PARTITIONS,
+    destinations: ['replica'],
+  });
+  publisher = new ChangePublisher({
+    js: jetstream(nc),
+    source: 'src',
+    partitions: PARTITIONS,
+    log,
+    maxOps: 7,
+    maxBytes: 1e6,
+    maxDelayMs: 2,
+    maxBufferedOps: 1e6,
+  });
+});
+
+after(async () => {
+  publisher?.close();
+  await nc?.close();
+  await Promise.all([db?.destroy(), nats?.destroy()]);
+});
+
+const COLUMNS = [
+  { name: 'id', type: 'integer', key: true, nullable: false, typeOid: 23, elementTypeOid: 0 },
+  { name: 'v', type: 'text', key: false, nullable: true, typeOid: 25, elementTypeOid: 0 },
+  { name: 'n', type: 'integer', key: false, nullable: true, typeOid: 23, elementTypeOid: 0 },
+];
+
+function table(name: string): TableSchema {
+  return { schema: 'public', table: name, hasKey: true, columns: COLUMNS };
+}
+
+function insert(target: TableSchema, id: number, v: string | null, n = 1): ChangeOp {
+  commit += 1;
+  return {
+    kind: 'insert',
+    table: target,
+    key: [{ kind: 'integer', value: String(id) }],
+    after: [
+      { kind: 'integer', value: String(id) },
+      v === null ? { kind: 'null' } : { kind: 'text', value: v },
+      { kind: 'integer', value: String(n) },
+    ],
+    position: { commit: BigInt(commit), index: 0 },
+    commitTimeUs: 0,
+  };
+}
+
+async function ids(name: string): Promise<number[]> {
+  const { rows } = await db.query(`SELECT id FROM \`${name}\` ORDER BY id`, [], 'replica');
+  return rows.map((row) => Number(row.id));
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+test('rejected ops go to the dead-letter stream, the rest applies, and a replay after the fix applies them', async () => {
+  let strictName = 'strict_a';
+  for (
+    let i = 0;
+    partitionOf('public', strictName, PARTITIONS) === partitionOf('public', 'lenient', PARTITIONS);
+    i += 1
+  )
+    strictName = `strict_${i}`;
+  await db.query(`CREATE TABLE \`${strictName}\` (id int PRIMARY KEY, v text NOT NULL, n smallint)`, [], 'replica');
+  const strict = table(strictName);
+  const lenient = table('lenient');
+  const bad = new Set([17, 33, 34, 100]);
+  for (let id = 1; id <= 100; id += 1) {
+    // 33 breaks NOT NULL, the others overflow smallint (22003).
+    publisher.add(insert(strict, id, id === 33 ? null : `v${id}`, bad.has(id) && id !== 33 ? 100_000 : id));
+    publisher.add(insert(lenient, id, 'ok'));
+  }
+  await publisher.flush();
+
+  const controller = new AbortController();
+  const running = runApplier({ config, destination: 'replica', signal: controller.signal, log });
+  const good = range(1, 100).filter((id) => !bad.has(id));
+  await until('the good ops', async () => (await ids(strictName)).length === good.length);
+  await until('the other partition', async () => (await ids('lenient')).length === 100);
+  assert.deepEqual(await ids(strictName), good);
+
+  const letters = await listDestinationDeadLetters(config, 'replica');
+  assert.deepEqual(
+    letters.map((letter) => letter.key),
+    ['(17)', '(33)', '(34)', '(100)'],
+  );
+  const partition = partitionOf('public', strictName, PARTITIONS);
+  for (const letter of letters) {
+    assert.equal(letter.source, 'src');
+    assert.equal(letter.partition, partition);
+    assert.equal(letter.table, `public.${strictName}`);
+    assert.ok(letter.streamSeq > 0);
+    assert.match(letter.position, /^\d+:0$/);
+  }
+  assert.match(letters[1].error, /cannot be null.*23000/i);
+  assert.match(letters[0].error, /out of range.*22003/i);
+  // The stored op is the original one (its stream sequence holds it).
+  const stored = await listDeadLetters(await jetstreamManager(nc), 'replica');
+  assert.equal(stored[1].op.after?.[1].kind, 'null');
+
+  // The checkpoint went past the rejected ops: later ops apply, nothing is dead-lettered twice.
+  for (let id = 101; id <= 110; id += 1) publisher.add(insert(strict, id, `v${id}`));
+  await publisher.flush();
+  await until('later ops', async () => (await ids(strictName)).length === good.length + 10);
+  controller.abort();
+  await running;
+  assert.equal((await listDestinationDeadLetters(config, 'replica')).length, 4);
+
+  // A replay before the fix fails again and keeps the dead letters.
+  const early = await replayDeadLetters(config, 'replica', [letters[1].id]);
+  assert.equal(early.length, 1);
+  assert.match(early[0].error ?? '', /23000/);
+  assert.equal((await listDestinationDeadLetters(config, 'replica')).length, 4);
+
+  await db.query(`ALTER TABLE \`${strictName}\` MODIFY v text NULL, MODIFY n int`, [], 'replica');
+  const replayed = await replayDeadLetters(config, 'replica', 'all');
+  assert.deepEqual(
+    replayed.map((outcome) => outcome.error),
+    [undefined, undefined, undefined, undefined],
+  );
+  assert.deepEqual(await ids(strictName), range(1, 110));
+  assert.equal((await listDestinationDeadLetters(config, 'replica')).length, 0);
+});
