@@ -1034,7 +1034,7 @@ async function main(): Promise<void> {
       software:
         `PostgreSQL ${pgVersion} (testenv settings: shared_buffers 128MB, fsync on, synchronous_commit on, ` +
         `other settings default), ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
-      command: `npm run bench${args ? ` -- ${args}` : ''}   (= node --import tsx tools/bench/src/pg-to-pg.ts${args ? ` ${args}` : ''})`,
+      command: `npx nx run bench:bench-pg${args ? ` -- ${args}` : ''}   (= node --import tsx tools/bench/src/pg-to-pg.ts${args ? ` ${args}` : ''})`,
       workload:
         `${TABLES.count} tables (id bigint pk, n int, ~100-byte text, timestamptz) from tools/workload, ` +
         `${fmt(w.inserts)} inserts, then ${fmt(w.updates)} updates, then ${fmt(w.deletes)} deletes, ` +
