@@ -501,7 +501,7 @@ test('the snapshot reads a table in chunks of about chunk_rows rows, also before
   const chunkQueries = async (table: string) => {
     const { rows } = await pg.query(
       `SELECT coalesce(sum(calls), 0)::int AS calls, coalesce(max(max_exec_time), 0) AS slowest FROM pg_stat_statements
-        WHERE query LIKE 'SELECT %' AND query LIKE $1`,
+        WHERE (query LIKE 'SELECT %' OR query LIKE 'DECLARE % CURSOR FOR SELECT %') AND query LIKE $1`,
       [`%FROM "public"."${table}"%`],
       'chunks',
     );
