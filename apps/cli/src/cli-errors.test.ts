@@ -122,6 +122,42 @@ test('an unreachable NATS server is named', async () => {
   );
 });
 
+test('credentials in a NATS URL are used, and never printed', async () => {
+  const url = await logical.createDatabase('natscreds');
+  await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'natscreds');
+  const port = await findFreePort();
+  const result = run(
+    'reader',
+    '--config',
+    config('natscreds', url, '', `nats://alice:s3cret@127.0.0.1:${port}`),
+    '--source',
+    'shop',
+  );
+  assertOneLineError(result, /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+:/);
+  assert.doesNotMatch(result.stderr, /s3cret/);
+});
+
+test('a NATS account without JetStream is refused with what to change', async () => {
+  const url = await logical.createDatabase('nojetstream');
+  await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'nojetstream');
+  // With accounts configured, JetStream is off for every account that does not enable it.
+  const plain = await startNats({
+    name: 'cli-nojs',
+    configText: 'accounts { NOJS: { users: [{ user: nojs, password: nojs }] } }',
+  });
+  try {
+    const file = config('nojetstream', url, '', plain.url.replace('nats://', 'nats://nojs:nojs@'));
+    for (const args of [['reader', '--source', 'shop'], ['coordinator'], ['status']]) {
+      const result = run(args[0], '--config', file, ...args.slice(1));
+      assertOneLineError(result, /JetStream is not enabled .*start nats-server with -js/);
+      assert.doesNotMatch(result.stderr, /nojs:nojs/, 'the password is not printed');
+    }
+    assert.equal(await slotsAndPublications(logical, 'nojetstream'), 0, 'nothing was created at the source');
+  } finally {
+    await plain.destroy();
+  }
+});
+
 // Missing privileges and objects owned by someone else: each is refused before anything is created.
 function asRole(url: string, role: string): string {
   return url.replace('//postgres@', `//${role}@`);

@@ -32,6 +32,7 @@ const EXPECTED_ERRORS = new Set([
   'UsageError',
   'SourcePreflightError',
   'NatsUnreachableError',
+  'NatsServerUnsuitableError',
   'PartitionCountMismatchError',
   'ApplyError',
   'PartitionStoppedError',

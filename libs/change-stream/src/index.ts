@@ -8,7 +8,12 @@ export {
   type BatchLimits,
   type BatchTraceInfo,
 } from './partition-consumer';
-export { connectToNats, NatsUnreachableError, type NatsConnectOptions } from './nats-connection';
+export {
+  connectToNats,
+  NatsUnreachableError,
+  NatsServerUnsuitableError,
+  type NatsConnectOptions,
+} from './nats-connection';
 export { RELOAD_SUBJECT, requestReload, type ReloadRequest, type ReloadReply } from './control';
 export {
   DEAD_LETTER_STREAM,

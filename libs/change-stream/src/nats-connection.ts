@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { describeError } from '@cdc/service-runtime';
 
 export interface NatsConnectOptions {
@@ -24,9 +25,83 @@ export class NatsUnreachableError extends Error {
   }
 }
 
-/** Connects with reconnects forever once connected: a NATS restart pauses services, it does not stop them. */
+/** A server that answers but cannot carry the pipeline: too old, or JetStream off. */
+export class NatsServerUnsuitableError extends Error {
+  constructor(servers: readonly string[], problem: string) {
+    super(`NATS at ${servers.join(', ')}: ${problem}`);
+    this.name = 'NatsServerUnsuitableError';
+  }
+}
+
+/** Stream metadata, per-message TTLs in KV and the consumer features used need nats-server 2.10. */
+const MIN_SERVER_VERSION = [2, 10];
+
+/**
+ * Connects with reconnects forever once connected: a NATS restart pauses services, it does not
+ * stop them. Checks, once, that the server is recent enough and has JetStream.
+ */
 export async function connectToNats(options: NatsConnectOptions): Promise<NatsConnection> {
-  const servers = typeof options.url === 'string' ? [options.url] : [...options.url];
+  const given = typeof options.url === 'string' ? [options.url] : [...options.url];
+  // nats.js ignores credentials in a server URL: take them as the user/password (or token)
+  // options, and keep them out of the URLs that error messages print.
+  const servers = given.map(withoutCredentials);
+  const fromUrl = given.map(credentialsOf).find((found) => found !== undefined);
+  const nc = await connectOnly({ ...fromUrl, ...definedOnly(options), url: servers, name: options.name }, servers);
+  try {
+    const version = nc.info?.version ?? '';
+    const [major, minor] = version.split('.').map(Number);
+    if (major < MIN_SERVER_VERSION[0] || (major === MIN_SERVER_VERSION[0] && minor < MIN_SERVER_VERSION[1]))
+      throw new NatsServerUnsuitableError(
+        servers,
+        `nats-server ${version} is too old: cdc needs ${MIN_SERVER_VERSION.join('.')} or later`,
+      );
+    try {
+      await jetstreamManager(nc);
+    } catch (error) {
+      const text = describeError(error);
+      if (/not enabled|no responders|503/i.test(text))
+        throw new NatsServerUnsuitableError(
+          servers,
+          `JetStream is not enabled for this account or server (${text}): start nats-server with -js, or add "jetstream {}" to its config`,
+        );
+      throw error;
+    }
+    return nc;
+  } catch (error) {
+    await nc.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function credentialsOf(url: string): { user?: string; password?: string; token?: string } | undefined {
+  const parsed = parseServerUrl(url);
+  if (!parsed || (!parsed.username && !parsed.password)) return undefined;
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  return password ? { user, password } : { token: user };
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = parseServerUrl(url);
+  if (!parsed || (!parsed.username && !parsed.password)) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
+}
+
+function parseServerUrl(url: string): URL | undefined {
+  try {
+    return new URL(url.includes('://') ? url : `nats://${url}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function connectOnly(options: NatsConnectOptions, servers: string[]): Promise<NatsConnection> {
   let authenticator: Authenticator | undefined;
   if (options.nkeySeed !== undefined) authenticator = nkeyAuthenticator(new TextEncoder().encode(options.nkeySeed));
   // Read at every (re)connect, so a rotated creds file is picked up without a restart.
