@@ -1,0 +1,193 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+
+const REPO = resolve(__dirname, '../../..');
+const BUNDLE = join(REPO, 'dist/cdc.cjs');
+/** Both sides print values the same way, so row texts can be compared. */
+const COMPARE_OPTIONS =
+  '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres';
+
+export type ServiceKind = 'reader' | 'applier' | 'coordinator';
+
+export interface ServiceProcess {
+  readonly kind: ServiceKind;
+  readonly child: ChildProcess;
+  readonly logFile: string;
+  readonly exited: Promise<number | null>;
+  log(): string;
+}
+
+export interface PipelineFixture {
+  readonly source: PostgresServer;
+  readonly destination: PostgresServer;
+  readonly nats: NatsServer;
+  readonly sourceUrl: string;
+  readonly destinationUrl: string;
+  readonly configFile: string;
+  readonly dir: string;
+  /** `env` is added to this process's environment (e.g. OTEL_* for one service). */
+  start(kind: ServiceKind, env?: NodeJS.ProcessEnv): ServiceProcess;
+  /** SIGKILL (a crash) or SIGTERM (clean stop), then wait for the exit. */
+  stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
+  sourceQuery(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  destinationQuery(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  destroy(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  readonly tables: readonly string[];
+  readonly partitions?: number;
+  /** Extra YAML for the destination entry (indented by the caller). */
+  readonly destinationExtra?: string;
+  readonly sourceExtra?: string;
+}
+
+export async function startPipelineFixture(options: FixtureOptions): Promise<PipelineFixture> {
+  const [source, destination, nats] = await Promise.all([
+    startPostgres({ name: 'e2e-source' }),
+    startPostgres({ name: 'e2e-dest', logical: false }),
+    startNats({ name: 'e2e-nats' }),
+  ]);
+  const sourceUrl = await source.createDatabase('shop');
+  const destinationUrl = await destination.createDatabase('replica');
+  const dir = mkdtempSync(join(tmpdir(), 'cdc-e2e-'));
+  const configFile = join(dir, 'cdc.yaml');
+  writeFileSync(
+    configFile,
+    `nats:
+  url: ${nats.url}
+sources:
+  - name: shop
+    type: postgres
+    url: ${sourceUrl}
+    tables: ${JSON.stringify(options.tables)}
+    partitions: ${options.partitions ?? 4}
+    status_interval_ms: 200
+    publish:
+      watermark_interval_ms: 200
+${options.sourceExtra ?? ''}
+destinations:
+  - name: replica
+    type: postgres
+    url: ${destinationUrl}
+    sources: [shop]
+    create_tables: true
+    batch:
+      max_wait_ms: 20
+${options.destinationExtra ?? ''}
+coordinator:
+  interval_ms: 200
+`,
+  );
+  const services = new Set<ServiceProcess>();
+  const clients: Client[] = [];
+  const client = async (url: string) => {
+    const c = new Client({ connectionString: url, options: COMPARE_OPTIONS });
+    await c.connect();
+    clients.push(c);
+    return c;
+  };
+  const sourceClient = await client(sourceUrl);
+  const destinationClient = await client(destinationUrl);
+  let counter = 0;
+
+  return {
+    source,
+    destination,
+    nats,
+    sourceUrl,
+    destinationUrl,
+    configFile,
+    dir,
+    start(kind, env) {
+      counter += 1;
+      const logFile = join(dir, `${kind}-${counter}.log`);
+      const out = createWriteStream(logFile);
+      const args = [BUNDLE, kind, '--config', configFile];
+      if (kind === 'reader') args.push('--source', 'shop');
+      if (kind === 'applier') args.push('--destination', 'replica');
+      const child = spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, CDC_LOG_LEVEL: 'info', ...env },
+      });
+      child.stdout?.pipe(out);
+      child.stderr?.pipe(out);
+      const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+      const service: ServiceProcess = { kind, child, logFile, exited, log: () => readFileSync(logFile, 'utf8') };
+      services.add(service);
+      void exited.then(() => services.delete(service));
+      return service;
+    },
+    async stop(service, signal) {
+      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill(signal);
+      return service.exited;
+    },
+    async sourceQuery(sql, params) {
+      return (await sourceClient.query(sql, params)).rows;
+    },
+    async destinationQuery(sql, params) {
+      return (await destinationClient.query(sql, params)).rows;
+    },
+    async destroy() {
+      for (const service of services) service.child.kill('SIGKILL');
+      await Promise.all([...services].map((s) => s.exited));
+      await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+      await Promise.all([source.destroy(), destination.destroy(), nats.destroy()]);
+    },
+  };
+}
+
+/** Row count and a digest of every row's text, in a stable order: equal digests mean equal tables. */
+export async function tableDigest(query: PipelineFixture['sourceQuery'], qualifiedTable: string): Promise<string> {
+  const rows = await query(
+    `SELECT count(*)::int8::text AS n, md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) AS digest
+       FROM (SELECT t::text AS r FROM ${qualifiedTable} t) s`,
+  );
+  return `${rows[0].n}:${rows[0].digest}`;
+}
+
+export async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await condition()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** Waits until every listed table has the same digest on both sides; reports the first difference. */
+export async function waitForEqualTables(
+  fixture: PipelineFixture,
+  tables: readonly string[],
+  timeoutMs = 90_000,
+): Promise<void> {
+  let difference = '';
+  await waitFor(
+    'destination to equal source',
+    async () => {
+      for (const table of tables) {
+        const [left, right] = await Promise.all([
+          tableDigest(fixture.sourceQuery, table),
+          tableDigest(fixture.destinationQuery, table).catch(() => 'missing'),
+        ]);
+        if (left !== right) {
+          difference = `${table}: source ${left} destination ${right}`;
+          return false;
+        }
+      }
+      return true;
+    },
+    timeoutMs,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} (last difference: ${difference})`);
+  });
+}
