@@ -8,7 +8,7 @@ import { startNats, startPostgres, type NatsServer, type PostgresServer } from '
 const REPO = resolve(__dirname, '../../..');
 const BUNDLE = join(REPO, 'dist/cdc.cjs');
 /** Both sides print values the same way, so row texts can be compared. */
-const COMPARE_OPTIONS =
+export const COMPARE_OPTIONS =
   '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres';
 
 export type ServiceKind = 'reader' | 'applier' | 'coordinator';
@@ -84,15 +84,31 @@ coordinator:
 `,
   );
   const services = new Set<ServiceProcess>();
-  const clients: Client[] = [];
-  const client = async (url: string) => {
-    const c = new Client({ connectionString: url, options: COMPARE_OPTIONS });
-    await c.connect();
-    clients.push(c);
-    return c;
+  const clients = new Set<Client>();
+  // One connection per side, replaced after it breaks: a test may stop or kill a server and
+  // start it again (a dead connection emits 'error', which must not end the test process).
+  const reconnecting = (url: string) => {
+    let current: Promise<Client> | undefined;
+    return async (sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> => {
+      if (current === undefined) {
+        const c = new Client({ connectionString: url, options: COMPARE_OPTIONS });
+        const connecting = c.connect().then(() => c);
+        const drop = () => {
+          clients.delete(c);
+          if (current === connecting) current = undefined;
+        };
+        c.on('error', drop);
+        c.on('end', drop);
+        clients.add(c);
+        current = connecting;
+        connecting.catch(drop);
+      }
+      return (await (await current).query(sql, params)).rows;
+    };
   };
-  const sourceClient = await client(sourceUrl);
-  const destinationClient = await client(destinationUrl);
+  const sourceQuery = reconnecting(sourceUrl);
+  const destinationQuery = reconnecting(destinationUrl);
+  await Promise.all([sourceQuery('SELECT 1'), destinationQuery('SELECT 1')]);
   let counter = 0;
 
   return {
@@ -126,16 +142,12 @@ coordinator:
       if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill(signal);
       return service.exited;
     },
-    async sourceQuery(sql, params) {
-      return (await sourceClient.query(sql, params)).rows;
-    },
-    async destinationQuery(sql, params) {
-      return (await destinationClient.query(sql, params)).rows;
-    },
+    sourceQuery,
+    destinationQuery,
     async destroy() {
       for (const service of services) service.child.kill('SIGKILL');
       await Promise.all([...services].map((s) => s.exited));
-      await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+      await Promise.all([...clients].map((c) => c.end().catch(() => undefined)));
       await Promise.all([source.destroy(), destination.destroy(), nats.destroy()]);
     },
   };

@@ -1,0 +1,49 @@
+// npx nx run chaos:chaos -- --ops 200000 --seed N [--rounds R] [--appliers A] [--partitions P]
+import { runFaultMatrix } from './matrix';
+import { formatReport } from './report';
+
+function parse(argv: readonly string[]): Record<string, number> {
+  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions']);
+  const out: Record<string, number> = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+    if (match === null || !known.has(match[1]))
+      throw new Error(`unknown argument ${argv[i]} (known: --${[...known].join(', --')})`);
+    const text = match[2] ?? argv[++i];
+    const value = Number(text);
+    if (text === undefined || !Number.isInteger(value) || value < 0)
+      throw new Error(`--${match[1]} needs a whole number, got ${text}`);
+    out[match[1]] = value;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  let args: Record<string, number>;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error(`chaos: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const ops = args.ops ?? 200_000;
+  const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+  // One round of the six faults per 40,000 ops: 5 rounds (30 faults) for the long run.
+  const rounds = args.rounds ?? Math.max(1, Math.round(ops / 40_000));
+  console.log(`chaos: seed ${seed} (repeat with --seed ${seed}), ${ops} ops, ${rounds} round(s)`);
+  const result = await runFaultMatrix({
+    ops,
+    seed,
+    rounds,
+    appliers: args.appliers,
+    partitions: args.partitions,
+    log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
+  });
+  console.log(`\n${formatReport(result)}`);
+  process.exitCode = result.violations.length === 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`chaos: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
