@@ -582,3 +582,46 @@ test('a destination that went away gives a retryable ApplyError, and the sink re
   }
   assert.deepEqual(await dest.sql('SELECT id::int FROM users ORDER BY id'), [{ id: 1 }, { id: 2 }]);
 });
+
+test('a destination killed while a batch is in flight fails that batch (retryable), and the process lives on', async () => {
+  const dest = await destination();
+  const sink = await dest.sink();
+  const o = new Ops();
+  await sink.applyBatch(batch([o.insert(users, [V.int(1), V.text('a'), V.null])]));
+  // Another session holds the table, so the batch waits on the server with its client checked out.
+  const locker = new pg.Client({ connectionString: dest.url });
+  locker.on('error', () => undefined);
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+  const ops = [o.insert(users, [V.int(2), V.text('b'), V.null])];
+  const inFlight = sink.applyBatch(batch(ops));
+  inFlight.catch(() => undefined); // checked below, once the server is gone
+  let running = false;
+  try {
+    const deadline = Date.now() + 10_000;
+    while ((await waitingOnLock(dest)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await server.kill();
+    // Before the fix the checked-out client's 'error' event had no listener and ended the process.
+    await assert.rejects(inFlight, (error: unknown) => {
+      assert.ok(error instanceof ApplyError, String(error));
+      assert.equal(isRetryable(error), true, String(error));
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await server.start();
+    running = true;
+    assert.equal((await sink.applyBatch(batch(ops))).applied, 1);
+  } finally {
+    await locker.end().catch(() => undefined);
+    if (!running) await server.start();
+  }
+  assert.deepEqual(await dest.sql('SELECT id::int FROM users ORDER BY id'), [{ id: 1 }, { id: 2 }]);
+});
+
+async function waitingOnLock(dest: Destination): Promise<number> {
+  const [row] = await dest.sql(
+    `SELECT count(*)::int AS n FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return Number(row.n);
+}

@@ -152,6 +152,11 @@ class PostgresDestination implements PostgresSink {
     });
     // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
     this.pool.on('error', () => undefined);
+    // pg-pool listens for errors only on idle clients, and a client whose server goes away
+    // emits 'error' even when its running query is already rejected with it: without this a
+    // checked-out client killed the applier (fault matrix, destination kill -9). The failed
+    // query still reaches run(), which releases the client as broken.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     const schema = options.checkpointSchema ?? DEFAULT_CHECKPOINT_SCHEMA;
     this.checkpointTable = `${quote(schema)}.${quote('checkpoint')}`;
     this.schemaTable = `${quote(schema)}.${quote('schema')}`;
