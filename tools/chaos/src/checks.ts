@@ -63,7 +63,8 @@ export interface AuditResult {
   readonly writes: number;
 }
 
-type RowState = { deleted: false; v: number | undefined } | { deleted: true };
+/** `max`: the highest version ever applied to the row; a write at or below it re-applies a version. */
+type RowState = { deleted: false; v: number | undefined; max: number | undefined } | { deleted: true };
 
 /**
  * Replays the destination's audit against the source's final rows. The applier folds several
@@ -99,15 +100,15 @@ export function checkAudit(
         const what = before.deleted ? 'a deleted row' : `a row already at v${before.v ?? '-'}`;
         appliedTwice.push({ table: event.table, rid, problem: `${at}: insert v${event.newV ?? '-'} of ${what}` });
       }
-      rows.set(rid, { deleted: false, v: event.newV });
+      rows.set(rid, { deleted: false, v: event.newV, max: event.newV });
     } else if (event.op === 'U') {
       if (before === undefined || before.deleted) {
         outOfOrder.push({ table: event.table, rid, problem: `${at}: update of a row never inserted or deleted` });
-      } else if (event.newV === undefined || before.v === undefined || event.newV <= before.v) {
+      } else if (event.newV === undefined || before.max === undefined || event.newV <= before.max) {
         appliedTwice.push({
           table: event.table,
           rid,
-          problem: `${at}: update to v${event.newV ?? '-'} after v${before.v ?? '-'} (version applied again)`,
+          problem: `${at}: update to v${event.newV ?? '-'} after v${before.max ?? '-'} was applied (version applied again)`,
         });
       } else if (event.oldV !== before.v) {
         outOfOrder.push({
@@ -116,7 +117,12 @@ export function checkAudit(
           problem: `${at}: update found v${event.oldV ?? '-'}, last applied was v${before.v}`,
         });
       }
-      rows.set(rid, { deleted: false, v: event.newV });
+      const max = before !== undefined && !before.deleted ? before.max : undefined;
+      rows.set(rid, {
+        deleted: false,
+        v: event.newV,
+        max: max === undefined || event.newV === undefined ? event.newV : Math.max(max, event.newV),
+      });
     } else {
       if (before === undefined || before.deleted) {
         outOfOrder.push({ table: event.table, rid, problem: `${at}: delete of a row never inserted or deleted` });
