@@ -1,11 +1,15 @@
-// npx nx run chaos:chaos -- --ops 200000 --seed N [--rounds R] [--appliers A] [--partitions P]
+// npx nx run chaos:chaos -- --ops 200000 --seed N [--rounds R] [--appliers A] [--partitions P] [--overlap]
 import { runFaultMatrix } from './matrix';
 import { formatReport } from './report';
 
 function parse(argv: readonly string[]): Record<string, number> {
-  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions']);
+  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions', 'overlap']);
   const out: Record<string, number> = {};
   for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--overlap') {
+      out.overlap = 1;
+      continue;
+    }
     const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
     if (match === null || !known.has(match[1]))
       throw new Error(`unknown argument ${argv[i]} (known: --${[...known].join(', --')})`);
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
     rounds,
     appliers: args.appliers,
     partitions: args.partitions,
+    overlap: args.overlap === 1,
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(`\n${formatReport(result)}`);

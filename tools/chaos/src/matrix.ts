@@ -27,6 +27,8 @@ export interface MatrixOptions {
   /** How long a fault may take to recover (the destination catching up) before it is a violation. */
   readonly recoveryTimeoutMs?: number;
   readonly convergeTimeoutMs?: number;
+  /** Inject the next fault without waiting for the destination to catch up with the last one. */
+  readonly overlap?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -192,40 +194,53 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
       samplerStop.signal,
     );
 
+    let injected = 0;
+    const catchUps: Promise<void>[] = [];
     async function inject(fault: PlannedFault, progress: WorkloadProgress): Promise<void> {
       const atS = (Date.now() - workloadStarted) / 1000;
       const opsAt = progress.ops;
       const notes: string[] = [];
+      injected += 1;
       log(
-        `fault ${faults.length + 1}/${plan.length}: ${fault.kind} at ${atS.toFixed(1)} s (${opsAt} ops), down ${fault.downMs} ms`,
+        `fault ${injected}/${plan.length}: ${fault.kind} at ${atS.toFixed(1)} s (${opsAt} ops), down ${fault.downMs} ms`,
       );
       const down = Date.now();
       await breakIt(fault.kind, notes);
       await sleep(fault.downMs);
       await repair(fault.kind);
       const downS = (Date.now() - down) / 1000;
-      // Caught up: the destination holds every transaction committed before the repair.
+      const caughtUp = catchUp(fault, atS, progress).then((catchUpS) => {
+        faults.push({ ...fault, atS, opsAt, downS, catchUpS, notes });
+      });
+      catchUps.push(caughtUp);
+      // With overlap the next fault may hit while the pipeline is still catching up.
+      if (!options.overlap) await caughtUp;
+    }
+
+    /** Seconds until the destination holds every transaction committed before the repair. */
+    async function catchUp(fault: PlannedFault, atS: number, progress: WorkloadProgress): Promise<number | undefined> {
       const target = progress.committed.length;
+      const lastK = progress.committed[target - 1]?.k ?? 0;
       const repaired = Date.now();
-      let catchUpS: number | undefined;
+      const timeoutMs = options.recoveryTimeoutMs ?? 120_000;
       try {
         await waitFor(
           'the destination to catch up',
           async () => {
             const [row] = await fixture.destinationQuery('SELECT count(*)::int AS n FROM public.txlog WHERE k <= $1', [
-              progress.committed[target - 1]?.k ?? 0,
+              lastK,
             ]);
             return Number(row.n) >= target;
           },
-          options.recoveryTimeoutMs ?? 120_000,
+          timeoutMs,
         );
-        catchUpS = (Date.now() - repaired) / 1000;
+        return (Date.now() - repaired) / 1000;
       } catch {
         violations.push(
-          `${fault.kind} fault at ${atS.toFixed(1)} s: the destination did not catch up within ${(options.recoveryTimeoutMs ?? 120_000) / 1000} s`,
+          `${fault.kind} fault at ${atS.toFixed(1)} s: the destination did not catch up within ${timeoutMs / 1000} s`,
         );
+        return undefined;
       }
-      faults.push({ ...fault, atS, opsAt, downS, catchUpS, notes });
     }
 
     async function breakIt(kind: FaultKind, notes: string[]): Promise<void> {
@@ -278,6 +293,9 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
       });
     }
 
+    await Promise.all(catchUps);
+    faults.sort((a, b) => a.atS - b.atS);
+
     const convergeStart = Date.now();
     let convergeS: number | undefined;
     try {
@@ -309,7 +327,7 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
     const consistency = await checkConsistency(fixture.sourceQuery, fixture.destinationQuery);
     violations.push(...consistencyViolations(consistency));
     if (violations.length > 0) await keepEvidence(fixture, consistency);
-    for (const planned of plan.slice(faults.length)) violations.push(`fault ${planned.kind} was never injected`);
+    for (const planned of plan.slice(injected)) violations.push(`fault ${planned.kind} was never injected`);
 
     await services.stopAll();
     return {

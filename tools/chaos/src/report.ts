@@ -19,7 +19,8 @@ export function formatReport(result: MatrixResult): string {
   const out: string[] = [];
   out.push(
     `fault matrix: seed ${options.seed}, ${options.ops} ops, ${options.rounds} round(s) of each fault, ` +
-      `${options.appliers ?? 2} appliers, ${options.partitions ?? 4} partitions`,
+      `${options.appliers ?? 2} appliers, ${options.partitions ?? 4} partitions` +
+      (options.overlap ? ', faults overlapping the catch-up of the previous one' : ''),
   );
   out.push('');
   out.push(
