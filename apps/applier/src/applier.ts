@@ -46,13 +46,13 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const stopped = new Set<string>();
   let group: ApplierGroup | undefined;
+  const keys: { key: string; source: string; partition: number }[] = [];
   try {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
     const progress = await ProgressStore.open(nc);
     const slots = new Semaphore(destination.concurrency);
     if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm);
-    const keys: { key: string; source: string; partition: number }[] = [];
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
       await ensureSourceStream(jsm, {
@@ -142,6 +142,16 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         const acquired = keys.filter((k) => wanted.has(k.key) && !running.has(k.key) && !stopped.has(k.key));
         for (const key of acquired) start(key, joined);
         joined.setOwned([...running.keys()]);
+        metrics.ownedPartitions.set({ destination: destination.name, instance: instanceId }, running.size);
+        for (const k of keys) {
+          const labels = {
+            source: k.source,
+            destination: destination.name,
+            partition: String(k.partition),
+            instance: instanceId,
+          };
+          metrics.partitionOwned.set(labels, running.has(k.key) ? 1 : 0);
+        }
         if (released.length + acquired.length > 0) {
           log.info(
             { members: members.length, owned: running.size, acquired: acquired.map((k) => k.key), released },
@@ -183,6 +193,16 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     for (const run of running.values()) run.controller.abort();
     await Promise.all([...running.values()].map((run) => run.done));
     await group?.leave();
+    metrics.ownedPartitions.set({ destination: destination.name, instance: instanceId }, 0);
+    for (const k of keys) {
+      const labels = {
+        source: k.source,
+        destination: destination.name,
+        partition: String(k.partition),
+        instance: instanceId,
+      };
+      metrics.partitionOwned.set(labels, 0);
+    }
     await nc.drain().catch(() => undefined);
     await sink.close();
     health.forget(`${component}:`);

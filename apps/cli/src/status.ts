@@ -1,7 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
-import { consumerName, connectToNats } from '@cdc/change-stream';
-import { streamName } from '@cdc/change-envelope';
+import { connectToNats, readPartitionBacklog } from '@cdc/change-stream';
 import type { Position } from '@cdc/change-envelope';
 import {
   destinationsOfSource,
@@ -25,6 +24,10 @@ export interface PartitionStatus {
   lastAppliedWatermark: number | null;
   lastAppliedPosition: string | null;
   lastAppliedAt: string | null;
+  /** Source commit time of the oldest op the destination has not applied (null: nothing waits, or unknown). */
+  oldestUnappliedCommitAt: string | null;
+  /** Now minus that commit time, in seconds (0 when nothing waits; null when the consumer does not exist yet). */
+  oldestUnappliedAgeSeconds: number | null;
   /** The applier instance that holds the partition now (from the group's members bucket). */
   owner: string | null;
 }
@@ -37,6 +40,14 @@ export interface SourceStatus {
   slot: { name: string; active: boolean; confirmedFlush: string | null; lagBytes: string | null } | null;
   sourceError?: string;
   partitions: PartitionStatus[];
+  /** Per live applier instance of each destination of this source: how many of this source's partitions it holds. */
+  appliers: ApplierStatus[];
+}
+
+export interface ApplierStatus {
+  destination: string;
+  instance: string;
+  ownedPartitions: number;
 }
 
 /** The replication slot's state at the source; a failure is shown, not thrown. */
@@ -73,20 +84,33 @@ function formatPosition(source: SourceConfig, position: Position): string {
   return formatLsn(position.commit);
 }
 
-/** Which applier instance holds each partition: "destination\0source/partition" -> instance id. */
-async function readOwners(nc: NatsConnection, config: PipelineConfig): Promise<Map<string, string>> {
+interface Members {
+  /** "destination\0source/partition" -> instance id */
+  readonly owners: Map<string, string>;
+  /** destination -> live instance ids and the partition keys ("source/partition") each holds */
+  readonly instances: Map<string, Array<{ id: string; owned: readonly string[] }>>;
+}
+
+/** Which applier instances are alive per destination and which partitions each holds. */
+async function readOwners(nc: NatsConnection, config: PipelineConfig): Promise<Members> {
   const owners = new Map<string, string>();
+  const instances = new Map<string, Array<{ id: string; owned: readonly string[] }>>();
   try {
     const kv = await openMembers(nc);
     for (const destination of config.destinations) {
-      for (const member of await readMembers(kv, destination.name, destination.membership.ttlMs)) {
+      const live = await readMembers(kv, destination.name, destination.membership.ttlMs);
+      instances.set(
+        destination.name,
+        live.map((member) => ({ id: member.id, owned: member.owned })),
+      );
+      for (const member of live) {
         for (const key of member.owned) owners.set(`${destination.name}\u0000${key}`, member.id);
       }
     }
   } catch {
     // no applier has run yet: no bucket
   }
-  return owners;
+  return { owners, instances };
 }
 
 /** Gathers what `cdc status` shows; every part degrades to an error note instead of failing the command. */
@@ -95,7 +119,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
   try {
     const jsm = await jetstreamManager(nc);
     const progress = await ProgressStore.open(nc);
-    const owners = await readOwners(nc, config);
+    const { owners, instances } = await readOwners(nc, config);
     const result: SourceStatus[] = [];
     for (const source of config.sources) {
       const committed = await progress.readCommitted(source.name);
@@ -107,6 +131,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
         committedPosition: committed ? formatPosition(source, committed.position) : null,
         slot: null,
         partitions: [],
+        appliers: [],
       };
       if (source.type === 'postgres') await readSlot(source, status);
       for (const destination of destinationsOfSource(config, source.name)) {
@@ -114,12 +139,18 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
           const entry = entries.find((e) => e.destination === destination.name && e.partition === partition);
           let pending: number | null = null;
           let unacked: number | null = null;
+          let oldestMs: number | null = null;
+          let known = false;
           try {
-            const info = await jsm.consumers.info(streamName(source.name), consumerName(destination.name, partition));
-            pending = info.num_pending;
-            unacked = info.num_ack_pending;
+            const backlog = await readPartitionBacklog(jsm, source.name, destination.name, partition);
+            if (backlog) {
+              known = true;
+              pending = backlog.pendingMessages;
+              unacked = backlog.unackedMessages;
+              oldestMs = backlog.oldestUnappliedCommitMs;
+            }
           } catch {
-            // consumer not created yet: shown as unknown
+            // NATS trouble mid-way: shown as unknown
           }
           status.partitions.push({
             destination: destination.name,
@@ -129,7 +160,22 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
             lastAppliedWatermark: entry?.seq ?? null,
             lastAppliedPosition: entry ? formatPosition(source, entry.position) : null,
             lastAppliedAt: entry ? new Date(entry.appliedAtMs).toISOString() : null,
+            oldestUnappliedCommitAt: oldestMs === null ? null : new Date(oldestMs).toISOString(),
+            oldestUnappliedAgeSeconds: !known
+              ? null
+              : oldestMs === null
+                ? 0
+                : Math.max(0, (Date.now() - oldestMs) / 1000),
             owner: owners.get(`${destination.name}\u0000${source.name}/${partition}`) ?? null,
+          });
+        }
+      }
+      for (const destination of destinationsOfSource(config, source.name)) {
+        for (const member of instances.get(destination.name) ?? []) {
+          status.appliers.push({
+            destination: destination.name,
+            instance: member.id,
+            ownedPartitions: member.owned.filter((key) => key.startsWith(`${source.name}/`)).length,
           });
         }
       }
@@ -158,16 +204,26 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     // A Vitess source has no state of its own at the source: the committed VGtid above is all.
     if (status.type === 'postgres') lines.push(slotLine(status));
     lines.push(
-      '  destination      partition  pending  unacked  owner                         last applied (watermark, position, at)',
+      '  destination      partition  pending  unacked  oldest unapplied  owner                         last applied (watermark, position, at)',
     );
     for (const p of status.partitions) {
       lines.push(
-        `  ${p.destination.padEnd(16)} ${String(p.partition).padStart(9)}  ${String(p.pendingMessages ?? '?').padStart(7)}  ${String(p.unackedMessages ?? '?').padStart(7)}  ${(p.owner ?? '-').padEnd(28)}  ` +
+        `  ${p.destination.padEnd(16)} ${String(p.partition).padStart(9)}  ${String(p.pendingMessages ?? '?').padStart(7)}  ${String(p.unackedMessages ?? '?').padStart(7)}  ${ageText(p.oldestUnappliedAgeSeconds).padStart(16)}  ${(p.owner ?? '-').padEnd(28)}  ` +
           (p.lastAppliedWatermark === null
             ? '-'
             : `${p.lastAppliedWatermark}, ${p.lastAppliedPosition}, ${p.lastAppliedAt}`),
       );
     }
+    for (const applier of status.appliers) {
+      lines.push(`  applier ${applier.instance} (${applier.destination}): ${applier.ownedPartitions} partitions`);
+    }
   }
   return lines.join('\n');
+}
+
+/** "-" when nothing waits, "?" when unknown, else the age of the oldest unapplied op. */
+function ageText(seconds: number | null): string {
+  if (seconds === null) return '?';
+  if (seconds === 0) return '-';
+  return seconds < 100 ? `${seconds.toFixed(1)} s ago` : `${Math.round(seconds)} s ago`;
 }

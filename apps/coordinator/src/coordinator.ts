@@ -1,4 +1,5 @@
-import { connectToNats } from '@cdc/change-stream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connectToNats, readPartitionBacklog } from '@cdc/change-stream';
 import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore, computeCommitted } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -23,7 +24,13 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
   try {
     const progress = await ProgressStore.open(nc);
     log.info({ sources: options.config.sources.map((s) => s.name) }, 'coordinator running');
+    const jsm = await jetstreamManager(nc);
+    let backlogReadAt = 0;
     while (!options.signal.aborted) {
+      if (Date.now() - backlogReadAt >= BACKLOG_INTERVAL_MS) {
+        backlogReadAt = Date.now();
+        await exportBacklog(jsm, options.config, log);
+      }
       for (const source of options.config.sources) {
         try {
           await updateCommitted(progress, options.config, source.name, source.partitions, log);
@@ -38,6 +45,36 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
   } finally {
     health.forget('coordinator:');
     await nc.drain().catch(() => undefined);
+  }
+}
+
+/** How often the per-partition backlog gauges are refreshed (two JetStream API calls per partition and destination). */
+const BACKLOG_INTERVAL_MS = 5_000;
+
+/**
+ * Exports every partition's backlog per destination (pending, unacked, age of the oldest
+ * unapplied op). The coordinator does it, not the appliers: it is one process that sees every
+ * partition, owned or not, so the gauges exist even while no applier runs (scale from zero).
+ */
+export async function exportBacklog(jsm: JetStreamManager, config: PipelineConfig, log: Logger): Promise<void> {
+  for (const source of config.sources) {
+    for (const destination of destinationsOfSource(config, source.name)) {
+      for (let partition = 0; partition < source.partitions; partition += 1) {
+        const labels = { source: source.name, destination: destination.name, partition: String(partition) };
+        try {
+          const backlog = await readPartitionBacklog(jsm, source.name, destination.name, partition);
+          if (!backlog) continue; // no applier has created the consumer yet
+          metrics.partitionPendingMessages.set(labels, backlog.pendingMessages);
+          metrics.partitionUnackedMessages.set(labels, backlog.unackedMessages);
+          const age =
+            backlog.oldestUnappliedCommitMs === null ? 0 : (Date.now() - backlog.oldestUnappliedCommitMs) / 1000;
+          metrics.partitionOldestUnappliedSeconds.set(labels, Math.max(0, age));
+        } catch (error) {
+          metrics.errors.inc({ service: 'coordinator', stage: 'backlog' });
+          log.warn({ ...labels, err: describeError(error) }, 'cannot read the partition backlog');
+        }
+      }
+    }
   }
 }
 

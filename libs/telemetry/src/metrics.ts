@@ -88,6 +88,36 @@ export const metrics = {
     labelNames: ['source'] as const,
     registers: [registry],
   }),
+  partitionPendingMessages: new Gauge({
+    name: 'cdc_partition_pending_messages',
+    help: 'Messages of a source partition not yet delivered to the destination (JetStream consumer num_pending; coordinator)',
+    labelNames: ['source', 'destination', 'partition'] as const,
+    registers: [registry],
+  }),
+  partitionUnackedMessages: new Gauge({
+    name: 'cdc_partition_unacked_messages',
+    help: 'Messages delivered to the destination but not acknowledged yet (num_ack_pending; coordinator)',
+    labelNames: ['source', 'destination', 'partition'] as const,
+    registers: [registry],
+  }),
+  partitionOldestUnappliedSeconds: new Gauge({
+    name: 'cdc_partition_oldest_unapplied_seconds',
+    help: 'Age of the source commit time of the oldest op the destination has not applied; 0 when nothing waits (coordinator)',
+    labelNames: ['source', 'destination', 'partition'] as const,
+    registers: [registry],
+  }),
+  ownedPartitions: new Gauge({
+    name: 'cdc_applier_owned_partitions',
+    help: 'Partitions this applier instance holds (rendezvous share of its destination group)',
+    labelNames: ['destination', 'instance'] as const,
+    registers: [registry],
+  }),
+  partitionOwned: new Gauge({
+    name: 'cdc_applier_partition_owned',
+    help: '1 for each source partition this applier instance holds',
+    labelNames: ['source', 'destination', 'partition', 'instance'] as const,
+    registers: [registry],
+  }),
   partitionStopped: new Gauge({
     name: 'cdc_partition_stopped',
     help: '1 while a partition is stopped on an op the destination rejects (see the error log line)',
