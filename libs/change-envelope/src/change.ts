@@ -49,6 +49,13 @@ export interface ChangeOp {
   readonly commitTimeUs: number;
   /** Statement text for ddl ops. */
   readonly ddl?: string;
+  /**
+   * Only on an op copied into several partitions of a table partitioned by key (a TRUNCATE
+   * into all of them, an UPDATE moving a row into the two involved): those partitions, sorted.
+   * The destination applies it once every listed partition has applied all its earlier ops, by
+   * the first listed partition; the others pass over it (see libs/apply, barriers).
+   */
+  readonly barrier?: readonly number[];
 }
 
 /** One JetStream data message: consecutive ops of one partition in source order. */

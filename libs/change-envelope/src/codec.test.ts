@@ -73,6 +73,7 @@ test('a batch with every value kind survives encode/decode unchanged', () => {
         key: [],
         position: { commit: 0x1_0000_0000n, index: 0, token: new Uint8Array([1, 2, 3]) },
         commitTimeUs: 0,
+        barrier: [0, 1, 2, 300],
       },
       {
         kind: 'ddl',
@@ -98,6 +99,8 @@ test('a batch with every value kind survives encode/decode unchanged', () => {
   assert.equal(truncate.kind, 'truncate');
   assert.equal(truncate.after, undefined);
   assert.deepEqual(Array.from(truncate.position.token ?? []), [1, 2, 3]);
+  assert.deepEqual(truncate.barrier, [0, 1, 2, 300]);
+  assert.equal(update.barrier, undefined, 'no barrier unless set');
   assert.equal(ddl.ddl, 'ALTER TABLE t ADD c int');
   assert.equal(decoded.ops[0].table, decoded.ops[1].table, 'one schema object per table in a batch');
 });
@@ -159,6 +162,7 @@ test('the hand-written batch codec matches the generated protobuf code in both d
         after: everyKind,
         position: { commit: 0x1_2345_6789n, index: 70000, token: new Uint8Array([9]) },
         commitTimeUs: 1_732_000_000_123_456,
+        barrier: [3, 700],
       },
       {
         kind: 'delete',
@@ -174,6 +178,8 @@ test('the hand-written batch codec matches the generated protobuf code in both d
   // Re-encoding what the generated decoder read gives the same bytes: same fields, same numbers.
   assert.deepEqual(Buffer.from(cdc.v1.ChangeBatch.encode(generated).finish()), Buffer.from(ours));
   assert.equal(generated.ops[0].key?.[0].integer?.toString(), '-9223372036854775808');
+  assert.deepEqual(generated.ops[0].barrier, [3, 700]);
+  assert.deepEqual(decodeBatch(ours).ops[0].barrier, [3, 700]);
   assert.equal(generated.ops[0].after?.[6].integer?.toString(), '9223372036854775807');
   assert.equal(generated.ops[0].after?.[8].unsigned?.toString(), '18446744073709551615');
   assert.equal(generated.ops[0].after?.[19].timestamptz, '2024-02-29 23:59:59.123456+00');

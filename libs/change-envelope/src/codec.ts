@@ -181,6 +181,11 @@ export function encodeBatch(batch: ChangeBatch): Uint8Array {
     writePosition(writer, 50, op.position);
     if (op.commitTimeUs) writer.uint32(56).sint64(op.commitTimeUs);
     if (op.ddl) writer.uint32(66).string(op.ddl);
+    if (op.barrier?.length) {
+      writer.uint32(74).fork();
+      for (const partition of op.barrier) writer.uint32(partition);
+      writer.ldelim();
+    }
     writer.ldelim();
   }
   return writer.finish();
@@ -317,6 +322,7 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
   let position: Position = { commit: 0n, index: 0 };
   let commitTimeUs = 0;
   let ddl = '';
+  let barrier: number[] | undefined;
   while (reader.pos < end) {
     const tag = reader.varint();
     switch (tag) {
@@ -344,6 +350,16 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
       case 66:
         ddl = reader.string();
         break;
+      case 72: // barrier, unpacked form
+        (barrier ??= []).push(reader.varint());
+        break;
+      case 74: {
+        const [barrierStart, barrierEnd] = reader.span();
+        reader.pos = barrierStart;
+        barrier ??= [];
+        while (reader.pos < barrierEnd) barrier.push(reader.varint());
+        break;
+      }
       default:
         reader.skip(tag & 7);
     }
@@ -360,6 +376,7 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
     position,
     commitTimeUs,
     ...(ddl ? { ddl } : {}),
+    ...(barrier ? { barrier } : {}),
   };
 }
 

@@ -559,6 +559,9 @@ export namespace cdc {
             /** ChangeOp ddl. */
             ddl: string;
 
+            /** ChangeOp barrier. */
+            barrier: number[];
+
             /**
              * Encodes the specified ChangeOp message. Does not implicitly {@link cdc.v1.ChangeOp.verify|verify} messages.
              * @param message ChangeOp message or plain object to encode
@@ -607,6 +610,9 @@ export namespace cdc {
                 /** ChangeOp ddl */
                 ddl?: (string|null);
 
+                /** ChangeOp barrier */
+                barrier?: (number[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -621,6 +627,7 @@ export namespace cdc {
               position?: cdc.v1.Position.$Shape|null;
               commitTimeUs?: Long|null;
               ddl?: string|null;
+              barrier?: number[]|null;
               $unknowns?: Uint8Array[];
             };
         }

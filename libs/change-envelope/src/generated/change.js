@@ -1311,6 +1311,7 @@ $root.cdc = (function() {
              * @property {cdc.v1.Position.$Properties|null} [position] ChangeOp position
              * @property {Long|null} [commitTimeUs] ChangeOp commitTimeUs
              * @property {string|null} [ddl] ChangeOp ddl
+             * @property {Array.<number>|null} [barrier] ChangeOp barrier
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1333,6 +1334,7 @@ $root.cdc = (function() {
              *   position?: cdc.v1.Position.$Shape|null;
              *   commitTimeUs?: Long|null;
              *   ddl?: string|null;
+             *   barrier?: Array.<number>|null;
              *   $unknowns?: Array.<Uint8Array>;
              * }} cdc.v1.ChangeOp.$Shape
              */
@@ -1349,6 +1351,7 @@ $root.cdc = (function() {
                 this.key = [];
                 this.before = [];
                 this.after = [];
+                this.barrier = [];
                 if (properties)
                     for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1420,6 +1423,14 @@ $root.cdc = (function() {
             ChangeOp.prototype.ddl = "";
 
             /**
+             * ChangeOp barrier.
+             * @member {Array.<number>} barrier
+             * @memberof cdc.v1.ChangeOp
+             * @instance
+             */
+            ChangeOp.prototype.barrier = $util.emptyArray;
+
+            /**
              * Encodes the specified ChangeOp message. Does not implicitly {@link cdc.v1.ChangeOp.verify|verify} messages.
              * @function encode
              * @memberof cdc.v1.ChangeOp
@@ -1454,6 +1465,8 @@ $root.cdc = (function() {
                     writer.uint32(/* id 7, wireType 0 =*/56).sint64(message.commitTimeUs);
                 if (message.ddl != null && $Object.hasOwnProperty.call(message, "ddl") && message.ddl !== "")
                     writer.uint32(/* id 8, wireType 2 =*/66).string(message.ddl);
+                if (message.barrier != null && message.barrier.length)
+                    writer.uint32(/* id 9, wireType 2 =*/74).uint32s(message.barrier);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1562,6 +1575,20 @@ $root.cdc = (function() {
                                 message.ddl = value;
                             else
                                 delete message.ddl;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType === 2) {
+                                if (!(message.barrier && message.barrier.length))
+                                    message.barrier = [];
+                                reader.uint32s(message.barrier);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.barrier && message.barrier.length))
+                                message.barrier = [];
+                            message.barrier.push(reader.uint32());
                             continue;
                         }
                     }
