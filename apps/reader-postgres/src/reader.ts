@@ -5,6 +5,7 @@ import { ChangePublisher, connectToNats, ensureSourceStream } from '@cdc/change-
 import {
   destinationsOfSource,
   findSource,
+  keyPartitionedTables,
   redactUrl,
   tableMatches,
   type PipelineConfig,
@@ -116,7 +117,14 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       maxBufferedOps: Math.max(10_000, source.publish.maxOps * 8),
     };
     const newPublisher = () =>
-      new ChangePublisher({ js: jetstream(nc), source: source.name, partitions: source.partitions, log, ...limits });
+      new ChangePublisher({
+        js: jetstream(nc),
+        source: source.name,
+        partitions: source.partitions,
+        log,
+        ...limits,
+        keyPartitioned: keyPartitionedTables(source),
+      });
 
     try {
       await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log);

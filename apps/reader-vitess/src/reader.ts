@@ -3,6 +3,7 @@ import { ChangePublisher, connectToNats, ensureSourceStream } from '@cdc/change-
 import {
   destinationsOfSource,
   findSource,
+  keyPartitionedTables,
   redactUrl,
   tableMatches,
   type PipelineConfig,
@@ -90,6 +91,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
           partitions: source.partitions,
           log,
           ...limits,
+          keyPartitioned: keyPartitionedTables(source),
         });
         try {
           const start = await startPosition(source, progress, log);

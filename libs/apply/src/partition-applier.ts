@@ -1,10 +1,10 @@
-import type { ChangeOp } from '@cdc/change-envelope';
+import { comparePositions, type ChangeOp, type Position } from '@cdc/change-envelope';
 import type { BatchLimits, ReceivedBatch } from '@cdc/change-stream';
 import type { PartitionProgress } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { metrics } from '@cdc/telemetry';
 import { recordBatchMetrics, traceBatch } from './batch-telemetry';
-import { ApplyError, type Sink } from './sink';
+import { ApplyError, type Checkpoint, type Sink } from './sink';
 
 export interface BatchSource {
   nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined>;
@@ -81,7 +81,7 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
     let skipped = 0;
     const span = traceBatch(batch, { source, destination, partition });
     if (batch.ops.length > 0) {
-      const result = await applyBatchOps(batch, options, span);
+      const result = await applyWithBarriers(batch, options, span);
       // Shutting down mid-batch: the rest is abandoned unacked and comes again.
       if (result === 'aborted') return;
       applied = result.applied;
@@ -114,6 +114,172 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
 type BatchSpan = ReturnType<typeof traceBatch>;
 type Applied = { applied: number; skipped: number };
 
+/** Applies the batch in order, stopping at each barrier op (see passBarrier) until it is passed. */
+async function applyWithBarriers(
+  batch: ReceivedBatch,
+  options: PartitionApplierOptions,
+  span: BatchSpan,
+): Promise<Applied | 'aborted'> {
+  const total: Applied = { applied: 0, skipped: 0 };
+  const add = (result: Applied | 'aborted'): boolean => {
+    if (result === 'aborted') return false;
+    total.applied += result.applied;
+    total.skipped += result.skipped;
+    return true;
+  };
+  let from = 0;
+  for (let i = 0; i < batch.ops.length; i += 1) {
+    const barrier = batch.ops[i].barrier;
+    if (barrier === undefined || barrier.length < 2) continue;
+    if (i > from && !add(await applyBatchOps(batch, options, span, from, i))) return 'aborted';
+    if (!add(await passBarrier(batch, i, options, span))) return 'aborted';
+    from = i + 1;
+  }
+  if (from < batch.ops.length && !add(await applyBatchOps(batch, options, span, from, batch.ops.length)))
+    return 'aborted';
+  return total;
+}
+
+/** How often a partition waiting at a barrier reports that it waits, and tells JetStream it still works on the batch. */
+const BARRIER_REPORT_MS = 30_000;
+
+/**
+ * An op copied into several partitions of a table partitioned by key (a TRUNCATE, or an
+ * UPDATE that moved a row to another partition) must take effect once, after every one of
+ * those partitions has applied all its earlier ops and before any applies a later one.
+ * The destination checkpoints are the meeting point, so this works across applier instances
+ * and survives crashes anywhere:
+ * - each other partition records its arrival by moving its checkpoint to just before the op
+ *   (every op of its own below that position is applied: a partition's stream is in position
+ *   order), then waits until the first listed partition's checkpoint has passed the op;
+ * - the first listed partition waits until every other one has arrived, applies the op, and
+ *   its checkpoint (in the same transaction) announces it;
+ * - the others then pass over the op (their checkpoint moves past it) and go on.
+ * A partition whose checkpoint is already past the op (a redelivery) does nothing.
+ */
+async function passBarrier(
+  batch: ReceivedBatch,
+  at: number,
+  options: PartitionApplierOptions,
+  span: BatchSpan,
+): Promise<Applied | 'aborted'> {
+  const op = batch.ops[at];
+  const barrier = op.barrier ?? [];
+  const { partition } = options;
+  const own = await readCheckpointRetrying(partition, options);
+  if (own === 'aborted') return 'aborted';
+  if (isAtOrPast(own, op.position)) return { applied: 0, skipped: 1 };
+  const executor = barrier[0];
+  const what = `${op.kind} of ${op.table.schema}.${op.table.table} at ${positionText(op)}`;
+  if (partition === executor) {
+    const arrived = await waitForCheckpoints(
+      barrier.slice(1),
+      justBefore(op.position),
+      batch,
+      options,
+      `${what}: waiting for partitions to apply everything before it`,
+    );
+    if (arrived === 'aborted') return 'aborted';
+    return applyBatchOps(batch, options, span, at, at + 1);
+  }
+  const arrival = await applyRetrying(
+    [passOver(op, justBefore(op.position))],
+    streamSeqBefore(batch, at),
+    batch,
+    options,
+    span,
+  );
+  if (arrival === 'aborted') return 'aborted';
+  if ('error' in arrival)
+    throw new PartitionStoppedError(options.source, options.destination, partition, arrival.error);
+  const done = await waitForCheckpoints(
+    [executor],
+    op.position,
+    batch,
+    options,
+    `${what}: waiting for partition ${executor} to apply it`,
+  );
+  if (done === 'aborted') return 'aborted';
+  const passed = await applyRetrying([passOver(op)], streamSeqBefore(batch, at + 1), batch, options, span);
+  if (passed === 'aborted') return 'aborted';
+  if ('error' in passed) throw new PartitionStoppedError(options.source, options.destination, partition, passed.error);
+  return { applied: 0, skipped: 1 };
+}
+
+/** The checkpoint's stream sequence once ops[0..end) are applied: only whole messages count as applied. */
+function streamSeqBefore(batch: ReceivedBatch, end: number): number {
+  const seqs = batch.opStreamSeqs;
+  if (end >= batch.ops.length) return batch.lastStreamSeq;
+  if (end === 0 || !seqs) return batch.firstStreamSeq - 1;
+  return seqs[end] > seqs[end - 1] ? seqs[end - 1] : seqs[end - 1] - 1;
+}
+
+/** The last position before `position` in its lane. */
+function justBefore(position: Position): Position {
+  return position.index > 0
+    ? { ...position, index: position.index - 1 }
+    : { ...position, commit: position.commit - 1n, index: 0xffff_ffff };
+}
+
+function isAtOrPast(checkpoint: Checkpoint | undefined, position: Position): boolean {
+  const stored = checkpoint?.lanes.get(position.lane ?? '');
+  return stored !== undefined && comparePositions(stored, position) >= 0;
+}
+
+async function readCheckpointRetrying(
+  partition: number,
+  options: PartitionApplierOptions,
+): Promise<Checkpoint | undefined | 'aborted'> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await options.sink.readCheckpoint(options.source, partition);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      metrics.errors.inc({ service: 'applier', stage: 'barrier' });
+      await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)), options.signal);
+      if (options.signal.aborted) return 'aborted';
+    }
+  }
+}
+
+/** Resolves once every listed partition's checkpoint is at or past `position` in its lane. */
+async function waitForCheckpoints(
+  partitions: readonly number[],
+  position: Position,
+  batch: ReceivedBatch,
+  options: PartitionApplierOptions,
+  what: string,
+): Promise<'aborted' | undefined> {
+  let waiting = [...partitions];
+  const started = Date.now();
+  let reportedAt = started;
+  for (let round = 0; ; round += 1) {
+    const behind: number[] = [];
+    for (const other of waiting) {
+      const checkpoint = await readCheckpointRetrying(other, options);
+      if (checkpoint === 'aborted') return 'aborted';
+      if (!isAtOrPast(checkpoint, position)) behind.push(other);
+    }
+    waiting = behind;
+    if (waiting.length === 0) {
+      if (Date.now() - started > 1_000) {
+        options.log.info({ partition: options.partition, waitedMs: Date.now() - started }, `${what}: passed`);
+      }
+      return undefined;
+    }
+    if (Date.now() - reportedAt >= BARRIER_REPORT_MS) {
+      reportedAt = Date.now();
+      batch.working?.();
+      options.log.warn(
+        { partition: options.partition, behind: waiting, waitedS: Math.round((Date.now() - started) / 1000) },
+        `${what}; a stopped partition holds every partition listed here`,
+      );
+    }
+    await sleep(Math.min(1_000, 50 * 2 ** Math.min(round, 5)), options.signal);
+    if (options.signal.aborted) return 'aborted';
+  }
+}
+
 /**
  * Applies the batch's ops in one transaction, retrying connection trouble. A data error stops
  * the partition, or under on_error: dead-letter, the batch is bisected into smaller
@@ -126,16 +292,13 @@ async function applyBatchOps(
   batch: ReceivedBatch,
   options: PartitionApplierOptions,
   span: BatchSpan,
+  from: number,
+  to: number,
 ): Promise<Applied | 'aborted'> {
   const { source, destination, partition } = options;
   const seqs = batch.opStreamSeqs;
   const total: Applied = { applied: 0, skipped: 0 };
-  /** The checkpoint's stream sequence after ops[0..end): only whole messages count as applied. */
-  const streamSeqAfter = (end: number): number => {
-    if (end >= batch.ops.length) return batch.lastStreamSeq;
-    if (!seqs) return batch.firstStreamSeq - 1;
-    return seqs[end] > seqs[end - 1] ? seqs[end - 1] : seqs[end - 1] - 1;
-  };
+  const streamSeqAfter = (end: number): number => streamSeqBefore(batch, end);
   const stop = (error: unknown) => {
     span?.end(error);
     const position = error instanceof ApplyError ? error.context.position : undefined;
@@ -154,7 +317,7 @@ async function applyBatchOps(
     total.skipped += result.skipped;
     return undefined;
   };
-  const first = await tryRange(batch.ops.length, batch.ops);
+  const first = await tryRange(to, from === 0 && to === batch.ops.length ? batch.ops : batch.ops.slice(from, to));
   if (first === 'aborted') return 'aborted';
   if (first === undefined) return total;
   if (options.onError !== 'dead-letter' || !options.deadLetter || !isDataError(first.error)) throw stop(first.error);
@@ -217,7 +380,7 @@ async function applyBatchOps(
     }
     return undefined;
   };
-  if ((await bisect(0, batch.ops.length, first.error)) === 'aborted') return 'aborted';
+  if ((await bisect(from, to, first.error)) === 'aborted') return 'aborted';
   return total;
 }
 
@@ -275,8 +438,8 @@ function positionText(op: ChangeOp): string {
  * Takes a dead-lettered op's place in its batch: no sink writes a ddl op (DDL reaches a
  * destination through schema evolution), but its position moves the checkpoint past the op.
  */
-function passOver(op: ChangeOp): ChangeOp {
-  return { kind: 'ddl', table: op.table, key: [], position: op.position, commitTimeUs: op.commitTimeUs, ddl: '' };
+function passOver(op: ChangeOp, position: Position = op.position): ChangeOp {
+  return { kind: 'ddl', table: op.table, key: [], position, commitTimeUs: op.commitTimeUs, ddl: '' };
 }
 
 /** The first SQLSTATE-shaped `code` along the cause chain. */

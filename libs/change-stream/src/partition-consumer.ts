@@ -48,6 +48,8 @@ export interface ReceivedBatch {
   readonly trace?: BatchTraceInfo;
   /** Acknowledges every message of the batch (and before it): call only after the destination commit. */
   ack(): Promise<void>;
+  /** Tells JetStream the batch is still being worked on (resets ack_wait), e.g. while waiting at a barrier. */
+  working?(): void;
 }
 
 export interface BatchTraceInfo {
@@ -205,6 +207,9 @@ export class PartitionConsumer {
       // AckPolicy.All: acking the last message acknowledges the whole batch in one round trip.
       ack: async () => {
         await last.ackAck();
+      },
+      working: () => {
+        for (const message of received) message.working();
       },
     };
   }

@@ -6,9 +6,12 @@ import {
   encodeBatch,
   encodeWatermark,
   partitionOf,
+  partitionOfKey,
   partitionSubject,
   watermarkMessageId,
   type ChangeOp,
+  type TableSchema,
+  type Value,
   type Watermark,
 } from '@cdc/change-envelope';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -32,7 +35,12 @@ export interface ChangePublisherOptions extends PublisherLimits {
   readonly log: Logger;
   /** Publish timeout per message; a timed-out message is retried with the same id (de-duplicated). */
   readonly publishTimeoutMs?: number;
+  /** Tables whose rows are spread over the partitions by key (`partition_by: key`); absent: none. */
+  readonly keyPartitioned?: (schema: string, table: string) => boolean;
 }
+
+/** A key-partitioned table's key columns, by index into its columns. */
+type Route = number | { readonly keyIndexes: readonly number[] };
 
 type QueueItem =
   { readonly op: ChangeOp; readonly bytes: number; readonly traceparent?: string } | { readonly watermark: Watermark };
@@ -75,7 +83,7 @@ export class ChangePublisher {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Readers reuse one schema object per table version, so the hash is computed once per table. */
-  private readonly partitionByTable = new WeakMap<ChangeOp['table'], number>();
+  private readonly routeByTable = new WeakMap<ChangeOp['table'], Route>();
   readonly stats: PublisherStats = { messages: 0, ops: 0, watermarks: 0, duplicates: 0 };
   /** Set by the first traced op: only then does cutting a message look for traceparents. */
   private traced = false;
@@ -97,15 +105,84 @@ export class ChangePublisher {
    */
   add(op: ChangeOp, traceparent?: string): void {
     this.throwIfFailed();
-    let partition = this.partitionByTable.get(op.table);
-    if (partition === undefined) {
-      partition = partitionOf(op.table.schema, op.table.table, this.options.partitions);
-      this.partitionByTable.set(op.table, partition);
+    let route = this.routeByTable.get(op.table);
+    if (route === undefined) {
+      route = this.routeOf(op.table);
+      this.routeByTable.set(op.table, route);
     }
+    if (typeof route === 'number') this.enqueueOp(route, op, traceparent);
+    else this.addByKey(op, route.keyIndexes, traceparent);
+  }
+
+  private enqueueOp(partition: number, op: ChangeOp, traceparent: string | undefined): void {
     if (traceparent === undefined) this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op) });
     else {
       this.traced = true;
       this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op), traceparent });
+    }
+  }
+
+  private routeOf(table: TableSchema): Route {
+    const byTable = partitionOf(table.schema, table.table, this.options.partitions);
+    if (!this.options.keyPartitioned?.(table.schema, table.table)) return byTable;
+    const keyIndexes = table.columns.flatMap((column, i) => (column.key ? [i] : []));
+    if (!table.hasKey || keyIndexes.length === 0) {
+      // Without a key, rows have no identity to hash that survives an update.
+      this.options.log.warn(
+        { table: `${table.schema}.${table.table}`, partition: byTable },
+        'partition_by: key ignored for a table without a primary key: the table stays in one partition',
+      );
+      return byTable;
+    }
+    return { keyIndexes };
+  }
+
+  /**
+   * Routes an op of a table partitioned by key. Rows go to their key's partition. An op whose
+   * effect spans partitions is copied into each of them with `barrier` set (the destination
+   * applies it once all of them have reached it): a TRUNCATE into every partition, an UPDATE
+   * that changes the key into the old key's and the new key's partitions, so the row's later
+   * changes (under its new key) cannot overtake its move.
+   */
+  private addByKey(op: ChangeOp, keyIndexes: readonly number[], traceparent: string | undefined): void {
+    const { schema, table } = op.table;
+    const partitions = this.options.partitions;
+    const partitionOfRow = (row: readonly Value[]) =>
+      partitionOfKey(
+        schema,
+        table,
+        keyIndexes.map((i) => row[i]),
+        partitions,
+      );
+    const partitionOfOldKey = () =>
+      op.key.length > 0
+        ? partitionOfKey(schema, table, op.key, partitions)
+        : partitionOfRow(op.before ?? op.after ?? []);
+    const copyTo = (targets: number[]) => {
+      const copy: ChangeOp = { ...op, barrier: targets };
+      for (const partition of targets) this.enqueueOp(partition, copy, traceparent);
+    };
+    switch (op.kind) {
+      case 'truncate':
+        copyTo(Array.from({ length: partitions }, (_, i) => i));
+        return;
+      case 'ddl':
+        this.enqueueOp(partitionOf(schema, table, partitions), op, traceparent);
+        return;
+      case 'delete':
+        this.enqueueOp(partitionOfOldKey(), op, traceparent);
+        return;
+      case 'update': {
+        const from = partitionOfOldKey();
+        const newKey = op.after && keyIndexes.every((i) => op.after![i] && op.after![i].kind !== 'unchanged');
+        const to = newKey ? partitionOfRow(op.after!) : from;
+        if (from === to) this.enqueueOp(from, op, traceparent);
+        else copyTo(from < to ? [from, to] : [to, from]);
+        return;
+      }
+      default:
+        // insert, snapshot-row
+        this.enqueueOp(op.after ? partitionOfRow(op.after) : partitionOfOldKey(), op, traceparent);
     }
   }
 

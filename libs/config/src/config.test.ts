@@ -60,6 +60,7 @@ test('the example file parses with every default filled in', () => {
     slot: 'cdc_shop',
     tables: ['public.*', 'sales.order_*', 'public.audit_log'],
     partitions: 8,
+    partitionByKey: ['public.audit_log'],
     snapshot: { enabled: true, parallelism: 2, chunkRows: 100_000 },
     publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 10, watermarkIntervalMs: 500 },
     statusIntervalMs: 1000,
@@ -137,6 +138,7 @@ test('a minimal config gets every default', () => {
         slot: 'cdc_my_src',
         tables: ['public.users'],
         partitions: 16,
+        partitionByKey: [],
         snapshot: { enabled: true, parallelism: 4, chunkRows: 100_000 },
         publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 20, watermarkIntervalMs: 500 },
         statusIntervalMs: 1000,
@@ -376,6 +378,21 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
     'publish.max_delay_ms negative',
     (d) => (d.sources[0].publish = { max_delay_ms: -1 }),
     'sources[0].publish.max_delay_ms: must be at least 0, got -1',
+  ],
+  [
+    'partition_by with an unknown mode',
+    (d) => (d.sources[0].partition_by = { 'public.audit_log': 'row' }),
+    'sources[0].partition_by["public.audit_log"]: expected key or table, got "row"',
+  ],
+  [
+    'partition_by naming a table the source does not stream',
+    (d) => (d.sources[0].partition_by = { 'other.nope': 'key' }),
+    'sources[0].partition_by["other.nope"]: table "other.nope" is not matched by this source\'s tables',
+  ],
+  [
+    'partition_by not a mapping',
+    (d) => (d.sources[0].partition_by = ['public.audit_log']),
+    'sources[0].partition_by: expected mapping, got list',
   ],
   [
     'status_interval_ms zero',

@@ -1,6 +1,6 @@
 export { ConfigError } from './error';
 export { loadConfig, parseConfig } from './load';
-export { destinationsOfSource, findDestination, findSource } from './lookup';
+export { destinationsOfSource, findDestination, findSource, keyPartitionedTables } from './lookup';
 export { mapTable, tableMatches, type QualifiedName } from './tables';
 export { redactUrl } from './url';
 export type {

@@ -5,7 +5,7 @@ import { ConfigError } from './error';
 import { Fields, readString, show, expected, type Item } from './fields';
 import type { Text } from './substitute';
 import { rememberLabel } from './labels';
-import { DEFAULT_SCHEMA, splitQualified, tableMatches } from './tables';
+import { DEFAULT_SCHEMA, splitPattern, splitQualified, tableMatches } from './tables';
 import { urlProblem } from './url';
 import type {
   BatchConfig,
@@ -72,6 +72,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'slot',
       'tables',
       'partitions',
+      'partition_by',
       'snapshot',
       'publish',
       'status_interval_ms',
@@ -91,6 +92,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'mysql',
       'start',
       'partitions',
+      'partition_by',
       'publish',
       'heartbeat_interval_s',
       'stop_on_reshard',
@@ -295,6 +297,7 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
   const slot = parseSlot(f, derived);
   const tables = parseTablePatterns(f);
   const partitions = f.int('partitions', 16, { min: 1, max: 1024 });
+  const partitionByKey = parsePartitionBy(f, tables);
   const s = f.fields('snapshot', ['enabled', 'parallelism', 'chunk_rows']);
   const snapshot: SnapshotConfig = {
     enabled: s.bool('enabled', true),
@@ -312,6 +315,7 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
     slot,
     tables,
     partitions,
+    partitionByKey,
     snapshot,
     publish,
     statusIntervalMs,
@@ -354,6 +358,7 @@ function parseVitessSource(f: Fields, name: string): VitessSourceConfig {
   if (problem) fail(f.ctx, f.pathOf('mysql'), problem);
   const start = oneOf<VitessStartMode>(f, 'start', ['copy', 'current'], 'copy');
   const partitions = f.int('partitions', 16, { min: 1, max: 1024 });
+  const partitionByKey = parsePartitionBy(f, tables, keyspace);
   const publish = parsePublish(f);
   const heartbeatIntervalS = f.int('heartbeat_interval_s', 1, { min: 1, max: 3600 });
   const stopOnReshard = f.bool('stop_on_reshard', false);
@@ -371,6 +376,7 @@ function parseVitessSource(f: Fields, name: string): VitessSourceConfig {
     mysql,
     start,
     partitions,
+    partitionByKey,
     publish,
     heartbeatIntervalS,
     stopOnReshard,
@@ -441,6 +447,32 @@ function parseTablePatterns(f: Fields, defaultSchema = DEFAULT_SCHEMA): string[]
     seen.add(pattern);
     return pattern;
   });
+}
+
+/**
+ * `partition_by: { "<table pattern>": key | table }`: the patterns whose tables are spread over
+ * the partitions by a hash of each row's key instead of sitting whole in one partition.
+ */
+function parsePartitionBy(f: Fields, tables: readonly string[], defaultSchema = DEFAULT_SCHEMA): string[] {
+  const byKey: string[] = [];
+  for (const entry of f.entries('partition_by')) {
+    const parts = splitQualified(entry.key);
+    if (parts && (parts.schema === '' || parts.table === '')) {
+      fail(f.ctx, entry.path, `expected a table pattern "schema.table" or "table", got ${JSON.stringify(entry.key)}`);
+    }
+    const pattern = parts ? entry.key : `${defaultSchema}.${entry.key}`;
+    const value = readString(f.ctx, entry.path, entry.value);
+    if (value.value !== 'key' && value.value !== 'table') {
+      fail(f.ctx, entry.path, `expected key or table, got ${show(value)}`);
+    }
+    // A literal name must be one of the source's tables; a glob only needs to be meaningful there.
+    const literal = splitPattern(pattern);
+    if (!pattern.includes('*') && !tableMatches(tables, literal.schema, literal.table)) {
+      fail(f.ctx, entry.path, `table ${JSON.stringify(pattern)} is not matched by this source's tables`);
+    }
+    if (value.value === 'key') byKey.push(pattern);
+  }
+  return byKey;
 }
 
 function parsePublish(f: Fields): PublishConfig {

@@ -38,6 +38,12 @@ export interface SourceCommonConfig {
   /** Table patterns, normalized to "schema.table" (a pattern without a dot gets schema `public`). */
   tables: string[];
   partitions: number;
+  /**
+   * Table patterns (normalized like `tables`) whose rows are spread over the partitions by a
+   * hash of their key (`partition_by: {pattern: key}`); every other table sits whole in one
+   * partition. Gives up the order between different rows of those tables.
+   */
+  partitionByKey?: string[];
   publish: PublishConfig;
 }
 
