@@ -90,12 +90,21 @@ describe('helm chart', () => {
     const all = manifests(render(VALUE_SETS['full + keda']));
     const scaled = ofKind(all, 'ScaledObject').find((s) => s.metadata.name === 'cdc-applier-replica') as Manifest;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const triggers = (scaled.spec as any).triggers.map((t: any) => `${t.metadata.stream}/${t.metadata.consumer}`);
+    const allTriggers = (scaled.spec as any).triggers;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const jetstreamTriggers = allTriggers.filter((t: any) => t.type === 'nats-jetstream');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const triggers = jetstreamTriggers.map((t: any) => `${t.metadata.stream}/${t.metadata.consumer}`);
     const expected = [
       ...Array.from({ length: 8 }, (_, p) => `CDC_shop/replica_p${p}`),
       ...Array.from({ length: 4 }, (_, p) => `CDC_commerce/replica_p${p}`),
     ];
     assert.deepEqual(triggers, expected);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const lag = allTriggers.filter((t: any) => t.type === 'prometheus');
+    assert.equal(lag.length, 1, 'one trigger on the age of the oldest unapplied change');
+    assert.equal(lag[0].metadata.query, 'max(cdc_partition_oldest_unapplied_seconds{destination="replica"})');
+    assert.equal(lag[0].metadata.threshold, '30');
     const applier = ofKind(all, 'Deployment').find((d) => d.metadata.name === 'cdc-applier-replica') as Manifest;
     assert.equal(applier.spec?.replicas, undefined, 'replicas left to the autoscaler');
   });
