@@ -142,16 +142,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         const acquired = keys.filter((k) => wanted.has(k.key) && !running.has(k.key) && !stopped.has(k.key));
         for (const key of acquired) start(key, joined);
         joined.setOwned([...running.keys()]);
-        metrics.ownedPartitions.set({ destination: destination.name, instance: instanceId }, running.size);
-        for (const k of keys) {
-          const labels = {
-            source: k.source,
-            destination: destination.name,
-            partition: String(k.partition),
-            instance: instanceId,
-          };
-          metrics.partitionOwned.set(labels, running.has(k.key) ? 1 : 0);
-        }
+        exportOwned(destination.name, instanceId, keys, new Set(running.keys()));
         if (released.length + acquired.length > 0) {
           log.info(
             { members: members.length, owned: running.size, acquired: acquired.map((k) => k.key), released },
@@ -193,19 +184,23 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     for (const run of running.values()) run.controller.abort();
     await Promise.all([...running.values()].map((run) => run.done));
     await group?.leave();
-    metrics.ownedPartitions.set({ destination: destination.name, instance: instanceId }, 0);
-    for (const k of keys) {
-      const labels = {
-        source: k.source,
-        destination: destination.name,
-        partition: String(k.partition),
-        instance: instanceId,
-      };
-      metrics.partitionOwned.set(labels, 0);
-    }
+    exportOwned(destination.name, instanceId, keys, new Set());
     await nc.drain().catch(() => undefined);
     await sink.close();
     health.forget(`${component}:`);
     log.info('applier stopped');
+  }
+}
+
+/** The owned-partition gauges of this instance (what autoscaling and `cdc status` readers compare). */
+function exportOwned(
+  destination: string,
+  instance: string,
+  keys: ReadonlyArray<{ key: string; source: string; partition: number }>,
+  owned: ReadonlySet<string>,
+): void {
+  metrics.ownedPartitions.set({ destination, instance }, owned.size);
+  for (const { key, source, partition } of keys) {
+    metrics.partitionOwned.set({ source, destination, partition: String(partition), instance }, owned.has(key) ? 1 : 0);
   }
 }
