@@ -1,0 +1,85 @@
+// Results of the applier-count benchmark (appliers.ts): the markdown section and the plot.
+import { fmt, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
+import { barChart } from './svg';
+
+export interface AppliersRun {
+  readonly appliers: number;
+  readonly rows: number;
+  /** From spawning the appliers until the destination had every row. */
+  readonly seconds: number;
+  /** CPU seconds of the whole machine over `seconds`, as average busy cores, and the core count. */
+  readonly busyCores: number;
+  readonly cores: number;
+  /** CPU seconds of all appliers together and of the destination Postgres during the drain. */
+  readonly applierCpuSeconds: number;
+  readonly destinationCpuSeconds: number;
+}
+
+export interface AppliersResults {
+  readonly info: RunInfo & { readonly workload: string; readonly software: string };
+  readonly publish: { readonly rows: number; readonly messages: number; readonly seconds: number };
+  readonly runs: readonly AppliersRun[];
+  readonly usage: readonly ServiceUsage[];
+}
+
+export const APPLIERS_PLOT = 'appliers-throughput.svg';
+
+const rate = (r: AppliersRun) => r.rows / r.seconds;
+
+export function renderAppliersMarkdown(results: AppliersResults): string {
+  const { info, runs } = results;
+  const first = runs[0];
+  return [
+    `Run ${info.date} (commit ${info.commit}).`,
+    '',
+    `- Machine: ${info.machine}. Load average when the run started: ${info.loadAverageAtStart}.`,
+    `- Software: ${info.software}.`,
+    `- Command: \`${info.command}\``,
+    `- Workload: ${info.workload}; published once (${fmt(results.publish.messages)} JetStream messages in ${fmt(results.publish.seconds, 1)} s), then drained by each applier count into its own database.`,
+    '',
+    table(
+      [
+        'appliers',
+        'rows',
+        'drain s',
+        'rows/s',
+        'vs 1 applier',
+        'machine busy cores',
+        'appliers CPU s',
+        'destination Postgres CPU s',
+      ],
+      runs.map((r) => [
+        String(r.appliers),
+        fmt(r.rows),
+        fmt(r.seconds, 1),
+        fmt(rate(r)),
+        first ? `${fmt(rate(r) / rate(first), 2)}×` : '—',
+        `${fmt(r.busyCores, 2)} of ${r.cores}`,
+        fmt(r.applierCpuSeconds, 1),
+        fmt(r.destinationCpuSeconds, 1),
+      ]),
+    ),
+    '',
+    `![apply throughput by applier count](benchmarks/${APPLIERS_PLOT})`,
+    '',
+    '### CPU and peak RSS per process (from /proc; peak RSS is VmHWM at the end of the step)',
+    '',
+    usageTable(results.usage),
+  ].join('\n');
+}
+
+export function renderAppliersPlots(results: AppliersResults): Map<string, string> {
+  return new Map([
+    [
+      APPLIERS_PLOT,
+      barChart({
+        title: 'Apply throughput by applier count, same stream (higher is better)',
+        unit: 'rows/s',
+        bars: results.runs.map((r) => ({
+          label: `${r.appliers} applier${r.appliers === 1 ? '' : 's'}`,
+          value: rate(r),
+        })),
+      }),
+    ],
+  ]);
+}
