@@ -8,8 +8,12 @@
 //    (and the reader's own copy rate, from its log);
 // 4. streaming: the reader stopped, N/2 more rows inserted (1000-row transactions), the reader
 //    started again: rows/s until Postgres has them all.
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+// Each step also records the CPU seconds of every process (ours, nats-server, the destination
+// Postgres, vtcombo, Vitess's MariaDB, the bench driver that runs the baselines) and the peak RSS
+// of our services and nats-server.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mysql from 'mysql2/promise';
 import mysqlStreaming from 'mysql2';
@@ -17,6 +21,18 @@ import { Client } from 'pg';
 import { startNats, startPostgres, startVitess } from '@cdc/testenv';
 import { VStreamClient } from '@cdc/vitess-source';
 import { spawnLogged, tail, type Child } from './pipeline';
+import { CpuMonitor, memoryKb } from './procstat';
+import {
+  loadAverage,
+  natsServerPid,
+  postmasterPid,
+  processClassifier,
+  runInfo,
+  saveRun,
+  usageOf,
+  type ServiceUsage,
+} from './sections';
+import { renderVitessMarkdown, renderVitessPlots, type VitessResults } from './vitess-report';
 
 const REPO = resolve(__dirname, '../../..');
 const BUNDLE = join(REPO, 'dist/cdc.cjs');
@@ -27,6 +43,7 @@ const WRITE_DOCS = !argv.includes('--no-docs');
 const say = (message: string) => console.log(`[bench vitess→pg] ${message}`);
 
 async function main(): Promise<void> {
+  const load = loadAverage();
   const [cluster, nats, destination] = await Promise.all([
     startVitess(),
     startNats({ name: 'bench-vt-nats' }),
@@ -39,6 +56,27 @@ async function main(): Promise<void> {
   const destinationUrl = await destination.createDatabase('replica');
   const pg = new Client({ connectionString: destinationUrl });
   await pg.connect();
+  const named = new Map<number, string>([
+    [process.pid, 'bench driver (baseline clients, polling)'],
+    [natsServerPid(nats.storeDir), 'nats-server'],
+  ]);
+  const classify = processClassifier(named, [
+    [postmasterPid(destination.dataDir), 'destination Postgres (all processes)'],
+  ]);
+  const usage: ServiceUsage[] = [];
+  /** Measures one step: CPU per process while `body` runs, peak RSS of the named processes at its end. */
+  const measure = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
+    const monitor = new CpuMonitor(classify);
+    monitor.start();
+    const value = await body();
+    const rss = new Map<string, number>();
+    for (const [pid, label] of named) {
+      const kb = pid === process.pid ? undefined : memoryKb(pid, 'VmHWM');
+      if (kb !== undefined) rss.set(label, kb / 1024);
+    }
+    usage.push(...usageOf(step, monitor.stop(), rss));
+    return value;
+  };
   try {
     await vtgate.query(`ALTER VSCHEMA ON \`${table}\` ADD VINDEX hash(id) USING hash`);
     await vtgate.query(`CREATE TABLE \`${table}\` (id BIGINT NOT NULL PRIMARY KEY, account INT NOT NULL,
@@ -60,16 +98,21 @@ async function main(): Promise<void> {
     await reader.promise().query(`SET workload = 'olap'`);
     let selected = 0;
     const selectStart = Date.now();
-    await new Promise<void>((done, fail) => {
-      reader
-        .query(`SELECT id, account, amount, note, at FROM \`${table}\``)
-        .stream()
-        .on('data', () => {
-          selected += 1;
-        })
-        .on('end', () => done())
-        .on('error', fail);
-    });
+    await measure(
+      'baseline: SELECT through vtgate',
+      () =>
+        new Promise<void>((done, fail) => {
+          reader
+            .query(`SELECT id, account, amount, note, at FROM \`${table}\``)
+            .stream()
+            .on('data', () => {
+              selected += 1;
+            })
+            .on('end', () => done())
+            .on('error', fail);
+        }),
+    );
+    const selectSeconds = (Date.now() - selectStart) / 1000;
     const selectRate = selected / ((Date.now() - selectStart) / 1000);
     await reader.promise().end();
     say(`plain SELECT through vtgate: ${selected} rows at ${Math.round(selectRate)} rows/s`);
@@ -80,24 +123,26 @@ async function main(): Promise<void> {
     let rawRows = 0;
     const rawStart = Date.now();
     let rawSeconds = NaN;
-    for await (const events of client.stream(
-      {
-        tabletType: 'primary',
-        vgtid: { shardGtids: [{ keyspace: 'sharded', gtid: '' }] },
-        rules: [{ match: `/^${table}$` }],
-        heartbeatIntervalS: 1,
-        stopOnReshard: false,
-      },
-      rawStop.signal,
-    )) {
-      for (const event of events) {
-        rawRows += event.rowEvent?.rowChanges?.length ?? 0;
-        if (event.type === 20 /* COPY_COMPLETED */ && !event.keyspace) {
-          rawSeconds = (Date.now() - rawStart) / 1000;
-          rawStop.abort();
+    await measure('raw VStream copy', async () => {
+      for await (const events of client.stream(
+        {
+          tabletType: 'primary',
+          vgtid: { shardGtids: [{ keyspace: 'sharded', gtid: '' }] },
+          rules: [{ match: `/^${table}$` }],
+          heartbeatIntervalS: 1,
+          stopOnReshard: false,
+        },
+        rawStop.signal,
+      )) {
+        for (const event of events) {
+          rawRows += event.rowEvent?.rowChanges?.length ?? 0;
+          if (event.type === 20 /* COPY_COMPLETED */ && !event.keyspace) {
+            rawSeconds = (Date.now() - rawStart) / 1000;
+            rawStop.abort();
+          }
         }
       }
-    }
+    });
     client.close();
     const rawRate = rawRows / rawSeconds;
     say(`raw VStream copy (decode and count only): ${rawRows} rows at ${Math.round(rawRate)} rows/s`);
@@ -130,6 +175,7 @@ coordinator:
       if (kind === 'applier') args.push('--destination', 'replica');
       const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${children.length}.log`));
       children.push(child);
+      if (child.process.pid) named.set(child.process.pid, kind);
       return child;
     };
     const waitForRows = async (want: number, watch: Child[]) => {
@@ -149,7 +195,7 @@ coordinator:
     const applier = run('applier');
     const coordinator = run('coordinator');
     let vreader = run('reader');
-    await waitForRows(ROWS, [applier, coordinator, vreader]);
+    await measure('copy into Postgres', () => waitForRows(ROWS, [applier, coordinator, vreader]));
     const copySeconds = (Date.now() - copyStart) / 1000;
     const logged = /"rowsPerSecond":(\d+),"msg":"copy phase complete/.exec(tail(vreader.logFile, 200));
     const readerCopyRate = logged ? Number(logged[1]) : NaN;
@@ -160,32 +206,55 @@ coordinator:
     await new Promise((r) => setTimeout(r, 1500)); // let the committed VGtid catch up
     vreader.process.kill('SIGTERM');
     await vreader.exited;
+    if (vreader.process.pid) named.delete(vreader.process.pid);
     say(`reader stopped; writing ${STREAM_ROWS} more rows`);
     await insert(ROWS + 1, STREAM_ROWS);
     const streamStart = Date.now();
     vreader = run('reader');
-    await waitForRows(ROWS + STREAM_ROWS, [applier, coordinator, vreader]);
+    await measure('streaming into Postgres', () => waitForRows(ROWS + STREAM_ROWS, [applier, coordinator, vreader]));
     const streamSeconds = (Date.now() - streamStart) / 1000;
     const streamRate = STREAM_ROWS / streamSeconds;
     say(`streaming drain: ${STREAM_ROWS} rows in ${streamSeconds.toFixed(1)} s = ${Math.round(streamRate)} rows/s`);
 
-    if (WRITE_DOCS) {
-      appendFileSync(
-        join(REPO, 'docs/benchmarks.md'),
-        `\n## Vitess → Postgres (${new Date().toISOString().slice(0, 10)}, \`node --import tsx tools/bench/src/vitess-to-pg.ts --rows ${ROWS}\`)\n\n` +
-          `${cpus().length} cores shared by Vitess (vttestserver: vtgate and vttablets in one vtcombo process over one MariaDB ` +
-          `10.11), nats-server, the destination PostgreSQL and the services. One table of the 2-shard keyspace (bigint key, ` +
-          `int, decimal(12,2), ~55-char varchar, datetime(6)). The ceiling is a plain streaming SELECT of the same rows through ` +
-          `vtgate's MySQL port, in the same run.\n\n` +
-          `| path | rows/s | vs SELECT |\n| --- | --- | --- |\n` +
-          `| plain SELECT through vtgate (the read ceiling) | ${Math.round(selectRate)} | 1.00 |\n` +
-          `| raw VStream Copy, events decoded and counted, nothing else | ${Math.round(rawRate)} | ${(rawRate / selectRate).toFixed(2)} |\n` +
-          `| copy phase, reader alone (VStream Copy → JetStream) | ${readerCopyRate} | ${(readerCopyRate / selectRate).toFixed(2)} |\n` +
-          `| copy, end to end into Postgres (${ROWS} rows) | ${Math.round(ROWS / copySeconds)} | ${(ROWS / copySeconds / selectRate).toFixed(2)} |\n` +
-          `| streaming drain, end to end (${STREAM_ROWS} rows in 1000-row transactions) | ${Math.round(streamRate)} | ${(streamRate / selectRate).toFixed(2)} |\n`,
-      );
-      say('appended to docs/benchmarks.md');
-    }
+    const pgVersion = String((await pg.query('SHOW server_version')).rows[0].server_version);
+    const [versionRows] = await vtgate.query('SELECT @@version AS v');
+    const mysqlVersion = String((versionRows as Array<{ v: string }>)[0]?.v ?? 'unknown');
+    const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
+    const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
+    const results: VitessResults = {
+      info: {
+        ...runInfo(
+          REPO,
+          `npx nx run bench:bench-vitess -- --rows ${ROWS}   (= node --import tsx tools/bench/src/vitess-to-pg.ts --rows ${ROWS})`,
+          load,
+        ),
+        software:
+          `Vitess vttestserver (vtgate and the vttablets in one vtcombo process) over one MariaDB (vtgate reports ${mysqlVersion}), ` +
+          `PostgreSQL ${pgVersion} destination, ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+        workload:
+          `one table of the 2-shard keyspace (bigint key, int, decimal(12,2), ~55-char varchar, datetime(6)): ${ROWS} rows ` +
+          `for the copy, then ${STREAM_ROWS} more in 1000-row transactions while the reader is stopped, drained by streaming`,
+      },
+      paths: [
+        { path: 'select', rows: selected, seconds: selectSeconds, rowsPerSecond: selectRate },
+        { path: 'raw-vstream', rows: rawRows, seconds: rawSeconds, rowsPerSecond: rawRate },
+        { path: 'reader-copy', rows: ROWS, rowsPerSecond: readerCopyRate },
+        { path: 'copy', rows: ROWS, seconds: copySeconds, rowsPerSecond: ROWS / copySeconds },
+        { path: 'stream', rows: STREAM_ROWS, seconds: streamSeconds, rowsPerSecond: streamRate },
+      ],
+      usage,
+    };
+    saveRun({
+      repo: REPO,
+      name: 'vitess-to-pg',
+      script: 'vitess-to-pg.ts',
+      heading: '## Vitess → Postgres',
+      results,
+      markdown: renderVitessMarkdown(results),
+      plots: renderVitessPlots(results),
+      docs: WRITE_DOCS,
+      say,
+    });
   } finally {
     for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGTERM');
     await Promise.all(children.map((c) => c.exited));
