@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderAppliersMarkdown, renderAppliersPlots, type AppliersResults } from './appliers-report';
+import { renderMariadbMarkdown, renderMariadbPlots, type MariadbResults } from './mariadb-report';
 import { renderVitessMarkdown, renderVitessPlots, type VitessResults } from './vitess-report';
 
 const info = {
@@ -69,4 +70,23 @@ test('vitess: each path against the SELECT through vtgate, a bar per path', () =
   assert.equal(svg.match(/<rect x=/g)?.length, 5);
   for (const label of ['SELECT via vtgate', 'copy → Postgres', 'stream → Postgres', '200k rows/s'])
     assert.ok(svg.includes(label), label);
+});
+
+test('mariadb: the applier against bulk INSERTs on 1 and 4 connections, a bar per path', () => {
+  const results: MariadbResults = {
+    info,
+    paths: [
+      { path: 'applier', rows: 100_000, seconds: 2 },
+      { path: 'insert-1', rows: 100_000, seconds: 0.5 },
+      { path: 'insert-4', rows: 100_000, seconds: 0.25 },
+    ],
+    usage,
+  };
+  const md = renderMariadbMarkdown(results);
+  assert.match(md, /\| applier: JetStream → MariaDB .* \| 100,000 \| 2\.0 \| 50,000 \| 0\.25× \|/);
+  assert.match(md, /\| plain bulk INSERT, 4 connections \| 100,000 \| 0\.3 \| 400,000 \| 2\.00× \|/);
+  const svg = renderMariadbPlots(results).get('pg-to-mariadb.svg') ?? '';
+  assert.ok(md.includes('(benchmarks/pg-to-mariadb.svg)'));
+  assert.equal(svg.match(/<rect x=/g)?.length, 3);
+  assert.ok(svg.includes('400k rows/s'));
 });

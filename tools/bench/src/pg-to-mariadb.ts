@@ -5,7 +5,9 @@
 //    concurrency 4) drains them into MariaDB: rows/s from its start to the last row;
 // 3. the same rows, read back from MariaDB, go into an empty copy of the table with plain
 //    multi-row INSERTs (1000 rows a statement, autocommit) on 1 and on 4 connections.
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+// Each step records the CPU seconds of every process and the peak RSS of our services and nats-server.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -13,7 +15,19 @@ import { connect } from '@nats-io/transport-node';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { startMariadb, startNats, startPostgres } from '@cdc/testenv';
+import { renderMariadbMarkdown, renderMariadbPlots, type MariadbResults } from './mariadb-report';
 import { spawnLogged, tail, type Child } from './pipeline';
+import { CpuMonitor, memoryKb } from './procstat';
+import {
+  loadAverage,
+  natsServerPid,
+  postmasterPid,
+  processClassifier,
+  runInfo,
+  saveRun,
+  usageOf,
+  type ServiceUsage,
+} from './sections';
 
 const REPO = resolve(__dirname, '../../..');
 const BUNDLE = join(REPO, 'dist/cdc.cjs');
@@ -24,6 +38,7 @@ const WRITE_DOCS = !argv.includes('--no-docs');
 const say = (message: string) => console.log(`[bench pg→mariadb] ${message}`);
 
 async function main(): Promise<void> {
+  const load = loadAverage();
   const [source, destination, nats] = await Promise.all([
     startPostgres({ name: 'bench-my-source' }),
     startMariadb({ name: 'bench-my-dest' }),
@@ -31,6 +46,28 @@ async function main(): Promise<void> {
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'cdc-bench-mariadb-'));
   const children: Child[] = [];
+  const named = new Map<number, string>([
+    [process.pid, 'bench driver (writer, baseline INSERTs, polling)'],
+    [natsServerPid(nats.storeDir), 'nats-server'],
+  ]);
+  const mariadbPid = Number(readFileSync(join(destination.dataDir, '..', 'mariadb.pid'), 'utf8').trim());
+  const classify = processClassifier(named, [
+    [postmasterPid(source.dataDir), 'source Postgres (all processes)'],
+    [mariadbPid, 'destination MariaDB'],
+  ]);
+  const usage: ServiceUsage[] = [];
+  const measure = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
+    const monitor = new CpuMonitor(classify);
+    monitor.start();
+    const value = await body();
+    const rss = new Map<string, number>();
+    for (const [pid, label] of named) {
+      const kb = pid === process.pid ? undefined : memoryKb(pid, 'VmHWM');
+      if (kb !== undefined) rss.set(label, kb / 1024);
+    }
+    usage.push(...usageOf(step, monitor.stop(), rss));
+    return value;
+  };
   try {
     const sourceUrl = await source.createDatabase('bench');
     const destinationUrl = await destination.createDatabase('replica');
@@ -67,6 +104,7 @@ coordinator:
       if (kind === 'applier') args.push('--destination', 'replica');
       const child = spawnLogged(process.execPath, args, join(dir, `${kind}.log`));
       children.push(child);
+      if (child.process.pid) named.set(child.process.pid, kind);
       return child;
     };
     run('coordinator');
@@ -95,14 +133,16 @@ coordinator:
     const my = await mysql.createConnection({ uri: destinationUrl, multipleStatements: true });
     const started = Date.now();
     const applier = run('applier');
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 100));
-      if (applier.process.exitCode !== null) throw new Error(`applier exited:\n${tail(applier.logFile)}`);
-      const [rows] = await my
-        .query('SELECT COUNT(*) AS n FROM replica.`rows`')
-        .catch(() => [[{ n: 0 }]] as unknown as [unknown]);
-      if (Number((rows as { n: number }[])[0].n) >= ROWS) break;
-    }
+    await measure('applier drain', async () => {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (applier.process.exitCode !== null) throw new Error(`applier exited:\n${tail(applier.logFile)}`);
+        const [rows] = await my
+          .query('SELECT COUNT(*) AS n FROM replica.`rows`')
+          .catch(() => [[{ n: 0 }]] as unknown as [unknown]);
+        if (Number((rows as { n: number }[])[0].n) >= ROWS) break;
+      }
+    });
     const applySeconds = (Date.now() - started) / 1000;
     say(`applier: ${ROWS} rows in ${applySeconds.toFixed(1)} s = ${Math.round(ROWS / applySeconds)} rows/s`);
 
@@ -120,40 +160,63 @@ coordinator:
       for (let i = 0; i < all.length; i += 1000) chunks.push(all.slice(i, i + 1000));
       const begin = Date.now();
       let next = 0;
-      await Promise.all(
-        Array.from({ length: connections }, async () => {
-          while (next < chunks.length) {
-            const chunk = chunks[next++];
-            await pool.query(`INSERT INTO replica.${table} (id, account, amount, note, at) VALUES ?`, [chunk]);
-          }
-        }),
+      await measure(`baseline: bulk INSERT, ${connections} connection${connections === 1 ? '' : 's'}`, () =>
+        Promise.all(
+          Array.from({ length: connections }, async () => {
+            while (next < chunks.length) {
+              const chunk = chunks[next++];
+              await pool.query(`INSERT INTO replica.${table} (id, account, amount, note, at) VALUES ?`, [chunk]);
+            }
+          }),
+        ),
       );
       const seconds = (Date.now() - begin) / 1000;
       await pool.end();
-      return ROWS / seconds;
+      return seconds;
     };
     const one = await ceiling(1);
     const four = await ceiling(4);
-    say(`plain bulk INSERT: ${Math.round(one)} rows/s on 1 connection, ${Math.round(four)} rows/s on 4`);
+    say(`plain bulk INSERT: ${Math.round(ROWS / one)} rows/s on 1 connection, ${Math.round(ROWS / four)} rows/s on 4`);
     await my.end();
     await pg.end();
-    if (WRITE_DOCS) {
-      const cpus = (await import('node:os')).cpus().length;
-      appendFileSync(
-        join(REPO, 'docs/benchmarks.md'),
-        `\n## PG → MariaDB (${new Date().toISOString().slice(0, 10)}, \`node --import tsx tools/bench/src/pg-to-mariadb.ts --rows ${ROWS}\`)\n\n` +
-          `${cpus} cores shared by PostgreSQL 15, MariaDB 10.11, nats-server and the services; one table ` +
-          `(bigint key, int, numeric(12,2), ~50-char text, timestamptz), ${ROWS} rows streamed in 1000-row ` +
-          `source transactions and published first; then the applier (defaults: 16 partitions, batch.max_ops ` +
-          `5000, concurrency 4) drains them into MariaDB. The ceiling is the same rows written with plain ` +
-          `multi-row \`INSERT … VALUES\` (1000 rows a statement, autocommit) straight into an empty copy of the table.\n\n` +
-          `| path | rows/s |\n| --- | --- |\n` +
-          `| applier: JetStream → MariaDB (upserts + checkpoint row per batch) | ${Math.round(ROWS / applySeconds)} |\n` +
-          `| plain bulk INSERT, 1 connection | ${Math.round(one)} |\n` +
-          `| plain bulk INSERT, 4 connections | ${Math.round(four)} |\n`,
-      );
-      say('appended to docs/benchmarks.md');
-    }
+    const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
+    const mariadbVersion = String((await destination.query('SELECT VERSION() AS v')).rows[0]?.v ?? 'unknown');
+    const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
+    const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
+    const results: MariadbResults = {
+      info: {
+        ...runInfo(
+          REPO,
+          `npx nx run bench:bench-mariadb -- --rows ${ROWS}   (= node --import tsx tools/bench/src/pg-to-mariadb.ts --rows ${ROWS})`,
+          load,
+        ),
+        software:
+          `PostgreSQL ${pgVersion} source, MariaDB ${mariadbVersion} destination (testenv settings), ` +
+          `${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+        workload:
+          `one table (bigint key, int, numeric(12,2), ~50-char text, timestamptz), ${ROWS} rows inserted in 1000-row ` +
+          `source transactions and published first; then the applier (defaults: 16 partitions, batch.max_ops 5000, ` +
+          `concurrency 4) drains them into MariaDB. The baseline is the same rows written with plain multi-row ` +
+          `\`INSERT … VALUES\` (1000 rows a statement, autocommit) into an empty copy of the table`,
+      },
+      paths: [
+        { path: 'applier', rows: ROWS, seconds: applySeconds },
+        { path: 'insert-1', rows: ROWS, seconds: one },
+        { path: 'insert-4', rows: ROWS, seconds: four },
+      ],
+      usage,
+    };
+    saveRun({
+      repo: REPO,
+      name: 'pg-to-mariadb',
+      script: 'pg-to-mariadb.ts',
+      heading: '## PG → MariaDB',
+      results,
+      markdown: renderMariadbMarkdown(results),
+      plots: renderMariadbPlots(results),
+      docs: WRITE_DOCS,
+      say,
+    });
   } finally {
     for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGTERM');
     await Promise.all(children.map((c) => c.exited));
