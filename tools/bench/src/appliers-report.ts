@@ -7,6 +7,10 @@ export interface AppliersRun {
   readonly rows: number;
   /** From spawning the appliers until the destination had every row. */
   readonly seconds: number;
+  /** From spawning the appliers until the first row showed at the destination (start, connect, join, leases). */
+  readonly startupSeconds: number;
+  /** Rows after the first ones, over the time after them: the rate without start-up. */
+  readonly rowsPerSecondAfterStartup: number;
   /** CPU seconds of the whole machine over `seconds`, as average busy cores, and the core count. */
   readonly busyCores: number;
   readonly cores: number;
@@ -44,6 +48,9 @@ export function renderAppliersMarkdown(results: AppliersResults): string {
         'drain s',
         'rows/s',
         'vs 1 applier',
+        'start-up s',
+        'rows/s after start-up',
+        'vs 1 applier',
         'machine busy cores',
         'appliers CPU s',
         'destination Postgres CPU s',
@@ -54,6 +61,9 @@ export function renderAppliersMarkdown(results: AppliersResults): string {
         fmt(r.seconds, 1),
         fmt(rate(r)),
         first ? `${fmt(rate(r) / rate(first), 2)}×` : '—',
+        fmt(r.startupSeconds, 1),
+        fmt(r.rowsPerSecondAfterStartup),
+        first ? `${fmt(r.rowsPerSecondAfterStartup / first.rowsPerSecondAfterStartup, 2)}×` : '—',
         `${fmt(r.busyCores, 2)} of ${r.cores}`,
         fmt(r.applierCpuSeconds, 1),
         fmt(r.destinationCpuSeconds, 1),
@@ -75,10 +85,13 @@ export function renderAppliersPlots(results: AppliersResults): Map<string, strin
       barChart({
         title: 'Apply throughput by applier count, same stream (higher is better)',
         unit: 'rows/s',
-        bars: results.runs.map((r) => ({
-          label: `${r.appliers} applier${r.appliers === 1 ? '' : 's'}`,
-          value: rate(r),
-        })),
+        bars: results.runs.flatMap((r) => {
+          const name = `${r.appliers} applier${r.appliers === 1 ? '' : 's'}`;
+          return [
+            { label: name, value: rate(r) },
+            { label: `${name}, after start-up`, value: r.rowsPerSecondAfterStartup },
+          ];
+        }),
       }),
     ],
   ]);

@@ -148,8 +148,10 @@ ${COUNTS.map(
       const started = Date.now();
       const labels = Array.from({ length: count }, (_, k) => (count === 1 ? 'applier' : `applier ${k + 1}/${count}`));
       const appliers = labels.map((label) => run('applier', label, `replica_${count}`));
+      // The first rows show when the appliers have started, joined and taken their partitions.
+      let first: { at: number; rows: number } | undefined;
       for (;;) {
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 100));
         for (const child of [...appliers, reader, coordinator]) {
           if (child.process.exitCode !== null) throw new Error(`a service exited:\n${tail(child.logFile)}`);
         }
@@ -159,9 +161,13 @@ ${COUNTS.map(
           )
           .catch(() => ({ rows: [] as { n: string }[] }));
         const total = counts.rows.reduce((sum, row) => sum + Number(row.n), 0);
+        if (first === undefined && total > 0) first = { at: Date.now(), rows: total };
         if (counts.rows.length === TABLES && total >= ROWS) break;
       }
-      const seconds = (Date.now() - started) / 1000;
+      const ended = Date.now();
+      const seconds = (ended - started) / 1000;
+      const startupSeconds = ((first?.at ?? ended) - started) / 1000;
+      const afterStartup = (ROWS - (first?.rows ?? 0)) / Math.max(0.001, (ended - (first?.at ?? started)) / 1000);
       const rss = peakRss([...labels, 'reader', 'coordinator', 'nats-server']);
       const cpu = monitor.stop();
       const step = `drain, ${count} applier${count === 1 ? '' : 's'}`;
@@ -172,13 +178,15 @@ ${COUNTS.map(
         appliers: count,
         rows: ROWS,
         seconds,
+        startupSeconds,
+        rowsPerSecondAfterStartup: afterStartup,
         busyCores: cpu.machineBusySeconds / cpu.wallSeconds,
         cores: cpu.machineCores,
         applierCpuSeconds: cpuOf((label) => label.startsWith('applier')),
         destinationCpuSeconds: cpuOf((label) => label.startsWith('destination Postgres')),
       });
       say(
-        `${count} applier(s): ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s ` +
+        `${count} applier(s): ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s, ${Math.round(afterStartup)} rows/s after the first ${startupSeconds.toFixed(1)} s of start-up ` +
           `(machine ${(cpu.machineBusySeconds / cpu.wallSeconds).toFixed(2)} of ${cpu.machineCores} cores busy)`,
       );
       for (const applier of appliers) applier.process.kill('SIGTERM');

@@ -9,7 +9,7 @@ test('without flags every benchmark runs at the default scale', () => {
     BENCHMARK_NAMES,
   );
   assert.deepEqual(steps[0].args, ['--scale', String(DEFAULT_SCALE)]);
-  assert.deepEqual(steps.find((s) => s.name === 'appliers')?.args, ['--rows', '50000']);
+  assert.deepEqual(steps.find((s) => s.name === 'appliers')?.args, ['--rows', '200000']);
 });
 
 test('--only picks benchmarks, --scale sizes them, --no-docs is passed on', () => {
@@ -18,7 +18,7 @@ test('--only picks benchmarks, --scale sizes them, --no-docs is passed on', () =
     steps.map((s) => [s.name, ...s.args]),
     [
       ['pg-to-pg', '--scale', '2', '--no-docs'],
-      ['vitess', '--rows', '400000', '--no-docs'],
+      ['vitess', '--rows', '1600000', '--no-docs'],
     ],
   );
   assert.deepEqual(planSuite(['--only', 'tracing', '--scale', '0.001'])[0].args, ['--ops', '10000']);

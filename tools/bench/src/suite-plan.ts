@@ -13,12 +13,12 @@ const BENCHMARKS: ReadonlyArray<{ name: string; script: string; size: (scale: nu
   {
     name: 'appliers',
     script: 'appliers.ts',
-    size: (s) => ['--rows', String(Math.max(1_000, Math.round(200_000 * s)))],
+    size: (s) => ['--rows', String(Math.max(1_000, Math.round(800_000 * s)))],
   },
   {
     name: 'vitess',
     script: 'vitess-to-pg.ts',
-    size: (s) => ['--rows', String(Math.max(1_000, Math.round(200_000 * s)))],
+    size: (s) => ['--rows', String(Math.max(1_000, Math.round(800_000 * s)))],
   },
   {
     name: 'mariadb',
