@@ -431,6 +431,61 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
     'destinations[0].unrepresentable: expected one of fail, json, null, got "skip"',
   ],
   [
+    'mysql tls ca_file missing',
+    (d) =>
+      Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', tls: { ca_file: '/nonexistent/ca.pem' } }),
+    'destinations[0].tls.ca_file: cannot read "/nonexistent/ca.pem" (ENOENT)',
+  ],
+  [
+    'mysql tls cert_file without key_file',
+    (d) => Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', tls: { cert_file: __filename } }),
+    'destinations[0].tls.key_file: cert_file and key_file go together',
+  ],
+  [
+    'mysql tls key_file without cert_file',
+    (d) => Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', tls: { key_file: __filename } }),
+    'destinations[0].tls.cert_file: cert_file and key_file go together',
+  ],
+  [
+    'mysql tls verify not a boolean',
+    (d) => Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', tls: { verify: 'no' } }),
+    'destinations[0].tls.verify: expected boolean, got string',
+  ],
+  [
+    'mysql tls unknown key',
+    (d) => Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', tls: { ca: __filename } }),
+    'destinations[0].tls.ca: unknown key (known keys: ca_file, cert_file, key_file, verify)',
+  ],
+  [
+    'mysql tls and an ssl query in the url',
+    (d) =>
+      Object.assign(d.destinations[0], {
+        type: 'mysql',
+        url: 'mysql://u:secret@h/db?ssl={"rejectUnauthorized":true}',
+        tls: {},
+      }),
+    'destinations[0].url: has an ssl query parameter and tls is set: configure TLS in tls only',
+  ],
+  [
+    'tls on a postgres destination',
+    (d) => (d.destinations[0].tls = { ca_file: __filename }),
+    'destinations[0].tls: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns)',
+  ],
+  [
+    'vitess mysql_tls cert_file unreadable',
+    (d) =>
+      (d.sources[1] = {
+        name: 'b',
+        type: 'vitess',
+        vtgate: 'vtgate:15991',
+        keyspace: 'shop',
+        mysql: 'mysql://u@vtgate:15306/shop',
+        tables: ['*'],
+        mysql_tls: { cert_file: '/nonexistent/client.pem', key_file: __filename },
+      }),
+    'sources[1].mysql_tls.cert_file: cannot read "/nonexistent/client.pem" (ENOENT)',
+  ],
+  [
     'unrepresentable on a postgres destination',
     (d) => (d.destinations[0].unrepresentable = 'json'),
     'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns)',
@@ -568,4 +623,37 @@ test('a mysql destination: url, policy (default fail) and the common keys', () =
   data.destinations[1].unrepresentable = undefined;
   const fallback = parse(stringify(data)).destinations[1];
   assert.equal(fallback.type === 'mysql' && fallback.unrepresentable, 'fail');
+});
+
+test('mysql tls: files, verify (default true); absent means no tls', () => {
+  const data = base();
+  data.sources[1] = {
+    name: 'b',
+    type: 'vitess',
+    vtgate: 'vtgate:15991',
+    keyspace: 'shop',
+    mysql: 'mysql://u@vtgate:15306/shop',
+    tables: ['*'],
+    mysql_tls: { verify: false },
+  };
+  data.destinations.push({
+    name: 'mariadb',
+    type: 'mysql',
+    url: 'mysql://app:secret@db:3306/replica',
+    sources: ['a'],
+    tls: { ca_file: __filename, cert_file: __filename, key_file: __filename },
+  });
+  const config = parse(stringify(data));
+  const mysql = config.destinations[1];
+  assert.ok(mysql.type === 'mysql');
+  assert.deepEqual(mysql.tls, { caFile: __filename, certFile: __filename, keyFile: __filename, verify: true });
+  const vitess = config.sources[1];
+  assert.ok(vitess.type === 'vitess');
+  assert.deepEqual(vitess.mysqlTls, { verify: false });
+  data.destinations[1].tls = {};
+  const empty = parse(stringify(data)).destinations[1];
+  assert.deepEqual(empty.type === 'mysql' && empty.tls, { verify: true });
+  delete data.destinations[1].tls;
+  const none = parse(stringify(data)).destinations[1];
+  assert.ok(none.type === 'mysql' && !('tls' in none));
 });

@@ -15,6 +15,7 @@ export type {
   SourceIdConfig,
   TablePolicy,
   MysqlDestinationConfig,
+  MysqlTlsConfig,
   MembershipConfig,
   NatsConfig,
   NatsTlsConfig,

@@ -22,6 +22,7 @@ import type {
   NatsTlsConfig,
   PipelineConfig,
   MysqlDestinationConfig,
+  MysqlTlsConfig,
   PostgresDestinationConfig,
   PostgresSourceConfig,
   UnrepresentablePolicy,
@@ -90,6 +91,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'tables',
       'tablet_type',
       'mysql',
+      'mysql_tls',
       'start',
       'partitions',
       'partition_by',
@@ -135,6 +137,7 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
       'membership',
       'on_error',
       'unrepresentable',
+      'tls',
       'source_id',
       'missing_columns',
     ],
@@ -220,7 +223,19 @@ function parseNats(top: Fields): NatsConfig {
     fail(f.ctx, f.pathOf('nkey_seed'), 'is not a user NKey seed (58 characters starting with "SU")');
   }
   if (credsFile !== undefined) readableFile(f, 'creds_file', credsFile);
-  const t = f.fields('tls', ['ca_file', 'cert_file', 'key_file']);
+  const tls = tlsFiles(f.fields('tls', ['ca_file', 'cert_file', 'key_file']));
+  const nats: NatsConfig = { url };
+  if (user !== undefined) nats.user = user;
+  if (password !== undefined) nats.password = password;
+  if (token !== undefined) nats.token = token;
+  if (nkeySeed !== undefined) nats.nkeySeed = nkeySeed;
+  if (credsFile !== undefined) nats.credsFile = credsFile;
+  if (Object.keys(tls).length > 0) nats.tls = tls;
+  return nats;
+}
+
+/** ca_file, cert_file and key_file of a `tls` block: readable files, a certificate only with its key. */
+function tlsFiles(t: Fields): NatsTlsConfig {
   const tls: NatsTlsConfig = {};
   for (const [key, field] of [
     ['ca_file', 'caFile'],
@@ -233,14 +248,20 @@ function parseNats(top: Fields): NatsConfig {
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
     fail(t.ctx, t.pathOf(tls.certFile === undefined ? 'cert_file' : 'key_file'), 'cert_file and key_file go together');
   }
-  const nats: NatsConfig = { url };
-  if (user !== undefined) nats.user = user;
-  if (password !== undefined) nats.password = password;
-  if (token !== undefined) nats.token = token;
-  if (nkeySeed !== undefined) nats.nkeySeed = nkeySeed;
-  if (credsFile !== undefined) nats.credsFile = credsFile;
-  if (Object.keys(tls).length > 0) nats.tls = tls;
-  return nats;
+  return tls;
+}
+
+/**
+ * A MySQL `tls` block (present, even empty: TLS on). mysql2 would also take `?ssl={...}` from
+ * the URL; both at once would leave which one wins to the driver, so that is an error.
+ */
+function mysqlTls(f: Fields, key: string, urlKey: string, url: string): MysqlTlsConfig | undefined {
+  if (!f.has(key)) return undefined;
+  const t = f.fields(key, ['ca_file', 'cert_file', 'key_file', 'verify']);
+  if (new URL(url).searchParams.has('ssl')) {
+    fail(f.ctx, f.pathOf(urlKey), `has an ssl query parameter and ${key} is set: configure TLS in ${key} only`);
+  }
+  return { ...tlsFiles(t), verify: t.bool('verify', true) };
 }
 
 /** A file the services must read at start: checked now, so a typo is a config error, not a connect failure. */
@@ -356,6 +377,7 @@ function parseVitessSource(f: Fields, name: string): VitessSourceConfig {
   const mysql = f.string('mysql');
   const problem = urlProblem(mysql, MYSQL_SCHEMES);
   if (problem) fail(f.ctx, f.pathOf('mysql'), problem);
+  const mysqlTlsConfig = mysqlTls(f, 'mysql_tls', 'mysql', mysql);
   const start = oneOf<VitessStartMode>(f, 'start', ['copy', 'current'], 'copy');
   const partitions = f.int('partitions', 16, { min: 1, max: 1024 });
   const partitionByKey = parsePartitionBy(f, tables, keyspace);
@@ -365,7 +387,7 @@ function parseVitessSource(f: Fields, name: string): VitessSourceConfig {
   const r = f.fields('reconnect', ['initial_ms', 'max_ms']);
   const reconnect = { initialMs: r.int('initial_ms', 500, { min: 1 }), maxMs: r.int('max_ms', 30_000, { min: 1 }) };
   if (reconnect.maxMs < reconnect.initialMs) fail(f.ctx, r.pathOf('max_ms'), 'must be at least initial_ms');
-  return {
+  const source: VitessSourceConfig = {
     name,
     type: 'vitess',
     vtgate,
@@ -382,6 +404,8 @@ function parseVitessSource(f: Fields, name: string): VitessSourceConfig {
     stopOnReshard,
     reconnect,
   };
+  if (mysqlTlsConfig !== undefined) source.mysqlTls = mysqlTlsConfig;
+  return source;
 }
 
 function oneOf<T extends string>(f: Fields, key: string, allowed: readonly T[], fallback: T): T {
@@ -544,6 +568,7 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
       'must name a database (mysql://user@host:port/<database>): it holds the checkpoint table',
     );
   }
+  const tls = mysqlTls(f, 'tls', 'url', url);
   const common = parseDestinationCommon(f, sources);
   rejectConsolidation(f, common);
   const unrepresentable = f.optionalText('unrepresentable');
@@ -570,6 +595,7 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
     tablePolicies: common.tablePolicies,
   };
   if (common.schema !== undefined) destination.schema = common.schema;
+  if (tls !== undefined) destination.tls = tls;
   return destination;
 }
 

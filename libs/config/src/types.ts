@@ -31,6 +31,15 @@ export interface NatsTlsConfig {
   keyFile?: string;
 }
 
+/**
+ * TLS to a MySQL/MariaDB server (`tls:` on a mysql destination, `mysql_tls:` on a Vitess
+ * source). Present = every connection is TLS; the files are PEM and read when the service starts.
+ */
+export interface MysqlTlsConfig extends NatsTlsConfig {
+  /** Verify the server's certificate (against caFile, else the system's CAs) and host name; default true. */
+  verify: boolean;
+}
+
 /** Fields every source type has. */
 export interface SourceCommonConfig {
   /** ^[A-Za-z0-9_-]+$, unique among sources; used in JetStream stream and subject names. */
@@ -75,6 +84,8 @@ export interface VitessSourceConfig extends SourceCommonConfig {
   tabletType: VitessTabletType;
   /** mysql:// URL of vtgate's MySQL port, for reading table schemas (information_schema). */
   mysql: string;
+  /** TLS to vtgate's MySQL port; absent: plain TCP. */
+  mysqlTls?: MysqlTlsConfig;
   /** First start only (afterwards the reader resumes from the committed VGtid): copy the tables first, or stream from now. */
   start: VitessStartMode;
   /** Seconds between vtgate heartbeats on an idle stream (they advance the watermarks). */
@@ -177,6 +188,8 @@ export interface MysqlDestinationConfig extends DestinationCommonConfig {
   url: string;
   /** Values the destination cannot hold (NaN, arrays, out-of-range dates): stop, write JSON, or write NULL. */
   unrepresentable: UnrepresentablePolicy;
+  /** TLS to the server; absent: plain TCP (or what the URL's `?ssl=` query asks mysql2 for). */
+  tls?: MysqlTlsConfig;
 }
 
 /** Discriminated on `type`. Adding a type: add its interface here and an entry in `DESTINATION_TYPES` (parse.ts). */
