@@ -35,6 +35,7 @@ const SINK_FACTORIES: {
       unrepresentable: destination.unrepresentable,
       poolSize: destination.concurrency,
       mapTable: (table) => mapTable(destination, table.schema, table.table),
+      ...(destination.tls !== undefined ? { tls: destination.tls } : {}),
     }),
 };
 

@@ -10,6 +10,8 @@ import {
   type VitessSourceConfig,
 } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
+import { mysqlSslOptions } from '@cdc/mysql-sink';
+import type { SslOptions } from 'mysql2';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import {
   VStreamClient,
@@ -287,11 +289,19 @@ function hasUnresolvedShard(vgtid: binlogdata.IVGtid): boolean {
 export class KeyspaceSchema {
   private tables = new Map<string, KeyspaceTable>();
   private readonly stale = new Set<string>();
+  /** mysql2's TLS settings for vtgate's MySQL port, files read once at start. */
+  private readonly ssl: SslOptions | undefined;
 
   constructor(
     private readonly source: VitessSourceConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    try {
+      this.ssl = source.mysqlTls !== undefined ? mysqlSslOptions(source.mysqlTls, 'mysql_tls') : undefined;
+    } catch (error) {
+      throw new Error(`source ${source.name}: ${describeError(error)}`, { cause: error });
+    }
+  }
 
   get known(): ReadonlyMap<string, KeyspaceTable> {
     return this.tables;
@@ -301,6 +311,7 @@ export class KeyspaceSchema {
     const tables = await readKeyspaceSchema({
       url: this.source.mysql,
       displayUrl: redactUrl(this.source.mysql),
+      ...(this.ssl !== undefined ? { ssl: this.ssl } : {}),
       keyspace: this.source.keyspace,
       tableMatches: (table) => tableMatches(this.source.tables, this.source.keyspace, table),
     });

@@ -433,7 +433,11 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'mysql tls ca_file missing',
     (d) =>
-      Object.assign(d.destinations[0], { type: 'mysql', url: 'mysql://u@h/db', tls: { ca_file: '/nonexistent/ca.pem' } }),
+      Object.assign(d.destinations[0], {
+        type: 'mysql',
+        url: 'mysql://u@h/db',
+        tls: { ca_file: '/nonexistent/ca.pem' },
+      }),
     'destinations[0].tls.ca_file: cannot read "/nonexistent/ca.pem" (ENOENT)',
   ],
   [

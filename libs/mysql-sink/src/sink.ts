@@ -20,6 +20,7 @@ import {
 } from '@cdc/apply';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { PlanError, planOps, type Statement, type TableBinding } from './plan';
+import { mysqlSslOptions, type MysqlTlsOptions } from './tls';
 import type { UnrepresentablePolicy } from './values';
 
 export interface MysqlSinkOptions {
@@ -35,6 +36,8 @@ export interface MysqlSinkOptions {
   unrepresentable?: UnrepresentablePolicy;
   /** Connections in the pool (default 4). */
   poolSize?: number;
+  /** TLS on every connection (files read at start); absent: as the URL says (plain TCP unless `?ssl=`). */
+  tls?: MysqlTlsOptions;
 }
 
 export interface MysqlApplyResult extends ApplyResult {
@@ -66,7 +69,12 @@ export class MysqlApplyError extends ApplyError {
 
 /** Connects, creates the checkpoint and schema tables if absent, and returns the sink. */
 export async function createMysqlSink(options: MysqlSinkOptions): Promise<MysqlSink> {
-  const sink = new MysqlDestination(options);
+  let sink: MysqlDestination;
+  try {
+    sink = new MysqlDestination(options);
+  } catch (error) {
+    throw new Error(`destination ${options.destination}: ${errorText(error)}`, { cause: error });
+  }
   try {
     await sink.init();
   } catch (error) {
@@ -117,6 +125,7 @@ class MysqlDestination implements MysqlSink {
       charset: 'utf8mb4_bin',
       multipleStatements: false,
       connectTimeout: 10_000,
+      ...(options.tls !== undefined ? { ssl: mysqlSslOptions(options.tls) } : {}),
     });
     // Every session gets the same settings: strict values, UTC, backslash escapes on (escape() relies on it).
     this.pool.on('connection', (connection) => {

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import type { SslOptions } from 'mysql2';
 
 export interface KeyspaceColumn {
   readonly name: string;
@@ -45,11 +46,18 @@ export async function readKeyspaceSchema(options: {
   readonly displayUrl: string;
   readonly keyspace: string;
   readonly tableMatches: (table: string) => boolean;
+  /** mysql2's `ssl` option for vtgate's MySQL port (see mysqlSslOptions in @cdc/mysql-sink). */
+  readonly ssl?: SslOptions;
 }): Promise<KeyspaceTable[]> {
   const where = `keyspace ${options.keyspace} through vtgate's MySQL port ${options.displayUrl}`;
   let connection: mysql.Connection;
   try {
-    connection = await mysql.createConnection({ uri: options.url, connectTimeout: 10_000, supportBigNumbers: true });
+    connection = await mysql.createConnection({
+      uri: options.url,
+      connectTimeout: 10_000,
+      supportBigNumbers: true,
+      ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    });
   } catch (error) {
     throw new KeyspaceSchemaError(`cannot connect to ${where}: ${messageOf(error)}`, { cause: error });
   }
