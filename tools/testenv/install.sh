@@ -4,6 +4,7 @@
 #   - MariaDB 10.11 (Debian packages mariadb-server + mariadb-client; the MySQL-family destination).
 #     Only the binaries are used: the package's own service is kept from starting on 3306
 #     (same steps as tools/vitess-testenv/install.sh)
+#   - openssl (the command line; throw-away certificates for the TLS tests)
 #   - nats-server (built with `go install`, pinned below) into $REPO/.cache/bin
 # Idempotent: every step is skipped when its result is already in place.
 set -euo pipefail
@@ -52,6 +53,17 @@ if ! id -u postgres >/dev/null 2>&1; then
   # The Debian package creates this user; the harness runs initdb/postgres as it when we are root.
   log "creating the postgres OS user"
   as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
+# ---------------------------------------------------------------- openssl
+# createTestCertificates (TLS tests: Postgres, MariaDB, NATS) runs the openssl command line.
+if command -v openssl >/dev/null 2>&1; then
+  log "openssl already installed: $(openssl version)"
+else
+  log "installing Debian package openssl"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends openssl
 fi
 
 # ---------------------------------------------------------------- MariaDB

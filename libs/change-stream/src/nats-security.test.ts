@@ -1,11 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nkeys } from '@nats-io/nats-core';
-import { startNats, type NatsServer } from '@cdc/testenv';
+import { createTestCertificates, startNats, type NatsServer } from '@cdc/testenv';
 import { connectToNats, NatsUnreachableError } from './nats-connection';
 
 // NKey and TLS (with client certificates) against a real nats-server configured for them.
@@ -45,71 +41,20 @@ test('NKey authentication: the right seed connects, another seed is refused with
 });
 
 test('TLS with client certificates: a client certificate from the CA connects, no certificate is refused', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cdc-nats-tls-'));
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=cdc test CA',
-  );
-  const issue = (name: string, extensions: string) => {
-    openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${name}`,
-    );
-    writeFileSync(join(dir, `${name}.ext`), extensions);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-    );
-  };
-  issue('server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  issue('client', 'extendedKeyUsage=clientAuth\n');
-  const file = (name: string) => join(dir, name);
+  const certs = createTestCertificates();
   const server = await startNats({
     name: 'tls',
-    configText: `tls { cert_file: "${file('server.pem')}", key_file: "${file('server.key')}", ca_file: "${file('ca.pem')}", verify: true }`,
+    configText: `tls { cert_file: "${certs.serverCert}", key_file: "${certs.serverKey}", ca_file: "${certs.ca}", verify: true }`,
   });
   servers.push(server);
   const url = `tls://127.0.0.1:${server.port}`;
   await roundTrip({
     url,
-    tls: { caFile: file('ca.pem'), certFile: file('client.pem'), keyFile: file('client.key') },
+    tls: { caFile: certs.ca, certFile: certs.clientCert, keyFile: certs.clientKey },
     name: 'cdc-test',
   });
   await assert.rejects(
-    connectToNats({ url, tls: { caFile: file('ca.pem') }, name: 'cdc-test' }),
+    connectToNats({ url, tls: { caFile: certs.ca }, name: 'cdc-test' }),
     NatsUnreachableError,
     'a client without a certificate must be refused',
   );

@@ -8,11 +8,13 @@ import type { MariadbOptions, MariadbServer, NatsOptions, NatsServer, PostgresOp
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort } from './net';
+export { createTestCertificates, type CertificateOptions, type TestCertificates } from './certificates';
 export { startVitess, type VitessCluster } from './vitess';
 export { type JaegerServer, type JaegerTrace, type JaegerSpan } from './jaeger';
 export type {
   MariadbOptions,
   MariadbServer,
+  MariadbUserOptions,
   NatsOptions,
   NatsServer,
   PostgresOptions,

@@ -10,7 +10,7 @@ import { lookupUser, type RunAs } from './paths';
 import { disownProcess, isAlive, killTree, ownProcess, runCommand, spawnServer, tailFile } from './proc';
 import type { SpawnedServer } from './proc';
 import type { InstanceOptions } from './postgres';
-import type { MariadbOptions, MariadbServer, QueryResultRows } from './types';
+import type { MariadbOptions, MariadbServer, MariadbUserOptions, QueryResultRows } from './types';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 60_000;
@@ -47,7 +47,7 @@ function mariadbBinaries(): MariadbBinaries {
 }
 
 /** mariadbd refuses to run as root unless told to: as root it runs as the `mysql` OS user. */
-function mariadbRunAs(): RunAs | undefined {
+export function mariadbRunAs(): RunAs | undefined {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   const name = process.env.CDC_TESTENV_MARIADB_USER ?? 'mysql';
   const user = lookupUser(name);
@@ -101,6 +101,15 @@ export class MariadbInstance implements MariadbServer {
     } finally {
       await connection.end().catch(() => undefined);
     }
+  }
+
+  async createUser(options: MariadbUserOptions): Promise<string> {
+    const password = randomBytes(12).toString('hex');
+    const require = options.require === 'x509' ? ' REQUIRE X509' : options.require === 'ssl' ? ' REQUIRE SSL' : '';
+    await this.query(`CREATE USER ?@'%' IDENTIFIED BY ?${require}`, [options.name, password]);
+    await this.query(`GRANT ALL PRIVILEGES ON ${quoteMysqlIdent(options.database)}.* TO ?@'%'`, [options.name]);
+    const user = `${encodeURIComponent(options.name)}:${password}`;
+    return `mysql://${user}@${this.host}:${this.port}/${encodeURIComponent(options.database)}`;
   }
 
   isRunning(): boolean {
@@ -229,6 +238,11 @@ export class MariadbInstance implements MariadbServer {
   }
 }
 
+function tlsArgs(tls: MariadbOptions['tls']): string[] {
+  if (tls === undefined) return [];
+  return [`--ssl-ca=${tls.ca}`, `--ssl-cert=${tls.cert}`, `--ssl-key=${tls.key}`];
+}
+
 export function quoteMysqlIdent(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
 }
@@ -270,7 +284,10 @@ export async function createMariadb(
       ownerPid: internal.persistent ? null : process.pid,
       createdAt: new Date().toISOString(),
     });
-    const server = new MariadbInstance(dir, port, internal.persistent === true, runAs, options.args ?? []);
+    const server = new MariadbInstance(dir, port, internal.persistent === true, runAs, [
+      ...tlsArgs(options.tls),
+      ...(options.args ?? []),
+    ]);
     try {
       await server.start();
       return server;

@@ -66,6 +66,12 @@ export interface MariadbServer {
   createDatabase(name?: string): Promise<string>;
   /** One-shot query on its own connection (several statements allowed when there are no params). */
   query(sql: string, params?: unknown[], database?: string): Promise<QueryResultRows>;
+  /**
+   * Creates a user with a random password and every privilege on `database`, and returns its
+   * URL. `require: 'ssl'` makes the server refuse it without TLS, `'x509'` also without a client
+   * certificate signed by the server's ssl_ca (start the server with `tls`).
+   */
+  createUser(options: MariadbUserOptions): Promise<string>;
   /** SIGTERM (clean shutdown); waits until the port is closed. */
   stop(): Promise<void>;
   /** SIGKILL of mariadbd (a crash); waits until the port is closed. */
@@ -81,4 +87,16 @@ export interface MariadbOptions {
   name?: string;
   /** Extra mariadbd arguments (`--innodb-buffer-pool-size=1G`); they come after the harness's. */
   args?: string[];
+  /**
+   * Serve TLS with these PEM files (`--ssl-ca`, `--ssl-cert`, `--ssl-key`; see
+   * createTestCertificates). Plain connections still work for users that do not require SSL.
+   */
+  tls?: { ca: string; cert: string; key: string };
+}
+
+export interface MariadbUserOptions {
+  name: string;
+  database: string;
+  /** Default none: TLS optional. */
+  require?: 'ssl' | 'x509';
 }

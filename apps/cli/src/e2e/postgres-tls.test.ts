@@ -5,87 +5,34 @@
 // server's certificate is refused with one line.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import {
+  createTestCertificates,
+  startNats,
+  startPostgres,
+  type NatsServer,
+  type PostgresServer,
+  type TestCertificates,
+} from '@cdc/testenv';
 
 const BUNDLE = resolve(__dirname, '../../../../dist/cdc.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'cdc-pg-tls-'));
 let pg: PostgresServer;
 let nats: NatsServer;
-
-function certificates(): void {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  for (const ca of ['ca', 'other-ca']) {
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${ca}.key`,
-      '-out',
-      `${ca}.pem`,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=cdc ${ca}`,
-    );
-  }
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=127.0.0.1',
-  );
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'server.ext',
-  );
-  // The server (run as the postgres OS user when the tests run as root) must read its key, and only it.
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'server.key'), 0o600);
-  if (process.getuid?.() === 0) {
-    const entry = readFileSync('/etc/passwd', 'utf8')
-      .split('\n')
-      .map((line) => line.split(':'))
-      .find((fields) => fields[0] === (process.env.CDC_TESTENV_PG_USER ?? 'postgres'));
-    if (entry) chownSync(join(dir, 'server.key'), Number(entry[2]), Number(entry[3]));
-  }
-}
+let certs: TestCertificates;
 
 before(async () => {
-  certificates();
+  certs = createTestCertificates({ dir, serverKeyFor: 'postgres' });
   [pg, nats] = await Promise.all([
     startPostgres({
       name: 'tls-pg',
       settings: {
         ssl: 'on',
-        ssl_cert_file: join(dir, 'server.pem'),
-        ssl_key_file: join(dir, 'server.key'),
+        ssl_cert_file: certs.serverCert,
+        ssl_key_file: certs.serverKey,
       },
     }),
     startNats({ name: 'tls-nats' }),
@@ -102,7 +49,7 @@ after(async () => {
 function configFile(name: string, ca: string): string {
   const file = join(dir, `${name}.yaml`);
   const url = (db: string) =>
-    `postgres://postgres@127.0.0.1:${pg.port}/${db}?sslmode=verify-full&sslrootcert=${encodeURIComponent(join(dir, ca))}`;
+    `postgres://postgres@127.0.0.1:${pg.port}/${db}?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`;
   writeFileSync(
     file,
     `nats: { url: "${nats.url}" }
@@ -116,7 +63,7 @@ destinations:
 }
 
 test('source, replication stream and destination over verified TLS', async () => {
-  const child = spawn(process.execPath, [BUNDLE, 'up', '--config', configFile('good', 'ca.pem')], {
+  const child = spawn(process.execPath, [BUNDLE, 'up', '--config', configFile('good', certs.ca)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -166,7 +113,7 @@ test('source, replication stream and destination over verified TLS', async () =>
 test('a server certificate the configured CA did not sign is refused with one line', () => {
   const result = spawnSync(
     process.execPath,
-    [BUNDLE, 'reader', '--config', configFile('wrong-ca', 'other-ca.pem'), '--source', 'shop'],
+    [BUNDLE, 'reader', '--config', configFile('wrong-ca', certs.otherCa), '--source', 'shop'],
     {
       encoding: 'utf8',
       timeout: 60_000,
