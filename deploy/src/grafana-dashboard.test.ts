@@ -15,7 +15,7 @@ test('every cdc_ metric the Grafana dashboard queries is exported by the service
   const exported = new Set<string>();
   for (const metric of await registry.getMetricsAsJSON()) {
     exported.add(metric.name);
-    if (metric.type === ('histogram' as typeof metric.type)) {
+    if (String(metric.type) === 'histogram') {
       for (const suffix of ['_bucket', '_sum', '_count']) exported.add(metric.name + suffix);
     }
   }
