@@ -8,6 +8,7 @@ import {
   startMariadb,
   startNats,
   startPostgres,
+  type MariadbOptions,
   type MariadbServer,
   type NatsServer,
   type PostgresServer,
@@ -39,14 +40,19 @@ export async function startMysqlPipelineFixture(options: {
   destinationExtra?: string;
   /** Extra YAML for the source entry (indented by the caller). */
   sourceExtra?: string;
+  /** How the destination MariaDB runs (TLS, extra arguments). */
+  mariadb?: Omit<MariadbOptions, 'name'>;
+  /** The URL the services use for database "replica" (default root's); the test's own client stays root. */
+  serviceUrl?: (destination: MariadbServer) => Promise<string>;
 }): Promise<MysqlPipelineFixture> {
   const [source, destination, nats] = await Promise.all([
     startPostgres({ name: 'e2e-my-source' }),
-    startMariadb({ name: 'e2e-my-dest' }),
+    startMariadb({ name: 'e2e-my-dest', ...options.mariadb }),
     startNats({ name: 'e2e-my-nats' }),
   ]);
   const sourceUrl = await source.createDatabase('shop');
   const destinationUrl = await destination.createDatabase('replica');
+  const serviceUrl = options.serviceUrl ? await options.serviceUrl(destination) : destinationUrl;
   const dir = mkdtempSync(join(tmpdir(), 'cdc-e2e-mysql-'));
   const configFile = join(dir, 'cdc.yaml');
   writeFileSync(
@@ -66,7 +72,7 @@ ${options.sourceExtra ?? ''}
 destinations:
   - name: replica
     type: mysql
-    url: ${destinationUrl}
+    url: ${serviceUrl}
     sources: [shop]
     create_tables: true
     schema: replica
