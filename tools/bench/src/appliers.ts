@@ -3,10 +3,11 @@
 // The reader publishes N streamed rows (1000-row source transactions, 16 partitions, 8 tables)
 // once; three destinations consume the same stream (interest retention keeps every message
 // until all three acked). Then each destination drains it with 1, 2 and 4 applier processes
-// (one group per destination, rendezvous-hashed partitions; the coordinator runs throughout):
-// rows/s from the appliers' start to the last row at the destination, with the CPU seconds and
-// peak RSS of every process while each step ran.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// (one group per destination, rendezvous-hashed partitions; the coordinator runs throughout).
+// The destination's consumers stay paused until its appliers have shared out the partitions
+// (start-up, reported apart); rows/s from resuming them to the last row at the destination, with
+// the CPU seconds and peak RSS of every process while each drain ran.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -35,7 +36,33 @@ const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
 const WRITE_DOCS = !argv.includes('--no-docs');
 const COUNTS = [1, 2, 4];
 const TABLES = 8;
+const PARTITIONS = 16;
 const say = (message: string) => console.log(`[bench appliers] ${message}`);
+
+/**
+ * Whether the group has shared out the partitions: every applier has logged what it owns, one
+ * has seen all `count` members, and what they last reported owning adds up to every partition
+ * (an applier whose share did not change when the last one joined logs nothing new).
+ */
+function settled(appliers: readonly Child[], count: number): boolean {
+  let owned = 0;
+  let seenAll = false;
+  for (const applier of appliers) {
+    let text: string;
+    try {
+      text = readFileSync(applier.logFile, 'utf8');
+    } catch {
+      return false;
+    }
+    const lines = text.split('\n').filter((line) => line.includes('"members":'));
+    const lastLine = lines[lines.length - 1];
+    if (!lastLine) return false;
+    const entry = JSON.parse(lastLine) as { members?: number; owned?: number };
+    if (entry.members === count) seenAll = true;
+    owned += entry.owned ?? 0;
+  }
+  return seenAll && owned === PARTITIONS;
+}
 
 async function main(): Promise<void> {
   const load = loadAverage();
@@ -133,7 +160,6 @@ ${COUNTS.map(
       last = info.state.messages;
       publishedAt = Date.now();
     }
-    await nc.close();
     const publishCpu = publishMonitor.stop();
     usage.push(...usageOf('publish (writer + reader)', publishCpu, peakRss(['reader', 'nats-server'])));
     const publishSeconds = (publishedAt - publishStart) / 1000;
@@ -143,32 +169,72 @@ ${COUNTS.map(
     for (const [i, count] of COUNTS.entries()) {
       const dest = new Client({ connectionString: destinationUrls[i] });
       await dest.connect();
-      const monitor = new CpuMonitor(classify);
-      monitor.start();
-      const started = Date.now();
+      // Created up front (as create_tables would) so the row count can be polled from the start.
+      for (let t = 1; t <= TABLES; t += 1) {
+        await dest.query(`CREATE TABLE t${t} (id bigint PRIMARY KEY, account int NOT NULL, note text)`);
+      }
+      // The destination's consumers are paused while its appliers start and share out the
+      // partitions. Unpaused, the first applier up pulls messages of every partition, gives most
+      // partitions up as the others join, and the messages it had pulled but not applied reach
+      // the new owner only after ack_wait (120 s): that measures the handover, not applying.
+      const destinationName = `replica_${count}`;
+      const consumers = Array.from({ length: PARTITIONS }, (_, p) => `${destinationName}_p${p}`);
+      await Promise.all(consumers.map((c) => jsm.consumers.pause('CDC_bench', c, new Date(Date.now() + 600_000))));
+      const spawned = Date.now();
       const labels = Array.from({ length: count }, (_, k) => (count === 1 ? 'applier' : `applier ${k + 1}/${count}`));
-      const appliers = labels.map((label) => run('applier', label, `replica_${count}`));
-      // The first rows show when the appliers have started, joined and taken their partitions.
-      let first: { at: number; rows: number } | undefined;
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 100));
+      const appliers = labels.map((label) => run('applier', label, destinationName));
+      const watch = () => {
         for (const child of [...appliers, reader, coordinator]) {
           if (child.process.exitCode !== null) throw new Error(`a service exited:\n${tail(child.logFile)}`);
         }
+      };
+      // Settled for a second in a row: a late join may still move partitions.
+      let settledSince: number | undefined;
+      for (;;) {
+        if (settled(appliers, count)) settledSince ??= Date.now();
+        else settledSince = undefined;
+        if (settledSince !== undefined && Date.now() - settledSince >= 1_000) break;
+        if (Date.now() - spawned > 120_000)
+          throw new Error(`${count} appliers did not share out the partitions in 120 s`);
+        watch();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const startupSeconds = ((settledSince ?? Date.now()) - spawned) / 1000;
+      // CPU is sampled from the first rows on, the drain's own window.
+      const monitor = new CpuMonitor(classify);
+      const started = Date.now();
+      await Promise.all(consumers.map((c) => jsm.consumers.resume('CDC_bench', c)));
+      const progress: Array<{ t: number; rows: number }> = [];
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 100));
+        watch();
         const counts = await dest
           .query(
             Array.from({ length: TABLES }, (_, t) => `SELECT count(*)::int8 AS n FROM t${t + 1}`).join(' UNION ALL '),
           )
-          .catch(() => ({ rows: [] as { n: string }[] }));
+          .catch((error: unknown) => {
+            throw new Error(
+              `counting rows in replica_${count}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          });
         const total = counts.rows.reduce((sum, row) => sum + Number(row.n), 0);
-        if (first === undefined && total > 0) first = { at: Date.now(), rows: total };
+        const t = (Date.now() - started) / 1000;
+        const previous = progress[progress.length - 1];
+        if (total > 0 && !progress.some((p) => p.rows > 0)) monitor.start();
+        if (!previous || t - previous.t >= 1 || total >= ROWS || (total > 0 && previous.rows === 0))
+          progress.push({ t, rows: total });
         if (counts.rows.length === TABLES && total >= ROWS) break;
       }
-      const ended = Date.now();
-      const seconds = (ended - started) / 1000;
-      const startupSeconds = ((first?.at ?? ended) - started) / 1000;
-      const afterStartup = (ROWS - (first?.rows ?? 0)) / Math.max(0.001, (ended - (first?.at ?? started)) / 1000);
+      // The clock runs from the first rows at the destination: a consumer resumed after a pause
+      // gets messages again only when the client's next pull goes out (seconds, a bench artifact).
+      const firstSeen = progress.find((p) => p.rows > 0) ?? progress[progress.length - 1];
+      const seconds = progress[progress.length - 1].t - firstSeen.t;
+      const rowsTimed = ROWS - firstSeen.rows;
+      if (rowsTimed < ROWS / 10)
+        say(`warning: ${ROWS - rowsTimed} of ${ROWS} rows arrived before the first poll saw any: too few rows to time`);
+      say(`rows at the destination by second: ${progress.map((p) => `${p.t.toFixed(1)}s ${p.rows}`).join(', ')}`);
       const rss = peakRss([...labels, 'reader', 'coordinator', 'nats-server']);
+      if (!progress.some((p) => p.rows > 0)) monitor.start();
       const cpu = monitor.stop();
       const step = `drain, ${count} applier${count === 1 ? '' : 's'}`;
       usage.push(...usageOf(step, cpu, rss));
@@ -176,17 +242,18 @@ ${COUNTS.map(
         cpu.byLabel.filter((e) => match(e.label)).reduce((sum, e) => sum + e.cpuSeconds, 0);
       runs.push({
         appliers: count,
-        rows: ROWS,
+        rows: rowsTimed,
+        resumeSeconds: firstSeen.t,
         seconds,
         startupSeconds,
-        rowsPerSecondAfterStartup: afterStartup,
+        progress,
         busyCores: cpu.machineBusySeconds / cpu.wallSeconds,
         cores: cpu.machineCores,
         applierCpuSeconds: cpuOf((label) => label.startsWith('applier')),
         destinationCpuSeconds: cpuOf((label) => label.startsWith('destination Postgres')),
       });
       say(
-        `${count} applier(s): ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s, ${Math.round(afterStartup)} rows/s after the first ${startupSeconds.toFixed(1)} s of start-up ` +
+        `${count} applier(s): ${rowsTimed} rows in ${seconds.toFixed(1)} s = ${Math.round(rowsTimed / seconds)} rows/s after ${startupSeconds.toFixed(1)} s of start-up ` +
           `(machine ${(cpu.machineBusySeconds / cpu.wallSeconds).toFixed(2)} of ${cpu.machineCores} cores busy)`,
       );
       for (const applier of appliers) applier.process.kill('SIGTERM');
@@ -195,6 +262,7 @@ ${COUNTS.map(
       await dest.end();
     }
     await pg.end();
+    await nc.close();
     const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
     const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
     const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
