@@ -107,7 +107,13 @@ export class MariadbInstance implements MariadbServer {
     const password = randomBytes(12).toString('hex');
     const require = options.require === 'x509' ? ' REQUIRE X509' : options.require === 'ssl' ? ' REQUIRE SSL' : '';
     await this.query(`CREATE USER ?@'%' IDENTIFIED BY ?${require}`, [options.name, password]);
-    await this.query(`GRANT ALL PRIVILEGES ON ${quoteMysqlIdent(options.database)}.* TO ?@'%'`, [options.name]);
+    const privileges = options.privileges ?? ['ALL PRIVILEGES'];
+    // Keywords cannot be parameters: only plain privilege names get into the statement.
+    const bad = privileges.find((privilege) => !/^[A-Z][A-Z ]*$/.test(privilege));
+    if (bad !== undefined) throw new Error(`createUser: ${JSON.stringify(bad)} is not a privilege name`);
+    await this.query(`GRANT ${privileges.join(', ')} ON ${quoteMysqlIdent(options.database)}.* TO ?@'%'`, [
+      options.name,
+    ]);
     const user = `${encodeURIComponent(options.name)}:${password}`;
     return `mysql://${user}@${this.host}:${this.port}/${encodeURIComponent(options.database)}`;
   }

@@ -99,4 +99,6 @@ export interface MariadbUserOptions {
   database: string;
   /** Default none: TLS optional. */
   require?: 'ssl' | 'x509';
+  /** Privileges on `database` (`['SELECT', 'INSERT']`); default `['ALL PRIVILEGES']`. */
+  privileges?: readonly string[];
 }

@@ -12,9 +12,10 @@ import { startMysqlPipelineFixture, waitForEqualRows, type MysqlPipelineFixture 
 
 // Postgres → MariaDB over verified TLS: the destination's `tls` block (CA, client certificate)
 // against a MariaDB with ssl_ca/ssl_cert/ssl_key from a throw-away CA, as a user created
-// REQUIRE X509 (refused without TLS and without the client certificate). The server's
-// performance_schema shows every session of that user encrypted; a CA that did not sign the
-// server's certificate is refused with one line.
+// REQUIRE X509 (refused without TLS and without the client certificate) with the grant
+// docs/security.md documents and nothing more (create, snapshot, stream, a column added, a
+// TRUNCATE). The server's performance_schema shows every session of that user encrypted; a CA
+// that did not sign the server's certificate is refused with one line.
 
 const BUNDLE = resolve(__dirname, '../../../../dist/cdc.cjs');
 const USER = 'cdc_applier';
@@ -22,6 +23,8 @@ let certs: TestCertificates;
 let fixture: MysqlPipelineFixture;
 let serviceUrl = '';
 const running = new Map<ServiceKind, ServiceProcess>();
+/** The grant docs/security.md documents for a MySQL destination, nothing more. */
+const GRANT = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'DROP', 'INDEX'];
 const ITEMS = ['id', 'v'].map((name) => ({ pg: name, my: name }));
 
 before(async () => {
@@ -35,7 +38,12 @@ before(async () => {
       args: ['--performance-schema=ON'],
     },
     serviceUrl: async (destination) => {
-      serviceUrl = await destination.createUser({ name: USER, database: 'replica', require: 'x509' });
+      serviceUrl = await destination.createUser({
+        name: USER,
+        database: 'replica',
+        require: 'x509',
+        privileges: GRANT,
+      });
       return serviceUrl;
     },
     destinationExtra: `    tls:
@@ -45,6 +53,8 @@ before(async () => {
   });
   await fixture.sourceQuery(`CREATE TABLE items (id int PRIMARY KEY, v text)`);
   await fixture.sourceQuery(`INSERT INTO items SELECT g, 'snapshot ' || g FROM generate_series(1, 50) g`);
+  await fixture.sourceQuery(`CREATE TABLE scratch (id int PRIMARY KEY)`);
+  await fixture.sourceQuery(`INSERT INTO scratch SELECT generate_series(1, 5)`);
 });
 
 after(async () => {
@@ -84,6 +94,16 @@ test('snapshot and streaming reach MariaDB over verified TLS; every applier sess
   await fixture.sourceQuery(`INSERT INTO items VALUES (51, 'streamed'); UPDATE items SET v = 'changed' WHERE id = 7`);
   await fixture.sourceQuery(`DELETE FROM items WHERE id = 8`);
   await waitForEqualRows(fixture, 'items', ITEMS);
+  // Schema evolution (ALTER) and TRUNCATE (DROP in MySQL) under the documented grant.
+  await fixture.sourceQuery(`ALTER TABLE items ADD COLUMN note text`);
+  await fixture.sourceQuery(`INSERT INTO items VALUES (52, 'evolved', 'a note')`);
+  await waitForEqualRows(fixture, 'items', [...ITEMS, { pg: 'note', my: 'note' }]);
+  await waitForEqualRows(fixture, 'scratch', [{ pg: 'id', my: 'id' }]);
+  await fixture.sourceQuery(`TRUNCATE scratch`);
+  await waitFor('scratch truncated at the destination', async () => {
+    const [row] = await fixture.destinationQuery('SELECT COUNT(*) AS n FROM replica.scratch');
+    return Number(row?.n) === 0;
+  });
   let sessions: Record<string, unknown>[] = [];
   await waitFor('the applier sessions in performance_schema', async () => {
     sessions = await fixture.destinationQuery(
