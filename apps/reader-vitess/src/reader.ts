@@ -10,7 +10,7 @@ import {
   type VitessSourceConfig,
 } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
-import { mysqlSslOptions } from '@cdc/mysql-sink';
+import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions } from '@cdc/mysql-sink';
 import type { SslOptions } from 'mysql2';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import {
@@ -291,6 +291,8 @@ export class KeyspaceSchema {
   private readonly stale = new Set<string>();
   /** mysql2's TLS settings for vtgate's MySQL port, files read once at start. */
   private readonly ssl: SslOptions | undefined;
+  /** For an IP host the certificate must name (mysql2 alone does not check it). */
+  private readonly checkConnection: ((connection: unknown) => Error | undefined) | undefined;
 
   constructor(
     private readonly source: VitessSourceConfig,
@@ -298,6 +300,8 @@ export class KeyspaceSchema {
   ) {
     try {
       this.ssl = source.mysqlTls !== undefined ? mysqlSslOptions(source.mysqlTls, 'mysql_tls') : undefined;
+      const ipHost = source.mysqlTls !== undefined ? ipHostToCheck(source.mysql, source.mysqlTls) : undefined;
+      this.checkConnection = ipHost !== undefined ? ipIdentityCheck(ipHost) : undefined;
     } catch (error) {
       throw new Error(`source ${source.name}: ${describeError(error)}`, { cause: error });
     }
@@ -312,6 +316,7 @@ export class KeyspaceSchema {
       url: this.source.mysql,
       displayUrl: redactUrl(this.source.mysql),
       ...(this.ssl !== undefined ? { ssl: this.ssl } : {}),
+      ...(this.checkConnection !== undefined ? { checkConnection: this.checkConnection } : {}),
       keyspace: this.source.keyspace,
       tableMatches: (table) => tableMatches(this.source.tables, this.source.keyspace, table),
     });

@@ -20,7 +20,7 @@ import {
 } from '@cdc/apply';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { PlanError, planOps, type Statement, type TableBinding } from './plan';
-import { mysqlSslOptions, type MysqlTlsOptions } from './tls';
+import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions, type MysqlTlsOptions } from './tls';
 import type { UnrepresentablePolicy } from './values';
 
 export interface MysqlSinkOptions {
@@ -113,6 +113,8 @@ class MysqlDestination implements MysqlSink {
   private readonly tables = new Map<string, { catalog: TargetCatalog; stored: StoredSchema | undefined }>();
   private readonly bindings = new Map<string, TableBinding>();
   private closed = false;
+  /** The server's certificate did not name the URL's IP address: the connection was closed. */
+  private identityError: Error | undefined;
 
   constructor(private readonly options: MysqlSinkOptions) {
     this.policy = options.unrepresentable ?? 'fail';
@@ -127,8 +129,19 @@ class MysqlDestination implements MysqlSink {
       connectTimeout: 10_000,
       ...(options.tls !== undefined ? { ssl: mysqlSslOptions(options.tls) } : {}),
     });
+    const ipHost = options.tls !== undefined ? ipHostToCheck(options.url, options.tls) : undefined;
+    const checkIdentity = ipHost !== undefined ? ipIdentityCheck(ipHost) : undefined;
     // Every session gets the same settings: strict values, UTC, backslash escapes on (escape() relies on it).
     this.pool.on('connection', (connection) => {
+      if (checkIdentity !== undefined) {
+        const problem = checkIdentity(connection);
+        if (problem !== undefined) {
+          // Fail closed: the caller's first statement on it fails, and failure() says why.
+          this.identityError = problem;
+          connection.destroy();
+          return;
+        }
+      }
       connection.query(SESSION_SETUP);
       connection.query(SESSION_ISOLATION);
     });
@@ -169,7 +182,7 @@ class MysqlDestination implements MysqlSink {
       connection.release();
     } catch (error) {
       connection.destroy();
-      throw error;
+      throw this.identityError ?? error;
     }
   }
 
@@ -503,6 +516,7 @@ class MysqlDestination implements MysqlSink {
   }
 
   private failure(message: string, context: ApplyError['context'], cause: unknown): MysqlApplyError {
+    if (this.identityError !== undefined) message = `cannot connect: ${this.identityError.message}`;
     return new MysqlApplyError(`destination ${this.options.destination}: ${message}`, context, sqlStateOf(cause), {
       cause,
     });

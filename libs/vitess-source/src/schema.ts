@@ -48,6 +48,8 @@ export async function readKeyspaceSchema(options: {
   readonly tableMatches: (table: string) => boolean;
   /** mysql2's `ssl` option for vtgate's MySQL port (see mysqlSslOptions in @cdc/mysql-sink). */
   readonly ssl?: SslOptions;
+  /** A check of the new connection (mysql2's core connection); an error closes it and fails the read. */
+  readonly checkConnection?: (connection: unknown) => Error | undefined;
 }): Promise<KeyspaceTable[]> {
   const where = `keyspace ${options.keyspace} through vtgate's MySQL port ${options.displayUrl}`;
   let connection: mysql.Connection;
@@ -60,6 +62,12 @@ export async function readKeyspaceSchema(options: {
     });
   } catch (error) {
     throw new KeyspaceSchemaError(`cannot connect to ${where}: ${messageOf(error)}`, { cause: error });
+  }
+  // The promise wrapper keeps mysql2's core connection (with the socket) in `.connection`, untyped.
+  const problem = options.checkConnection?.((connection as unknown as { connection?: unknown }).connection);
+  if (problem !== undefined) {
+    connection.destroy();
+    throw new KeyspaceSchemaError(`cannot connect to ${where}: ${problem.message}`, { cause: problem });
   }
   try {
     // Column names are spelled in upper case: MySQL 8 returns them so, MariaDB in lower case.
