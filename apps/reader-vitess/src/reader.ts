@@ -13,6 +13,7 @@ import { ProgressStore } from '@cdc/progress';
 import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions } from '@cdc/mysql-sink';
 import type { SslOptions } from 'mysql2';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { transactionTracer } from '@cdc/telemetry';
 import {
   VStreamClient,
   VStreamDecoder,
@@ -173,6 +174,12 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   let lastToken: Uint8Array | undefined;
   let failure: unknown;
   const copy = new CopyProgress(ctx.schema, log, () => Math.max(1, resumable.shardGtids?.length ?? 1));
+  // Undefined when tracing is off: then the op callback below does no tracing work at all.
+  const transactions = transactionTracer(source.name, 'vitess');
+  // One span per shard transaction (VStream delivers a shard's transaction whole, at its COMMIT).
+  const transaction = transactions
+    ? (lane: string, gtid: string) => transactions.commit(gtid, { 'cdc.lane': lane })
+    : undefined;
 
   const emitWatermark = async () => {
     if (watermarkBusy || !resumableChanged || hasUnresolvedShard(resumable)) return;
@@ -222,13 +229,15 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
               ctx.schema.invalidate(op.table.table);
               log.info({ table: op.table.table, lane: op.position.lane, ddl: op.ddl }, 'DDL');
             }
-            publisher.add(op);
+            // Copy-phase chunks are not source transactions: only streamed changes get a span.
+            publisher.add(op, op.kind === 'snapshot-row' ? undefined : transactions?.op(op.table));
             if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
           },
           resumable: (vgtid) => {
             resumable = vgtid;
             resumableChanged = true;
           },
+          ...(transaction ? { transaction } : {}),
           copyCompleted: (lane) => copy.completed(lane),
           journal: (journal, lane) => {
             const next = (journal.shardGtids ?? []).map((shard) => `${shard.keyspace}/${shard.shard}`).join(', ');
@@ -277,6 +286,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   } finally {
     clearInterval(watermarkTimer);
     clearInterval(progressTimer);
+    transactions?.abandon('VStream session ended mid-transaction');
   }
 }
 

@@ -21,6 +21,11 @@ export interface VStreamDecoderHandlers {
   copyCompleted(lane: string | undefined): void;
   /** A reshard or MoveTables switched traffic: the stream continues on journal.shard_gtids. */
   journal(journal: binlogdata.IJournal, lane: string): void;
+  /**
+   * A shard's transaction (or DDL) has handed all its ops to `op`; `gtid` is the shard's
+   * position after it. Optional: only the tracing reader needs transaction boundaries.
+   */
+  transaction?(lane: string, gtid: string): void;
 }
 
 export interface VStreamDecoderOptions {
@@ -256,6 +261,7 @@ export class VStreamDecoder {
         if (wait) await wait;
       }
       lane.nextIndex = index;
+      this.options.handlers.transaction?.(lane.lane, this.gtidOf(lane));
     }
     if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
   }
@@ -281,14 +287,19 @@ export class VStreamDecoder {
       };
       const wait = this.options.handlers.op(op);
       if (wait) await wait;
+      this.options.handlers.transaction?.(lane.lane, this.gtidOf(lane));
     }
     if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
   }
 
   private ordinalOf(lane: LaneState): bigint {
+    return gtidOrdinal(this.gtidOf(lane));
+  }
+
+  private gtidOf(lane: LaneState): string {
     const shard = (this.vgtid.shardGtids ?? []).find((s) => s.keyspace === lane.keyspace && s.shard === lane.shard);
     if (!shard) throw new Error(`${this.options.source}: no position for shard ${lane.lane} in the stream's VGtid`);
-    return gtidOrdinal(shard.gtid ?? '');
+    return shard.gtid ?? '';
   }
 
   /** Ops sharing an ordinal (copy chunks read at one snapshot) get consecutive indexes. */
