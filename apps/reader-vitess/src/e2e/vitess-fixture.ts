@@ -26,8 +26,8 @@ export interface VitessPipeline {
   readonly destination: pg.Client;
   /** The MariaDB destination (`my_<name>`), when the pipeline has one. */
   readonly mysqlDestination?: { readonly pool: mysql.Pool; readonly database: string };
-  /** `destination` picks the applier's destination (default: the Postgres one). */
-  start(kind: ServiceKind, destination?: string): ServiceProcess;
+  /** `destination` picks the applier's destination (default: the Postgres one); `env` adds to the environment. */
+  start(kind: ServiceKind, destination?: string, env?: Readonly<Record<string, string>>): ServiceProcess;
   stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
   destroy(): Promise<void>;
 }
@@ -121,14 +121,17 @@ ${
     vtgate,
     destination,
     ...(mysqlDestination ? { mysqlDestination } : {}),
-    start(kind, destinationName) {
+    start(kind, destinationName, env) {
       counter += 1;
       const logFile = join(dir, `${kind}-${counter}.log`);
       const out = createWriteStream(logFile);
       const args = [BUNDLE, kind, '--config', configFile];
       if (kind === 'reader') args.push('--source', options.name);
       if (kind === 'applier') args.push('--destination', destinationName ?? `pg_${options.name}`);
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+      const child = spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      });
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
       const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

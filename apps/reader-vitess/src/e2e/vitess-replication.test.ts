@@ -2,10 +2,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import {
+  startJaeger,
   startMariadb,
   startNats,
   startPostgres,
   startVitess,
+  type JaegerTrace,
+  type JaegerServer,
   type MariadbServer,
   type NatsServer,
   type PostgresServer,
@@ -146,8 +149,11 @@ test('copy + streaming of a 2-shard keyspace with every type into Postgres', asy
   assert.match((await compareTable(p, table)) ?? '', /id=1 column tm/);
 });
 
-test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, one read, two destinations', async () => {
-  const mariadb: MariadbServer = await startMariadb({ name: 'vitess-e2e-mariadb' });
+test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, one read, two destinations, traced in Jaeger', async () => {
+  const [mariadb, jaeger] = await Promise.all([
+    startMariadb({ name: 'vitess-e2e-mariadb' }) as Promise<MariadbServer>,
+    startJaeger({ name: 'vitess-e2e' }),
+  ]);
   try {
     const created = await startVitessPipeline({
       name: `fanout_${RUN}`,
@@ -168,9 +174,10 @@ test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, on
       table,
       Array.from({ length: 40 }, (_, k) => k + 1),
     );
-    p.start('reader');
-    p.start('applier');
-    p.start('applier', `my_${p.name}`);
+    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    p.start('reader', undefined, otel);
+    p.start('applier', undefined, otel);
+    p.start('applier', `my_${p.name}`, otel);
     p.start('coordinator');
     const bothEqual = async () => {
       const deadline = Date.now() + 120_000;
@@ -183,6 +190,39 @@ test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, on
       assert.fail(`destinations did not become equal to the source: ${difference}`);
     };
     await bothEqual();
+
+    // The first streamed transaction (the copy phase is not traced): one row, so one shard's
+    // transaction, must be one trace in Jaeger from the reader through both appliers' commits.
+    await insertTypes(p, table, [1001]);
+    await bothEqual();
+    const trace = await tracedTransaction(jaeger, p.name);
+    const serviceOf = (processID: string) => trace.processes[processID].serviceName;
+    const tag = (span: { tags: JaegerTrace['spans'][number]['tags'] }, key: string) =>
+      span.tags.find((t) => t.key === key)?.value;
+    const read = trace.spans.find((s) => s.operationName === 'cdc.read transaction')!;
+    assert.equal(serviceOf(read.processID), 'cdc-reader');
+    assert.equal(tag(read, 'db.system.name'), 'vitess');
+    assert.equal(tag(read, 'cdc.tables'), 1);
+    assert.match(String(tag(read, 'cdc.lane')), /^sharded\/(-80|80-)$/);
+    assert.match(String(tag(read, 'cdc.position')), /\d+-\d+-\d+|:\d/, 'the shard GTID');
+    for (const destination of [`pg_${p.name}`, `my_${p.name}`]) {
+      const batch = trace.spans.find(
+        (s) => s.operationName === 'cdc.apply batch' && tag(s, 'cdc.destination') === destination,
+      );
+      assert.ok(batch, `a batch span of ${destination}`);
+      assert.equal(serviceOf(batch.processID), 'cdc-applier');
+      assert.deepEqual(
+        batch.references.map((r) => [r.refType, r.spanID]),
+        [['CHILD_OF', read.spanID]],
+      );
+      const childOf = (parent: string, name: string) =>
+        trace.spans.find((s) => s.operationName === name && s.references[0]?.spanID === parent);
+      assert.ok(childOf(batch.spanID, 'cdc.decode'), `cdc.decode under ${destination}'s batch`);
+      const apply = childOf(batch.spanID, 'cdc.apply');
+      assert.ok(apply, `cdc.apply under ${destination}'s batch`);
+      assert.ok(childOf(apply.spanID, 'cdc.commit'), `the sink's cdc.commit under ${destination}'s cdc.apply`);
+    }
+
     await insertTypes(
       p,
       table,
@@ -198,9 +238,30 @@ test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, on
     );
     assert.match((await compareMysqlTable(p, table)) ?? '', /id=1 column dtm/);
   } finally {
-    await mariadb.destroy();
+    await Promise.all([mariadb.destroy(), jaeger.destroy()]);
   }
 });
+
+/** The trace of the source's one-op transaction that reached both destinations' commits. */
+async function tracedTransaction(jaeger: JaegerServer, source: string): Promise<JaegerTrace> {
+  const deadline = Date.now() + 60_000;
+  let seen = 'no trace of cdc-reader';
+  while (Date.now() < deadline) {
+    for (const summary of await jaeger.findTraces('cdc-reader')) {
+      const trace = await jaeger.getTrace(summary.traceID);
+      const read = trace?.spans.find((s) => s.operationName === 'cdc.read transaction');
+      if (!trace || !read || read.tags.find((t) => t.key === 'cdc.source')?.value !== source) continue;
+      if (read.tags.find((t) => t.key === 'cdc.ops')?.value !== 1) continue;
+      const commits = trace.spans.filter((s) => s.operationName === 'cdc.commit').length;
+      seen = `a trace with ${trace.spans.length} spans: ${trace.spans.map((s) => s.operationName).join(', ')}`;
+      if (commits >= 2) return trace;
+    }
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error(
+    `Jaeger has no trace of a one-op ${source} transaction with both destinations' commits; last seen: ${seen}`,
+  );
+}
 
 test('the reader killed in the middle of the copy phase, and again while streaming, resumes without loss', async () => {
   const p = await pipeline('crash', 'sharded');
