@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { partitionOf, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
-import { ChangePublisher, ensureSourceStream } from '@cdc/change-stream';
+import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/change-stream';
 import { parseConfig, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
@@ -148,4 +148,42 @@ test('a poison op stops only its own partition, with an error naming it', async 
   const partition = partitionOf('public', strictName, PARTITIONS);
   await assert.rejects(running, new RegExp(`partitions src/${partition} stopped on errors`));
   assert.equal(await rows(strictName), 0, 'the rejected op was not applied');
+});
+
+test('a partition taken over from an owner that died holding pulled messages catches up without waiting for redelivery', async () => {
+  // The poison op of the test above still stops its partition: use another one.
+  let strictName = 'strict_a';
+  for (
+    let i = 0;
+    partitionOf('public', strictName, PARTITIONS) === partitionOf('public', 'lenient', PARTITIONS);
+    i += 1
+  )
+    strictName = `strict_${i}`;
+  let name = 'handover_0';
+  for (let i = 1; partitionOf('public', name, PARTITIONS) === partitionOf('public', strictName, PARTITIONS); i += 1)
+    name = `handover_${i}`;
+  const handover = table(name);
+  // Four messages of 50 ops, and nothing after them: the tail of a backlog.
+  for (let id = 1; id <= 200; id += 1) publisher.add(insert(handover, id, `v${id}`));
+  await publisher.flush();
+
+  // The previous owner pulls them (one batch taken, the rest prefetched) and dies without acking.
+  const partition = partitionOf('public', name, PARTITIONS);
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const previous = await PartitionConsumer.open(js, jsm, 'src', 'replica', partition);
+  const pulled = await previous.nextBatch({ maxOps: 10, maxWaitMs: 10 }, new AbortController().signal);
+  assert.ok(pulled && pulled.ops.length > 0);
+  await previous.close();
+  const info = await jsm.consumers.info('CDC_src', `replica_p${partition}`);
+  assert.ok(info.num_ack_pending >= 1 && info.num_pending === 0, 'every message delivered, none acked');
+
+  // The consumer would redeliver them only after ack_wait (120 s); the new owner must not wait.
+  const controller = new AbortController();
+  const running = runApplier({ config, destination: 'replica', signal: controller.signal, log }).catch(
+    () => undefined, // the poison partition reports itself on shutdown
+  );
+  await until('the 200 rows', async () => (await rows(name)) === 200, 30_000);
+  controller.abort();
+  await running;
 });

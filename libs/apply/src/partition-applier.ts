@@ -11,7 +11,13 @@ export interface BatchSource {
   readStored(
     fromSeq: number,
     beforeSeq: number,
-  ): Promise<Pick<ReceivedBatch, 'ops' | 'opStreamSeqs' | 'watermark' | 'messages'>>;
+    maxMessages?: number,
+  ): Promise<Pick<ReceivedBatch, 'ops' | 'opStreamSeqs' | 'watermark' | 'messages'> & { nextSeq?: number }>;
+  /**
+   * The consumer's highest stream sequence delivered to anyone (0: none), and its ack floor.
+   * Messages above the ack floor up to `delivered` may sit unacked with an owner that is gone.
+   */
+  deliveryState?(): Promise<{ delivered: number; ackFloor: number }>;
   close(): Promise<void>;
 }
 
@@ -67,8 +73,8 @@ export class PartitionStoppedError extends Error {
  * nothing because the commit came first. Progress (the watermark) is recorded after the ack.
  */
 export async function runPartitionApplier(options: PartitionApplierOptions): Promise<void> {
-  const { source, destination, partition, log } = options;
   let resumed = false;
+  if ((await catchUpDelivered(options)) === 'aborted') return;
   while (!options.signal.aborted) {
     let batch = await options.batches.nextBatch(options.limits, options.signal);
     if (!batch) continue;
@@ -76,6 +82,59 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
       batch = await withEarlierStored(batch, options);
       resumed = true;
     }
+    if ((await handleBatch(batch, options)) === 'aborted') return;
+  }
+}
+
+/** How many stored messages a catch-up batch reads at most (each at most ~1 MB of ops). */
+const CATCH_UP_MESSAGES = 8;
+
+/**
+ * A partition just taken over: the messages its previous owner had pulled but not applied
+ * (prefetched, or in a batch it was killed in) stay unacked, and the consumer redelivers them
+ * only after ack_wait. When nothing new arrives meanwhile (the tail of a backlog), the
+ * partition would stand still that long. So the new owner first applies, straight from the
+ * stream, what lies between its checkpoint and the consumer's highest delivered sequence; when
+ * the consumer redelivers those messages later, the checkpoint skips them.
+ */
+async function catchUpDelivered(options: PartitionApplierOptions): Promise<'aborted' | undefined> {
+  if (!options.batches.deliveryState) return undefined;
+  const { delivered, ackFloor } = await options.batches.deliveryState();
+  const checkpoint = await options.sink.readCheckpoint(options.source, options.partition);
+  // Acked means committed; the checkpoint can lag the ack floor (a batch of watermarks only
+  // writes none), so start after whichever is further.
+  let from = Math.max(checkpoint?.streamSeq ?? 0, ackFloor) + 1;
+  if (from > delivered) return undefined;
+  options.log.info(
+    { partition: options.partition, fromSeq: from, throughSeq: delivered },
+    'applying messages delivered to a previous owner but not acknowledged',
+  );
+  while (from <= delivered && !options.signal.aborted) {
+    const stored = await options.batches.readStored(from, delivered + 1, CATCH_UP_MESSAGES);
+    const next = stored.nextSeq ?? delivered + 1;
+    const batch: ReceivedBatch = {
+      ops: stored.ops,
+      watermark: stored.watermark,
+      messages: stored.messages,
+      firstStreamSeq: from,
+      // Every message of the partition below `next` is in this batch.
+      lastStreamSeq: next - 1,
+      opStreamSeqs: stored.opStreamSeqs,
+      redelivered: false,
+      // Not delivered to this instance: acknowledged with the first later message it acks (AckPolicy.All).
+      ack: async () => undefined,
+    };
+    if (stored.messages > 0 && (await handleBatch(batch, options)) === 'aborted') return 'aborted';
+    if (next <= from) break; // cannot happen (a read moves on), but never loop in place
+    from = next;
+  }
+  return options.signal.aborted ? 'aborted' : undefined;
+}
+
+/** Applies one batch, acks it after the commit, records progress. */
+async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOptions): Promise<'aborted' | undefined> {
+  const { source, destination, partition, log } = options;
+  {
     const started = Date.now();
     let applied = 0;
     let skipped = 0;
@@ -83,7 +142,7 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
     if (batch.ops.length > 0) {
       const result = await applyWithBarriers(batch, options, span);
       // Shutting down mid-batch: the rest is abandoned unacked and comes again.
-      if (result === 'aborted') return;
+      if (result === 'aborted') return 'aborted';
       applied = result.applied;
       skipped = result.skipped;
     }
@@ -109,6 +168,7 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
     }
     options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
   }
+  return undefined;
 }
 
 type BatchSpan = ReturnType<typeof traceBatch>;

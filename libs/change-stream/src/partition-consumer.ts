@@ -80,6 +80,7 @@ export class PartitionConsumer {
     private readonly jsm: JetStreamManager,
     readonly source: string,
     readonly partition: number,
+    private readonly consumer: string,
   ) {
     this.iterator = messages[Symbol.asyncIterator]();
   }
@@ -94,7 +95,7 @@ export class PartitionConsumer {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
     // Bounded by a few messages (each at most ~750 kB of ops) rather than by bytes.
     const messages = await consumer.consume({ max_messages: BUFFERED_MESSAGES_PER_PARTITION });
-    return new PartitionConsumer(messages, jsm, source, partition);
+    return new PartitionConsumer(messages, jsm, source, partition, consumerName(destination, partition));
   }
 
   /**
@@ -109,16 +110,27 @@ export class PartitionConsumer {
   async readStored(
     fromSeq: number,
     beforeSeq: number,
-  ): Promise<{ ops: ChangeOp[]; opStreamSeqs: number[]; watermark: Watermark | undefined; messages: number }> {
+    maxMessages = Number.POSITIVE_INFINITY,
+  ): Promise<{
+    ops: ChangeOp[];
+    opStreamSeqs: number[];
+    watermark: Watermark | undefined;
+    messages: number;
+    /** Where a further read goes on: past the last message read, or beforeSeq when none is left. */
+    nextSeq: number;
+  }> {
     const ops: ChangeOp[] = [];
     const opStreamSeqs: number[] = [];
     let watermark: Watermark | undefined;
     let messages = 0;
     let seq = fromSeq;
     const subject = partitionSubject(this.source, this.partition);
-    while (seq < beforeSeq) {
+    while (seq < beforeSeq && messages < maxMessages) {
       const stored = await this.jsm.direct.getMessage(streamName(this.source), { seq, next_by_subj: subject });
-      if (!stored || stored.seq >= beforeSeq) break;
+      if (!stored || stored.seq >= beforeSeq) {
+        seq = beforeSeq;
+        break;
+      }
       messages += 1;
       try {
         if (stored.header?.get(HEADER_KIND) === 'watermark') {
@@ -135,7 +147,16 @@ export class PartitionConsumer {
       }
       seq = stored.seq + 1;
     }
-    return { ops, opStreamSeqs, watermark, messages };
+    return { ops, opStreamSeqs, watermark, messages, nextSeq: Math.min(seq, beforeSeq) };
+  }
+
+  /**
+   * The durable consumer's highest delivered stream sequence (to this or any earlier owner) and
+   * its ack floor (everything at or below it is acknowledged, so applied).
+   */
+  async deliveryState(): Promise<{ delivered: number; ackFloor: number }> {
+    const info = await this.jsm.consumers.info(streamName(this.source), this.consumer);
+    return { delivered: info.delivered.stream_seq, ackFloor: info.ack_floor.stream_seq };
   }
 
   /** Resolves with the next batch, or undefined when the signal aborted before any message arrived. */
