@@ -174,10 +174,8 @@ ${COUNTS.map(
         await dest.query(`CREATE TABLE t${t} (id bigint PRIMARY KEY, account int NOT NULL, note text)`);
       }
       // The destination's consumers are paused while its appliers start and share out the
-      // partitions. Unpaused, the first applier up pulls messages of every partition, gives most
-      // partitions up as the others join, and the messages it had pulled but not applied reach
-      // the new owner only when JetStream redelivers them (60 s in a run here; ack_wait is
-      // 120 s): that measures the handover, not applying (docs/benchmarks.md).
+      // partitions, so the drain measures applying, not the group forming (handing partitions
+      // over from the first applier up; see docs/benchmarks.md for the stall that once caused).
       const destinationName = `replica_${count}`;
       const consumers = Array.from({ length: PARTITIONS }, (_, p) => `${destinationName}_p${p}`);
       await Promise.all(consumers.map((c) => jsm.consumers.pause('CDC_bench', c, new Date(Date.now() + 600_000))));
