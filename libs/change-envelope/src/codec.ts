@@ -345,7 +345,7 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
         position = readPosition(reader);
         break;
       case 56:
-        commitTimeUs = Number(reader.int64Text(true));
+        commitTimeUs = reader.sint64Number();
         break;
       case 66:
         ddl = reader.string();
@@ -367,17 +367,14 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
   const table = tables[tableIndex];
   const kind = WIRE_TO_KIND.get(kindNumber);
   if (!table || !kind) throw new Error(`op ${opIndex} has table ${tableIndex} kind ${kindNumber}`);
-  return {
-    kind,
-    table,
-    key,
-    ...(before.length ? { before } : {}),
-    ...(after.length ? { after } : {}),
-    position,
-    commitTimeUs,
-    ...(ddl ? { ddl } : {}),
-    ...(barrier ? { barrier } : {}),
-  };
+  // Optional fields are left out rather than set to undefined (callers compare ops structurally);
+  // assigned one by one, which is cheaper than object spreads on this per-op path.
+  const op: { -readonly [K in keyof ChangeOp]: ChangeOp[K] } = { kind, table, key, position, commitTimeUs };
+  if (before.length) op.before = before;
+  if (after.length) op.after = after;
+  if (ddl) op.ddl = ddl;
+  if (barrier) op.barrier = barrier;
+  return op;
 }
 
 export function decodeBatch(bytes: Uint8Array): ChangeBatch {

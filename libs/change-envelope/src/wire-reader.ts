@@ -52,16 +52,36 @@ export class WireReader {
   uint64(): bigint {
     const start = this.pos;
     const small = this.varint();
-    if (this.pos - start < 8) return BigInt(small);
+    // varint() sums exact doubles: a result within the safe range is the exact value.
+    if (small <= Number.MAX_SAFE_INTEGER) {
+      // Consecutive ops mostly share their commit: reuse its bigint rather than allocate one per op.
+      if (small !== this.lastSmall) {
+        this.lastSmall = small;
+        this.lastBig = BigInt(small);
+      }
+      return this.lastBig;
+    }
     this.pos = start;
     return this.varintBig();
+  }
+
+  private lastSmall = 0;
+  private lastBig = 0n;
+
+  /** A zigzag varint (sint64) as a number, exact within the safe range (e.g. microsecond times). */
+  sint64Number(): number {
+    const start = this.pos;
+    const small = this.varint();
+    if (small <= Number.MAX_SAFE_INTEGER) return small % 2 === 0 ? small / 2 : -(small + 1) / 2;
+    this.pos = start;
+    return Number(this.int64Text(true));
   }
 
   /** A varint holding a 64-bit value, as decimal text (zigzag-decoded when signed). */
   int64Text(zigzag: boolean): string {
     const start = this.pos;
     const small = this.varint();
-    if (small <= Number.MAX_SAFE_INTEGER && this.pos - start < 8) {
+    if (small <= Number.MAX_SAFE_INTEGER) {
       if (!zigzag) return String(small);
       return String(small % 2 === 0 ? small / 2 : -(small + 1) / 2);
     }
