@@ -79,6 +79,14 @@ export async function publishDeadLetter(
     position: renderPosition(op),
     at: new Date().toISOString(),
   };
+  // An applier killed after storing a dead letter but before moving its checkpoint rejects the
+  // op again after its restart. Within the duplicate window the message id drops the second
+  // copy; after it, this lookup does (two copies would both be replayed: applied twice).
+  const jsm = await js.jetstreamManager();
+  const existing = (await listDeadLetters(jsm, record.destination, record.source)).find(
+    (entry) => entry.partition === record.partition && entry.position === full.position,
+  );
+  if (existing) return existing.id;
   const encoded = encodeBatch({ source: record.source, partition: record.partition, ops: [op] });
   const body = JSON.stringify({ ...full, op: Buffer.from(encoded).toString('base64') });
   const h = headers();
