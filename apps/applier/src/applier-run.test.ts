@@ -98,6 +98,14 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
   }
 }
 
+/** The table the poison-op test rejects at the destination: on another partition than `lenient`. */
+function poisonTableName(): string {
+  let name = 'strict_a';
+  for (let i = 0; partitionOf('public', name, PARTITIONS) === partitionOf('public', 'lenient', PARTITIONS); i += 1)
+    name = `strict_${i}`;
+  return name;
+}
+
 test('applies into created tables, records progress per partition, stops cleanly and resumes without loss', async () => {
   const orders = table('orders');
   for (let id = 1; id <= 500; id += 1) publisher.add(insert(orders, id, `v${id}`));
@@ -126,13 +134,7 @@ test('applies into created tables, records progress per partition, stops cleanly
 
 test('a poison op stops only its own partition, with an error naming it', async () => {
   // Two tables on different partitions; one rejects NULL at the destination.
-  let strictName = 'strict_a';
-  for (
-    let i = 0;
-    partitionOf('public', strictName, PARTITIONS) === partitionOf('public', 'lenient', PARTITIONS);
-    i += 1
-  )
-    strictName = `strict_${i}`;
+  const strictName = poisonTableName();
   await pg.query(`CREATE TABLE public.${strictName} (id integer PRIMARY KEY, v text NOT NULL)`, [], 'replica');
   const strict = table(strictName);
   const lenient = table('lenient');
@@ -152,13 +154,7 @@ test('a poison op stops only its own partition, with an error naming it', async 
 
 test('a partition taken over from an owner that died holding pulled messages catches up without waiting for redelivery', async () => {
   // The poison op of the test above still stops its partition: use another one.
-  let strictName = 'strict_a';
-  for (
-    let i = 0;
-    partitionOf('public', strictName, PARTITIONS) === partitionOf('public', 'lenient', PARTITIONS);
-    i += 1
-  )
-    strictName = `strict_${i}`;
+  const strictName = poisonTableName();
   let name = 'handover_0';
   for (let i = 1; partitionOf('public', name, PARTITIONS) === partitionOf('public', strictName, PARTITIONS); i += 1)
     name = `handover_${i}`;

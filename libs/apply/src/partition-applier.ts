@@ -134,40 +134,38 @@ async function catchUpDelivered(options: PartitionApplierOptions): Promise<'abor
 /** Applies one batch, acks it after the commit, records progress. */
 async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOptions): Promise<'aborted' | undefined> {
   const { source, destination, partition, log } = options;
-  {
-    const started = Date.now();
-    let applied = 0;
-    let skipped = 0;
-    const span = traceBatch(batch, { source, destination, partition });
-    if (batch.ops.length > 0) {
-      const result = await applyWithBarriers(batch, options, span);
-      // Shutting down mid-batch: the rest is abandoned unacked and comes again.
-      if (result === 'aborted') return 'aborted';
-      applied = result.applied;
-      skipped = result.skipped;
-    }
-    await (span ? span.step('cdc.ack', () => ackWithRetry(batch, options)) : ackWithRetry(batch, options));
-    span?.end();
-    recordBatchMetrics(batch, { source, destination, partition }, { skipped, ms: Date.now() - started });
-    if (batch.watermark) {
-      try {
-        await options.recordProgress({
-          source,
-          destination,
-          partition,
-          seq: batch.watermark.seq,
-          position: batch.watermark.position,
-          appliedAtMs: Date.now(),
-          lastStreamSeq: batch.lastStreamSeq,
-        });
-      } catch (error) {
-        // The next watermark records it again; progress only ever lags, it never runs ahead.
-        metrics.errors.inc({ service: 'applier', stage: 'progress' });
-        log.warn({ partition, err: describeError(error) }, 'cannot record progress');
-      }
-    }
-    options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
+  const started = Date.now();
+  let applied = 0;
+  let skipped = 0;
+  const span = traceBatch(batch, { source, destination, partition });
+  if (batch.ops.length > 0) {
+    const result = await applyWithBarriers(batch, options, span);
+    // Shutting down mid-batch: the rest is abandoned unacked and comes again.
+    if (result === 'aborted') return 'aborted';
+    applied = result.applied;
+    skipped = result.skipped;
   }
+  await (span ? span.step('cdc.ack', () => ackWithRetry(batch, options)) : ackWithRetry(batch, options));
+  span?.end();
+  recordBatchMetrics(batch, { source, destination, partition }, { skipped, ms: Date.now() - started });
+  if (batch.watermark) {
+    try {
+      await options.recordProgress({
+        source,
+        destination,
+        partition,
+        seq: batch.watermark.seq,
+        position: batch.watermark.position,
+        appliedAtMs: Date.now(),
+        lastStreamSeq: batch.lastStreamSeq,
+      });
+    } catch (error) {
+      // The next watermark records it again; progress only ever lags, it never runs ahead.
+      metrics.errors.inc({ service: 'applier', stage: 'progress' });
+      log.warn({ partition, err: describeError(error) }, 'cannot record progress');
+    }
+  }
+  options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
   return undefined;
 }
 
@@ -242,16 +240,15 @@ async function passBarrier(
     if (arrived === 'aborted') return 'aborted';
     return applyBatchOps(batch, options, span, at, at + 1);
   }
-  const arrival = await applyRetrying(
-    [passOver(op, justBefore(op.position))],
-    streamSeqBefore(batch, at),
-    batch,
-    options,
-    span,
-  );
-  if (arrival === 'aborted') return 'aborted';
-  if ('error' in arrival)
-    throw new PartitionStoppedError(options.source, options.destination, partition, arrival.error);
+  /** Moves this partition's checkpoint to `position` (the ops before `end` count as applied). */
+  const checkpointAt = async (position: Position, end: number): Promise<'aborted' | undefined> => {
+    const result = await applyRetrying([passOver(op, position)], streamSeqAfterOps(batch, end), batch, options, span);
+    if (result === 'aborted') return 'aborted';
+    if ('error' in result)
+      throw new PartitionStoppedError(options.source, options.destination, partition, result.error);
+    return undefined;
+  };
+  if ((await checkpointAt(justBefore(op.position), at)) === 'aborted') return 'aborted';
   const done = await waitForCheckpoints(
     [executor],
     op.position,
@@ -260,14 +257,12 @@ async function passBarrier(
     `${what}: waiting for partition ${executor} to apply it`,
   );
   if (done === 'aborted') return 'aborted';
-  const passed = await applyRetrying([passOver(op)], streamSeqBefore(batch, at + 1), batch, options, span);
-  if (passed === 'aborted') return 'aborted';
-  if ('error' in passed) throw new PartitionStoppedError(options.source, options.destination, partition, passed.error);
+  if ((await checkpointAt(op.position, at + 1)) === 'aborted') return 'aborted';
   return { applied: 0, skipped: 1 };
 }
 
 /** The checkpoint's stream sequence once ops[0..end) are applied: only whole messages count as applied. */
-function streamSeqBefore(batch: ReceivedBatch, end: number): number {
+function streamSeqAfterOps(batch: ReceivedBatch, end: number): number {
   const seqs = batch.opStreamSeqs;
   if (end >= batch.ops.length) return batch.lastStreamSeq;
   if (end === 0 || !seqs) return batch.firstStreamSeq - 1;
@@ -358,7 +353,6 @@ async function applyBatchOps(
   const { source, destination, partition } = options;
   const seqs = batch.opStreamSeqs;
   const total: Applied = { applied: 0, skipped: 0 };
-  const streamSeqAfter = (end: number): number => streamSeqBefore(batch, end);
   const stop = (error: unknown) => {
     span?.end(error);
     const position = error instanceof ApplyError ? error.context.position : undefined;
@@ -371,7 +365,7 @@ async function applyBatchOps(
     to: number,
     ops: readonly ChangeOp[],
   ): Promise<'aborted' | { error: unknown } | undefined> => {
-    const result = await applyRetrying(ops, streamSeqAfter(to), batch, options, span);
+    const result = await applyRetrying(ops, streamSeqAfterOps(batch, to), batch, options, span);
     if (result === 'aborted' || 'error' in result) return result;
     total.applied += result.applied;
     total.skipped += result.skipped;
