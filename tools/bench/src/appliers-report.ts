@@ -1,5 +1,5 @@
 // Results of the applier-count benchmark (appliers.ts): the markdown section and the plot.
-import { fmt, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
+import { fmt, runHeaderLines, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
 import { barChart } from './svg';
 
 export interface AppliersRun {
@@ -37,12 +37,10 @@ export function renderAppliersMarkdown(results: AppliersResults): string {
   const { info, runs } = results;
   const first = runs[0];
   return [
-    `Run ${info.date} (commit ${info.commit}).`,
-    '',
-    `- Machine: ${info.machine}. Load average when the run started: ${info.loadAverageAtStart}.`,
-    `- Software: ${info.software}.`,
-    `- Command: \`${info.command}\``,
-    `- Workload: ${info.workload}; published once (${fmt(results.publish.messages)} JetStream messages in ${fmt(results.publish.seconds, 1)} s), then drained by each applier count into its own database.`,
+    ...runHeaderLines(
+      info,
+      `${info.workload}; published once (${fmt(results.publish.messages)} JetStream messages in ${fmt(results.publish.seconds, 1)} s), then drained by each applier count into its own database`,
+    ),
     '',
     table(
       [

@@ -1,5 +1,5 @@
 // Results of the PG -> MariaDB benchmark (pg-to-mariadb.ts): the markdown section and the plot.
-import { fmt, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
+import { fmt, runHeaderLines, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
 import { barChart } from './svg';
 
 export interface MariadbPathResult {
@@ -28,12 +28,7 @@ export function renderMariadbMarkdown(results: MariadbResults): string {
   const { info } = results;
   const baseline = results.paths.find((p) => p.path === 'insert-1');
   return [
-    `Run ${info.date} (commit ${info.commit}).`,
-    '',
-    `- Machine: ${info.machine}. Load average when the run started: ${info.loadAverageAtStart}.`,
-    `- Software: ${info.software}.`,
-    `- Command: \`${info.command}\``,
-    `- Workload: ${info.workload}.`,
+    ...runHeaderLines(info, info.workload),
     '',
     table(
       ['path', 'rows', 'seconds', 'rows/s', 'vs 1-connection INSERT'],

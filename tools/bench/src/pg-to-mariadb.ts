@@ -17,7 +17,6 @@ import { Client } from 'pg';
 import { startMariadb, startNats, startPostgres } from '@cdc/testenv';
 import { renderMariadbMarkdown, renderMariadbPlots, type MariadbResults } from './mariadb-report';
 import { spawnLogged, tail, type Child } from './pipeline';
-import { CpuMonitor, memoryKb } from './procstat';
 import {
   loadAverage,
   natsServerPid,
@@ -25,7 +24,7 @@ import {
   processClassifier,
   runInfo,
   saveRun,
-  usageOf,
+  stepMeasurer,
   type ServiceUsage,
 } from './sections';
 
@@ -56,18 +55,7 @@ async function main(): Promise<void> {
     [mariadbPid, 'destination MariaDB'],
   ]);
   const usage: ServiceUsage[] = [];
-  const measure = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
-    const monitor = new CpuMonitor(classify);
-    monitor.start();
-    const value = await body();
-    const rss = new Map<string, number>();
-    for (const [pid, label] of named) {
-      const kb = pid === process.pid ? undefined : memoryKb(pid, 'VmHWM');
-      if (kb !== undefined) rss.set(label, kb / 1024);
-    }
-    usage.push(...usageOf(step, monitor.stop(), rss));
-    return value;
-  };
+  const measure = stepMeasurer(named, classify, usage);
   try {
     const sourceUrl = await source.createDatabase('bench');
     const destinationUrl = await destination.createDatabase('replica');

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { Classifier, CpuUsage } from './procstat';
+import { CpuMonitor, memoryKb, type Classifier, type CpuUsage } from './procstat';
 
 /** Where a benchmark's generated section starts and ends in docs/benchmarks.md. */
 export function markers(name: string, script: string): { begin: string; end: string } {
@@ -114,6 +114,41 @@ function git(args: string[], cwd: string): string {
   } catch {
     return '';
   }
+}
+
+/** The run's description at the top of a generated section; `workload` as the report words it. */
+export function runHeaderLines(info: RunInfo & { readonly software: string }, workload: string): string[] {
+  return [
+    `Run ${info.date} (commit ${info.commit}).`,
+    '',
+    `- Machine: ${info.machine}. Load average when the run started: ${info.loadAverageAtStart}.`,
+    `- Software: ${info.software}.`,
+    `- Command: \`${info.command}\``,
+    `- Workload: ${workload}.`,
+  ];
+}
+
+/**
+ * Measures steps: CPU per process (by `classify`) while a step's body runs, and the peak RSS of
+ * the named processes other than this one at its end, appended to `usage` as rows of the step.
+ */
+export function stepMeasurer(
+  named: ReadonlyMap<number, string>,
+  classify: Classifier,
+  usage: ServiceUsage[],
+): <T>(step: string, body: () => Promise<T>) => Promise<T> {
+  return async (step, body) => {
+    const monitor = new CpuMonitor(classify);
+    monitor.start();
+    const value = await body();
+    const rss = new Map<string, number>();
+    for (const [pid, label] of named) {
+      const kb = pid === process.pid ? undefined : memoryKb(pid, 'VmHWM');
+      if (kb !== undefined) rss.set(label, kb / 1024);
+    }
+    usage.push(...usageOf(step, monitor.stop(), rss));
+    return value;
+  };
 }
 
 export function runInfo(repo: string, command: string, loadAverageAtStart: string): RunInfo {

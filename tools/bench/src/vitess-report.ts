@@ -1,5 +1,5 @@
 // Results of the Vitess -> Postgres benchmark (vitess-to-pg.ts): the markdown section and the plot.
-import { fmt, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
+import { fmt, runHeaderLines, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
 import { barChart } from './svg';
 
 export type VitessPath = 'select' | 'raw-vstream' | 'reader-copy' | 'copy' | 'stream';
@@ -32,12 +32,7 @@ export function renderVitessMarkdown(results: VitessResults): string {
   const { info } = results;
   const select = results.paths.find((p) => p.path === 'select');
   return [
-    `Run ${info.date} (commit ${info.commit}).`,
-    '',
-    `- Machine: ${info.machine}. Load average when the run started: ${info.loadAverageAtStart}.`,
-    `- Software: ${info.software}.`,
-    `- Command: \`${info.command}\``,
-    `- Workload: ${info.workload}.`,
+    ...runHeaderLines(info, info.workload),
     '',
     table(
       ['path', 'rows', 'seconds', 'rows/s', 'vs SELECT'],

@@ -21,7 +21,6 @@ import { Client } from 'pg';
 import { startNats, startPostgres, startVitess } from '@cdc/testenv';
 import { VStreamClient } from '@cdc/vitess-source';
 import { spawnLogged, tail, type Child } from './pipeline';
-import { CpuMonitor, memoryKb } from './procstat';
 import {
   loadAverage,
   natsServerPid,
@@ -29,7 +28,7 @@ import {
   processClassifier,
   runInfo,
   saveRun,
-  usageOf,
+  stepMeasurer,
   type ServiceUsage,
 } from './sections';
 import { renderVitessMarkdown, renderVitessPlots, type VitessResults } from './vitess-report';
@@ -64,19 +63,7 @@ async function main(): Promise<void> {
     [postmasterPid(destination.dataDir), 'destination Postgres (all processes)'],
   ]);
   const usage: ServiceUsage[] = [];
-  /** Measures one step: CPU per process while `body` runs, peak RSS of the named processes at its end. */
-  const measure = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
-    const monitor = new CpuMonitor(classify);
-    monitor.start();
-    const value = await body();
-    const rss = new Map<string, number>();
-    for (const [pid, label] of named) {
-      const kb = pid === process.pid ? undefined : memoryKb(pid, 'VmHWM');
-      if (kb !== undefined) rss.set(label, kb / 1024);
-    }
-    usage.push(...usageOf(step, monitor.stop(), rss));
-    return value;
-  };
+  const measure = stepMeasurer(named, classify, usage);
   try {
     await vtgate.query(`ALTER VSCHEMA ON \`${table}\` ADD VINDEX hash(id) USING hash`);
     await vtgate.query(`CREATE TABLE \`${table}\` (id BIGINT NOT NULL PRIMARY KEY, account INT NOT NULL,
