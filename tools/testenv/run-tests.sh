@@ -76,6 +76,20 @@ if [ "$test_status" -ne 0 ]; then
 fi
 if [ "$failed" -ne 0 ]; then status=1; fi
 
+# Repeat what failed at the end, where a reader of only the tail of the output (a CI summary)
+# still sees it: node's spec reporter lists each failing test with its error after the file's
+# totals. Capped so the summary line stays close.
+if [ "$status" -ne 0 ]; then
+  say "what failed (details above and in $TEST_LOG)"
+  sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$TEST_LOG" | awk '
+    /failing tests:/ { on = 1; n = 0 }
+    /nx run / { on = 0 }
+    /\(node:(internal|async_hooks)/ { next }
+    on && n < 80 { print; n++ }
+  ' | head -n 150
+  sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$BUILD_LOG" | grep -E "error( |TS)[0-9]*" | head -n 20
+fi
+
 # The Vitess test cluster is shared by the test files and outlives them; end it with the run.
 bash tools/vitess-testenv/stop.sh >/dev/null 2>&1 || true
 
