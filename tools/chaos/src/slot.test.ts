@@ -30,12 +30,46 @@ async function connect(url: string): Promise<Query> {
 
 const PARTITIONS = 4;
 
-async function sampleFor(options: Parameters<typeof startSlotSampler>[0], ms: number): Promise<SlotSamples> {
+/** Samples until `count` more samples are taken (never a fixed time: a loaded CI machine is slow). */
+function startSampling(options: Parameters<typeof startSlotSampler>[0]) {
   const stop = new AbortController();
-  const running = startSlotSampler({ ...options, intervalMs: 20 }, stop.signal);
-  await new Promise((r) => setTimeout(r, ms));
-  stop.abort();
-  return running;
+  let taken = 0;
+  let waiter: { until: number; resolve: () => void } | undefined;
+  const running = startSlotSampler(
+    {
+      ...options,
+      intervalMs: 20,
+      onSample: (samples) => {
+        taken = samples.samples;
+        if (waiter !== undefined && taken >= waiter.until) waiter.resolve();
+      },
+    },
+    stop.signal,
+  );
+  return {
+    samples: (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const until = taken + count;
+        const timer = setTimeout(() => reject(new Error(`only ${taken} of ${until} samples in 30 s`)), 30_000);
+        waiter = {
+          until,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+      }),
+    stop: () => {
+      stop.abort();
+      return running;
+    },
+  };
+}
+
+async function sampleFor(options: Parameters<typeof startSlotSampler>[0], count: number): Promise<SlotSamples> {
+  const sampling = startSampling(options);
+  await sampling.samples(count);
+  return sampling.stop();
 }
 
 test('a slot confirmed past a transaction missing at the destination, or a checkpoint going back, is a violation', async () => {
@@ -77,13 +111,13 @@ test('a slot confirmed past a transaction missing at the destination, or a check
   await destination('INSERT INTO txlog VALUES (1, 1), (2, 1)');
   await checkpoint(10, committed[1].lsn! - 1n);
   await advance(committed[1].lsn!);
-  const quiet = await sampleFor(options, 300);
+  const quiet = await sampleFor(options, 5);
   assert.deepEqual(quiet.violations, []);
   assert.ok(quiet.samples > 3, `${quiet.samples} samples`);
 
   // The slot confirms transaction 4; the destination still has only 1 and 2.
   await advance(committed[3].lsn!);
-  const ahead = await sampleFor(options, 300);
+  const ahead = await sampleFor(options, 3);
   assert.ok(
     ahead.violations.some((v) => /only 2 of the 4 transactions/.test(v)),
     ahead.violations.join('\n'),
@@ -96,13 +130,11 @@ test('a slot confirmed past a transaction missing at the destination, or a check
   // A checkpoint that moves backwards between two samples.
   await destination('INSERT INTO txlog VALUES (3, 1), (4, 1)');
   await checkpoint(20, committed[3].lsn! - 1n);
-  const stop = new AbortController();
-  const running = startSlotSampler({ ...options, intervalMs: 20 }, stop.signal);
-  await new Promise((r) => setTimeout(r, 150));
+  const sampling = startSampling(options);
+  await sampling.samples(2);
   await checkpoint(15, committed[3].lsn! - 1n);
-  await new Promise((r) => setTimeout(r, 150));
-  stop.abort();
-  const backwards = await running;
+  await sampling.samples(2);
+  const backwards = await sampling.stop();
   assert.ok(
     backwards.violations.some((v) => /went backwards: seq 20 -> 15/.test(v)),
     backwards.violations.join('\n'),

@@ -13,6 +13,8 @@ export interface SlotSamplerOptions {
   /** The workload's committed transactions, in commit order (grows while sampling). */
   readonly committed: readonly CommittedTransaction[];
   readonly intervalMs?: number;
+  /** Called after each sample taken, with the running totals (tests wait on it, not on time). */
+  readonly onSample?: (samples: SlotSamples) => void;
 }
 
 export interface SlotSamples {
@@ -110,8 +112,10 @@ export function startSlotSampler(options: SlotSamplerOptions, signal: AbortSigna
   return (async () => {
     while (!signal.aborted) {
       try {
-        if (await sample()) result.samples += 1;
-        else result.skipped += 1;
+        if (await sample()) {
+          result.samples += 1;
+          options.onSample?.(result);
+        } else result.skipped += 1;
       } catch {
         // a server is down or restarting
         result.skipped += 1;
