@@ -44,7 +44,8 @@ test('an op dead-lettered again after the duplicate window is stored once (a rep
     duplicate_window: 1_000_000_000,
     allow_direct: true,
   });
-  await ensureDeadLetterStream(jsm); // keeps the existing stream
+  await ensureDeadLetterStream(jsm); // keeps the stream, widening its subjects to the per-op form
+  assert.deepEqual((await jsm.streams.info(DEAD_LETTER_STREAM)).config.subjects, ['cdc.dlq.>']);
   const js = jetstream(nc);
   const first = await publishDeadLetter(js, record, op(1));
   await new Promise((r) => setTimeout(r, 1_500));

@@ -9,11 +9,23 @@ import {
 import { headers } from '@nats-io/nats-core';
 import { decodeBatch, encodeBatch, HEADER_MSG_ID, type ChangeOp, type Value } from '@cdc/change-envelope';
 
-/** One stream for every destination's dead letters; subjects cdc.dlq.<destination>.<source>. */
+/**
+ * One stream for every destination's dead letters. Each op has a subject of its own,
+ * cdc.dlq.<destination>.<source>.<partition>.<position token>, so "is this op stored already?"
+ * is one last-by-subject read instead of a scan of the destination's dead letters (a scan per
+ * rejected op made a rejection storm quadratic).
+ */
 export const DEAD_LETTER_STREAM = 'CDC_DLQ';
+const DEAD_LETTER_SUBJECTS = 'cdc.dlq.>';
 
-export function deadLetterSubject(destination: string, source: string): string {
-  return `cdc.dlq.${destination}.${source}`;
+/** The subjects of one destination's dead letters, optionally of one source: for filters. */
+export function deadLetterSubject(destination: string, source?: string): string {
+  return source === undefined ? `cdc.dlq.${destination}.>` : `cdc.dlq.${destination}.${source}.>`;
+}
+
+function deadLetterOpSubject(destination: string, source: string, partition: number, position: string): string {
+  // A position may hold '.' (a Vitess lane such as "ks.x/-80"), which splits subject tokens.
+  return `cdc.dlq.${destination}.${source}.${partition}.${Buffer.from(position).toString('base64url')}`;
 }
 
 /** What is stored with a dead-lettered op: enough to read it without decoding the op. */
@@ -46,14 +58,18 @@ export interface StoredDeadLetter extends DeadLetterRecord {
 /** Limits retention: a dead letter stays until it is replayed (or the stream is purged by hand). */
 export async function ensureDeadLetterStream(jsm: JetStreamManager): Promise<void> {
   try {
-    await jsm.streams.info(DEAD_LETTER_STREAM);
+    const info = await jsm.streams.info(DEAD_LETTER_STREAM);
+    // A stream made by an earlier version took only cdc.dlq.<destination>.<source>; widen it
+    // (its stored letters stay listed per destination: cdc.dlq.<destination>.> matches both forms).
+    if (!info.config.subjects?.includes(DEAD_LETTER_SUBJECTS))
+      await jsm.streams.update(DEAD_LETTER_STREAM, { ...info.config, subjects: [DEAD_LETTER_SUBJECTS] });
     return;
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
   }
   await jsm.streams.add({
     name: DEAD_LETTER_STREAM,
-    subjects: ['cdc.dlq.*.*'],
+    subjects: [DEAD_LETTER_SUBJECTS],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.New,
@@ -79,19 +95,18 @@ export async function publishDeadLetter(
     position: renderPosition(op),
     at: new Date().toISOString(),
   };
+  const subject = deadLetterOpSubject(record.destination, record.source, record.partition, full.position);
   // An applier killed after storing a dead letter but before moving its checkpoint rejects the
   // op again after its restart. Within the duplicate window the message id drops the second
   // copy; after it, this lookup does (two copies would both be replayed: applied twice).
   const jsm = await js.jetstreamManager();
-  const existing = (await listDeadLetters(jsm, record.destination, record.source)).find(
-    (entry) => entry.partition === record.partition && entry.position === full.position,
-  );
-  if (existing) return existing.id;
+  const existing = await jsm.direct.getMessage(DEAD_LETTER_STREAM, { last_by_subj: subject });
+  if (existing) return existing.seq;
   const encoded = encodeBatch({ source: record.source, partition: record.partition, ops: [op] });
   const body = JSON.stringify({ ...full, op: Buffer.from(encoded).toString('base64') });
   const h = headers();
   h.set(HEADER_MSG_ID, `${record.destination}.${record.source}.${record.partition}.${full.position}`);
-  const ack = await js.publish(deadLetterSubject(record.destination, record.source), body, { headers: h });
+  const ack = await js.publish(subject, body, { headers: h });
   return ack.seq;
 }
 
@@ -107,7 +122,7 @@ export async function listDeadLetters(
     if (error instanceof JetStreamApiError && error.code === 10059) return [];
     throw error;
   }
-  const subject = source === undefined ? `cdc.dlq.${destination}.*` : deadLetterSubject(destination, source);
+  const subject = deadLetterSubject(destination, source);
   const entries: StoredDeadLetter[] = [];
   for (let seq = 1; ;) {
     const stored = await jsm.direct.getMessage(DEAD_LETTER_STREAM, { seq, next_by_subj: subject });

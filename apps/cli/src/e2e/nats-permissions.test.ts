@@ -1,6 +1,6 @@
 // The least-privilege NATS users of docs/nats-authorization.conf (and database roles of docs/security.md): reader, applier and
-// coordinator each run as their own user, replicate a snapshot and a stream end to end, and
-// the server logs no permission violation. A reader that tries another source's subjects is
+// coordinator each run as their own user, replicate a snapshot and a stream end to end (with a
+// dead-lettered row), and the server logs no permission violation. A reader that tries another source's subjects is
 // refused.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,6 +106,13 @@ test('each service as its own least-privilege user replicates, with no permissio
   await waitRows(50);
   await pg.query(`INSERT INTO items SELECT g, 'live' || g FROM generate_series(51, 80) g`, [], 'shop');
   await waitRows(80);
+  // A row the destination rejects goes to the dead-letter stream (on_error: dead-letter): the
+  // applier's user may look up and store its own dead letters. The row after it applies only
+  // once the letter is stored.
+  await pg.query(`ALTER TABLE public.items ADD CONSTRAINT no_poison CHECK (v <> 'poison')`, [], 'replica');
+  await pg.query(`INSERT INTO items VALUES (81, 'poison'); INSERT INTO items VALUES (82, 'after')`, [], 'shop');
+  await waitRows(81);
+  assert.match(all(), /set aside in the dead-letter stream/);
   const { rows: wal } = await pg.query(`SELECT pg_current_wal_lsn()::text AS lsn`, [], 'shop');
   // The slot confirms past the inserts only if the applier recorded progress, the coordinator
   // wrote the committed position and the reader read it: every KV permission is exercised.
