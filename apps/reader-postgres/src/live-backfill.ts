@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
+import type { ChangeOp, TableSchema, Value } from '@cdc/change-envelope';
 import type { ChangePublisher } from '@cdc/change-stream';
 import {
   BACKFILL_MESSAGE_PREFIX,
@@ -13,6 +13,7 @@ import {
   listCandidateTables,
   markerCommit,
   readKeyChunkConsistent,
+  readKeysConsistent,
   visibleIn,
   type SnapshotXids,
   type KeyChunk,
@@ -36,6 +37,12 @@ interface Entry extends PendingBackfill {
    * be read (a row changed after the read but before the table joined would be lost).
    */
   ready: boolean;
+  /**
+   * Keys to read again, by keyText: the stream sent these rows only as a partial image (an
+   * update with unchanged TOAST values), which the destination applies as an UPDATE of the row
+   * it holds, and it may hold none (see Chunk.partialKeys).
+   */
+  readonly refetch: Map<string, Value[]>;
 }
 
 export interface LiveBackfillOptions {
@@ -58,6 +65,21 @@ export interface BackfillHooks {
 
 /** A keyless table whose chunk kept meeting changes: give up with a clear error after this many tries. */
 const KEYLESS_ATTEMPTS = 20;
+
+/** Reads of Entry.refetch keys after one chunk; rows still changing then wait for the next chunk. */
+const REFETCH_ROUNDS = 20;
+
+/** The key of an op's new row; key columns the source did not send keep the old key's value. */
+function newKeyOf(relation: RelationState, op: ChangeOp): Value[] {
+  return relation.keyIndexes.map((column, i) =>
+    op.after![column].kind === 'unchanged' ? op.key[i] : op.after![column],
+  );
+}
+
+/** An update whose new row lacks values (unchanged TOAST): the destination applies it only to a row it holds. */
+function isPartialUpdate(op: ChangeOp): boolean {
+  return op.kind === 'update' && op.after !== undefined && op.after.some((value) => value.kind === 'unchanged');
+}
 
 class SessionEnded extends Error {}
 
@@ -103,6 +125,12 @@ class Chunk {
   /** A truncate of the table, or any change of a keyless table, between the markers: the chunk is void. */
   conflicted = false;
   readonly changedKeys = new Set<string>();
+  /**
+   * Keys among changedKeys whose new row the stream sent without its unchanged TOAST values.
+   * Left out of the chunk like the others, but the destination may not hold such a row (the
+   * chunk was to bring it), so the update would change nothing there: they are read again.
+   */
+  readonly partialKeys = new Set<string>();
   rows: KeyChunk | undefined;
   private seeLow!: () => void;
   /** The stream reached the LOW marker: every transaction committed before it has been delivered. */
@@ -113,6 +141,7 @@ class Chunk {
   constructor(
     readonly relation: RelationState,
     readonly truncateFirst: boolean,
+    readonly refetch: Map<string, Value[]>,
   ) {
     this.done.catch(() => undefined);
   }
@@ -143,12 +172,14 @@ class Chunk {
 export class LiveBackfill {
   private readonly pending: Entry[];
   private session: Session | undefined;
+  /** The table being backfilled: key changes with partial images are watched between chunks too. */
+  private active: { readonly entry: Entry; readonly relation: RelationState } | undefined;
   private readonly recentCommits = new RecentCommits(100_000);
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: LiveBackfillOptions) {
     // Checked against the publication before the first chunk (see Entry.ready).
-    this.pending = options.initial.map((entry) => ({ ...entry, ready: true }));
+    this.pending = options.initial.map((entry) => ({ ...entry, ready: true, refetch: new Map() }));
   }
 
   get pendingTables(): string[] {
@@ -160,7 +191,7 @@ export class LiveBackfill {
     for (const table of tables) {
       const known = this.pending.find((entry) => entry.schema === table.schema && entry.table === table.table);
       if (known) known.ready = false;
-      else this.pending.push({ schema: table.schema, table: table.table, ready: false });
+      else this.pending.push({ schema: table.schema, table: table.table, ready: false, refetch: new Map() });
     }
     await this.options.persist(this.pending);
   }
@@ -190,6 +221,7 @@ export class LiveBackfill {
     return {
       commit: (xid) => this.recentCommits.add(xid),
       op: (op) => {
+        this.watchKeyChange(op);
         const chunk = session.current;
         if (!chunk?.collecting || !chunk.matches(op.table)) return;
         if (op.kind === 'truncate' || chunk.relation.keyIndexes.length === 0) {
@@ -198,7 +230,11 @@ export class LiveBackfill {
         }
         chunk.changedKeys.add(keyText(op.key));
         // An update may change the key: the new key's row is the stream's too.
-        if (op.after) chunk.changedKeys.add(keyText(chunk.relation.keyIndexes.map((i) => op.after![i])));
+        if (op.after) {
+          const newKey = keyText(newKeyOf(chunk.relation, op));
+          chunk.changedKeys.add(newKey);
+          if (isPartialUpdate(op)) chunk.partialKeys.add(newKey);
+        }
       },
       message: (prefix, content, lsn) => {
         if (prefix !== BACKFILL_MESSAGE_PREFIX) return;
@@ -292,31 +328,28 @@ export class LiveBackfill {
       const started = Date.now();
       let rows = 0;
       let conflicts = 0;
-      for (;;) {
-        if (this.session !== session || this.options.signal.aborted) throw new SessionEnded('session ended');
-        if (!this.pending.includes(entry)) {
-          log.info({ table: name, rows }, `live backfill of ${name} stopped: the table left the publication`);
-          return;
-        }
-        const chunk = new Chunk(relation, entry.lastKey === undefined);
-        session.current = chunk;
-        try {
-          await emitBackfillMarker(client, { id: chunk.id, phase: 'low' });
-          await Promise.race([chunk.lowSeen, chunk.done]);
-          const read = await readKeyChunkConsistent(
-            client,
-            relation,
-            entry.lastKey,
-            keyless ? Number.MAX_SAFE_INTEGER : chunkRows,
-            (snapshot) => this.recentCommits.invisibleIn(snapshot),
-            { table: name },
+      this.active = { entry, relation };
+      try {
+        for (;;) {
+          if (this.session !== session || this.options.signal.aborted) throw new SessionEnded('session ended');
+          if (!this.pending.includes(entry)) {
+            log.info({ table: name, rows }, `live backfill of ${name} stopped: the table left the publication`);
+            return;
+          }
+          const afterKey = entry.lastKey;
+          const chunk = await this.readChunk(client, session, entry, relation, afterKey === undefined, (invisible) =>
+            readKeyChunkConsistent(
+              client,
+              relation,
+              afterKey,
+              keyless ? Number.MAX_SAFE_INTEGER : chunkRows,
+              invisible,
+              {
+                table: name,
+              },
+            ),
           );
-          chunk.rows = read;
-          if (read.retries > 0)
-            log.debug({ table: name, retries: read.retries }, 'chunk snapshot retaken: commits still becoming visible');
-          await emitBackfillMarker(client, { id: chunk.id, phase: 'high' });
-          const published = await chunk.done;
-          if (published < 0) {
+          if (chunk.published < 0) {
             conflicts += 1;
             if (conflicts >= KEYLESS_ATTEMPTS)
               throw new Error(
@@ -327,33 +360,99 @@ export class LiveBackfill {
             continue;
           }
           conflicts = 0;
-          rows += published;
-        } finally {
-          if (session.current === chunk) session.current = undefined;
-        }
-        // Stored in JetStream before the progress says so: a crash now repeats at most this chunk.
-        await session.publisher.stored();
-        const read = chunk.rows!;
-        const last = read.rows.length < chunkRows || keyless || read.lastKey === undefined;
-        if (last) {
-          await this.finishTable(entry);
-          const seconds = (Date.now() - started) / 1000;
+          rows += chunk.published;
+          // Before the progress moves on (a crash reads this chunk's range again, refetched keys with it).
+          for (let round = 0; entry.refetch.size > 0 && round < REFETCH_ROUNDS; round += 1) {
+            const keys = new Map(entry.refetch);
+            entry.refetch.clear();
+            try {
+              await this.readChunk(client, session, entry, relation, false, (invisible) =>
+                readKeysConsistent(client, relation, [...keys.values()], invisible, { table: name }),
+              );
+            } catch (error) {
+              for (const [text, key] of keys) if (!entry.refetch.has(text)) entry.refetch.set(text, key);
+              throw error;
+            }
+          }
+          // Stored in JetStream before the progress says so: a crash now repeats at most this chunk.
+          await session.publisher.stored();
+          const read = chunk.rows;
+          const last = read.rows.length < chunkRows || keyless || read.lastKey === undefined;
+          if (last && entry.refetch.size > 0)
+            throw new Error(
+              `source ${source}: live backfill of ${name}: ${entry.refetch.size} rows kept changing (updates without ` +
+                `their unchanged TOAST values) each time they were read again`,
+            );
+          if (last) {
+            await this.finishTable(entry);
+            const seconds = (Date.now() - started) / 1000;
+            log.info(
+              { table: name, rows, seconds },
+              `live backfill of ${name} done: ${rows} rows in ${seconds.toFixed(1)}s`,
+            );
+            return;
+          }
+          entry.lastKey = [...read.lastKey!];
+          await this.options.persist(this.pending);
           log.info(
-            { table: name, rows, seconds },
-            `live backfill of ${name} done: ${rows} rows in ${seconds.toFixed(1)}s`,
+            { table: name, rows, rowsPerSecond: Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000)) },
+            `live backfill of ${name}: ${rows} rows`,
           );
-          return;
         }
-        entry.lastKey = [...read.lastKey!];
-        await this.options.persist(this.pending);
-        log.info(
-          { table: name, rows, rowsPerSecond: Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000)) },
-          `live backfill of ${name}: ${rows} rows`,
-        );
+      } finally {
+        if (this.active?.entry === entry) this.active = undefined;
       }
     } finally {
       await client.end().catch(() => undefined);
     }
+  }
+
+  /**
+   * One chunk between LOW and HIGH markers: `read` runs after the stream passed LOW; the rows are
+   * published at HIGH. Resolves to the rows read and how many were published (-1: a keyless
+   * table changed meanwhile, read it again).
+   */
+  private async readChunk(
+    client: Client,
+    session: Session,
+    entry: Entry,
+    relation: RelationState,
+    truncateFirst: boolean,
+    read: (invisibleDelivered: (snapshot: SnapshotXids) => number[]) => Promise<KeyChunk & { retries: number }>,
+  ): Promise<{ rows: KeyChunk; published: number }> {
+    const chunk = new Chunk(relation, truncateFirst, entry.refetch);
+    session.current = chunk;
+    try {
+      await emitBackfillMarker(client, { id: chunk.id, phase: 'low' });
+      await Promise.race([chunk.lowSeen, chunk.done]);
+      const rows = await read((snapshot) => this.recentCommits.invisibleIn(snapshot));
+      chunk.rows = rows;
+      if (rows.retries > 0)
+        this.options.log.debug(
+          { table: `${entry.schema}.${entry.table}`, retries: rows.retries },
+          'chunk snapshot retaken: commits still becoming visible',
+        );
+      await emitBackfillMarker(client, { id: chunk.id, phase: 'high' });
+      return { rows, published: await chunk.done };
+    } finally {
+      if (session.current === chunk) session.current = undefined;
+    }
+  }
+
+  /**
+   * An update moving a row of the table being backfilled to another key, without its unchanged
+   * TOAST values: the destination applies it only if it holds the old row, which it does not
+   * when that row's chunk is still to come (or the update fell into its chunk). The new key is
+   * read again after the current chunk, whichever chunk its range belongs to.
+   */
+  private watchKeyChange(op: ChangeOp): void {
+    const active = this.active;
+    if (!active || !isPartialUpdate(op) || active.relation.keyIndexes.length === 0) return;
+    const { schema } = active.relation;
+    if (op.table.schema !== schema.schema || op.table.table !== schema.table) return;
+    const newKey = newKeyOf(active.relation, op);
+    const text = keyText(newKey);
+    if (text !== keyText(op.key)) active.entry.refetch.set(text, newKey);
   }
 
   private async finishTable(entry: Entry): Promise<void> {
@@ -395,7 +494,13 @@ export class LiveBackfill {
     let index = 0;
     for (const after of rows.rows) {
       const key = relation.keyIndexes.map((i) => after[i]);
-      if (chunk.changedKeys.size > 0 && chunk.changedKeys.has(keyText(key))) continue;
+      if (chunk.changedKeys.size > 0) {
+        const text = keyText(key);
+        if (chunk.changedKeys.has(text)) {
+          if (chunk.partialKeys.has(text)) chunk.refetch.set(text, key);
+          continue;
+        }
+      }
       session.publisher.add({
         kind: 'snapshot-row',
         table: relation.schema,

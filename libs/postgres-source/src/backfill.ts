@@ -92,6 +92,52 @@ export async function readKeyChunk(
   return { rows, lastKey: last && keyColumns.length > 0 ? relation.keyIndexes.map((i) => last[i]) : undefined };
 }
 
+/**
+ * Reads the rows with these keys (rows since deleted are left out), in key order: rows the
+ * stream changed during a chunk with only part of their new image (unchanged TOAST values),
+ * which the destination may not hold, are read again this way.
+ */
+export async function readKeys(
+  client: Client,
+  relation: RelationState,
+  keys: ReadonlyArray<readonly Value[]>,
+): Promise<KeyChunk> {
+  const columns = relation.schema.columns.map((column) => escapeIdentifier(column.name));
+  const target = `${escapeIdentifier(relation.schema.schema)}.${escapeIdentifier(relation.schema.table)}`;
+  const keyColumns = relation.keyIndexes.map((index) => columns[index]);
+  if (keyColumns.length === 0 || keys.length === 0) return { rows: [], lastKey: undefined };
+  const values: unknown[] = [];
+  const tuples = keys.map((key) => {
+    const params = key.map((value) => {
+      values.push(keyParameter(value));
+      return `$${values.length}`;
+    });
+    return `(${params.join(', ')})`;
+  });
+  const text =
+    `SELECT ${columns.join(', ')} FROM ${target} WHERE (${keyColumns.join(', ')}) IN (${tuples.join(', ')}) ` +
+    `ORDER BY ${keyColumns.join(', ')}`;
+  const result = await client.query<Array<string | null>>({ text, values, rowMode: 'array', types: TEXT_PARSERS });
+  const rows = result.rows.map((raw) => raw.map((cell, i) => decodeTextValue(cell, relation.types[i])));
+  const last = result.rows.at(-1);
+  return { rows, lastKey: last ? relation.keyIndexes.map((i) => last[i]) : undefined };
+}
+
+/** A key value as a query parameter (the column's type is inferred from the comparison). */
+function keyParameter(value: Value): unknown {
+  switch (value.kind) {
+    case 'null':
+    case 'unchanged':
+      return null;
+    case 'bytes':
+      return Buffer.from(value.value);
+    case 'array':
+      return value.value.map(keyParameter);
+    default:
+      return value.value;
+  }
+}
+
 /** A snapshot's horizon in 32-bit xids (what pgoutput's BEGIN carries). */
 export interface SnapshotXids {
   readonly xmax: number;
@@ -121,6 +167,33 @@ export async function readKeyChunkConsistent(
   invisibleDelivered: (snapshot: SnapshotXids) => number[],
   options: { readonly maxWaitMs?: number; readonly table?: string } = {},
 ): Promise<KeyChunk & { readonly retries: number }> {
+  return readConsistent(
+    client,
+    relation,
+    () => readKeyChunk(client, relation, afterKey, limit),
+    invisibleDelivered,
+    options,
+  );
+}
+
+/** readKeys in a snapshot that sees every transaction the stream delivered (see readKeyChunkConsistent). */
+export async function readKeysConsistent(
+  client: Client,
+  relation: RelationState,
+  keys: ReadonlyArray<readonly Value[]>,
+  invisibleDelivered: (snapshot: SnapshotXids) => number[],
+  options: { readonly maxWaitMs?: number; readonly table?: string } = {},
+): Promise<KeyChunk & { readonly retries: number }> {
+  return readConsistent(client, relation, () => readKeys(client, relation, keys), invisibleDelivered, options);
+}
+
+async function readConsistent(
+  client: Client,
+  relation: RelationState,
+  read: () => Promise<KeyChunk>,
+  invisibleDelivered: (snapshot: SnapshotXids) => number[],
+  options: { readonly maxWaitMs?: number; readonly table?: string },
+): Promise<KeyChunk & { readonly retries: number }> {
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const deadline = Date.now() + maxWaitMs;
   for (let retries = 0; ; retries += 1) {
@@ -137,7 +210,7 @@ export async function readKeyChunkConsistent(
         inProgress: new Set((snapshot.rows[0].xip ?? []).map(low32)),
       });
       if (racing.length === 0) {
-        const chunk = await readKeyChunk(client, relation, afterKey, limit);
+        const chunk = await read();
         await client.query('COMMIT');
         return { ...chunk, retries };
       }

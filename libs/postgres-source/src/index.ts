@@ -9,6 +9,8 @@ export {
   markerCommit,
   readKeyChunk,
   readKeyChunkConsistent,
+  readKeys,
+  readKeysConsistent,
   visibleIn,
   keyText,
   type BackfillMarker,
