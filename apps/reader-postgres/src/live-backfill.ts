@@ -189,9 +189,13 @@ export class LiveBackfill {
   /** Records tables as needing a backfill, before they join the publication (see activate). */
   async enqueue(tables: ReadonlyArray<Pick<SourceTable, 'schema' | 'table'>>): Promise<void> {
     for (const table of tables) {
-      const known = this.pending.find((entry) => entry.schema === table.schema && entry.table === table.table);
-      if (known) known.ready = false;
-      else this.pending.push({ schema: table.schema, table: table.table, ready: false, refetch: new Map() });
+      const entry: Entry = { schema: table.schema, table: table.table, ready: false, refetch: new Map() };
+      const known = this.pending.findIndex((e) => e.schema === table.schema && e.table === table.table);
+      // Still pending yet out of the publication: it left since (dropped and created again, or
+      // dropped from the publication by hand) and its changes meanwhile were missed, so it
+      // starts over, with the truncate. A new entry also stops a backfill of it in progress.
+      if (known >= 0) this.pending[known] = entry;
+      else this.pending.push(entry);
     }
     await this.options.persist(this.pending);
   }
