@@ -1,5 +1,6 @@
 import { Client, escapeIdentifier } from 'pg';
 import { listCandidateTables, unusableReason, type SourceTable } from './preflight';
+import { describeError } from '@cdc/service-runtime';
 import { SESSION_OPTIONS } from './session-settings';
 
 export interface PublicationReconcileOptions {
@@ -68,14 +69,41 @@ export async function reconcilePublication(options: PublicationReconcileOptions)
     if (added.length > 0) {
       await options.beforeAdd(added);
       const names = added.map((t) => `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`).join(', ');
-      await client.query(`ALTER PUBLICATION ${escapeIdentifier(options.publication)} ADD TABLE ${names}`);
+      await alter(
+        options,
+        client,
+        `ADD TABLE ${names}`,
+        `add ${added.map((t) => `${t.schema}.${t.table}`).join(', ')} to`,
+      );
     }
     if (removed.length > 0) {
       const names = removed.map((t) => `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`).join(', ');
-      await client.query(`ALTER PUBLICATION ${escapeIdentifier(options.publication)} DROP TABLE ${names}`);
+      await alter(
+        options,
+        client,
+        `DROP TABLE ${names}`,
+        `remove ${removed.map((t) => `${t.schema}.${t.table}`).join(', ')} from`,
+      );
     }
     return { added, removed: removed.map((t) => `${t.schema}.${t.table}`), unusable, allTables: false };
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** ALTER PUBLICATION; a refusal (ownership, privileges) names the source, publication and tables. */
+async function alter(
+  options: PublicationReconcileOptions,
+  client: Client,
+  change: string,
+  what: string,
+): Promise<void> {
+  try {
+    await client.query(`ALTER PUBLICATION ${escapeIdentifier(options.publication)} ${change}`);
+  } catch (error) {
+    throw new Error(
+      `source ${options.source}: cannot ${what} publication "${options.publication}": ${describeError(error)}`,
+      { cause: error },
+    );
   }
 }
