@@ -68,6 +68,8 @@ const KEYLESS_ATTEMPTS = 20;
 
 /** Reads of Entry.refetch keys after one chunk; rows still changing then wait for the next chunk. */
 const REFETCH_ROUNDS = 20;
+/** Keys read again in one statement (a mass update could leave more than Postgres takes parameters). */
+const REFETCH_KEYS = 1_000;
 
 /** The key of an op's new row; key columns the source did not send keep the old key's value. */
 function newKeyOf(relation: RelationState, op: ChangeOp): Value[] {
@@ -366,9 +368,10 @@ export class LiveBackfill {
           conflicts = 0;
           rows += chunk.published;
           // Before the progress moves on (a crash reads this chunk's range again, refetched keys with it).
-          for (let round = 0; entry.refetch.size > 0 && round < REFETCH_ROUNDS; round += 1) {
-            const keys = new Map(entry.refetch);
-            entry.refetch.clear();
+          const rounds = REFETCH_ROUNDS + Math.ceil(entry.refetch.size / REFETCH_KEYS);
+          for (let round = 0; entry.refetch.size > 0 && round < rounds; round += 1) {
+            const keys = new Map([...entry.refetch].slice(0, REFETCH_KEYS));
+            for (const text of keys.keys()) entry.refetch.delete(text);
             try {
               await this.readChunk(client, session, entry, relation, false, (invisible) =>
                 readKeysConsistent(client, relation, [...keys.values()], invisible, { table: name }),
