@@ -12,7 +12,7 @@ export function traceBatch(batch: ReceivedBatch, origin: BatchOrigin): BatchTrac
   if (!batch.trace) return undefined;
   const span = startBatchTrace(batch.trace.traceparents, {
     ...origin,
-    ops: batch.ops.length,
+    ops: batch.opStats?.count ?? batch.ops.length,
     messages: batch.messages,
     firstStreamSeq: batch.firstStreamSeq,
     lastStreamSeq: batch.lastStreamSeq,
@@ -28,17 +28,26 @@ export function recordBatchMetrics(
   result: { skipped: number; ms: number },
 ): void {
   const { source, destination } = origin;
-  if (batch.ops.length > 0) {
-    metrics.batchOps.observe({ source, destination }, batch.ops.length);
+  // Counted by the consumer when it decoded them: the ops themselves may be gone by now.
+  const stats = batch.opStats;
+  const count = stats?.count ?? batch.ops.length;
+  if (count > 0) {
+    metrics.batchOps.observe({ source, destination }, count);
     metrics.applySeconds.observe({ source, destination }, result.ms / 1000);
-    countOps(batch.ops, (table, kind, count) => metrics.appliedOps.inc({ source, destination, table, kind }, count));
+    if (stats) {
+      for (const { table, kind, count } of stats.byTable) {
+        metrics.appliedOps.inc({ source, destination, table: `${table.schema}.${table.table}`, kind }, count);
+      }
+    } else {
+      countOps(batch.ops, (table, kind, count) => metrics.appliedOps.inc({ source, destination, table, kind }, count));
+    }
     if (result.skipped > 0) metrics.skippedOps.inc({ source, destination }, result.skipped);
   }
   const partition = String(origin.partition);
   if (batch.redelivered) metrics.redeliveries.inc({ source, destination, partition });
   // The newest source time this batch brought: its last op's commit, or the watermark's time.
-  const lastOp = batch.ops[batch.ops.length - 1];
-  const sourceTimeUs = Math.max(lastOp?.commitTimeUs ?? 0, batch.watermark?.timeUs ?? 0);
+  const lastCommitTimeUs = stats ? stats.lastCommitTimeUs : (batch.ops[batch.ops.length - 1]?.commitTimeUs ?? 0);
+  const sourceTimeUs = Math.max(lastCommitTimeUs, batch.watermark?.timeUs ?? 0);
   if (sourceTimeUs > 0) {
     metrics.lagSeconds.set({ source, destination, partition }, Math.max(0, Date.now() / 1000 - sourceTimeUs / 1e6));
   }

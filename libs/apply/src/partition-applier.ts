@@ -4,7 +4,7 @@ import type { PartitionProgress } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { metrics } from '@cdc/telemetry';
 import { recordBatchMetrics, traceBatch } from './batch-telemetry';
-import { ApplyError, type Checkpoint, type Sink } from './sink';
+import { ApplyError, type Checkpoint, type Sink, type SinkBatch } from './sink';
 
 export interface BatchSource {
   nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined>;
@@ -78,11 +78,15 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
   while (!options.signal.aborted) {
     let batch = await options.batches.nextBatch(options.limits, options.signal);
     if (!batch) continue;
-    if (!resumed || batch.redelivered) {
-      batch = await withEarlierStored(batch, options);
-      resumed = true;
+    try {
+      if (!resumed || batch.redelivered) {
+        batch = await withEarlierStored(batch, options);
+        resumed = true;
+      }
+      if ((await handleBatch(batch, options)) === 'aborted') return;
+    } finally {
+      batch.release?.();
     }
-    if ((await handleBatch(batch, options)) === 'aborted') return;
   }
 }
 
@@ -138,7 +142,7 @@ async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOption
   let applied = 0;
   let skipped = 0;
   const span = traceBatch(batch, { source, destination, partition });
-  if (batch.ops.length > 0) {
+  if (opCount(batch) > 0) {
     const result = await applyWithBarriers(batch, options, span);
     // Shutting down mid-batch: the rest is abandoned unacked and comes again.
     if (result === 'aborted') return 'aborted';
@@ -172,6 +176,22 @@ async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOption
 type BatchSpan = ReturnType<typeof traceBatch>;
 type Applied = { applied: number; skipped: number };
 
+/** The batch's op count, without decoding its ops again when the consumer counted them. */
+function opCount(batch: ReceivedBatch): number {
+  return batch.opStats?.count ?? batch.ops.length;
+}
+
+/** Indexes of the batch's barrier ops (a plain function: no reference to the ops outlives it). */
+function barrierIndexes(batch: ReceivedBatch): number[] {
+  const indexes: number[] = [];
+  const ops = batch.ops;
+  for (let i = 0; i < ops.length; i += 1) {
+    const barrier = ops[i].barrier;
+    if (barrier !== undefined && barrier.length >= 2) indexes.push(i);
+  }
+  return indexes;
+}
+
 /** Applies the batch in order, stopping at each barrier op (see passBarrier) until it is passed. */
 async function applyWithBarriers(
   batch: ReceivedBatch,
@@ -185,16 +205,14 @@ async function applyWithBarriers(
     total.skipped += result.skipped;
     return true;
   };
+  const count = opCount(batch);
   let from = 0;
-  for (let i = 0; i < batch.ops.length; i += 1) {
-    const barrier = batch.ops[i].barrier;
-    if (barrier === undefined || barrier.length < 2) continue;
+  for (const i of barrierIndexes(batch)) {
     if (i > from && !add(await applyBatchOps(batch, options, span, from, i))) return 'aborted';
     if (!add(await passBarrier(batch, i, options, span))) return 'aborted';
     from = i + 1;
   }
-  if (from < batch.ops.length && !add(await applyBatchOps(batch, options, span, from, batch.ops.length)))
-    return 'aborted';
+  if (from < count && !add(await applyBatchOps(batch, options, span, from, count))) return 'aborted';
   return total;
 }
 
@@ -229,6 +247,8 @@ async function passBarrier(
   if (isAtOrPast(own, op.position)) return { applied: 0, skipped: 1 };
   const executor = barrier[0];
   const what = `${op.kind} of ${op.table.schema}.${op.table.table} at ${positionText(op)}`;
+  // The wait below may be for partitions that need a decode permit to get here.
+  batch.release?.();
   if (partition === executor) {
     const arrived = await waitForCheckpoints(
       barrier.slice(1),
@@ -242,7 +262,8 @@ async function passBarrier(
   }
   /** Moves this partition's checkpoint to `position` (the ops before `end` count as applied). */
   const checkpointAt = async (position: Position, end: number): Promise<'aborted' | undefined> => {
-    const result = await applyRetrying([passOver(op, position)], streamSeqAfterOps(batch, end), batch, options, span);
+    const placeholder = passOver(op, position);
+    const result = await applyRetrying(() => [placeholder], streamSeqAfterOps(batch, end), batch, options, span);
     if (result === 'aborted') return 'aborted';
     if ('error' in result)
       throw new PartitionStoppedError(options.source, options.destination, partition, result.error);
@@ -264,7 +285,7 @@ async function passBarrier(
 /** The checkpoint's stream sequence once ops[0..end) are applied: only whole messages count as applied. */
 function streamSeqAfterOps(batch: ReceivedBatch, end: number): number {
   const seqs = batch.opStreamSeqs;
-  if (end >= batch.ops.length) return batch.lastStreamSeq;
+  if (end >= opCount(batch)) return batch.lastStreamSeq;
   if (end === 0 || !seqs) return batch.firstStreamSeq - 1;
   return seqs[end] > seqs[end - 1] ? seqs[end - 1] : seqs[end - 1] - 1;
 }
@@ -356,14 +377,15 @@ async function applyBatchOps(
   const stop = (error: unknown) => {
     span?.end(error);
     const position = error instanceof ApplyError ? error.context.position : undefined;
-    const at = position ? batch.ops.findIndex((op) => op.position === position) : -1;
+    // By value: the ops may have been decoded again since the sink saw them.
+    const at = position ? batch.ops.findIndex((op) => samePosition(op.position, position)) : -1;
     const streamSeq = at >= 0 && seqs ? seqs[at] : undefined;
     const stopped = new PartitionStoppedError(source, destination, partition, error, streamSeq);
     return stopped;
   };
   const tryRange = async (
     to: number,
-    ops: readonly ChangeOp[],
+    ops: () => readonly ChangeOp[],
   ): Promise<'aborted' | { error: unknown } | undefined> => {
     const result = await applyRetrying(ops, streamSeqAfterOps(batch, to), batch, options, span);
     if (result === 'aborted' || 'error' in result) return result;
@@ -371,7 +393,8 @@ async function applyBatchOps(
     total.skipped += result.skipped;
     return undefined;
   };
-  const first = await tryRange(to, from === 0 && to === batch.ops.length ? batch.ops : batch.ops.slice(from, to));
+  const whole = from === 0 && to === opCount(batch);
+  const first = await tryRange(to, () => (whole ? batch.ops : batch.ops.slice(from, to)));
   if (first === 'aborted') return 'aborted';
   if (first === undefined) return total;
   if (options.onError !== 'dead-letter' || !options.deadLetter || !isDataError(first.error)) throw stop(first.error);
@@ -415,7 +438,8 @@ async function applyBatchOps(
         },
         'op rejected by the destination set aside in the dead-letter stream',
       );
-      const placeholder = await tryRange(to, [passOver(op)]);
+      const skip = passOver(op);
+      const placeholder = await tryRange(to, () => [skip]);
       if (placeholder === 'aborted') return 'aborted';
       if (placeholder !== undefined) throw stop(placeholder.error);
       total.applied -= 1;
@@ -426,7 +450,7 @@ async function applyBatchOps(
       [from, middle],
       [middle, to],
     ] as const) {
-      const failed = await tryRange(b, batch.ops.slice(a, b));
+      const failed = await tryRange(b, () => batch.ops.slice(a, b));
       if (failed === 'aborted') return 'aborted';
       if (failed === undefined) continue;
       if (!isDataError(failed.error)) throw stop(failed.error);
@@ -438,16 +462,31 @@ async function applyBatchOps(
   return total;
 }
 
-/** Applies ops in one transaction, retrying what can pass later; resolves with the result or the non-retryable error. */
+/**
+ * Applies ops in one transaction, retrying what can pass later; resolves with the result or the
+ * non-retryable error. The ops are asked for only when the sink reads them, and the batch then
+ * lets go of them (ReceivedBatch.releaseOps): nothing here keeps them on the heap while the
+ * destination works, so they can go once the sink has built its statements.
+ */
 async function applyRetrying(
-  ops: readonly ChangeOp[],
+  opsOf: () => readonly ChangeOp[],
   lastStreamSeq: number,
   batch: ReceivedBatch,
   options: PartitionApplierOptions,
   span: BatchSpan,
 ): Promise<Applied | 'aborted' | { error: unknown }> {
   const { source, partition, log } = options;
-  const apply = () => options.sink.applyBatch({ source, partition, ops, lastStreamSeq });
+  const sinkBatch: SinkBatch = {
+    source,
+    partition,
+    lastStreamSeq,
+    get ops() {
+      const ops = opsOf();
+      batch.releaseOps?.();
+      return ops;
+    },
+  };
+  const apply = () => options.sink.applyBatch(sinkBatch);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await options.slots.run(async () => {
@@ -469,7 +508,7 @@ async function applyRetrying(
           attempt,
           retryInMs: delay,
           streamSeq: batch.lastStreamSeq,
-          position: positionText(ops[0]),
+          position: positionText(opsOf()[0]),
           err: describeError(error),
         },
         'apply failed, retrying the batch',
@@ -481,6 +520,10 @@ async function applyRetrying(
       }
     }
   }
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return (a.lane ?? '') === (b.lane ?? '') && comparePositions(a, b) === 0;
 }
 
 function positionText(op: ChangeOp): string {
@@ -533,6 +576,9 @@ async function withEarlierStored(batch: ReceivedBatch, options: PartitionApplier
   return {
     ...batch,
     ops: [...earlier.ops, ...batch.ops],
+    // Plain ops held by the merged batch: the delivered batch's counts and release no longer describe it.
+    opStats: undefined,
+    releaseOps: undefined,
     opStreamSeqs,
     watermark,
     messages: batch.messages + earlier.messages,

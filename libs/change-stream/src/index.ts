@@ -8,7 +8,9 @@ export {
   type ReceivedBatch,
   type BatchLimits,
   type BatchTraceInfo,
+  type OpStats,
 } from './partition-consumer';
+export { DecodePermits } from './decode-permits';
 export {
   connectToNats,
   NatsUnreachableError,

@@ -4,8 +4,11 @@ import pino from 'pino';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { encodeBatch, partitionSubject, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
+import { DecodePermits } from './decode-permits';
 import { PartitionConsumer } from './partition-consumer';
 import { ChangePublisher } from './publisher';
 import { ensureSourceStream } from './stream-setup';
@@ -25,6 +28,9 @@ after(async () => {
 });
 
 const table: TableSchema = { schema: 'public', table: 'big', hasKey: true, columns: [] };
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 test('messages close to the payload limit flow through a partition consumer', async () => {
   const jsm = await jetstreamManager(nc);
@@ -68,4 +74,132 @@ test('messages close to the payload limit flow through a partition consumer', as
   }
   await consumer.close();
   assert.equal(received, total);
+});
+
+const narrow: TableSchema = {
+  schema: 'public',
+  table: 'permits',
+  hasKey: true,
+  columns: [
+    { name: 'id', type: 'int8', key: true, nullable: false, typeOid: 20, elementTypeOid: 0 },
+    { name: 'v', type: 'text', key: false, nullable: true, typeOid: 25, elementTypeOid: 0 },
+  ],
+};
+
+function row(i: number, value = `v${i}`): ChangeOp {
+  return {
+    kind: i % 3 === 0 ? 'update' : 'insert',
+    table: narrow,
+    key: [{ kind: 'integer', value: String(i) }],
+    after: [
+      { kind: 'integer', value: String(i) },
+      { kind: 'text', value },
+    ],
+    position: { commit: BigInt(1000 + i), index: 0 },
+    commitTimeUs: 1_700_000_000_000_000 + i,
+  };
+}
+
+/** Publishes each partition's ops as messages of 10 ops straight to its subject. */
+async function publishTo(source: string, partitions: number, ops: (partition: number) => ChangeOp[]): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await ensureSourceStream(jsm, { source, partitions, destinations: ['d'] });
+  const js = jetstream(nc);
+  for (let partition = 0; partition < partitions; partition += 1) {
+    const all = ops(partition);
+    for (let at = 0; at < all.length; at += 10) {
+      await js.publish(
+        partitionSubject(source, partition),
+        encodeBatch({ source, partition, ops: all.slice(at, at + 10) }),
+      );
+    }
+  }
+}
+
+test('decode permits: a partition without a permit waits with its messages undecoded; a batch larger than anything still flows', async () => {
+  const payload = 'p'.repeat(200_000); // one message of ~600 kB: far more than one small batch
+  await publishTo('permits', 2, (partition) =>
+    partition === 0 ? [row(1, payload), row(2, payload), row(3, payload)] : [row(4), row(5)],
+  );
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const permits = new DecodePermits(1);
+  const first = await PartitionConsumer.open(js, jsm, 'permits', 'd', 0, { permits });
+  const second = await PartitionConsumer.open(js, jsm, 'permits', 'd', 1, { permits });
+  const signal = new AbortController().signal;
+  const limits = { maxOps: 1000, maxWaitMs: 50 };
+
+  const big = await first.nextBatch(limits, signal);
+  assert.ok(big);
+  assert.equal(big.ops.length, 3, 'the only permit decodes a batch of any size');
+  assert.equal(big.ops[0].after?.[1].kind === 'text' && big.ops[0].after[1].value.length, 200_000);
+  assert.equal(permits.inUse, 1);
+
+  let secondBatch: Awaited<ReturnType<PartitionConsumer['nextBatch']>> | 'waiting' = 'waiting';
+  const pending = second.nextBatch(limits, signal).then((batch) => (secondBatch = batch));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(secondBatch, 'waiting', 'no permit: the second partition must not decode yet');
+
+  big.release?.();
+  big.release?.(); // idempotent: still one permit
+  await pending;
+  assert.ok(secondBatch !== 'waiting' && secondBatch !== undefined);
+  assert.deepEqual(
+    secondBatch.ops.map((op) => op.key[0]),
+    [4, 5].map((i) => ({ kind: 'integer', value: String(i) })),
+  );
+  assert.equal(permits.inUse, 1);
+  secondBatch.release?.();
+  assert.equal(permits.inUse, 0);
+  await big.ack();
+  await secondBatch.ack();
+  await first.close();
+  await second.close();
+});
+
+test('decode permits: a wait ends without a permit on abort; a released permit goes to the next taker', async () => {
+  const permits = new DecodePermits(1);
+  assert.equal(await permits.acquire(new AbortController().signal), true);
+  const controller = new AbortController();
+  const waiting = permits.acquire(controller.signal);
+  controller.abort();
+  assert.equal(await waiting, false);
+  permits.release();
+  assert.equal(permits.inUse, 0);
+  assert.equal(await permits.acquire(new AbortController().signal), true);
+  assert.equal(permits.inUse, 1);
+  assert.throws(() => new DecodePermits(0), /positive integer/);
+});
+
+test('released ops are decoded again from the received bytes, equal to the first decoding; the counts come without decoding', async () => {
+  const ops = Array.from({ length: 40 }, (_, i) => row(i + 1));
+  await publishTo('release', 1, () => ops);
+  const consumer = await PartitionConsumer.open(jetstream(nc), await jetstreamManager(nc), 'release', 'd', 0);
+  const batch = await consumer.nextBatch({ maxOps: 1000, maxWaitMs: 200 }, new AbortController().signal);
+  assert.ok(batch);
+  // In a function of its own, so that no variable of the test keeps the first decoding alive.
+  const first = ((): WeakRef<ChangeOp[]> => {
+    const decoded = batch.ops;
+    assert.equal(decoded.length, 40);
+    assert.equal(batch.messages, 4);
+    assert.deepEqual(batch.opStats, {
+      count: 40,
+      lastCommitTimeUs: ops[39].commitTimeUs,
+      byTable: [
+        { table: decoded[0].table, kind: 'insert', count: 27 },
+        { table: decoded[0].table, kind: 'update', count: 13 },
+      ],
+    });
+    assert.deepEqual(decoded, ops);
+    batch.releaseOps?.();
+    assert.equal(batch.ops, decoded, 'still referenced: the same array');
+    return new WeakRef(decoded);
+  })();
+  // Nothing holds the first decoding any more: once collected, reading ops decodes again.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  collectGarbage();
+  assert.equal(first.deref(), undefined, 'released ops must be collectable');
+  assert.deepEqual(batch.ops, ops);
+  await batch.ack();
+  await consumer.close();
 });

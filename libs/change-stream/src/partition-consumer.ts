@@ -5,10 +5,13 @@ import {
   decodeWatermark,
   partitionSubject,
   streamName,
+  type ChangeKind,
   type ChangeOp,
+  type TableSchema,
   type Watermark,
 } from '@cdc/change-envelope';
 import { readTraceHeaders, tracingEnabled } from '@cdc/telemetry';
+import type { DecodePermits } from './decode-permits';
 import { consumerName } from './stream-setup';
 
 // 4 keeps the next batch ready while one applies; 8 only added prefetched bytes to the heap
@@ -33,8 +36,17 @@ export class MalformedMessageError extends Error {
 }
 
 export interface ReceivedBatch {
-  /** Data ops of every message in the batch, in stream order. */
+  /** Data ops of every message in the batch, in stream order (see releaseOps). */
   readonly ops: ChangeOp[];
+  /**
+   * Lets go of the decoded ops: later reads of `ops` decode the received bytes again, unless
+   * the ops are still referenced elsewhere. Call once whoever applies the batch holds them, so
+   * they can be collected as soon as it has built its statements instead of staying on the heap
+   * (in V8's old generation) until the commit.
+   */
+  releaseOps?(): void;
+  /** What metrics need of the ops, counted at decoding (so they need not be decoded again). */
+  readonly opStats?: OpStats;
   /** Per op, the stream sequence of the message that carried it. */
   readonly opStreamSeqs?: number[];
   /** The highest watermark in the batch, if any. */
@@ -50,6 +62,16 @@ export interface ReceivedBatch {
   ack(): Promise<void>;
   /** Tells JetStream the batch is still being worked on (resets ack_wait), e.g. while waiting at a barrier. */
   working?(): void;
+  /** Gives back the batch's decode permit (see DecodePermits); idempotent. Call once the batch is handled. */
+  release?(): void;
+}
+
+export interface OpStats {
+  readonly count: number;
+  /** The last op's commit time (microseconds), 0 without ops. */
+  readonly lastCommitTimeUs: number;
+  /** Ops per table and kind. */
+  readonly byTable: ReadonlyArray<{ readonly table: TableSchema; readonly kind: ChangeKind; count: number }>;
 }
 
 export interface BatchTraceInfo {
@@ -81,6 +103,7 @@ export class PartitionConsumer {
     readonly source: string,
     readonly partition: number,
     private readonly consumer: string,
+    private readonly permits: DecodePermits | undefined,
   ) {
     this.iterator = messages[Symbol.asyncIterator]();
   }
@@ -91,11 +114,19 @@ export class PartitionConsumer {
     source: string,
     destination: string,
     partition: number,
+    options: { permits?: DecodePermits } = {},
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
     // Bounded by a few messages (each at most ~750 kB of ops) rather than by bytes.
     const messages = await consumer.consume({ max_messages: BUFFERED_MESSAGES_PER_PARTITION });
-    return new PartitionConsumer(messages, jsm, source, partition, consumerName(destination, partition));
+    return new PartitionConsumer(
+      messages,
+      jsm,
+      source,
+      partition,
+      consumerName(destination, partition),
+      options.permits,
+    );
   }
 
   /**
@@ -167,9 +198,16 @@ export class PartitionConsumer {
     let deadline = Number.POSITIVE_INFINITY;
     const ready: ChangeOp[] = [];
     const readySeqs: number[] = [];
+    const byTable: Array<{ table: TableSchema; kind: ChangeKind; count: number }> = [];
     let watermark: Watermark | undefined;
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
+    let permit = false;
+    const release = () => {
+      if (!permit) return;
+      permit = false;
+      this.permits?.release();
+    };
     while (ops < limits.maxOps) {
       const waitMs = received.length === 0 ? 1_000 : deadline - Date.now();
       if (received.length > 0 && waitMs <= 0) break;
@@ -183,10 +221,21 @@ export class PartitionConsumer {
         if (received.length > 0) break;
         return undefined;
       }
+      const kind = next.headers?.get(HEADER_KIND);
+      if (this.permits && !permit && kind !== 'watermark') {
+        // Waits with the message undecoded; the batch's time window starts once it may decode.
+        if (!(await this.permits.acquire(signal))) {
+          // Shutting down: the message goes back in front of the queue, nothing of this instance skips it.
+          this.pending = Promise.resolve({ value: next, done: false });
+          if (received.length > 0) break;
+          return undefined;
+        }
+        permit = true;
+        if (received.length > 0) deadline = Date.now() + limits.maxWaitMs;
+      }
       if (received.length === 0) deadline = Date.now() + limits.maxWaitMs;
       received.push(next);
       if (next.redelivered) redelivered = true;
-      const kind = next.headers?.get(HEADER_KIND);
       const decodeStarted = trace ? performance.now() : 0;
       try {
         if (kind === 'watermark') {
@@ -194,15 +243,30 @@ export class PartitionConsumer {
           if (!watermark || mark.seq > watermark.seq) watermark = mark;
         } else {
           const batch = decodeBatch(next.data);
+          let counted: (typeof byTable)[number] | undefined = byTable[byTable.length - 1];
           for (const op of batch.ops) {
             ready.push(op);
             readySeqs.push(next.seq);
+            if (counted === undefined || counted.table !== op.table || counted.kind !== op.kind) {
+              // Each message carries its own schema objects: tables compare by name.
+              counted = byTable.find(
+                (entry) =>
+                  entry.kind === op.kind &&
+                  entry.table.table === op.table.table &&
+                  entry.table.schema === op.table.schema,
+              );
+              if (counted === undefined) byTable.push((counted = { table: op.table, kind: op.kind, count: 0 }));
+            }
+            counted.count += 1;
           }
           ops += batch.ops.length;
         }
       } catch (error) {
         const malformed = new MalformedMessageError(this.source, this.partition, next.seq, error);
-        if (received.length === 1) throw malformed;
+        if (received.length === 1) {
+          release();
+          throw malformed;
+        }
         // The messages before it are fine: they apply (and are acked) first, then the partition stops on this one.
         received.pop();
         this.undecodable = malformed;
@@ -216,8 +280,39 @@ export class PartitionConsumer {
       if (signal.aborted) break;
     }
     const last = received[received.length - 1];
+    const opStats: OpStats = {
+      count: ready.length,
+      lastCommitTimeUs: ready.length > 0 ? ready[ready.length - 1].commitTimeUs : 0,
+      byTable,
+    };
+    // Held strongly until releaseOps(), weakly after: the received bytes stay (they are acked
+    // at the end), so ops that were collected are decoded again, identically, if asked for.
+    let strong: ChangeOp[] | undefined = ready;
+    let weak: WeakRef<ChangeOp[]> | undefined;
+    const decodeAgain = (): ChangeOp[] => {
+      const again: ChangeOp[] = [];
+      for (const message of received) {
+        if (message.headers?.get(HEADER_KIND) === 'watermark') continue;
+        for (const op of decodeBatch(message.data).ops) again.push(op);
+      }
+      return again;
+    };
     return {
-      ops: ready,
+      get ops(): ChangeOp[] {
+        if (strong) return strong;
+        let ops = weak?.deref();
+        if (ops === undefined) {
+          ops = decodeAgain();
+          weak = new WeakRef(ops);
+        }
+        return ops;
+      },
+      releaseOps: () => {
+        if (strong === undefined) return;
+        weak = new WeakRef(strong);
+        strong = undefined;
+      },
+      opStats,
       opStreamSeqs: readySeqs,
       watermark,
       messages: received.length,
@@ -232,6 +327,7 @@ export class PartitionConsumer {
       working: () => {
         for (const message of received) message.working();
       },
+      release,
     };
   }
 

@@ -125,6 +125,11 @@ function arrayElementText(text: string): string {
 
 /** Identity of a key (for folding ops of one row): exact, unambiguous, not for display. */
 export function keyIdentity(values: readonly Value[]): string {
+  if (values.length === 1) {
+    // One key column (the common case): its kind and text say it all, no length needed.
+    const text = valueText(values[0]);
+    return text === null ? '\u0000N' : values[0].kind + '\u0000' + text;
+  }
   let out = '';
   for (const value of values) {
     const text = valueText(value);

@@ -117,7 +117,11 @@ function rowOf(op: ChangeOp, width: number): Row {
   if (after.length !== width) {
     throw new PlanError(`${op.kind} has ${after.length} values for ${width} columns`, op);
   }
-  return after.map((value) => (value.kind === 'unchanged' ? undefined : value));
+  // The common case, a full image, is the op's own array (rows are never written to in place).
+  for (let i = 0; i < width; i += 1) {
+    if (after[i].kind === 'unchanged') return after.map((value) => (value.kind === 'unchanged' ? undefined : value));
+  }
+  return after as Row;
 }
 
 function merge(base: Row, top: Row): Row {
@@ -125,13 +129,20 @@ function merge(base: Row, top: Row): Row {
 }
 
 function isFull(row: Row): boolean {
-  return row.every((value) => value !== undefined);
+  for (let i = 0; i < row.length; i += 1) if (row[i] === undefined) return false;
+  return true;
 }
 
 class KeyedWork implements TableWork {
   private readonly states = new Map<string, KeyState>();
+  /** Every column, for full images (no per-row column list or shape string). */
+  private readonly allColumns: number[];
+  private readonly allShape: string;
 
-  constructor(readonly binding: TableBinding) {}
+  constructor(readonly binding: TableBinding) {
+    this.allColumns = binding.columns.map((_, index) => index);
+    this.allShape = this.allColumns.join(',');
+  }
 
   private oldKey(op: ChangeOp): readonly Value[] {
     const { keyIndexes } = this.binding;
@@ -158,10 +169,12 @@ class KeyedWork implements TableWork {
   }
 
   private withKey(row: Row, key: readonly Value[]): Row {
+    const { keyIndexes } = this.binding;
+    let same = true;
+    for (let i = 0; i < keyIndexes.length && same; i += 1) same = row[keyIndexes[i]] === key[i];
+    if (same) return row;
     const out = row.slice();
-    this.binding.keyIndexes.forEach((columnIndex, i) => {
-      out[columnIndex] = key[i];
-    });
+    for (let i = 0; i < keyIndexes.length; i += 1) out[keyIndexes[i]] = key[i];
     return out;
   }
 
@@ -246,8 +259,8 @@ class KeyedWork implements TableWork {
     const row = rowOf(op, binding.columns.length);
     const newRow = this.withKey(row, this.newKey(op, row, oldKey));
     const setColumns = presentColumns(newRow);
-    const o = jsonRow(binding.columns, binding.keyIndexes, (i) => oldKey[i], op, true);
-    const n = jsonRow(binding.columns, setColumns, (index) => newRow[index]!, op, false);
+    const o = jsonRow(binding.columns, binding.keyIndexes, oldKey, op, true);
+    const n = jsonRow(binding.columns, setColumns, newRow, op, false);
     return { text: keyChangeSql(binding, setColumns), param: `{"o":${o},"n":${n}}`, ops: [op] };
   }
 
@@ -261,7 +274,8 @@ class KeyedWork implements TableWork {
     const id = keyIdentity(key);
     const state = this.states.get(id);
     if (state === undefined) {
-      this.states.set(id, { keyValues: key, state: 'image', values: row, deleteFirst: false, ops: [...carried, op] });
+      const ops = carried.length === 0 ? [op] : [...carried, op];
+      this.states.set(id, { keyValues: key, state: 'image', values: row, deleteFirst: false, ops });
       return;
     }
     const values = mergePartial && state.state !== 'deleted' && !isFull(row) ? merge(state.values, row) : row;
@@ -280,13 +294,14 @@ class KeyedWork implements TableWork {
     for (const state of this.states.values()) {
       if (state.state === 'deleted' || state.deleteFirst) {
         deletes.push({
-          json: jsonRow(binding.columns, keyIndexes, (i) => state.keyValues[i], state.ops[0], true),
+          json: jsonRow(binding.columns, keyIndexes, state.keyValues, state.ops[0], true),
           ops: state.ops,
         });
       }
       if (state.state === 'deleted') continue;
-      const columns = presentColumns(state.values);
-      const shape = columns.join(',');
+      const full = isFull(state.values);
+      const columns = full ? this.allColumns : presentColumns(state.values);
+      const shape = full ? this.allShape : columns.join(',');
       const groups = state.state === 'image' ? images : partials;
       if (state.state === 'partial' && columns.every((index) => keyIndexes.includes(index))) continue; // nothing to set
       let group = groups.get(shape);
@@ -294,9 +309,8 @@ class KeyedWork implements TableWork {
         group = { columns, rows: [] };
         groups.set(shape, group);
       }
-      const values = state.values;
       group.rows.push({
-        json: jsonRow(binding.columns, columns, (index) => values[index]!, state.ops[0], false),
+        json: jsonRow(binding.columns, columns, state.values, state.ops[0], false),
         ops: state.ops,
       });
     }
@@ -338,7 +352,7 @@ class KeylessWork implements TableWork {
           endRun();
           run = { columns, shape, rows: [] };
         }
-        run.rows.push({ json: jsonRow(binding.columns, columns, (index) => row[index]!, op, false), ops: [op] });
+        run.rows.push({ json: jsonRow(binding.columns, columns, row, op, false), ops: [op] });
         continue;
       }
       endRun();
@@ -352,14 +366,14 @@ class KeylessWork implements TableWork {
       const beforeRow: Row = before.map((value) => (value.kind === 'unchanged' ? undefined : value));
       const matchColumns = presentColumns(beforeRow);
       if (matchColumns.length === 0) throw new PlanError(`${op.kind} with an empty old row`, op);
-      const match = jsonRow(binding.columns, matchColumns, (index) => beforeRow[index]!, op, false);
+      const match = jsonRow(binding.columns, matchColumns, beforeRow, op, false);
       if (op.kind === 'delete') {
         out.push({ text: keylessDeleteSql(binding, matchColumns), param: match, ops: [op] });
       } else if (op.kind === 'update') {
         const row = rowOf(op, width);
         const setColumns = presentColumns(row);
         if (setColumns.length === 0) continue;
-        const set = jsonRow(binding.columns, setColumns, (index) => row[index]!, op, false);
+        const set = jsonRow(binding.columns, setColumns, row, op, false);
         out.push({
           text: keylessUpdateSql(binding, matchColumns, setColumns),
           param: `{"b":${match},"a":${set}}`,
@@ -388,13 +402,14 @@ function presentColumns(row: Row): number[] {
 }
 
 /**
- * `{"a":"1","b":null}` for the given columns. With `byPosition`, `value(i)` is asked for the
- * i-th entry of `indexes` (key values in key order); otherwise for the column index.
+ * `{"a":"1","b":null}` for the given columns (each present in `values`). With `byPosition`,
+ * `values[i]` belongs to the i-th entry of `indexes` (key values in key order); otherwise
+ * `values` is a whole row, by column index.
  */
 function jsonRow(
   columns: readonly BoundColumn[],
   indexes: readonly number[],
-  value: (i: number) => Value,
+  values: readonly (Value | undefined)[],
   op: ChangeOp,
   byPosition: boolean,
 ): string {
@@ -404,7 +419,7 @@ function jsonRow(
   for (let i = 0; i < indexes.length; i += 1) {
     const column = columns[indexes[i]];
     try {
-      fields[i] = column.jsonKey + encodeField(value(byPosition ? i : indexes[i]), column.mode);
+      fields[i] = column.jsonKey + encodeField(values[byPosition ? i : indexes[i]]!, column.mode);
     } catch (error) {
       if (error instanceof ValueEncodeError) throw new PlanError(`column ${column.name}: ${error.message}`, op);
       throw error;

@@ -11,6 +11,7 @@ import {
 import {
   ApplyError,
   filterAfterCheckpoint,
+  type FilteredOps,
   encodeCheckpointLanes,
   decodeCheckpointLanes,
   decodeStoredSchema,
@@ -267,9 +268,12 @@ class PostgresDestination implements PostgresSink {
     try {
       await client.query('BEGIN');
       const checkpoint = await this.lockCheckpoint(client, source, partition);
-      const filtered = filterAfterCheckpoint(batch.ops, checkpoint);
+      // Ops are referenced only until their statements are built (see the last flush below):
+      // the applier's batch lets go of them once read here, so they die young.
+      let filtered: FilteredOps | undefined = filterAfterCheckpoint(batch.ops, checkpoint);
       const lanes = filtered.lanes;
       let pending = filtered.pending;
+      filtered = undefined;
       const skipped = batch.ops.length - pending.length;
       if (pending.length === 0) {
         await client.query('COMMIT');
@@ -298,7 +302,10 @@ class PostgresDestination implements PostgresSink {
         const plan = planOps(run, (op) => bindings.get(op.table)!, { coalesce, maxParamChars: MAX_PARAM_CHARS });
         run = [];
         ddlIgnored += plan.ddlIgnored;
-        for (statement of plan.statements) {
+        // Only a statement's first op is needed (to name it in an error), not every op it carries.
+        const statements = plan.statements.map((built): Statement => ({ ...built, ops: built.ops.slice(0, 1) }));
+        plan.statements.length = 0;
+        for (statement of statements) {
           if (statement.param === undefined) await client.query(statement.text);
           else
             await client.query({
@@ -322,6 +329,7 @@ class PostgresDestination implements PostgresSink {
         await client.query({ name: statementName(model.text), text: model.text, values: model.values });
         statement = undefined;
       }
+      pending = [];
       await flush();
       await client.query({
         name: statementName(this.sql.update),
