@@ -516,7 +516,7 @@ export class LiveBackfill {
         position: { commit, index: index++ },
         commitTimeUs,
       });
-      if (session.publisher.bufferedOps >= 20_000) await session.publisher.waitForCapacity();
+      if (session.publisher.full) await session.publisher.waitForCapacity();
     }
     chunk.finish(index);
   }

@@ -515,3 +515,88 @@ test('the snapshot reads a table in chunks of about chunk_rows rows, also before
     `fresh (never analyzed) was read in ${fresh} quer${fresh === 1 ? 'y' : 'ies'}, not in chunks of 1,000 rows`,
   );
 });
+
+test('while JetStream is unreachable the reader stops reading at its byte budget, and the slot still gets status updates: the walsender does not time it out', async () => {
+  const url = await pg.createDatabase('stall');
+  await pg.query(`CREATE TABLE stall (id int PRIMARY KEY, v text)`, [], 'stall');
+  const base = configFor('stall', url);
+  const source = base.sources[0] as PostgresSourceConfig;
+  const config: PipelineConfig = {
+    ...base,
+    sources: [{ ...source, publish: { ...source.publish, maxBufferedBytes: 64_000 } }],
+  };
+  // Without a reply for 2 s the walsender ends the connection (the default is 60 s).
+  await pg.query(`ALTER SYSTEM SET wal_sender_timeout = '2s'`);
+  await pg.query('SELECT pg_reload_conf()');
+  const controller = new AbortController();
+  const running = runPostgresReader({ config, source: 'stall', signal: controller.signal, log });
+  let outcome: unknown = 'running';
+  running.then(
+    () => (outcome = 'resolved'),
+    (error: unknown) => (outcome = error),
+  );
+  const walsender = async () =>
+    (
+      await pg.query(
+        `SELECT pid, sent_lsn::text AS sent, pg_current_wal_lsn()::text AS current,
+                extract(epoch FROM now() - reply_time) AS reply_age
+           FROM pg_stat_replication WHERE application_name = 'cdc-reader-stall'`,
+      )
+    ).rows[0] as { pid: number; sent: string; current: string; reply_age: number } | undefined;
+  let natsStopped = false;
+  try {
+    await until(
+      'the reader to stream',
+      async () =>
+        (await store.readSnapshotState<SnapshotState>('stall'))?.status === 'done' && (await walsender()) !== undefined,
+    );
+    await nats.stop();
+    natsStopped = true;
+    // ~40 MB of changes: far more than the budget, the reader's event queue and the socket buffers hold.
+    for (let i = 0; i < 40; i += 1)
+      await pg.query(
+        `INSERT INTO stall SELECT g, repeat(md5(g::text), 31) FROM generate_series(${i * 1_000 + 1}, ${(i + 1) * 1_000}) g`,
+        [],
+        'stall',
+      );
+    const first = await walsender();
+    assert.ok(first, 'the walsender is there after the writes');
+    const samples = [];
+    for (let i = 0; i < 24; i += 1) {
+      await delay(250);
+      samples.push(await walsender());
+    }
+    assert.deepEqual(
+      samples.map((sample) => sample?.pid),
+      samples.map(() => first.pid),
+      'the same walsender for 6 s, three times wal_sender_timeout: the reader was not timed out',
+    );
+    for (const sample of samples)
+      assert.ok(Number(sample?.reply_age) < 1.5, `a status update at most 1.5 s old, got ${sample?.reply_age} s`);
+    const last = samples[samples.length - 1]!;
+    assert.ok(parseLsn(last.sent) < parseLsn(last.current), 'reading is paused: the walsender could not send it all');
+    assert.equal(outcome, 'running');
+
+    await nats.start();
+    natsStopped = false;
+    await until(
+      'every row in the stream',
+      async () => {
+        const keys = new Set<string | undefined>();
+        // The test's own connection reconnects too: a request may fail meanwhile.
+        const partitions = await readAll('stall').catch(() => []);
+        for (const entries of partitions)
+          for (const op of opsOf(entries)) if (op.kind === 'insert') keys.add(keyOf(op));
+        return keys.size === 40_000;
+      },
+      120_000,
+    );
+  } finally {
+    // The later tests, and the reader's shutdown, need NATS back.
+    if (natsStopped) await nats.start();
+    controller.abort();
+    await running.catch(() => undefined);
+    await pg.query(`ALTER SYSTEM RESET wal_sender_timeout`);
+    await pg.query('SELECT pg_reload_conf()');
+  }
+});

@@ -115,6 +115,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       // a larger bound only held more decoded ops (~0.8 kB each on the heap) and did not drain
       // faster (docs/benchmarks.md, "Memory").
       maxBufferedOps: Math.max(10_000, source.publish.maxOps * 8),
+      maxBufferedBytes: source.publish.maxBufferedBytes,
     };
     const newPublisher = () =>
       new ChangePublisher({
@@ -261,7 +262,7 @@ async function snapshotIfNeeded(
           signal,
           emit: (op) => {
             publisher.add(op);
-            if (publisher.bufferedOps >= 5_000) return publisher.waitForCapacity();
+            if (publisher.full) return publisher.waitForCapacity();
           },
         });
       }
@@ -365,7 +366,10 @@ async function streamOnce(
 
   const watermarkTimer = setInterval(() => void emitWatermark(), source.publish.watermarkIntervalMs);
   const statusTimer = setInterval(() => {
-    void refreshCommitted().then(() => sendStatus());
+    // The last known position goes out at once: a slow or unreachable NATS (which is also when
+    // reading is paused for back-pressure) must not hold back the reply the walsender waits for.
+    sendStatus();
+    void refreshCommitted();
   }, source.statusIntervalMs);
   const stop = () => void connection.close();
   signal.addEventListener('abort', stop, { once: true });
@@ -381,7 +385,9 @@ async function streamOnce(
     op: (op) => {
       hooks.op(op);
       publisher.add(op, transactions?.op(op.table));
-      if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
+      // While this waits, the replication socket is paused (ReplicationConnection); the status
+      // timer below keeps answering the walsender, so a long wait does not time the slot out.
+      if (publisher.full) return publisher.waitForCapacity();
     },
     commit: (position, _commitTimeUs, xid) => {
       hooks.commit(xid);
@@ -410,9 +416,9 @@ async function streamOnce(
       source.slot,
       source.publication,
       0n,
-      async (event) => {
+      (event) => {
         if (failure) throw failure;
-        await decoder.handle(event);
+        return decoder.handle(event);
       },
       { messages: live.messages },
     );

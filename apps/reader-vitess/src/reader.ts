@@ -84,6 +84,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
       maxBytes: Math.min(source.publish.maxBytes, Math.floor(maxPayload * PAYLOAD_HEADROOM)),
       maxDelayMs: source.publish.maxDelayMs,
       maxBufferedOps: Math.max(10_000, source.publish.maxOps * source.partitions * 2),
+      maxBufferedBytes: source.publish.maxBufferedBytes,
     };
     const client = new VStreamClient(source.vtgate);
     try {
@@ -231,7 +232,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
             }
             // Copy-phase chunks are not source transactions: only streamed changes get a span.
             publisher.add(op, op.kind === 'snapshot-row' ? undefined : transactions?.op(op.table));
-            if (publisher.bufferedOps >= 20_000) return publisher.waitForCapacity();
+            if (publisher.full) return publisher.waitForCapacity();
           },
           resumable: (vgtid) => {
             resumable = vgtid;

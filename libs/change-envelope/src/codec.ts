@@ -1,8 +1,9 @@
 import Long from 'long';
 import * as protobuf from 'protobufjs/minimal';
 import { cdc } from './generated/change';
-import type { ChangeBatch, ChangeKind, ChangeOp, Column, Position, TableSchema, Watermark } from './change';
-import type { TextualKind, Value } from './value';
+import type { ChangeBatch, ChangeOp, Column, Position, TableSchema, Watermark } from './change';
+import { BatchBuilder, KIND_BY_NUMBER, OpEncoder, TEXT_KIND_BY_FIELD } from './batch-writer';
+import type { Value } from './value';
 import { NULL_VALUE, UNCHANGED_VALUE } from './value';
 import { WireReader } from './wire-reader';
 
@@ -19,26 +20,6 @@ export class EnvelopeDecodeError extends Error {
     super(`cannot decode ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'EnvelopeDecodeError';
   }
-}
-
-const KIND_TO_WIRE: Record<ChangeKind, cdc.v1.Kind> = {
-  insert: wire.Kind.KIND_INSERT,
-  update: wire.Kind.KIND_UPDATE,
-  delete: wire.Kind.KIND_DELETE,
-  truncate: wire.Kind.KIND_TRUNCATE,
-  ddl: wire.Kind.KIND_DDL,
-  'snapshot-row': wire.Kind.KIND_SNAPSHOT_ROW,
-};
-const WIRE_TO_KIND = new Map<number, ChangeKind>(
-  Object.entries(KIND_TO_WIRE).map(([kind, number]) => [number, kind as ChangeKind]),
-);
-
-const SAFE_DIGITS = 15;
-
-function integerToWire(text: string, unsigned: boolean): Long | number {
-  // Most integers are small: a number avoids parsing into a Long.
-  if (text.length <= SAFE_DIGITS) return Number(text);
-  return Long.fromString(text, unsigned);
 }
 
 /** protobufjs writes plain numbers into 64-bit fields; its typings only admit Long. */
@@ -73,123 +54,14 @@ function positionFromWire(position: cdc.v1.IPosition | null | undefined): Positi
   };
 }
 
-// Field tags ((field number << 3) | wire type) of proto/cdc/v1/change.proto. The batch path is
-// written by hand for speed; codec.test.ts checks it byte-for-byte against the generated code.
-const TEXT_TAGS: Record<TextualKind, number> = {
-  decimal: 42,
-  text: 50,
-  json: 66,
-  date: 74,
-  time: 82,
-  timestamp: 90,
-  timestamptz: 98,
-  uuid: 106,
-  enum: 122,
-  interval: 130,
-};
-const TEXT_BY_FIELD = new Map<number, TextualKind>(
-  Object.entries(TEXT_TAGS).map(([kind, tag]) => [tag >>> 3, kind as TextualKind]),
-);
-
-function writeValue(writer: protobuf.Writer, tag: number, value: Value): void {
-  writer.uint32(tag).fork();
-  switch (value.kind) {
-    case 'null':
-      writer.uint32(8).bool(true);
-      break;
-    case 'boolean':
-      writer.uint32(16).bool(value.value);
-      break;
-    case 'integer':
-      writer.uint32(24).sint64(integerToWire(value.value, false));
-      break;
-    case 'float':
-      writer.uint32(33).double(value.value);
-      break;
-    case 'bytes':
-      writer.uint32(58).bytes(value.value);
-      break;
-    case 'array':
-      writer.uint32(114).fork();
-      for (const element of value.value) writeValue(writer, 10, element);
-      writer.ldelim();
-      break;
-    case 'unchanged':
-      writer.uint32(136).bool(true);
-      break;
-    case 'unsigned':
-      writer.uint32(144).uint64(integerToWire(value.value, true));
-      break;
-    default:
-      writer.uint32(TEXT_TAGS[value.kind]).string(value.value);
-  }
-  writer.ldelim();
-}
-
-function writePosition(writer: protobuf.Writer, tag: number, position: Position): void {
-  writer.uint32(tag).fork();
-  if (position.commit !== 0n) writer.uint32(8).uint64(commitToWire(position.commit));
-  if (position.index !== 0) writer.uint32(16).uint32(position.index);
-  if (position.token?.length) writer.uint32(26).bytes(position.token);
-  if (position.lane) writer.uint32(34).string(position.lane);
-  writer.ldelim();
-}
-
-function commitToWire(commit: bigint): Long | number {
-  return commit <= MAX_SAFE ? Number(commit) : bigintToLong(commit);
-}
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
+/** Encodes one JetStream data message (see batch-writer.ts: ops are written straight into bytes). */
 export function encodeBatch(batch: ChangeBatch): Uint8Array {
-  const tables: TableSchema[] = [];
-  const tableIndex = new Map<TableSchema, number>();
-  for (const op of batch.ops) {
-    if (!tableIndex.has(op.table)) {
-      tableIndex.set(op.table, tables.length);
-      tables.push(op.table);
-    }
-  }
-  const writer = protobuf.Writer.create();
-  if (batch.source) writer.uint32(10).string(batch.source);
-  if (batch.partition) writer.uint32(16).uint32(batch.partition);
-  for (const table of tables) {
-    writer.uint32(26).fork();
-    if (table.schema) writer.uint32(10).string(table.schema);
-    if (table.table) writer.uint32(18).string(table.table);
-    for (const column of table.columns) {
-      writer.uint32(26).fork();
-      if (column.name) writer.uint32(10).string(column.name);
-      if (column.type) writer.uint32(18).string(column.type);
-      if (column.key) writer.uint32(24).bool(true);
-      if (column.nullable) writer.uint32(32).bool(true);
-      if (column.typeOid) writer.uint32(40).uint32(column.typeOid);
-      if (column.elementTypeOid) writer.uint32(48).uint32(column.elementTypeOid);
-      writer.ldelim();
-    }
-    if (table.hasKey) writer.uint32(32).bool(true);
-    writer.ldelim();
-  }
-  for (const op of batch.ops) {
-    writer.uint32(34).fork();
-    writer.uint32(8).int32(KIND_TO_WIRE[op.kind]);
-    const table = tableIndex.get(op.table) as number;
-    if (table) writer.uint32(16).uint32(table);
-    for (const value of op.key) writeValue(writer, 26, value);
-    if (op.before) for (const value of op.before) writeValue(writer, 34, value);
-    if (op.after) for (const value of op.after) writeValue(writer, 42, value);
-    writePosition(writer, 50, op.position);
-    if (op.commitTimeUs) writer.uint32(56).sint64(op.commitTimeUs);
-    if (op.ddl) writer.uint32(66).string(op.ddl);
-    if (op.barrier?.length) {
-      writer.uint32(74).fork();
-      for (const partition of op.barrier) writer.uint32(partition);
-      writer.ldelim();
-    }
-    writer.ldelim();
-  }
-  return writer.finish();
+  const builder = new BatchBuilder(batch.source, batch.partition);
+  for (const op of batch.ops) builder.add(encoder.encode(op));
+  return builder.finish();
 }
+
+const encoder = new OpEncoder();
 
 function readValue(reader: WireReader): Value {
   const [start, end] = reader.span();
@@ -238,7 +110,7 @@ function readValue(reader: WireReader): Value {
         value = { kind: 'unsigned', value: reader.int64Text(false) };
         break;
       default: {
-        const kind = TEXT_BY_FIELD.get(field);
+        const kind = TEXT_KIND_BY_FIELD.get(field);
         if (kind && (tag & 7) === 2) value = { kind, value: reader.string() };
         else reader.skip(tag & 7);
       }
@@ -365,7 +237,7 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
     }
   }
   const table = tables[tableIndex];
-  const kind = WIRE_TO_KIND.get(kindNumber);
+  const kind = KIND_BY_NUMBER.get(kindNumber);
   if (!table || !kind) throw new Error(`op ${opIndex} has table ${tableIndex} kind ${kindNumber}`);
   // Optional fields are left out rather than set to undefined (callers compare ops structurally);
   // assigned one by one, which is cheaper than object spreads on this per-op path.

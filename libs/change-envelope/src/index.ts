@@ -15,3 +15,5 @@ export {
   watermarkMessageId,
 } from './subjects';
 export { EnvelopeDecodeError, decodeBatch, decodeWatermark, encodeBatch, encodeWatermark } from './codec';
+export { decodeBatchSummary, type BatchSummary } from './batch-summary';
+export { BatchBuilder, OpEncoder, type EncodedOp } from './batch-writer';

@@ -406,3 +406,56 @@ test('waitForCapacity blocks while bufferedOps >= maxBufferedOps and resolves af
   publisher.close();
   await assert.rejects(stuck, /publisher is closed/);
 });
+
+test('the byte budget: queued and in-flight bytes stay within maxBufferedBytes plus one op, and an op larger than the budget still flows', async () => {
+  const source = 'bytes';
+  const partitions = 4;
+  await ensureSourceStream(jsm, { source, partitions, destinations: ['d'] });
+  const tables = Array.from({ length: 8 }, (_, i) => tableNamed('public', `bytes_${i}`));
+  const budget = 40_000;
+  const publisher = newPublisher(source, partitions, { maxOps: 50, maxDelayMs: 2, maxBufferedBytes: budget });
+  let peak = 0;
+  let waits = 0;
+  const added: ChangeOp[] = [];
+  // ~1 kB ops, as a reader adds them: add, then wait while the publisher is full.
+  for (let commit = 1; commit <= 600; commit += 1) {
+    const op = insert(tables[commit % tables.length], commit, 0, `${commit}:`.padEnd(1_000, 'b'));
+    added.push(op);
+    publisher.add(op);
+    peak = Math.max(peak, publisher.bufferedBytes);
+    if (publisher.full) {
+      waits += 1;
+      await publisher.waitForCapacity();
+      assert.ok(publisher.bufferedBytes < budget, 'waitForCapacity returns below the budget');
+    }
+  }
+  assert.ok(waits > 0, 'the budget was reached (test setup: 600 kB through a 40 kB budget)');
+  // The bound is checked after each add, so it is exceeded by at most the last op and its message's schema.
+  assert.ok(peak <= budget + 1_200, `peak ${peak} bytes buffered with a ${budget}-byte budget`);
+
+  // One op five times the budget: accepted, published alone, and the reader is released once it is stored.
+  const huge = insert(tables[0], 10_000, 0, 'h'.repeat(5 * budget));
+  added.push(huge);
+  publisher.add(huge);
+  assert.equal(publisher.full, true);
+  await publisher.waitForCapacity();
+  assert.ok(publisher.bufferedBytes < budget, 'released once the large op is stored');
+  await publisher.flush();
+  assert.equal(publisher.bufferedBytes, 0);
+  publisher.close();
+
+  let stored = 0;
+  let storedBytes = 0;
+  for (let partition = 0; partition < partitions; partition += 1)
+    for (const message of await storedMessages(source, partition)) {
+      stored += message.ops.length;
+      storedBytes += message.bytes;
+      for (const op of message.ops) {
+        const expected = added.find((candidate) => label(candidate) === label(op));
+        assert.deepEqual(op.after, expected?.after, `${label(op)} stored as added`);
+      }
+    }
+  assert.equal(stored, added.length);
+  assert.ok(storedBytes > 5 * budget, 'the large op is in the stream');
+  assert.equal(publisher.bufferedOps, 0);
+});

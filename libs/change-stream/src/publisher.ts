@@ -1,32 +1,43 @@
 import { headers } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import {
+  BatchBuilder,
   HEADER_KIND,
+  OpEncoder,
   dataMessageId,
-  encodeBatch,
   encodeWatermark,
   partitionOf,
   partitionOfKey,
   partitionSubject,
   watermarkMessageId,
   type ChangeOp,
+  type EncodedOp,
+  type Position,
   type TableSchema,
   type Value,
   type Watermark,
 } from '@cdc/change-envelope';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
-import { MAX_LINKED_TRACES, countOps, metrics, setTraceHeaders } from '@cdc/telemetry';
+import { MAX_LINKED_TRACES, metrics, setTraceHeaders } from '@cdc/telemetry';
 
 export interface PublisherLimits {
   /** Ops per message at most. */
   readonly maxOps: number;
-  /** Approximate encoded bytes per message at most (kept below the server's max_payload). */
+  /** Encoded bytes per message at most (kept below the server's max_payload); a larger op goes alone. */
   readonly maxBytes: number;
   /** How long a partition's first unpublished op may wait for more ops to share its message. */
   readonly maxDelayMs: number;
   /** Unpublished ops buffered over all partitions before `waitForCapacity` makes the reader wait. */
   readonly maxBufferedOps: number;
+  /**
+   * Encoded bytes queued and in flight over all partitions before `waitForCapacity` makes the
+   * reader wait (default 16 MiB). Ops are accepted whatever the level, so a single op or
+   * transaction larger than the bound still flows: the reader waits after adding it.
+   */
+  readonly maxBufferedBytes?: number;
 }
+
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface ChangePublisherOptions extends PublisherLimits {
   readonly js: JetStreamClient;
@@ -42,8 +53,24 @@ export interface ChangePublisherOptions extends PublisherLimits {
 /** A key-partitioned table's key columns, by index into its columns. */
 type Route = number | { readonly keyIndexes: readonly number[] };
 
-type QueueItem =
-  { readonly op: ChangeOp; readonly bytes: number; readonly traceparent?: string } | { readonly watermark: Watermark };
+/**
+ * A message being filled: its ops are already encoded (see BatchBuilder), so the queue holds
+ * bytes, not the ops' objects. What the message id, the trace headers and the metrics need is
+ * kept beside them.
+ */
+interface DataItem {
+  readonly batch: BatchBuilder;
+  readonly first: Position;
+  last: Position;
+  /** Distinct traceparents in order, at most one more than the headers carry. */
+  traceparents: string[] | undefined;
+  /** No more ops join: full, or something was queued behind it. */
+  sealed: boolean;
+  /** Ops per table and kind, for the per-table metrics once stored. */
+  readonly counts: Map<TableSchema, Map<ChangeOp['kind'], number>>;
+}
+
+type QueueItem = DataItem | { readonly watermark: Watermark };
 
 interface PartitionQueue {
   readonly partition: number;
@@ -53,6 +80,8 @@ interface PartitionQueue {
   /** Items ever queued, and ever stored: `stored()` waits for the second to reach the first. */
   queuedCount: number;
   storedCount: number;
+  /** Size of this partition's last message, to size the next one's buffer. */
+  lastMessageBytes: number;
 }
 
 export interface PublisherStats {
@@ -73,10 +102,16 @@ export interface PublisherStats {
  *
  * A watermark is queued behind the ops already queued in every partition, so when it is
  * stored in a partition, every op of that partition up to its position is stored before it.
+ *
+ * Ops are encoded when they are added, and a partition's queue holds messages being filled
+ * (bytes), so an op's objects die young instead of waiting for their message in the heap.
+ * The buffer is bounded by ops and by encoded bytes, queued and in flight (`waitForCapacity`).
  */
 export class ChangePublisher {
   private readonly queues: PartitionQueue[];
   private buffered = 0;
+  private bufferedByteCount = 0;
+  private readonly maxBufferedBytes: number;
   private failure: Error | undefined;
   private idleWaiters: Array<() => void> = [];
   private capacityWaiters: Array<() => void> = [];
@@ -84,11 +119,11 @@ export class ChangePublisher {
   private closed = false;
   /** Readers reuse one schema object per table version, so the hash is computed once per table. */
   private readonly routeByTable = new WeakMap<ChangeOp['table'], Route>();
+  private readonly encoder = new OpEncoder();
   readonly stats: PublisherStats = { messages: 0, ops: 0, watermarks: 0, duplicates: 0 };
-  /** Set by the first traced op: only then does cutting a message look for traceparents. */
-  private traced = false;
 
   constructor(private readonly options: ChangePublisherOptions) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.queues = Array.from({ length: options.partitions }, (_, partition) => ({
       partition,
       items: [],
@@ -96,12 +131,14 @@ export class ChangePublisher {
       inFlight: false,
       queuedCount: 0,
       storedCount: 0,
+      lastMessageBytes: 0,
     }));
   }
 
   /**
    * Queues one op on its table's partition. Throws if an earlier publish failed for good.
    * `traceparent` is the op's source transaction span (only when tracing is on and sampled).
+   * The op is encoded now: it is not referenced after this call returns.
    */
   add(op: ChangeOp, traceparent?: string): void {
     this.throwIfFailed();
@@ -110,16 +147,8 @@ export class ChangePublisher {
       route = this.routeOf(op.table);
       this.routeByTable.set(op.table, route);
     }
-    if (typeof route === 'number') this.enqueueOp(route, op, traceparent);
+    if (typeof route === 'number') this.enqueueOp(route, this.encoder.encode(op), op.position, traceparent);
     else this.addByKey(op, route.keyIndexes, traceparent);
-  }
-
-  private enqueueOp(partition: number, op: ChangeOp, traceparent: string | undefined): void {
-    if (traceparent === undefined) this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op) });
-    else {
-      this.traced = true;
-      this.enqueue(this.queues[partition], { op, bytes: estimateBytes(op), traceparent });
-    }
   }
 
   private routeOf(table: TableSchema): Route {
@@ -158,43 +187,58 @@ export class ChangePublisher {
       op.key.length > 0
         ? partitionOfKey(schema, table, op.key, partitions)
         : partitionOfRow(op.before ?? op.after ?? []);
+    const enqueue = (partition: number) => this.enqueueOp(partition, this.encoder.encode(op), op.position, traceparent);
     const copyTo = (targets: number[]) => {
-      const copy: ChangeOp = { ...op, barrier: targets };
-      for (const partition of targets) this.enqueueOp(partition, copy, traceparent);
+      // Encoded once: every copy is the same bytes.
+      const copy = this.encoder.encode({ ...op, barrier: targets });
+      for (const partition of targets) this.enqueueOp(partition, copy, op.position, traceparent);
     };
     switch (op.kind) {
       case 'truncate':
         copyTo(Array.from({ length: partitions }, (_, i) => i));
         return;
       case 'ddl':
-        this.enqueueOp(partitionOf(schema, table, partitions), op, traceparent);
+        enqueue(partitionOf(schema, table, partitions));
         return;
       case 'delete':
-        this.enqueueOp(partitionOfOldKey(), op, traceparent);
+        enqueue(partitionOfOldKey());
         return;
       case 'update': {
         const from = partitionOfOldKey();
         const newKey = op.after && keyIndexes.every((i) => op.after![i] && op.after![i].kind !== 'unchanged');
         const to = newKey ? partitionOfRow(op.after!) : from;
-        if (from === to) this.enqueueOp(from, op, traceparent);
+        if (from === to) enqueue(from);
         else copyTo(from < to ? [from, to] : [to, from]);
         return;
       }
       default:
         // insert, snapshot-row
-        this.enqueueOp(op.after ? partitionOfRow(op.after) : partitionOfOldKey(), op, traceparent);
+        enqueue(op.after ? partitionOfRow(op.after) : partitionOfOldKey());
     }
   }
 
   /** Queues a watermark behind everything already queued, in every partition. */
   addWatermark(watermark: Watermark): void {
     this.throwIfFailed();
-    for (const queue of this.queues) this.enqueue(queue, { watermark });
+    for (const queue of this.queues) {
+      const last = queue.items[queue.items.length - 1];
+      if (last && 'batch' in last) last.sealed = true; // a watermark ends the run of ops
+      if (queue.items.length === 0) queue.firstQueuedAt = Date.now();
+      queue.items.push({ watermark });
+      queue.queuedCount += 1;
+      this.pump(queue, true);
+    }
+    this.scheduleTimer();
   }
 
-  /** Resolves when the buffer is below its bound again (back-pressure for the reader). */
+  /** True while the buffer is at its bound: the reader should `waitForCapacity()` before more. */
+  get full(): boolean {
+    return this.buffered >= this.options.maxBufferedOps || this.bufferedByteCount >= this.maxBufferedBytes;
+  }
+
+  /** Resolves when the buffer is below its bounds again (back-pressure for the reader). */
   async waitForCapacity(): Promise<void> {
-    while (this.buffered >= this.options.maxBufferedOps) {
+    while (this.full) {
       this.throwIfFailed();
       await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
     }
@@ -203,6 +247,11 @@ export class ChangePublisher {
 
   get bufferedOps(): number {
     return this.buffered;
+  }
+
+  /** Encoded bytes of the ops queued and in flight. */
+  get bufferedBytes(): number {
+    return this.bufferedByteCount;
   }
 
   /** Publishes everything queued now and resolves once it is all stored. */
@@ -222,6 +271,8 @@ export class ChangePublisher {
    */
   async stored(): Promise<void> {
     const targets = this.queues.map((queue) => queue.queuedCount);
+    // What is queued from now on goes into later messages, so these reach their targets.
+    for (const queue of this.queues) this.seal(queue);
     for (const queue of this.queues) this.pump(queue, true);
     while (this.queues.some((queue, i) => queue.storedCount < targets[i])) {
       this.throwIfFailed();
@@ -246,12 +297,47 @@ export class ChangePublisher {
     if (this.closed) throw new Error(`source ${this.options.source}: publisher is closed`);
   }
 
-  private enqueue(queue: PartitionQueue, item: QueueItem): void {
-    if (queue.items.length === 0) queue.firstQueuedAt = Date.now();
-    queue.items.push(item);
+  private seal(queue: PartitionQueue): void {
+    const last = queue.items[queue.items.length - 1];
+    if (last && 'batch' in last) last.sealed = true;
+  }
+
+  private enqueueOp(partition: number, op: EncodedOp, position: Position, traceparent: string | undefined): void {
+    const queue = this.queues[partition];
+    const { maxOps, maxBytes } = this.options;
+    let item = queue.items[queue.items.length - 1];
+    if (item && 'batch' in item && !item.sealed && item.batch.byteLengthWith(op) > maxBytes) item.sealed = true;
+    if (!item || !('batch' in item) || item.sealed) {
+      if (queue.items.length === 0) queue.firstQueuedAt = Date.now();
+      const capacity = Math.min(maxBytes, Math.max(1024, queue.lastMessageBytes)) + 64;
+      item = {
+        batch: new BatchBuilder(this.options.source, partition, capacity),
+        first: position,
+        last: position,
+        traceparents: undefined,
+        sealed: false,
+        counts: new Map(),
+      };
+      queue.items.push(item);
+    }
+    // A new message's source and partition fields count with its first op.
+    const bytesBefore = item.batch.opCount === 0 ? 0 : item.batch.byteLength;
+    item.batch.add(op);
+    this.bufferedByteCount += item.batch.byteLength - bytesBefore;
+    this.buffered += 1;
     queue.queuedCount += 1;
-    if ('op' in item) this.buffered += 1;
-    this.pump(queue, 'watermark' in item);
+    item.last = position;
+    let kinds = item.counts.get(op.table);
+    if (!kinds) item.counts.set(op.table, (kinds = new Map()));
+    kinds.set(op.kind, (kinds.get(op.kind) ?? 0) + 1);
+    if (traceparent !== undefined) {
+      const traceparents = (item.traceparents ??= []);
+      // A transaction's ops are contiguous in a partition, so comparing with the last finds each one.
+      if (traceparents[traceparents.length - 1] !== traceparent && traceparents.length <= MAX_LINKED_TRACES)
+        traceparents.push(traceparent);
+    }
+    if (item.batch.opCount >= maxOps || item.batch.byteLength >= maxBytes) item.sealed = true;
+    this.pump(queue, false);
     this.scheduleTimer();
   }
 
@@ -270,49 +356,35 @@ export class ChangePublisher {
   private pump(queue: PartitionQueue, force: boolean): void {
     if (queue.inFlight || queue.items.length === 0 || this.failure || this.closed) return;
     const head = queue.items[0];
-    if ('watermark' in head) {
-      queue.items.shift();
-      void this.send(queue, { watermark: head.watermark });
-      return;
+    if ('batch' in head) {
+      const full = head.sealed || queue.items.length > 1;
+      const due = Date.now() - queue.firstQueuedAt >= this.options.maxDelayMs;
+      if (!full && !due && !force) return;
+      head.sealed = true;
     }
-    // Take the leading run of ops, up to the limits; a watermark ends the run.
-    let count = 0;
-    let bytes = 0;
-    while (count < queue.items.length && count < this.options.maxOps) {
-      const item = queue.items[count];
-      if ('watermark' in item) break;
-      if (count > 0 && bytes + item.bytes > this.options.maxBytes) break;
-      bytes += item.bytes;
-      count += 1;
-    }
-    const full = count >= this.options.maxOps || bytes >= this.options.maxBytes || count < queue.items.length;
-    const due = Date.now() - queue.firstQueuedAt >= this.options.maxDelayMs;
-    if (!full && !due && !force) return;
-    const items = queue.items.splice(0, count) as Array<{ op: ChangeOp; traceparent?: string }>;
-    const ops = items.map((item) => item.op);
+    queue.items.shift();
     if (queue.items.length > 0) queue.firstQueuedAt = Date.now();
-    void this.send(queue, { ops, traceparents: this.traced ? distinctTraceparents(items) : undefined });
+    void this.send(queue, head);
   }
 
-  private async send(
-    queue: PartitionQueue,
-    message: { ops: ChangeOp[]; traceparents?: string[] } | { watermark: Watermark },
-  ): Promise<void> {
+  private async send(queue: PartitionQueue, item: QueueItem): Promise<void> {
     queue.inFlight = true;
     const subject = partitionSubject(this.options.source, queue.partition);
     const hdrs = headers();
     let payload: Uint8Array;
     let msgID: string;
-    if ('ops' in message) {
+    let ops = 0;
+    if ('batch' in item) {
       hdrs.set(HEADER_KIND, 'data');
-      const { ops } = message;
-      if (message.traceparents) setTraceHeaders(hdrs, message.traceparents);
-      payload = encodeBatch({ source: this.options.source, partition: queue.partition, ops });
-      msgID = dataMessageId(this.options.source, queue.partition, ops[0].position, ops[ops.length - 1].position);
+      if (item.traceparents) setTraceHeaders(hdrs, item.traceparents);
+      ops = item.batch.opCount;
+      payload = item.batch.finish();
+      queue.lastMessageBytes = payload.length;
+      msgID = dataMessageId(this.options.source, queue.partition, item.first, item.last);
     } else {
       hdrs.set(HEADER_KIND, 'watermark');
-      payload = encodeWatermark(message.watermark);
-      msgID = watermarkMessageId(this.options.source, queue.partition, message.watermark.seq);
+      payload = encodeWatermark(item.watermark);
+      msgID = watermarkMessageId(this.options.source, queue.partition, item.watermark.seq);
     }
     try {
       for (let attempt = 1; ; attempt += 1) {
@@ -335,16 +407,21 @@ export class ChangePublisher {
           await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
         }
       }
-      queue.storedCount += 'ops' in message ? message.ops.length : 1;
-      if ('ops' in message) {
+      if ('batch' in item) {
+        queue.storedCount += ops;
         this.stats.messages += 1;
-        this.stats.ops += message.ops.length;
-        this.buffered -= message.ops.length;
+        this.stats.ops += ops;
+        this.buffered -= ops;
+        this.bufferedByteCount -= payload.length;
         const source = this.options.source;
         metrics.readerMessages.inc({ source });
-        metrics.messageOps.observe({ source }, message.ops.length);
-        countOps(message.ops, (table, kind, count) => metrics.readerOps.inc({ source, table, kind }, count));
+        metrics.messageOps.observe({ source }, ops);
+        for (const [table, kinds] of item.counts) {
+          const name = `${table.schema}.${table.table}`;
+          for (const [kind, count] of kinds) metrics.readerOps.inc({ source, table: name, kind }, count);
+        }
       } else {
+        queue.storedCount += 1;
         this.stats.watermarks += 1;
       }
     } catch (error) {
@@ -363,7 +440,7 @@ export class ChangePublisher {
     const idle = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of idle) resolve();
-    if (this.buffered < this.options.maxBufferedOps || this.failure || this.closed) {
+    if (!this.full || this.failure || this.closed) {
       const waiting = this.capacityWaiters;
       this.capacityWaiters = [];
       for (const resolve of waiting) resolve();
@@ -371,52 +448,8 @@ export class ChangePublisher {
   }
 }
 
-/**
- * The message's traced transactions in source order, at most the ones its headers carry. A
- * transaction's ops are contiguous in a partition's queue, so comparing with the previous one
- * finds every distinct transaction.
- */
-function distinctTraceparents(items: ReadonlyArray<{ traceparent?: string }>): string[] {
-  const traceparents: string[] = [];
-  let last: string | undefined;
-  for (const { traceparent } of items) {
-    if (traceparent === undefined || traceparent === last) continue;
-    last = traceparent;
-    traceparents.push(traceparent);
-    if (traceparents.length > MAX_LINKED_TRACES) break;
-  }
-  return traceparents;
-}
-
 function isPermanentPublishError(error: unknown): boolean {
   const text = describeError(error);
   // Too large or rejected by the stream's limits: retrying the same bytes cannot succeed.
   return /maximum payload|MAX_PAYLOAD|message size exceeds|maximum bytes|maximum messages/i.test(text);
-}
-
-/** A cheap upper-bound guess of an op's encoded size, so messages stay under max_payload. */
-function estimateBytes(op: ChangeOp): number {
-  let bytes = 48;
-  for (const values of [op.key, op.before, op.after]) {
-    if (!values) continue;
-    for (const value of values) bytes += valueBytes(value);
-  }
-  return bytes;
-}
-
-function valueBytes(value: ChangeOp['key'][number]): number {
-  switch (value.kind) {
-    case 'bytes':
-      return value.value.length + 6;
-    case 'array':
-      return value.value.reduce((sum, element) => sum + valueBytes(element), 6);
-    case 'null':
-    case 'unchanged':
-    case 'boolean':
-      return 3;
-    case 'float':
-      return 10;
-    default:
-      return typeof value.value === 'string' ? value.value.length * 3 + 6 : 12;
-  }
 }

@@ -62,7 +62,13 @@ test('the example file parses with every default filled in', () => {
     partitions: 8,
     partitionByKey: ['public.audit_log'],
     snapshot: { enabled: true, parallelism: 2, chunkRows: 100_000 },
-    publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 10, watermarkIntervalMs: 500 },
+    publish: {
+      maxOps: 2000,
+      maxBytes: 1_000_000,
+      maxDelayMs: 10,
+      watermarkIntervalMs: 500,
+      maxBufferedBytes: 16_777_216,
+    },
     statusIntervalMs: 1000,
     tableDiscoveryIntervalS: 60,
   });
@@ -140,7 +146,13 @@ test('a minimal config gets every default', () => {
         partitions: 16,
         partitionByKey: [],
         snapshot: { enabled: true, parallelism: 4, chunkRows: 100_000 },
-        publish: { maxOps: 2000, maxBytes: 1_000_000, maxDelayMs: 20, watermarkIntervalMs: 500 },
+        publish: {
+          maxOps: 2000,
+          maxBytes: 1_000_000,
+          maxDelayMs: 20,
+          watermarkIntervalMs: 500,
+          maxBufferedBytes: 16_777_216,
+        },
         statusIntervalMs: 1000,
         tableDiscoveryIntervalS: 60,
       },
@@ -373,6 +385,11 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
     'snapshot not a mapping',
     (d) => (d.sources[0].snapshot = true),
     'sources[0].snapshot: expected mapping, got boolean',
+  ],
+  [
+    'publish.max_buffered_bytes zero',
+    (d) => (d.sources[0].publish = { max_buffered_bytes: 0 }),
+    'sources[0].publish.max_buffered_bytes: must be at least 1, got 0',
   ],
   [
     'publish.max_delay_ms negative',

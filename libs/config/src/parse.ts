@@ -500,12 +500,21 @@ function parsePartitionBy(f: Fields, tables: readonly string[], defaultSchema = 
 }
 
 function parsePublish(f: Fields): PublishConfig {
-  const p = f.fields('publish', ['max_ops', 'max_bytes', 'max_delay_ms', 'watermark_interval_ms']);
+  const p = f.fields('publish', [
+    'max_ops',
+    'max_bytes',
+    'max_delay_ms',
+    'watermark_interval_ms',
+    'max_buffered_bytes',
+  ]);
   return {
     maxOps: p.int('max_ops', 2000, { min: 1 }),
     maxBytes: p.int('max_bytes', 1_000_000, { min: 1 }),
     maxDelayMs: p.int('max_delay_ms', 20, { min: 0 }),
     watermarkIntervalMs: p.int('watermark_interval_ms', 500, { min: 1 }),
+    // 16 MiB: room for a full next message in 16 busy partitions while their previous ones await
+    // acks; it bounds the reader's memory when rows are wide (docs/benchmarks.md, Profile).
+    maxBufferedBytes: p.int('max_buffered_bytes', 16 * 1024 * 1024, { min: 1 }),
   };
 }
 

@@ -111,6 +111,11 @@ export interface PublishConfig {
   maxBytes: number;
   maxDelayMs: number;
   watermarkIntervalMs: number;
+  /**
+   * Encoded bytes the reader holds queued or unacknowledged before it stops reading the source
+   * (parsing always sets it; configs built in code may leave it to the publisher's 16 MiB default).
+   */
+  maxBufferedBytes?: number;
 }
 
 /** Fields every destination type has. */

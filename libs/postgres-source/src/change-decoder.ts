@@ -49,12 +49,16 @@ export class PgChangeDecoder {
     return this.transaction !== undefined;
   }
 
-  async handle(event: ReplicationEvent): Promise<void> {
+  /**
+   * Handles one event. Returns a promise only when the handler did (back-pressure) or a
+   * relation had to be described: a promise per event cost a microtask round trip per row.
+   */
+  handle(event: ReplicationEvent): void | Promise<void> {
     this.handler.received(event.walEnd, event.type === 'keepalive' && event.replyRequested);
     if (event.type === 'keepalive') {
       // Mid-transaction the walsender may already be past this transaction's commit record:
       // only a keepalive between transactions says everything before it was handed over.
-      if (!this.transaction) await this.handler.idle(event.walEnd);
+      if (!this.transaction) return this.handler.idle(event.walEnd);
       return;
     }
     let message;
@@ -75,20 +79,12 @@ export class PgChangeDecoder {
       case 'commit': {
         const xid = this.transaction?.xid ?? 0;
         this.transaction = undefined;
-        await this.handler.commit({ commit: message.endLsn, index: 0 }, message.commitTimeUs, xid);
-        return;
+        return this.handler.commit({ commit: message.endLsn, index: 0 }, message.commitTimeUs, xid);
       }
-      case 'relation': {
-        const state = await this.catalog.describeRelation(
-          message.relationId,
-          message.schema,
-          message.table,
-          message.replicaIdentity,
-          message.columns,
-        );
-        this.relations.set(message.relationId, state);
-        return;
-      }
+      case 'relation':
+        return this.catalog
+          .describeRelation(message.relationId, message.schema, message.table, message.replicaIdentity, message.columns)
+          .then((state) => void this.relations.set(message.relationId, state));
       case 'insert': {
         const relation = this.relation(message.relationId, event.walStart);
         const after = this.decodeTuple(relation, message.newTuple);
@@ -115,20 +111,20 @@ export class PgChangeDecoder {
         );
       }
       case 'truncate':
-        for (const relationId of message.relationIds) {
-          await this.handler.op(
-            this.makeOp('truncate', this.relation(relationId, event.walStart), [], undefined, undefined),
-          );
-        }
-        return;
+        return this.truncate(message.relationIds, event.walStart);
       case 'message':
         // Transactional messages would arrive inside their transaction: we only emit non-transactional ones.
         if (!message.transactional && this.handler.message)
-          await this.handler.message(message.prefix, message.content, message.lsn);
+          return this.handler.message(message.prefix, message.content, message.lsn);
         return;
       default:
         return; // origin and type messages carry nothing to replicate
     }
+  }
+
+  private async truncate(relationIds: readonly number[], lsn: bigint): Promise<void> {
+    for (const relationId of relationIds)
+      await this.handler.op(this.makeOp('truncate', this.relation(relationId, lsn), [], undefined, undefined));
   }
 
   private relation(relationId: number, lsn: bigint): RelationState {
@@ -162,18 +158,23 @@ export class PgChangeDecoder {
     if (!transaction) throw new Error(`source ${this.source}: ${kind} outside a transaction`);
     const position = { commit: transaction.commitLsn, index: transaction.index };
     transaction.index += 1;
-    return {
+    // Optional fields are left out rather than set to undefined; assigned one by one, which is
+    // cheaper than object spreads on this per-op path.
+    const op: { -readonly [K in keyof ChangeOp]: ChangeOp[K] } = {
       kind,
       table: relation.schema,
       key,
-      ...(before ? { before } : {}),
-      ...(after ? { after } : {}),
       position,
       commitTimeUs: transaction.commitTimeUs,
     };
+    if (before) op.before = before;
+    if (after) op.after = after;
+    return op;
   }
 }
 
 function pick(values: Value[], indexes: readonly number[]): Value[] {
-  return indexes.map((index) => values[index]);
+  const picked: Value[] = new Array(indexes.length);
+  for (let i = 0; i < indexes.length; i += 1) picked[i] = values[indexes[i]];
+  return picked;
 }

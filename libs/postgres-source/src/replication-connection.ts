@@ -26,17 +26,24 @@ interface CopyBothConnection {
  * A replication-protocol connection (`replication=database`) over `pg`.
  *
  * Events are handed to an async handler strictly in order; while the handler is behind by
- * more than `maxQueued` events the socket is paused, so a slow JetStream makes the
- * walsender wait instead of filling our memory.
+ * more than `maxQueued` events or `maxQueuedBytes` bytes the socket is paused, so a slow
+ * JetStream makes the walsender wait instead of filling our memory. Pausing stops reading
+ * only: standby status updates (`sendStatus`) still go out, so the walsender does not time
+ * the connection out however long the pause.
  */
 export class ReplicationConnection {
   private readonly client: Client;
+  /** Events not yet handled start at `head` (shift() per event is slow on a long array). */
   private queue: ReplicationEvent[] = [];
+  private head = 0;
   private draining = false;
   private paused = false;
   private handler: ((event: ReplicationEvent) => Promise<void> | void) | undefined;
   private failure: ((error: unknown) => void) | undefined;
+  private queuedBytes = 0;
   private readonly maxQueued = 2_000;
+  /** Rows with large (TOAST) values: 2,000 of them could be gigabytes. */
+  private readonly maxQueuedBytes = 4 * 1024 * 1024;
 
   constructor(url: string, applicationName: string) {
     this.client = new Client({
@@ -120,6 +127,8 @@ export class ReplicationConnection {
   async close(): Promise<void> {
     this.handler = undefined;
     this.queue = [];
+    this.head = 0;
+    this.queuedBytes = 0;
     await this.client.end().catch(() => undefined);
   }
 
@@ -146,7 +155,8 @@ export class ReplicationConnection {
     } else {
       return;
     }
-    if (this.queue.length > this.maxQueued && !this.paused) {
+    this.queuedBytes += chunk.length;
+    if ((this.queue.length - this.head > this.maxQueued || this.queuedBytes > this.maxQueuedBytes) && !this.paused) {
       this.paused = true;
       this.connection().stream.pause();
     }
@@ -157,17 +167,30 @@ export class ReplicationConnection {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0 && this.handler) {
-        const event = this.queue.shift() as ReplicationEvent;
+      while (this.head < this.queue.length && this.handler) {
+        const event = this.queue[this.head];
+        this.queue[this.head] = undefined as unknown as ReplicationEvent;
+        this.head += 1;
+        if (this.head === this.queue.length) {
+          this.queue.length = 0;
+          this.head = 0;
+        } else if (this.head >= 1024) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        this.queuedBytes -= event.type === 'data' ? event.payload.length + 25 : 18;
         const pending = this.handler(event);
         if (pending) await pending;
-        if (this.paused && this.queue.length < this.maxQueued / 4) {
+        const queued = this.queue.length - this.head;
+        if (this.paused && queued < this.maxQueued / 4 && this.queuedBytes < this.maxQueuedBytes / 4) {
           this.paused = false;
           this.connection().stream.resume();
         }
       }
     } catch (error) {
       this.queue = [];
+      this.head = 0;
+      this.queuedBytes = 0;
       this.handler = undefined;
       this.failure?.(error);
     } finally {

@@ -127,7 +127,9 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
         workers.map(async (client) => {
           while (next < chunks.length && !options.signal.aborted) {
             const chunk = chunks[next++];
-            rows += await readChunk(client, chunk, options, nextIndex, startedUs);
+            // Not `rows += await …`: that reads `rows` before the await and loses the other workers' rows.
+            const read = await readChunk(client, chunk, options, nextIndex, startedUs);
+            rows += read;
             const left = (remainingChunks.get(chunk.table) ?? 1) - 1;
             remainingChunks.set(chunk.table, left);
             if (left === 0) tablesDone += 1;
@@ -206,7 +208,13 @@ async function readChunk(
 
 /** One chunk at a time per worker connection, so one cursor name suffices. */
 const CURSOR = 'cdc_snapshot_chunk';
-const FETCH_ROWS = 5_000;
+/**
+ * A fetched batch stays referenced until its last row is published, and a worker often waits
+ * for publish capacity in between: at 5,000 rows the batches of the parallel workers outlived
+ * young-generation collections and were promoted, ~30 MB/s of old-generation garbage and ~40 MB
+ * more peak RSS. 1,000 rows is still only one round trip per ~1,000 rows.
+ */
+const FETCH_ROWS = 1_000;
 
 /** The table as pgoutput would describe it, read from the catalog (for reads outside the stream). */
 export async function describeSourceTable(

@@ -956,7 +956,8 @@ function git(args: string[]): string {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const w = workloadFor(options.rows);
-  const bundleSource = join(REPO, 'dist', 'cdc.cjs');
+  // CDC_BENCH_BUNDLE compares builds (before/after) without touching the shared dist/.
+  const bundleSource = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist', 'cdc.cjs');
   if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npx nx run cli:build`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = join(process.env.CDC_TESTENV_DIR ?? join(REPO, '.testenv'), 'bench', `pg-to-pg-${stamp}`);
