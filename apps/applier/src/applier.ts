@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { PartitionStoppedError, Semaphore, runPartitionApplier, type Sink } from '@cdc/apply';
 import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import {
-  DecodePermits,
+  BatchPermits,
   PartitionConsumer,
   connectToNats,
   ensureDeadLetterStream,
@@ -53,9 +53,9 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     const js = jetstream(nc);
     const progress = await ProgressStore.open(nc);
     const slots = new Semaphore(destination.concurrency);
-    // One batch decoded ahead of the ones applying: enough to keep every connection busy,
-    // while the other partitions keep their next batch as received bytes (libs/change-stream).
-    const decodePermits = new DecodePermits(destination.concurrency + 1);
+    // One batch formed ahead of the ones applying: enough to keep every connection busy, while
+    // the other partitions leave their messages in their consumers' prefetch (libs/change-stream).
+    const batchPermits = new BatchPermits(destination.concurrency + 1);
     if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm);
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
@@ -80,7 +80,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         metrics.partitionStopped.set({ source, destination: destination.name, partition: String(partition) }, 0);
         try {
           consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition, {
-            permits: decodePermits,
+            permits: batchPermits,
           });
           await runPartitionApplier({
             source,

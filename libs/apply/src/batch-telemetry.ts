@@ -28,7 +28,7 @@ export function recordBatchMetrics(
   result: { skipped: number; ms: number },
 ): void {
   const { source, destination } = origin;
-  // Counted by the consumer when it decoded them: the ops themselves may be gone by now.
+  // Counted by the consumer when the messages arrived: the ops may not be decoded (or no longer be).
   const stats = batch.opStats;
   const count = stats?.count ?? batch.ops.length;
   if (count > 0) {
@@ -36,7 +36,7 @@ export function recordBatchMetrics(
     metrics.applySeconds.observe({ source, destination }, result.ms / 1000);
     if (stats) {
       for (const { table, kind, count } of stats.byTable) {
-        metrics.appliedOps.inc({ source, destination, table: `${table.schema}.${table.table}`, kind }, count);
+        metrics.appliedOps.inc({ source, destination, table, kind }, count);
       }
     } else {
       countOps(batch.ops, (table, kind, count) => metrics.appliedOps.inc({ source, destination, table, kind }, count));

@@ -182,7 +182,8 @@ function opCount(batch: ReceivedBatch): number {
 }
 
 /** Indexes of the batch's barrier ops (a plain function: no reference to the ops outlives it). */
-function barrierIndexes(batch: ReceivedBatch): number[] {
+function barrierIndexes(batch: ReceivedBatch): readonly number[] {
+  if (batch.opStats) return batch.opStats.barriers;
   const indexes: number[] = [];
   const ops = batch.ops;
   for (let i = 0; i < ops.length; i += 1) {
@@ -247,7 +248,7 @@ async function passBarrier(
   if (isAtOrPast(own, op.position)) return { applied: 0, skipped: 1 };
   const executor = barrier[0];
   const what = `${op.kind} of ${op.table.schema}.${op.table.table} at ${positionText(op)}`;
-  // The wait below may be for partitions that need a decode permit to get here.
+  // The wait below may be for partitions that need a batch permit to get here.
   batch.release?.();
   if (partition === executor) {
     const arrived = await waitForCheckpoints(

@@ -1,24 +1,24 @@
 /**
- * How many partitions of one applier may hold a decoded, unapplied batch at once.
+ * How many partitions of one applier may hold a formed, unapplied batch at once.
  *
- * Why: decoded ops are several times the size of their wire bytes (a `Value` object per
- * column) and live until their batch commits, long enough to reach V8's old generation. An
- * applier drains many partitions but applies only `concurrency` batches at a time; without a
- * bound every other busy partition decodes its next batch anyway and waits with it for a
- * destination connection, which is most of the applier's heap in a drain (docs/benchmarks.md,
- * "Profile"). A partition waiting for a permit keeps its messages as received bytes.
+ * Why: an applier drains many partitions but applies only `concurrency` batches at a time.
+ * Without a bound every other busy partition takes its next batch (up to batch.max_ops ops)
+ * out of its consumer, whose prefetch then refills: in a drain that doubled the received bytes
+ * held per partition, and when batches were decoded on arrival it was most of the applier's
+ * heap (docs/benchmarks.md, "Profile"). A partition waiting for a permit leaves its messages
+ * in the consumer's prefetch.
  *
- * A permit is taken before the first data message of a batch is decoded and given back when
+ * A permit is taken before the first data message of a batch is taken in and given back when
  * the batch is handled (or when it starts waiting at a barrier, which may wait for partitions
  * that need a permit themselves). A batch is never split for lack of a permit, so a message
  * of any size flows.
  */
-export class DecodePermits {
+export class BatchPermits {
   private held = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`decode permits must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1) throw new Error(`batch permits must be a positive integer, got ${size}`);
   }
 
   /** Permits in use now (for tests and metrics). */

@@ -10,7 +10,7 @@ export {
   type BatchTraceInfo,
   type OpStats,
 } from './partition-consumer';
-export { DecodePermits } from './decode-permits';
+export { BatchPermits } from './batch-permits';
 export {
   connectToNats,
   NatsUnreachableError,

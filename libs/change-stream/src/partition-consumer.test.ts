@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { encodeBatch, partitionSubject, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
-import { DecodePermits } from './decode-permits';
+import { BatchPermits } from './batch-permits';
 import { PartitionConsumer } from './partition-consumer';
 import { ChangePublisher } from './publisher';
 import { ensureSourceStream } from './stream-setup';
@@ -116,14 +116,14 @@ async function publishTo(source: string, partitions: number, ops: (partition: nu
   }
 }
 
-test('decode permits: a partition without a permit waits with its messages undecoded; a batch larger than anything still flows', async () => {
+test('batch permits: a partition without a permit leaves its messages alone; a batch larger than anything still flows', async () => {
   const payload = 'p'.repeat(200_000); // one message of ~600 kB: far more than one small batch
   await publishTo('permits', 2, (partition) =>
     partition === 0 ? [row(1, payload), row(2, payload), row(3, payload)] : [row(4), row(5)],
   );
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
-  const permits = new DecodePermits(1);
+  const permits = new BatchPermits(1);
   const first = await PartitionConsumer.open(js, jsm, 'permits', 'd', 0, { permits });
   const second = await PartitionConsumer.open(js, jsm, 'permits', 'd', 1, { permits });
   const signal = new AbortController().signal;
@@ -131,19 +131,22 @@ test('decode permits: a partition without a permit waits with its messages undec
 
   const big = await first.nextBatch(limits, signal);
   assert.ok(big);
-  assert.equal(big.ops.length, 3, 'the only permit decodes a batch of any size');
+  assert.equal(big.ops.length, 3, 'the only permit takes a batch of any size');
   assert.equal(big.ops[0].after?.[1].kind === 'text' && big.ops[0].after[1].value.length, 200_000);
   assert.equal(permits.inUse, 1);
 
-  let secondBatch: Awaited<ReturnType<PartitionConsumer['nextBatch']>> | 'waiting' = 'waiting';
-  const pending = second.nextBatch(limits, signal).then((batch) => (secondBatch = batch));
+  let formed = false;
+  const pending = second.nextBatch(limits, signal).then((batch) => {
+    formed = true;
+    return batch;
+  });
   await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(secondBatch, 'waiting', 'no permit: the second partition must not decode yet');
+  assert.equal(formed, false, 'no permit: the second partition must not form a batch yet');
 
   big.release?.();
   big.release?.(); // idempotent: still one permit
-  await pending;
-  assert.ok(secondBatch !== 'waiting' && secondBatch !== undefined);
+  const secondBatch = await pending;
+  assert.ok(secondBatch);
   assert.deepEqual(
     secondBatch.ops.map((op) => op.key[0]),
     [4, 5].map((i) => ({ kind: 'integer', value: String(i) })),
@@ -157,8 +160,8 @@ test('decode permits: a partition without a permit waits with its messages undec
   await second.close();
 });
 
-test('decode permits: a wait ends without a permit on abort; a released permit goes to the next taker', async () => {
-  const permits = new DecodePermits(1);
+test('batch permits: a wait ends without a permit on abort; a released permit goes to the next taker', async () => {
+  const permits = new BatchPermits(1);
   assert.equal(await permits.acquire(new AbortController().signal), true);
   const controller = new AbortController();
   const waiting = permits.acquire(controller.signal);
@@ -168,10 +171,10 @@ test('decode permits: a wait ends without a permit on abort; a released permit g
   assert.equal(permits.inUse, 0);
   assert.equal(await permits.acquire(new AbortController().signal), true);
   assert.equal(permits.inUse, 1);
-  assert.throws(() => new DecodePermits(0), /positive integer/);
+  assert.throws(() => new BatchPermits(0), /positive integer/);
 });
 
-test('released ops are decoded again from the received bytes, equal to the first decoding; the counts come without decoding', async () => {
+test('ops are decoded when first read and again after release once collected, equal each time; the counts come from the arrival check', async () => {
   const ops = Array.from({ length: 40 }, (_, i) => row(i + 1));
   await publishTo('release', 1, () => ops);
   const consumer = await PartitionConsumer.open(jetstream(nc), await jetstreamManager(nc), 'release', 'd', 0);
@@ -186,11 +189,13 @@ test('released ops are decoded again from the received bytes, equal to the first
       count: 40,
       lastCommitTimeUs: ops[39].commitTimeUs,
       byTable: [
-        { table: decoded[0].table, kind: 'insert', count: 27 },
-        { table: decoded[0].table, kind: 'update', count: 13 },
+        { table: 'public.permits', kind: 'insert', count: 27 },
+        { table: 'public.permits', kind: 'update', count: 13 },
       ],
+      barriers: [],
     });
     assert.deepEqual(decoded, ops);
+    assert.equal(batch.ops, decoded, 'decoded once, held until released');
     batch.releaseOps?.();
     assert.equal(batch.ops, decoded, 'still referenced: the same array');
     return new WeakRef(decoded);

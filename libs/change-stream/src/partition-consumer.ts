@@ -2,16 +2,16 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import {
   HEADER_KIND,
   decodeBatch,
+  decodeBatchSummary,
   decodeWatermark,
   partitionSubject,
   streamName,
   type ChangeKind,
   type ChangeOp,
-  type TableSchema,
   type Watermark,
 } from '@cdc/change-envelope';
 import { readTraceHeaders, tracingEnabled } from '@cdc/telemetry';
-import type { DecodePermits } from './decode-permits';
+import type { BatchPermits } from './batch-permits';
 import { consumerName } from './stream-setup';
 
 // 4 keeps the next batch ready while one applies; 8 only added prefetched bytes to the heap
@@ -62,7 +62,7 @@ export interface ReceivedBatch {
   ack(): Promise<void>;
   /** Tells JetStream the batch is still being worked on (resets ack_wait), e.g. while waiting at a barrier. */
   working?(): void;
-  /** Gives back the batch's decode permit (see DecodePermits); idempotent. Call once the batch is handled. */
+  /** Gives back the batch's permit (see BatchPermits); idempotent. Call once the batch is handled. */
   release?(): void;
 }
 
@@ -70,8 +70,10 @@ export interface OpStats {
   readonly count: number;
   /** The last op's commit time (microseconds), 0 without ops. */
   readonly lastCommitTimeUs: number;
-  /** Ops per table and kind. */
-  readonly byTable: ReadonlyArray<{ readonly table: TableSchema; readonly kind: ChangeKind; count: number }>;
+  /** Ops per table ("schema.table") and kind. */
+  readonly byTable: ReadonlyArray<{ readonly table: string; readonly kind: ChangeKind; count: number }>;
+  /** Indexes of the ops that carry a barrier of two or more partitions (see ChangeOp.barrier). */
+  readonly barriers: readonly number[];
 }
 
 export interface BatchTraceInfo {
@@ -103,7 +105,7 @@ export class PartitionConsumer {
     readonly source: string,
     readonly partition: number,
     private readonly consumer: string,
-    private readonly permits: DecodePermits | undefined,
+    private readonly permits: BatchPermits | undefined,
   ) {
     this.iterator = messages[Symbol.asyncIterator]();
   }
@@ -114,7 +116,7 @@ export class PartitionConsumer {
     source: string,
     destination: string,
     partition: number,
-    options: { permits?: DecodePermits } = {},
+    options: { permits?: BatchPermits } = {},
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
     // Bounded by a few messages (each at most ~750 kB of ops) rather than by bytes.
@@ -196,9 +198,10 @@ export class PartitionConsumer {
     const received: JsMsg[] = [];
     let ops = 0;
     let deadline = Number.POSITIVE_INFINITY;
-    const ready: ChangeOp[] = [];
     const readySeqs: number[] = [];
-    const byTable: Array<{ table: TableSchema; kind: ChangeKind; count: number }> = [];
+    const byTable: Array<{ table: string; kind: ChangeKind; count: number }> = [];
+    const barriers: number[] = [];
+    let lastCommitTimeUs = 0;
     let watermark: Watermark | undefined;
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
@@ -223,7 +226,7 @@ export class PartitionConsumer {
       }
       const kind = next.headers?.get(HEADER_KIND);
       if (this.permits && !permit && kind !== 'watermark') {
-        // Waits with the message undecoded; the batch's time window starts once it may decode.
+        // Waits with the message as received; the batch's time window starts once it may form.
         if (!(await this.permits.acquire(signal))) {
           // Shutting down: the message goes back in front of the queue, nothing of this instance skips it.
           this.pending = Promise.resolve({ value: next, done: false });
@@ -242,24 +245,18 @@ export class PartitionConsumer {
           const mark = decodeWatermark(next.data);
           if (!watermark || mark.seq > watermark.seq) watermark = mark;
         } else {
-          const batch = decodeBatch(next.data);
-          let counted: (typeof byTable)[number] | undefined = byTable[byTable.length - 1];
-          for (const op of batch.ops) {
-            ready.push(op);
-            readySeqs.push(next.seq);
-            if (counted === undefined || counted.table !== op.table || counted.kind !== op.kind) {
-              // Each message carries its own schema objects: tables compare by name.
-              counted = byTable.find(
-                (entry) =>
-                  entry.kind === op.kind &&
-                  entry.table.table === op.table.table &&
-                  entry.table.schema === op.table.schema,
-              );
-              if (counted === undefined) byTable.push((counted = { table: op.table, kind: op.kind, count: 0 }));
-            }
-            counted.count += 1;
+          // Checked and counted now, decoded when applied (see ReceivedBatch.ops).
+          const summary = decodeBatchSummary(next.data);
+          for (const index of summary.barriers) barriers.push(ops + index);
+          for (const { schema, table, kind, count } of summary.counts) {
+            const name = `${schema}.${table}`;
+            const entry = byTable.find((counted) => counted.kind === kind && counted.table === name);
+            if (entry) entry.count += count;
+            else byTable.push({ table: name, kind, count });
           }
-          ops += batch.ops.length;
+          for (let i = 0; i < summary.ops; i += 1) readySeqs.push(next.seq);
+          if (summary.ops > 0) lastCommitTimeUs = summary.lastCommitTimeUs;
+          ops += summary.ops;
         }
       } catch (error) {
         const malformed = new MalformedMessageError(this.source, this.partition, next.seq, error);
@@ -280,34 +277,34 @@ export class PartitionConsumer {
       if (signal.aborted) break;
     }
     const last = received[received.length - 1];
-    const opStats: OpStats = {
-      count: ready.length,
-      lastCommitTimeUs: ready.length > 0 ? ready[ready.length - 1].commitTimeUs : 0,
-      byTable,
-    };
-    // Held strongly until releaseOps(), weakly after: the received bytes stay (they are acked
-    // at the end), so ops that were collected are decoded again, identically, if asked for.
-    let strong: ChangeOp[] | undefined = ready;
+    const opStats: OpStats = { count: ops, lastCommitTimeUs, byTable, barriers };
+    // The ops are decoded on the first read (the sink's, once the batch has a destination
+    // connection), held strongly until releaseOps() and weakly after. The received bytes stay
+    // until the ack, so ops that were collected are decoded again, identically, if asked for.
+    let strong: ChangeOp[] | undefined;
     let weak: WeakRef<ChangeOp[]> | undefined;
-    const decodeAgain = (): ChangeOp[] => {
-      const again: ChangeOp[] = [];
+    let released = false;
+    const decodeAll = (): ChangeOp[] => {
+      const all: ChangeOp[] = [];
       for (const message of received) {
         if (message.headers?.get(HEADER_KIND) === 'watermark') continue;
-        for (const op of decodeBatch(message.data).ops) again.push(op);
+        for (const op of decodeBatch(message.data).ops) all.push(op);
       }
-      return again;
+      return all;
     };
     return {
       get ops(): ChangeOp[] {
         if (strong) return strong;
-        let ops = weak?.deref();
-        if (ops === undefined) {
-          ops = decodeAgain();
-          weak = new WeakRef(ops);
+        let all = weak?.deref();
+        if (all === undefined) {
+          all = decodeAll();
+          if (released) weak = new WeakRef(all);
+          else strong = all;
         }
-        return ops;
+        return all;
       },
       releaseOps: () => {
+        released = true;
         if (strong === undefined) return;
         weak = new WeakRef(strong);
         strong = undefined;
