@@ -13,6 +13,7 @@ import { destinationsOfSource, findDestination, findSource, type PipelineConfig 
 import { ProgressStore } from '@cdc/progress';
 import { describeError, type Logger } from '@cdc/service-runtime';
 import { health, metrics } from '@cdc/telemetry';
+import { limitHeapGrowth } from './heap';
 import { createSink } from './sinks';
 
 export interface ApplierOptions {
@@ -34,6 +35,8 @@ export interface ApplierOptions {
  * `concurrency` at once.
  */
 export async function runApplier(options: ApplierOptions): Promise<void> {
+  // Process-wide: under `cdc up` the other services in the process get the same setting.
+  limitHeapGrowth();
   const destination = findDestination(options.config, options.destination);
   const instanceId = options.instanceId ?? newInstanceId();
   const log = options.log.child({ destination: destination.name, instance: instanceId });

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { limitHeapGrowth } from './heap';
+
+const HEAP_MODULE = pathToFileURL(join(__dirname, 'heap.ts')).href;
+
+/**
+ * Peak heap in use (MiB) in a fresh process that replaces a small live set over and over (like
+ * batches in a drain), with the given node flags and with or without limitHeapGrowth().
+ */
+function peakMiB(nodeFlags: string[], limit: boolean): number {
+  const script = `
+    const heap = await import(${JSON.stringify(HEAP_MODULE)});
+    const limitHeapGrowth = heap.limitHeapGrowth ?? heap.default.limitHeapGrowth;
+    if (${limit}) limitHeapGrowth();
+    const live = [];
+    let peak = 0;
+    for (let round = 0; round < 3000; round += 1) {
+      live.push(Array.from({ length: 2000 }, (_, i) => ({ text: 'row ' + round + ':' + i, pair: [round, i] })));
+      if (live.length > 20) live.shift();
+      if (round % 25 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
+    console.log(Math.round(peak / 1048576));`;
+  const out = execFileSync(
+    process.execPath,
+    [...nodeFlags, '--import', 'tsx', '--input-type=module', '--eval', script],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(__dirname, '..', '..', '..', 'tsconfig.json') },
+    },
+  );
+  return Number(out.trim());
+}
+
+test('the applier keeps the heap nearer its live size than V8 does by default', () => {
+  const v8Default = peakMiB([], false);
+  const limited = peakMiB([], true);
+  assert.ok(limited < v8Default * 0.8, `peak ${limited} MiB limited against ${v8Default} MiB with V8's default`);
+});
+
+test('a growth given on the command line is left alone', () => {
+  assert.equal(limitHeapGrowth(['--max-old-space-size=512', '--heap-growing-percent=50']), false);
+  assert.equal(limitHeapGrowth(['--heap_growing_percent=50']), false);
+  assert.equal(limitHeapGrowth(['--max-old-space-size=512']), true);
+});

@@ -1,0 +1,24 @@
+import { setFlagsFromString } from 'node:v8';
+
+/** Old-generation growth the applier runs with: V8 lets the heap grow to twice what survived the last full GC. */
+export const APPLIER_HEAP_GROWING_PERCENT = 100;
+
+/**
+ * Caps how far V8 lets the applier's old generation grow between full collections.
+ *
+ * Why: on a machine with a few GiB or more, V8 lets the old generation grow to up to 4 times
+ * what survived the last full collection before it collects again. The applier's live heap in
+ * a drain is small (20-30 MB: the batches being planned, the prefetched messages are outside
+ * the heap) but it promotes steadily (each batch's statements and the rows of the batches in
+ * flight outlive a young-generation collection), so most of its peak RSS was garbage waiting
+ * for the next full collection (docs/benchmarks.md, "Profile"). A factor of 2 keeps the peak
+ * near twice the live heap for a few more, short, full collections (live heap ~25 MB).
+ *
+ * The flag is V8's own (`--heap-growing-percent`); it is read at every collection, so setting
+ * it at start-up works. A value given on the command line wins (then false is returned).
+ */
+export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
+  if (execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) return false;
+  setFlagsFromString(`--heap-growing-percent=${APPLIER_HEAP_GROWING_PERCENT}`);
+  return true;
+}
