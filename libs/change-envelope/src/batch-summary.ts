@@ -28,7 +28,9 @@ const KINDS: readonly (ChangeKind | undefined)[] = [
   'ddl',
   'snapshot-row',
 ];
-const TEXT_FIELDS = new Set([5, 6, 8, 9, 10, 11, 12, 13, 15, 16]);
+const TEXT_FIELDS: readonly boolean[] = Array.from({ length: 17 }, (_, field) =>
+  [5, 6, 8, 9, 10, 11, 12, 13, 15, 16].includes(field),
+);
 
 /**
  * Walks a change batch the way decodeBatch reads it, with the same checks and so the same
@@ -145,7 +147,7 @@ function walkOp(
         commitTimeUs = reader.sint64Number();
         break;
       case 66:
-        reader.span();
+        skipField(reader);
         break;
       case 72:
         reader.varint();
@@ -170,10 +172,14 @@ function walkOp(
   return { kind, schema: table.schema, table: table.table, commitTimeUs, barrier };
 }
 
+// span() where decodeBatch reads a string or bytes, fieldEnd() to step into a message: the same
+// bounds checks, without allocating.
+function skipField(reader: WireReader): void {
+  reader.pos = reader.fieldEnd();
+}
+
 function walkValue(reader: WireReader): void {
-  const [start, end] = reader.span();
-  const outer = reader.pos;
-  reader.pos = start;
+  const end = reader.fieldEnd();
   while (reader.pos < end) {
     const tag = reader.varint();
     const field = tag >>> 3;
@@ -189,38 +195,33 @@ function walkValue(reader: WireReader): void {
         reader.double();
         break;
       case 7:
-        reader.span();
+        skipField(reader);
         break;
       case 14: {
-        const [arrayStart, arrayEnd] = reader.span();
-        const after = reader.pos;
-        reader.pos = arrayStart;
+        const arrayEnd = reader.fieldEnd();
         while (reader.pos < arrayEnd) {
           const elementTag = reader.varint();
           if (elementTag === 10) walkValue(reader);
           else reader.skip(elementTag & 7);
         }
-        reader.pos = after;
+        reader.pos = arrayEnd;
         break;
       }
       default:
-        if (TEXT_FIELDS.has(field) && (tag & 7) === 2) reader.span();
+        if (TEXT_FIELDS[field] === true && (tag & 7) === 2) skipField(reader);
         else reader.skip(tag & 7);
     }
   }
   if (reader.pos !== end) throw new Error(`value overruns its field at byte ${reader.pos}`);
-  reader.pos = outer;
 }
 
 function walkPosition(reader: WireReader): void {
-  const [start, end] = reader.span();
-  const outer = reader.pos;
-  reader.pos = start;
+  const end = reader.fieldEnd();
   while (reader.pos < end) {
     const tag = reader.varint();
     if (tag === 8 || tag === 16) reader.varint();
-    else if (tag === 26 || tag === 34) reader.span();
+    else if (tag === 26 || tag === 34) skipField(reader);
     else reader.skip(tag & 7);
   }
-  reader.pos = outer;
+  reader.pos = end;
 }

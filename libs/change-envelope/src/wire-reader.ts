@@ -108,6 +108,14 @@ export class WireReader {
     return [start, end];
   }
 
+  /** Like span(), without the tuple: checks the field's length, stays at its start, returns its end. */
+  fieldEnd(): number {
+    const length = this.varint();
+    const end = this.pos + length;
+    if (end > this.end) throw new Error(`field of ${length} bytes runs past the end at byte ${this.pos}`);
+    return end;
+  }
+
   string(): string {
     const [start, end] = this.span();
     return this.text.toString('utf8', start, end);
