@@ -434,7 +434,7 @@ function pushChunks(out: Statement[], text: string, rows: readonly JsonRow[], op
   let ops: ChangeOp[] = [];
   for (const row of rows) {
     if (chunk.length > 0 && length + row.json.length + 1 > options.maxParamChars) {
-      out.push({ text, param: '[' + chunk.join(',') + ']', ops });
+      out.push({ text, param: jsonArray(chunk), ops });
       chunk = [];
       length = 2;
       ops = [];
@@ -443,7 +443,17 @@ function pushChunks(out: Statement[], text: string, rows: readonly JsonRow[], op
     length += row.json.length + 1;
     for (const op of row.ops) ops.push(op);
   }
-  if (chunk.length > 0) out.push({ text, param: '[' + chunk.join(',') + ']', ops });
+  if (chunk.length > 0) out.push({ text, param: jsonArray(chunk), ops });
+}
+
+/**
+ * `[a,b,...]` as one flat string: `'[' + rows.join(',') + ']'` would be a rope around the
+ * joined string (often over a megabyte) that the driver flattens into a second copy.
+ */
+function jsonArray(rows: string[]): string {
+  rows[0] = '[' + rows[0];
+  rows[rows.length - 1] += ']';
+  return rows.join(',');
 }
 
 // ------------------------------------------------------------------------------------ SQL
