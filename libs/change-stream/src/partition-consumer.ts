@@ -14,9 +14,11 @@ import { readTraceHeaders, tracingEnabled } from '@cdc/telemetry';
 import type { BatchPermits } from './batch-permits';
 import { consumerName } from './stream-setup';
 
-// 4 keeps the next batch ready while one applies; 8 only added prefetched bytes to the heap
-// without draining faster (docs/benchmarks.md, "Memory").
-const BUFFERED_MESSAGES_PER_PARTITION = 4;
+// Messages prefetched per partition. 2: a batch forms from these plus what arrives within
+// batch.max_wait_ms, and a partition waiting for a batch permit (BatchPermits) holds no more
+// than these; 4 kept twice the received bytes for the waiting partitions without draining
+// faster, 8 only added more (docs/benchmarks.md, "Memory" and "Profile").
+const BUFFERED_MESSAGES_PER_PARTITION = 2;
 
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
 export class MalformedMessageError extends Error {
