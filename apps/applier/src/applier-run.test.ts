@@ -159,8 +159,8 @@ test('a partition taken over from an owner that died holding pulled messages cat
   for (let i = 1; partitionOf('public', name, PARTITIONS) === partitionOf('public', strictName, PARTITIONS); i += 1)
     name = `handover_${i}`;
   const handover = table(name);
-  // Four messages of 50 ops, and nothing after them: the tail of a backlog.
-  for (let id = 1; id <= 200; id += 1) publisher.add(insert(handover, id, `v${id}`));
+  // Two messages of 50 ops (what a consumer prefetches), and nothing after them: the tail of a backlog.
+  for (let id = 1; id <= 100; id += 1) publisher.add(insert(handover, id, `v${id}`));
   await publisher.flush();
 
   // The previous owner pulls them (one batch taken, the rest prefetched) and dies without acking.
@@ -179,7 +179,7 @@ test('a partition taken over from an owner that died holding pulled messages cat
   const running = runApplier({ config, destination: 'replica', signal: controller.signal, log }).catch(
     () => undefined, // the poison partition reports itself on shutdown
   );
-  await until('the 200 rows', async () => (await rows(name)) === 200, 30_000);
+  await until('the 100 rows', async () => (await rows(name)) === 100, 30_000);
   controller.abort();
   await running;
 });
