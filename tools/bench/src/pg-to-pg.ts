@@ -54,34 +54,43 @@ interface Options {
   readonly argv: readonly string[];
 }
 
+const USAGE =
+  'flags: --rows N, --scale F, --quick, --only drain|live|snapshot|fanout, --live-rate N|max, --docs, --no-docs, --timeout S';
+
+/** A mistake on the command line: printed as one line, without a stack. */
+class UsageError extends Error {}
+
 function parseOptions(argv: readonly string[]): Options {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--help' || argv[i] === '-h') {
+      console.log(`usage: pg-to-pg.ts [flags]\n${USAGE}`);
+      process.exit(0);
+    }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!match) throw new Error(`unexpected argument "${argv[i]}"`);
+    if (!match) throw new UsageError(`unexpected argument "${argv[i]}" (${USAGE})`);
     const [, name, inline] = match;
     const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate'].includes(name);
     if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'quick', 'docs', 'no-docs'].includes(name))
-      throw new Error(
-        `unknown flag --${name} (flags: --rows N, --scale F, --quick, --only drain|live|snapshot|fanout, --live-rate N|max, --docs, --no-docs, --timeout S)`,
-      );
-    if (takesValue && inline === undefined && argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
+      throw new UsageError(`unknown flag --${name} (${USAGE})`);
+    if (takesValue && inline === undefined && argv[i + 1] === undefined)
+      throw new UsageError(`--${name} needs a value`);
     values.set(name, takesValue ? (inline ?? argv[++i]) : 'true');
   }
   const quick = values.has('quick');
   const scale = Number(values.get('scale') ?? (quick ? 0.1 : 1));
-  if (!(scale > 0)) throw new Error(`--scale must be a number > 0, got ${values.get('scale')}`);
+  if (!(scale > 0)) throw new UsageError(`--scale must be a number > 0, got ${values.get('scale')}`);
   const rows = Number(values.get('rows') ?? Math.round(1_000_000 * scale));
   if (!Number.isInteger(rows) || rows < 1_000)
-    throw new Error(`--rows must be an integer >= 1000, got ${values.get('rows')}`);
+    throw new UsageError(`--rows must be an integer >= 1000, got ${values.get('rows')}`);
   const only = values.get('only');
   if (only !== undefined && only !== 'drain' && only !== 'live' && only !== 'snapshot' && only !== 'fanout')
-    throw new Error(`--only takes drain, live, snapshot or fanout, got ${only}`);
+    throw new UsageError(`--only takes drain, live, snapshot or fanout, got ${only}`);
   const timeout = Number(values.get('timeout') ?? 1_800);
   const liveRateText = values.get('live-rate');
   const liveRate = liveRateText === undefined || liveRateText === 'max' ? liveRateText : Number(liveRateText);
   if (typeof liveRate === 'number' && !(liveRate > 0))
-    throw new Error(`--live-rate takes a number of row changes per second > 0 or max, got ${liveRateText}`);
+    throw new UsageError(`--live-rate takes a number of row changes per second > 0 or max, got ${liveRateText}`);
   return {
     rows,
     quick,
@@ -1079,7 +1088,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const text =
+      error instanceof UsageError || !(error instanceof Error) ? String(error) : (error.stack ?? error.message);
+    console.error(`bench: ${text.replace(/^Error: /, '')}`);
     process.exit(1);
   },
 );
