@@ -211,10 +211,11 @@ export class LiveBackfill {
   }
 
   /** Tables that left the publication need no backfill any more. */
-  async forget(names: readonly string[]): Promise<void> {
+  async forget(tables: ReadonlyArray<{ readonly schema: string; readonly table: string }>): Promise<void> {
     const before = this.pending.length;
     for (let i = this.pending.length - 1; i >= 0; i -= 1) {
-      if (names.includes(`${this.pending[i].schema}.${this.pending[i].table}`)) this.pending.splice(i, 1);
+      const { schema, table } = this.pending[i];
+      if (tables.some((t) => t.schema === schema && t.table === table)) this.pending.splice(i, 1);
     }
     if (this.pending.length !== before) await this.options.persist(this.pending);
   }

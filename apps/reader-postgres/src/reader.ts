@@ -518,7 +518,7 @@ class TableSet {
     if (changes.removed.length > 0) {
       await this.backfill.forget(changes.removed);
       this.log.info(
-        { tables: changes.removed, reason },
+        { tables: changes.removed.map((t) => `${t.schema}.${t.table}`), reason },
         'tables removed from the publication (the destination keeps their rows)',
       );
     }

@@ -41,7 +41,7 @@ test('tables with quotes, dots, spaces and capitals join and leave the publicati
   );
   assert.deepEqual(members.rows, [{ schemaname: 'Sch."ema', tablename: 'Odd Table.x' }]);
   const removed = await reconcilePublication({ ...options(url), tableMatches: () => false });
-  assert.deepEqual(removed.removed, ['Sch."ema.Odd Table.x']);
+  assert.deepEqual(removed.removed, [{ schema: 'Sch."ema', table: 'Odd Table.x' }]);
 });
 
 test('a publication change the source refuses says which source, publication and tables', async () => {

@@ -18,7 +18,8 @@ export interface PublicationReconcileOptions {
 
 export interface PublicationChanges {
   readonly added: readonly SourceTable[];
-  readonly removed: readonly string[];
+  /** Schema and table apart: "a.b" + "c" and "a" + "b.c" are different tables with one dotted name. */
+  readonly removed: ReadonlyArray<{ readonly schema: string; readonly table: string }>;
   /** Matching tables that cannot be replicated as they are (left out; retried on the next reconcile). */
   readonly unusable: ReadonlyArray<{ readonly table: string; readonly reason: string }>;
   /** FOR ALL TABLES publications are not ours to edit. */
@@ -85,7 +86,7 @@ export async function reconcilePublication(options: PublicationReconcileOptions)
         `remove ${removed.map((t) => `${t.schema}.${t.table}`).join(', ')} from`,
       );
     }
-    return { added, removed: removed.map((t) => `${t.schema}.${t.table}`), unusable, allTables: false };
+    return { added, removed: removed.map(({ schema, table }) => ({ schema, table })), unusable, allTables: false };
   } finally {
     await client.end().catch(() => undefined);
   }
