@@ -1,5 +1,6 @@
 import type { ChangeKind } from './change';
 import { EnvelopeDecodeError } from './codec';
+import { KIND_BY_NUMBER, TEXT_KIND_BY_FIELD } from './batch-writer';
 import { WireReader } from './wire-reader';
 
 /** What a change batch holds, read without building its ops (see decodeBatchSummary). */
@@ -17,20 +18,6 @@ export interface BatchSummary {
   /** Indexes of the ops that carry a barrier of two or more partitions. */
   readonly barriers: readonly number[];
 }
-
-// Wire numbers of cdc.v1.Kind (proto/cdc/v1/change.proto).
-const KINDS: readonly (ChangeKind | undefined)[] = [
-  undefined,
-  'insert',
-  'update',
-  'delete',
-  'truncate',
-  'ddl',
-  'snapshot-row',
-];
-const TEXT_FIELDS: readonly boolean[] = Array.from({ length: 17 }, (_, field) =>
-  [5, 6, 8, 9, 10, 11, 12, 13, 15, 16].includes(field),
-);
 
 /**
  * Walks a change batch the way decodeBatch reads it, with the same checks and so the same
@@ -167,7 +154,7 @@ function walkOp(
     }
   }
   const table = tables[tableIndex];
-  const kind = KINDS[kindNumber];
+  const kind = KIND_BY_NUMBER.get(kindNumber);
   if (!table || !kind) throw new Error(`op ${opIndex} has table ${tableIndex} kind ${kindNumber}`);
   return { kind, schema: table.schema, table: table.table, commitTimeUs, barrier };
 }
@@ -208,7 +195,7 @@ function walkValue(reader: WireReader): void {
         break;
       }
       default:
-        if (TEXT_FIELDS[field] === true && (tag & 7) === 2) skipField(reader);
+        if (TEXT_KIND_BY_FIELD.has(field) && (tag & 7) === 2) skipField(reader);
         else reader.skip(tag & 7);
     }
   }
