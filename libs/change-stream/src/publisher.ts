@@ -221,8 +221,7 @@ export class ChangePublisher {
   addWatermark(watermark: Watermark): void {
     this.throwIfFailed();
     for (const queue of this.queues) {
-      const last = queue.items[queue.items.length - 1];
-      if (last && 'batch' in last) last.sealed = true; // a watermark ends the run of ops
+      this.seal(queue); // a watermark ends the run of ops
       if (queue.items.length === 0) queue.firstQueuedAt = Date.now();
       queue.items.push({ watermark });
       queue.queuedCount += 1;
