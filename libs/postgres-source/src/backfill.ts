@@ -69,10 +69,8 @@ export async function readKeyChunk(
   afterKey: ReadonlyArray<string | null> | undefined,
   limit: number,
 ): Promise<KeyChunk> {
-  const columns = relation.schema.columns.map((column) => escapeIdentifier(column.name));
-  const target = `${escapeIdentifier(relation.schema.schema)}.${escapeIdentifier(relation.schema.table)}`;
-  const keyColumns = relation.keyIndexes.map((index) => columns[index]);
-  let text = `SELECT ${columns.join(', ')} FROM ${target}`;
+  const { select, keyColumns } = selectOf(relation);
+  let text = select;
   const values: unknown[] = [];
   if (keyColumns.length > 0) {
     if (afterKey) {
@@ -86,10 +84,28 @@ export async function readKeyChunk(
     values.push(limit);
     text += ` ORDER BY ${keyColumns.join(', ')} LIMIT $${values.length}`;
   }
+  return queryRows(client, relation, text, values);
+}
+
+/** `SELECT <every column> FROM <table>` and the quoted key columns, every identifier quoted. */
+function selectOf(relation: RelationState): { select: string; keyColumns: string[] } {
+  const columns = relation.schema.columns.map((column) => escapeIdentifier(column.name));
+  const target = `${escapeIdentifier(relation.schema.schema)}.${escapeIdentifier(relation.schema.table)}`;
+  return {
+    select: `SELECT ${columns.join(', ')} FROM ${target}`,
+    keyColumns: relation.keyIndexes.map((i) => columns[i]),
+  };
+}
+
+/** Runs a SELECT of every column, decoding the text cells; lastKey is the last row's key (keyed tables). */
+async function queryRows(client: Client, relation: RelationState, text: string, values: unknown[]): Promise<KeyChunk> {
   const result = await client.query<Array<string | null>>({ text, values, rowMode: 'array', types: TEXT_PARSERS });
   const rows = result.rows.map((raw) => raw.map((cell, i) => decodeTextValue(cell, relation.types[i])));
   const last = result.rows.at(-1);
-  return { rows, lastKey: last && keyColumns.length > 0 ? relation.keyIndexes.map((i) => last[i]) : undefined };
+  return {
+    rows,
+    lastKey: last && relation.keyIndexes.length > 0 ? relation.keyIndexes.map((i) => last[i]) : undefined,
+  };
 }
 
 /**
@@ -102,9 +118,7 @@ export async function readKeys(
   relation: RelationState,
   keys: ReadonlyArray<readonly Value[]>,
 ): Promise<KeyChunk> {
-  const columns = relation.schema.columns.map((column) => escapeIdentifier(column.name));
-  const target = `${escapeIdentifier(relation.schema.schema)}.${escapeIdentifier(relation.schema.table)}`;
-  const keyColumns = relation.keyIndexes.map((index) => columns[index]);
+  const { select, keyColumns } = selectOf(relation);
   if (keyColumns.length === 0 || keys.length === 0) return { rows: [], lastKey: undefined };
   const values: unknown[] = [];
   const tuples = keys.map((key) => {
@@ -114,13 +128,8 @@ export async function readKeys(
     });
     return `(${params.join(', ')})`;
   });
-  const text =
-    `SELECT ${columns.join(', ')} FROM ${target} WHERE (${keyColumns.join(', ')}) IN (${tuples.join(', ')}) ` +
-    `ORDER BY ${keyColumns.join(', ')}`;
-  const result = await client.query<Array<string | null>>({ text, values, rowMode: 'array', types: TEXT_PARSERS });
-  const rows = result.rows.map((raw) => raw.map((cell, i) => decodeTextValue(cell, relation.types[i])));
-  const last = result.rows.at(-1);
-  return { rows, lastKey: last ? relation.keyIndexes.map((i) => last[i]) : undefined };
+  const text = `${select} WHERE (${keyColumns.join(', ')}) IN (${tuples.join(', ')}) ORDER BY ${keyColumns.join(', ')}`;
+  return queryRows(client, relation, text, values);
 }
 
 /** A key value as a query parameter (the column's type is inferred from the comparison). */
