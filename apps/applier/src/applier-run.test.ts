@@ -6,10 +6,12 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { partitionOf, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
 import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/change-stream';
-import { parseConfig, type PipelineConfig } from '@cdc/config';
+import { findDestination, parseConfig, type PipelineConfig } from '@cdc/config';
+import type { Sink } from '@cdc/apply';
 import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runApplier } from './applier';
+import { createSink } from './sinks';
 
 const log = pino({ level: 'silent' });
 const PARTITIONS = 4;
@@ -182,4 +184,43 @@ test('a partition taken over from an owner that died holding pulled messages cat
   await until('the 100 rows', async () => (await rows(name)) === 100, 30_000);
   controller.abort();
   await running;
+});
+
+test('a partition that finds its destination gone as it starts waits for it, instead of stopping for good', async () => {
+  const poison = partitionOf('public', poisonTableName(), PARTITIONS);
+  let name = 'outage_0';
+  for (let i = 1; partitionOf('public', name, PARTITIONS) === poison; i += 1) name = `outage_${i}`;
+  const partition = partitionOf('public', name, PARTITIONS);
+  const outageTable = table(name);
+  for (let id = 1; id <= 50; id += 1) publisher.add(insert(outageTable, id, `v${id}`));
+  await publisher.flush();
+
+  // The real destination, stopped for real at the moment the partition reads its checkpoint.
+  const real = await createSink(findDestination(config, 'replica'));
+  let stopped = false;
+  let restarted: Promise<void> | undefined;
+  const sink: Sink = {
+    readCheckpoint: async (source, p) => {
+      if (p === partition && !stopped) {
+        stopped = true;
+        await pg.stop();
+        restarted = new Promise((r) => setTimeout(r, 1_500)).then(() => pg.start());
+      }
+      return real.readCheckpoint(source, p);
+    },
+    applyBatch: (batch) => real.applyBatch(batch),
+    close: () => real.close(),
+  };
+  const controller = new AbortController();
+  const outcome = runApplier({ config, destination: 'replica', signal: controller.signal, log, sink }).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  await until(`the ${name} rows after the outage`, async () => (await rows(name)) === 50, 60_000);
+  assert.ok(stopped, 'the destination was stopped as the partition started');
+  await restarted;
+  controller.abort();
+  // The poison partition of an earlier test may report itself stopped; this one must not.
+  const error = await outcome;
+  assert.doesNotMatch(error?.message ?? '', new RegExp(`src/${partition}(?![0-9])`));
 });

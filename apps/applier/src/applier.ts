@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { PartitionStoppedError, Semaphore, runPartitionApplier, type Sink } from '@cdc/apply';
+import { PartitionStoppedError, Semaphore, isRetryable, runPartitionApplier, type Sink } from '@cdc/apply';
 import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import {
   BatchPermits,
@@ -11,7 +11,7 @@ import {
 } from '@cdc/change-stream';
 import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
-import { describeError, type Logger } from '@cdc/service-runtime';
+import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { health, metrics } from '@cdc/telemetry';
 import { limitHeapGrowth } from './heap';
 import { createSink } from './sinks';
@@ -23,6 +23,8 @@ export interface ApplierOptions {
   readonly instanceId?: string;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /** The destination engine to use instead of the one the config names (tests wrap it to fail at a chosen moment). */
+  readonly sink?: Sink;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   const destination = findDestination(options.config, options.destination);
   const instanceId = options.instanceId ?? newInstanceId();
   const log = options.log.child({ destination: destination.name, instance: instanceId });
-  const sink: Sink = await createSink(destination);
+  const sink: Sink = options.sink ?? (await createSink(destination));
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-applier-${destination.name}` });
   const component = `applier ${destination.name}`;
   health.setReady(`${component}: destination`, true);
@@ -72,15 +74,22 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       }
     }
 
-    const start = ({ key, source, partition }: (typeof keys)[number], joined: ApplierGroup): void => {
-      const controller = new AbortController();
-      const signal = AbortSignal.any([options.signal, controller.signal]);
-      const partitionLog = log.child({ source, partition });
-      const done = (async () => {
-        // One consumer per partition at a time: wait until the previous owner has let go.
-        if (!(await joined.acquire(key, () => !signal.aborted, signal))) return;
+    /**
+     * Applies an owned partition until `signal` aborts. A lost server (destination, NATS) is not a
+     * reason to stop a partition for good: its loop starts again from the destination checkpoint,
+     * like a new owner, after a backoff. Only what retrying cannot mend (an op the destination
+     * rejects, a malformed message, an unexpected failure) propagates and stops the partition.
+     */
+    const applyOwnedPartition = async (
+      source: string,
+      partition: number,
+      signal: AbortSignal,
+      partitionLog: Logger,
+    ): Promise<void> => {
+      let failures = 0;
+      while (!signal.aborted) {
+        const startedAt = Date.now();
         let consumer: PartitionConsumer | undefined;
-        metrics.partitionStopped.set({ source, destination: destination.name, partition: String(partition) }, 0);
         try {
           consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition, {
             permits: batchPermits,
@@ -112,6 +121,38 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
               );
             },
           });
+          return;
+        } catch (error) {
+          // Given up (rebalance, shutdown) while failing: the next owner starts from the checkpoint.
+          if (signal.aborted) return;
+          if (error instanceof PartitionStoppedError || !isRetryable(error)) throw error;
+          // A partition that ran a while before failing starts its backoff afresh.
+          failures = Date.now() - startedAt > PARTITION_HEALTHY_MS ? 1 : failures + 1;
+          const retryInMs = Math.min(PARTITION_RETRY_MAX_MS, PARTITION_RETRY_FIRST_MS * 2 ** (failures - 1));
+          metrics.errors.inc({ service: 'applier', stage: 'partition' });
+          partitionLog.warn(
+            { attempt: failures, retryInMs, err: describeError(error) },
+            'partition interrupted by a lost server; resuming from the destination checkpoint',
+          );
+          await consumer?.close().catch(() => undefined);
+          consumer = undefined;
+          await sleep(retryInMs, signal);
+        } finally {
+          await consumer?.close().catch(() => undefined);
+        }
+      }
+    };
+
+    const start = ({ key, source, partition }: (typeof keys)[number], joined: ApplierGroup): void => {
+      const controller = new AbortController();
+      const signal = AbortSignal.any([options.signal, controller.signal]);
+      const partitionLog = log.child({ source, partition });
+      const done = (async () => {
+        // One consumer per partition at a time: wait until the previous owner has let go.
+        if (!(await joined.acquire(key, () => !signal.aborted, signal))) return;
+        metrics.partitionStopped.set({ source, destination: destination.name, partition: String(partition) }, 0);
+        try {
+          await applyOwnedPartition(source, partition, signal, partitionLog);
         } catch (error) {
           // One bad partition stops alone; the others keep applying.
           const message = error instanceof PartitionStoppedError ? error.message : describeError(error);
@@ -122,7 +163,6 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
           // /healthz stays up and /readyz names the partition and the reason.
           health.setReady(`${component}: partition ${key} stopped: ${message}`, false);
         } finally {
-          await consumer?.close().catch(() => undefined);
           await joined.release(key);
         }
       })();
@@ -200,6 +240,12 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     log.info('applier stopped');
   }
 }
+
+/** Backoff of a partition interrupted by a lost server: first wait, longest wait. */
+const PARTITION_RETRY_FIRST_MS = 500;
+const PARTITION_RETRY_MAX_MS = 10_000;
+/** A partition that applied this long before failing counts as healthy again: its backoff restarts. */
+const PARTITION_HEALTHY_MS = 60_000;
 
 /** The owned-partition gauges of this instance (what autoscaling and `cdc status` readers compare). */
 function exportOwned(

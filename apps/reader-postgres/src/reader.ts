@@ -298,16 +298,25 @@ async function streamOnce(
   log: Logger,
   live: { backfill: LiveBackfill; messages: boolean; onStreaming: () => void },
 ): Promise<void> {
-  const catalogClient = new Client({
-    connectionString: source.url,
-    options: SESSION_OPTIONS,
-    application_name: `cdc-catalog-${source.name}`,
-  });
-  const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
-  await withRetry(
+  // pg clients cannot connect twice, not even after a failed attempt: each attempt makes new ones.
+  const { catalogClient, connection } = await withRetry(
     async () => {
-      await catalogClient.connect();
-      await connection.connect();
+      const catalogClient = new Client({
+        connectionString: source.url,
+        options: SESSION_OPTIONS,
+        application_name: `cdc-catalog-${source.name}`,
+      });
+      const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
+      try {
+        await catalogClient.connect();
+        await connection.connect();
+      } catch (error) {
+        // Not awaited: ending a client whose socket never opened may wait for an 'end' that never comes.
+        void catalogClient.end().catch(() => undefined);
+        void connection.close();
+        throw error;
+      }
+      return { catalogClient, connection };
     },
     { what: `connect to source ${source.name} (${redactUrl(source.url)})`, log, signal, maxAttempts: 3 },
   );

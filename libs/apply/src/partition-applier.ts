@@ -614,7 +614,9 @@ export function isRetryable(error: unknown): boolean {
     const message = (current as { message?: unknown }).message;
     if (
       typeof message === 'string' &&
-      /Connection terminated|connection.*(closed|ended)|not queryable|timeout/i.test(message)
+      /Connection terminated|connection.*(closed|ended)|closed connection|not queryable|timeout|no responders|disconnect/i.test(
+        message,
+      )
     )
       return true;
     current = (current as { cause?: unknown }).cause;
