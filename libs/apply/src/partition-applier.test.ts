@@ -106,3 +106,55 @@ test("an applier that replaces a dead one applies the dead one's unacked message
     'every op once, in source order',
   );
 });
+
+test('a watermark whose progress cannot be recorded at first is recorded once the store answers again', async () => {
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  await ensureSourceStream(jsm, { source: 'quiet', partitions: 1, destinations: ['d'] });
+  const publisher = new ChangePublisher({
+    js,
+    source: 'quiet',
+    partitions: 1,
+    log,
+    maxOps: 10,
+    maxBytes: 1e6,
+    maxDelayMs: 1,
+    maxBufferedOps: 1e6,
+  });
+  for (let i = 1; i <= 5; i += 1) publisher.add(op(i));
+  // The last watermark before the source goes quiet: no later one would record progress.
+  publisher.addWatermark({ source: 'quiet', seq: 7, position: { commit: 5n, index: 0 }, timeUs: 0 });
+  await publisher.flush();
+  publisher.close();
+
+  const recorded: number[] = [];
+  let failures = 0;
+  const controller = new AbortController();
+  const consumer = await PartitionConsumer.open(js, jsm, 'quiet', 'd', 0);
+  const running = runPartitionApplier({
+    source: 'quiet',
+    destination: 'd',
+    partition: 0,
+    batches: consumer,
+    sink: new RecordingSink(),
+    recordProgress: async (entry) => {
+      // What a KV put does while nats-server restarts.
+      if (failures < 2) {
+        failures += 1;
+        throw new Error('TIMEOUT');
+      }
+      recorded.push(entry.seq);
+    },
+    limits: { maxOps: 1000, maxWaitMs: 20 },
+    slots: new Semaphore(1),
+    signal: controller.signal,
+    log,
+  });
+  const deadline = Date.now() + 10_000;
+  while (recorded.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  controller.abort();
+  await running;
+  await consumer.close();
+  assert.equal(failures, 2);
+  assert.deepEqual(recorded, [7], 'the watermark was recorded after two failed tries');
+});

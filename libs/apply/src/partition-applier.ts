@@ -90,6 +90,9 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
   }
 }
 
+/** Tries to record a watermark's progress in KV (about 2.5 s in all) before the next watermark must do it. */
+const PROGRESS_ATTEMPTS = 5;
+
 /** How many stored messages a catch-up batch reads at most (each at most ~1 MB of ops). */
 const CATCH_UP_MESSAGES = 8;
 
@@ -153,20 +156,27 @@ async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOption
   span?.end();
   recordBatchMetrics(batch, { source, destination, partition }, { skipped, ms: Date.now() - started });
   if (batch.watermark) {
-    try {
-      await options.recordProgress({
-        source,
-        destination,
-        partition,
-        seq: batch.watermark.seq,
-        position: batch.watermark.position,
-        appliedAtMs: Date.now(),
-        lastStreamSeq: batch.lastStreamSeq,
-      });
-    } catch (error) {
-      // The next watermark records it again; progress only ever lags, it never runs ahead.
-      metrics.errors.inc({ service: 'applier', stage: 'progress' });
-      log.warn({ partition, err: describeError(error) }, 'cannot record progress');
+    const entry = {
+      source,
+      destination,
+      partition,
+      seq: batch.watermark.seq,
+      position: batch.watermark.position,
+      appliedAtMs: Date.now(),
+      lastStreamSeq: batch.lastStreamSeq,
+    };
+    // Retried a few times: on a source gone quiet no later watermark would record it, and the
+    // committed position (so the slot) would stay behind what was applied. Progress only ever
+    // lags; it never runs ahead.
+    for (let attempt = 1; attempt <= PROGRESS_ATTEMPTS && !options.signal.aborted; attempt += 1) {
+      try {
+        await options.recordProgress(entry);
+        break;
+      } catch (error) {
+        metrics.errors.inc({ service: 'applier', stage: 'progress' });
+        log.warn({ partition, attempt, err: describeError(error) }, 'cannot record progress');
+        if (attempt < PROGRESS_ATTEMPTS) await sleep(250 * attempt, options.signal);
+      }
     }
   }
   options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
