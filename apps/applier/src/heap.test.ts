@@ -8,8 +8,10 @@ import { limitHeapGrowth } from './heap';
 const HEAP_MODULE = pathToFileURL(join(__dirname, 'heap.ts')).href;
 
 /**
- * Peak heap in use (MiB) in a fresh process that replaces a small live set over and over (like
- * batches in a drain), with the given node flags and with or without limitHeapGrowth().
+ * Peak heap in use (MiB) in a fresh process that replaces a live set of some 30 MB over and over
+ * (like batches in a drain), with the given node flags and with or without limitHeapGrowth().
+ * The live set must be well above V8's initial old-generation size: with a few MB both runs peak
+ * at the same ~28 MiB (the young generation and the first old-space limit), whatever the flag.
  */
 function peakMiB(nodeFlags: string[], limit: boolean): number {
   const script = `
@@ -18,8 +20,8 @@ function peakMiB(nodeFlags: string[], limit: boolean): number {
     if (${limit}) limitHeapGrowth();
     const live = [];
     let peak = 0;
-    for (let round = 0; round < 3000; round += 1) {
-      live.push(Array.from({ length: 2000 }, (_, i) => ({ text: 'row ' + round + ':' + i, pair: [round, i] })));
+    for (let round = 0; round < 1500; round += 1) {
+      live.push(Array.from({ length: 10000 }, (_, i) => ({ text: 'row ' + round + ':' + i, pair: [round, i] })));
       if (live.length > 20) live.shift();
       if (round % 25 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
