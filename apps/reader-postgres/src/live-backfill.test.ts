@@ -16,6 +16,7 @@ import {
 } from '@cdc/change-envelope';
 import { requestReload } from '@cdc/change-stream';
 import type { PipelineConfig } from '@cdc/config';
+import { formatLsn } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runPostgresReader } from './reader';
@@ -300,5 +301,151 @@ test('a table dropped and created again in the middle of its backfill is backfil
   } finally {
     controller.abort();
     await running;
+  }
+});
+
+test('a stopped reader whose refetch was not stored yet replays the update that asked for it (the slot is held at its commit)', async () => {
+  const url = await pg.createDatabase('held');
+  const ROWS = 1_000;
+  await pg.query(
+    `CREATE TABLE steady (id int PRIMARY KEY, v int);
+     CREATE TABLE docs (id int PRIMARY KEY, n int NOT NULL, body text NOT NULL);
+     ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL;
+     INSERT INTO docs SELECT g, 0, repeat(md5(g::text), 100) FROM generate_series(1, ${ROWS}) g`,
+    [],
+    'held',
+  );
+  let tables = ['public.steady'];
+  const start = () => {
+    const controller = new AbortController();
+    const running = runPostgresReader({
+      config: configFor('held', url, tables, 100),
+      source: 'held',
+      signal: controller.signal,
+      log,
+      reloadConfig: () => configFor('held', url, tables, 100),
+    });
+    return { controller, running };
+  };
+  type State = { backfills?: Array<{ lastKey?: string[] }> };
+  const slot = async () =>
+    (
+      await pg.query(
+        `SELECT confirmed_flush_lsn::text AS flush,
+                (SELECT count(*) FROM pg_stat_replication WHERE application_name = 'cdc-reader-held')::int AS streaming
+           FROM pg_replication_slots WHERE slot_name = 'cdc_held'`,
+        [],
+        'held',
+      )
+    ).rows[0] as { flush: string; streaming: number };
+  const lsn = (text: string) => {
+    const [high, low] = text.split('/');
+    return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
+  };
+  const partition = partitionOf('public', 'docs', PARTITIONS);
+
+  // 1. A first reader backfills part of docs, then stops: docs stays pending with a lastKey.
+  let reader = start();
+  let lock: Client | undefined;
+  try {
+    tables = ['public.steady', 'public.docs'];
+    let replies: Awaited<ReturnType<typeof requestReload>> = [];
+    for (let i = 0; i < 20 && replies.length === 0; i += 1) replies = await requestReload(nc, { source: 'held' }, 500);
+    assert.ok(replies[0]?.ok, `reload failed: ${JSON.stringify(replies)}`);
+    await until('a few chunks of docs', async () => {
+      const state = await store.readSnapshotState<State>('held');
+      return Number(state?.backfills?.[0]?.lastKey?.[0] ?? 0) >= 300;
+    });
+    reader.controller.abort();
+    await reader.running;
+    const lastKey = Number((await store.readSnapshotState<State>('held'))?.backfills?.[0]?.lastKey?.[0]);
+    assert.ok(lastKey < ROWS, `docs was backfilled to ${lastKey} already`);
+
+    // 2. Meanwhile the last row (its chunk still to come) moves before every chunk, its body
+    //    unchanged: the destination applies an UPDATE of a row it does not hold, so only a
+    //    refetch brings it. The coordinator has committed past that update (the no-op applied).
+    await pg.query('UPDATE docs SET id = -id WHERE id = $1', [ROWS], 'held');
+    const past = lsn(String((await pg.query('SELECT pg_current_wal_lsn()::text AS l', [], 'held')).rows[0].l));
+    await store.writeCommitted({
+      source: 'held',
+      seq: 1_000_000,
+      position: { commit: past, index: 0 },
+      computedAtMs: 0,
+    });
+    // The next chunk read waits for this lock: the refetch can be neither published nor stored.
+    lock = new Client({ connectionString: url });
+    await lock.connect();
+    await lock.query('BEGIN; LOCK TABLE docs IN ACCESS EXCLUSIVE MODE');
+
+    // 3. A second reader streams the update again and resumes docs, whose chunk waits for the lock.
+    reader = start();
+    let moved: ChangeOp | undefined;
+    await until('the moving update in the stream', async () => {
+      moved = (await readOps('held', partition)).find((op) => op.kind === 'update' && text(op.key[0]) === `${ROWS}`);
+      return moved !== undefined;
+    });
+    const commit = moved!.position.commit;
+    assert.ok(commit < past);
+    await until(
+      'the resumed chunk to wait for the lock',
+      async () =>
+        (
+          await pg.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'cdc-backfill-held' AND wait_event_type = 'Lock'`,
+            [],
+            'held',
+          )
+        ).rows.length > 0,
+    );
+    // The reader reports every 100 ms; wait for reports sent after the chunk began to wait.
+    const since = (await pg.query('SELECT clock_timestamp() AS t', [], 'held')).rows[0].t as Date;
+    await until(
+      'two status reports after that',
+      async () =>
+        (
+          await pg.query(
+            `SELECT 1 FROM pg_stat_replication WHERE application_name = 'cdc-reader-held' AND reply_time > $1::timestamptz + interval '200 ms'`,
+            [since],
+            'held',
+          )
+        ).rows.length > 0,
+    );
+    const held = await slot();
+    assert.ok(
+      lsn(held.flush) <= commit,
+      `the slot confirmed ${held.flush}, past the update at ${formatLsn(commit)} whose row is not stored yet`,
+    );
+
+    // 4. It stops in that window (as a kill would leave it: nothing after the stop is stored).
+    reader.controller.abort();
+    await until('the stream to stop', async () => (await slot()).streaming === 0);
+    await lock.query('ROLLBACK');
+    await reader.running;
+
+    // 5. A third reader replays the update again, reads the moved row again and finishes docs.
+    reader = start();
+    await until('the backfill of docs to finish', async () => {
+      const state = await store.readSnapshotState<State>('held');
+      return state?.backfills !== undefined && state.backfills.length === 0;
+    });
+    await until(
+      'the slot to confirm past the update once the row is stored',
+      async () => lsn((await slot()).flush) > commit,
+    );
+    await pg.query(`INSERT INTO docs VALUES (0, -1, 'end')`, [], 'held');
+    let ops: ChangeOp[] = [];
+    await until('the last insert in the stream', async () => {
+      ops = await readOps('held', partition);
+      return ops.some((op) => op.kind === 'insert' && text(op.key[0]) === '0');
+    });
+    const destination = applyLikeTheSink(ops, 'docs');
+    const source = await pg.query('SELECT id::text AS id FROM docs ORDER BY id', [], 'held');
+    const missing = source.rows.map((row) => String(row.id)).filter((id) => !destination.has(id));
+    assert.deepEqual(missing, [], `destination holds ${destination.size} rows, source ${source.rows.length}`);
+    assert.equal(destination.size, source.rows.length);
+  } finally {
+    await lock?.end().catch(() => undefined);
+    reader.controller.abort();
+    await reader.running;
   }
 });

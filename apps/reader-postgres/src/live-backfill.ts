@@ -42,7 +42,29 @@ interface Entry extends PendingBackfill {
    * update with unchanged TOAST values), which the destination applies as an UPDATE of the row
    * it holds, and it may hold none (see Chunk.partialKeys).
    */
-  readonly refetch: Map<string, Value[]>;
+  readonly refetch: Map<string, Refetch>;
+  /** Refetched rows published but not yet stored in JetStream: they still hold the slot (flushLimit). */
+  readonly unstored: Map<string, Refetch>;
+}
+
+/**
+ * A key to read again, and the commit of the update that asked for it (its ops' position: the
+ * commit record's start LSN). Kept in memory only, so the slot must not confirm past that
+ * commit until the row is stored (see LiveBackfill.flushLimit).
+ */
+interface Refetch {
+  readonly key: Value[];
+  readonly commit: bigint;
+}
+
+/** Records a key to read again; a key asked for twice keeps the earlier commit (the one to replay). */
+function addRefetch(keys: Map<string, Refetch>, text: string, key: Value[], commit: bigint): void {
+  const known = keys.get(text);
+  if (!known || commit < known.commit) keys.set(text, { key, commit });
+}
+
+function newEntry(pending: PendingBackfill, ready: boolean): Entry {
+  return { ...pending, ready, refetch: new Map(), unstored: new Map() };
 }
 
 export interface LiveBackfillOptions {
@@ -72,10 +94,8 @@ const REFETCH_ROUNDS = 20;
 const REFETCH_KEYS = 1_000;
 
 /** The key of an op's new row; key columns the source did not send keep the old key's value. */
-function newKeyOf(relation: RelationState, op: ChangeOp): Value[] {
-  return relation.keyIndexes.map((column, i) =>
-    op.after![column].kind === 'unchanged' ? op.key[i] : op.after![column],
-  );
+function newKeyOf(keyIndexes: readonly number[], op: ChangeOp): Value[] {
+  return keyIndexes.map((column, i) => (op.after![column].kind === 'unchanged' ? op.key[i] : op.after![column]));
 }
 
 /** An update whose new row lacks values (unchanged TOAST): the destination applies it only to a row it holds. */
@@ -128,11 +148,12 @@ class Chunk {
   conflicted = false;
   readonly changedKeys = new Set<string>();
   /**
-   * Keys among changedKeys whose new row the stream sent without its unchanged TOAST values.
-   * Left out of the chunk like the others, but the destination may not hold such a row (the
-   * chunk was to bring it), so the update would change nothing there: they are read again.
+   * Keys among changedKeys whose new row the stream sent without its unchanged TOAST values,
+   * with the earliest such update's commit. Left out of the chunk like the others, but the
+   * destination may not hold such a row (the chunk was to bring it), so the update would change
+   * nothing there: they are read again.
    */
-  readonly partialKeys = new Set<string>();
+  readonly partialKeys = new Map<string, bigint>();
   rows: KeyChunk | undefined;
   private seeLow!: () => void;
   /** The stream reached the LOW marker: every transaction committed before it has been delivered. */
@@ -143,7 +164,7 @@ class Chunk {
   constructor(
     readonly relation: RelationState,
     readonly truncateFirst: boolean,
-    readonly refetch: Map<string, Value[]>,
+    readonly refetch: Map<string, Refetch>,
   ) {
     this.done.catch(() => undefined);
   }
@@ -174,24 +195,40 @@ class Chunk {
 export class LiveBackfill {
   private readonly pending: Entry[];
   private session: Session | undefined;
-  /** The table being backfilled: key changes with partial images are watched between chunks too. */
-  private active: { readonly entry: Entry; readonly relation: RelationState } | undefined;
+  /** The table being backfilled: its key moves are watched even before its first chunk is stored. */
+  private active: Entry | undefined;
   private readonly recentCommits = new RecentCommits(100_000);
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: LiveBackfillOptions) {
     // Checked against the publication before the first chunk (see Entry.ready).
-    this.pending = options.initial.map((entry) => ({ ...entry, ready: true, refetch: new Map() }));
+    this.pending = options.initial.map((entry) => newEntry(entry, true));
   }
 
   get pendingTables(): string[] {
     return this.pending.map((entry) => `${entry.schema}.${entry.table}`);
   }
 
+  /**
+   * The highest flush position the reader may confirm to the slot, or undefined for no limit:
+   * the commit of the earliest update whose row is still to be read again and stored. Those
+   * keys live in memory only; Postgres replays a transaction after a restart iff its commit
+   * record starts at or after the slot's confirmed_flush_lsn, so holding the flush at that
+   * commit makes a restarted reader stream the update again, and watchKeyChange records the
+   * key again. Nothing needs persisting.
+   */
+  flushLimit(): bigint | undefined {
+    let limit: bigint | undefined;
+    for (const entry of this.pending)
+      for (const keys of [entry.refetch, entry.unstored])
+        for (const { commit } of keys.values()) if (limit === undefined || commit < limit) limit = commit;
+    return limit;
+  }
+
   /** Records tables as needing a backfill, before they join the publication (see activate). */
   async enqueue(tables: ReadonlyArray<Pick<SourceTable, 'schema' | 'table'>>): Promise<void> {
     for (const table of tables) {
-      const entry: Entry = { schema: table.schema, table: table.table, ready: false, refetch: new Map() };
+      const entry = newEntry({ schema: table.schema, table: table.table }, false);
       const known = this.pending.findIndex((e) => e.schema === table.schema && e.table === table.table);
       // Still pending yet out of the publication: it left since (dropped and created again, or
       // dropped from the publication by hand) and its changes meanwhile were missed, so it
@@ -238,9 +275,11 @@ export class LiveBackfill {
         chunk.changedKeys.add(keyText(op.key));
         // An update may change the key: the new key's row is the stream's too.
         if (op.after) {
-          const newKey = keyText(newKeyOf(chunk.relation, op));
+          const newKey = keyText(newKeyOf(chunk.relation.keyIndexes, op));
           chunk.changedKeys.add(newKey);
-          if (isPartialUpdate(op)) chunk.partialKeys.add(newKey);
+          const earlier = chunk.partialKeys.get(newKey);
+          if (isPartialUpdate(op) && (earlier === undefined || op.position.commit < earlier))
+            chunk.partialKeys.set(newKey, op.position.commit);
         }
       },
       message: (prefix, content, lsn) => {
@@ -265,7 +304,10 @@ export class LiveBackfill {
     const { signal, log } = this.options;
     while (!signal.aborted) {
       const session = this.session;
-      const next = this.pending.find((entry) => entry.ready);
+      // A table with keys to read again first: they hold the slot's flush position until then.
+      const next =
+        this.pending.find((entry) => entry.ready && entry.refetch.size + entry.unstored.size > 0) ??
+        this.pending.find((entry) => entry.ready);
       if (!session || !next) {
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
@@ -335,7 +377,7 @@ export class LiveBackfill {
       const started = Date.now();
       let rows = 0;
       let conflicts = 0;
-      this.active = { entry, relation };
+      this.active = entry;
       try {
         for (;;) {
           if (this.session !== session || this.options.signal.aborted) throw new SessionEnded('session ended');
@@ -370,20 +412,33 @@ export class LiveBackfill {
           rows += chunk.published;
           // Before the progress moves on (a crash reads this chunk's range again, refetched keys with it).
           const rounds = REFETCH_ROUNDS + Math.ceil(entry.refetch.size / REFETCH_KEYS);
-          for (let round = 0; entry.refetch.size > 0 && round < rounds; round += 1) {
-            const keys = new Map([...entry.refetch].slice(0, REFETCH_KEYS));
-            for (const text of keys.keys()) entry.refetch.delete(text);
-            try {
+          try {
+            for (let round = 0; entry.refetch.size > 0 && round < rounds; round += 1) {
+              const keys = new Map([...entry.refetch].slice(0, REFETCH_KEYS));
+              for (const [text, item] of keys) {
+                entry.refetch.delete(text);
+                addRefetch(entry.unstored, text, item.key, item.commit);
+              }
               await this.readChunk(client, session, entry, relation, false, (invisible) =>
-                readKeysConsistent(client, relation, [...keys.values()], invisible, { table: name }),
+                readKeysConsistent(
+                  client,
+                  relation,
+                  [...keys.values()].map((item) => item.key),
+                  invisible,
+                  { table: name },
+                ),
               );
-            } catch (error) {
-              for (const [text, key] of keys) if (!entry.refetch.has(text)) entry.refetch.set(text, key);
-              throw error;
             }
+            // Stored in JetStream before the progress says so: a crash now repeats at most this chunk.
+            await session.publisher.stored();
+            // Only now may the slot confirm past the updates that asked for these rows (flushLimit).
+            entry.unstored.clear();
+          } catch (error) {
+            // Perhaps never stored: read again, holding the slot meanwhile.
+            for (const [text, item] of entry.unstored) addRefetch(entry.refetch, text, item.key, item.commit);
+            entry.unstored.clear();
+            throw error;
           }
-          // Stored in JetStream before the progress says so: a crash now repeats at most this chunk.
-          await session.publisher.stored();
           const read = chunk.rows;
           const last = read.rows.length < chunkRows || keyless || read.lastKey === undefined;
           if (last && entry.refetch.size > 0)
@@ -408,7 +463,7 @@ export class LiveBackfill {
           );
         }
       } finally {
-        if (this.active?.entry === entry) this.active = undefined;
+        if (this.active === entry) this.active = undefined;
       }
     } finally {
       await client.end().catch(() => undefined);
@@ -448,19 +503,25 @@ export class LiveBackfill {
   }
 
   /**
-   * An update moving a row of the table being backfilled to another key, without its unchanged
+   * An update moving a row of a table pending a backfill to another key, without its unchanged
    * TOAST values: the destination applies it only if it holds the old row, which it does not
    * when that row's chunk is still to come (or the update fell into its chunk). The new key is
-   * read again after the current chunk, whichever chunk its range belongs to.
+   * read again after the table's next chunk, whichever chunk its range belongs to.
+   *
+   * Watched for every pending table whose backfill has begun, not only while a chunk runs: a
+   * restarted reader replays such an update (flushLimit) before it resumes the table. A table
+   * whose first chunk has not begun needs nothing: that chunk's truncate supersedes the update
+   * and the chunks read every key. Keys past lastKey are not told apart (Postgres orders keys
+   * by type and collation, which keyText does not): reading one early is redundant, not wrong.
    */
   private watchKeyChange(op: ChangeOp): void {
-    const active = this.active;
-    if (!active || !isPartialUpdate(op) || active.relation.keyIndexes.length === 0) return;
-    const { schema } = active.relation;
-    if (op.table.schema !== schema.schema || op.table.table !== schema.table) return;
-    const newKey = newKeyOf(active.relation, op);
+    if (!op.table.hasKey || !isPartialUpdate(op)) return;
+    const entry = this.pending.find((e) => e.schema === op.table.schema && e.table === op.table.table);
+    if (!entry || (entry.lastKey === undefined && this.active !== entry)) return;
+    const keyIndexes = op.table.columns.flatMap((column, index) => (column.key ? [index] : []));
+    const newKey = newKeyOf(keyIndexes, op);
     const text = keyText(newKey);
-    if (text !== keyText(op.key)) active.entry.refetch.set(text, newKey);
+    if (text !== keyText(op.key)) addRefetch(entry.refetch, text, newKey, op.position.commit);
   }
 
   private async finishTable(entry: Entry): Promise<void> {
@@ -505,7 +566,8 @@ export class LiveBackfill {
       if (chunk.changedKeys.size > 0) {
         const text = keyText(key);
         if (chunk.changedKeys.has(text)) {
-          if (chunk.partialKeys.has(text)) chunk.refetch.set(text, key);
+          const partial = chunk.partialKeys.get(text);
+          if (partial !== undefined) addRefetch(chunk.refetch, text, key, partial);
           continue;
         }
       }

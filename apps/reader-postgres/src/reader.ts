@@ -336,10 +336,26 @@ async function streamOnce(
   // Undefined when tracing is off: then the op callback below does no tracing work at all.
   const transactions = transactionTracer(source.name, 'postgresql');
   const transactionCount = metrics.readerTransactions.labels(source.name);
+  /**
+   * What the slot may confirm: what every destination committed, but not past what this
+   * session has streamed (after a restart the committed position can be ahead of the slot, and
+   * the backfill must see the replay first), nor past an update whose row the live backfill
+   * must still read again (LiveBackfill.flushLimit). Never lower than what was sent: a later
+   * limit is a later update's commit, which is past everything streamed before it.
+   */
+  const flushPosition = (): bigint => {
+    let flush = committedLsn;
+    const streamed = handedOver?.commit ?? 0n;
+    if (streamed < flush) flush = streamed;
+    const limit = live.backfill.flushLimit();
+    if (limit !== undefined && limit < flush) flush = limit;
+    return flush > lastSent ? flush : lastSent;
+  };
   const sendStatus = (replyRequested = false) => {
     try {
-      connection.sendStatus(received, committedLsn, replyRequested);
-      lastSent = committedLsn;
+      const flush = flushPosition();
+      connection.sendStatus(received, flush, replyRequested);
+      lastSent = flush;
     } catch (error) {
       failure ??= error;
     }
@@ -365,7 +381,7 @@ async function streamOnce(
       const committed = await progress.readCommitted(source.name);
       // Never report more than every destination has committed; never move backwards.
       if (committed && committed.position.commit > committedLsn) committedLsn = committed.position.commit;
-      if (committedLsn !== lastSent) sendStatus();
+      if (flushPosition() !== lastSent) sendStatus();
       metrics.lagBytes.set({ source: source.name }, received > committedLsn ? Number(received - committedLsn) : 0);
       health.beat(`${component}: status loop`, Math.max(60_000, source.statusIntervalMs * 10));
     } catch (error) {
