@@ -215,13 +215,18 @@ export class LiveBackfill {
    * keys live in memory only; Postgres replays a transaction after a restart iff its commit
    * record starts at or after the slot's confirmed_flush_lsn, so holding the flush at that
    * commit makes a restarted reader stream the update again, and watchKeyChange records the
-   * key again. Nothing needs persisting.
+   * key again. Nothing needs persisting. The chunk being read counts its partial updates from
+   * the moment they stream by, not only from HIGH on: the limit never drops below a position
+   * the reader may already have sent.
    */
   flushLimit(): bigint | undefined {
     let limit: bigint | undefined;
+    const lower = (commit: bigint) => {
+      if (limit === undefined || commit < limit) limit = commit;
+    };
     for (const entry of this.pending)
-      for (const keys of [entry.refetch, entry.unstored])
-        for (const { commit } of keys.values()) if (limit === undefined || commit < limit) limit = commit;
+      for (const keys of [entry.refetch, entry.unstored]) for (const { commit } of keys.values()) lower(commit);
+    for (const commit of this.session?.current?.partialKeys.values() ?? []) lower(commit);
     return limit;
   }
 
