@@ -5,7 +5,11 @@ import type { Value } from './value';
  * (commit, index); positions of different lanes (shards of a Vitess keyspace) do not compare.
  */
 export interface Position {
-  /** Postgres: end LSN of the transaction's commit record (snapshot rows: the slot's consistent point). */
+  /**
+   * Postgres: LSN where the transaction's commit record starts (BEGIN's final_lsn; a restarted
+   * slot replays the transaction while confirmed_flush_lsn is at or below it). Snapshot rows:
+   * the slot's consistent point.
+   */
   readonly commit: bigint;
   /** Op index inside the transaction (snapshot: a per-source row counter). */
   readonly index: number;
