@@ -2,7 +2,6 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { PartitionStoppedError, Semaphore, isRetryable, runPartitionApplier, type Sink } from '@cdc/apply';
 import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import {
-  BatchPermits,
   PartitionConsumer,
   connectToNats,
   ensureDeadLetterStream,
@@ -58,9 +57,6 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     const js = jetstream(nc);
     const progress = await ProgressStore.open(nc);
     const slots = new Semaphore(destination.concurrency);
-    // One batch formed ahead of the ones applying: enough to keep every connection busy, while
-    // the other partitions leave their messages in their consumers' prefetch (libs/change-stream).
-    const batchPermits = new BatchPermits(destination.concurrency + 1);
     if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm);
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
@@ -91,9 +87,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
         const startedAt = Date.now();
         let consumer: PartitionConsumer | undefined;
         try {
-          consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition, {
-            permits: batchPermits,
-          });
+          consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition);
           await runPartitionApplier({
             source,
             destination: destination.name,

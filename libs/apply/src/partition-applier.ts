@@ -78,15 +78,11 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
   while (!options.signal.aborted) {
     let batch = await options.batches.nextBatch(options.limits, options.signal);
     if (!batch) continue;
-    try {
-      if (!resumed || batch.redelivered) {
-        batch = await withEarlierStored(batch, options);
-        resumed = true;
-      }
-      if ((await handleBatch(batch, options)) === 'aborted') return;
-    } finally {
-      batch.release?.();
+    if (!resumed || batch.redelivered) {
+      batch = await withEarlierStored(batch, options);
+      resumed = true;
     }
+    if ((await handleBatch(batch, options)) === 'aborted') return;
   }
 }
 
@@ -258,8 +254,6 @@ async function passBarrier(
   if (isAtOrPast(own, op.position)) return { applied: 0, skipped: 1 };
   const executor = barrier[0];
   const what = `${op.kind} of ${op.table.schema}.${op.table.table} at ${positionText(op)}`;
-  // The wait below may be for partitions that need a batch permit to get here.
-  batch.release?.();
   if (partition === executor) {
     const arrived = await waitForCheckpoints(
       barrier.slice(1),

@@ -10,7 +10,6 @@ export {
   type BatchTraceInfo,
   type OpStats,
 } from './partition-consumer';
-export { BatchPermits } from './batch-permits';
 export {
   connectToNats,
   NatsUnreachableError,

@@ -8,7 +8,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { encodeBatch, partitionSubject, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
-import { BatchPermits } from './batch-permits';
 import { PartitionConsumer } from './partition-consumer';
 import { ChangePublisher } from './publisher';
 import { ensureSourceStream } from './stream-setup';
@@ -78,7 +77,7 @@ test('messages close to the payload limit flow through a partition consumer', as
 
 const narrow: TableSchema = {
   schema: 'public',
-  table: 'permits',
+  table: 'narrow',
   hasKey: true,
   columns: [
     { name: 'id', type: 'int8', key: true, nullable: false, typeOid: 20, elementTypeOid: 0 },
@@ -116,62 +115,16 @@ async function publishTo(source: string, partitions: number, ops: (partition: nu
   }
 }
 
-test('batch permits: a partition without a permit leaves its messages alone; a batch larger than anything still flows', async () => {
+test('a message far larger than a batch flows whole, in one batch', async () => {
   const payload = 'p'.repeat(200_000); // one message of ~600 kB: far more than one small batch
-  await publishTo('permits', 2, (partition) =>
-    partition === 0 ? [row(1, payload), row(2, payload), row(3, payload)] : [row(4), row(5)],
-  );
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
-  const permits = new BatchPermits(1);
-  const first = await PartitionConsumer.open(js, jsm, 'permits', 'd', 0, { permits });
-  const second = await PartitionConsumer.open(js, jsm, 'permits', 'd', 1, { permits });
-  const signal = new AbortController().signal;
-  const limits = { maxOps: 1000, maxWaitMs: 50 };
-
-  const big = await first.nextBatch(limits, signal);
+  await publishTo('large', 1, () => [row(1, payload), row(2, payload), row(3, payload)]);
+  const consumer = await PartitionConsumer.open(jetstream(nc), await jetstreamManager(nc), 'large', 'd', 0);
+  const big = await consumer.nextBatch({ maxOps: 2, maxWaitMs: 50 }, new AbortController().signal);
   assert.ok(big);
-  assert.equal(big.ops.length, 3, 'the only permit takes a batch of any size');
+  assert.equal(big.ops.length, 3, 'a message is never split, whatever the batch bound');
   assert.equal(big.ops[0].after?.[1].kind === 'text' && big.ops[0].after[1].value.length, 200_000);
-  assert.equal(permits.inUse, 1);
-
-  let formed = false;
-  const pending = second.nextBatch(limits, signal).then((batch) => {
-    formed = true;
-    return batch;
-  });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(formed, false, 'no permit: the second partition must not form a batch yet');
-
-  big.release?.();
-  big.release?.(); // idempotent: still one permit
-  const secondBatch = await pending;
-  assert.ok(secondBatch);
-  assert.deepEqual(
-    secondBatch.ops.map((op) => op.key[0]),
-    [4, 5].map((i) => ({ kind: 'integer', value: String(i) })),
-  );
-  assert.equal(permits.inUse, 1);
-  secondBatch.release?.();
-  assert.equal(permits.inUse, 0);
   await big.ack();
-  await secondBatch.ack();
-  await first.close();
-  await second.close();
-});
-
-test('batch permits: a wait ends without a permit on abort; a released permit goes to the next taker', async () => {
-  const permits = new BatchPermits(1);
-  assert.equal(await permits.acquire(new AbortController().signal), true);
-  const controller = new AbortController();
-  const waiting = permits.acquire(controller.signal);
-  controller.abort();
-  assert.equal(await waiting, false);
-  permits.release();
-  assert.equal(permits.inUse, 0);
-  assert.equal(await permits.acquire(new AbortController().signal), true);
-  assert.equal(permits.inUse, 1);
-  assert.throws(() => new BatchPermits(0), /positive integer/);
+  await consumer.close();
 });
 
 test('ops are decoded when first read and again after release once collected, equal each time; the counts come from the arrival check', async () => {
@@ -189,8 +142,8 @@ test('ops are decoded when first read and again after release once collected, eq
       count: 40,
       lastCommitTimeUs: ops[39].commitTimeUs,
       byTable: [
-        { table: 'public.permits', kind: 'insert', count: 27 },
-        { table: 'public.permits', kind: 'update', count: 13 },
+        { table: 'public.narrow', kind: 'insert', count: 27 },
+        { table: 'public.narrow', kind: 'update', count: 13 },
       ],
       barriers: [],
     });

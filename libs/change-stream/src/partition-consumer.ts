@@ -11,13 +11,12 @@ import {
   type Watermark,
 } from '@cdc/change-envelope';
 import { readTraceHeaders, tracingEnabled } from '@cdc/telemetry';
-import type { BatchPermits } from './batch-permits';
 import { consumerName } from './stream-setup';
 
 // Messages prefetched per partition. 2: a batch forms from these plus what arrives within
-// batch.max_wait_ms, and a partition waiting for a batch permit (BatchPermits) holds no more
-// than these; 4 kept twice the received bytes for the waiting partitions without draining
-// faster, 8 only added more (docs/benchmarks.md, "Memory" and "Profile").
+// batch.max_wait_ms; 4 kept twice the received bytes for partitions waiting for a destination
+// connection without draining faster, 8 only added more (docs/benchmarks.md, "Memory" and
+// "Profile").
 const BUFFERED_MESSAGES_PER_PARTITION = 2;
 
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
@@ -64,8 +63,6 @@ export interface ReceivedBatch {
   ack(): Promise<void>;
   /** Tells JetStream the batch is still being worked on (resets ack_wait), e.g. while waiting at a barrier. */
   working?(): void;
-  /** Gives back the batch's permit (see BatchPermits); idempotent. Call once the batch is handled. */
-  release?(): void;
 }
 
 export interface OpStats {
@@ -107,7 +104,6 @@ export class PartitionConsumer {
     readonly source: string,
     readonly partition: number,
     private readonly consumer: string,
-    private readonly permits: BatchPermits | undefined,
   ) {
     this.iterator = messages[Symbol.asyncIterator]();
   }
@@ -118,19 +114,11 @@ export class PartitionConsumer {
     source: string,
     destination: string,
     partition: number,
-    options: { permits?: BatchPermits } = {},
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
     // Bounded by a few messages (each at most ~750 kB of ops) rather than by bytes.
     const messages = await consumer.consume({ max_messages: BUFFERED_MESSAGES_PER_PARTITION });
-    return new PartitionConsumer(
-      messages,
-      jsm,
-      source,
-      partition,
-      consumerName(destination, partition),
-      options.permits,
-    );
+    return new PartitionConsumer(messages, jsm, source, partition, consumerName(destination, partition));
   }
 
   /**
@@ -207,12 +195,6 @@ export class PartitionConsumer {
     let watermark: Watermark | undefined;
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
-    let permit = false;
-    const release = () => {
-      if (!permit) return;
-      permit = false;
-      this.permits?.release();
-    };
     while (ops < limits.maxOps) {
       const waitMs = received.length === 0 ? 1_000 : deadline - Date.now();
       if (received.length > 0 && waitMs <= 0) break;
@@ -227,17 +209,6 @@ export class PartitionConsumer {
         return undefined;
       }
       const kind = next.headers?.get(HEADER_KIND);
-      if (this.permits && !permit && kind !== 'watermark') {
-        // Waits with the message as received; the batch's time window starts once it may form.
-        if (!(await this.permits.acquire(signal))) {
-          // Shutting down: the message goes back in front of the queue, nothing of this instance skips it.
-          this.pending = Promise.resolve({ value: next, done: false });
-          if (received.length > 0) break;
-          return undefined;
-        }
-        permit = true;
-        if (received.length > 0) deadline = Date.now() + limits.maxWaitMs;
-      }
       if (received.length === 0) deadline = Date.now() + limits.maxWaitMs;
       received.push(next);
       if (next.redelivered) redelivered = true;
@@ -262,10 +233,7 @@ export class PartitionConsumer {
         }
       } catch (error) {
         const malformed = new MalformedMessageError(this.source, this.partition, next.seq, error);
-        if (received.length === 1) {
-          release();
-          throw malformed;
-        }
+        if (received.length === 1) throw malformed;
         // The messages before it are fine: they apply (and are acked) first, then the partition stops on this one.
         received.pop();
         this.undecodable = malformed;
@@ -326,7 +294,6 @@ export class PartitionConsumer {
       working: () => {
         for (const message of received) message.working();
       },
-      release,
     };
   }
 
