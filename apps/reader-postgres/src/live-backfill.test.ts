@@ -151,22 +151,34 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
+/**
+ * A database with a table `steady` and a table `docs` of `rows` rows whose body is stored out of
+ * line and uncompressed: an UPDATE of n alone sends body as "unchanged".
+ */
+async function createToastDatabase(name: string, rows: number): Promise<string> {
+  const url = await pg.createDatabase(name);
+  await pg.query(
+    `CREATE TABLE steady (id int PRIMARY KEY, v int);
+     CREATE TABLE docs (id int PRIMARY KEY, n int NOT NULL, body text NOT NULL);
+     ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL`,
+    [],
+    name,
+  );
+  await pg.query(
+    `INSERT INTO docs SELECT g, 0, repeat(md5(g::text), 100) FROM generate_series(1, $1::int) g`,
+    [rows],
+    name,
+  );
+  return url;
+}
+
 interface State {
   backfills?: Array<{ schema: string; table: string }>;
 }
 
 test('rows updated (or moved to another key) with unchanged TOAST values during a live backfill are not lost', async () => {
-  const url = await pg.createDatabase('toast');
   const ROWS = 3_000;
-  // body is stored out of line and uncompressed: an UPDATE of n alone sends it as "unchanged".
-  await pg.query(
-    `CREATE TABLE steady (id int PRIMARY KEY, v int);
-     CREATE TABLE docs (id int PRIMARY KEY, n int NOT NULL, body text NOT NULL);
-     ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL;
-     INSERT INTO docs SELECT g, 0, repeat(md5(g::text), 100) FROM generate_series(1, ${ROWS}) g`,
-    [],
-    'toast',
-  );
+  const url = await createToastDatabase('toast', ROWS);
   let tables = ['public.steady'];
   const controller = new AbortController();
   const running = runPostgresReader({
@@ -305,16 +317,8 @@ test('a table dropped and created again in the middle of its backfill is backfil
 });
 
 test('a stopped reader whose refetch was not stored yet replays the update that asked for it (the slot is held at its commit)', async () => {
-  const url = await pg.createDatabase('held');
   const ROWS = 1_000;
-  await pg.query(
-    `CREATE TABLE steady (id int PRIMARY KEY, v int);
-     CREATE TABLE docs (id int PRIMARY KEY, n int NOT NULL, body text NOT NULL);
-     ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL;
-     INSERT INTO docs SELECT g, 0, repeat(md5(g::text), 100) FROM generate_series(1, ${ROWS}) g`,
-    [],
-    'held',
-  );
+  const url = await createToastDatabase('held', ROWS);
   let tables = ['public.steady'];
   const start = () => {
     const controller = new AbortController();

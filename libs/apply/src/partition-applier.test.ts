@@ -42,6 +42,21 @@ class RecordingSink implements Sink {
   async close(): Promise<void> {}
 }
 
+/** A source of one partition with destination d, and a publisher into it (10 ops per message). */
+async function onePartitionSource(source: string): Promise<ChangePublisher> {
+  await ensureSourceStream(await jetstreamManager(nc), { source, partitions: 1, destinations: ['d'] });
+  return new ChangePublisher({
+    js: jetstream(nc),
+    source,
+    partitions: 1,
+    log,
+    maxOps: 10,
+    maxBytes: 1e6,
+    maxDelayMs: 1,
+    maxBufferedOps: 1e6,
+  });
+}
+
 const op = (commit: number): ChangeOp => ({
   kind: 'insert',
   table,
@@ -53,17 +68,7 @@ const op = (commit: number): ChangeOp => ({
 test("an applier that replaces a dead one applies the dead one's unacked messages first, in order", async () => {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
-  await ensureSourceStream(jsm, { source: 'gap', partitions: 1, destinations: ['d'] });
-  const publisher = new ChangePublisher({
-    js,
-    source: 'gap',
-    partitions: 1,
-    log,
-    maxOps: 10,
-    maxBytes: 1e6,
-    maxDelayMs: 1,
-    maxBufferedOps: 1e6,
-  });
+  const publisher = await onePartitionSource('gap');
   for (let i = 1; i <= 200; i += 1) publisher.add(op(i));
   await publisher.flush();
 
@@ -110,17 +115,7 @@ test("an applier that replaces a dead one applies the dead one's unacked message
 test('a watermark whose progress cannot be recorded at first is recorded once the store answers again', async () => {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
-  await ensureSourceStream(jsm, { source: 'quiet', partitions: 1, destinations: ['d'] });
-  const publisher = new ChangePublisher({
-    js,
-    source: 'quiet',
-    partitions: 1,
-    log,
-    maxOps: 10,
-    maxBytes: 1e6,
-    maxDelayMs: 1,
-    maxBufferedOps: 1e6,
-  });
+  const publisher = await onePartitionSource('quiet');
   for (let i = 1; i <= 5; i += 1) publisher.add(op(i));
   // The last watermark before the source goes quiet: no later one would record progress.
   publisher.addWatermark({ source: 'quiet', seq: 7, position: { commit: 5n, index: 0 }, timeUs: 0 });
