@@ -86,6 +86,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       while (!signal.aborted) {
         const startedAt = Date.now();
         let consumer: PartitionConsumer | undefined;
+        let retryInMs: number;
         try {
           consumer = await PartitionConsumer.open(js, jsm, source, destination.name, partition);
           await runPartitionApplier({
@@ -122,18 +123,17 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
           if (error instanceof PartitionStoppedError || !isRetryable(error)) throw error;
           // A partition that ran a while before failing starts its backoff afresh.
           failures = Date.now() - startedAt > PARTITION_HEALTHY_MS ? 1 : failures + 1;
-          const retryInMs = Math.min(PARTITION_RETRY_MAX_MS, PARTITION_RETRY_FIRST_MS * 2 ** (failures - 1));
+          retryInMs = Math.min(PARTITION_RETRY_MAX_MS, PARTITION_RETRY_FIRST_MS * 2 ** (failures - 1));
           metrics.errors.inc({ service: 'applier', stage: 'partition' });
           partitionLog.warn(
             { attempt: failures, retryInMs, err: describeError(error) },
             'partition interrupted by a lost server; resuming from the destination checkpoint',
           );
-          await consumer?.close().catch(() => undefined);
-          consumer = undefined;
-          await sleep(retryInMs, signal);
         } finally {
           await consumer?.close().catch(() => undefined);
         }
+        // The consumer is closed while waiting: its prefetched messages go back to the stream.
+        await sleep(retryInMs, signal);
       }
     };
 
