@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeOp, TableSchema, Value } from '@cdc/change-envelope';
+import { keyColumnIndexes, type ChangeOp, type TableSchema, type Value } from '@cdc/change-envelope';
 import type { ChangePublisher } from '@cdc/change-stream';
 import {
   BACKFILL_MESSAGE_PREFIX,
@@ -523,8 +523,7 @@ export class LiveBackfill {
     if (!op.table.hasKey || !isPartialUpdate(op)) return;
     const entry = this.pending.find((e) => e.schema === op.table.schema && e.table === op.table.table);
     if (!entry || (entry.lastKey === undefined && this.active !== entry)) return;
-    const keyIndexes = op.table.columns.flatMap((column, index) => (column.key ? [index] : []));
-    const newKey = newKeyOf(keyIndexes, op);
+    const newKey = newKeyOf(keyColumnIndexes(op.table.columns), op);
     const text = keyText(newKey);
     if (text !== keyText(op.key)) addRefetch(entry.refetch, text, newKey, op.position.commit);
   }

@@ -1,4 +1,11 @@
-import { UNCHANGED_VALUE, type ChangeOp, type Column, type TableSchema, type Value } from '@cdc/change-envelope';
+import {
+  UNCHANGED_VALUE,
+  keyColumnIndexes,
+  type ChangeOp,
+  type Column,
+  type TableSchema,
+  type Value,
+} from '@cdc/change-envelope';
 
 /**
  * Consolidation (many sources into one table set), engine-independent: a source table and its
@@ -215,7 +222,7 @@ export function shapeOp(op: ChangeOp, shaping: TableShaping): ChangeOp[] {
   const before = row(op.before);
   if (shaping.mode === 'append-only' && op.kind === 'delete') {
     // The key columns (or, keyless, the old row) with nulls elsewhere.
-    const keyIndexes = op.table.columns.flatMap((column, index) => (column.key ? [index] : []));
+    const keyIndexes = keyColumnIndexes(op.table.columns);
     const old = op.table.columns.map((_, index) => {
       const position = keyIndexes.indexOf(index);
       if (op.table.hasKey && position >= 0) return op.key[position];

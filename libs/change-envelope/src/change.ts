@@ -90,3 +90,8 @@ export function qualifiedName(table: Pick<TableSchema, 'schema' | 'table'>): str
 export function keyColumns(table: TableSchema): Column[] {
   return table.columns.filter((column) => column.key);
 }
+
+/** Positions of the key columns among `columns`, in column order. */
+export function keyColumnIndexes(columns: readonly Column[]): number[] {
+  return columns.flatMap((column, index) => (column.key ? [index] : []));
+}

@@ -6,6 +6,7 @@ import {
   OpEncoder,
   dataMessageId,
   encodeWatermark,
+  keyColumnIndexes,
   partitionOf,
   partitionOfKey,
   partitionSubject,
@@ -154,7 +155,7 @@ export class ChangePublisher {
   private routeOf(table: TableSchema): Route {
     const byTable = partitionOf(table.schema, table.table, this.options.partitions);
     if (!this.options.keyPartitioned?.(table.schema, table.table)) return byTable;
-    const keyIndexes = table.columns.flatMap((column, i) => (column.key ? [i] : []));
+    const keyIndexes = keyColumnIndexes(table.columns);
     if (!table.hasKey || keyIndexes.length === 0) {
       // Without a key, rows have no identity to hash that survives an update.
       this.options.log.warn(

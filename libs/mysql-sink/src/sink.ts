@@ -1,6 +1,13 @@
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import { traceStep } from '@cdc/telemetry';
-import { keyColumns, qualifiedName, type ChangeOp, type Position, type TableSchema } from '@cdc/change-envelope';
+import {
+  keyColumnIndexes,
+  keyColumns,
+  qualifiedName,
+  type ChangeOp,
+  type Position,
+  type TableSchema,
+} from '@cdc/change-envelope';
 import {
   ApplyError,
   SchemaChangeError,
@@ -495,7 +502,7 @@ class MysqlDestination implements MysqlSink {
         '42S22',
       );
     }
-    const keyIndexes = table.columns.flatMap((column, index) => (column.key ? [index] : []));
+    const keyIndexes = keyColumnIndexes(table.columns);
     const keyed = table.hasKey && keyIndexes.length > 0;
     if (keyed) {
       const names = keyIndexes.map((index) => table.columns[index].name).sort();

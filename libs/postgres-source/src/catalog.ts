@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import type { Column, TableSchema } from '@cdc/change-envelope';
+import { keyColumnIndexes, type Column, type TableSchema } from '@cdc/change-envelope';
 import type { RelationColumn } from './pgoutput';
 import type { TypeInfo } from './values';
 
@@ -107,7 +107,7 @@ export class SourceCatalog {
       typeOid: column.typeOid,
       elementTypeOid: Number(described.rows[index].element_oid),
     }));
-    const keyIndexes = schemaColumns.flatMap((column, index) => (column.key ? [index] : []));
+    const keyIndexes = keyColumnIndexes(schemaColumns);
     return {
       relationId,
       schema: { schema, table, columns: schemaColumns, hasKey: keyIndexes.length > 0 },

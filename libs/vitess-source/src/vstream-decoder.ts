@@ -1,4 +1,11 @@
-import type { ChangeKind, ChangeOp, Column, TableSchema, Value } from '@cdc/change-envelope';
+import {
+  keyColumnIndexes,
+  type ChangeKind,
+  type ChangeOp,
+  type Column,
+  type TableSchema,
+  type Value,
+} from '@cdc/change-envelope';
 import { binlogdata, type query } from './generated/vitess';
 import { gtidOrdinal, laneOf } from './gtid';
 import { columnDecoderFor, decodeRow, type ColumnDecoder } from './row-values';
@@ -196,7 +203,7 @@ export class VStreamDecoder {
       typeOid: 0,
       elementTypeOid: 0,
     }));
-    const keyIndexes = columns.flatMap((column, index) => (column.key ? [index] : []));
+    const keyIndexes = keyColumnIndexes(columns);
     lane.tables.set(name, {
       schema: { schema: lane.keyspace, table: name, columns, hasKey: keyIndexes.length > 0 },
       decoders: fields.map((f) =>
