@@ -101,8 +101,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       (stateAtStart === undefined || (stateAtStart.status === 'done' && stateAtStart.slot === source.slot));
     // Before a new snapshot every table joins the publication now; once streaming, tables that
     // joined the config since are added by the reconcile below, with a live backfill.
-    if (!alreadyStreaming || !preflight.publicationExists)
-      await ensurePublication(source.url, source.publication, preflight);
+    await ensurePublication(source.url, source.publication, preflight, { addTables: !alreadyStreaming });
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
 

@@ -10,6 +10,8 @@ export interface SourceTable {
   readonly hasPrimaryKey: boolean;
   /** pg_class.relreplident: 'd' default, 'f' full, 'i' index, 'n' nothing. */
   readonly replicaIdentity: string;
+  /** A partitioned table (relkind 'p'): its partitions' changes must be published as its own. */
+  readonly partitioned: boolean;
 }
 
 export interface PreflightOptions {
@@ -26,6 +28,12 @@ export interface PreflightOptions {
 export interface PreflightResult {
   readonly tables: SourceTable[];
   readonly publicationExists: boolean;
+  /**
+   * The existing publication publishes partitions' changes as their own tables
+   * (publish_via_partition_root off) while a matched table is partitioned: ensurePublication
+   * turns it on, or the reader would stream into tables named after the partitions.
+   */
+  readonly publicationNeedsPartitionRoot: boolean;
   /** Tables matched by the config but missing from an existing publication. */
   readonly tablesToAdd: SourceTable[];
   readonly slot: { readonly exists: boolean; readonly confirmedFlush: bigint | undefined };
@@ -106,20 +114,40 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       updates: boolean;
       deletes: boolean;
       truncates: boolean;
+      via_root: boolean;
     }>(
       `SELECT pg_has_role(p.pubowner, 'USAGE') AS owned, p.puballtables AS all_tables,
-              p.pubinsert AS inserts, p.pubupdate AS updates, p.pubdelete AS deletes, p.pubtruncate AS truncates
+              p.pubinsert AS inserts, p.pubupdate AS updates, p.pubdelete AS deletes, p.pubtruncate AS truncates,
+              ${serverVersion >= PARTITION_ROOT_MIN_VERSION ? 'p.pubviaroot' : 'false'} AS via_root
          FROM pg_publication p WHERE p.pubname = $1`,
       [options.publication],
     );
     let tablesToAdd: SourceTable[] = [];
+    let publicationNeedsPartitionRoot = false;
     const publicationExists = publication.rows.length > 0;
+    const partitioned = tables.filter((table) => table.partitioned);
+    if (partitioned.length > 0 && serverVersion < PARTITION_ROOT_MIN_VERSION) {
+      throw fail(
+        `table(s) ${partitioned.map((t) => `${t.schema}.${t.table}`).join(', ')} are partitioned, which logical replication ` +
+          `supports from PostgreSQL 13 (publish_via_partition_root); this server is ${serverVersion}`,
+      );
+    }
     if (publicationExists) {
       const pub = publication.rows[0];
       if (!pub.inserts || !pub.updates || !pub.deletes || !pub.truncates) {
         throw fail(
           `publication "${options.publication}" does not publish all of insert, update, delete and truncate; drop it or ALTER PUBLICATION ... SET (publish = 'insert, update, delete, truncate')`,
         );
+      }
+      if (partitioned.length > 0 && !pub.via_root) {
+        if (!pub.owned && !info.is_super) {
+          throw fail(
+            `publication "${options.publication}" publishes the partitions of ${partitioned.map((t) => `${t.schema}.${t.table}`).join(', ')} ` +
+              `as tables of their own (publish_via_partition_root is off) and is owned by another role: its owner must run ` +
+              `ALTER PUBLICATION ... SET (publish_via_partition_root = true), or configure a publication this role owns`,
+          );
+        }
+        publicationNeedsPartitionRoot = true;
       }
       if (!pub.all_tables) {
         const members = await client.query<{ oid: string }>(
@@ -180,7 +208,7 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       }
       slotState = { exists: true, confirmedFlush: row.confirmed ? parseLsn(row.confirmed) : undefined };
     }
-    return { tables, publicationExists, tablesToAdd, slot: slotState, serverVersion };
+    return { tables, publicationExists, publicationNeedsPartitionRoot, tablesToAdd, slot: slotState, serverVersion };
   } catch (error) {
     if (error instanceof SourcePreflightError) throw error;
     throw fail(`preflight check failed on ${options.displayUrl}: ${describeError(error)}`);
@@ -189,20 +217,38 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
   }
 }
 
-/** Creates the publication, or adds newly matched tables to it. Runs only after preflight passed. */
-export async function ensurePublication(url: string, publication: string, preflight: PreflightResult): Promise<void> {
-  if (preflight.publicationExists && preflight.tablesToAdd.length === 0) return;
+/** publish_via_partition_root exists from PostgreSQL 13. */
+export const PARTITION_ROOT_MIN_VERSION = 130000;
+
+/**
+ * Creates the publication, or adds newly matched tables to it (`addTables: false` leaves that
+ * to a live backfill). A partitioned table's changes are published as changes of the table
+ * itself (publish_via_partition_root), as its snapshot reads it: without it they arrive under
+ * the names of its partitions. Runs only after preflight passed.
+ */
+export async function ensurePublication(
+  url: string,
+  publication: string,
+  preflight: PreflightResult,
+  { addTables = true }: { readonly addTables?: boolean } = {},
+): Promise<void> {
+  const toAdd = addTables && preflight.publicationExists ? preflight.tablesToAdd : [];
+  if (preflight.publicationExists && toAdd.length === 0 && !preflight.publicationNeedsPartitionRoot) return;
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const names = (preflight.publicationExists ? preflight.tablesToAdd : preflight.tables)
-      .map((table) => `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`)
-      .join(', ');
-    if (preflight.publicationExists) {
-      await client.query(`ALTER PUBLICATION ${escapeIdentifier(publication)} ADD TABLE ${names}`);
-    } else {
-      await client.query(`CREATE PUBLICATION ${escapeIdentifier(publication)} FOR TABLE ${names}`);
+    const quoted = escapeIdentifier(publication);
+    const names = (tables: readonly SourceTable[]) =>
+      tables.map((table) => `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`).join(', ');
+    if (!preflight.publicationExists) {
+      const viaRoot =
+        preflight.serverVersion >= PARTITION_ROOT_MIN_VERSION ? ' WITH (publish_via_partition_root = true)' : '';
+      await client.query(`CREATE PUBLICATION ${quoted} FOR TABLE ${names(preflight.tables)}${viaRoot}`);
+      return;
     }
+    if (preflight.publicationNeedsPartitionRoot)
+      await client.query(`ALTER PUBLICATION ${quoted} SET (publish_via_partition_root = true)`);
+    if (toAdd.length > 0) await client.query(`ALTER PUBLICATION ${quoted} ADD TABLE ${names(toAdd)}`);
   } finally {
     await client.end();
   }
@@ -217,8 +263,10 @@ export async function listCandidateTables(client: Client): Promise<Array<SourceT
     has_pk: boolean;
     replident: string;
     owned: boolean;
+    partitioned: boolean;
   }>(
     `SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS table, c.relreplident AS replident,
+            c.relkind = 'p' AS partitioned,
             EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
             pg_has_role(c.relowner, 'USAGE') AS owned
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -232,6 +280,7 @@ export async function listCandidateTables(client: Client): Promise<Array<SourceT
     table: row.table,
     hasPrimaryKey: row.has_pk,
     replicaIdentity: row.replident,
+    partitioned: row.partitioned,
     owned: row.owned,
   }));
 }

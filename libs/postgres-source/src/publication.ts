@@ -39,8 +39,10 @@ export async function reconcilePublication(options: PublicationReconcileOptions)
   });
   await client.connect();
   try {
-    const publication = await client.query<{ all_tables: boolean }>(
-      'SELECT puballtables AS all_tables FROM pg_publication WHERE pubname = $1',
+    const publication = await client.query<{ all_tables: boolean; via_root: boolean }>(
+      // pubviaroot exists from PostgreSQL 13; before that no partitioned table can be published.
+      `SELECT p.puballtables AS all_tables, coalesce((pg_catalog.to_jsonb(p) ->> 'pubviaroot')::boolean, true) AS via_root
+         FROM pg_publication p WHERE p.pubname = $1`,
       [options.publication],
     );
     if (publication.rows.length === 0)
@@ -69,6 +71,14 @@ export async function reconcilePublication(options: PublicationReconcileOptions)
 
     if (added.length > 0) {
       await options.beforeAdd(added);
+      // A partitioned table's changes must arrive under its own name, as its backfill reads it.
+      if (added.some((table) => table.partitioned) && !publication.rows[0].via_root)
+        await alter(
+          options,
+          client,
+          'SET (publish_via_partition_root = true)',
+          'publish partition changes via the root in',
+        );
       const names = added.map((t) => `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`).join(', ');
       await alter(
         options,
