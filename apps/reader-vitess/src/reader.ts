@@ -58,7 +58,7 @@ export class ReshardStopError extends Error {
 export async function runVitessReader(options: VitessReaderOptions): Promise<void> {
   const source = findSource(options.config, options.source);
   if (source.type !== 'vitess') throw new Error(`source ${source.name} is of type ${source.type}, not vitess`);
-  const log = options.log.child({ keyspace: source.keyspace });
+  const log = options.log.child({ source: source.name, keyspace: source.keyspace });
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
   const schema = new KeyspaceSchema(source, log);
   const tables = await schema.refresh();
@@ -212,6 +212,20 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
       watermarkBusy = false;
     }
   };
+  /**
+   * stop_on_reshard: everything before the journal is published and a last watermark carries
+   * the resume point just before the journal transaction (the decoder never offers one past
+   * it), so the committed VGtid ends exactly there and a reader restarted without the option
+   * reads the journal again and follows the new shards.
+   */
+  const stopBeforeJournal = async (stop: ReshardStopError): Promise<never> => {
+    while (watermarkBusy) await sleep(10);
+    resumableChanged = true;
+    await emitWatermark();
+    await publisher.flush();
+    log.error({ vgtid: formatVgtid(resumable) }, `${stop.message}; the last position published is before the journal`);
+    throw stop;
+  };
   const watermarkTimer = setInterval(() => void emitWatermark(), source.publish.watermarkIntervalMs);
   const progressTimer = setInterval(() => copy.report(false), 5_000);
   let backoffMs = source.reconnect.initialMs;
@@ -273,6 +287,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
         if (ctx.signal.aborted) break;
         log.warn({ vtgate: source.vtgate }, 'vtgate ended the VStream; reconnecting');
       } catch (error) {
+        if (failure instanceof ReshardStopError) await stopBeforeJournal(failure);
         if (failure && error === failure) throw error;
         if (ctx.signal.aborted) break;
         if (!(error instanceof VStreamError)) throw error;

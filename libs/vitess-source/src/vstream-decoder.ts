@@ -21,12 +21,19 @@ export interface VStreamDecoderHandlers {
   op(op: ChangeOp): void | Promise<void>;
   /**
    * Every op before this point has been handed to `op`: the VGtid is a position the stream
-   * can resume from (a transaction boundary in every shard).
+   * can resume from (a transaction boundary in every shard, and never past a shard's reshard
+   * journal while the VGtid still names that shard: see `journal`).
    */
   resumable(vgtid: binlogdata.IVGtid): void;
   /** A shard finished its copy phase (lane), or all shards did (undefined). */
   copyCompleted(lane: string | undefined): void;
-  /** A reshard or MoveTables switched traffic: the stream continues on journal.shard_gtids. */
+  /**
+   * A reshard switched traffic away from the shard of `lane`: the stream continues on
+   * journal.shard_gtids (or, with stop_on_reshard, ends). From here on no VGtid that still
+   * names the old shard is resumable: vtgate sends the journal transaction's VGTID (past the
+   * journal) before it moves to the new shards, and a stream resumed past the journal would
+   * never see it again, so it would stay on the old shard for good.
+   */
   journal(journal: binlogdata.IJournal, lane: string): void;
   /**
    * A shard's transaction (or DDL) has handed all its ops to `op`; `gtid` is the shard's
@@ -90,6 +97,8 @@ export class VStreamDecoder {
   private readonly startCopying: Map<string, boolean>;
   private readonly keyspaceCopying: boolean;
   private openTransactions = 0;
+  /** Lanes (old shards) whose reshard journal was seen: VGtids naming them are not resumable. */
+  private readonly journaled = new Set<string>();
 
   constructor(private readonly options: VStreamDecoderOptions) {
     this.vgtid = options.start;
@@ -118,7 +127,7 @@ export class VStreamDecoder {
     switch (event.type) {
       case T.VGTID:
         if (event.vgtid) this.vgtid = event.vgtid;
-        if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+        this.offerResumable();
         return;
       case T.BEGIN: {
         const lane = this.laneOf(event);
@@ -145,7 +154,7 @@ export class VStreamDecoder {
         await this.onDdl(event);
         return;
       case T.HEARTBEAT:
-        if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+        this.offerResumable();
         return;
       case T.COPY_COMPLETED:
         if (event.keyspace && event.shard) {
@@ -158,12 +167,28 @@ export class VStreamDecoder {
         }
         return;
       case T.JOURNAL:
-        if (event.journal) this.options.handlers.journal(event.journal, this.laneOf(event).lane);
+        if (event.journal) {
+          const lane = this.laneOf(event).lane;
+          this.journaled.add(lane);
+          this.options.handlers.journal(event.journal, lane);
+        }
         return;
       default:
         // GTID, OTHER, LASTPK, SAVEPOINT, VERSION...: their position arrives as a VGTID event.
         return;
     }
+  }
+
+  /** Reports the current VGtid as resumable when it is (see `resumable` and `journal`). */
+  private offerResumable(): void {
+    if (this.openTransactions !== 0) return;
+    if (this.journaled.size > 0) {
+      const lanes = (this.vgtid.shardGtids ?? []).map((shard) => laneOf(shard.keyspace ?? '', shard.shard ?? ''));
+      if (lanes.some((lane) => this.journaled.has(lane))) return;
+      // vtgate replaced the old shards by the new ones: positions are resumable again.
+      this.journaled.clear();
+    }
+    this.options.handlers.resumable(this.vgtid);
   }
 
   private laneOf(event: VEvent): LaneState {
@@ -270,7 +295,7 @@ export class VStreamDecoder {
       lane.nextIndex = index;
       this.options.handlers.transaction?.(lane.lane, this.gtidOf(lane));
     }
-    if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+    this.offerResumable();
   }
 
   private async onDdl(event: VEvent): Promise<void> {
@@ -296,7 +321,7 @@ export class VStreamDecoder {
       if (wait) await wait;
       this.options.handlers.transaction?.(lane.lane, this.gtidOf(lane));
     }
-    if (this.openTransactions === 0) this.options.handlers.resumable(this.vgtid);
+    this.offerResumable();
   }
 
   private ordinalOf(lane: LaneState): bigint {
