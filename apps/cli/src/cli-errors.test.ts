@@ -4,7 +4,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findFreePort, startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import {
+  findFreePort,
+  startMariadb,
+  startNats,
+  startPostgres,
+  type NatsServer,
+  type PostgresServer,
+} from '@cdc/testenv';
 
 // Every bad config and bad server gives ONE clear error line and a non-zero exit, before
 // anything is created on the source or in NATS.
@@ -35,10 +42,16 @@ function config(name: string, sourceUrl: string, extra = '', natsUrl = nats.url)
   return file;
 }
 
-function run(...args: string[]): { status: number | null; lastLine: string; stderr: string } {
+function run(...args: string[]): { status: number | null; lastLine: string; stderr: string; seconds: number } {
+  const started = Date.now();
   const result = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', timeout: 60_000 });
   const lines = result.stderr.trim().split('\n');
-  return { status: result.status, lastLine: lines[lines.length - 1], stderr: result.stderr };
+  return {
+    status: result.status,
+    lastLine: lines[lines.length - 1],
+    stderr: result.stderr,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 function assertOneLineError(result: ReturnType<typeof run>, pattern: RegExp): void {
@@ -257,5 +270,51 @@ test('a slot in use by another process is named with its pid, and the other proc
     assert.equal(holder.exitCode, null, 'the other process still streams');
   } finally {
     holder.kill('SIGTERM');
+  }
+});
+
+// `cdc up` runs every service in one process: one that fails must not leave the others
+// running as if all were well. Its line is printed at once, the others stop, and the process
+// exits 1 (before, it sat there until SIGTERM and only then printed the line).
+function assertUpFailed(result: ReturnType<typeof run>, pattern: RegExp): void {
+  assert.equal(result.status, 1, `cdc up exits 1 by itself (status ${result.status}, stderr:\n${result.stderr})`);
+  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error: '));
+  assert.equal(errorLines.length, 1, `one error line: ${errorLines.join(' | ')}`);
+  assert.match(errorLines[0], pattern);
+  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+  assert.ok(result.seconds < 45, `exits promptly (${result.seconds} s)`);
+}
+
+function destinationEntry(type: string, url: string): string {
+  return `destinations:\n  - name: replica\n    type: ${type}\n    url: ${url}\n    sources: [shop]\n    create_tables: true\n`;
+}
+
+test('cdc up: a reader whose preflight fails stops the coordinator and applier too, and exits 1', async () => {
+  const url = await logical.createDatabase('upnokey');
+  const replica = await logical.createDatabase('upnokey_replica');
+  // pgbench's tables: pgbench_history has no primary key.
+  await logical.query(
+    'CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, abalance int); CREATE TABLE pgbench_history (aid int, delta int)',
+    [],
+    'upnokey',
+  );
+  const file = config('upnokey', url, destinationEntry('postgres', replica));
+  assertUpFailed(run('up', '--config', file), /public\.pgbench_history have no primary key/);
+  assert.equal(await slotsAndPublications(logical, 'upnokey'), 0);
+});
+
+test('a MariaDB destination that refuses the user: one line from cdc applier, and cdc up exits 1', async () => {
+  const mariadb = await startMariadb({ name: 'cli-refused' });
+  try {
+    const url = await logical.createDatabase('uprefused');
+    await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'uprefused');
+    const refused = `mysql://nobody:wrong@127.0.0.1:${mariadb.port}/replica`;
+    const file = config('uprefused', url, destinationEntry('mysql', refused));
+    const applier = run('applier', '--config', file, '--destination', 'replica');
+    assertOneLineError(applier, /destination replica: .*Access denied for user 'nobody'/);
+    assert.doesNotMatch(applier.stderr, /wrong/, 'the password is not printed');
+    assertUpFailed(run('up', '--config', file), /destination replica: .*Access denied for user 'nobody'/);
+  } finally {
+    await mariadb.destroy();
   }
 });

@@ -50,7 +50,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'reader': {
       // The signal handler goes in first: a SIGTERM during start-up is a clean stop too.
       const source = requireFlag(args, 'source', 'reader');
-      const log = createLogger('reader', { source });
+      // The reader binds `source` to its own lines (bound here too, every line would carry it twice).
+      const log = createLogger('reader');
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'source'], 'reader');
       const config = load(args, 'reader');
@@ -62,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'applier': {
       const destination = requireFlag(args, 'destination', 'applier');
-      const log = createLogger('applier', { destination });
+      const log = createLogger('applier');
       const signal = shutdownSignal(log);
       checkFlags(args, ['config', 'destination'], 'applier');
       const config = load(args, 'applier');
@@ -106,32 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
       checkFlags(args, ['config'], 'up');
       const config = load(args, 'up');
       const file = requireFlag(args, 'config', 'up');
-      // Everything in one process for a small setup; each service keeps its own connections.
-      const startServices = (): Promise<void>[] => [
-        runCoordinator({ config, signal, log: log.child({ service: 'coordinator' }) }),
-        ...config.destinations.map((d) =>
-          runApplier({
-            config,
-            destination: d.name,
-            signal,
-            log: log.child({ service: 'applier', destination: d.name }),
-          }),
-        ),
-        ...config.sources.map((s) =>
-          runReader({
-            config,
-            source: s.name,
-            signal,
-            log: log.child({ service: 'reader', source: s.name }),
-            reloadConfig: () => loadConfig(file),
-            onReloadSignal: onSighup,
-          }),
-        ),
-      ];
-      const results = await withTelemetry('up', log, () => Promise.allSettled(startServices()));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      return 0;
+      return withTelemetry('up', log, () => runAllServices(config, file, signal, log));
     }
     default:
       throw new UsageError(
@@ -155,6 +131,85 @@ async function withTelemetry<T>(service: string, log: Logger, run: () => Promise
     await server?.close();
     await shutdownTracing();
   }
+}
+
+/** How long `cdc up` waits for the other services to stop after one of them failed. */
+const UP_STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * `cdc up`: every service of the config in one process, each with its own connections. The
+ * services live and die together: the first one that fails (at start-up or later) or ends on
+ * its own prints its error line at once, the others are stopped (in-flight work finished or
+ * abandoned unacked, as on SIGTERM), and the process exits 1. A half-running pipeline that
+ * looks healthy is worse than a stopped one: a supervisor restarts the whole process.
+ */
+async function runAllServices(
+  config: PipelineConfig,
+  file: string,
+  shutdown: AbortSignal,
+  log: Logger,
+): Promise<number> {
+  const stopOthers = new AbortController();
+  const signal = AbortSignal.any([shutdown, stopOthers.signal]);
+  let firstFailure: { service: string; error: unknown } | undefined;
+  const supervise = (service: string, run: () => Promise<void>): Promise<void> =>
+    run().then(
+      () => {
+        // Services return only when asked to stop; anything else is a failure of its own.
+        if (!signal.aborted) fail(service, new Error(`${service} ended unexpectedly`));
+      },
+      (error: unknown) => {
+        if (!shutdown.aborted) fail(service, error);
+        else log.error({ err: describeError(error) }, `${service} failed while stopping`);
+      },
+    );
+  const fail = (service: string, error: unknown) => {
+    if (firstFailure !== undefined) {
+      log.error({ err: describeError(error) }, `${service} failed too`);
+      return;
+    }
+    firstFailure = { service, error };
+    console.error(`error: ${describeError(error)}`);
+    log.error(`${service} failed: stopping every other service of cdc up`);
+    stopOthers.abort(new Error(`${service} failed`));
+  };
+  const services = [
+    supervise('coordinator', () => runCoordinator({ config, signal, log: log.child({ component: 'coordinator' }) })),
+    ...config.destinations.map((d) =>
+      supervise(`applier ${d.name}`, () =>
+        runApplier({ config, destination: d.name, signal, log: log.child({ component: 'applier' }) }),
+      ),
+    ),
+    ...config.sources.map((s) =>
+      supervise(`reader ${s.name}`, () =>
+        runReader({
+          config,
+          source: s.name,
+          signal,
+          log: log.child({ component: 'reader' }),
+          reloadConfig: () => loadConfig(file),
+          onReloadSignal: onSighup,
+        }),
+      ),
+    ),
+  ];
+  const allStopped = Promise.all(services);
+  if (firstFailure === undefined) await Promise.race([allStopped, failed(stopOthers.signal)]);
+  if (firstFailure === undefined) return 0;
+  const stopped = await Promise.race([
+    allStopped.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), UP_STOP_TIMEOUT_MS).unref()),
+  ]);
+  if (!stopped) log.error(`the other services did not stop within ${UP_STOP_TIMEOUT_MS / 1000} s: exiting anyway`);
+  return 1;
+}
+
+/** Resolves when the signal aborts. */
+function failed(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 /** The reader for the source's type. */
