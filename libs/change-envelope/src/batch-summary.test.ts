@@ -81,7 +81,8 @@ function expected(batch: ChangeBatch): BatchSummary {
   for (const op of batch.ops) {
     let entry = counts.find((c) => c.kind === op.kind && c.schema === op.table.schema && c.table === op.table.table);
     if (!entry) counts.push((entry = { schema: op.table.schema, table: op.table.table, kind: op.kind, count: 0 }));
-    entry.count += 1;
+    // A 'rows' op (a bulk chunk) counts the rows it carries.
+    entry.count += op.kind === 'rows' ? (op.rows ?? 0) : 1;
   }
   return {
     ops: batch.ops.length,

@@ -8,7 +8,7 @@ export interface BatchSummary {
   readonly ops: number;
   /** The last op's commit time (microseconds), 0 without ops. */
   readonly lastCommitTimeUs: number;
-  /** Ops per table and kind, in order of first appearance. */
+  /** Rows changed per table and kind (a 'rows' op counts its rows), in order of first appearance. */
   readonly counts: ReadonlyArray<{
     readonly schema: string;
     readonly table: string;
@@ -61,7 +61,7 @@ export function decodeBatchSummary(bytes: Uint8Array): BatchSummary {
         entry = counts.find((c) => c.kind === op.kind && c.schema === op.schema && c.table === op.table);
         if (entry === undefined) counts.push((entry = { schema: op.schema, table: op.table, kind: op.kind, count: 0 }));
       }
-      entry.count += 1;
+      entry.count += op.rows;
     }
     return { ops: opSpans.length / 2, lastCommitTimeUs, counts, barriers };
   } catch (error) {
@@ -85,6 +85,7 @@ function walkTable(reader: WireReader, end: number): { schema: string; table: st
         const columnTag = reader.varint();
         if (columnTag === 10 || columnTag === 18) reader.span();
         else if (columnTag === 24 || columnTag === 32 || columnTag === 40 || columnTag === 48) reader.varint();
+        else if (columnTag === 58) reader.span();
         else reader.skip(columnTag & 7);
       }
       reader.pos = after;
@@ -101,6 +102,8 @@ interface WalkedOp {
   readonly commitTimeUs: number;
   /** Partitions listed in the op's barrier. */
   readonly barrier: number;
+  /** Rows the op changes: 1, or a 'rows' op's row count. */
+  readonly rows: number;
 }
 
 function walkOp(
@@ -113,6 +116,7 @@ function walkOp(
   let tableIndex = 0;
   let commitTimeUs = 0;
   let barrier = 0;
+  let rows = 0;
   while (reader.pos < end) {
     const tag = reader.varint();
     switch (tag) {
@@ -134,7 +138,16 @@ function walkOp(
         commitTimeUs = reader.sint64Number();
         break;
       case 66:
+      case 82:
+      case 90:
+      case 98:
         skipField(reader);
+        break;
+      case 104:
+        rows = reader.varint();
+        break;
+      case 112:
+        reader.varint();
         break;
       case 72:
         reader.varint();
@@ -156,7 +169,7 @@ function walkOp(
   const table = tables[tableIndex];
   const kind = KIND_BY_NUMBER.get(kindNumber);
   if (!table || !kind) throw new Error(`op ${opIndex} has table ${tableIndex} kind ${kindNumber}`);
-  return { kind, schema: table.schema, table: table.table, commitTimeUs, barrier };
+  return { kind, schema: table.schema, table: table.table, commitTimeUs, barrier, rows: kind === 'rows' ? rows : 1 };
 }
 
 // span() where decodeBatch reads a string or bytes, fieldEnd() to step into a message: the same

@@ -20,6 +20,7 @@ const KIND_NUMBER: Record<ChangeKind, number> = {
   truncate: 4,
   ddl: 5,
   'snapshot-row': 6,
+  rows: 7,
 };
 const TEXT_TAGS: Record<TextualKind, number> = {
   decimal: 42,
@@ -270,11 +271,15 @@ function writePosition(writer: ByteWriter, tag: number, position: Position): voi
   writer.end(at);
 }
 
-/** The fields of a ChangeOp after `kind` and `table` (3 to 9), which do not depend on the batch. */
+/** The fields of a ChangeOp after `kind` and `table` (3 to 14), which do not depend on the batch. */
 function writeOpBody(writer: ByteWriter, op: ChangeOp): void {
-  for (const value of op.key) writeValue(writer, 26, value);
-  if (op.before) for (const value of op.before) writeValue(writer, 34, value);
-  if (op.after) for (const value of op.after) writeValue(writer, 42, value);
+  const text = op.text;
+  // An op that travels as text carries its rows only as text (never also as values).
+  if (text === undefined) {
+    for (const value of op.key) writeValue(writer, 26, value);
+    if (op.before) for (const value of op.before) writeValue(writer, 34, value);
+    if (op.after) for (const value of op.after) writeValue(writer, 42, value);
+  }
   writePosition(writer, 50, op.position);
   if (op.commitTimeUs) {
     writer.byte(56);
@@ -289,6 +294,28 @@ function writeOpBody(writer: ByteWriter, op: ChangeOp): void {
     const at = writer.begin();
     for (const partition of op.barrier) writer.varint(partition);
     writer.end(at);
+  }
+  if (text !== undefined) {
+    if (text.key !== undefined) {
+      writer.byte(82);
+      writer.bytes(text.key);
+    }
+    if (text.before !== undefined) {
+      writer.byte(90);
+      writer.bytes(text.before);
+    }
+    if (text.after !== undefined) {
+      writer.byte(98);
+      writer.bytes(text.after);
+    }
+  }
+  if (op.rows) {
+    writer.byte(104);
+    writer.varint(op.rows);
+  }
+  if (op.intoEmpty) {
+    writer.byte(112);
+    writer.byte(1);
   }
 }
 
@@ -333,6 +360,10 @@ function encodedSchema(table: TableSchema): Uint8Array {
     if (column.elementTypeOid) {
       writer.byte(48);
       writer.varint(column.elementTypeOid);
+    }
+    if (column.valueKind) {
+      writer.byte(58);
+      writer.string(column.valueKind);
     }
     writer.end(at);
   }

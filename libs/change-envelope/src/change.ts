@@ -27,6 +27,12 @@ export interface Column {
   readonly nullable: boolean;
   readonly typeOid: number;
   readonly elementTypeOid: number;
+  /**
+   * How the column's values are typed when rows travel as text (see row-text.ts, ColumnKind):
+   * a Value kind such as "integer" or "timestamptz", or "array:<element kind>". Every source
+   * sets it; absent only in messages from before rows travelled as text.
+   */
+  readonly valueKind?: string;
 }
 
 export interface TableSchema {
@@ -37,7 +43,22 @@ export interface TableSchema {
   readonly hasKey: boolean;
 }
 
-export type ChangeKind = 'insert' | 'update' | 'delete' | 'truncate' | 'ddl' | 'snapshot-row';
+/** 'rows': many snapshot rows of one table at one position, as COPY text (a bulk chunk). */
+export type ChangeKind = 'insert' | 'update' | 'delete' | 'truncate' | 'ddl' | 'snapshot-row' | 'rows';
+
+/**
+ * An op's rows as Postgres COPY text (row-text.ts), when the op travels as text: the row's
+ * values are never turned into objects on the way unless something asks for `key`, `before`
+ * or `after` (decoded from this text on first use).
+ */
+export interface OpText {
+  /** The old key columns only, in key order: the source sent just the old key (a key change). */
+  readonly key?: Uint8Array;
+  /** The whole old row (replica identity full). */
+  readonly before?: Uint8Array;
+  /** The new row (one line, no newline); for a 'rows' op its rows, each ending in a newline. */
+  readonly after?: Uint8Array;
+}
 
 export interface ChangeOp {
   readonly kind: ChangeKind;
@@ -60,6 +81,16 @@ export interface ChangeOp {
    * the first listed partition; the others pass over it (see libs/apply, barriers).
    */
   readonly barrier?: readonly number[];
+  /** The rows as COPY text (see OpText); `key`, `before` and `after` are then decoded from it when read. */
+  readonly text?: OpText;
+  /** A 'rows' op: how many rows its text holds. */
+  readonly rows?: number;
+  /**
+   * A 'rows' op of an initial snapshot: the source's truncate of the table for this snapshot
+   * came first and nothing else of the table comes between, so the rows are new to a destination
+   * that applied that truncate (it may load them without looking for existing keys).
+   */
+  readonly intoEmpty?: boolean;
 }
 
 /** One JetStream data message: consecutive ops of one partition in source order. */

@@ -1,7 +1,8 @@
 import Long from 'long';
 import * as protobuf from 'protobufjs/minimal';
 import { cdc } from './generated/change';
-import type { ChangeBatch, ChangeOp, Column, Position, TableSchema, Watermark } from './change';
+import type { ChangeBatch, ChangeOp, Column, OpText, Position, TableSchema, Watermark } from './change';
+import { textOp } from './text-op';
 import { BatchBuilder, KIND_BY_NUMBER, OpEncoder, TEXT_KIND_BY_FIELD } from './batch-writer';
 import type { Value } from './value';
 import { NULL_VALUE, UNCHANGED_VALUE } from './value';
@@ -151,6 +152,7 @@ function readColumnFields(reader: WireReader, end: number): Column {
   let nullable = false;
   let typeOid = 0;
   let elementTypeOid = 0;
+  let valueKind = '';
   while (reader.pos < end) {
     const tag = reader.varint();
     if (tag === 10) name = reader.string();
@@ -159,9 +161,12 @@ function readColumnFields(reader: WireReader, end: number): Column {
     else if (tag === 32) nullable = reader.varint() !== 0;
     else if (tag === 40) typeOid = reader.varint();
     else if (tag === 48) elementTypeOid = reader.varint();
+    else if (tag === 58) valueKind = reader.string();
     else reader.skip(tag & 7);
   }
-  return { name, type, key, nullable, typeOid, elementTypeOid };
+  return valueKind
+    ? { name, type, key, nullable, typeOid, elementTypeOid, valueKind }
+    : { name, type, key, nullable, typeOid, elementTypeOid };
 }
 
 function readTable(reader: WireReader, end: number): TableSchema {
@@ -195,6 +200,11 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
   let commitTimeUs = 0;
   let ddl = '';
   let barrier: number[] | undefined;
+  let keyText: Uint8Array | undefined;
+  let beforeText: Uint8Array | undefined;
+  let afterText: Uint8Array | undefined;
+  let rows = 0;
+  let intoEmpty = false;
   while (reader.pos < end) {
     const tag = reader.varint();
     switch (tag) {
@@ -232,6 +242,22 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
         while (reader.pos < barrierEnd) barrier.push(reader.varint());
         break;
       }
+      // Rows as text: views into the message, not copies (the message outlives its ops).
+      case 82:
+        keyText = reader.bytesView();
+        break;
+      case 90:
+        beforeText = reader.bytesView();
+        break;
+      case 98:
+        afterText = reader.bytesView();
+        break;
+      case 104:
+        rows = reader.varint();
+        break;
+      case 112:
+        intoEmpty = reader.varint() !== 0;
+        break;
       default:
         reader.skip(tag & 7);
     }
@@ -239,6 +265,23 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
   const table = tables[tableIndex];
   const kind = KIND_BY_NUMBER.get(kindNumber);
   if (!table || !kind) throw new Error(`op ${opIndex} has table ${tableIndex} kind ${kindNumber}`);
+  if (keyText !== undefined || beforeText !== undefined || afterText !== undefined) {
+    const text: { -readonly [K in keyof OpText]: OpText[K] } = {};
+    if (keyText !== undefined) text.key = keyText;
+    if (beforeText !== undefined) text.before = beforeText;
+    if (afterText !== undefined) text.after = afterText;
+    return textOp({
+      kind,
+      table,
+      position,
+      commitTimeUs,
+      text,
+      ...(rows ? { rows } : {}),
+      ...(intoEmpty ? { intoEmpty } : {}),
+      ...(barrier ? { barrier } : {}),
+      ...(ddl ? { ddl } : {}),
+    });
+  }
   // Optional fields are left out rather than set to undefined (callers compare ops structurally);
   // assigned one by one, which is cheaper than object spreads on this per-op path.
   const op: { -readonly [K in keyof ChangeOp]: ChangeOp[K] } = { kind, table, key, position, commitTimeUs };

@@ -1,6 +1,6 @@
 export type { Value, ValueKind, TextualKind } from './value';
 export { NULL_VALUE, UNCHANGED_VALUE, isNull, isUnchanged } from './value';
-export type { ChangeBatch, ChangeKind, ChangeOp, Column, Position, TableSchema, Watermark } from './change';
+export type { ChangeBatch, ChangeKind, ChangeOp, Column, OpText, Position, TableSchema, Watermark } from './change';
 export { comparePositions, keyColumnIndexes, keyColumns, qualifiedName } from './change';
 export { fnv1a32, partitionOf, partitionOfKey } from './partition';
 export {
@@ -17,3 +17,33 @@ export {
 export { EnvelopeDecodeError, decodeBatch, decodeWatermark, encodeBatch, encodeWatermark } from './codec';
 export { decodeBatchSummary, type BatchSummary } from './batch-summary';
 export { BatchBuilder, OpEncoder, type EncodedOp } from './batch-writer';
+export {
+  UNCHANGED_FIELD,
+  RowTextWriter,
+  RowTextError,
+  arrayLiteral,
+  fieldEnds,
+  fieldText,
+  floatText,
+  formatColumnKind,
+  isNullField,
+  isUnchangedField,
+  parseColumnKind,
+  rowTextOfValues,
+  toHex,
+  valueOfText,
+  valueText,
+  valuesOfRowText,
+  writeValueField,
+  type ColumnKind,
+} from './row-text';
+export {
+  columnKindOf,
+  columnKinds,
+  expandRows,
+  plainOp,
+  postgresKindOfOid,
+  tableKeyIndexes,
+  textOp,
+  type TextOpFields,
+} from './text-op';

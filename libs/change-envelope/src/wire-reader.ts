@@ -126,6 +126,12 @@ export class WireReader {
     return this.bytes.slice(start, end);
   }
 
+  /** A bytes field as a view into the message (no copy): valid as long as the message is. */
+  bytesView(): Buffer {
+    const [start, end] = this.span();
+    return this.text.subarray(start, end);
+  }
+
   skip(wireType: number): void {
     switch (wireType) {
       case 0:

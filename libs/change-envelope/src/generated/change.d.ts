@@ -291,6 +291,9 @@ export namespace cdc {
             /** Column elementTypeOid. */
             elementTypeOid: number;
 
+            /** Column valueKind. */
+            valueKind: string;
+
             /**
              * Encodes the specified Column message. Does not implicitly {@link cdc.v1.Column.verify|verify} messages.
              * @param message Column message or plain object to encode
@@ -332,6 +335,9 @@ export namespace cdc {
 
                 /** Column elementTypeOid */
                 elementTypeOid?: (number|null);
+
+                /** Column valueKind */
+                valueKind?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -438,7 +444,10 @@ export namespace cdc {
             KIND_DDL = 5,
 
             /** KIND_SNAPSHOT_ROW value */
-            KIND_SNAPSHOT_ROW = 6
+            KIND_SNAPSHOT_ROW = 6,
+
+            /** KIND_ROWS value */
+            KIND_ROWS = 7
         }
 
         /**
@@ -562,6 +571,21 @@ export namespace cdc {
             /** ChangeOp barrier. */
             barrier: number[];
 
+            /** ChangeOp keyText. */
+            keyText: Uint8Array;
+
+            /** ChangeOp beforeText. */
+            beforeText: Uint8Array;
+
+            /** ChangeOp afterText. */
+            afterText: Uint8Array;
+
+            /** ChangeOp rows. */
+            rows: number;
+
+            /** ChangeOp intoEmpty. */
+            intoEmpty: boolean;
+
             /**
              * Encodes the specified ChangeOp message. Does not implicitly {@link cdc.v1.ChangeOp.verify|verify} messages.
              * @param message ChangeOp message or plain object to encode
@@ -613,6 +637,21 @@ export namespace cdc {
                 /** ChangeOp barrier */
                 barrier?: (number[]|null);
 
+                /** ChangeOp keyText */
+                keyText?: (Uint8Array|null);
+
+                /** ChangeOp beforeText */
+                beforeText?: (Uint8Array|null);
+
+                /** ChangeOp afterText */
+                afterText?: (Uint8Array|null);
+
+                /** ChangeOp rows */
+                rows?: (number|null);
+
+                /** ChangeOp intoEmpty */
+                intoEmpty?: (boolean|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -628,6 +667,11 @@ export namespace cdc {
               commitTimeUs?: Long|null;
               ddl?: string|null;
               barrier?: number[]|null;
+              keyText?: Uint8Array|null;
+              beforeText?: Uint8Array|null;
+              afterText?: Uint8Array|null;
+              rows?: number|null;
+              intoEmpty?: boolean|null;
               $unknowns?: Uint8Array[];
             };
         }

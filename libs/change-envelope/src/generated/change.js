@@ -656,6 +656,7 @@ $root.cdc = (function() {
              * @property {boolean|null} [nullable] Column nullable
              * @property {number|null} [typeOid] Column typeOid
              * @property {number|null} [elementTypeOid] Column elementTypeOid
+             * @property {string|null} [valueKind] Column valueKind
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -736,6 +737,14 @@ $root.cdc = (function() {
             Column.prototype.elementTypeOid = 0;
 
             /**
+             * Column valueKind.
+             * @member {string} valueKind
+             * @memberof cdc.v1.Column
+             * @instance
+             */
+            Column.prototype.valueKind = "";
+
+            /**
              * Encodes the specified Column message. Does not implicitly {@link cdc.v1.Column.verify|verify} messages.
              * @function encode
              * @memberof cdc.v1.Column
@@ -763,6 +772,8 @@ $root.cdc = (function() {
                     writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.typeOid);
                 if (message.elementTypeOid != null && $Object.hasOwnProperty.call(message, "elementTypeOid") && message.elementTypeOid !== 0)
                     writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.elementTypeOid);
+                if (message.valueKind != null && $Object.hasOwnProperty.call(message, "valueKind") && message.valueKind !== "")
+                    writer.uint32(/* id 7, wireType 2 =*/58).string(message.valueKind);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -859,6 +870,15 @@ $root.cdc = (function() {
                                 message.elementTypeOid = value;
                             else
                                 delete message.elementTypeOid;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.valueKind = value;
+                            else
+                                delete message.valueKind;
                             continue;
                         }
                     }
@@ -1089,6 +1109,7 @@ $root.cdc = (function() {
          * @property {number} KIND_TRUNCATE=4 KIND_TRUNCATE value
          * @property {number} KIND_DDL=5 KIND_DDL value
          * @property {number} KIND_SNAPSHOT_ROW=6 KIND_SNAPSHOT_ROW value
+         * @property {number} KIND_ROWS=7 KIND_ROWS value
          */
         v1.Kind = (function() {
             var valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -1099,6 +1120,7 @@ $root.cdc = (function() {
             values[valuesById[4] = "KIND_TRUNCATE"] = 4;
             values[valuesById[5] = "KIND_DDL"] = 5;
             values[valuesById[6] = "KIND_SNAPSHOT_ROW"] = 6;
+            values[valuesById[7] = "KIND_ROWS"] = 7;
             return values;
         })();
 
@@ -1312,6 +1334,11 @@ $root.cdc = (function() {
              * @property {Long|null} [commitTimeUs] ChangeOp commitTimeUs
              * @property {string|null} [ddl] ChangeOp ddl
              * @property {Array.<number>|null} [barrier] ChangeOp barrier
+             * @property {Uint8Array|null} [keyText] ChangeOp keyText
+             * @property {Uint8Array|null} [beforeText] ChangeOp beforeText
+             * @property {Uint8Array|null} [afterText] ChangeOp afterText
+             * @property {number|null} [rows] ChangeOp rows
+             * @property {boolean|null} [intoEmpty] ChangeOp intoEmpty
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1335,6 +1362,11 @@ $root.cdc = (function() {
              *   commitTimeUs?: Long|null;
              *   ddl?: string|null;
              *   barrier?: Array.<number>|null;
+             *   keyText?: Uint8Array|null;
+             *   beforeText?: Uint8Array|null;
+             *   afterText?: Uint8Array|null;
+             *   rows?: number|null;
+             *   intoEmpty?: boolean|null;
              *   $unknowns?: Array.<Uint8Array>;
              * }} cdc.v1.ChangeOp.$Shape
              */
@@ -1431,6 +1463,46 @@ $root.cdc = (function() {
             ChangeOp.prototype.barrier = $util.emptyArray;
 
             /**
+             * ChangeOp keyText.
+             * @member {Uint8Array} keyText
+             * @memberof cdc.v1.ChangeOp
+             * @instance
+             */
+            ChangeOp.prototype.keyText = $util.newBuffer([]);
+
+            /**
+             * ChangeOp beforeText.
+             * @member {Uint8Array} beforeText
+             * @memberof cdc.v1.ChangeOp
+             * @instance
+             */
+            ChangeOp.prototype.beforeText = $util.newBuffer([]);
+
+            /**
+             * ChangeOp afterText.
+             * @member {Uint8Array} afterText
+             * @memberof cdc.v1.ChangeOp
+             * @instance
+             */
+            ChangeOp.prototype.afterText = $util.newBuffer([]);
+
+            /**
+             * ChangeOp rows.
+             * @member {number} rows
+             * @memberof cdc.v1.ChangeOp
+             * @instance
+             */
+            ChangeOp.prototype.rows = 0;
+
+            /**
+             * ChangeOp intoEmpty.
+             * @member {boolean} intoEmpty
+             * @memberof cdc.v1.ChangeOp
+             * @instance
+             */
+            ChangeOp.prototype.intoEmpty = false;
+
+            /**
              * Encodes the specified ChangeOp message. Does not implicitly {@link cdc.v1.ChangeOp.verify|verify} messages.
              * @function encode
              * @memberof cdc.v1.ChangeOp
@@ -1467,6 +1539,16 @@ $root.cdc = (function() {
                     writer.uint32(/* id 8, wireType 2 =*/66).string(message.ddl);
                 if (message.barrier != null && message.barrier.length)
                     writer.uint32(/* id 9, wireType 2 =*/74).uint32s(message.barrier);
+                if (message.keyText != null && $Object.hasOwnProperty.call(message, "keyText") && message.keyText.length)
+                    writer.uint32(/* id 10, wireType 2 =*/82).bytes(message.keyText);
+                if (message.beforeText != null && $Object.hasOwnProperty.call(message, "beforeText") && message.beforeText.length)
+                    writer.uint32(/* id 11, wireType 2 =*/90).bytes(message.beforeText);
+                if (message.afterText != null && $Object.hasOwnProperty.call(message, "afterText") && message.afterText.length)
+                    writer.uint32(/* id 12, wireType 2 =*/98).bytes(message.afterText);
+                if (message.rows != null && $Object.hasOwnProperty.call(message, "rows") && message.rows !== 0)
+                    writer.uint32(/* id 13, wireType 0 =*/104).uint32(message.rows);
+                if (message.intoEmpty != null && $Object.hasOwnProperty.call(message, "intoEmpty") && message.intoEmpty !== false)
+                    writer.uint32(/* id 14, wireType 0 =*/112).bool(message.intoEmpty);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1589,6 +1671,51 @@ $root.cdc = (function() {
                             if (!(message.barrier && message.barrier.length))
                                 message.barrier = [];
                             message.barrier.push(reader.uint32());
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.keyText = value;
+                            else
+                                delete message.keyText;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.beforeText = value;
+                            else
+                                delete message.beforeText;
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.afterText = value;
+                            else
+                                delete message.afterText;
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.rows = value;
+                            else
+                                delete message.rows;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.intoEmpty = value;
+                            else
+                                delete message.intoEmpty;
                             continue;
                         }
                     }
