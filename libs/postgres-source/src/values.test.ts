@@ -7,7 +7,7 @@ const base = (oid: number): TypeInfo => ({ oid, typtype: 'b', delimiter: ',' });
 const arrayOf = (element: TypeInfo): TypeInfo => ({ oid: 0, typtype: 'b', element, delimiter: ',' });
 /** An array column's elements, as the reader decodes them (the parser itself lives in change-envelope). */
 const parseArrayLiteral = (text: string, element: TypeInfo): Value[] =>
-  (decodeTextValue(text, arrayOf(element)) as { value: Value[] }).value;
+  (decodeTextValue(text, arrayOf(element)) as { kind: 'array'; value: Value[] }).value;
 
 test('scalars decode to their kinds', () => {
   assert.deepEqual(decodeTextValue('-9223372036854775808', base(20)), {
