@@ -25,6 +25,7 @@ export interface AppliersRun {
 export interface AppliersResults {
   readonly info: RunInfo & { readonly workload: string; readonly software: string };
   readonly publish: { readonly rows: number; readonly messages: number; readonly seconds: number };
+  /** In the order they ran. */
   readonly runs: readonly AppliersRun[];
   readonly usage: readonly ServiceUsage[];
 }
@@ -35,7 +36,7 @@ const rate = (r: AppliersRun) => r.rows / r.seconds;
 
 export function renderAppliersMarkdown(results: AppliersResults): string {
   const { info, runs } = results;
-  const first = runs[0];
+  const first = runs.find((r) => r.appliers === 1);
   return [
     ...runHeaderLines(
       info,

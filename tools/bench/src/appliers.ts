@@ -1,12 +1,13 @@
 // Apply throughput against the number of applier instances, in one run:
-//   node --import tsx tools/bench/src/appliers.ts [--rows N] [--no-docs]
+//   node --import tsx tools/bench/src/appliers.ts [--rows N] [--order ours-first|baseline-first|alternate] [--no-docs]
 // The reader publishes N streamed rows (1000-row source transactions, 16 partitions, 8 tables)
 // once; three destinations consume the same stream (interest retention keeps every message
 // until all three acked). Then each destination drains it with 1, 2 and 4 applier processes
 // (one group per destination, rendezvous-hashed partitions; the coordinator runs throughout).
 // The destination's consumers stay paused until its appliers have shared out the partitions
 // (start-up, reported apart); rows/s from resuming them to the last row at the destination, with
-// the CPU seconds and peak RSS of every process while each drain ran.
+// the CPU seconds and peak RSS of every process while each drain ran. The baseline is 1 applier:
+// --order baseline-first drains with 1, 2, 4 appliers, ours-first with 2, 4, then 1.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { startNats, startPostgres } from '@cdc/testenv';
+import { arrange, contenderOrder } from './contender-order';
 import { renderAppliersMarkdown, renderAppliersPlots, type AppliersResults, type AppliersRun } from './appliers-report';
 import { spawnLogged, tail, type Child } from './pipeline';
 import { CpuMonitor, memoryKb } from './procstat';
@@ -30,11 +32,12 @@ import {
 } from './sections';
 
 const REPO = resolve(__dirname, '../../..');
-const BUNDLE = join(REPO, 'dist/cdc.cjs');
+const BUNDLE = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist/cdc.cjs');
 const argv = process.argv.slice(2);
 const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
 const WRITE_DOCS = !argv.includes('--no-docs');
 const COUNTS = [1, 2, 4];
+const ORDER = contenderOrder(argv, REPO, 'appliers');
 const TABLES = 8;
 const PARTITIONS = 16;
 const say = (message: string) => console.log(`[bench appliers] ${message}`);
@@ -166,8 +169,8 @@ ${COUNTS.map(
     say(`published: ${last} messages in ${publishSeconds.toFixed(1)} s; draining with ${COUNTS.join(', ')} appliers`);
 
     const runs: AppliersRun[] = [];
-    for (const [i, count] of COUNTS.entries()) {
-      const dest = new Client({ connectionString: destinationUrls[i] });
+    for (const count of arrange(ORDER, [2, 4], [1])) {
+      const dest = new Client({ connectionString: destinationUrls[COUNTS.indexOf(count)] });
       await dest.connect();
       // Created up front (as create_tables would) so the row count can be polled from the start.
       for (let t = 1; t <= TABLES; t += 1) {
@@ -269,9 +272,11 @@ ${COUNTS.map(
       info: {
         ...runInfo(
           REPO,
-          `npx nx run bench:bench-appliers -- --rows ${ROWS}   (= node --import tsx tools/bench/src/appliers.ts --rows ${ROWS})`,
+          `npx nx run bench:bench-appliers -- --rows ${ROWS} --order ${ORDER}   (= node --import tsx tools/bench/src/appliers.ts --rows ${ROWS} --order ${ORDER})`,
           load,
         ),
+        order: ORDER,
+        sequence: `${runs.map((r) => r.appliers).join(', ')} appliers; the baseline is 1 applier`,
         software: `PostgreSQL ${pgVersion} (source and destination, testenv settings), ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
         workload:
           `${ROWS} rows inserted over ${TABLES} tables (id bigint pk, int, ~55-char text) in 1000-row transactions, ` +

@@ -1,15 +1,30 @@
 // Results of the PG -> MariaDB benchmark (pg-to-mariadb.ts): the markdown section and the plot.
-import { fmt, runHeaderLines, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
+import {
+  CPU_PER_MILLION_HEADING,
+  cpuColumns,
+  cpuPerMillionTable,
+  fmt,
+  runHeaderLines,
+  table,
+  usageTable,
+  type RunInfo,
+  type ServiceUsage,
+} from './sections';
 import { barChart } from './svg';
 
 export interface MariadbPathResult {
   readonly path: 'applier' | 'insert-1' | 'insert-4';
   readonly rows: number;
   readonly seconds: number;
+  /** Transactions MariaDB committed meanwhile (its Com_commit counter); absent in older results. */
+  readonly commits?: number;
+  /** The measured step (usage rows) of this path; absent in older results. */
+  readonly step?: string;
 }
 
 export interface MariadbResults {
   readonly info: RunInfo & { readonly workload: string; readonly software: string };
+  /** In the order they ran. */
   readonly paths: readonly MariadbPathResult[];
   readonly usage: readonly ServiceUsage[];
 }
@@ -24,26 +39,38 @@ const NAMES: Record<MariadbPathResult['path'], { row: string; bar: string }> = {
 
 const rate = (p: MariadbPathResult) => p.rows / p.seconds;
 
+/** What ran in which order, for the report's header. */
+export function mariadbSequence(paths: readonly MariadbPathResult[]): string {
+  return paths.map((p) => NAMES[p.path].bar).join(' → ');
+}
+
 export function renderMariadbMarkdown(results: MariadbResults): string {
   const { info } = results;
   const baseline = results.paths.find((p) => p.path === 'insert-1');
+  const columns = cpuColumns(
+    results.usage,
+    results.paths.flatMap((p) => (p.step ? [{ step: p.step, changes: p.rows }] : [])),
+  );
   return [
     ...runHeaderLines(info, info.workload),
     '',
     table(
-      ['path', 'rows', 'seconds', 'rows/s', 'vs 1-connection INSERT'],
+      ['path', 'rows', 'seconds', 'rows/s', 'vs 1-connection INSERT', 'commits (Com_commit)', 'rows per commit'],
       results.paths.map((p) => [
         NAMES[p.path].row,
         fmt(p.rows),
         fmt(p.seconds, 1),
         fmt(rate(p)),
         baseline ? `${fmt(rate(p) / rate(baseline), 2)}×` : '—',
+        p.commits !== undefined ? fmt(p.commits) : '—',
+        p.commits ? fmt(p.rows / p.commits) : '—',
       ]),
-      ['l', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
     `![PG → MariaDB apply against plain bulk INSERTs](benchmarks/${MARIADB_PLOT})`,
     '',
+    ...(columns.length > 0 ? [CPU_PER_MILLION_HEADING, '', cpuPerMillionTable(columns), ''] : []),
     '### CPU and peak RSS per process (from /proc; peak RSS is VmHWM at the end of the step)',
     '',
     usageTable(results.usage),

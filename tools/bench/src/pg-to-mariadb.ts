@@ -1,11 +1,14 @@
 // PG → MariaDB apply rate, against the destination's own ceiling in the same run:
-//   node --import tsx tools/bench/src/pg-to-mariadb.ts [--rows N] [--no-docs]
+//   node --import tsx tools/bench/src/pg-to-mariadb.ts [--rows N] [--order ours-first|baseline-first|alternate] [--no-docs]
 // 1. The reader publishes N streamed rows (INSERTs in 1000-row source transactions) to JetStream
-//    while no applier runs; 2. the applier (product defaults: 16 partitions, batches of 5000,
-//    concurrency 4) drains them into MariaDB: rows/s from its start to the last row;
-// 3. the same rows, read back from MariaDB, go into an empty copy of the table with plain
-//    multi-row INSERTs (1000 rows a statement, autocommit) on 1 and on 4 connections.
-// Each step records the CPU seconds of every process and the peak RSS of our services and nats-server.
+//    while no applier runs; 2. the applier (product defaults: 16 partitions, batches of up to
+//    5000 ops, concurrency 4) drains them into MariaDB: rows/s from its start to the last row;
+// 3. the same rows, read from the source, go into an empty table of the applier's column types
+//    with plain multi-row INSERTs (1000 rows a statement) committed every 5000 rows, the
+//    applier's batch.max_ops, on 1 and on 4 connections.
+// 2 and 3 run ours first or the baselines first (--order). MariaDB's Com_commit counter gives
+// the transactions each one committed. Each step records the CPU seconds of every process and
+// the peak RSS of our services and nats-server.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +18,14 @@ import { connect } from '@nats-io/transport-node';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { startMariadb, startNats, startPostgres } from '@cdc/testenv';
-import { renderMariadbMarkdown, renderMariadbPlots, type MariadbResults } from './mariadb-report';
+import { arrange, contenderOrder } from './contender-order';
+import {
+  mariadbSequence,
+  renderMariadbMarkdown,
+  renderMariadbPlots,
+  type MariadbPathResult,
+  type MariadbResults,
+} from './mariadb-report';
 import { spawnLogged, tail, type Child } from './pipeline';
 import {
   loadAverage,
@@ -29,10 +39,17 @@ import {
 } from './sections';
 
 const REPO = resolve(__dirname, '../../..');
-const BUNDLE = join(REPO, 'dist/cdc.cjs');
+const BUNDLE = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist/cdc.cjs');
 const argv = process.argv.slice(2);
 const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
 const WRITE_DOCS = !argv.includes('--no-docs');
+const ORDER = contenderOrder(argv, REPO, 'pg-to-mariadb');
+/** The destination's batch.max_ops (the product default, not set in the config below): the baseline's commit size too. */
+const BATCH_MAX_OPS = 5000;
+const ROWS_PER_STATEMENT = 1000;
+/** The table the applier creates (libs/mysql-sink's type mapping of the source table), for the baseline. */
+const BASELINE_COLUMNS =
+  'id BIGINT NOT NULL PRIMARY KEY, account INT NOT NULL, amount DECIMAL(12,2), note LONGTEXT, at DATETIME(6) NOT NULL';
 
 const say = (message: string) => console.log(`[bench pg→mariadb] ${message}`);
 
@@ -119,52 +136,93 @@ coordinator:
     await nc.close();
     say(`published: ${last} messages in the stream; starting the applier`);
     const my = await mysql.createConnection({ uri: destinationUrl, multipleStatements: true });
-    const started = Date.now();
-    const applier = run('applier');
-    await measure('applier drain', async () => {
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 100));
-        if (applier.process.exitCode !== null) throw new Error(`applier exited:\n${tail(applier.logFile)}`);
-        const [rows] = await my
-          .query('SELECT COUNT(*) AS n FROM replica.`rows`')
-          .catch(() => [[{ n: 0 }]] as unknown as [unknown]);
-        if (Number((rows as { n: number }[])[0].n) >= ROWS) break;
-      }
-    });
-    const applySeconds = (Date.now() - started) / 1000;
-    say(`applier: ${ROWS} rows in ${applySeconds.toFixed(1)} s = ${Math.round(ROWS / applySeconds)} rows/s`);
+    /** Transactions MariaDB committed so far (COMMIT statements, every session). */
+    const commitCount = async () => {
+      const [status] = await my.query(`SHOW GLOBAL STATUS LIKE 'Com_commit'`);
+      return Number((status as Array<{ Value: string }>)[0]?.Value ?? NaN);
+    };
 
-    // The ceiling: the same rows with plain multi-row INSERTs.
-    const [data] = await my.query({
-      sql: 'SELECT id, account, amount, note, at FROM replica.`rows`',
-      rowsAsArray: true,
+    const oursDrain = async (): Promise<MariadbPathResult[]> => {
+      const step = 'applier drain';
+      const commitsBefore = await commitCount();
+      const started = Date.now();
+      const applier = run('applier');
+      await measure(step, async () => {
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 100));
+          if (applier.process.exitCode !== null) throw new Error(`applier exited:\n${tail(applier.logFile)}`);
+          const [rows] = await my
+            .query('SELECT COUNT(*) AS n FROM replica.`rows`')
+            .catch(() => [[{ n: 0 }]] as unknown as [unknown]);
+          if (Number((rows as { n: number }[])[0].n) >= ROWS) break;
+        }
+      });
+      const seconds = (Date.now() - started) / 1000;
+      const commits = (await commitCount()) - commitsBefore;
+      say(
+        `applier: ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s, ${commits} commits`,
+      );
+      return [{ path: 'applier', rows: ROWS, seconds, commits, step }];
+    };
+
+    // The ceiling: the same rows (read from the source, the timestamps as UTC text as the applier
+    // writes them) with plain multi-row INSERTs, committed every BATCH_MAX_OPS rows.
+    const { rows: all } = await pg.query({
+      text: `SELECT id, account, amount::text, note, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
+               FROM rows ORDER BY id`,
+      rowMode: 'array',
     });
-    const all = data as unknown[][];
-    const ceiling = async (connections: number): Promise<number> => {
+    const transactions: unknown[][][][] = [];
+    for (let i = 0; i < all.length; i += BATCH_MAX_OPS) {
+      const statements: unknown[][][] = [];
+      for (let j = i; j < Math.min(all.length, i + BATCH_MAX_OPS); j += ROWS_PER_STATEMENT)
+        statements.push(all.slice(j, Math.min(j + ROWS_PER_STATEMENT, i + BATCH_MAX_OPS)));
+      transactions.push(statements);
+    }
+    const ceiling = async (connections: number): Promise<MariadbPathResult[]> => {
       const table = `ceiling_${connections}`;
-      await my.query(`DROP TABLE IF EXISTS replica.${table}; CREATE TABLE replica.${table} LIKE replica.\`rows\``);
-      const pool = mysql.createPool({ uri: destinationUrl, connectionLimit: connections });
-      const chunks: unknown[][][] = [];
-      for (let i = 0; i < all.length; i += 1000) chunks.push(all.slice(i, i + 1000));
+      await my.query(`DROP TABLE IF EXISTS replica.${table}; CREATE TABLE replica.${table} (${BASELINE_COLUMNS})`);
+      const sessions = await Promise.all(
+        Array.from({ length: connections }, () => mysql.createConnection({ uri: destinationUrl })),
+      );
+      const step = `baseline: bulk INSERT, ${connections} connection${connections === 1 ? '' : 's'}`;
+      const commitsBefore = await commitCount();
       const begin = Date.now();
       let next = 0;
-      await measure(`baseline: bulk INSERT, ${connections} connection${connections === 1 ? '' : 's'}`, () =>
+      await measure(step, () =>
         Promise.all(
-          Array.from({ length: connections }, async () => {
-            while (next < chunks.length) {
-              const chunk = chunks[next++];
-              await pool.query(`INSERT INTO replica.${table} (id, account, amount, note, at) VALUES ?`, [chunk]);
+          sessions.map(async (session) => {
+            while (next < transactions.length) {
+              const statements = transactions[next++];
+              await session.query('START TRANSACTION');
+              for (const chunk of statements)
+                await session.query(`INSERT INTO replica.${table} (id, account, amount, note, at) VALUES ?`, [chunk]);
+              await session.query('COMMIT');
             }
           }),
         ),
       );
       const seconds = (Date.now() - begin) / 1000;
-      await pool.end();
-      return seconds;
+      const commits = (await commitCount()) - commitsBefore;
+      await Promise.all(sessions.map((session) => session.end()));
+      say(`plain bulk INSERT on ${connections}: ${Math.round(ROWS / seconds)} rows/s, ${commits} commits`);
+      return [{ path: connections === 1 ? 'insert-1' : 'insert-4', rows: ROWS, seconds, commits, step }];
     };
-    const one = await ceiling(1);
-    const four = await ceiling(4);
-    say(`plain bulk INSERT: ${Math.round(ROWS / one)} rows/s on 1 connection, ${Math.round(ROWS / four)} rows/s on 4`);
+
+    const paths: MariadbPathResult[] = [];
+    for (const contender of arrange(ORDER, [oursDrain], [() => ceiling(1), () => ceiling(4)]))
+      paths.push(...(await contender()));
+    // The baseline's table is written by hand: check that it has the column types of the applier's.
+    const [columns] = await my.query(
+      `SELECT table_name AS t, GROUP_CONCAT(column_name, ' ', column_type, ' ', is_nullable ORDER BY ordinal_position) AS c
+         FROM information_schema.columns WHERE table_schema = 'replica' AND table_name IN ('rows', 'ceiling_1') GROUP BY table_name`,
+    );
+    const shapes = new Map((columns as Array<{ t: string; c: string }>).map((r) => [r.t, r.c]));
+    const sameColumns = shapes.get('rows') === shapes.get('ceiling_1');
+    if (!sameColumns)
+      say(
+        `warning: the baseline's columns (${shapes.get('ceiling_1')}) differ from the applier's (${shapes.get('rows')})`,
+      );
     await my.end();
     await pg.end();
     const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
@@ -175,23 +233,22 @@ coordinator:
       info: {
         ...runInfo(
           REPO,
-          `npx nx run bench:bench-mariadb -- --rows ${ROWS}   (= node --import tsx tools/bench/src/pg-to-mariadb.ts --rows ${ROWS})`,
+          `npx nx run bench:bench-mariadb -- --rows ${ROWS} --order ${ORDER}   (= node --import tsx tools/bench/src/pg-to-mariadb.ts --rows ${ROWS} --order ${ORDER})`,
           load,
         ),
+        order: ORDER,
+        sequence: mariadbSequence(paths),
         software:
           `PostgreSQL ${pgVersion} source, MariaDB ${mariadbVersion} destination (testenv settings), ` +
           `${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
         workload:
           `one table (bigint key, int, numeric(12,2), ~50-char text, timestamptz), ${ROWS} rows inserted in 1000-row ` +
-          `source transactions and published first; then the applier (defaults: 16 partitions, batch.max_ops 5000, ` +
+          `source transactions and published first; then the applier (defaults: 16 partitions, batch.max_ops ${BATCH_MAX_OPS}, ` +
           `concurrency 4) drains them into MariaDB. The baseline is the same rows written with plain multi-row ` +
-          `\`INSERT … VALUES\` (1000 rows a statement, autocommit) into an empty copy of the table`,
+          `\`INSERT … VALUES\` (${ROWS_PER_STATEMENT} rows a statement) committed every ${BATCH_MAX_OPS} rows (the applier's ` +
+          `batch.max_ops) into an empty table of the applier's column types (${sameColumns ? 'checked after the run: the same' : 'checked after the run: NOT the same'})`,
       },
-      paths: [
-        { path: 'applier', rows: ROWS, seconds: applySeconds },
-        { path: 'insert-1', rows: ROWS, seconds: one },
-        { path: 'insert-4', rows: ROWS, seconds: four },
-      ],
+      paths,
       usage,
     };
     saveRun({

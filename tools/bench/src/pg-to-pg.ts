@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { partitionOf } from '@cdc/change-envelope';
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
+import { arrange, lastRecordedOrder, parseOrderChoice, resolveOrder, type ContenderOrder } from './contender-order';
 import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig } from './pipeline';
 import { CpuMonitor, memoryKb, postgresRole, type Classifier } from './procstat';
 import { bucketPercentiles, percentile, type Sample } from './stats';
@@ -51,11 +52,14 @@ interface Options {
   readonly timeoutMs: number;
   /** Row changes/s the live writer is held to; undefined: half of our drain rate, else as fast as it goes. */
   readonly liveRate: number | 'max' | undefined;
+  /** Which contender runs first in each mode (--order; alternate flips the last recorded run's). */
+  readonly order: ContenderOrder;
   readonly argv: readonly string[];
 }
 
 const USAGE =
-  'flags: --rows N, --scale F, --quick, --only drain|live|snapshot|fanout, --live-rate N|max, --docs, --no-docs, --timeout S';
+  'flags: --rows N, --scale F, --quick, --only drain|live|snapshot|fanout, --live-rate N|max, ' +
+  '--order ours-first|baseline-first|alternate, --docs, --no-docs, --timeout S';
 
 /** A mistake on the command line: printed as one line, without a stack. */
 class UsageError extends Error {}
@@ -70,8 +74,8 @@ function parseOptions(argv: readonly string[]): Options {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!match) throw new UsageError(`unexpected argument "${argv[i]}" (${USAGE})`);
     const [, name, inline] = match;
-    const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate'].includes(name);
-    if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'quick', 'docs', 'no-docs'].includes(name))
+    const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate', 'order'].includes(name);
+    if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'order', 'quick', 'docs', 'no-docs'].includes(name))
       throw new UsageError(`unknown flag --${name} (${USAGE})`);
     if (takesValue && inline === undefined && argv[i + 1] === undefined)
       throw new UsageError(`--${name} needs a value`);
@@ -91,6 +95,15 @@ function parseOptions(argv: readonly string[]): Options {
   const liveRate = liveRateText === undefined || liveRateText === 'max' ? liveRateText : Number(liveRateText);
   if (typeof liveRate === 'number' && !(liveRate > 0))
     throw new UsageError(`--live-rate takes a number of row changes per second > 0 or max, got ${liveRateText}`);
+  let order: ContenderOrder;
+  try {
+    order = resolveOrder(
+      parseOrderChoice(values.get('order')),
+      lastRecordedOrder(join(REPO, 'tools', 'bench', 'results'), 'pg-to-pg'),
+    );
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
     rows,
     quick,
@@ -99,6 +112,7 @@ function parseOptions(argv: readonly string[]): Options {
     docs: values.has('docs') || (!quick && !values.has('no-docs')),
     timeoutMs: timeout * 1000,
     liveRate,
+    order,
     argv,
   };
 }
@@ -456,7 +470,7 @@ async function drainMode(
   const memory: MemoryResult[] = [];
 
   // pg_recvlogical: the walsender's decoding ceiling.
-  {
+  const recvlogical = async () => {
     await checkpoint(servers);
     say('drain: pg_recvlogical ...');
     const named = new Map([[process.pid, BENCH_LABEL]]);
@@ -506,10 +520,10 @@ async function drainMode(
       cpu,
     });
     say(`drain: pg_recvlogical: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
-  }
+  };
 
   // Native logical replication.
-  {
+  const native = async () => {
     await checkpoint(servers);
     say('drain: native ...');
     const named = new Map([[process.pid, BENCH_LABEL]]);
@@ -525,10 +539,10 @@ async function drainMode(
     const seconds = (done.at - t0) / 1000;
     results.push({ contender: 'native', seconds, rowChanges: totalChanges(w), verified: done.verified, cpu });
     say(`drain: native: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
-  }
+  };
 
   // Ours: reader + applier + coordinator from where they stopped.
-  {
+  const ours = async () => {
     await checkpoint(servers);
     say('drain: ours ...');
     const named = new Map([
@@ -555,7 +569,9 @@ async function drainMode(
     const seconds = (done.at - t0) / 1000;
     results.push({ contender: 'ours', seconds, rowChanges: totalChanges(w), verified: done.verified, cpu });
     say(`drain: ours: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
-  }
+  };
+
+  for (const contender of arrange(options.order, [ours], [recvlogical, native])) await contender();
 
   say('drain: cleaning up');
   await destination.query('DROP SUBSCRIPTION bench_native', [], 'drain_native');
@@ -778,74 +794,81 @@ async function snapshotMode(
       Number((await c.query(`SELECT count(*)::int8 AS n FROM ${SNAPSHOT_TABLE}`)).rows[0].n),
     );
   const results: SnapshotResult[] = [];
+  let memory: MemoryResult[] = [];
 
-  say('snapshot: copy pipe ...');
-  const copyUrl = await prepareDestination(destination, 'snap_copy');
-  const psql = join(PG_BIN, 'psql');
-  const t0 = performance.now();
-  const pipe = spawnSync(
-    'bash',
-    [
-      '-o',
-      'pipefail',
-      '-c',
-      `"$PSQL" -X -q -d "$SRC" -c "COPY ${SNAPSHOT_TABLE} TO STDOUT" | "$PSQL" -X -q -d "$DST" -c "COPY ${SNAPSHOT_TABLE} FROM STDIN"`,
-    ],
-    { encoding: 'utf8', env: { ...process.env, PSQL: psql, SRC: sourceUrl, DST: copyUrl } },
-  );
-  const copySeconds = (performance.now() - t0) / 1000;
-  if (pipe.status !== 0) throw new Error(`snapshot: the COPY pipe failed: ${pipe.stderr.trim()}`);
-  const copied = await count(copyUrl);
-  if (copied !== rows) throw new Error(`snapshot: the COPY pipe copied ${copied} rows, expected ${rows}`);
-  results.push({ contender: 'copy pipe', rows, seconds: copySeconds, verified: `psql exit 0, ${fmt(copied)} rows` });
-  say(`snapshot: copy pipe: ${fmt(copySeconds, 1)} s, ${fmt(rows / copySeconds)} rows/s`);
+  const copyPipe = async () => {
+    say('snapshot: copy pipe ...');
+    const copyUrl = await prepareDestination(destination, 'snap_copy');
+    const psql = join(PG_BIN, 'psql');
+    const t0 = performance.now();
+    const pipe = spawnSync(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        `"$PSQL" -X -q -d "$SRC" -c "COPY ${SNAPSHOT_TABLE} TO STDOUT" | "$PSQL" -X -q -d "$DST" -c "COPY ${SNAPSHOT_TABLE} FROM STDIN"`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, PSQL: psql, SRC: sourceUrl, DST: copyUrl } },
+    );
+    const copySeconds = (performance.now() - t0) / 1000;
+    if (pipe.status !== 0) throw new Error(`snapshot: the COPY pipe failed: ${pipe.stderr.trim()}`);
+    const copied = await count(copyUrl);
+    if (copied !== rows) throw new Error(`snapshot: the COPY pipe copied ${copied} rows, expected ${rows}`);
+    results.push({ contender: 'copy pipe', rows, seconds: copySeconds, verified: `psql exit 0, ${fmt(copied)} rows` });
+    say(`snapshot: copy pipe: ${fmt(copySeconds, 1)} s, ${fmt(rows / copySeconds)} rows/s`);
+  };
 
-  say('snapshot: ours ...');
-  const oursUrl = await prepareDestination(destination, 'snap_ours');
-  const nats = await startNats({ name: 'bench-snapshot' });
-  const configFile = join(servers.dir, 'snapshot.yaml');
-  writePipelineConfig(configFile, {
-    natsUrl: nats.url,
-    sourceUrl,
-    destinationUrl: oursUrl,
-    publication: PUBLICATION,
-    tables: [...TABLE_NAMES, MARKER],
-  });
-  const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'snapshot');
-  const t1 = performance.now();
-  pipeline.start();
-  const check = () => pipeline.check();
-  let at = 0;
-  await waitFor(
-    `${fmt(rows)} rows at the destination`,
-    async () => {
-      const n = await count(oursUrl);
-      at = performance.now();
-      return n >= rows;
-    },
-    options.timeoutMs,
-    100,
-    check,
-  );
-  const oursSeconds = (at - t1) / 1000;
-  const got = await withClient(oursUrl, digests);
-  const equal = TABLE_NAMES.every((t) => got.get(t) === want.get(t));
-  if (!equal) throw new Error('snapshot: ours: the destination digests differ from the source');
-  const memory = serviceMemory('snapshot', pipeline, nats);
-  results.push({
-    contender: 'ours',
-    rows,
-    seconds: oursSeconds,
-    verified: 'all rows counted, then all 8 table digests equal (time includes the services starting)',
-  });
-  say(`snapshot: ours: ${fmt(oursSeconds, 1)} s, ${fmt(rows / oursSeconds)} rows/s`);
-  await pipeline.stop();
-  await source.query(
-    `SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1`,
-    [PIPELINE_SLOT],
-    'snap',
-  );
-  await nats.destroy();
+  const ours = async () => {
+    say('snapshot: ours ...');
+    const oursUrl = await prepareDestination(destination, 'snap_ours');
+    const nats = await startNats({ name: 'bench-snapshot' });
+    const configFile = join(servers.dir, 'snapshot.yaml');
+    writePipelineConfig(configFile, {
+      natsUrl: nats.url,
+      sourceUrl,
+      destinationUrl: oursUrl,
+      publication: PUBLICATION,
+      tables: [...TABLE_NAMES, MARKER],
+    });
+    const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'snapshot');
+    const t1 = performance.now();
+    pipeline.start();
+    const check = () => pipeline.check();
+    let at = 0;
+    await waitFor(
+      `${fmt(rows)} rows at the destination`,
+      async () => {
+        const n = await count(oursUrl);
+        at = performance.now();
+        return n >= rows;
+      },
+      options.timeoutMs,
+      100,
+      check,
+    );
+    const oursSeconds = (at - t1) / 1000;
+    const got = await withClient(oursUrl, digests);
+    const equal = TABLE_NAMES.every((t) => got.get(t) === want.get(t));
+    if (!equal) throw new Error('snapshot: ours: the destination digests differ from the source');
+    memory = serviceMemory('snapshot', pipeline, nats);
+    results.push({
+      contender: 'ours',
+      rows,
+      seconds: oursSeconds,
+      verified: 'all rows counted, then all 8 table digests equal (time includes the services starting)',
+    });
+    say(`snapshot: ours: ${fmt(oursSeconds, 1)} s, ${fmt(rows / oursSeconds)} rows/s`);
+    await pipeline.stop();
+    await source.query(
+      `SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1`,
+      [PIPELINE_SLOT],
+      'snap',
+    );
+    await nats.destroy();
+  };
+
+  for (const contender of arrange(options.order, [ours], [copyPipe])) await contender();
   for (const db of ['snap_copy', 'snap_ours']) await destination.query(`DROP DATABASE ${db} WITH (FORCE)`);
   await source.query('DROP DATABASE snap WITH (FORCE)');
   return { snapshot: results, memory };
@@ -912,26 +935,33 @@ async function fanoutMode(
     return Math.max(...done.map((d) => d.at));
   };
 
-  await checkpoint(servers);
-  say(`fan-out ${n}: native ...`);
-  let t0 = performance.now();
-  for (let i = 0; i < n; i += 1)
-    await destination.query(`ALTER SUBSCRIPTION fan_native_${i + 1} ENABLE`, [], `fan${n}_native_${i + 1}`);
-  const nativeSeconds = ((await drainAll(nativeUrls)) - t0) / 1000;
-  results.push({ contender: 'native', destinations: n, rowChanges: totalChanges(w), seconds: nativeSeconds });
-  say(`fan-out ${n}: native: ${fmt(nativeSeconds, 1)} s`);
-  for (let i = 0; i < n; i += 1)
-    await destination.query(`DROP SUBSCRIPTION fan_native_${i + 1}`, [], `fan${n}_native_${i + 1}`);
+  const native = async () => {
+    await checkpoint(servers);
+    say(`fan-out ${n}: native ...`);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i += 1)
+      await destination.query(`ALTER SUBSCRIPTION fan_native_${i + 1} ENABLE`, [], `fan${n}_native_${i + 1}`);
+    const nativeSeconds = ((await drainAll(nativeUrls)) - t0) / 1000;
+    results.push({ contender: 'native', destinations: n, rowChanges: totalChanges(w), seconds: nativeSeconds });
+    say(`fan-out ${n}: native: ${fmt(nativeSeconds, 1)} s`);
+    for (let i = 0; i < n; i += 1)
+      await destination.query(`DROP SUBSCRIPTION fan_native_${i + 1}`, [], `fan${n}_native_${i + 1}`);
+  };
 
-  await checkpoint(servers);
-  say(`fan-out ${n}: ours ...`);
-  t0 = performance.now();
-  pipeline.start();
-  const oursSeconds = ((await drainAll(oursUrls, () => pipeline.check())) - t0) / 1000;
-  const memory = n === 4 ? serviceMemory('fan-out 4', pipeline, nats) : [];
-  await pipeline.stop();
-  results.push({ contender: 'ours', destinations: n, rowChanges: totalChanges(w), seconds: oursSeconds });
-  say(`fan-out ${n}: ours: ${fmt(oursSeconds, 1)} s`);
+  let memory: MemoryResult[] = [];
+  const ours = async () => {
+    await checkpoint(servers);
+    say(`fan-out ${n}: ours ...`);
+    const t0 = performance.now();
+    pipeline.start();
+    const oursSeconds = ((await drainAll(oursUrls, () => pipeline.check())) - t0) / 1000;
+    memory = n === 4 ? serviceMemory('fan-out 4', pipeline, nats) : [];
+    await pipeline.stop();
+    results.push({ contender: 'ours', destinations: n, rowChanges: totalChanges(w), seconds: oursSeconds });
+    say(`fan-out ${n}: ours: ${fmt(oursSeconds, 1)} s`);
+  };
+
+  for (const contender of arrange(options.order, [ours], [native])) await contender();
 
   await source.query(
     `SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1`,
@@ -1002,7 +1032,7 @@ async function main(): Promise<void> {
       writeSeconds = result.writeSeconds;
     }
     if (options.modes.has('live')) {
-      for (const contender of ['native', 'ours'] as const) {
+      for (const contender of arrange(options.order, ['ours' as const], ['native' as const])) {
         const result = await liveMode(servers, w, contender, options, liveRate(options, drain));
         live.push(result.live);
         memory.push(...result.memory);
@@ -1033,7 +1063,12 @@ async function main(): Promise<void> {
   const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
   const dirty = git(['status', '--porcelain']) ? ' + uncommitted changes' : '';
   const partitions = [...new Set(TABLE_NAMES.map((t) => partitionOf('public', t.split('.')[1], 16)))];
-  const args = options.argv.join(' ');
+  // The order is always spelled out, so that the command repeats this run.
+  const args = [
+    ...options.argv.filter((a, i) => !a.startsWith('--order') && options.argv[i - 1] !== '--order'),
+    '--order',
+    options.order,
+  ].join(' ');
   const results: Results = {
     info: {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -1056,6 +1091,7 @@ async function main(): Promise<void> {
       loadAverageAtStart: loadAverage,
       workloadWriteSeconds: writeSeconds,
       quick: options.quick,
+      order: options.order,
     },
     drain,
     live,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CpuUsage } from './procstat';
-import { renderMarkdown, renderPlots, type Results } from './report';
+import { renderConsole, renderMarkdown, renderPlots, runSequence, type Results } from './report';
 
 const cpu: CpuUsage = { wallSeconds: 10, byLabel: [], machineBusySeconds: 15, machineCores: 2 };
 const results: Results = {
@@ -66,4 +66,54 @@ test('a run yields throughput, lag-over-time and RSS plots, linked from the mark
   assert.match(md, /\| native \| 5\.0 \| 200,000 \| 0\.50× \|/);
   assert.match(md, /\| 4 \| ours \| 100,000 \| 8\.0 \| 50,000 \| 0\.50× \|/);
   assert.match(md, /\| copy pipe \| 2,000,000 \| 5\.0 \| 400,000 \| 0\.25× \|/);
+});
+
+test('the order of the run and the CPU per million changes of every process, contenders side by side', () => {
+  const drainCpu = (labels: Array<[string, number]>, busy: number): CpuUsage => ({
+    wallSeconds: 10,
+    machineBusySeconds: busy,
+    machineCores: 2,
+    byLabel: labels.map(([label, cpuSeconds]) => ({ label, cpuSeconds, sysSeconds: 0 })),
+  });
+  const run: Results = {
+    ...results,
+    info: { ...results.info, order: 'ours-first' },
+    drain: [
+      {
+        contender: 'ours',
+        seconds: 10,
+        rowChanges: 2_000_000,
+        verified: 'digests',
+        cpu: drainCpu(
+          [
+            ['ours: applier', 8],
+            ['nats-server', 2],
+            ['destination postgres: client backends', 6],
+          ],
+          18,
+        ),
+      },
+      {
+        contender: 'native',
+        seconds: 5,
+        rowChanges: 2_000_000,
+        verified: 'digests',
+        cpu: drainCpu([['destination postgres: apply worker', 4]], 7),
+      },
+    ],
+  };
+  assert.equal(run.info.order, 'ours-first');
+  assert.equal(runSequence(run), 'drain: ours, native; live: ours; snapshot: copy pipe, ours; fan-out: native, ours');
+  const md = renderMarkdown(run);
+  assert.match(md, /- Order of contenders: ours first \(drain: ours, native; live: ours; .*\); `--order alternate`/);
+  assert.match(
+    md,
+    /\| process \| drain ours \(2,000,000 changes\) \| drain native \(2,000,000 changes\) \| live ours \(1,000,000 changes\) \|/,
+  );
+  assert.match(md, /\| ours: applier \| 4\.0 \| — \| — \|/);
+  assert.match(md, /\| nats-server \| 1\.0 \| — \| — \|/);
+  assert.match(md, /\| destination postgres: apply worker \| — \| 2\.0 \| — \|/);
+  assert.match(md, /\| \*whole machine \(every process, ours or not\)\* \| 9\.0 \| 3\.5 \| 15\.0 \|/);
+  assert.match(renderConsole(run), /CPU S PER MILLION CHANGES\n\| process \| drain ours/);
+  assert.ok(!renderMarkdown(results).includes('Order of contenders'), 'older results carry no order');
 });

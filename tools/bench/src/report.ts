@@ -1,6 +1,8 @@
 // Results of the PG -> PG benchmark: the console table and the markdown section of docs/benchmarks.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { orderLine, type ContenderOrder } from './contender-order';
 import type { CpuUsage } from './procstat';
+import { CPU_PER_MILLION_HEADING, cpuColumn, cpuPerMillionTable } from './sections';
 import type { Bucket } from './stats';
 import { barChart, lineChart } from './svg';
 
@@ -65,6 +67,8 @@ export interface RunInfo {
   readonly loadAverageAtStart: string;
   readonly workloadWriteSeconds: number | undefined;
   readonly quick: boolean;
+  /** Which contender ran first in each mode (absent in results from before it was recorded). */
+  readonly order?: ContenderOrder;
 }
 
 export interface Results {
@@ -205,6 +209,29 @@ function cpuTable(windows: ReadonlyArray<{ name: string; cpu: CpuUsage }>): stri
   return table(['process', ...windows.map((w) => `${w.name}: CPU s (cores, kernel share)`)], rows);
 }
 
+/** The drain and live modes' CPU per million changes of each process, contenders side by side. */
+function cpuPerMillion(results: Results): string {
+  return cpuPerMillionTable([
+    ...results.drain.map((r) => cpuColumn(`drain ${r.contender}`, r.rowChanges, r.cpu)),
+    ...results.live.map((r) => cpuColumn(`live ${r.contender}`, r.rowChanges, r.cpu)),
+  ]);
+}
+
+/** What ran in which order in each mode (results are kept in the order they ran). */
+export function runSequence(results: Results): string {
+  const fanout = results.fanout ?? [];
+  const modes: Array<[string, readonly string[]]> = [
+    ['drain', results.drain.map((r) => r.contender)],
+    ['live', results.live.map((r) => r.contender)],
+    ['snapshot', (results.snapshot ?? []).map((r) => r.contender)],
+    ['fan-out', fanout.filter((r) => r.destinations === fanout[0].destinations).map((r) => r.contender)],
+  ];
+  return modes
+    .filter(([, contenders]) => contenders.length > 0)
+    .map(([mode, contenders]) => `${mode}: ${contenders.join(', ')}`)
+    .join('; ');
+}
+
 /** What limits each contender, read off the measured CPU split. */
 function limits(results: Results): string[] {
   const lines: string[] = [];
@@ -232,6 +259,7 @@ export function renderMarkdown(results: Results): string {
     `- Command: \`${info.command}\``,
     `- Workload: ${info.workload}${info.workloadWriteSeconds !== undefined ? ` (written in ${fmt(info.workloadWriteSeconds, 1)} s for the drain)` : ''}.`,
     `- Ours: ${info.oursConfig}.`,
+    ...(info.order ? [orderLine(info.order, runSequence(results))] : []),
     '',
   ];
   if (results.drain.length > 0) {
@@ -275,6 +303,10 @@ export function renderMarkdown(results: Results): string {
       cpuTable(windows),
       '',
       ...limits(results),
+      '',
+      CPU_PER_MILLION_HEADING,
+      '',
+      cpuPerMillion(results),
       '',
     );
   }
@@ -365,7 +397,17 @@ export function renderConsole(results: Results): string {
     ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
     ...results.live.map((r) => ({ name: `live ${r.contender}`, cpu: r.cpu })),
   ];
-  if (windows.length > 0) lines.push('CPU', cpuTable(windows), '', ...limits(results));
+  if (windows.length > 0)
+    lines.push(
+      'CPU',
+      cpuTable(windows),
+      '',
+      ...limits(results),
+      '',
+      'CPU S PER MILLION CHANGES',
+      cpuPerMillion(results),
+    );
+  if (results.info.order) lines.push('', orderLine(results.info.order, runSequence(results)));
   return lines.join('\n');
 }
 

@@ -4,7 +4,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CpuUsage } from './procstat';
-import { processClassifier, usageOf, usageTable, writeSection } from './sections';
+import {
+  cpuColumn,
+  cpuColumns,
+  cpuPerMillion,
+  cpuPerMillionTable,
+  processClassifier,
+  runHeaderLines,
+  usageOf,
+  usageTable,
+  WHOLE_MACHINE,
+  writeSection,
+} from './sections';
 
 const section = { name: 'appliers', script: 'appliers.ts', heading: '## Apply throughput by applier count' };
 
@@ -81,4 +92,61 @@ test('processes are labelled by pid, by Postgres server, and Vitess by command',
   );
   assert.equal(classify(202, 1, '/usr/sbin/mariadbd --defaults-file=/elsewhere/my.cnf'), null);
   assert.equal(classify(300, 1, 'bash'), null);
+});
+
+test('CPU per million changes: each process in each step over the changes that step carried, side by side', () => {
+  const usage = [
+    { step: 'applier drain', process: 'applier', cpuSeconds: 4, wallSeconds: 10 },
+    { step: 'applier drain', process: 'destination MariaDB', cpuSeconds: 2, wallSeconds: 10 },
+    { step: 'applier drain', process: 'nats-server', cpuSeconds: 0.5, wallSeconds: 10, peakRssMb: 60 },
+    { step: 'applier drain', process: 'idle', cpuSeconds: 0.01, wallSeconds: 10 },
+    { step: 'applier drain', process: WHOLE_MACHINE, cpuSeconds: 9, wallSeconds: 10 },
+    { step: 'baseline: bulk INSERT', process: 'destination MariaDB', cpuSeconds: 1, wallSeconds: 2 },
+    { step: 'baseline: bulk INSERT', process: 'bench driver', cpuSeconds: 0.4, wallSeconds: 2 },
+    { step: 'baseline: bulk INSERT', process: WHOLE_MACHINE, cpuSeconds: 1.6, wallSeconds: 2 },
+  ];
+  assert.equal(cpuPerMillion(4, 2_000_000), 2);
+  const columns = cpuColumns(usage, [
+    { step: 'applier drain', changes: 200_000 },
+    { step: 'baseline: bulk INSERT', changes: 200_000 },
+    { step: 'never measured', changes: 5 },
+  ]);
+  assert.deepEqual(
+    columns.map((c) => [c.name, c.changes, c.wallSeconds]),
+    [
+      ['applier drain', 200_000, 10],
+      ['baseline: bulk INSERT', 200_000, 2],
+    ],
+  );
+  const md = cpuPerMillionTable(columns);
+  assert.match(md, /\| process \| applier drain \(200,000 changes\) \| baseline: bulk INSERT \(200,000 changes\) \|/);
+  assert.match(md, /\| applier \| 20\.0 \| — \|/);
+  assert.match(md, /\| destination MariaDB \| 10\.0 \| 5\.0 \|/);
+  assert.match(md, /\| nats-server \| 2\.5 \| — \|/);
+  assert.match(md, /\| bench driver \| — \| 2\.0 \|/);
+  assert.ok(md.trimEnd().endsWith('| *whole machine (every process, ours or not)* | 45.0 | 8.0 |'), 'the machine last');
+  assert.ok(!md.includes('idle'), 'under 1% of a core in every step');
+
+  const cpu: CpuUsage = {
+    wallSeconds: 5,
+    machineBusySeconds: 9,
+    machineCores: 2,
+    byLabel: [{ label: 'ours: applier', cpuSeconds: 3, sysSeconds: 0.2 }],
+  };
+  assert.deepEqual(cpuColumn('drain ours', 1_500_000, cpu), {
+    name: 'drain ours',
+    changes: 1_500_000,
+    wallSeconds: 5,
+    byProcess: [
+      { process: 'ours: applier', cpuSeconds: 3 },
+      { process: WHOLE_MACHINE, cpuSeconds: 9 },
+    ],
+  });
+});
+
+test('the run header says which contender ran first, when the run recorded it', () => {
+  const info = { date: 'd', commit: 'c', machine: 'm', command: 'x', loadAverageAtStart: '0', software: 's' };
+  assert.ok(!runHeaderLines(info, 'w').some((l) => l.includes('Order')));
+  const lines = runHeaderLines({ ...info, order: 'baseline-first', sequence: 'SELECT, copy' }, 'w');
+  assert.match(lines[lines.length - 1], /^- Order of contenders: baseline first \(SELECT, copy\);/);
 });

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { orderLine, type ContenderOrder } from './contender-order';
 import { CpuMonitor, memoryKb, type Classifier, type CpuUsage } from './procstat';
 
 /** Where a benchmark's generated section starts and ends in docs/benchmarks.md. */
@@ -55,6 +56,8 @@ export interface ServiceUsage {
 }
 
 /** One row per labelled process of a step; `rss` holds the peak RSS of the processes read. */
+export const WHOLE_MACHINE = '*whole machine (every process, ours or not)*';
+
 export function usageOf(step: string, cpu: CpuUsage, rss: ReadonlyMap<string, number>): ServiceUsage[] {
   const rows: ServiceUsage[] = cpu.byLabel.map((e) => ({
     step,
@@ -68,7 +71,7 @@ export function usageOf(step: string, cpu: CpuUsage, rss: ReadonlyMap<string, nu
       rows.push({ step, process: label, cpuSeconds: 0, wallSeconds: cpu.wallSeconds, peakRssMb: mb });
   rows.push({
     step,
-    process: '*whole machine (every process, ours or not)*',
+    process: WHOLE_MACHINE,
     cpuSeconds: cpu.machineBusySeconds,
     wallSeconds: cpu.wallSeconds,
   });
@@ -99,6 +102,71 @@ export function usageTable(usage: readonly ServiceUsage[]): string {
   return table(['step', 'process', 'CPU s', 'cores', 'peak RSS MiB'], rows, ['l', 'l', 'r', 'r', 'r']);
 }
 
+/** One measured step (or mode) as a column of cpuPerMillionTable: its CPU by process and the changes it carried. */
+export interface CpuColumn {
+  readonly name: string;
+  readonly changes: number;
+  readonly wallSeconds: number;
+  readonly byProcess: ReadonlyArray<{ readonly process: string; readonly cpuSeconds: number }>;
+}
+
+/** CPU seconds a process spent per million changes: its CPU seconds in a step over the step's changes in millions. */
+export const cpuPerMillion = (cpuSeconds: number, changes: number): number => (cpuSeconds * 1_000_000) / changes;
+
+/** The columns of cpuPerMillionTable from usage rows, one per step given with its number of changes. */
+export function cpuColumns(
+  usage: readonly ServiceUsage[],
+  steps: ReadonlyArray<{ readonly step: string; readonly changes: number }>,
+): CpuColumn[] {
+  return steps
+    .map(({ step, changes }) => {
+      const rows = usage.filter((u) => u.step === step);
+      return { name: step, changes, wallSeconds: rows[0]?.wallSeconds ?? 0, byProcess: rows };
+    })
+    .filter((c) => c.byProcess.length > 0 && c.changes > 0);
+}
+
+/** A column of cpuPerMillionTable from one CPU measurement (labelled processes, then the whole machine). */
+export function cpuColumn(name: string, changes: number, cpu: CpuUsage): CpuColumn {
+  return {
+    name,
+    changes,
+    wallSeconds: cpu.wallSeconds,
+    byProcess: [
+      ...cpu.byLabel.map((e) => ({ process: e.label, cpuSeconds: e.cpuSeconds })),
+      { process: WHOLE_MACHINE, cpuSeconds: cpu.machineBusySeconds },
+    ],
+  };
+}
+
+/**
+ * What a million changes cost each process in each step, side by side (ours, nats-server, the
+ * databases, the baselines' own processes): one row per process that used at least 1% of a
+ * core in some step, the whole machine last.
+ */
+export function cpuPerMillionTable(columns: readonly CpuColumn[]): string {
+  const processes: string[] = [];
+  for (const column of columns)
+    for (const p of column.byProcess)
+      if (p.process !== WHOLE_MACHINE && p.cpuSeconds >= 0.01 * column.wallSeconds && !processes.includes(p.process))
+        processes.push(p.process);
+  if (columns.some((c) => c.byProcess.some((p) => p.process === WHOLE_MACHINE))) processes.push(WHOLE_MACHINE);
+  const rows = processes.map((process) => [
+    process,
+    ...columns.map((column) => {
+      const seconds = column.byProcess.find((p) => p.process === process)?.cpuSeconds ?? 0;
+      return seconds > 0 ? fmt(cpuPerMillion(seconds, column.changes), 1) : '—';
+    }),
+  ]);
+  return table(['process', ...columns.map((c) => `${c.name} (${fmt(c.changes)} changes)`)], rows, [
+    'l',
+    ...columns.map(() => 'r' as const),
+  ]);
+}
+
+export const CPU_PER_MILLION_HEADING =
+  "### CPU seconds per million changes (each process's CPU seconds in the step ÷ the changes the step carried, in millions)";
+
 /** Run information every result file starts with. */
 export interface RunInfo {
   readonly date: string;
@@ -106,6 +174,10 @@ export interface RunInfo {
   readonly machine: string;
   readonly command: string;
   readonly loadAverageAtStart: string;
+  /** Which contender ran first (absent in results from before the order was recorded). */
+  readonly order?: ContenderOrder;
+  /** What ran in which order, as the report words it. */
+  readonly sequence?: string;
 }
 
 function git(args: string[], cwd: string): string {
@@ -125,6 +197,7 @@ export function runHeaderLines(info: RunInfo & { readonly software: string }, wo
     `- Software: ${info.software}.`,
     `- Command: \`${info.command}\``,
     `- Workload: ${workload}.`,
+    ...(info.order ? [orderLine(info.order, info.sequence)] : []),
   ];
 }
 

@@ -24,9 +24,30 @@ test('--only picks benchmarks, --scale sizes them, --no-docs is passed on', () =
   assert.deepEqual(planSuite(['--only', 'tracing', '--scale', '0.001'])[0].args, ['--ops', '10000']);
 });
 
+test('--repeat N runs every benchmark N times, ours first then the baselines first; --order is passed on', () => {
+  assert.deepEqual(
+    planSuite(['--only', 'mariadb,tracing', '--repeat', '3', '--scale', '0.05']).map((s) => [s.name, ...s.args]),
+    [
+      ['mariadb', '--rows', '10000', '--order', 'ours-first'],
+      ['tracing', '--ops', '20000'],
+      ['mariadb', '--rows', '10000', '--order', 'baseline-first'],
+      ['tracing', '--ops', '20000'],
+      ['mariadb', '--rows', '10000', '--order', 'ours-first'],
+      ['tracing', '--ops', '20000'],
+    ],
+  );
+  assert.deepEqual(
+    planSuite(['--only', 'vitess', '--repeat=2', '--order', 'baseline-first']).map((s) => s.args.join(' ')),
+    ['--rows 200000 --order baseline-first', '--rows 200000 --order baseline-first'],
+  );
+  assert.deepEqual(planSuite(['--only', 'vitess'])[0].args, ['--rows', '200000'], 'one pass: the benchmark alternates');
+});
+
 test('bad flags fail with one line naming the flag', () => {
   assert.throws(() => planSuite(['--only', 'oracle']), /--only: unknown benchmark "oracle"/);
   assert.throws(() => planSuite(['--scale', '0']), /--scale must be a number > 0/);
   assert.throws(() => planSuite(['--scale']), /--scale needs a value/);
   assert.throws(() => planSuite(['--fast']), /unexpected argument "--fast"/);
+  assert.throws(() => planSuite(['--repeat', '0']), /--repeat must be an integer >= 1, got 0/);
+  assert.throws(() => planSuite(['--order', 'sideways']), /--order takes ours-first, baseline-first, alternate/);
 });

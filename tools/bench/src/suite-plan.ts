@@ -1,5 +1,7 @@
 // What `npm run bench` runs: every benchmark (each measures its own baseline in the same
-// process), scaled together, or the ones named with --only.
+// process), scaled together, or the ones named with --only; with --repeat N, N passes over them,
+// ours first in one pass and the baselines first in the next.
+import { parseOrderChoice, type OrderChoice } from './contender-order';
 
 export interface SuiteStep {
   readonly name: string;
@@ -32,17 +34,31 @@ const BENCHMARKS: ReadonlyArray<{ name: string; script: string; size: (scale: nu
   },
 ];
 
+/** Tracing interleaves its modes round by round itself and takes no --order. */
+const UNORDERED = new Set(['tracing']);
+
 export const BENCHMARK_NAMES = BENCHMARKS.map((b) => b.name);
 
 /** Default scale: the whole suite in a few minutes on 2 cores. */
 export const DEFAULT_SCALE = 0.25;
 
-const USAGE = `flags: --scale F (default ${DEFAULT_SCALE}), --only ${BENCHMARK_NAMES.join('|')} (repeatable or comma-separated), --no-docs`;
+const USAGE =
+  `flags: --scale F (default ${DEFAULT_SCALE}), --only ${BENCHMARK_NAMES.join('|')} (repeatable or comma-separated), ` +
+  '--repeat N, --order ours-first|baseline-first|alternate, --no-docs';
+
+/** The order of pass `pass` (from 0): as asked, else alternating over the passes, else each benchmark's own alternation. */
+function passOrder(order: OrderChoice, pass: number, repeat: number): string | undefined {
+  if (order !== 'alternate') return order;
+  if (repeat === 1) return undefined;
+  return pass % 2 === 0 ? 'ours-first' : 'baseline-first';
+}
 
 export function planSuite(argv: readonly string[]): SuiteStep[] {
   let scale = DEFAULT_SCALE;
   const only: string[] = [];
   let docs = true;
+  let repeat = 1;
+  let order: OrderChoice = 'alternate';
   for (let i = 0; i < argv.length; i += 1) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     const name = match?.[1];
@@ -60,12 +76,23 @@ export function planSuite(argv: readonly string[]): SuiteStep[] {
         if (!BENCHMARK_NAMES.includes(n)) throw new Error(`--only: unknown benchmark "${n}" (${USAGE})`);
         only.push(n);
       }
-    } else if (name === 'no-docs') docs = false;
+    } else if (name === 'repeat') {
+      const text = value();
+      repeat = Number(text);
+      if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be an integer >= 1, got ${text}`);
+    } else if (name === 'order') order = parseOrderChoice(value());
+    else if (name === 'no-docs') docs = false;
     else throw new Error(`unexpected argument "${argv[i]}" (${USAGE})`);
   }
-  return BENCHMARKS.filter((b) => only.length === 0 || only.includes(b.name)).map((b) => ({
-    name: b.name,
-    script: b.script,
-    args: [...b.size(scale), ...(docs ? [] : ['--no-docs'])],
-  }));
+  const picked = BENCHMARKS.filter((b) => only.length === 0 || only.includes(b.name));
+  return Array.from({ length: repeat }, (_, pass) =>
+    picked.map((b) => {
+      const ordered = UNORDERED.has(b.name) ? undefined : passOrder(order, pass, repeat);
+      return {
+        name: b.name,
+        script: b.script,
+        args: [...b.size(scale), ...(ordered ? ['--order', ordered] : []), ...(docs ? [] : ['--no-docs'])],
+      };
+    }),
+  ).flat();
 }

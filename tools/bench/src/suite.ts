@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale F] [--only NAME] [--no-docs]`: runs the benchmarks one after the
+// `npm run bench [-- --scale F] [--only NAME] [--repeat N] [--order O] [--no-docs]`: runs the benchmarks one after the
 // other (never two at once: they share the machine), each in its own process.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,25 +1,33 @@
-// Vitess → Postgres: the VStream Copy phase and streaming, against vtgate's own read ceiling in
-// the same run:
-//   node --import tsx tools/bench/src/vitess-to-pg.ts [--rows N] [--no-docs]
+// Vitess → Postgres: the VStream Copy phase and streaming, against vtgate's own read ceiling and
+// a raw VStream client in the same run:
+//   node --import tsx tools/bench/src/vitess-to-pg.ts [--rows N] [--order ours-first|baseline-first|alternate] [--no-docs]
 // 1. N rows in a table of the 2-shard keyspace of tools/vitess-testenv;
-// 2. the ceiling: the same rows read with a plain streaming SELECT through vtgate's MySQL port
-//    (workload OLAP, so vtgate streams instead of capping the result);
-// 3. copy: reader + applier + coordinator from an empty destination until Postgres has N rows
-//    (and the reader's own copy rate, from its log);
+// 2. the ceilings: the same rows read with a plain streaming SELECT through vtgate's MySQL port
+//    (workload OLAP, so vtgate streams instead of capping the result), and a raw VStream Copy
+//    whose events are only decoded and counted;
+// 3. copy: reader + applier + coordinator from an empty destination until Postgres has N rows,
+//    and the reader's own copy: until JetStream has stored every row (counted in the stream);
 // 4. streaming: the reader stopped, N/2 more rows inserted (1000-row transactions), the reader
-//    started again: rows/s until Postgres has them all.
+//    started again: rows/s until Postgres has them all, against a raw VStream client streaming
+//    the same events from the same (the reader's committed) VGtid, only decoding and counting.
+// Steps 2 and 3, and the two contenders of 4, run ours first or the baselines first (--order).
 // Each step also records the CPU seconds of every process (ours, nats-server, the destination
 // Postgres, vtcombo, Vitess's MariaDB, the bench driver that runs the baselines) and the peak RSS
 // of our services and nats-server.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mysql from 'mysql2/promise';
 import mysqlStreaming from 'mysql2';
 import { Client } from 'pg';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { ensureSourceStream } from '@cdc/change-stream';
+import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, startVitess } from '@cdc/testenv';
-import { VStreamClient } from '@cdc/vitess-source';
+import { decodeVgtid, VStreamClient, type binlogdata } from '@cdc/vitess-source';
+import { arrange, contenderOrder } from './contender-order';
 import { spawnLogged, tail, type Child } from './pipeline';
 import {
   loadAverage,
@@ -31,15 +39,40 @@ import {
   stepMeasurer,
   type ServiceUsage,
 } from './sections';
-import { renderVitessMarkdown, renderVitessPlots, type VitessResults } from './vitess-report';
+import { storedRowCounter } from './stored-rows';
+import {
+  renderVitessMarkdown,
+  renderVitessPlots,
+  vitessSequence,
+  type VitessPathResult,
+  type VitessResults,
+} from './vitess-report';
 
 const REPO = resolve(__dirname, '../../..');
-const BUNDLE = join(REPO, 'dist/cdc.cjs');
+const BUNDLE = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist/cdc.cjs');
 const argv = process.argv.slice(2);
 const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
 const STREAM_ROWS = Math.max(1000, Math.floor(ROWS / 2 / 1000) * 1000);
 const WRITE_DOCS = !argv.includes('--no-docs');
+const ORDER = contenderOrder(argv, REPO, 'vitess-to-pg');
+const SOURCE = 'vbench';
+const PARTITIONS = 16;
 const say = (message: string) => console.log(`[bench vitess→pg] ${message}`);
+
+/** When the reader's log says its VStream started (ms since epoch), if it does. */
+function vstreamStartedAt(logFile: string): number | undefined {
+  const line = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .find((l) => l.includes('"msg":"VStream starting"'));
+  const time = line ? Date.parse(String((JSON.parse(line) as { time?: unknown }).time)) : NaN;
+  return Number.isFinite(time) ? time : undefined;
+}
+
+/** A VGtid from which streaming resumes without copying: every shard has a position and no table left to copy. */
+function pastCopy(vgtid: binlogdata.IVGtid | undefined): boolean {
+  const shards = vgtid?.shardGtids ?? [];
+  return shards.length > 0 && shards.every((s) => !!s.gtid && s.gtid !== 'current' && (s.tablePKs ?? []).length === 0);
+}
 
 async function main(): Promise<void> {
   const load = loadAverage();
@@ -81,58 +114,82 @@ async function main(): Promise<void> {
     await insert(1, ROWS);
 
     // The ceiling: a plain SELECT of the same rows through vtgate.
-    const reader = mysqlStreaming.createConnection({ uri: cluster.mysqlUrl('sharded') });
-    await reader.promise().query(`SET workload = 'olap'`);
-    let selected = 0;
-    const selectStart = Date.now();
-    await measure(
-      'baseline: SELECT through vtgate',
-      () =>
-        new Promise<void>((done, fail) => {
-          reader
-            .query(`SELECT id, account, amount, note, at FROM \`${table}\``)
-            .stream()
-            .on('data', () => {
-              selected += 1;
-            })
-            .on('end', () => done())
-            .on('error', fail);
-        }),
-    );
-    const selectSeconds = (Date.now() - selectStart) / 1000;
-    const selectRate = selected / ((Date.now() - selectStart) / 1000);
-    await reader.promise().end();
-    say(`plain SELECT through vtgate: ${selected} rows at ${Math.round(selectRate)} rows/s`);
+    const selectBaseline = async (): Promise<VitessPathResult[]> => {
+      const reader = mysqlStreaming.createConnection({ uri: cluster.mysqlUrl('sharded') });
+      await reader.promise().query(`SET workload = 'olap'`);
+      let selected = 0;
+      const step = 'baseline: SELECT through vtgate';
+      const selectStart = Date.now();
+      await measure(
+        step,
+        () =>
+          new Promise<void>((done, fail) => {
+            reader
+              .query(`SELECT id, account, amount, note, at FROM \`${table}\``)
+              .stream()
+              .on('data', () => {
+                selected += 1;
+              })
+              .on('end', () => done())
+              .on('error', fail);
+          }),
+      );
+      const seconds = (Date.now() - selectStart) / 1000;
+      await reader.promise().end();
+      say(`plain SELECT through vtgate: ${selected} rows at ${Math.round(selected / seconds)} rows/s`);
+      return [{ path: 'select', rows: selected, seconds, rowsPerSecond: selected / seconds, step }];
+    };
 
-    // The VStream Copy itself: the same copy, events only decoded from protobuf and counted.
-    const client = new VStreamClient(cluster.grpcAddress);
-    const rawStop = new AbortController();
-    let rawRows = 0;
-    const rawStart = Date.now();
-    let rawSeconds = NaN;
-    await measure('raw VStream copy', async () => {
-      for await (const events of client.stream(
-        {
-          tabletType: 'primary',
-          vgtid: { shardGtids: [{ keyspace: 'sharded', gtid: '' }] },
-          rules: [{ match: `/^${table}$` }],
-          heartbeatIntervalS: 1,
-          stopOnReshard: false,
-        },
-        rawStop.signal,
-      )) {
-        for (const event of events) {
-          rawRows += event.rowEvent?.rowChanges?.length ?? 0;
-          if (event.type === 20 /* COPY_COMPLETED */ && !event.keyspace) {
-            rawSeconds = (Date.now() - rawStart) / 1000;
-            rawStop.abort();
+    // A raw VStream client: the events only decoded from protobuf (by VStreamClient) and their
+    // row changes counted, until `done` says so.
+    const rawVStream = async (
+      step: string,
+      vgtid: binlogdata.IVGtid,
+      done: (event: binlogdata.VEvent, rows: number) => boolean,
+    ): Promise<{ rows: number; seconds: number }> => {
+      const client = new VStreamClient(cluster.grpcAddress);
+      const stop = new AbortController();
+      const timeout = setTimeout(() => stop.abort(), 600_000);
+      let rows = 0;
+      let seconds = NaN;
+      const start = Date.now();
+      await measure(step, async () => {
+        for await (const events of client.stream(
+          {
+            tabletType: 'primary',
+            vgtid,
+            rules: [{ match: `/^${table}$` }],
+            heartbeatIntervalS: 1,
+            stopOnReshard: false,
+          },
+          stop.signal,
+        )) {
+          for (const event of events) {
+            rows += event.rowEvent?.rowChanges?.length ?? 0;
+            if (Number.isNaN(seconds) && done(event, rows)) {
+              seconds = (Date.now() - start) / 1000;
+              stop.abort();
+            }
           }
         }
-      }
-    });
-    client.close();
-    const rawRate = rawRows / rawSeconds;
-    say(`raw VStream copy (decode and count only): ${rawRows} rows at ${Math.round(rawRate)} rows/s`);
+      });
+      clearTimeout(timeout);
+      client.close();
+      if (Number.isNaN(seconds)) throw new Error(`${step}: the VStream ended (or timed out) after ${rows} rows`);
+      return { rows, seconds };
+    };
+
+    // The VStream Copy itself: the same copy, events only decoded and counted.
+    const rawCopyBaseline = async (): Promise<VitessPathResult[]> => {
+      const step = 'baseline: raw VStream copy';
+      const { rows, seconds } = await rawVStream(
+        step,
+        { shardGtids: [{ keyspace: 'sharded', gtid: '' }] },
+        (event) => event.type === 20 /* COPY_COMPLETED */ && !event.keyspace,
+      );
+      say(`raw VStream copy (decode and count only): ${rows} rows at ${Math.round(rows / seconds)} rows/s`);
+      return [{ path: 'raw-vstream', rows, seconds, rowsPerSecond: rows / seconds, step }];
+    };
 
     const config = join(dir, 'cdc.yaml');
     writeFileSync(
@@ -140,17 +197,18 @@ async function main(): Promise<void> {
       `nats:
   url: ${nats.url}
 sources:
-  - name: vbench
+  - name: ${SOURCE}
     type: vitess
     vtgate: ${cluster.grpcAddress}
     keyspace: sharded
     tables: [${table}]
     mysql: ${cluster.mysqlUrl('sharded')}
+    partitions: ${PARTITIONS}
 destinations:
   - name: replica
     type: postgres
     url: ${destinationUrl}
-    sources: [vbench]
+    sources: [${SOURCE}]
     create_tables: true
 coordinator:
   interval_ms: 200
@@ -158,7 +216,7 @@ coordinator:
     );
     const run = (kind: string) => {
       const args = [BUNDLE, kind, '--config', config];
-      if (kind === 'reader') args.push('--source', 'vbench');
+      if (kind === 'reader') args.push('--source', SOURCE);
       if (kind === 'applier') args.push('--destination', 'replica');
       const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${children.length}.log`));
       children.push(child);
@@ -177,32 +235,97 @@ coordinator:
         if (Number(result.rows[0].n) >= want) return;
       }
     };
+    // The stream exists before the reader starts (made as the reader makes it), so that the
+    // stored-row counter can hold every message from the first.
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    await ensureSourceStream(jsm, { source: SOURCE, partitions: PARTITIONS, destinations: ['replica'] });
+    const progress = await ProgressStore.open(nc);
+    const committedVgtid = async () => {
+      const token = (await progress.readCommitted(SOURCE))?.position.token;
+      return token?.length ? decodeVgtid(token) : undefined;
+    };
 
-    const copyStart = Date.now();
-    const applier = run('applier');
-    const coordinator = run('coordinator');
-    let vreader = run('reader');
-    await measure('copy into Postgres', () => waitForRows(ROWS, [applier, coordinator, vreader]));
-    const copySeconds = (Date.now() - copyStart) / 1000;
-    const logged = /"rowsPerSecond":(\d+),"msg":"copy phase complete/.exec(tail(vreader.logFile, 200));
-    const readerCopyRate = logged ? Number(logged[1]) : NaN;
-    say(
-      `copy into Postgres: ${ROWS} rows in ${copySeconds.toFixed(1)} s = ${Math.round(ROWS / copySeconds)} rows/s (reader alone: ${readerCopyRate} rows/s)`,
-    );
+    let applier: Child | undefined;
+    let coordinator: Child | undefined;
+    const oursCopy = async (): Promise<VitessPathResult[]> => {
+      const counter = await storedRowCounter(jsm, jetstream(nc), SOURCE);
+      const step = 'copy into Postgres';
+      const copyStart = Date.now();
+      applier = run('applier');
+      coordinator = run('coordinator');
+      const readerStart = Date.now();
+      const vreader = run('reader');
+      const services = [applier, coordinator, vreader];
+      const [stored] = await measure(step, () =>
+        Promise.all([counter.until(table, ROWS), waitForRows(ROWS, services)]),
+      );
+      const copySeconds = (Date.now() - copyStart) / 1000;
+      await counter.remove();
+      // The reader's own time runs from its VStream's start (as the raw client's does), not the process's.
+      const vstreamStart = vstreamStartedAt(vreader.logFile);
+      if (vstreamStart === undefined)
+        say('warning: no "VStream starting" line in the reader log: timing from the process start');
+      const readerSeconds = (stored.storedAt - (vstreamStart ?? readerStart)) / 1000;
+      say(
+        `copy into Postgres: ${ROWS} rows in ${copySeconds.toFixed(1)} s = ${Math.round(ROWS / copySeconds)} rows/s ` +
+          `(reader alone: ${stored.rows} rows stored in JetStream in ${stored.messages} messages ${readerSeconds.toFixed(1)} s after its VStream started = ${Math.round(stored.rows / readerSeconds)} rows/s)`,
+      );
+      // The reader stops once the committed VGtid is past the copy, so that it restarts streaming.
+      const deadline = Date.now() + 60_000;
+      while (!pastCopy(await committedVgtid())) {
+        if (Date.now() > deadline) throw new Error('the committed VGtid did not pass the copy within 60 s');
+        for (const child of services)
+          if (child.process.exitCode !== null) throw new Error(`a service exited:\n${tail(child.logFile)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      vreader.process.kill('SIGTERM');
+      await vreader.exited;
+      if (vreader.process.pid) named.delete(vreader.process.pid);
+      return [
+        {
+          path: 'reader-copy',
+          rows: stored.rows,
+          seconds: readerSeconds,
+          rowsPerSecond: stored.rows / readerSeconds,
+          timedFrom: vstreamStart !== undefined ? 'its VStream start' : 'its process start',
+        },
+        { path: 'copy', rows: ROWS, seconds: copySeconds, rowsPerSecond: ROWS / copySeconds, step },
+      ];
+    };
 
-    await new Promise((r) => setTimeout(r, 1500)); // let the committed VGtid catch up
-    vreader.process.kill('SIGTERM');
-    await vreader.exited;
-    if (vreader.process.pid) named.delete(vreader.process.pid);
+    const paths: VitessPathResult[] = [];
+    for (const contender of arrange(ORDER, [oursCopy], [selectBaseline, rawCopyBaseline]))
+      paths.push(...(await contender()));
+
     say(`reader stopped; writing ${STREAM_ROWS} more rows`);
     await insert(ROWS + 1, STREAM_ROWS);
-    const streamStart = Date.now();
-    vreader = run('reader');
-    await measure('streaming into Postgres', () => waitForRows(ROWS + STREAM_ROWS, [applier, coordinator, vreader]));
-    const streamSeconds = (Date.now() - streamStart) / 1000;
-    const streamRate = STREAM_ROWS / streamSeconds;
-    say(`streaming drain: ${STREAM_ROWS} rows in ${streamSeconds.toFixed(1)} s = ${Math.round(streamRate)} rows/s`);
+    // Where the reader resumes from: nothing has moved it since the reader stopped.
+    const resumeFrom = await committedVgtid();
+    if (!pastCopy(resumeFrom)) throw new Error('no committed VGtid past the copy to stream from');
 
+    const oursStream = async (): Promise<VitessPathResult[]> => {
+      const step = 'streaming into Postgres';
+      const streamStart = Date.now();
+      const vreader = run('reader');
+      const services = [applier, coordinator, vreader].filter((c): c is Child => c !== undefined);
+      await measure(step, () => waitForRows(ROWS + STREAM_ROWS, services));
+      const seconds = (Date.now() - streamStart) / 1000;
+      say(
+        `streaming drain: ${STREAM_ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(STREAM_ROWS / seconds)} rows/s`,
+      );
+      return [{ path: 'stream', rows: STREAM_ROWS, seconds, rowsPerSecond: STREAM_ROWS / seconds, step }];
+    };
+    const rawStreamBaseline = async (): Promise<VitessPathResult[]> => {
+      const step = 'baseline: raw VStream streaming';
+      const { rows, seconds } = await rawVStream(step, resumeFrom as binlogdata.IVGtid, (_, n) => n >= STREAM_ROWS);
+      say(
+        `raw VStream streaming from the committed VGtid (decode and count only): ${rows} rows at ${Math.round(rows / seconds)} rows/s`,
+      );
+      return [{ path: 'raw-vstream-stream', rows, seconds, rowsPerSecond: rows / seconds, step }];
+    };
+    for (const contender of arrange(ORDER, [oursStream], [rawStreamBaseline])) paths.push(...(await contender()));
+    await nc.close();
     const pgVersion = String((await pg.query('SHOW server_version')).rows[0].server_version);
     const [versionRows] = await vtgate.query('SELECT @@version AS v');
     const mysqlVersion = String((versionRows as Array<{ v: string }>)[0]?.v ?? 'unknown');
@@ -212,9 +335,11 @@ coordinator:
       info: {
         ...runInfo(
           REPO,
-          `npx nx run bench:bench-vitess -- --rows ${ROWS}   (= node --import tsx tools/bench/src/vitess-to-pg.ts --rows ${ROWS})`,
+          `npx nx run bench:bench-vitess -- --rows ${ROWS} --order ${ORDER}   (= node --import tsx tools/bench/src/vitess-to-pg.ts --rows ${ROWS} --order ${ORDER})`,
           load,
         ),
+        order: ORDER,
+        sequence: vitessSequence(paths),
         software:
           `Vitess vttestserver (vtgate and the vttablets in one vtcombo process) over one MariaDB (vtgate reports ${mysqlVersion}), ` +
           `PostgreSQL ${pgVersion} destination, ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
@@ -222,13 +347,7 @@ coordinator:
           `one table of the 2-shard keyspace (bigint key, int, decimal(12,2), ~55-char varchar, datetime(6)): ${ROWS} rows ` +
           `for the copy, then ${STREAM_ROWS} more in 1000-row transactions while the reader is stopped, drained by streaming`,
       },
-      paths: [
-        { path: 'select', rows: selected, seconds: selectSeconds, rowsPerSecond: selectRate },
-        { path: 'raw-vstream', rows: rawRows, seconds: rawSeconds, rowsPerSecond: rawRate },
-        { path: 'reader-copy', rows: ROWS, rowsPerSecond: readerCopyRate },
-        { path: 'copy', rows: ROWS, seconds: copySeconds, rowsPerSecond: ROWS / copySeconds },
-        { path: 'stream', rows: STREAM_ROWS, seconds: streamSeconds, rowsPerSecond: streamRate },
-      ],
+      paths,
       usage,
     };
     saveRun({
