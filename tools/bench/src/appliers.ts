@@ -166,7 +166,9 @@ ${COUNTS.map(
     const publishCpu = publishMonitor.stop();
     usage.push(...usageOf('publish (writer + reader)', publishCpu, peakRss(['reader', 'nats-server'])));
     const publishSeconds = (publishedAt - publishStart) / 1000;
-    say(`published: ${last} messages in ${publishSeconds.toFixed(1)} s; draining with ${COUNTS.join(', ')} appliers`);
+    say(
+      `published: ${last} messages in ${publishSeconds.toFixed(1)} s; draining with ${arrange(ORDER, [2, 4], [1]).join(', ')} appliers`,
+    );
 
     const runs: AppliersRun[] = [];
     for (const count of arrange(ORDER, [2, 4], [1])) {

@@ -134,7 +134,7 @@ coordinator:
       last = info.state.messages;
     }
     await nc.close();
-    say(`published: ${last} messages in the stream; starting the applier`);
+    say(`published: ${last} messages in the stream`);
     const my = await mysql.createConnection({ uri: destinationUrl, multipleStatements: true });
     /** Transactions MariaDB committed so far (COMMIT statements, every session). */
     const commitCount = async () => {
@@ -144,6 +144,7 @@ coordinator:
 
     const oursDrain = async (): Promise<MariadbPathResult[]> => {
       const step = 'applier drain';
+      say('starting the applier');
       const commitsBefore = await commitCount();
       const started = Date.now();
       const applier = run('applier');

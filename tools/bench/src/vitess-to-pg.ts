@@ -69,7 +69,7 @@ function vstreamStartedAt(logFile: string): number | undefined {
 }
 
 /** A VGtid from which streaming resumes without copying: every shard has a position and no table left to copy. */
-function pastCopy(vgtid: binlogdata.IVGtid | undefined): boolean {
+function pastCopy(vgtid: binlogdata.IVGtid | undefined): vgtid is binlogdata.IVGtid {
   const shards = vgtid?.shardGtids ?? [];
   return shards.length > 0 && shards.every((s) => !!s.gtid && s.gtid !== 'current' && (s.tablePKs ?? []).length === 0);
 }
@@ -318,7 +318,7 @@ coordinator:
     };
     const rawStreamBaseline = async (): Promise<VitessPathResult[]> => {
       const step = 'baseline: raw VStream streaming';
-      const { rows, seconds } = await rawVStream(step, resumeFrom as binlogdata.IVGtid, (_, n) => n >= STREAM_ROWS);
+      const { rows, seconds } = await rawVStream(step, resumeFrom, (_, n) => n >= STREAM_ROWS);
       say(
         `raw VStream streaming from the committed VGtid (decode and count only): ${rows} rows at ${Math.round(rows / seconds)} rows/s`,
       );
