@@ -9,6 +9,7 @@ import {
   comparePositions,
   decodeBatch,
   decodeWatermark,
+  expandRows,
   partitionOf,
   type ChangeOp,
   type Watermark,
@@ -112,7 +113,10 @@ async function readAll(source: string): Promise<Entry[][]> {
   return partitions;
 }
 
-const opsOf = (entries: Entry[]) => entries.flatMap((entry) => (entry.kind === 'op' ? [entry.op] : []));
+/** The ops as published: the snapshot's rows in 'rows' chunks (the bulk lane). */
+const publishedOpsOf = (entries: Entry[]) => entries.flatMap((entry) => (entry.kind === 'op' ? [entry.op] : []));
+/** The ops with every 'rows' chunk opened into one snapshot-row op per row (sharing the chunk's position). */
+const opsOf = (entries: Entry[]) => publishedOpsOf(entries).flatMap(expandRows);
 const marksOf = (entries: Entry[]) => entries.flatMap((entry) => (entry.kind === 'watermark' ? [entry.mark] : []));
 const keyOf = (op: ChangeOp) => (op.key[0] as { value: string } | undefined)?.value;
 
@@ -225,6 +229,11 @@ test('snapshot, then streamed changes, watermarks on every partition; the slot c
       const first = (entries[firstMark] as { mark: Watermark }).mark;
       assert.equal(first.position.commit, consistentPoint, 'the snapshot watermark is at the consistent point');
       const snapshotOps = opsOf(entries.slice(0, firstMark));
+      // The bulk lane: each table's rows travel as COPY text in 'rows' chunks after its truncate.
+      for (const op of publishedOpsOf(entries.slice(0, firstMark))) {
+        assert.ok(op.kind === 'truncate' || op.kind === 'rows', `published as ${op.kind}`);
+        if (op.kind === 'rows') assert.equal(op.intoEmpty, true, 'a snapshot chunk follows its table truncate');
+      }
       for (const op of snapshotOps) {
         assert.equal(op.position.commit, consistentPoint - 1n, 'snapshot ops sort before every streamed change');
         assert.equal(partitionOf(op.table.schema, op.table.table, PARTITIONS), partition);
@@ -303,8 +312,8 @@ test('snapshot, then streamed changes, watermarks on every partition; the slot c
     );
 
     for (const [partition, entries] of partitions.entries()) {
-      // Positions grow strictly within a partition, snapshot included.
-      const ops = opsOf(entries);
+      // Positions grow strictly within a partition, snapshot included (a chunk's rows share one).
+      const ops = publishedOpsOf(entries);
       for (let i = 1; i < ops.length; i += 1)
         assert.ok(
           comparePositions(ops[i - 1].position, ops[i].position) < 0,
@@ -501,7 +510,7 @@ test('the snapshot reads a table in chunks of about chunk_rows rows, also before
   const chunkQueries = async (table: string) => {
     const { rows } = await pg.query(
       `SELECT coalesce(sum(calls), 0)::int AS calls, coalesce(max(max_exec_time), 0) AS slowest FROM pg_stat_statements
-        WHERE (query LIKE 'SELECT %' OR query LIKE 'DECLARE % CURSOR FOR SELECT %') AND query LIKE $1`,
+        WHERE (query LIKE 'SELECT %' OR query LIKE 'COPY (SELECT %') AND query LIKE $1`,
       [`%FROM "public"."${table}"%`],
       'chunks',
     );

@@ -105,6 +105,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
 
+    const keyPartitioned = keyPartitionedTables(source);
     const maxPayload = nc.info?.max_payload ?? 1_048_576;
     const limits = {
       maxOps: source.publish.maxOps,
@@ -123,11 +124,14 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
         partitions: source.partitions,
         log,
         ...limits,
-        keyPartitioned: keyPartitionedTables(source),
+        keyPartitioned,
       });
 
     try {
-      await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log);
+      await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log, {
+        chunkBytes: limits.maxBytes,
+        keyPartitioned,
+      });
     } catch (error) {
       // A shutdown during the snapshot is a clean stop: the next start takes the snapshot again.
       if (options.signal.aborted) {
@@ -217,6 +221,10 @@ async function snapshotIfNeeded(
   newPublisher: () => ChangePublisher,
   signal: AbortSignal,
   log: Logger,
+  bulk: {
+    readonly chunkBytes: number;
+    readonly keyPartitioned: ((schema: string, table: string) => boolean) | undefined;
+  },
 ): Promise<void> {
   const state = await progress.readSnapshotState<SnapshotState>(source.name);
   if (preflight.slot.exists && state?.status === 'done' && state.slot === source.slot) return;
@@ -257,6 +265,9 @@ async function snapshotIfNeeded(
           commit: created.consistentPoint - 1n,
           parallelism: source.snapshot.parallelism,
           chunkRows: source.snapshot.chunkRows,
+          // One 'rows' op per message, with room left for the table's schema.
+          chunkBytes: Math.floor(bulk.chunkBytes * 0.9),
+          ...(bulk.keyPartitioned ? { perRow: (table) => bulk.keyPartitioned!(table.schema, table.table) } : {}),
           log,
           signal,
           emit: (op) => {

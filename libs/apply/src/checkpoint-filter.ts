@@ -1,4 +1,4 @@
-import { comparePositions, type ChangeOp, type Position } from '@cdc/change-envelope';
+import { comparePositions, expandRows, lastPositionOf, type ChangeOp, type Position } from '@cdc/change-envelope';
 import type { Checkpoint } from './sink';
 
 export interface FilteredOps {
@@ -20,24 +20,34 @@ export interface FilteredOps {
  * snapshot row is applied when its commit is not older than the lane's checkpoint, whatever its
  * index (re-writing the image of that moment is idempotent and never goes backwards). Postgres
  * snapshot rows keep the strict rule: a Postgres snapshot is re-read only from scratch.
+ *
+ * A 'rows' op (a snapshot chunk) spans one position per row, from its own to lastPositionOf:
+ * it is newer when its last row is, and when the checkpoint lies inside it only the rows past
+ * the checkpoint are kept.
  */
 export function filterAfterCheckpoint(ops: readonly ChangeOp[], checkpoint: Checkpoint | undefined): FilteredOps {
   const lanes = new Map<string, Position>(checkpoint?.lanes ?? []);
   const pending: ChangeOp[] = [];
-  for (const op of ops) {
+  const keep = (op: ChangeOp) => {
     const lane = op.position.lane ?? '';
     const highest = lanes.get(lane);
-    if (highest === undefined || isNewer(op, lane, highest)) {
-      pending.push(op);
-      if (highest === undefined || comparePositions(op.position, highest) > 0) lanes.set(lane, op.position);
+    const last = lastPositionOf(op);
+    if (highest !== undefined && !isNewer(op, last, lane, highest)) return;
+    // A chunk partly applied already (dead letters were set aside from it): only its rows past the checkpoint.
+    if (highest !== undefined && op.kind === 'rows' && lane === '' && comparePositions(op.position, highest) <= 0) {
+      for (const row of expandRows(op)) keep(row);
+      return;
     }
-  }
+    pending.push(op);
+    if (highest === undefined || comparePositions(last, highest) > 0) lanes.set(lane, last);
+  };
+  for (const op of ops) keep(op);
   return { pending, lanes };
 }
 
-function isNewer(op: ChangeOp, lane: string, highest: Position): boolean {
-  if (comparePositions(op.position, highest) > 0) return true;
-  return lane !== '' && op.kind === 'snapshot-row' && op.position.commit >= highest.commit;
+function isNewer(op: ChangeOp, last: Position, lane: string, highest: Position): boolean {
+  if (comparePositions(last, highest) > 0) return true;
+  return lane !== '' && (op.kind === 'snapshot-row' || op.kind === 'rows') && op.position.commit >= highest.commit;
 }
 
 /** The ops of `ops` a destination at `checkpoint` has not applied yet (see filterAfterCheckpoint). */

@@ -1,6 +1,7 @@
 import {
   UNCHANGED_VALUE,
   keyColumnIndexes,
+  plainOp,
   type ChangeOp,
   type Column,
   type TableSchema,
@@ -230,17 +231,10 @@ export function shapeOp(op: ChangeOp, shaping: TableShaping): ChangeOp[] {
       return { kind: 'null' } as Value;
     });
     after = row(old)!.map((value) => (value.kind === 'unchanged' ? ({ kind: 'null' } as Value) : value));
-    return [{ ...op, kind: 'insert', table: shaped.table, key, after }];
+    return [plainOp(op, { kind: 'insert', table: shaped.table, key, after, before: undefined })];
   }
 
-  const out: ChangeOp = {
-    ...op,
-    table: shaped.table,
-    key,
-    ...(before !== undefined ? { before } : {}),
-    ...(after !== undefined ? { after } : {}),
-  };
-  return [out];
+  return [plainOp(op, { table: shaped.table, key, before, after })];
 }
 
 /** The op with the values of these columns marked unchanged (left out of what is written). */
@@ -249,9 +243,5 @@ export function blankColumns(op: ChangeOp, names: ReadonlySet<string>): ChangeOp
   if (indexes.length === 0) return op;
   const blank = (values: readonly Value[] | undefined) =>
     values?.map((value, index) => (indexes.includes(index) ? UNCHANGED_VALUE : value));
-  return {
-    ...op,
-    ...(op.before ? { before: blank(op.before) } : {}),
-    ...(op.after ? { after: blank(op.after) } : {}),
-  };
+  return plainOp(op, { before: blank(op.before), after: blank(op.after) });
 }

@@ -50,3 +50,14 @@ export {
   type PropagationMode,
   type Origin,
 } from './consolidate';
+export {
+  foldOps,
+  opRows,
+  isKeyed,
+  tableSignature,
+  FoldError,
+  type ApplyStep,
+  type FoldOptions,
+  type PartialGroup,
+  type RowRef,
+} from './fold';

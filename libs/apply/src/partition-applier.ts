@@ -1,4 +1,4 @@
-import { comparePositions, type ChangeOp, type Position } from '@cdc/change-envelope';
+import { comparePositions, expandRows, type ChangeOp, type Position } from '@cdc/change-envelope';
 import type { BatchLimits, ReceivedBatch } from '@cdc/change-stream';
 import type { PartitionProgress } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -403,6 +403,13 @@ async function applyBatchOps(
   if (first === 'aborted') return 'aborted';
   if (first === undefined) return total;
   if (options.onError !== 'dead-letter' || !options.deadLetter || !isDataError(first.error)) throw stop(first.error);
+  // Dead letters are rows: a snapshot chunk is opened into its rows (each at a position of its own) first.
+  const opened = openChunks(batch, from, to);
+  if (opened !== undefined) {
+    const rows = await applyBatchOps(opened, options, span, 0, opened.ops.length);
+    if (rows === 'aborted') return 'aborted';
+    return { applied: total.applied + rows.applied, skipped: total.skipped + rows.skipped };
+  }
   const deadLetter = options.deadLetter;
   // [from, to) failed as a whole with `error`: apply its good ops in order, set the bad ones aside.
   const bisect = async (from: number, to: number, error: unknown): Promise<'aborted' | undefined> => {
@@ -465,6 +472,34 @@ async function applyBatchOps(
   };
   if ((await bisect(from, to, first.error)) === 'aborted') return 'aborted';
   return total;
+}
+
+/**
+ * The batch with ops [from, to) only, every 'rows' op opened into its rows (each carrying its
+ * message's stream sequence), or undefined when the range holds no chunk of several rows.
+ */
+function openChunks(batch: ReceivedBatch, from: number, to: number): ReceivedBatch | undefined {
+  const range = batch.ops.slice(from, to);
+  if (!range.some((op) => op.kind === 'rows' && (op.rows ?? 0) > 1)) return undefined;
+  const seqs = batch.opStreamSeqs;
+  const ops: ChangeOp[] = [];
+  const opStreamSeqs: number[] = [];
+  range.forEach((op, i) => {
+    for (const row of expandRows(op)) {
+      ops.push(row);
+      opStreamSeqs.push(seqs ? seqs[from + i] : batch.firstStreamSeq);
+    }
+  });
+  const last = to >= opCount(batch) ? batch.lastStreamSeq : streamSeqAfterOps(batch, to);
+  return {
+    ...batch,
+    ops,
+    opStats: undefined,
+    releaseOps: undefined,
+    opStreamSeqs,
+    firstStreamSeq: seqs ? seqs[from] : batch.firstStreamSeq,
+    lastStreamSeq: last,
+  };
 }
 
 /**

@@ -41,6 +41,7 @@ export {
   columnKindOf,
   columnKinds,
   expandRows,
+  lastPositionOf,
   plainOp,
   postgresKindOfOid,
   tableKeyIndexes,

@@ -111,8 +111,10 @@ export function plainOp(op: ChangeOp, changes: Partial<ChangeOp> = {}): ChangeOp
 }
 
 /**
- * The rows of a 'rows' op as one snapshot-row op each, at the op's position (they commit in one
- * transaction, as their chunk would): for the paths that apply rows one by one.
+ * The rows of a 'rows' op as one snapshot-row op each. A chunk's rows have positions of their
+ * own: the chunk's position is its first row's, and the k-th row is at index + k (the reader
+ * counts one index per row). For the paths that apply rows one by one (dead letters, errors
+ * that name a row, shaped tables).
  */
 export function expandRows(op: ChangeOp): ChangeOp[] {
   if (op.kind !== 'rows' || op.text?.after === undefined) return [op];
@@ -125,7 +127,7 @@ export function expandRows(op: ChangeOp): ChangeOp[] {
       textOp({
         kind: 'snapshot-row',
         table: op.table,
-        position: op.position,
+        position: { ...op.position, index: op.position.index + rows.length },
         commitTimeUs: op.commitTimeUs,
         text: { after: text.subarray(start, i) },
       }),
@@ -133,6 +135,12 @@ export function expandRows(op: ChangeOp): ChangeOp[] {
     start = i + 1;
   }
   return rows;
+}
+
+/** Where an op ends: its position, or for a 'rows' op its last row's (see expandRows). */
+export function lastPositionOf(op: ChangeOp): Position {
+  if (op.kind !== 'rows' || !op.rows || op.rows <= 1) return op.position;
+  return { ...op.position, index: op.position.index + op.rows - 1 };
 }
 
 const kindsByTable = new WeakMap<TableSchema, ColumnKind[]>();
@@ -158,12 +166,42 @@ export function tableKeyIndexes(table: TableSchema): number[] {
   return indexes;
 }
 
-/** A column's kind: its valueKind, or for older Postgres schemas without one, what its type oid says. */
+/**
+ * A column's kind: its valueKind; for schemas without one (messages from before rows travelled
+ * as text), what its Postgres type oid says, else its type name (MySQL's for type oid 0); else text.
+ */
 export function columnKindOf(column: Column): ColumnKind {
   if (column.valueKind) return parseColumnKind(column.valueKind);
-  if (column.elementTypeOid)
-    return { kind: 'array', element: { kind: postgresKindOfOid(column.elementTypeOid) }, delimiter: ',' };
-  return { kind: postgresKindOfOid(column.typeOid) };
+  // Type oid 0: a MySQL-family column (Vitess), typed by its MySQL type name.
+  if (column.typeOid === 0) return parseColumnKind(mysqlKindOfTypeName(column.type));
+  const element = column.elementTypeOid ? postgresKindOfOid(column.elementTypeOid) : undefined;
+  if (element !== undefined && element !== 'text') return { kind: 'array', element: { kind: element }, delimiter: ',' };
+  const byOid = postgresKindOfOid(column.typeOid);
+  if (byOid !== 'text' || column.typeOid === 25) return { kind: byOid };
+  return parseColumnKind(postgresKindOfTypeName(column.type));
+}
+
+const KIND_BY_TYPE_NAME: ReadonlyArray<[RegExp, string]> = [
+  [/^(smallint|integer|bigint|int[248]?|oid|xid8?)$/, 'integer'],
+  [/^bool(ean)?$/, 'boolean'],
+  [/^(real|double precision|float[48]?)$/, 'float'],
+  [/^(numeric|decimal)\b/, 'decimal'],
+  [/^bytea$/, 'bytes'],
+  [/^jsonb?$/, 'json'],
+  [/^date$/, 'date'],
+  [/^(time|timetz)\b/, 'time'],
+  [/^timestamp(\(\d+\))? with time zone$|^timestamptz/, 'timestamptz'],
+  [/^timestamp\b/, 'timestamp'],
+  [/^uuid$/, 'uuid'],
+  [/^interval\b/, 'interval'],
+];
+
+/** The value kind of a Postgres type name as format_type() writes it ("integer[]" is "array:integer"). */
+export function postgresKindOfTypeName(type: string): string {
+  const name = type.trim().toLowerCase();
+  if (name.endsWith('[]')) return `array:${postgresKindOfTypeName(name.replace(/(\[\])+$/, ''))}`;
+  for (const [pattern, kind] of KIND_BY_TYPE_NAME) if (pattern.test(name)) return kind;
+  return 'text';
 }
 
 const TEXTUAL_BY_OID = new Map<number, TextualKind>([
@@ -193,4 +231,25 @@ export function postgresKindOfOid(oid: number): 'boolean' | 'integer' | 'float' 
 /** The number of fields in a row of COPY text. */
 export function fieldCount(row: Uint8Array): number {
   return fieldEnds(row).length;
+}
+
+const KIND_BY_MYSQL_TYPE: ReadonlyArray<[RegExp, string]> = [
+  [/^bigint\b.*\bunsigned\b/, 'unsigned'],
+  [/^(tinyint|smallint|mediumint|int|integer|bigint|year)\b/, 'integer'],
+  [/^(decimal|numeric|dec|fixed)\b/, 'decimal'],
+  [/^(float|double|real)\b/, 'float'],
+  [/^date$/, 'date'],
+  [/^datetime\b/, 'timestamp'],
+  [/^timestamp\b/, 'timestamptz'],
+  [/^time\b/, 'time'],
+  [/^json$/, 'json'],
+  [/^(enum|set)\b/, 'enum'],
+  [/^(tinyblob|blob|mediumblob|longblob|binary|varbinary|geometry|point|linestring|polygon)\b/, 'bytes'],
+];
+
+/** The value kind of a MySQL column type as a VStream FIELD event spells it ("bigint(20) unsigned"). */
+export function mysqlKindOfTypeName(type: string): string {
+  const name = type.trim().toLowerCase();
+  for (const [pattern, kind] of KIND_BY_MYSQL_TYPE) if (pattern.test(name)) return kind;
+  return 'text';
 }

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { startMariadb, type MariadbServer } from '@cdc/testenv';
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
 import { createMysqlSink, type MysqlSink, type MysqlSinkOptions } from './index';
-import { column, Ops, tableSchema, V } from './testing';
+import { column, Ops, tableSchema, V } from '@cdc/change-envelope/testing';
 
 let db: MariadbServer;
 const sinks: MysqlSink[] = [];

@@ -4,6 +4,7 @@ import {
   keyColumnIndexes,
   keyColumns,
   qualifiedName,
+  expandRows,
   type ChangeOp,
   type Position,
   type TableSchema,
@@ -16,9 +17,12 @@ import {
   encodeCheckpointLanes,
   encodeStoredSchema,
   filterAfterCheckpoint,
+  foldOps,
+  FoldError,
   isDroppedSince,
   planEvolution,
   type ApplyResult,
+  type ApplyStep,
   type Checkpoint,
   type Sink,
   type SinkBatch,
@@ -27,7 +31,7 @@ import {
   type TargetTable,
 } from '@cdc/apply';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
-import { PlanError, planOps, type Statement, type TableBinding } from './plan';
+import { ValueError, statementsOf, type Statement, type TableBinding } from './statements';
 import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions, type MysqlTlsOptions } from './tls';
 import type { UnrepresentablePolicy } from './values';
 
@@ -250,8 +254,11 @@ class MysqlDestination implements MysqlSink {
       await connection.query('START TRANSACTION');
       inTransaction = true;
       const checkpoint = await this.lockCheckpoint(connection, source, partition);
-      const { pending, lanes } = filterAfterCheckpoint(batch.ops, checkpoint);
-      const skipped = batch.ops.length - pending.length;
+      const filtered = filterAfterCheckpoint(batch.ops, checkpoint);
+      const lanes = filtered.lanes;
+      const skipped = batch.ops.length - filtered.pending.length;
+      // Op by op (finding the op the destination rejects): a snapshot chunk's rows one by one too.
+      const pending = coalesce ? filtered.pending : filtered.pending.flatMap(expandRows);
       if (pending.length === 0) {
         await connection.query('COMMIT');
         inTransaction = false;
@@ -268,13 +275,16 @@ class MysqlDestination implements MysqlSink {
         return binding;
       };
       for (const op of pending) if (op.kind !== 'ddl') await this.ensureCatalog(connection, batch, op);
-      const plan = planOps(pending, bindOp, {
-        coalesce,
+      const { steps, ddl } = foldOps(pending, { targetOf: (op) => bindOp(op).id, fold: coalesce });
+      const options = {
         maxStatementChars: MAX_STATEMENT_CHARS,
         policy: this.policy,
-        escape: (text) => connection.escape(text),
-      });
-      for (statement of plan.statements) await connection.query(statement.sql);
+        escape: (text: string) => connection.escape(text),
+      };
+      for (const step of steps) {
+        const binding = bindOp(step.kind === 'op' || step.kind === 'load' ? step.op : firstOpOf(step));
+        for (statement of statementsOf(step, binding, options)) await connection.query(statement.sql);
+      }
       statement = undefined;
       await connection.query(
         `UPDATE ${quote(CHECKPOINT_TABLE)} SET stream_seq = ?, positions = ? WHERE source = ? AND \`partition\` = ?`,
@@ -287,7 +297,7 @@ class MysqlDestination implements MysqlSink {
         applied: pending.length,
         skipped,
         checkpoint: { streamSeq: batch.lastStreamSeq, lanes },
-        ddlOps: plan.ddlOps,
+        ddlOps: ddl,
         schemaChanges,
       };
     } catch (error) {
@@ -309,21 +319,15 @@ class MysqlDestination implements MysqlSink {
           { cause: error },
         );
       }
-      if (error instanceof PlanError) {
-        const code = error.column === undefined ? '22000' : '22003';
+      if (error instanceof FoldError) {
+        const code = error instanceof ValueError ? '22003' : '22000';
         throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, code);
       }
       const sqlState = sqlStateOf(error);
       if (isConnectionError(error)) broken = true;
       if (statement !== undefined) {
         if (coalesce && !broken) throw new RetryOpByOp();
-        throw this.opFailure(
-          batch,
-          statement.ops[0],
-          `rejected by the destination: ${errorText(error)}`,
-          error,
-          sqlState,
-        );
+        throw this.opFailure(batch, statement.op, `rejected by the destination: ${errorText(error)}`, error, sqlState);
       }
       throw this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error);
     } finally {
@@ -637,4 +641,10 @@ function errorText(error: unknown): string {
     return text;
   }
   return String(error);
+}
+
+/** The op a folded step starts with (its rows share one table binding). */
+function firstOpOf(step: Exclude<ApplyStep, { kind: 'op' | 'load' }>): ChangeOp {
+  if (step.kind === 'inserts') return step.rows[0].op;
+  return (step.deletes[0] ?? step.upserts[0]?.rows[0] ?? step.updates[0].rows[0]).op;
 }

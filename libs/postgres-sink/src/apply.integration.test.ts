@@ -6,7 +6,7 @@ import { startPostgres, type PostgresServer } from '@cdc/testenv';
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
 import { ApplyError, isRetryable, type SinkBatch } from '@cdc/apply';
 import { createPostgresSink, PostgresApplyError, type PostgresSink, type PostgresSinkOptions } from './index';
-import { column, Ops, tableSchema, V } from './testing';
+import { column, Ops, tableSchema, V } from '@cdc/change-envelope/testing';
 
 let server: PostgresServer;
 const sinks: PostgresSink[] = [];

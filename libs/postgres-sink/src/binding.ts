@@ -12,6 +12,10 @@ export interface BoundColumn {
   readonly mode: FieldMode;
   /** The destination type has a btree equality; otherwise rows are compared as text. */
   readonly comparable: boolean;
+  /** What values are cast to (see TargetColumn.typeSql). */
+  readonly typeSql: string;
+  /** The typed array a column of values travels in; absent: a text array, each value cast to typeSql. */
+  readonly arrayTypeSql: string | undefined;
 }
 
 /** A source table as written to one destination table; built from the destination catalog. */
@@ -30,22 +34,6 @@ export interface TableBinding {
   readonly keyed: boolean;
   /** SQL text per statement shape. */
   readonly sqlCache: Map<string, string>;
-}
-
-const signatures = new WeakMap<TableSchema, string>();
-
-export function tableSignature(table: TableSchema): string {
-  let signature = signatures.get(table);
-  if (signature === undefined) {
-    signature = JSON.stringify([
-      table.schema,
-      table.table,
-      table.hasKey,
-      table.columns.map((column) => [column.name, column.type, column.key]),
-    ]);
-    signatures.set(table, signature);
-  }
-  return signature;
 }
 
 export function keyIndexesOf(table: TableSchema): number[] {

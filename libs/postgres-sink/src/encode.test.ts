@@ -9,7 +9,7 @@ import {
   ValueEncodeError,
   type FieldMode,
 } from './encode';
-import { V } from './testing';
+import { V } from '@cdc/change-envelope/testing';
 
 const JSON_COLUMN: FieldMode = { arrayAsJson: false, unwrapJson: 'jsonb' };
 const ARRAY_COLUMN: FieldMode = { arrayAsJson: true, unwrapJson: undefined };

@@ -1,8 +1,7 @@
-import { CDC_COLUMNS, commitTimeText, shapedTableOf, type ShapedTable } from '@cdc/apply';
+import { CDC_COLUMNS, FoldError, commitTimeText, shapedTableOf, type ShapedTable } from '@cdc/apply';
 import type { ChangeOp, Value } from '@cdc/change-envelope';
 import type { BoundColumn, TableBinding } from './binding';
 import { encodeField, ValueEncodeError } from './encode';
-import { PlanError } from './plan';
 
 /**
  * Statements for the ops the coalescing planner does not write: history and append-only
@@ -48,7 +47,7 @@ function json(columns: readonly BoundColumn[], indexes: readonly number[], value
     try {
       fields.push(column.jsonKey + encodeField(value(i), column.mode));
     } catch (error) {
-      if (error instanceof ValueEncodeError) throw new PlanError(`column ${column.name}: ${error.message}`, op);
+      if (error instanceof ValueEncodeError) throw new FoldError(`column ${column.name}: ${error.message}`, op);
       throw error;
     }
   });
@@ -98,7 +97,7 @@ export function modelStatement(
   const keyIndexes = entityKey(shaped);
   const oldKeyJson = () => {
     if (op.key.length !== keyIndexes.length)
-      throw new PlanError(`${op.kind} has ${op.key.length} key values for ${keyIndexes.length} key columns`, op);
+      throw new FoldError(`${op.kind} has ${op.key.length} key values for ${keyIndexes.length} key columns`, op);
     return json(binding.columns, keyIndexes, (i) => op.key[i], op);
   };
   const match = (alias: string) =>
@@ -118,7 +117,7 @@ export function modelStatement(
   }
   const after = op.after;
   if (after === undefined || after.length !== binding.columns.length) {
-    throw new PlanError(`${op.kind} without a full new row`, op);
+    throw new FoldError(`${op.kind} without a full new row`, op);
   }
   const present: number[] = [];
   const unchanged: number[] = [];

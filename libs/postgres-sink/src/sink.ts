@@ -4,6 +4,8 @@ import {
   UNCHANGED_VALUE,
   keyColumns,
   qualifiedName,
+  expandRows,
+  plainOp,
   type ChangeOp,
   type TableSchema,
   type Value,
@@ -23,6 +25,9 @@ import {
   shapeOp,
   shapedTableOf,
   blankColumns,
+  foldOps,
+  FoldError,
+  tableSignature,
   isIdentityShaping,
   ShapingError,
   type TableShaping,
@@ -34,10 +39,10 @@ import {
   type TableMapper,
   type TargetTable,
 } from '@cdc/apply';
-import { keyIndexesOf, statementName, tableSignature, type TableBinding } from './binding';
+import { keyIndexesOf, statementName, type TableBinding } from './binding';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { PLAIN_FIELD, renderKey } from './encode';
-import { planOps, PlanError, type Statement } from './plan';
+import { copyRows, statementsOf, type Statement } from './statements';
 import { isModelOp, modelStatement } from './models';
 
 export interface PostgresSinkOptions {
@@ -114,7 +119,6 @@ export async function createPostgresSink(options: PostgresSinkOptions): Promise<
 
 const DEFAULT_POOL_SIZE = 4;
 const DEFAULT_CHECKPOINT_SCHEMA = '_cdc';
-const MAX_PARAM_CHARS = 8 * 1024 * 1024;
 /** Same key as table creation: DDL by appliers on one destination runs one at a time. */
 const DDL_LOCK_KEY = '7161412838512558081';
 
@@ -280,6 +284,8 @@ class PostgresDestination implements PostgresSink {
         return { applied: 0, skipped, checkpoint, ddlIgnored: 0 };
       }
       const applied = pending.length;
+      // Op by op (finding the op the destination rejects): a snapshot chunk's rows one by one too.
+      if (!coalesce) pending = pending.flatMap(expandRows);
       pending = this.shape(batch, pending);
       if (this.options.createTables) pending = await this.evolve(client, batch, pending);
       const bindings = new Map<TableSchema, TableBinding>();
@@ -287,32 +293,38 @@ class PostgresDestination implements PostgresSink {
         if (op.kind !== 'ddl' && !bindings.has(op.table)) bindings.set(op.table, await this.bind(client, batch, op));
       }
       if (this.ignored.size > 0) {
-        pending = pending.map((op) => {
+        pending = pending.flatMap((op) => {
           const binding = op.kind === 'ddl' ? undefined : bindings.get(op.table);
           const names = binding === undefined ? undefined : this.ignored.get(binding);
-          return names === undefined ? op : blankColumns(op, names);
+          return names === undefined ? [op] : expandRows(op).map((row) => blankColumns(row, names));
         });
       }
-      // Runs of clone ops go through the coalescing planner; history/append-only ops and a
-      // fan-in truncate are one statement each, in source order between the runs.
+      // Runs of clone ops go through the one planner (libs/apply, foldOps) and this engine's
+      // statements; history/append-only ops and a fan-in truncate are one statement each, in
+      // source order between the runs.
       let ddlIgnored = 0;
       let run: ChangeOp[] = [];
       const flush = async () => {
         if (run.length === 0) return;
-        const plan = planOps(run, (op) => bindings.get(op.table)!, { coalesce, maxParamChars: MAX_PARAM_CHARS });
+        const { steps, ddl } = foldOps(run, {
+          targetOf: (op) => bindings.get(op.table)!.id,
+          // A snapshot chunk goes into its table with COPY as it is, when nothing changes its rows on the way.
+          loadAsIs: (op) => op.intoEmpty === true && !this.ignored.has(bindings.get(op.table)!),
+          fold: coalesce,
+        });
         run = [];
-        ddlIgnored += plan.ddlIgnored;
-        // Only a statement's first op is needed (to name it in an error), not every op it carries.
-        const statements = plan.statements.map((built): Statement => ({ ...built, ops: built.ops.slice(0, 1) }));
-        plan.statements.length = 0;
-        for (statement of statements) {
-          if (statement.param === undefined) await client.query(statement.text);
-          else
-            await client.query({
-              name: statementName(statement.text),
-              text: statement.text,
-              values: [statement.param],
-            });
+        ddlIgnored += ddl;
+        for (const step of steps) {
+          if (step.kind === 'load') {
+            const binding = bindings.get(step.op.table)!;
+            statement = { text: `COPY ${binding.id}`, values: [], op: step.op };
+            await copyRows(client, binding, step.op.text?.after ?? new Uint8Array());
+            continue;
+          }
+          const binding = bindings.get(step.kind === 'op' ? step.op.table : step.table)!;
+          for (statement of statementsOf(step, binding)) {
+            await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values });
+          }
         }
         statement = undefined;
       };
@@ -325,7 +337,7 @@ class PostgresDestination implements PostgresSink {
         const binding = bindings.get(op.table)!;
         const model = modelStatement(op, binding, this.ignored.get(binding));
         if (model === undefined) continue;
-        statement = { text: model.text, ops: [op] };
+        statement = { text: model.text, values: [], op };
         await client.query({ name: statementName(model.text), text: model.text, values: model.values });
         statement = undefined;
       }
@@ -355,14 +367,13 @@ class PostgresDestination implements PostgresSink {
         releaseError = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       }
       if (error instanceof ApplyError) throw error;
-      if (error instanceof PlanError) {
+      if (error instanceof FoldError) {
         throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, '22000');
       }
       const sqlState = sqlStateOf(error);
       if (statement !== undefined) {
         if (coalesce && sqlState !== undefined && !isConnectionState(sqlState)) throw new RetryOpByOp();
-        const op = statement.ops[0];
-        throw this.opFailure(batch, op, `rejected by the destination: ${errorText(error)}`, error, sqlState);
+        throw this.opFailure(batch, statement.op, `rejected by the destination: ${errorText(error)}`, error, sqlState);
       }
       throw this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error, sqlState);
     } finally {
@@ -456,7 +467,7 @@ class PostgresDestination implements PostgresSink {
       if (now !== undefined && schemas.some((s) => droppedColumns(now, s.table).size > 0)) rewrite = true;
     }
     if (!rewrite) return pending;
-    return pending.map((op) => {
+    return pending.flatMap((op) => {
       if (op.kind === 'ddl') return op;
       const stored = this.storedSchemas.get(
         this.storedKey(qualifiedTarget(this.options.mapTable(op.table)), op.table, batch.source),
@@ -464,14 +475,10 @@ class PostgresDestination implements PostgresSink {
       const gone = op.table.columns.flatMap((column, index) =>
         isDroppedSince(stored, op, column.name) ? [index] : [],
       );
-      if (gone.length === 0) return op;
+      if (gone.length === 0) return [op];
       const blank = (row: readonly Value[] | undefined) =>
         row?.map((value, index) => (gone.includes(index) ? UNCHANGED_VALUE : value));
-      return {
-        ...op,
-        ...(op.before ? { before: blank(op.before) } : {}),
-        ...(op.after ? { after: blank(op.after) } : {}),
-      };
+      return expandRows(op).map((row) => plainOp(row, { before: blank(row.before), after: blank(row.after) }));
     });
   }
 
@@ -500,7 +507,8 @@ class PostgresDestination implements PostgresSink {
         continue;
       }
       try {
-        for (const shaped of shapeOp(op, shaping!)) out.push(shaped);
+        // A shaped table's rows change on the way: a snapshot chunk is shaped row by row.
+        for (const row of expandRows(op)) for (const shaped of shapeOp(row, shaping!)) out.push(shaped);
       } catch (error) {
         if (error instanceof ShapingError) {
           throw this.opFailure(batch, op, `cannot be mapped: ${error.message}`, error, '42P10');
@@ -635,6 +643,8 @@ class PostgresDestination implements PostgresSink {
         jsonKey: JSON.stringify(column.name) + ':',
         mode: targetColumn?.mode ?? PLAIN_FIELD,
         comparable: targetColumn?.comparable ?? false,
+        typeSql: targetColumn?.typeSql ?? 'pg_catalog.text',
+        arrayTypeSql: targetColumn === undefined ? 'pg_catalog._text' : targetColumn.arrayTypeSql,
       };
     });
     const binding: TableBinding = { id, signature, display, columns, keyIndexes, keyed, sqlCache: new Map() };

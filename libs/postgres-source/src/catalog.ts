@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
-import { keyColumnIndexes, type Column, type TableSchema } from '@cdc/change-envelope';
+import { formatColumnKind, keyColumnIndexes, type Column, type TableSchema } from '@cdc/change-envelope';
 import type { RelationColumn } from './pgoutput';
-import type { TypeInfo } from './values';
+import { columnKindOfType, type TypeInfo } from './values';
 
 /** A relation as the stream describes it, with what decoding its rows needs. */
 export interface RelationState {
@@ -99,6 +99,7 @@ export class SourceCatalog {
     // Key: the primary key if there is one; else a replica identity index; else none (identity full).
     const isKey = (index: number): boolean =>
       hasPrimaryKey ? described.rows[index].primary_key === true : replicaIdentity === 'i' && columns[index].isKey;
+    const types = await this.typeInfos(columns.map((c) => c.typeOid));
     const schemaColumns: Column[] = columns.map((column, index) => ({
       name: column.name,
       type: described.rows[index].type_name,
@@ -106,12 +107,13 @@ export class SourceCatalog {
       nullable: described.rows[index].not_null !== true,
       typeOid: column.typeOid,
       elementTypeOid: Number(described.rows[index].element_oid),
+      valueKind: formatColumnKind(columnKindOfType(types[index])),
     }));
     const keyIndexes = keyColumnIndexes(schemaColumns);
     return {
       relationId,
       schema: { schema, table, columns: schemaColumns, hasKey: keyIndexes.length > 0 },
-      types: await this.typeInfos(columns.map((c) => c.typeOid)),
+      types,
       keyIndexes,
     };
   }

@@ -1,10 +1,8 @@
-import type { ChangeOp, Position, Value } from '@cdc/change-envelope';
-import { UNCHANGED_VALUE } from '@cdc/change-envelope';
+import { RowTextWriter, textOp, type ChangeOp, type OpText, type Position } from '@cdc/change-envelope';
 import type { RelationState, SourceCatalog } from './catalog';
-import { decodePgOutput, UNCHANGED_TOAST, type TupleValue } from './pgoutput';
+import { decodePgOutput, writeTupleText, type RawTuple } from './pgoutput';
 import type { ReplicationEvent } from './replication-connection';
 import { formatLsn } from './lsn';
-import { decodeTextValue } from './values';
 
 export interface ChangeHandler {
   /** One op of the open transaction. May return a promise to slow the stream down. */
@@ -38,6 +36,8 @@ export class ChangeDecodeError extends Error {
 export class PgChangeDecoder {
   private readonly relations = new Map<number, RelationState>();
   private transaction: { commitLsn: bigint; commitTimeUs: number; index: number; xid: number } | undefined;
+  /** Rows are written here, then copied into bytes of their own (one allocation per row). */
+  private readonly scratch = new RowTextWriter(4096);
 
   constructor(
     private readonly source: string,
@@ -87,28 +87,23 @@ export class PgChangeDecoder {
           .then((state) => void this.relations.set(message.relationId, state));
       case 'insert': {
         const relation = this.relation(message.relationId, event.walStart);
-        const after = this.decodeTuple(relation, message.newTuple);
-        return this.handler.op(this.makeOp('insert', relation, pick(after, relation.keyIndexes), undefined, after));
+        return this.handler.op(this.makeOp('insert', relation, { after: this.rowText(message.newTuple) }));
       }
       case 'update': {
         const relation = this.relation(message.relationId, event.walStart);
-        const after = this.decodeTuple(relation, message.newTuple);
-        const old = message.oldTuple ? this.decodeTuple(relation, message.oldTuple) : undefined;
-        const key = pick(old ?? after, relation.keyIndexes);
-        return this.handler.op(this.makeOp('update', relation, key, message.oldKind === 'O' ? old : undefined, after));
+        const text: { -readonly [K in keyof OpText]: OpText[K] } = { after: this.rowText(message.newTuple) };
+        // 'K': the key changed and only the old key columns mean anything; 'O': the whole old row.
+        if (message.oldKind === 'K' && message.oldTuple) text.key = this.rowText(message.oldTuple, relation.keyIndexes);
+        else if (message.oldKind === 'O' && message.oldTuple) text.before = this.rowText(message.oldTuple);
+        return this.handler.op(this.makeOp('update', relation, text));
       }
       case 'delete': {
         const relation = this.relation(message.relationId, event.walStart);
-        const old = this.decodeTuple(relation, message.oldTuple);
-        return this.handler.op(
-          this.makeOp(
-            'delete',
-            relation,
-            pick(old, relation.keyIndexes),
-            message.oldKind === 'O' ? old : undefined,
-            undefined,
-          ),
-        );
+        const text: OpText =
+          message.oldKind === 'O'
+            ? { before: this.rowText(message.oldTuple) }
+            : { key: this.rowText(message.oldTuple, relation.keyIndexes) };
+        return this.handler.op(this.makeOp('delete', relation, text));
       }
       case 'truncate':
         return this.truncate(message.relationIds, event.walStart);
@@ -124,7 +119,7 @@ export class PgChangeDecoder {
 
   private async truncate(relationIds: readonly number[], lsn: bigint): Promise<void> {
     for (const relationId of relationIds)
-      await this.handler.op(this.makeOp('truncate', this.relation(relationId, lsn), [], undefined, undefined));
+      await this.handler.op(this.makeOp('truncate', this.relation(relationId, lsn), undefined));
   }
 
   private relation(relationId: number, lsn: bigint): RelationState {
@@ -138,43 +133,19 @@ export class PgChangeDecoder {
     return relation;
   }
 
-  private decodeTuple(relation: RelationState, tuple: TupleValue[]): Value[] {
-    const values: Value[] = new Array(tuple.length);
-    for (let i = 0; i < tuple.length; i += 1) {
-      const raw = tuple[i];
-      values[i] = raw === UNCHANGED_TOAST ? UNCHANGED_VALUE : decodeTextValue(raw, relation.types[i]);
-    }
-    return values;
+  /** The tuple as a row of COPY text (only the columns at `indexes`, when given), in bytes of its own. */
+  private rowText(tuple: RawTuple, indexes?: readonly number[]): Uint8Array {
+    const out = this.scratch;
+    out.length = 0;
+    writeTupleText(tuple, out, indexes);
+    return out.copy();
   }
 
-  private makeOp(
-    kind: ChangeOp['kind'],
-    relation: RelationState,
-    key: Value[],
-    before: Value[] | undefined,
-    after: Value[] | undefined,
-  ): ChangeOp {
+  private makeOp(kind: ChangeOp['kind'], relation: RelationState, text: OpText | undefined): ChangeOp {
     const transaction = this.transaction;
     if (!transaction) throw new Error(`source ${this.source}: ${kind} outside a transaction`);
     const position = { commit: transaction.commitLsn, index: transaction.index };
     transaction.index += 1;
-    // Optional fields are left out rather than set to undefined; assigned one by one, which is
-    // cheaper than object spreads on this per-op path.
-    const op: { -readonly [K in keyof ChangeOp]: ChangeOp[K] } = {
-      kind,
-      table: relation.schema,
-      key,
-      position,
-      commitTimeUs: transaction.commitTimeUs,
-    };
-    if (before) op.before = before;
-    if (after) op.after = after;
-    return op;
+    return textOp({ kind, table: relation.schema, position, commitTimeUs: transaction.commitTimeUs, text: text ?? {} });
   }
-}
-
-function pick(values: Value[], indexes: readonly number[]): Value[] {
-  const picked: Value[] = new Array(indexes.length);
-  for (let i = 0; i < indexes.length; i += 1) picked[i] = values[indexes[i]];
-  return picked;
 }

@@ -2,13 +2,20 @@
  * Decoder for the pgoutput logical replication protocol, version 1
  * (https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html).
  *
- * Tuple values stay as the server's text output: converting them is the job of values.ts,
- * which knows each column's type. An unchanged TOAST column ('u') is kept as a marker,
- * never replaced by a value we do not have.
+ * Tuple values stay as the server's text output, where they lie in the message: a tuple is a
+ * reference into it (RawTuple), written out as a row of COPY text (writeTupleText) without a
+ * string per value. An unchanged TOAST column ('u') becomes the unchanged marker, never a value
+ * we do not have.
  */
+import { RowTextWriter } from '@cdc/change-envelope';
 
-export type TupleValue = string | null | typeof UNCHANGED_TOAST;
-export const UNCHANGED_TOAST = Symbol('unchanged-toast');
+/** A tuple where it lies in a pgoutput message (validated when read). */
+export interface RawTuple {
+  readonly buffer: Buffer;
+  /** Offset of its first column's kind byte. */
+  readonly start: number;
+  readonly columns: number;
+}
 
 export interface RelationColumn {
   readonly name: string;
@@ -32,20 +39,20 @@ export type PgOutputMessage =
       readonly columns: readonly RelationColumn[];
     }
   | { readonly tag: 'type'; readonly typeOid: number; readonly schema: string; readonly name: string }
-  | { readonly tag: 'insert'; readonly relationId: number; readonly newTuple: TupleValue[] }
+  | { readonly tag: 'insert'; readonly relationId: number; readonly newTuple: RawTuple }
   | {
       readonly tag: 'update';
       readonly relationId: number;
       /** 'K': key columns only (the key changed); 'O': the full old row (replica identity full). */
       readonly oldKind: 'K' | 'O' | undefined;
-      readonly oldTuple: TupleValue[] | undefined;
-      readonly newTuple: TupleValue[];
+      readonly oldTuple: RawTuple | undefined;
+      readonly newTuple: RawTuple;
     }
   | {
       readonly tag: 'delete';
       readonly relationId: number;
       readonly oldKind: 'K' | 'O';
-      readonly oldTuple: TupleValue[];
+      readonly oldTuple: RawTuple;
     }
   | {
       readonly tag: 'truncate';
@@ -73,7 +80,7 @@ export class PgOutputDecodeError extends Error {
 
 class Cursor {
   offset = 0;
-  constructor(private readonly buffer: Buffer) {}
+  constructor(readonly buffer: Buffer) {}
 
   byte(): number {
     this.need(1);
@@ -123,14 +130,6 @@ class Cursor {
     this.offset += length;
     return value;
   }
-  /** Decodes `length` bytes as UTF-8 without a Buffer view per value (hot: every column of every row). */
-  utf8(length: number): string {
-    if (length < 0) throw new PgOutputDecodeError(`negative length ${length} at byte ${this.offset}`);
-    this.need(length);
-    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
-    this.offset += length;
-    return value;
-  }
   private need(length: number): void {
     if (this.offset + length > this.buffer.length) {
       throw new PgOutputDecodeError(
@@ -140,29 +139,83 @@ class Cursor {
   }
 }
 
-function readTuple(cursor: Cursor): TupleValue[] {
-  const count = cursor.int16();
-  if (count < 0) throw new PgOutputDecodeError(`negative column count ${count}`);
-  const values: TupleValue[] = new Array(count);
-  for (let i = 0; i < count; i += 1) {
+/** Steps over a tuple, checking its structure, and returns where it lies. */
+function readTuple(cursor: Cursor): RawTuple {
+  const columns = cursor.int16();
+  if (columns < 0) throw new PgOutputDecodeError(`negative column count ${columns}`);
+  const start = cursor.offset;
+  for (let i = 0; i < columns; i += 1) {
     const kind = cursor.byte();
     switch (kind) {
       case 0x6e: // 'n'
-        values[i] = null;
-        break;
       case 0x75: // 'u'
-        values[i] = UNCHANGED_TOAST;
         break;
-      case 0x74: {
-        // 't'
-        const length = cursor.int32();
-        values[i] = cursor.utf8(length);
+      case 0x74: // 't'
+        cursor.bytes(cursor.int32());
         break;
-      }
       case 0x62: // 'b': binary format is never requested by this reader
         throw new PgOutputDecodeError('binary tuple data received but binary mode was not requested');
       default:
         throw new PgOutputDecodeError(`unknown tuple value kind 0x${kind.toString(16)}`);
+    }
+  }
+  return { buffer: cursor.buffer, start, columns };
+}
+
+const TAB = 9;
+
+/**
+ * Writes a tuple as one row of COPY text: every column, or only those at `indexes` (in that
+ * order, e.g. the key columns of an old-key tuple). NULL is `\N`, an unchanged TOAST value `\U`.
+ */
+export function writeTupleText(tuple: RawTuple, out: RowTextWriter, indexes?: readonly number[]): void {
+  const { buffer } = tuple;
+  if (indexes === undefined) {
+    let at = tuple.start;
+    for (let i = 0; i < tuple.columns; i += 1) {
+      if (i > 0) out.byte(TAB);
+      at = writeField(buffer, at, out);
+    }
+    return;
+  }
+  const starts: number[] = new Array(tuple.columns);
+  let at = tuple.start;
+  for (let i = 0; i < tuple.columns; i += 1) {
+    starts[i] = at;
+    at += buffer[at] === 0x74 ? 5 + buffer.readInt32BE(at + 1) : 1;
+  }
+  for (let k = 0; k < indexes.length; k += 1) {
+    if (k > 0) out.byte(TAB);
+    writeField(buffer, starts[indexes[k]], out);
+  }
+}
+
+/** Writes the field at `at` (its kind byte); returns where the next one starts. */
+function writeField(buffer: Buffer, at: number, out: RowTextWriter): number {
+  const kind = buffer[at];
+  if (kind === 0x74) {
+    const length = buffer.readInt32BE(at + 1);
+    out.escapedBytes(buffer, at + 5, at + 5 + length);
+    return at + 5 + length;
+  }
+  out.byte(92); // backslash
+  out.byte(kind === 0x75 ? 85 : 78); // \U unchanged, \N null
+  return at + 1;
+}
+
+/** A tuple's values as strings (null for NULL, undefined for an unchanged TOAST value): for tests and messages. */
+export function tupleStrings(tuple: RawTuple): Array<string | null | undefined> {
+  const values: Array<string | null | undefined> = [];
+  let at = tuple.start;
+  for (let i = 0; i < tuple.columns; i += 1) {
+    const kind = tuple.buffer[at];
+    if (kind === 0x74) {
+      const length = tuple.buffer.readInt32BE(at + 1);
+      values.push(tuple.buffer.toString('utf8', at + 5, at + 5 + length));
+      at += 5 + length;
+    } else {
+      values.push(kind === 0x75 ? undefined : null);
+      at += 1;
     }
   }
   return values;
@@ -218,7 +271,7 @@ export function decodePgOutput(buffer: Buffer): PgOutputMessage {
       const relationId = cursor.uint32();
       let marker = cursor.byte();
       let oldKind: 'K' | 'O' | undefined;
-      let oldTuple: TupleValue[] | undefined;
+      let oldTuple: RawTuple | undefined;
       if (marker === 0x4b || marker === 0x4f) {
         oldKind = marker === 0x4b ? 'K' : 'O';
         oldTuple = readTuple(cursor);

@@ -1,9 +1,9 @@
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
-import type { ChangeOp, Value } from '@cdc/change-envelope';
+import { to as copyTo } from 'pg-copy-streams';
+import { textOp, type ChangeOp } from '@cdc/change-envelope';
 import type { Logger } from '@cdc/service-runtime';
 import { SourceCatalog, type RelationState } from './catalog';
 import { SESSION_OPTIONS } from './session-settings';
-import { decodeTextValue } from './values';
 import type { SourceTable } from './preflight';
 
 export interface SnapshotOptions {
@@ -16,6 +16,10 @@ export interface SnapshotOptions {
   readonly commit: bigint;
   readonly parallelism: number;
   readonly chunkRows: number;
+  /** Bytes of COPY text per 'rows' op (a message holds one): the bulk lane's unit of transfer and apply. */
+  readonly chunkBytes: number;
+  /** Tables whose rows go one op per row (partitioned by key: each row to its key's partition). */
+  readonly perRow?: (table: SourceTable) => boolean;
   readonly log: Logger;
   readonly signal: AbortSignal;
   /** Receives ops in order per table; may return a promise to apply back-pressure. */
@@ -29,8 +33,6 @@ interface Chunk {
   readonly fromPage: number;
   readonly toPage: number | undefined;
 }
-
-const TEXT_PARSERS = { getTypeParser: () => (value: string) => value };
 
 /**
  * The consistent initial snapshot: N connections import the slot's exported snapshot and
@@ -56,9 +58,12 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<{ rows: nu
     }
     const catalog = new SourceCatalog(workers[0]);
     let index = 0;
-    const nextIndex = () => {
-      if (index >= 0xffffffff) throw new Error(`source ${options.source}: snapshot has more than 2^32 rows`);
-      return index++;
+    /** The next `count` row indexes (a chunk's rows each have one: see expandRows); returns the first. */
+    const nextIndex = (count = 1) => {
+      if (index + count > 0xffffffff) throw new Error(`source ${options.source}: snapshot has more than 2^32 rows`);
+      const first = index;
+      index += count;
+      return first;
     };
     const startedUs = Date.now() * 1000;
     const chunks: Chunk[] = [];
@@ -155,67 +160,122 @@ async function readChunk(
   client: Client,
   chunk: Chunk,
   options: SnapshotOptions,
-  nextIndex: () => number,
+  nextIndex: (count?: number) => number,
   commitTimeUs: number,
 ): Promise<number> {
   const { relation } = chunk;
   const columns = relation.schema.columns.map((column) => escapeIdentifier(column.name)).join(', ');
   const target = `${escapeIdentifier(relation.schema.schema)}.${escapeIdentifier(relation.schema.table)}`;
-  const params: string[] = [];
+  // COPY takes no parameters: the bounds are tid literals written from integers.
   let where = '';
   if (chunk.toPage !== undefined || chunk.fromPage > 0) {
-    params.push(`(${chunk.fromPage},0)`);
-    where = ' WHERE ctid >= $1::tid';
-    if (chunk.toPage !== undefined) {
-      params.push(`(${chunk.toPage},0)`);
-      where += ' AND ctid < $2::tid';
-    }
+    where = ` WHERE ctid >= '(${Math.trunc(chunk.fromPage)},0)'::tid`;
+    if (chunk.toPage !== undefined) where += ` AND ctid < '(${Math.trunc(chunk.toPage)},0)'::tid`;
   }
-  // Through a cursor, FETCH_ROWS at a time: a whole chunk (chunk_rows, 100,000 by default) read
-  // at once was held in memory twice over (raw and decoded) per worker, ~700 MB peak RSS for a
-  // 2,000,000-row table (docs/benchmarks.md).
-  await client.query({
-    text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT ${columns} FROM ${target}${where}`,
-    values: params,
-  });
+  const rows = new CopyRows(client, `COPY (SELECT ${columns} FROM ${target}${where}) TO STDOUT`, options);
+  const emit = async (op: ChangeOp) => {
+    const wait = options.emit(op);
+    if (wait) await wait;
+  };
+  const position = (rows = 1) => ({ commit: options.commit, index: nextIndex(rows) });
   let total = 0;
-  for (;;) {
-    const result = await client.query<string[]>({
-      text: `FETCH ${FETCH_ROWS} FROM ${CURSOR}`,
-      rowMode: 'array',
-      types: TEXT_PARSERS,
-    });
-    for (const raw of result.rows) {
-      const after: Value[] = new Array(raw.length);
-      for (let i = 0; i < raw.length; i += 1) after[i] = decodeTextValue(raw[i], relation.types[i]);
-      const pending = options.emit({
-        kind: 'snapshot-row',
-        table: relation.schema,
-        key: relation.keyIndexes.map((i) => after[i]),
-        after,
-        position: { commit: options.commit, index: nextIndex() },
-        commitTimeUs,
-      });
-      if (pending) await pending;
+  if (options.perRow?.(chunk.table)) {
+    // One op per row: a table partitioned by key sends each row to its key's partition.
+    for await (const row of rows.lines()) {
+      total += 1;
+      await emit(
+        textOp({
+          kind: 'snapshot-row',
+          table: relation.schema,
+          position: position(),
+          commitTimeUs,
+          text: { after: row },
+        }),
+      );
     }
-    total += result.rows.length;
-    if (result.rows.length < FETCH_ROWS) break;
+    return total;
   }
-  // An error above aborts the transaction (the worker ends), so only a finished read closes.
-  await client.query(`CLOSE ${CURSOR}`);
+  for await (const { bytes, count } of rows.chunks(Math.max(1024, options.chunkBytes))) {
+    total += count;
+    await emit(
+      textOp({
+        kind: 'rows',
+        table: relation.schema,
+        position: position(count),
+        commitTimeUs,
+        text: { after: bytes },
+        rows: count,
+        intoEmpty: true,
+      }),
+    );
+  }
   return total;
 }
 
-/** One chunk at a time per worker connection, so one cursor name suffices. */
-const CURSOR = 'cdc_snapshot_chunk';
 /**
- * A fetched batch stays referenced until its last row is published, and a worker often waits
- * for publish capacity in between: at 5,000 rows the batches of the parallel workers outlived
- * young-generation collections and were promoted (old-generation garbage, ~40 MB more peak
- * RSS in the 2,000,000-row bench). 250 rows cost no measurable CPU (a reader alone read
- * 1,000,000 rows with 3.5 s of CPU at 250 and at 1,000) and took another ~10 MB off its peak.
+ * The bulk lane's read: rows as COPY text, straight from `COPY (SELECT ...) TO STDOUT`, never
+ * looked at value by value. The session's DateStyle, TimeZone, bytea_output and
+ * extra_float_digits (SESSION_OPTIONS) make the text the same as the stream's. A consumer that
+ * stops reading holds the server back (stream back-pressure), so publishing paces the read.
  */
-const FETCH_ROWS = 250;
+class CopyRows {
+  constructor(
+    private readonly client: Client,
+    private readonly statement: string,
+    private readonly options: SnapshotOptions,
+  ) {}
+
+  /** Whole rows (each ending in a newline) in pieces of about `limit` bytes; a longer row goes alone. */
+  async *chunks(limit: number): AsyncGenerator<{ bytes: Uint8Array; count: number }> {
+    let pending: Buffer = Buffer.alloc(0);
+    const take = (end: number) => {
+      const bytes = Uint8Array.prototype.slice.call(pending, 0, end);
+      pending = pending.subarray(end);
+      return { bytes, count: countLines(bytes) };
+    };
+    for await (const data of this.read()) {
+      pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+      while (pending.length >= limit) {
+        let cut = pending.lastIndexOf(10, limit - 1);
+        if (cut < 0) cut = pending.indexOf(10, limit);
+        if (cut < 0) break;
+        yield take(cut + 1);
+      }
+    }
+    if (pending.length > 0) yield take(pending.length);
+  }
+
+  /** One row at a time (without its newline). */
+  async *lines(): AsyncGenerator<Uint8Array> {
+    let pending: Buffer = Buffer.alloc(0);
+    for await (const data of this.read()) {
+      pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+      let start = 0;
+      for (let end = pending.indexOf(10); end >= 0; end = pending.indexOf(10, start)) {
+        yield Uint8Array.prototype.slice.call(pending, start, end);
+        start = end + 1;
+      }
+      pending = pending.subarray(start);
+    }
+  }
+
+  private async *read(): AsyncGenerator<Buffer> {
+    const stream = this.client.query(copyTo(this.statement));
+    for await (const data of stream as AsyncIterable<Buffer>) {
+      if (this.options.signal.aborted) {
+        stream.destroy();
+        throw new Error(`source ${this.options.source}: snapshot interrupted by shutdown`);
+      }
+      yield data;
+    }
+  }
+}
+
+function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count += 1;
+  return count;
+}
 
 /** The table as pgoutput would describe it, read from the catalog (for reads outside the stream). */
 export async function describeSourceTable(

@@ -79,6 +79,56 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
   }
 }
 
+/**
+ * The kind of the values columnDecoderFor makes for a field (Column.valueKind): what a row's
+ * text says when it travels as text. UINT64 is "unsigned" (values past the int64 range).
+ */
+export function valueKindOf(field: query.IField, facts: ColumnFacts = {}): string {
+  if (facts.json) return 'json';
+  switch (field.type ?? query.Type.NULL_TYPE) {
+    case query.Type.INT8:
+    case query.Type.INT16:
+    case query.Type.INT24:
+    case query.Type.INT32:
+    case query.Type.INT64:
+    case query.Type.UINT8:
+    case query.Type.UINT16:
+    case query.Type.UINT24:
+    case query.Type.UINT32:
+    case query.Type.YEAR:
+      return 'integer';
+    case query.Type.UINT64:
+      return 'unsigned';
+    case query.Type.FLOAT32:
+    case query.Type.FLOAT64:
+      return 'float';
+    case query.Type.DECIMAL:
+      return 'decimal';
+    case query.Type.DATE:
+      return 'date';
+    case query.Type.DATETIME:
+      return 'timestamp';
+    case query.Type.TIMESTAMP:
+      return 'timestamptz';
+    case query.Type.TIME:
+      return 'time';
+    case query.Type.JSON:
+      return 'json';
+    case query.Type.ENUM:
+    case query.Type.SET:
+      return 'enum';
+    case query.Type.BLOB:
+    case query.Type.VARBINARY:
+    case query.Type.BINARY:
+      return (field.charset ?? 0) === BINARY_CHARSET ? 'bytes' : 'text';
+    case query.Type.GEOMETRY:
+    case query.Type.VECTOR:
+      return 'bytes';
+    default:
+      return 'text';
+  }
+}
+
 const bytes: ColumnDecoder = (values, start, end) => ({
   kind: 'bytes',
   value: new Uint8Array(values.subarray(start, end)),

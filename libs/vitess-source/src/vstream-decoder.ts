@@ -8,7 +8,7 @@ import {
 } from '@cdc/change-envelope';
 import { binlogdata, type query } from './generated/vitess';
 import { gtidOrdinal, laneOf } from './gtid';
-import { columnDecoderFor, decodeRow, type ColumnDecoder } from './row-values';
+import { columnDecoderFor, decodeRow, valueKindOf, type ColumnDecoder } from './row-values';
 import type { KeyspaceTable } from './schema';
 
 type VEvent = binlogdata.IVEvent;
@@ -227,6 +227,7 @@ export class VStreamDecoder {
       nullable: ((f.flags ?? 0) & NOT_NULL_FLAG) === 0,
       typeOid: 0,
       elementTypeOid: 0,
+      valueKind: valueKindOf(f, { json: json.has(f.name ?? '') }),
     }));
     const keyIndexes = keyColumnIndexes(columns);
     lane.tables.set(name, {

@@ -1,0 +1,300 @@
+import {
+  columnKinds,
+  fieldEnds,
+  fieldText,
+  isUnchangedField,
+  valueOfText,
+  type ChangeOp,
+  type TableSchema,
+} from '@cdc/change-envelope';
+import { FoldError, opRows, type ApplyStep, type RowRef } from '@cdc/apply';
+import type { TargetColumn } from './catalog';
+import { UnrepresentableValueError, sqlLiteral, type UnrepresentablePolicy } from './values';
+
+/*
+ * The MySQL/MariaDB dialect of the one planner (libs/apply, foldOps): how a step becomes SQL.
+ * Folded rows become one `DELETE ... WHERE (k) IN (...)`, multi-row `INSERT ... ON DUPLICATE KEY
+ * UPDATE` per column set and an UPDATE per partial row; values are literals escaped by the
+ * connection (each read from its row's COPY text as its column's kind, then written as the
+ * destination column needs it). A truncate is `DELETE FROM`: TRUNCATE would commit the batch
+ * transaction.
+ */
+
+/** A source column as written to the destination (`target` undefined: dropped since, not written). */
+export interface BoundColumn {
+  readonly name: string;
+  readonly sql: string;
+  readonly target: TargetColumn | undefined;
+}
+
+/** A source table (one shape) bound to its destination table. */
+export interface TableBinding {
+  /** Quoted `db`.`table`: ops with the same id write the same table. */
+  readonly id: string;
+  readonly display: string;
+  /** Source shape; a change splits the segment. */
+  readonly signature: string;
+  /** Aligned with the source table's columns. */
+  readonly columns: readonly BoundColumn[];
+  readonly keyIndexes: readonly number[];
+  readonly keyed: boolean;
+}
+
+export interface Statement {
+  readonly sql: string;
+  /** The first op it writes (named when the destination rejects it). */
+  readonly op: ChangeOp;
+}
+
+export interface StatementOptions {
+  /** Largest statement, in characters, before rows go to the next one. */
+  readonly maxStatementChars: number;
+  readonly policy: UnrepresentablePolicy;
+  readonly escape: (text: string) => string;
+}
+
+/** A value that cannot be written; `column` names the column. */
+export class ValueError extends FoldError {
+  constructor(
+    message: string,
+    op: ChangeOp,
+    readonly column: string,
+  ) {
+    super(message, op);
+    this.name = 'ValueError';
+  }
+}
+
+/** The statements of a step (every kind: a snapshot chunk arrives folded into upserts). */
+export function statementsOf(step: ApplyStep, binding: TableBinding, options: StatementOptions): Statement[] {
+  const writer = new Literals(binding, options);
+  switch (step.kind) {
+    case 'rows':
+      return writer.rows(step);
+    case 'inserts':
+      return writer.inserts(step.table, step.rows);
+    case 'op':
+      return writer.alone(step.op);
+    case 'load':
+      return writer.inserts(step.op.table, rowsOf(step.op));
+  }
+}
+
+function rowsOf(op: ChangeOp): RowRef[] {
+  const text = opRows(op).after ?? new Uint8Array();
+  const rows: RowRef[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] !== 10) continue;
+    rows.push({ text: text.subarray(start, i), op });
+    start = i + 1;
+  }
+  return rows;
+}
+
+/** A row's fields: field i is text[starts[i], ends[i]). */
+interface Fields {
+  readonly text: Uint8Array;
+  readonly ends: number[];
+}
+
+class Literals {
+  constructor(
+    private readonly binding: TableBinding,
+    private readonly options: StatementOptions,
+  ) {}
+
+  private fields(row: RowRef, width: number): Fields {
+    const ends = fieldEnds(row.text);
+    if (ends.length !== width)
+      throw new FoldError(`a row has ${ends.length} values for ${width} columns of ${this.binding.display}`, row.op);
+    return { text: row.text, ends };
+  }
+
+  private start(fields: Fields, i: number): number {
+    return i === 0 ? 0 : fields.ends[i - 1] + 1;
+  }
+
+  private unchanged(fields: Fields, i: number): boolean {
+    return isUnchangedField(fields.text, this.start(fields, i), fields.ends[i]);
+  }
+
+  /** Field `field` of a row as the literal of column `column` (they differ for key texts). */
+  private literal(op: ChangeOp, fields: Fields, field: number, column: number, table: TableSchema): string {
+    const bound = this.binding.columns[column];
+    const value = valueOfText(
+      fieldText(fields.text, this.start(fields, field), fields.ends[field]),
+      columnKinds(table)[column],
+    );
+    try {
+      return sqlLiteral(value, bound.target!, this.options.policy, this.options.escape);
+    } catch (error) {
+      const reason = error instanceof UnrepresentableValueError ? error.message : (error as Error).message;
+      throw new ValueError(`column ${bound.name}: ${reason}`, op, bound.name);
+    }
+  }
+
+  /** Columns a row writes: present in it and at the destination. */
+  private written(fields: Fields): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < fields.ends.length; i += 1)
+      if (!this.unchanged(fields, i) && this.binding.columns[i].target !== undefined) out.push(i);
+    return out;
+  }
+
+  private keyWhere(op: ChangeOp, key: Fields, fromKeyText: boolean, table: TableSchema): string {
+    return this.binding.keyIndexes
+      .map(
+        (index, k) =>
+          `${this.binding.columns[index].sql} = ${this.literal(op, key, fromKeyText ? k : index, index, table)}`,
+      )
+      .join(' AND ');
+  }
+
+  rows(step: Extract<ApplyStep, { kind: 'rows' }>): Statement[] {
+    const { binding } = this;
+    const out: Statement[] = [];
+    const width = binding.columns.length;
+    if (step.deletes.length > 0) {
+      const keys = binding.keyIndexes.map((index) => binding.columns[index].sql);
+      const head = `DELETE FROM ${binding.id} WHERE ${keys.length === 1 ? keys[0] : `(${keys.join(', ')})`} IN (`;
+      const parts = step.deletes.map((row) => {
+        const key = this.fields(row, binding.keyIndexes.length);
+        const values = binding.keyIndexes.map((index, k) => this.literal(row.op, key, k, index, step.table));
+        return { text: values.length === 1 ? values[0] : `(${values.join(', ')})`, op: row.op };
+      });
+      this.chunks(out, head, ')', parts);
+    }
+    for (const group of step.upserts) {
+      const columns = group.columns.filter((index) => binding.columns[index].target !== undefined);
+      const names = columns.map((index) => binding.columns[index].sql);
+      const update = columns
+        .filter((index) => !binding.keyIndexes.includes(index))
+        .map((index) => `${binding.columns[index].sql} = VALUES(${binding.columns[index].sql})`);
+      const firstKey = binding.columns[binding.keyIndexes[0]].sql;
+      const tail = ` ON DUPLICATE KEY UPDATE ${update.length > 0 ? update.join(', ') : `${firstKey} = ${firstKey}`}`;
+      const parts = group.rows.map((row) => {
+        const fields = this.fields(row, width);
+        return {
+          text: '(' + columns.map((index) => this.literal(row.op, fields, index, index, step.table)).join(', ') + ')',
+          op: row.op,
+        };
+      });
+      this.chunks(out, `INSERT INTO ${binding.id} (${names.join(', ')}) VALUES `, tail, parts);
+    }
+    for (const group of step.updates) {
+      for (const row of group.rows) {
+        const fields = this.fields(row, width);
+        const sql = this.updateSql(row.op, fields, fields, false, step.table);
+        if (sql !== undefined) out.push({ sql, op: row.op });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `UPDATE ... SET <what row writes> WHERE <key>`; the key's fields are a key text's (in key
+   * order) or a whole row's. `setKey`: the row's key columns are written too (a key change).
+   */
+  private updateSql(
+    op: ChangeOp,
+    row: Fields,
+    key: Fields,
+    fromKeyText: boolean,
+    table: TableSchema,
+    setKey = false,
+  ): string | undefined {
+    const set = this.written(row)
+      .filter((index) => setKey || !this.binding.keyIndexes.includes(index))
+      .map((index) => `${this.binding.columns[index].sql} = ${this.literal(op, row, index, index, table)}`);
+    if (set.length === 0) return undefined;
+    return `UPDATE ${this.binding.id} SET ${set.join(', ')} WHERE ${this.keyWhere(op, key, fromKeyText, table)}`;
+  }
+
+  inserts(table: TableSchema, rows: readonly RowRef[]): Statement[] {
+    const out: Statement[] = [];
+    const width = this.binding.columns.length;
+    let run: { shape: string; head: string; parts: Array<{ text: string; op: ChangeOp }> } | undefined;
+    const end = () => {
+      if (run) this.chunks(out, run.head, '', run.parts);
+      run = undefined;
+    };
+    for (const row of rows) {
+      const fields = this.fields(row, width);
+      const columns = this.written(fields);
+      const shape = columns.join(',');
+      if (run === undefined || run.shape !== shape) {
+        end();
+        const names = columns.map((index) => this.binding.columns[index].sql);
+        run = { shape, head: `INSERT INTO ${this.binding.id} (${names.join(', ')}) VALUES `, parts: [] };
+      }
+      run.parts.push({
+        text: '(' + columns.map((index) => this.literal(row.op, fields, index, index, table)).join(', ') + ')',
+        op: row.op,
+      });
+    }
+    end();
+    return out;
+  }
+
+  /** An op applied alone: truncate, an update or delete without a key, a key change with a partial row. */
+  alone(op: ChangeOp): Statement[] {
+    const { binding } = this;
+    if (op.kind === 'truncate') return [{ sql: `DELETE FROM ${binding.id}`, op }];
+    const rows = opRows(op);
+    const width = binding.columns.length;
+    if (binding.keyed) {
+      if (op.kind !== 'update' || rows.after === undefined)
+        throw new FoldError(`unexpected ${op.kind} applied alone on ${binding.display}`, op);
+      const after = this.fields({ text: rows.after, op }, width);
+      const oldKey =
+        rows.key !== undefined
+          ? this.fields({ text: rows.key, op }, binding.keyIndexes.length)
+          : this.fields({ text: rows.before!, op }, width);
+      const sql = this.updateSql(op, after, oldKey, rows.key !== undefined, op.table, true);
+      return sql === undefined ? [] : [{ sql, op }];
+    }
+    if (rows.before === undefined)
+      throw new FoldError(
+        `${op.kind} on ${binding.display}, a table without a primary key, needs the old row (replica identity full)`,
+        op,
+      );
+    const before = this.fields({ text: rows.before, op }, width);
+    const match = this.written(before)
+      .map((index) => `${binding.columns[index].sql} <=> ${this.literal(op, before, index, index, op.table)}`)
+      .join(' AND ');
+    if (match === '') throw new FoldError(`${op.kind} with an empty old row`, op);
+    if (op.kind === 'delete') return [{ sql: `DELETE FROM ${binding.id} WHERE ${match} LIMIT 1`, op }];
+    if (op.kind === 'update' && rows.after !== undefined) {
+      const after = this.fields({ text: rows.after, op }, width);
+      const set = this.written(after).map(
+        (index) => `${binding.columns[index].sql} = ${this.literal(op, after, index, index, op.table)}`,
+      );
+      return set.length === 0 ? [] : [{ sql: `UPDATE ${binding.id} SET ${set.join(', ')} WHERE ${match} LIMIT 1`, op }];
+    }
+    throw new FoldError(`unexpected ${op.kind} applied alone on ${binding.display}`, op);
+  }
+
+  private chunks(
+    out: Statement[],
+    head: string,
+    tail: string,
+    parts: ReadonlyArray<{ text: string; op: ChangeOp }>,
+  ): void {
+    let current: string[] = [];
+    let length = head.length + tail.length;
+    let first: ChangeOp | undefined;
+    for (const part of parts) {
+      if (current.length > 0 && length + part.text.length + 2 > this.options.maxStatementChars) {
+        out.push({ sql: head + current.join(', ') + tail, op: first! });
+        current = [];
+        first = undefined;
+        length = head.length + tail.length;
+      }
+      current.push(part.text);
+      first ??= part.op;
+      length += part.text.length + 2;
+    }
+    if (current.length > 0) out.push({ sql: head + current.join(', ') + tail, op: first! });
+  }
+}

@@ -1,0 +1,393 @@
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { fieldEnds, fieldText, isUnchangedField, qualifiedName, type ChangeOp } from '@cdc/change-envelope';
+import { FoldError, opRows, type ApplyStep, type PartialGroup, type RowRef } from '@cdc/apply';
+import type { BoundColumn, TableBinding } from './binding';
+
+/*
+ * The Postgres dialect of the one planner (libs/apply, foldOps): how a step becomes SQL.
+ *
+ * Folded rows go as one typed array per column into `unnest(...)`, inside set-based statements
+ * (INSERT ... SELECT ... ON CONFLICT DO UPDATE, DELETE ... USING, UPDATE ... FROM): one
+ * prepared statement per table and column set, whatever the batch size. Measured against the
+ * alternatives (docs/design-notes.md, "Streaming apply: unnest"): JSON records read by
+ * json_populate_recordset cost the server more per row, and staging rows with COPY in a
+ * temporary table cost far more for the small batches of a live stream (creating, truncating
+ * or vacuuming the stage each batch). Each array is written straight from the rows' COPY text.
+ */
+
+/** One statement to run, with the op it names when the destination rejects it. */
+export interface Statement {
+  readonly text: string;
+  readonly values: Array<string | null>;
+  readonly op: ChangeOp;
+}
+
+/** Largest total of parameter characters in one statement before its rows are split. */
+const MAX_PARAM_CHARS = 8 * 1024 * 1024;
+
+/** The statements of a step (not of a 'load' step: that one is a COPY). */
+export function statementsOf(step: ApplyStep, binding: TableBinding): Statement[] {
+  switch (step.kind) {
+    case 'rows': {
+      const out: Statement[] = [];
+      if (step.deletes.length > 0) pushChunks(out, deleteSql(binding), binding.keyIndexes, step.deletes, binding, true);
+      for (const group of step.upserts)
+        pushChunks(out, upsertSql(binding, group.columns), group.columns, group.rows, binding);
+      for (const group of step.updates)
+        pushChunks(out, updateSql(binding, group.columns), group.columns, group.rows, binding);
+      return out;
+    }
+    case 'inserts': {
+      const out: Statement[] = [];
+      for (const group of groupByColumns(step.rows, binding))
+        pushChunks(out, insertSql(binding, group.columns), group.columns, group.rows, binding);
+      return out;
+    }
+    case 'op': {
+      const statement = singleOpStatement(step.op, binding);
+      return statement === undefined ? [] : [statement];
+    }
+    case 'load':
+      throw new Error('a load step is a COPY, not a statement');
+  }
+}
+
+// ------------------------------------------------------------------------ array parameters
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COPY_ESCAPES: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 };
+
+/**
+ * Array literals built element by element from COPY text fields: every element quoted, `"` and
+ * `\` escaped with a backslash, COPY's own escapes resolved, `\N` written as NULL.
+ */
+class ArrayLiteral {
+  private buffer = Buffer.allocUnsafe(1024);
+  private length = 1;
+  private count = 0;
+
+  constructor() {
+    this.buffer[0] = 123; // {
+  }
+
+  get chars(): number {
+    return this.length;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+
+  /** Adds the COPY text field `bytes[start, end)` as an element. */
+  add(bytes: Uint8Array, start: number, end: number): void {
+    this.reserve((end - start) * 2 + 8);
+    const out = this.buffer;
+    let at = this.length;
+    if (this.count > 0) out[at++] = 44; // ,
+    this.count += 1;
+    if (end - start === 2 && bytes[start] === BACKSLASH && bytes[start + 1] === 78) {
+      out.write('NULL', at, 'latin1');
+      this.length = at + 4;
+      return;
+    }
+    out[at++] = QUOTE;
+    for (let i = start; i < end; i += 1) {
+      let b = bytes[i];
+      if (b === BACKSLASH && i + 1 < end) {
+        const next = bytes[++i];
+        const simple = COPY_ESCAPES[next];
+        if (simple !== undefined) b = simple;
+        else if (next >= 48 && next <= 55) {
+          // COPY TO never writes octal escapes; accepted for completeness
+          let value = next - 48;
+          for (let k = 0; k < 2 && i + 1 < end && bytes[i + 1] >= 48 && bytes[i + 1] <= 55; k += 1)
+            value = value * 8 + (bytes[++i] - 48);
+          b = value & 0xff;
+        } else b = next;
+      }
+      if (b === QUOTE || b === BACKSLASH) out[at++] = BACKSLASH;
+      out[at++] = b;
+    }
+    out[at++] = QUOTE;
+    this.length = at;
+  }
+
+  text(): string {
+    this.reserve(1);
+    this.buffer[this.length] = 125; // }
+    return this.buffer.toString('utf8', 0, this.length + 1);
+  }
+}
+
+/**
+ * Rows split into one parameter per column (`columns`: which columns, in the statement's order;
+ * with `isKey`, the rows are key texts whose fields are the key columns in key order), cut
+ * into statements that stay under MAX_PARAM_CHARS.
+ */
+function pushChunks(
+  out: Statement[],
+  text: string,
+  columns: readonly number[],
+  rows: readonly RowRef[],
+  binding: TableBinding,
+  isKey = false,
+): void {
+  let arrays = columns.map(() => new ArrayLiteral());
+  let first: ChangeOp | undefined;
+  let chars = 0;
+  const end = () => {
+    if (first === undefined) return;
+    out.push({ text, values: arrays.map((array) => array.text()), op: first });
+    arrays = columns.map(() => new ArrayLiteral());
+    first = undefined;
+    chars = 0;
+  };
+  const width = isKey ? columns.length : binding.columns.length;
+  for (const row of rows) {
+    const ends = fieldEnds(row.text);
+    if (ends.length !== width)
+      throw new FoldError(`a row has ${ends.length} values for ${width} columns of ${binding.display}`, row.op);
+    if (chars > MAX_PARAM_CHARS) end();
+    first ??= row.op;
+    for (let k = 0; k < columns.length; k += 1) {
+      const field = isKey ? k : columns[k];
+      const start = field === 0 ? 0 : ends[field - 1] + 1;
+      if (isUnchangedField(row.text, start, ends[field]))
+        throw new FoldError(
+          `column ${binding.columns[columns[k]].name}: an unchanged (TOAST) value cannot be written`,
+          row.op,
+        );
+      arrays[k].add(row.text, start, ends[field]);
+    }
+    chars += row.text.length + columns.length * 3;
+  }
+  end();
+}
+
+/** Keyless inserts grouped by the columns they set, keeping their order within each group. */
+function groupByColumns(rows: readonly RowRef[], binding: TableBinding): PartialGroup[] {
+  const groups: Array<{ columns: number[]; rows: RowRef[] }> = [];
+  let current: { columns: number[]; rows: RowRef[]; shape: string } | undefined;
+  for (const row of rows) {
+    const ends = fieldEnds(row.text);
+    const columns: number[] = [];
+    for (let i = 0; i < ends.length; i += 1) {
+      const start = i === 0 ? 0 : ends[i - 1] + 1;
+      if (!isUnchangedField(row.text, start, ends[i])) columns.push(i);
+    }
+    if (ends.length !== binding.columns.length)
+      throw new FoldError(`a row has ${ends.length} values for ${binding.columns.length} columns`, row.op);
+    const shape = columns.join(',');
+    // A new shape starts a new group: inserts of one run keep their order.
+    if (current === undefined || current.shape !== shape) {
+      current = { columns, rows: [], shape };
+      groups.push(current);
+    }
+    current.rows.push(row);
+  }
+  return groups;
+}
+
+// ------------------------------------------------------------------------------ SQL
+
+function cached(binding: TableBinding, shape: string, build: () => string): string {
+  let text = binding.sqlCache.get(shape);
+  if (text === undefined) {
+    text = build();
+    binding.sqlCache.set(shape, text);
+  }
+  return text;
+}
+
+const names = (binding: TableBinding, indexes: readonly number[]) =>
+  indexes.map((index) => binding.columns[index].sql).join(', ');
+
+/** `ROWS FROM (unnest($1::<array>), ...) AS alias(c1, ...)` and the select list of its columns as the destination's types. */
+function unnestOf(
+  binding: TableBinding,
+  indexes: readonly number[],
+  alias: string,
+): { from: string; values: string[] } {
+  const params = indexes.map((index, i) => {
+    const column = binding.columns[index];
+    return `$${i + 1}::${column.arrayTypeSql ?? 'pg_catalog.text[]'}`;
+  });
+  const values = indexes.map((index) => valueOf(binding.columns[index], `${alias}.${binding.columns[index].sql}`));
+  // ROWS FROM: the schema-qualified form of a multi-array unnest (arrays side by side, one row per index).
+  const unnests = params.map((p) => `pg_catalog.unnest(${p})`).join(', ');
+  return { from: `ROWS FROM (${unnests}) AS ${alias}(${names(binding, indexes)})`, values };
+}
+
+/** A column of an unnest as the column's type: typed arrays already are; text arrays are cast. */
+function valueOf(column: BoundColumn, ref: string): string {
+  return column.arrayTypeSql === undefined ? `${ref}::${column.typeSql}` : ref;
+}
+
+const keyMatch = (binding: TableBinding, left: string, right: string, values: readonly string[]) =>
+  binding.keyIndexes
+    .map(
+      (index, k) => `${left}.${binding.columns[index].sql} = ${values[k] ?? `${right}.${binding.columns[index].sql}`}`,
+    )
+    .join(' AND ');
+
+function upsertSql(binding: TableBinding, columns: readonly number[]): string {
+  return cached(binding, `upsert:${columns.join(',')}`, () => {
+    const keyIndexes = binding.keyIndexes;
+    const set = columns.filter((index) => !keyIndexes.includes(index));
+    const conflict =
+      set.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${set.map((index) => `${binding.columns[index].sql} = EXCLUDED.${binding.columns[index].sql}`).join(', ')}`;
+    const { from, values } = unnestOf(binding, columns, 'u');
+    return (
+      `INSERT INTO ${binding.id} (${names(binding, columns)}) SELECT ${values.join(', ')} FROM ${from} ` +
+      `ON CONFLICT (${names(binding, keyIndexes)}) ${conflict}`
+    );
+  });
+}
+
+function insertSql(binding: TableBinding, columns: readonly number[]): string {
+  return cached(binding, `insert:${columns.join(',')}`, () => {
+    const { from, values } = unnestOf(binding, columns, 'u');
+    return `INSERT INTO ${binding.id} (${names(binding, columns)}) SELECT ${values.join(', ')} FROM ${from}`;
+  });
+}
+
+function deleteSql(binding: TableBinding): string {
+  return cached(binding, 'delete', () => {
+    const { from, values } = unnestOf(binding, binding.keyIndexes, 'd');
+    return `DELETE FROM ${binding.id} AS t USING ${from} WHERE ${keyMatch(binding, 't', 'd', values)}`;
+  });
+}
+
+function updateSql(binding: TableBinding, columns: readonly number[]): string {
+  return cached(binding, `update:${columns.join(',')}`, () => {
+    const { from, values } = unnestOf(binding, columns, 'u');
+    const set = columns.flatMap((index, i) =>
+      binding.keyIndexes.includes(index) ? [] : [`${binding.columns[index].sql} = ${values[i]}`],
+    );
+    const keys = binding.keyIndexes.map((index) => values[columns.indexOf(index)]);
+    return `UPDATE ${binding.id} AS t SET ${set.join(', ')} FROM ${from} WHERE ${keyMatch(binding, 't', 'u', keys)}`;
+  });
+}
+
+// ------------------------------------------------------------------- ops applied alone
+
+/** Values of a row's fields as text parameters (null for NULL), for the given columns. */
+function fieldValues(op: ChangeOp, text: Uint8Array, indexes: readonly number[], width: number, binding: TableBinding) {
+  const ends = fieldEnds(text);
+  if (ends.length !== width)
+    throw new FoldError(`a row has ${ends.length} values for ${width} columns of ${binding.display}`, op);
+  return indexes.map((field) => fieldText(text, field === 0 ? 0 : ends[field - 1] + 1, ends[field]));
+}
+
+function presentColumns(text: Uint8Array): number[] {
+  const ends = fieldEnds(text);
+  const present: number[] = [];
+  for (let i = 0; i < ends.length; i += 1)
+    if (!isUnchangedField(text, i === 0 ? 0 : ends[i - 1] + 1, ends[i])) present.push(i);
+  return present;
+}
+
+/** `$n::type` for a value parameter of a column. */
+const param = (column: BoundColumn, n: number) => `$${n}::${column.typeSql}`;
+
+function singleOpStatement(op: ChangeOp, binding: TableBinding): Statement | undefined {
+  if (op.kind === 'truncate') return { text: `TRUNCATE TABLE ${binding.id}`, values: [], op };
+  const rows = opRows(op);
+  const width = binding.columns.length;
+  if (binding.keyed) {
+    // A key change whose new row is partial, with nothing earlier in the batch to fold into.
+    if (op.kind !== 'update' || rows.after === undefined)
+      throw new FoldError(`unexpected ${op.kind} applied alone on ${binding.display}`, op);
+    const set = presentColumns(rows.after);
+    const oldKey =
+      rows.key !== undefined
+        ? fieldValues(
+            op,
+            rows.key,
+            binding.keyIndexes.map((_, k) => k),
+            binding.keyIndexes.length,
+            binding,
+          )
+        : fieldValues(op, rows.before!, binding.keyIndexes, width, binding);
+    const values = [...fieldValues(op, rows.after, set, width, binding), ...oldKey];
+    const text = cached(binding, `rekey:${set.join(',')}`, () => {
+      const assignments = set.map(
+        (index, i) => `${binding.columns[index].sql} = ${param(binding.columns[index], i + 1)}`,
+      );
+      const match = binding.keyIndexes.map(
+        (index, k) => `${binding.columns[index].sql} = ${param(binding.columns[index], set.length + k + 1)}`,
+      );
+      return `UPDATE ${binding.id} SET ${assignments.join(', ')} WHERE ${match.join(' AND ')}`;
+    });
+    return { text, values, op };
+  }
+  // Without a key: one row, matched on every column of its old image; (tableoid, ctid) so partitioned tables work too.
+  if (rows.before === undefined)
+    throw new FoldError(
+      `${op.kind} on ${binding.display}, a table without a primary key, needs the old row (replica identity full)`,
+      op,
+    );
+  const match = presentColumns(rows.before);
+  if (match.length === 0) throw new FoldError(`${op.kind} with an empty old row`, op);
+  const matchValues = fieldValues(op, rows.before, match, width, binding);
+  const rowMatch = (offset: number) =>
+    match
+      .map((index, i) => {
+        const column = binding.columns[index];
+        const value = param(column, offset + i + 1);
+        return column.comparable
+          ? `x.${column.sql} IS NOT DISTINCT FROM ${value}`
+          : `x.${column.sql}::pg_catalog.text IS NOT DISTINCT FROM (${value})::pg_catalog.text`;
+      })
+      .join(' AND ');
+  const oneRow = (offset: number) =>
+    `(t.tableoid, t.ctid) = (SELECT x.tableoid, x.ctid FROM ${binding.id} AS x WHERE ${rowMatch(offset)} LIMIT 1)`;
+  if (op.kind === 'delete') {
+    const text = cached(
+      binding,
+      `kdelete:${match.join(',')}`,
+      () => `DELETE FROM ${binding.id} AS t WHERE ${oneRow(0)}`,
+    );
+    return { text, values: matchValues, op };
+  }
+  if (op.kind === 'update' && rows.after !== undefined) {
+    const set = presentColumns(rows.after);
+    if (set.length === 0) return undefined; // nothing to write
+    const setValues = fieldValues(op, rows.after, set, width, binding);
+    const text = cached(binding, `kupdate:${match.join(',')}:${set.join(',')}`, () => {
+      const assignments = set.map(
+        (index, i) => `${binding.columns[index].sql} = ${param(binding.columns[index], i + 1)}`,
+      );
+      return `UPDATE ${binding.id} AS t SET ${assignments.join(', ')} WHERE ${oneRow(set.length)}`;
+    });
+    return { text, values: [...setValues, ...matchValues], op };
+  }
+  throw new FoldError(`unexpected ${op.kind} on ${qualifiedName(op.table)}`, op);
+}
+
+/**
+ * A snapshot chunk loaded as it is: `COPY <table> (<columns>) FROM STDIN` with the chunk's COPY
+ * text, the rows never looked at (the bulk lane; see ChangeOp.intoEmpty for why no key is checked).
+ */
+export function copyRows(client: pg.ClientBase, binding: TableBinding, rows: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = client.query(
+      copyFrom(
+        `COPY ${binding.id} (${names(
+          binding,
+          binding.columns.map((_, i) => i),
+        )}) FROM STDIN`,
+      ),
+    );
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end(Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength));
+  });
+}
