@@ -86,6 +86,7 @@ function expected(batch: ChangeBatch): BatchSummary {
   }
   return {
     ops: batch.ops.length,
+    rows: counts.reduce((sum, entry) => sum + entry.count, 0),
     lastCommitTimeUs: batch.ops.length > 0 ? batch.ops[batch.ops.length - 1].commitTimeUs : 0,
     counts,
     barriers: batch.ops.flatMap((op, index) => ((op.barrier?.length ?? 0) >= 2 ? [index] : [])),
@@ -119,6 +120,7 @@ function sameVerdict(bytes: Uint8Array, what: string): void {
 test('the summary of a batch: op count, counts per table and kind, the last commit time, barriers of two or more', () => {
   assert.deepEqual(decodeBatchSummary(BATCH), {
     ops: 6,
+    rows: 6,
     lastCommitTimeUs: 0,
     counts: [
       { schema: 'public', table: 'orders', kind: 'insert', count: 1 },
@@ -131,6 +133,7 @@ test('the summary of a batch: op count, counts per table and kind, the last comm
   });
   assert.deepEqual(decodeBatchSummary(encodeBatch({ source: 's', partition: 0, ops: [] })), {
     ops: 0,
+    rows: 0,
     lastCommitTimeUs: 0,
     counts: [],
     barriers: [],

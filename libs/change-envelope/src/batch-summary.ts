@@ -6,6 +6,8 @@ import { WireReader } from './wire-reader';
 /** What a change batch holds, read without building its ops (see decodeBatchSummary). */
 export interface BatchSummary {
   readonly ops: number;
+  /** Rows the ops change: one per op, a 'rows' op its rows (what bounds a batch's work). */
+  readonly rows: number;
   /** The last op's commit time (microseconds), 0 without ops. */
   readonly lastCommitTimeUs: number;
   /** Rows changed per table and kind (a 'rows' op counts its rows), in order of first appearance. */
@@ -51,6 +53,7 @@ export function decodeBatchSummary(bytes: Uint8Array): BatchSummary {
     const counts: Array<{ schema: string; table: string; kind: ChangeKind; count: number }> = [];
     const barriers: number[] = [];
     let lastCommitTimeUs = 0;
+    let rows = 0;
     for (let i = 0; i < opSpans.length; i += 2) {
       reader.pos = opSpans[i];
       const op = walkOp(reader, opSpans[i + 1], tables, i / 2);
@@ -62,8 +65,9 @@ export function decodeBatchSummary(bytes: Uint8Array): BatchSummary {
         if (entry === undefined) counts.push((entry = { schema: op.schema, table: op.table, kind: op.kind, count: 0 }));
       }
       entry.count += op.rows;
+      rows += op.rows;
     }
-    return { ops: opSpans.length / 2, lastCommitTimeUs, counts, barriers };
+    return { ops: opSpans.length / 2, rows, lastCommitTimeUs, counts, barriers };
   } catch (error) {
     if (error instanceof EnvelopeDecodeError) throw error;
     throw new EnvelopeDecodeError('change batch', error);

@@ -83,8 +83,11 @@ export interface BatchTraceInfo {
 }
 
 export interface BatchLimits {
+  /** Most ops in a batch (a snapshot chunk is one op). */
   readonly maxOps: number;
   readonly maxWaitMs: number;
+  /** Most message bytes in a batch (what bounds a batch of snapshot chunks); absent: unbounded. */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -187,6 +190,9 @@ export class PartitionConsumer {
     if (this.undecodable) throw this.undecodable;
     const received: JsMsg[] = [];
     let ops = 0;
+    // Snapshot chunks are one op of thousands of rows each: bytes bound a batch of them.
+    let bytes = 0;
+    const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
     let deadline = Number.POSITIVE_INFINITY;
     const readySeqs: number[] = [];
     const byTable: Array<{ table: string; kind: ChangeKind; count: number }> = [];
@@ -195,7 +201,7 @@ export class PartitionConsumer {
     let watermark: Watermark | undefined;
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
-    while (ops < limits.maxOps) {
+    while (ops < limits.maxOps && bytes < maxBytes) {
       const waitMs = received.length === 0 ? 1_000 : deadline - Date.now();
       if (received.length > 0 && waitMs <= 0) break;
       const next = await this.nextMessage(waitMs);
@@ -230,6 +236,7 @@ export class PartitionConsumer {
           for (let i = 0; i < summary.ops; i += 1) readySeqs.push(next.seq);
           if (summary.ops > 0) lastCommitTimeUs = summary.lastCommitTimeUs;
           ops += summary.ops;
+          bytes += next.data.length;
         }
       } catch (error) {
         const malformed = new MalformedMessageError(this.source, this.partition, next.seq, error);

@@ -204,6 +204,8 @@ export type DestinationType = DestinationConfig['type'];
 export interface BatchConfig {
   maxOps: number;
   maxWaitMs: number;
+  /** Message bytes per batch: bounds a batch of snapshot chunks (each one op of thousands of rows). */
+  maxBytes: number;
 }
 
 export interface CoordinatorConfig {

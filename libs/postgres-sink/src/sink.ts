@@ -314,11 +314,21 @@ class PostgresDestination implements PostgresSink {
         });
         run = [];
         ddlIgnored += ddl;
-        for (const step of steps) {
+        for (let i = 0; i < steps.length; i += 1) {
+          const step = steps[i];
           if (step.kind === 'load') {
             const binding = bindings.get(step.op.table)!;
+            const chunks = [step.op.text?.after ?? new Uint8Array()];
+            for (
+              let next = steps[i + 1];
+              next?.kind === 'load' && bindings.get(next.op.table) === binding;
+              next = steps[i + 1]
+            ) {
+              chunks.push(next.op.text?.after ?? new Uint8Array());
+              i += 1;
+            }
             statement = { text: `COPY ${binding.id}`, values: [], op: step.op };
-            await copyRows(client, binding, step.op.text?.after ?? new Uint8Array());
+            await copyRows(client, binding, chunks);
             continue;
           }
           const binding = bindings.get(step.kind === 'op' ? step.op.table : step.table)!;

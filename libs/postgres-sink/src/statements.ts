@@ -373,21 +373,20 @@ function singleOpStatement(op: ChangeOp, binding: TableBinding): Statement | und
 }
 
 /**
- * A snapshot chunk loaded as it is: `COPY <table> (<columns>) FROM STDIN` with the chunk's COPY
+ * Snapshot chunks loaded as they are: `COPY <table> (<columns>) FROM STDIN` with the chunks' COPY
  * text, the rows never looked at (the bulk lane; see ChangeOp.intoEmpty for why no key is checked).
  */
-export function copyRows(client: pg.ClientBase, binding: TableBinding, rows: Uint8Array): Promise<void> {
+export function copyRows(client: pg.ClientBase, binding: TableBinding, chunks: readonly Uint8Array[]): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const stream = client.query(
-      copyFrom(
-        `COPY ${binding.id} (${names(
-          binding,
-          binding.columns.map((_, i) => i),
-        )}) FROM STDIN`,
-      ),
+    const columns = names(
+      binding,
+      binding.columns.map((_, i) => i),
     );
+    const stream = client.query(copyFrom(`COPY ${binding.id} (${columns}) FROM STDIN`));
     stream.on('error', reject);
     stream.on('finish', () => resolve());
-    stream.end(Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength));
+    // Consecutive chunks of one table go in one COPY: one round trip for all of them.
+    for (const rows of chunks) stream.write(Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength));
+    stream.end();
   });
 }
