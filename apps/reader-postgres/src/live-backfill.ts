@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyColumnIndexes, type ChangeOp, type TableSchema, type Value } from '@cdc/change-envelope';
+import { hasUnchangedValue, keyColumnIndexes, type ChangeOp, type TableSchema, type Value } from '@cdc/change-envelope';
 import type { ChangePublisher } from '@cdc/change-stream';
 import {
   BACKFILL_MESSAGE_PREFIX,
@@ -100,7 +100,7 @@ function newKeyOf(keyIndexes: readonly number[], op: ChangeOp): Value[] {
 
 /** An update whose new row lacks values (unchanged TOAST): the destination applies it only to a row it holds. */
 function isPartialUpdate(op: ChangeOp): boolean {
-  return op.kind === 'update' && op.after !== undefined && op.after.some((value) => value.kind === 'unchanged');
+  return op.kind === 'update' && hasUnchangedValue(op);
 }
 
 class SessionEnded extends Error {}
@@ -520,9 +520,10 @@ export class LiveBackfill {
    * by type and collation, which keyText does not): reading one early is redundant, not wrong.
    */
   private watchKeyChange(op: ChangeOp): void {
-    if (!op.table.hasKey || !isPartialUpdate(op)) return;
+    // Cheapest checks first: this runs for every streamed op.
+    if (this.pending.length === 0 || op.kind !== 'update' || !op.table.hasKey) return;
     const entry = this.pending.find((e) => e.schema === op.table.schema && e.table === op.table.table);
-    if (!entry || (entry.lastKey === undefined && this.active !== entry)) return;
+    if (!entry || (entry.lastKey === undefined && this.active !== entry) || !isPartialUpdate(op)) return;
     const newKey = newKeyOf(keyColumnIndexes(op.table.columns), op);
     const text = keyText(newKey);
     if (text !== keyText(op.key)) addRefetch(entry.refetch, text, newKey, op.position.commit);

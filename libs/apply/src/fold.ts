@@ -30,6 +30,8 @@ import {
 export interface RowRef {
   readonly text: Uint8Array;
   readonly op: ChangeOp;
+  /** Where each field ends (fieldEnds of text), when the planner already knows. */
+  readonly ends?: readonly number[];
 }
 
 /** Rows that set the same columns (the others are unchanged TOAST values). */
@@ -161,39 +163,63 @@ export function opRows(op: ChangeOp): { key?: Uint8Array; before?: Uint8Array; a
   return rows;
 }
 
-/** A row split into fields: field i is bytes[starts[i], ends[i]). */
+/** A row split into fields: field i is bytes[start(i), ends[i]). */
 class Fields {
-  readonly starts: number[];
   readonly ends: number[];
 
   constructor(readonly bytes: Uint8Array) {
     this.ends = fieldEnds(bytes);
-    this.starts = this.ends.map((_, i) => (i === 0 ? 0 : this.ends[i - 1] + 1));
   }
 
   get count(): number {
     return this.ends.length;
   }
 
-  unchanged(i: number): boolean {
-    return isUnchangedField(this.bytes, this.starts[i], this.ends[i]);
+  start(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1] + 1;
   }
 
-  /** The fields at `indexes`, tab-separated (a key's identity and text). */
+  unchanged(i: number): boolean {
+    return isUnchangedField(this.bytes, this.start(i), this.ends[i]);
+  }
+
+  /** Whether none of the fields at `indexes` is unchanged. */
+  has(indexes: readonly number[]): boolean {
+    for (let k = 0; k < indexes.length; k += 1) if (this.unchanged(indexes[k])) return false;
+    return true;
+  }
+
+  /** The fields at `indexes`, tab-separated (a key's text). */
   pick(indexes: readonly number[]): Uint8Array {
-    if (indexes.length === 1) return this.bytes.subarray(this.starts[indexes[0]], this.ends[indexes[0]]);
+    if (indexes.length === 1) return this.bytes.subarray(this.start(indexes[0]), this.ends[indexes[0]]);
     const out = new RowTextWriter(64);
     for (let k = 0; k < indexes.length; k += 1) {
       if (k > 0) out.byte(9);
-      out.raw(this.bytes, this.starts[indexes[k]], this.ends[indexes[k]]);
+      out.raw(this.bytes, this.start(indexes[k]), this.ends[indexes[k]]);
     }
     return out.copy();
   }
+
+  /**
+   * The identity of the key at `indexes`: the fields' text, exact (fields are escaped, so the
+   * tab between them is unambiguous), read without copying them.
+   */
+  id(indexes: readonly number[]): string {
+    let id = latin1(this.bytes, this.start(indexes[0]), this.ends[indexes[0]]);
+    for (let k = 1; k < indexes.length; k += 1)
+      id += '\t' + latin1(this.bytes, this.start(indexes[k]), this.ends[indexes[k]]);
+    return id;
+  }
+
+  asRef(op: ChangeOp): RowRef {
+    return { text: this.bytes, op, ends: this.ends };
+  }
 }
 
-/** A key's identity: its text, exact (fields are escaped, so the tab between them is unambiguous). */
-function identity(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return latin1Slice.call(bytes, start, end);
 }
 
 /** `base` with the fields of `top` that are not unchanged. */
@@ -202,30 +228,20 @@ function merge(base: Fields, top: Fields): Fields {
   for (let i = 0; i < base.count; i += 1) {
     if (i > 0) out.byte(9);
     const from = top.unchanged(i) ? base : top;
-    out.raw(from.bytes, from.starts[i], from.ends[i]);
+    out.raw(from.bytes, from.start(i), from.ends[i]);
   }
   return new Fields(out.copy());
 }
 
-/** `row` with the key fields replaced by `key` (key order). */
+/** `row` with the key fields (at keyIndexes) replaced by `key`'s (key order). */
 function withKey(row: Fields, keyIndexes: readonly number[], key: Fields): Fields {
-  let same = true;
-  for (let k = 0; k < keyIndexes.length && same; k += 1) {
-    const i = keyIndexes[k];
-    same =
-      row.ends[i] - row.starts[i] === key.ends[k] - key.starts[k] &&
-      Buffer.compare(
-        Buffer.from(row.bytes.buffer, row.bytes.byteOffset + row.starts[i], row.ends[i] - row.starts[i]),
-        Buffer.from(key.bytes.buffer, key.bytes.byteOffset + key.starts[k], key.ends[k] - key.starts[k]),
-      ) === 0;
-  }
-  if (same) return row;
+  if (row.has(keyIndexes) && row.id(keyIndexes) === key.id(keyIndexes.map((_, k) => k))) return row;
   const out = new RowTextWriter(row.bytes.length + key.bytes.length);
   for (let i = 0; i < row.count; i += 1) {
     if (i > 0) out.byte(9);
     const k = keyIndexes.indexOf(i);
-    if (k >= 0) out.raw(key.bytes, key.starts[k], key.ends[k]);
-    else out.raw(row.bytes, row.starts[i], row.ends[i]);
+    if (k >= 0) out.raw(key.bytes, key.start(k), key.ends[k]);
+    else out.raw(row.bytes, row.start(i), row.ends[i]);
   }
   return new Fields(out.copy());
 }
@@ -245,7 +261,8 @@ interface TableWork {
 }
 
 interface KeyState {
-  key: Uint8Array;
+  /** The key's text (key columns in key order); undefined: pick it from `row` when needed. */
+  key: Uint8Array | undefined;
   state: 'deleted' | 'image' | 'partial';
   row: Fields | undefined;
   /** The row must be deleted before the image is written (it was deleted earlier in the segment). */
@@ -257,6 +274,8 @@ interface KeyState {
 class KeyedWork implements TableWork {
   private readonly states = new Map<string, KeyState>();
   private readonly keyIndexes: readonly number[];
+  /** 0..k-1: where the key columns are in a key text. */
+  private readonly keyOrder: readonly number[];
   private readonly width: number;
 
   constructor(
@@ -264,6 +283,7 @@ class KeyedWork implements TableWork {
     readonly signature: string,
   ) {
     this.keyIndexes = tableKeyIndexes(table);
+    this.keyOrder = this.keyIndexes.map((_, k) => k);
     this.width = table.columns.length;
   }
 
@@ -275,39 +295,39 @@ class KeyedWork implements TableWork {
     return row;
   }
 
-  /** The row's identity before the op: the old key, else the old row's key fields, else the new row's. */
+  /** The row's key before the op, as a key text: the old key, else the old row's key fields, else the new row's. */
   private oldKey(op: ChangeOp, rows: ReturnType<typeof opRows>): Fields {
     if (rows.key !== undefined) {
       const key = new Fields(rows.key);
-      if (key.count === this.keyIndexes.length && !this.anyUnchanged(key)) return key;
+      if (key.count === this.keyIndexes.length && key.has(this.keyOrder)) return key;
     }
     const source = rows.before ?? rows.after;
     if (source !== undefined) {
       const row = new Fields(source);
-      if (row.count === this.width) {
-        const key = new Fields(row.pick(this.keyIndexes));
-        if (!this.anyUnchanged(key)) return key;
-      }
+      if (row.count === this.width && row.has(this.keyIndexes)) return new Fields(row.pick(this.keyIndexes));
     }
     throw new FoldError(`${op.kind} without a usable key (${this.keyIndexes.length} key columns)`, op);
   }
 
-  private anyUnchanged(key: Fields): boolean {
-    for (let i = 0; i < key.count; i += 1) if (key.unchanged(i)) return true;
-    return false;
-  }
-
-  /** The new row's key; key columns the source did not send keep their old value. */
+  /** The new row's key as a key text; key columns the source did not send keep their old value. */
   private newKey(op: ChangeOp, row: Fields, old: Fields | undefined): Fields {
+    if (row.has(this.keyIndexes)) return new Fields(row.pick(this.keyIndexes));
     const out = new RowTextWriter(64);
     for (let k = 0; k < this.keyIndexes.length; k += 1) {
       const i = this.keyIndexes[k];
       if (k > 0) out.byte(9);
-      if (!row.unchanged(i)) out.raw(row.bytes, row.starts[i], row.ends[i]);
-      else if (old !== undefined) out.raw(old.bytes, old.starts[k], old.ends[k]);
+      if (!row.unchanged(i)) out.raw(row.bytes, row.start(i), row.ends[i]);
+      else if (old !== undefined) out.raw(old.bytes, old.start(k), old.ends[k]);
       else throw new FoldError(`${op.kind} without a value for key column ${this.table.columns[i].name}`, op);
     }
     return new Fields(out.copy());
+  }
+
+  /** A row that is whole or partial, written for its own key (the common case: no key change). */
+  private ownRow(op: ChangeOp, row: Fields, fallback: Uint8Array | undefined): { id: string; row: Fields } {
+    if (row.has(this.keyIndexes)) return { id: row.id(this.keyIndexes), row };
+    const key = this.newKey(op, row, fallback === undefined ? undefined : new Fields(fallback));
+    return { id: key.id(this.keyOrder), row: withKey(row, this.keyIndexes, key) };
   }
 
   add(op: ChangeOp): boolean {
@@ -315,9 +335,8 @@ class KeyedWork implements TableWork {
     switch (op.kind) {
       case 'insert':
       case 'snapshot-row': {
-        const row = this.row(op, rows.after);
-        const key = this.newKey(op, row, rows.key !== undefined ? new Fields(rows.key) : undefined);
-        this.setImage(key, withKey(row, this.keyIndexes, key), op, true);
+        const own = this.ownRow(op, this.row(op, rows.after), rows.key);
+        this.setImage(own.id, undefined, own.row, op, true);
         return true;
       }
       case 'rows': {
@@ -326,19 +345,19 @@ class KeyedWork implements TableWork {
         let start = 0;
         for (let i = 0; i < text.length; i += 1) {
           if (text[i] !== 10) continue;
-          const row = this.row(op, text.subarray(start, i));
-          const key = this.newKey(op, row, undefined);
-          this.setImage(key, row, op, true);
+          const own = this.ownRow(op, this.row(op, text.subarray(start, i)), undefined);
+          this.setImage(own.id, undefined, own.row, op, true);
           start = i + 1;
         }
         return true;
       }
       case 'delete': {
         const key = this.oldKey(op, rows);
-        const id = identity(key.bytes);
+        const id = key.id(this.keyOrder);
         const state = this.states.get(id);
         if (state) {
           state.state = 'deleted';
+          state.key ??= key.bytes;
           state.row = undefined;
           state.deleteFirst = false;
         } else {
@@ -348,24 +367,18 @@ class KeyedWork implements TableWork {
       }
       case 'update': {
         const row = this.row(op, rows.after);
+        const full = isFull(row);
+        // No old key apart from the row's own (most updates): the key did not change.
+        if (rows.key === undefined && rows.before === undefined && row.has(this.keyIndexes)) {
+          this.updateOwn(op, row.id(this.keyIndexes), undefined, row, full);
+          return true;
+        }
         const oldKey = this.oldKey(op, rows);
         const newKey = this.newKey(op, row, oldKey);
-        const oldId = identity(oldKey.bytes);
-        const newId = identity(newKey.bytes);
-        const full = isFull(row);
+        const oldId = oldKey.id(this.keyOrder);
+        const newId = newKey.id(this.keyOrder);
         if (oldId === newId) {
-          const state = this.states.get(oldId);
-          if (full) this.setImage(newKey, row, op, false);
-          else if (state === undefined)
-            this.states.set(oldId, {
-              key: oldKey.bytes,
-              state: 'partial',
-              row: withKey(row, this.keyIndexes, oldKey),
-              deleteFirst: false,
-              op,
-            });
-          else if (state.state !== 'deleted') state.row = merge(state.row!, row);
-          // else: an update of a row deleted earlier in the segment changes nothing
+          this.updateOwn(op, oldId, oldKey.bytes, withKey(row, this.keyIndexes, oldKey), full);
           return true;
         }
         // The key changed: the old row goes, the new one comes (whole, or merged into what the segment has).
@@ -376,12 +389,13 @@ class KeyedWork implements TableWork {
         else return false;
         if (old) {
           old.state = 'deleted';
+          old.key ??= oldKey.bytes;
           old.row = undefined;
           old.deleteFirst = false;
         } else {
           this.states.set(oldId, { key: oldKey.bytes, state: 'deleted', row: undefined, deleteFirst: false, op });
         }
-        this.setImage(newKey, withKey(image, this.keyIndexes, newKey), op, false);
+        this.setImage(newId, newKey.bytes, withKey(image, this.keyIndexes, newKey), op, false);
         return true;
       }
       default:
@@ -389,11 +403,19 @@ class KeyedWork implements TableWork {
     }
   }
 
-  private setImage(key: Fields, row: Fields, op: ChangeOp, mergePartial: boolean): void {
-    const id = identity(key.bytes);
+  /** An update that keeps its key: a whole row is an image; a partial one merges into what the segment has. */
+  private updateOwn(op: ChangeOp, id: string, key: Uint8Array | undefined, row: Fields, full: boolean): void {
+    const state = this.states.get(id);
+    if (full) this.setImage(id, key, row, op, false);
+    else if (state === undefined) this.states.set(id, { key, state: 'partial', row, deleteFirst: false, op });
+    else if (state.state !== 'deleted') state.row = merge(state.row!, row);
+    // else: an update of a row deleted earlier in the segment changes nothing
+  }
+
+  private setImage(id: string, key: Uint8Array | undefined, row: Fields, op: ChangeOp, mergePartial: boolean): void {
     const state = this.states.get(id);
     if (state === undefined) {
-      this.states.set(id, { key: key.bytes, state: 'image', row, deleteFirst: false, op });
+      this.states.set(id, { key, state: 'image', row, deleteFirst: false, op });
       return;
     }
     const merged = mergePartial && state.state !== 'deleted' && !isFull(row) ? merge(state.row!, row) : row;
@@ -407,28 +429,30 @@ class KeyedWork implements TableWork {
     const upserts = new Map<string, { columns: number[]; rows: RowRef[] }>();
     const updates = new Map<string, { columns: number[]; rows: RowRef[] }>();
     const all = this.table.columns.map((_, index) => index);
+    const allGroup = { columns: all, rows: [] as RowRef[] };
     for (const state of this.states.values()) {
-      if (state.state === 'deleted' || state.deleteFirst) deletes.push({ text: state.key, op: state.op });
+      if (state.state === 'deleted' || state.deleteFirst)
+        deletes.push({ text: state.key ?? state.row!.pick(this.keyIndexes), op: state.op });
       if (state.state === 'deleted') continue;
       const row = state.row!;
-      const full = isFull(row);
-      const columns = full ? all : all.filter((i) => !row.unchanged(i));
+      if (state.state === 'image' && isFull(row)) {
+        allGroup.rows.push(row.asRef(state.op));
+        continue;
+      }
+      const columns = all.filter((i) => !row.unchanged(i));
       if (state.state === 'partial' && columns.every((index) => this.keyIndexes.includes(index))) continue; // nothing to set
       const groups = state.state === 'image' ? upserts : updates;
-      const shape = full ? '*' : columns.join(',');
+      const shape = columns.join(',');
       let group = groups.get(shape);
       if (group === undefined) groups.set(shape, (group = { columns, rows: [] }));
-      group.rows.push({ text: row.bytes, op: state.op });
+      group.rows.push(row.asRef(state.op));
     }
     this.states.clear();
+    if (allGroup.rows.length > 0) upserts.set('*', allGroup);
     if (deletes.length + upserts.size + updates.size === 0) return;
-    out.push({
-      kind: 'rows',
-      table: this.table,
-      deletes,
-      upserts: [...upserts.values()],
-      updates: [...updates.values()],
-    });
+    // Whole rows first among the upserts (their order does not matter: one row per key).
+    const upsertGroups = [...upserts.values()].sort((a, b) => b.columns.length - a.columns.length);
+    out.push({ kind: 'rows', table: this.table, deletes, upserts: upsertGroups, updates: [...updates.values()] });
   }
 }
 

@@ -41,6 +41,7 @@ export {
   columnKindOf,
   columnKinds,
   expandRows,
+  hasUnchangedValue,
   lastPositionOf,
   plainOp,
   postgresKindOfOid,

@@ -253,3 +253,20 @@ export function mysqlKindOfTypeName(type: string): string {
   for (const [pattern, kind] of KIND_BY_MYSQL_TYPE) if (pattern.test(name)) return kind;
   return 'text';
 }
+
+/** Whether the op's new row has an unchanged TOAST value, read from its text when it has one. */
+export function hasUnchangedValue(op: ChangeOp): boolean {
+  const text = op.text?.after;
+  if (text === undefined) return op.after?.some((value) => value.kind === 'unchanged') ?? false;
+  for (let i = 0; i + 1 < text.length; i += 1) {
+    // A field that is exactly \U: a backslash after a tab (or at the start), then U, then a tab or the end.
+    if (
+      text[i] === 92 &&
+      text[i + 1] === 85 &&
+      (i === 0 || text[i - 1] === 9) &&
+      (i + 2 === text.length || text[i + 2] === 9)
+    )
+      return true;
+  }
+  return false;
+}

@@ -95,7 +95,7 @@ function rowsOf(op: ChangeOp): RowRef[] {
 /** A row's fields: field i is text[starts[i], ends[i]). */
 interface Fields {
   readonly text: Uint8Array;
-  readonly ends: number[];
+  readonly ends: readonly number[];
 }
 
 class Literals {
@@ -105,7 +105,7 @@ class Literals {
   ) {}
 
   private fields(row: RowRef, width: number): Fields {
-    const ends = fieldEnds(row.text);
+    const ends = row.ends ?? fieldEnds(row.text);
     if (ends.length !== width)
       throw new FoldError(`a row has ${ends.length} values for ${width} columns of ${this.binding.display}`, row.op);
     return { text: row.text, ends };

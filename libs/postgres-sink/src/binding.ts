@@ -14,8 +14,6 @@ export interface BoundColumn {
   readonly comparable: boolean;
   /** What values are cast to (see TargetColumn.typeSql). */
   readonly typeSql: string;
-  /** The typed array a column of values travels in; absent: a text array, each value cast to typeSql. */
-  readonly arrayTypeSql: string | undefined;
 }
 
 /** A source table as written to one destination table; built from the destination catalog. */

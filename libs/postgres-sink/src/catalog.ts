@@ -19,8 +19,6 @@ export interface TargetColumn {
    * would mean char(1)); the column's own typmod applies when the value is assigned.
    */
   readonly typeSql: string;
-  /** The array type of typeSql, for a column whose values go in one typed array; absent when it is an array itself. */
-  readonly arrayTypeSql: string | undefined;
 }
 
 /** A destination table: its columns, and the column lists of its usable unique indexes. */
@@ -60,17 +58,13 @@ SELECT a.attname AS name,
        (lt.typtype IN ('e', 'r', 'm') OR EXISTS (
           SELECT 1 FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
           WHERE am.amname = 'btree' AND oc.opcdefault AND oc.opcintype = l.typ)) AS comparable,
-       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.typname) AS type_sql,
-       CASE WHEN NOT l.is_array AND t.typarray <> 0
-            THEN pg_catalog.quote_ident(an.nspname) || '.' || pg_catalog.quote_ident(at.typname) END AS array_type_sql
+       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.typname) AS type_sql
 FROM pg_catalog.pg_attribute a
 JOIN rel ON a.attrelid = rel.oid
 JOIN leaf l ON l.attnum = a.attnum
 JOIN pg_catalog.pg_type lt ON lt.oid = l.typ
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_catalog.pg_type at ON at.oid = t.typarray
-LEFT JOIN pg_catalog.pg_namespace an ON an.oid = at.typnamespace
 ORDER BY a.attnum`;
 
 const UNIQUE_SQL = `
@@ -92,7 +86,6 @@ interface ColumnRow {
   json_type: 'json' | 'jsonb' | null;
   comparable: boolean;
   type_sql: string;
-  array_type_sql: string | null;
 }
 
 /** Reads a destination table's columns; undefined when there is no such table. */
@@ -123,7 +116,6 @@ export async function loadCatalog(client: pg.ClientBase, target: TargetTable): P
       },
       comparable: row.comparable,
       typeSql: row.type_sql,
-      arrayTypeSql: row.array_type_sql ?? undefined,
     });
   }
   const uniqueKeys = unique.rows

@@ -654,7 +654,6 @@ class PostgresDestination implements PostgresSink {
         mode: targetColumn?.mode ?? PLAIN_FIELD,
         comparable: targetColumn?.comparable ?? false,
         typeSql: targetColumn?.typeSql ?? 'pg_catalog.text',
-        arrayTypeSql: targetColumn === undefined ? 'pg_catalog._text' : targetColumn.arrayTypeSql,
       };
     });
     const binding: TableBinding = { id, signature, display, columns, keyIndexes, keyed, sqlCache: new Map() };

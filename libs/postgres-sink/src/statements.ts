@@ -7,24 +7,26 @@ import type { BoundColumn, TableBinding } from './binding';
 /*
  * The Postgres dialect of the one planner (libs/apply, foldOps): how a step becomes SQL.
  *
- * Folded rows go as one typed array per column into `unnest(...)`, inside set-based statements
- * (INSERT ... SELECT ... ON CONFLICT DO UPDATE, DELETE ... USING, UPDATE ... FROM): one
- * prepared statement per table and column set, whatever the batch size. Measured against the
- * alternatives (docs/design-notes.md, "Streaming apply: unnest"): JSON records read by
- * json_populate_recordset cost the server more per row, and staging rows with COPY in a
- * temporary table cost far more for the small batches of a live stream (creating, truncating
- * or vacuuming the stage each batch). Each array is written straight from the rows' COPY text.
+ * Folded rows go as one text[] parameter per column into `unnest(...)`, inside set-based
+ * statements (INSERT ... SELECT ... ON CONFLICT DO UPDATE, DELETE ... USING, UPDATE ... FROM):
+ * one prepared statement per table and column set, whatever the batch size. Each array is sent
+ * in the binary array format, its elements the rows' field bytes (TextArrayParam), and each
+ * value is cast to its column's type in the statement. Measured against the alternatives
+ * (docs/design-notes.md, "Streaming apply: unnest"): JSON records read by
+ * json_populate_recordset cost the server about the same and the applier far more, and staging
+ * rows with COPY in a temporary table cost far more for the small batches of a live stream.
  */
 
 /** One statement to run, with the op it names when the destination rejects it. */
 export interface Statement {
   readonly text: string;
-  readonly values: Array<string | null>;
+  /** Text values, or a Buffer: a text[] in binary array format (TextArrayParam). */
+  readonly values: Array<string | Buffer | null>;
   readonly op: ChangeOp;
 }
 
-/** Largest total of parameter characters in one statement before its rows are split. */
-const MAX_PARAM_CHARS = 8 * 1024 * 1024;
+/** Largest total of parameter bytes in one statement before its rows are split. */
+const MAX_PARAM_BYTES = 8 * 1024 * 1024;
 
 /** The statements of a step (not of a 'load' step: that one is a COPY). */
 export function statementsOf(step: ApplyStep, binding: TableBinding): Statement[] {
@@ -55,24 +57,23 @@ export function statementsOf(step: ApplyStep, binding: TableBinding): Statement[
 
 // ------------------------------------------------------------------------ array parameters
 
-const QUOTE = 34;
 const BACKSLASH = 92;
 const COPY_ESCAPES: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 };
+const TEXT_OID = 25;
+const HEADER = 20;
 
 /**
- * Array literals built element by element from COPY text fields: every element quoted, `"` and
- * `\` escaped with a backslash, COPY's own escapes resolved, `\N` written as NULL.
+ * A `text[]` parameter in Postgres' binary array format (node-postgres sends a Buffer parameter
+ * as binary): each element is a field's value bytes, COPY's escapes resolved, `\N` a NULL. No
+ * quoting and no string is built, and the server reads each element without parsing a literal.
  */
-class ArrayLiteral {
-  private buffer = Buffer.allocUnsafe(1024);
-  private length = 1;
+class TextArrayParam {
+  private buffer = Buffer.allocUnsafe(4096);
+  private length = HEADER;
   private count = 0;
+  private nulls = false;
 
-  constructor() {
-    this.buffer[0] = 123; // {
-  }
-
-  get chars(): number {
+  get bytes(): number {
     return this.length;
   }
 
@@ -85,17 +86,17 @@ class ArrayLiteral {
 
   /** Adds the COPY text field `bytes[start, end)` as an element. */
   add(bytes: Uint8Array, start: number, end: number): void {
-    this.reserve((end - start) * 2 + 8);
-    const out = this.buffer;
-    let at = this.length;
-    if (this.count > 0) out[at++] = 44; // ,
     this.count += 1;
+    this.reserve(4 + end - start);
+    const out = this.buffer;
     if (end - start === 2 && bytes[start] === BACKSLASH && bytes[start + 1] === 78) {
-      out.write('NULL', at, 'latin1');
-      this.length = at + 4;
+      out.writeInt32BE(-1, this.length);
+      this.length += 4;
+      this.nulls = true;
       return;
     }
-    out[at++] = QUOTE;
+    const lengthAt = this.length;
+    let at = lengthAt + 4;
     for (let i = start; i < end; i += 1) {
       let b = bytes[i];
       if (b === BACKSLASH && i + 1 < end) {
@@ -110,24 +111,27 @@ class ArrayLiteral {
           b = value & 0xff;
         } else b = next;
       }
-      if (b === QUOTE || b === BACKSLASH) out[at++] = BACKSLASH;
       out[at++] = b;
     }
-    out[at++] = QUOTE;
+    out.writeInt32BE(at - lengthAt - 4, lengthAt);
     this.length = at;
   }
 
-  text(): string {
-    this.reserve(1);
-    this.buffer[this.length] = 125; // }
-    return this.buffer.toString('utf8', 0, this.length + 1);
+  finish(): Buffer {
+    const out = this.buffer;
+    out.writeInt32BE(1, 0); // dimensions
+    out.writeInt32BE(this.nulls ? 1 : 0, 4);
+    out.writeInt32BE(TEXT_OID, 8);
+    out.writeInt32BE(this.count, 12);
+    out.writeInt32BE(1, 16); // lower bound
+    return out.subarray(0, this.length);
   }
 }
 
 /**
  * Rows split into one parameter per column (`columns`: which columns, in the statement's order;
  * with `isKey`, the rows are key texts whose fields are the key columns in key order), cut
- * into statements that stay under MAX_PARAM_CHARS.
+ * into statements that stay under MAX_PARAM_BYTES.
  */
 function pushChunks(
   out: Statement[],
@@ -137,22 +141,22 @@ function pushChunks(
   binding: TableBinding,
   isKey = false,
 ): void {
-  let arrays = columns.map(() => new ArrayLiteral());
+  let arrays = columns.map(() => new TextArrayParam());
   let first: ChangeOp | undefined;
   let chars = 0;
   const end = () => {
     if (first === undefined) return;
-    out.push({ text, values: arrays.map((array) => array.text()), op: first });
-    arrays = columns.map(() => new ArrayLiteral());
+    out.push({ text, values: arrays.map((array) => array.finish()), op: first });
+    arrays = columns.map(() => new TextArrayParam());
     first = undefined;
     chars = 0;
   };
   const width = isKey ? columns.length : binding.columns.length;
   for (const row of rows) {
-    const ends = fieldEnds(row.text);
+    const ends = row.ends ?? fieldEnds(row.text);
     if (ends.length !== width)
       throw new FoldError(`a row has ${ends.length} values for ${width} columns of ${binding.display}`, row.op);
-    if (chars > MAX_PARAM_CHARS) end();
+    if (chars > MAX_PARAM_BYTES) end();
     first ??= row.op;
     for (let k = 0; k < columns.length; k += 1) {
       const field = isKey ? k : columns[k];
@@ -174,7 +178,7 @@ function groupByColumns(rows: readonly RowRef[], binding: TableBinding): Partial
   const groups: Array<{ columns: number[]; rows: RowRef[] }> = [];
   let current: { columns: number[]; rows: RowRef[]; shape: string } | undefined;
   for (const row of rows) {
-    const ends = fieldEnds(row.text);
+    const ends = row.ends ?? fieldEnds(row.text);
     const columns: number[] = [];
     for (let i = 0; i < ends.length; i += 1) {
       const start = i === 0 ? 0 : ends[i - 1] + 1;
@@ -207,25 +211,24 @@ function cached(binding: TableBinding, shape: string, build: () => string): stri
 const names = (binding: TableBinding, indexes: readonly number[]) =>
   indexes.map((index) => binding.columns[index].sql).join(', ');
 
-/** `ROWS FROM (unnest($1::<array>), ...) AS alias(c1, ...)` and the select list of its columns as the destination's types. */
+/**
+ * `ROWS FROM (unnest($1::text[]), ...) AS alias(c1, ...)` and the select list of its columns as
+ * the destination's types (text cast to the column's type, which the column's typmod then checks).
+ */
 function unnestOf(
   binding: TableBinding,
   indexes: readonly number[],
   alias: string,
 ): { from: string; values: string[] } {
-  const params = indexes.map((index, i) => {
-    const column = binding.columns[index];
-    return `$${i + 1}::${column.arrayTypeSql ?? 'pg_catalog.text[]'}`;
-  });
-  const values = indexes.map((index) => valueOf(binding.columns[index], `${alias}.${binding.columns[index].sql}`));
   // ROWS FROM: the schema-qualified form of a multi-array unnest (arrays side by side, one row per index).
-  const unnests = params.map((p) => `pg_catalog.unnest(${p})`).join(', ');
+  const unnests = indexes.map((_, i) => `pg_catalog.unnest($${i + 1}::pg_catalog.text[])`).join(', ');
+  const values = indexes.map((index) => valueOf(binding.columns[index], `${alias}.${binding.columns[index].sql}`));
   return { from: `ROWS FROM (${unnests}) AS ${alias}(${names(binding, indexes)})`, values };
 }
 
-/** A column of an unnest as the column's type: typed arrays already are; text arrays are cast. */
+/** A column of an unnest as the column's type. */
 function valueOf(column: BoundColumn, ref: string): string {
-  return column.arrayTypeSql === undefined ? `${ref}::${column.typeSql}` : ref;
+  return column.typeSql === 'pg_catalog.text' ? ref : `${ref}::${column.typeSql}`;
 }
 
 const keyMatch = (binding: TableBinding, left: string, right: string, values: readonly string[]) =>

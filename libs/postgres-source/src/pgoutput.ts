@@ -123,6 +123,12 @@ class Cursor {
     this.offset = end + 1;
     return value;
   }
+  /** Steps over `length` bytes (checked), without a view of them. */
+  skip(length: number): void {
+    if (length < 0) throw new PgOutputDecodeError(`negative length ${length} at byte ${this.offset}`);
+    this.need(length);
+    this.offset += length;
+  }
   bytes(length: number): Buffer {
     if (length < 0) throw new PgOutputDecodeError(`negative length ${length} at byte ${this.offset}`);
     this.need(length);
@@ -151,7 +157,7 @@ function readTuple(cursor: Cursor): RawTuple {
       case 0x75: // 'u'
         break;
       case 0x74: // 't'
-        cursor.bytes(cursor.int32());
+        cursor.skip(cursor.int32());
         break;
       case 0x62: // 'b': binary format is never requested by this reader
         throw new PgOutputDecodeError('binary tuple data received but binary mode was not requested');

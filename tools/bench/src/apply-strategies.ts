@@ -7,6 +7,7 @@
 //   json          INSERT ... SELECT FROM json_populate_recordset($1::json) ON CONFLICT (what rows as JSON did)
 //   stage-copy    COPY into a temporary staging table (ON COMMIT DELETE ROWS), then INSERT ... SELECT ... ON CONFLICT
 //   unnest-text   INSERT ... SELECT u.c::type FROM unnest($1::text[], ...) ON CONFLICT
+//   unnest-binary-text  the same with each text[] sent in the binary array format (a Buffer parameter)
 //   unnest-typed  INSERT ... SELECT FROM unnest($1::int8[], $2::int4[], ...) ON CONFLICT (what the dialect does)
 // Each batch size runs every strategy twice, in alternating order.
 import { readFileSync } from 'node:fs';
@@ -31,6 +32,24 @@ type Strategy = (client: Client, table: number, rows: string[][]) => Promise<voi
 const upsertTail = 'ON CONFLICT (id) DO UPDATE SET n = EXCLUDED.n, v = EXCLUDED.v, ts = EXCLUDED.ts';
 const arrayOf = (rows: string[][], column: number) =>
   '{' + rows.map((row) => '"' + row[column].replace(/["\\]/g, '\\$&') + '"').join(',') + '}';
+
+/** A text[] in Postgres' binary array format (what a Buffer parameter is sent as): no quoting, no parsing. */
+function binaryTextArray(rows: string[][], column: number): Buffer {
+  const values = rows.map((row) => Buffer.from(row[column], 'utf8'));
+  const out = Buffer.allocUnsafe(20 + values.reduce((sum, value) => sum + 4 + value.length, 0));
+  out.writeInt32BE(1, 0); // dimensions
+  out.writeInt32BE(0, 4); // no nulls
+  out.writeInt32BE(25, 8); // element type: text
+  out.writeInt32BE(values.length, 12);
+  out.writeInt32BE(1, 16); // lower bound
+  let at = 20;
+  for (const value of values) {
+    out.writeInt32BE(value.length, at);
+    value.copy(out, at + 4);
+    at += 4 + value.length;
+  }
+  return out;
+}
 
 const STRATEGIES: Record<string, Strategy> = {
   json: async (client, t, rows) => {
@@ -66,6 +85,15 @@ const STRATEGIES: Record<string, Strategy> = {
         `INSERT INTO t${t} (id, n, v, ts) SELECT u.a::pg_catalog.int8, u.b::pg_catalog.int4, u.c, u.d::pg_catalog.timestamptz ` +
         `FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(a, b, c, d) ${upsertTail}`,
       values: [0, 1, 2, 3].map((c) => arrayOf(rows, c)),
+    });
+  },
+  'unnest-binary-text': async (client, t, rows) => {
+    await client.query({
+      name: `binary${t}`,
+      text:
+        `INSERT INTO t${t} (id, n, v, ts) SELECT u.a::pg_catalog.int8, u.b::pg_catalog.int4, u.c, u.d::pg_catalog.timestamptz ` +
+        `FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(a, b, c, d) ${upsertTail}`,
+      values: [0, 1, 2, 3].map((c) => binaryTextArray(rows, c)),
     });
   },
   'unnest-typed': async (client, t, rows) => {
