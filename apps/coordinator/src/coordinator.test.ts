@@ -49,7 +49,7 @@ function destination(name: string, sources: string[]): PostgresDestinationConfig
     sources,
     createTables: true,
     tables: {},
-    batch: { maxOps: 100, maxWaitMs: 10, maxBytes: 16777216 },
+    batch: { maxOps: 100, maxWaitMs: 10, maxIdleMs: 10, maxBytes: 16777216 },
     concurrency: 1,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
     onError: 'stop',

@@ -71,7 +71,7 @@ function configFor(name: string, url: string, tables: string[], chunkRows: numbe
         sources: [name],
         createTables: true,
         tables: {},
-        batch: { maxOps: 100, maxWaitMs: 10, maxBytes: 16777216 },
+        batch: { maxOps: 100, maxWaitMs: 10, maxIdleMs: 10, maxBytes: 16777216 },
         concurrency: 1,
         membership: { heartbeatMs: 1000, ttlMs: 5000 },
         onError: 'stop',

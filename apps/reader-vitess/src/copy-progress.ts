@@ -17,9 +17,9 @@ export class CopyProgress {
     private readonly shardCount: () => number,
   ) {}
 
-  count(table: string): void {
-    this.rows.set(table, (this.rows.get(table) ?? 0) + 1);
-    this.total += 1;
+  count(table: string, rows = 1): void {
+    this.rows.set(table, (this.rows.get(table) ?? 0) + rows);
+    this.total += rows;
   }
 
   completed(lane: string | undefined): void {

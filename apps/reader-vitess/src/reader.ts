@@ -240,12 +240,14 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           op: (op) => {
             if (failure) throw failure;
             if (op.kind === 'snapshot-row') copy.count(op.table.table);
+            else if (op.kind === 'rows') copy.count(op.table.table, op.rows ?? 0);
             if (op.kind === 'ddl') {
               ctx.schema.invalidate(op.table.table);
               log.info({ table: op.table.table, lane: op.position.lane, ddl: op.ddl }, 'DDL');
             }
             // Copy-phase chunks are not source transactions: only streamed changes get a span.
-            publisher.add(op, op.kind === 'snapshot-row' ? undefined : transactions?.op(op.table));
+            const copied = op.kind === 'snapshot-row' || op.kind === 'rows';
+            publisher.add(op, copied ? undefined : transactions?.op(op.table));
             if (publisher.full) return publisher.waitForCapacity();
           },
           resumable: (vgtid) => {

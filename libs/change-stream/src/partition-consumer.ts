@@ -88,6 +88,8 @@ export interface BatchLimits {
   readonly maxWaitMs: number;
   /** Most message bytes in a batch (what bounds a batch of snapshot chunks); absent: unbounded. */
   readonly maxBytes?: number;
+  /** Longest wait for the batch's next message once it has one; absent: up to maxWaitMs. */
+  readonly maxIdleMs?: number;
 }
 
 /**
@@ -201,8 +203,12 @@ export class PartitionConsumer {
     let watermark: Watermark | undefined;
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
+    const maxIdleMs = limits.maxIdleMs ?? Number.POSITIVE_INFINITY;
     while (ops < limits.maxOps && bytes < maxBytes) {
-      const waitMs = received.length === 0 ? 1_000 : deadline - Date.now();
+      // Once the batch has a message: wait for the next one no longer than max_idle_ms (under a
+      // backlog the prefetched messages are already here; a live stream's next change is not
+      // worth waiting for), and in all no longer than max_wait_ms.
+      const waitMs = received.length === 0 ? 1_000 : Math.min(deadline - Date.now(), maxIdleMs);
       if (received.length > 0 && waitMs <= 0) break;
       const next = await this.nextMessage(waitMs);
       if (next === 'timeout') {

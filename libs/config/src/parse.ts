@@ -629,10 +629,11 @@ function parseDestinationCommon(f: Fields, sources: readonly SourceConfig[]): Om
       'create needs create_tables: true (columns are added by schema evolution)',
     );
   }
-  const b = f.fields('batch', ['max_ops', 'max_wait_ms', 'max_bytes']);
+  const b = f.fields('batch', ['max_ops', 'max_wait_ms', 'max_idle_ms', 'max_bytes']);
   const batch: BatchConfig = {
     maxOps: b.int('max_ops', 5000, { min: 1 }),
     maxWaitMs: b.int('max_wait_ms', 50, { min: 0 }),
+    maxIdleMs: b.int('max_idle_ms', 10, { min: 0 }),
     maxBytes: b.int('max_bytes', 16 * 1024 * 1024, { min: 1024 }),
   };
   const concurrency = f.int('concurrency', 4, { min: 1, max: 1024 });

@@ -66,7 +66,7 @@ function destination(extra: Partial<PostgresDestinationConfig> = {}): PostgresDe
     sources: ['a'],
     createTables: false,
     tables: {},
-    batch: { maxOps: 5000, maxWaitMs: 50, maxBytes: 16777216 },
+    batch: { maxOps: 5000, maxWaitMs: 50, maxIdleMs: 10, maxBytes: 16777216 },
     concurrency: 4,
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
     onError: 'stop',

@@ -204,6 +204,8 @@ export type DestinationType = DestinationConfig['type'];
 export interface BatchConfig {
   maxOps: number;
   maxWaitMs: number;
+  /** Longest wait for a batch's next message once it has one (a live stream's batch closes sooner). */
+  maxIdleMs?: number;
   /** Message bytes per batch: bounds a batch of snapshot chunks (each one op of thousands of rows). */
   maxBytes: number;
 }

@@ -1,9 +1,43 @@
 import type Long from 'long';
-import { NULL_VALUE, type Value } from '@cdc/change-envelope';
+import { NULL_VALUE, writeValueField, type RowTextWriter, type Value } from '@cdc/change-envelope';
 import { query } from './generated/vitess';
 
-/** Decodes one column's bytes (MySQL text-protocol form, as VStream sends them) into a typed value. */
-export type ColumnDecoder = (values: Buffer, start: number, end: number) => Value;
+/**
+ * Decodes one column's bytes (MySQL text-protocol form, as VStream sends them) into a typed
+ * value. `writeText` writes the same value as a field of a COPY text row (row-text.ts): for
+ * the types whose text is the value's text it copies the bytes, for the others it writes the
+ * decoded value, so the two never disagree.
+ */
+export type ColumnDecoder = ((values: Buffer, start: number, end: number) => Value) & {
+  readonly writeText: (values: Buffer, start: number, end: number, out: RowTextWriter) => void;
+};
+
+/** A decoder whose text is its value's text (or, with `suffix`, that text and the suffix). */
+function textual(
+  decode: (values: Buffer, start: number, end: number) => Value,
+  encoding: BufferEncoding,
+  suffix = '',
+): ColumnDecoder {
+  const suffixBytes = Buffer.from(suffix, 'latin1');
+  return Object.assign(decode, {
+    writeText:
+      encoding === 'latin1'
+        ? (values: Buffer, start: number, end: number, out: RowTextWriter) =>
+            out.escapedString(values.toString('latin1', start, end) + suffix)
+        : (values: Buffer, start: number, end: number, out: RowTextWriter) => {
+            out.escapedBytes(values, start, end);
+            if (suffixBytes.length > 0) out.raw(suffixBytes);
+          },
+  });
+}
+
+/** A decoder whose text is written from its decoded value (bit strings, enum labels, bytes). */
+function byValue(decode: (values: Buffer, start: number, end: number) => Value): ColumnDecoder {
+  return Object.assign(decode, {
+    writeText: (values: Buffer, start: number, end: number, out: RowTextWriter) =>
+      writeValueField(out, decode(values, start, end)),
+  });
+}
 
 const BINARY_CHARSET = 63;
 /** MySQL collation ids whose character set is latin1. */
@@ -20,9 +54,8 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
   const type = field.type ?? query.Type.NULL_TYPE;
   const charset = field.charset ?? 0;
   const encoding: BufferEncoding = LATIN1_CHARSETS.has(charset) ? 'latin1' : 'utf8';
-  const text = (kind: 'text' | 'decimal' | 'json' | 'date' | 'time' | 'timestamp' | 'enum'): ColumnDecoder => {
-    return (values, start, end) => ({ kind, value: values.toString(encoding, start, end) });
-  };
+  const text = (kind: 'text' | 'decimal' | 'json' | 'date' | 'time' | 'timestamp' | 'enum'): ColumnDecoder =>
+    textual((values, start, end) => ({ kind, value: values.toString(encoding, start, end) }), encoding);
   if (facts.json) return text('json');
   switch (type) {
     case query.Type.INT8:
@@ -35,17 +68,24 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
     case query.Type.UINT24:
     case query.Type.UINT32:
     case query.Type.YEAR:
-      return (values, start, end) => ({ kind: 'integer', value: values.toString('latin1', start, end) });
+      return textual(
+        (values, start, end) => ({ kind: 'integer', value: values.toString('latin1', start, end) }),
+        'utf8',
+      );
     case query.Type.UINT64:
-      return (values, start, end) => {
+      return textual((values, start, end) => {
         const digits = values.toString('latin1', start, end);
         return digits.length >= 19 && BigInt(digits) > MAX_INT64
           ? { kind: 'unsigned', value: digits }
           : { kind: 'integer', value: digits };
-      };
+      }, 'utf8');
     case query.Type.FLOAT32:
     case query.Type.FLOAT64:
-      return (values, start, end) => ({ kind: 'float', value: Number(values.toString('latin1', start, end)) });
+      // MySQL's text for a float is one Postgres reads back to the same number.
+      return textual(
+        (values, start, end) => ({ kind: 'float', value: Number(values.toString('latin1', start, end)) }),
+        'utf8',
+      );
     case query.Type.DECIMAL:
       return text('decimal');
     case query.Type.DATE:
@@ -54,7 +94,11 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
       return text('timestamp');
     case query.Type.TIMESTAMP:
       // vttablet reads binlog TIMESTAMPs (seconds since the epoch) and renders them in UTC.
-      return (values, start, end) => ({ kind: 'timestamptz', value: `${values.toString('latin1', start, end)}+00` });
+      return textual(
+        (values, start, end) => ({ kind: 'timestamptz', value: `${values.toString('latin1', start, end)}+00` }),
+        'utf8',
+        '+00',
+      );
     case query.Type.TIME:
       return text('time');
     case query.Type.JSON:
@@ -129,20 +173,20 @@ export function valueKindOf(field: query.IField, facts: ColumnFacts = {}): strin
   }
 }
 
-const bytes: ColumnDecoder = (values, start, end) => ({
+const bytes: ColumnDecoder = byValue((values, start, end) => ({
   kind: 'bytes',
   value: new Uint8Array(values.subarray(start, end)),
-});
+}));
 
 /** BIT(n) arrives as big-endian bytes; it travels as its n binary digits ("0101"). */
 function bitDecoder(columnType: string): ColumnDecoder {
   const width = Number(/^bit\((\d+)\)/i.exec(columnType)?.[1] ?? 0);
-  return (values, start, end) => {
+  return byValue((values, start, end) => {
     let number = 0n;
     for (let i = start; i < end; i += 1) number = (number << 8n) | BigInt(values[i]);
     const digits = number.toString(2);
     return { kind: 'text', value: width > digits.length ? digits.padStart(width, '0') : digits };
-  };
+  });
 }
 
 /** The labels of an enum('a','b''c') / set(...) column type. */
@@ -174,19 +218,19 @@ export function enumLabels(columnType: string): string[] {
 
 function enumByIndex(columnType: string): ColumnDecoder {
   const labels = enumLabels(columnType);
-  return (values, start, end) => {
+  return byValue((values, start, end) => {
     const index = Number(values.toString('latin1', start, end));
     return { kind: 'enum', value: index >= 1 && index <= labels.length ? labels[index - 1] : '' };
-  };
+  });
 }
 
 function setByMask(columnType: string): ColumnDecoder {
   const labels = enumLabels(columnType);
-  return (values, start, end) => {
+  return byValue((values, start, end) => {
     const mask = BigInt(values.toString('latin1', start, end));
     const chosen = labels.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
     return { kind: 'enum', value: chosen.join(',') };
-  };
+  });
 }
 
 /** A VStream row that does not fit its FIELD event (or is damaged); says which table, shard and column. */
@@ -240,4 +284,50 @@ export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, w
     offset = end;
   }
   return result;
+}
+
+/**
+ * A query.Row written as one row of COPY text (row-text.ts) into `out`: the same values
+ * decodeRow gives, without a JS value per column for the types whose text is their value.
+ */
+export function writeRowText(
+  decoders: readonly ColumnDecoder[],
+  row: query.IRow,
+  where: () => string,
+  out: RowTextWriter,
+): void {
+  const lengths = row.lengths ?? [];
+  if (lengths.length !== decoders.length) {
+    throw new RowDecodeError(
+      `${where()}: row has ${lengths.length} columns, the table's FIELD event has ${decoders.length}`,
+    );
+  }
+  const raw = row.values ?? new Uint8Array(0);
+  const values = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let offset = 0;
+  for (let i = 0; i < decoders.length; i += 1) {
+    if (i > 0) out.byte(9);
+    const length = lengthOf(lengths[i] as Long | number);
+    if (length < 0) {
+      out.byte(92); // \N
+      out.byte(78);
+      continue;
+    }
+    const end = offset + length;
+    if (end > values.length) {
+      throw new RowDecodeError(`${where()}: column ${i} overruns the row (${end} > ${values.length} bytes)`);
+    }
+    try {
+      decoders[i].writeText(values, offset, end, out);
+    } catch (error) {
+      const text = values.toString('latin1', offset, Math.min(end, offset + 40));
+      throw new RowDecodeError(
+        `${where()}: column ${i} value ${JSON.stringify(text)} cannot be decoded: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    offset = end;
+  }
 }

@@ -1,14 +1,15 @@
 import {
+  RowTextWriter,
   keyColumnIndexes,
+  textOp,
   type ChangeKind,
   type ChangeOp,
   type Column,
   type TableSchema,
-  type Value,
 } from '@cdc/change-envelope';
 import { binlogdata, type query } from './generated/vitess';
 import { gtidOrdinal, laneOf } from './gtid';
-import { columnDecoderFor, decodeRow, valueKindOf, type ColumnDecoder } from './row-values';
+import { columnDecoderFor, valueKindOf, writeRowText, type ColumnDecoder } from './row-values';
 import type { KeyspaceTable } from './schema';
 
 type VEvent = binlogdata.IVEvent;
@@ -58,14 +59,16 @@ interface TableState {
   readonly keyIndexes: number[];
 }
 
+/** A row change of an open transaction, as COPY text (row-text.ts). */
 interface PendingRow {
   readonly kind: ChangeKind;
   readonly table: TableState;
-  readonly key: readonly Value[];
-  readonly before?: readonly Value[];
-  readonly after?: readonly Value[];
-  readonly ddl?: string;
+  readonly before?: Uint8Array;
+  readonly after?: Uint8Array;
 }
+
+/** Copy-phase rows of one table go out as 'rows' ops (bulk chunks) of at most this many bytes. */
+const COPY_CHUNK_BYTES = 256 * 1024;
 
 interface LaneState {
   readonly lane: string;
@@ -97,6 +100,8 @@ export class VStreamDecoder {
   private readonly startCopying: Map<string, boolean>;
   private readonly keyspaceCopying: boolean;
   private openTransactions = 0;
+  /** Rows are written here, then copied into bytes of their own. */
+  private readonly scratch = new RowTextWriter(4096);
   /** Lanes (old shards) whose reshard journal was seen: VGtids naming them are not resumable. */
   private readonly journaled = new Set<string>();
 
@@ -256,17 +261,21 @@ export class VStreamDecoder {
     }
     const where = () => `${this.options.source}: ${lane.keyspace}.${name} on shard ${lane.shard}`;
     const copy = lane.copying && lane.txn.timestampS === 0;
+    const text = (row: query.IRow): Uint8Array => {
+      const out = this.scratch;
+      out.length = 0;
+      writeRowText(table.decoders, row, where, out);
+      return out.copy();
+    };
     for (const change of rowEvent.rowChanges ?? []) {
-      const before = change.before ? decodeRow(table.decoders, change.before, where) : undefined;
-      const after = change.after ? decodeRow(table.decoders, change.after, where) : undefined;
+      const before = change.before ? text(change.before) : undefined;
+      const after = change.after ? text(change.after) : undefined;
       let kind: ChangeKind;
       if (before && after) kind = 'update';
       else if (after) kind = copy ? 'snapshot-row' : 'insert';
       else if (before) kind = 'delete';
       else continue;
-      const identity = (before ?? after)!;
-      const key = table.keyIndexes.map((index) => identity[index]);
-      lane.txn.rows.push({ kind, table, key, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+      lane.txn.rows.push({ kind, table, ...(before ? { before } : {}), ...(after ? { after } : {}) });
     }
   }
 
@@ -279,20 +288,59 @@ export class VStreamDecoder {
       const ordinal = this.ordinalOf(lane);
       let index = this.firstIndexAt(lane, ordinal);
       const commitTimeUs = txn.timestampS > 0 ? txn.timestampS * 1_000_000 : Date.now() * 1000;
-      for (const row of txn.rows) {
-        const op: ChangeOp = {
-          kind: row.kind,
-          table: row.table.schema,
-          key: row.key,
-          ...(row.before ? { before: row.before } : {}),
-          ...(row.after ? { after: row.after } : {}),
-          position: { commit: ordinal, index, lane: lane.lane },
-          commitTimeUs,
-        };
-        index += 1;
+      const emit = async (op: ChangeOp) => {
         const wait = this.options.handlers.op(op);
         if (wait) await wait;
+      };
+      // Copy-phase rows of one table in a row become 'rows' ops (the bulk lane), one index per row.
+      let chunk: { table: TableState; rows: Uint8Array[]; bytes: number; first: number } | undefined;
+      const endChunk = async () => {
+        if (chunk === undefined) return;
+        const { table, rows, first } = chunk;
+        chunk = undefined;
+        const after = Buffer.allocUnsafe(rows.reduce((sum, row) => sum + row.length + 1, 0));
+        let at = 0;
+        for (const row of rows) {
+          after.set(row, at);
+          after[at + row.length] = 10;
+          at += row.length + 1;
+        }
+        await emit(
+          textOp({
+            kind: 'rows',
+            table: table.schema,
+            position: { commit: ordinal, index: first, lane: lane.lane },
+            commitTimeUs,
+            text: { after },
+            rows: rows.length,
+          }),
+        );
+      };
+      for (const row of txn.rows) {
+        if (row.kind === 'snapshot-row') {
+          if (chunk !== undefined && (chunk.table !== row.table || chunk.bytes >= COPY_CHUNK_BYTES)) await endChunk();
+          chunk ??= { table: row.table, rows: [], bytes: 0, first: index };
+          chunk.rows.push(row.after!);
+          chunk.bytes += row.after!.length + 1;
+          index += 1;
+          continue;
+        }
+        await endChunk();
+        const text: { before?: Uint8Array; after?: Uint8Array } = {};
+        if (row.before) text.before = row.before;
+        if (row.after) text.after = row.after;
+        await emit(
+          textOp({
+            kind: row.kind,
+            table: row.table.schema,
+            position: { commit: ordinal, index, lane: lane.lane },
+            commitTimeUs,
+            text,
+          }),
+        );
+        index += 1;
       }
+      await endChunk();
       lane.nextIndex = index;
       this.options.handlers.transaction?.(lane.lane, this.gtidOf(lane));
     }
