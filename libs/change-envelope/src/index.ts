@@ -17,6 +17,8 @@ export {
 export { EnvelopeDecodeError, decodeBatch, decodeWatermark, encodeBatch, encodeWatermark } from './codec';
 export { decodeBatchSummary, type BatchSummary } from './batch-summary';
 export { BatchBuilder, OpEncoder, type EncodedOp } from './batch-writer';
+/** A minimal protobuf reader (also for other protobuf messages read on a hot path, e.g. VStream's). */
+export { WireReader } from './wire-reader';
 export {
   UNCHANGED_FIELD,
   RowTextWriter,

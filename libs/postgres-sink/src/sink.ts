@@ -147,6 +147,8 @@ class PostgresDestination implements PostgresSink {
   /** Per binding: destination columns missing and ignored (missing_columns: ignore). */
   private readonly ignored = new Map<TableBinding, Set<string>>();
   private readonly loggedIgnored = new Set<string>();
+  /** Tables this sink created and has written only snapshot chunks to since (see loadAsIs). */
+  private readonly freshTables = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: PostgresSinkOptions) {
@@ -309,7 +311,13 @@ class PostgresDestination implements PostgresSink {
         const { steps, ddl } = foldOps(run, {
           targetOf: (op) => bindings.get(op.table)!.id,
           // A snapshot chunk goes into its table with COPY as it is, when nothing changes its rows on the way.
-          loadAsIs: (op) => op.intoEmpty === true && !this.ignored.has(bindings.get(op.table)!),
+          // A snapshot chunk goes in with COPY as it is when the table is known to hold none of its
+          // rows: the source truncated it for this snapshot, or this sink created it and has written
+          // only chunks (of disjoint rows) since; and when nothing changes its rows on the way.
+          loadAsIs: (op) => {
+            const binding = bindings.get(op.table)!;
+            return (op.intoEmpty === true || this.freshTables.has(binding.id)) && !this.ignored.has(binding);
+          },
           fold: coalesce,
         });
         run = [];
@@ -332,6 +340,7 @@ class PostgresDestination implements PostgresSink {
             continue;
           }
           const binding = bindings.get(step.kind === 'op' ? step.op.table : step.table)!;
+          this.freshTables.delete(binding.id);
           for (statement of statementsOf(step, binding)) {
             await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values });
           }
@@ -368,6 +377,9 @@ class PostgresDestination implements PostgresSink {
       };
     } catch (error) {
       this.catalogs.clear();
+      // A table created in the rolled back transaction is gone; a COPY that failed on a key found
+      // one of its rows there: either way the table is no longer known to be fresh.
+      this.freshTables.clear();
       this.bindings.clear();
       this.ignored.clear();
       this.storedSchemas.clear();
@@ -587,6 +599,7 @@ class PostgresDestination implements PostgresSink {
         );
       }
       await createTable(client, target, table);
+      this.freshTables.add(id);
       catalog = await loadCatalog(client, target);
       if (catalog === undefined) throw new Error(`table ${display} is still missing after CREATE TABLE`);
     }

@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { binlogdata, topodata, vtgate } from './generated/vitess';
+import { topodata, vtgate, type binlogdata } from './generated/vitess';
+import { decodeVStreamResponse } from './vstream-wire';
 
-export type VEvent = binlogdata.VEvent;
+export type VEvent = binlogdata.IVEvent;
 
 export interface VStreamRequest {
   readonly tabletType: 'primary' | 'replica' | 'rdonly';
@@ -57,10 +58,11 @@ export class VStreamClient {
       filter: { rules: request.rules.map((rule) => ({ match: rule.match, filter: rule.filter ?? '' })) },
       flags: { heartbeatInterval: request.heartbeatIntervalS, stopOnReshard: request.stopOnReshard },
     });
-    const call = this.client.makeServerStreamRequest<vtgate.VStreamRequest, vtgate.VStreamResponse>(
+    const call = this.client.makeServerStreamRequest<vtgate.VStreamRequest, VEvent[]>(
       METHOD,
       (value) => Buffer.from(vtgate.VStreamRequest.encode(value).finish()),
-      (bytes) => vtgate.VStreamResponse.decode(bytes),
+      // ROW events without an object per row and a Long per column (vstream-wire.ts).
+      (bytes) => decodeVStreamResponse(bytes),
       message,
       new grpc.Metadata(),
       {},
@@ -69,9 +71,7 @@ export class VStreamClient {
     signal.addEventListener('abort', cancel, { once: true });
     if (signal.aborted) cancel();
     try {
-      for await (const response of call as AsyncIterable<vtgate.VStreamResponse>) {
-        yield response.events as VEvent[];
-      }
+      for await (const events of call as AsyncIterable<VEvent[]>) yield events;
     } catch (error) {
       if (signal.aborted) return;
       const status = error as Partial<grpc.StatusObject>;

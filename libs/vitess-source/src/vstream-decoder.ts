@@ -59,13 +59,14 @@ interface TableState {
   readonly keyIndexes: number[];
 }
 
-/** A row change of an open transaction, as COPY text (row-text.ts). */
-interface PendingRow {
-  readonly kind: ChangeKind;
-  readonly table: TableState;
-  readonly before?: Uint8Array;
-  readonly after?: Uint8Array;
-}
+/**
+ * A row change of an open transaction as COPY text (row-text.ts), or copy-phase rows of one
+ * table written straight into one chunk (a 'rows' op: the bulk lane).
+ */
+type PendingRow =
+  | { readonly kind: ChangeKind; readonly table: TableState; readonly before?: Uint8Array; readonly after?: Uint8Array }
+  | { readonly kind: 'rows'; readonly table: TableState; readonly chunk: RowTextWriter; rows: number };
+type PendingChunk = Extract<PendingRow, { readonly chunk: RowTextWriter }>;
 
 /** Copy-phase rows of one table go out as 'rows' ops (bulk chunks) of at most this many bytes. */
 const COPY_CHUNK_BYTES = 256 * 1024;
@@ -184,6 +185,18 @@ export class VStreamDecoder {
     }
   }
 
+  /** The last ROW event's table name and its unqualified form: consecutive ROW events mostly name one table. */
+  private lastQualified = '';
+  private lastUnqualified = '';
+
+  private unqualifiedName(name: string): string {
+    if (name !== this.lastQualified) {
+      this.lastQualified = name;
+      this.lastUnqualified = unqualified(name);
+    }
+    return this.lastUnqualified;
+  }
+
   /** Reports the current VGtid as resumable when it is (see `resumable` and `journal`). */
   private offerResumable(): void {
     if (this.openTransactions !== 0) return;
@@ -248,7 +261,7 @@ export class VStreamDecoder {
     const rowEvent = event.rowEvent;
     if (!rowEvent || rowEvent.isInternalTable) return;
     const lane = this.laneOf(event);
-    const name = unqualified(rowEvent.tableName ?? '');
+    const name = this.unqualifiedName(rowEvent.tableName ?? '');
     const table = lane.tables.get(name);
     if (!table) {
       throw new Error(
@@ -261,6 +274,7 @@ export class VStreamDecoder {
     }
     const where = () => `${this.options.source}: ${lane.keyspace}.${name} on shard ${lane.shard}`;
     const copy = lane.copying && lane.txn.timestampS === 0;
+    const rows = lane.txn.rows;
     const text = (row: query.IRow): Uint8Array => {
       const out = this.scratch;
       out.length = 0;
@@ -268,14 +282,27 @@ export class VStreamDecoder {
       return out.copy();
     };
     for (const change of rowEvent.rowChanges ?? []) {
+      if (copy && change.after && !change.before) {
+        // A copy-phase row: written straight into the transaction's chunk of its table (the bulk lane).
+        const last = rows[rows.length - 1];
+        let chunk: PendingChunk | undefined = last !== undefined && 'chunk' in last ? last : undefined;
+        if (chunk === undefined || chunk.table !== table || chunk.chunk.length >= COPY_CHUNK_BYTES) {
+          chunk = { kind: 'rows', table, chunk: new RowTextWriter(64 * 1024), rows: 0 };
+          rows.push(chunk);
+        }
+        writeRowText(table.decoders, change.after, where, chunk.chunk);
+        chunk.chunk.byte(10);
+        chunk.rows += 1;
+        continue;
+      }
       const before = change.before ? text(change.before) : undefined;
       const after = change.after ? text(change.after) : undefined;
       let kind: ChangeKind;
       if (before && after) kind = 'update';
-      else if (after) kind = copy ? 'snapshot-row' : 'insert';
+      else if (after) kind = 'insert';
       else if (before) kind = 'delete';
       else continue;
-      lane.txn.rows.push({ kind, table, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+      rows.push({ kind, table, ...(before ? { before } : {}), ...(after ? { after } : {}) });
     }
   }
 
@@ -292,40 +319,22 @@ export class VStreamDecoder {
         const wait = this.options.handlers.op(op);
         if (wait) await wait;
       };
-      // Copy-phase rows of one table in a row become 'rows' ops (the bulk lane), one index per row.
-      let chunk: { table: TableState; rows: Uint8Array[]; bytes: number; first: number } | undefined;
-      const endChunk = async () => {
-        if (chunk === undefined) return;
-        const { table, rows, first } = chunk;
-        chunk = undefined;
-        const after = Buffer.allocUnsafe(rows.reduce((sum, row) => sum + row.length + 1, 0));
-        let at = 0;
-        for (const row of rows) {
-          after.set(row, at);
-          after[at + row.length] = 10;
-          at += row.length + 1;
-        }
-        await emit(
-          textOp({
-            kind: 'rows',
-            table: table.schema,
-            position: { commit: ordinal, index: first, lane: lane.lane },
-            commitTimeUs,
-            text: { after },
-            rows: rows.length,
-          }),
-        );
-      };
       for (const row of txn.rows) {
-        if (row.kind === 'snapshot-row') {
-          if (chunk !== undefined && (chunk.table !== row.table || chunk.bytes >= COPY_CHUNK_BYTES)) await endChunk();
-          chunk ??= { table: row.table, rows: [], bytes: 0, first: index };
-          chunk.rows.push(row.after!);
-          chunk.bytes += row.after!.length + 1;
-          index += 1;
+        if ('chunk' in row) {
+          // A chunk's rows each have an index of their own (the op's is its first row's).
+          await emit(
+            textOp({
+              kind: 'rows',
+              table: row.table.schema,
+              position: { commit: ordinal, index, lane: lane.lane },
+              commitTimeUs,
+              text: { after: row.chunk.view() },
+              rows: row.rows,
+            }),
+          );
+          index += row.rows;
           continue;
         }
-        await endChunk();
         const text: { before?: Uint8Array; after?: Uint8Array } = {};
         if (row.before) text.before = row.before;
         if (row.after) text.after = row.after;
@@ -340,7 +349,6 @@ export class VStreamDecoder {
         );
         index += 1;
       }
-      await endChunk();
       lane.nextIndex = index;
       this.options.handlers.transaction?.(lane.lane, this.gtidOf(lane));
     }

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     const rawVStream = async (
       step: string,
       vgtid: binlogdata.IVGtid,
-      done: (event: binlogdata.VEvent, rows: number) => boolean,
+      done: (event: binlogdata.IVEvent, rows: number) => boolean,
     ): Promise<{ rows: number; seconds: number }> => {
       const client = new VStreamClient(cluster.grpcAddress);
       const stop = new AbortController();
@@ -215,7 +215,8 @@ coordinator:
 `,
     );
     const run = (kind: string) => {
-      const args = [BUNDLE, kind, '--config', config];
+      // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services, as in pipeline.ts.
+      const args = [...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), BUNDLE, kind, '--config', config];
       if (kind === 'reader') args.push('--source', SOURCE);
       if (kind === 'applier') args.push('--destination', 'replica');
       const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${children.length}.log`));
