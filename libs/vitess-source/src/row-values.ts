@@ -10,16 +10,20 @@ import { query } from './generated/vitess';
  */
 export type ColumnDecoder = ((values: Buffer, start: number, end: number) => Value) & {
   readonly writeText: (values: Buffer, start: number, end: number, out: RowTextWriter) => void;
+  /** The column's kind (Column.valueKind): how the text reads back as the values decode gives. */
+  readonly kind: string;
 };
 
 /** A decoder whose text is its value's text (or, with `suffix`, that text and the suffix). */
 function textual(
+  kind: string,
   decode: (values: Buffer, start: number, end: number) => Value,
   encoding: BufferEncoding,
   suffix = '',
 ): ColumnDecoder {
   const suffixBytes = Buffer.from(suffix, 'latin1');
   return Object.assign(decode, {
+    kind,
     writeText:
       encoding === 'latin1'
         ? (values: Buffer, start: number, end: number, out: RowTextWriter) =>
@@ -32,8 +36,9 @@ function textual(
 }
 
 /** A decoder whose text is written from its decoded value (bit strings, enum labels, bytes). */
-function byValue(decode: (values: Buffer, start: number, end: number) => Value): ColumnDecoder {
+function byValue(kind: string, decode: (values: Buffer, start: number, end: number) => Value): ColumnDecoder {
   return Object.assign(decode, {
+    kind,
     writeText: (values: Buffer, start: number, end: number, out: RowTextWriter) =>
       writeValueField(out, decode(values, start, end)),
   });
@@ -55,7 +60,7 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
   const charset = field.charset ?? 0;
   const encoding: BufferEncoding = LATIN1_CHARSETS.has(charset) ? 'latin1' : 'utf8';
   const text = (kind: 'text' | 'decimal' | 'json' | 'date' | 'time' | 'timestamp' | 'enum'): ColumnDecoder =>
-    textual((values, start, end) => ({ kind, value: values.toString(encoding, start, end) }), encoding);
+    textual(kind, (values, start, end) => ({ kind, value: values.toString(encoding, start, end) }), encoding);
   if (facts.json) return text('json');
   switch (type) {
     case query.Type.INT8:
@@ -69,20 +74,26 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
     case query.Type.UINT32:
     case query.Type.YEAR:
       return textual(
+        'integer',
         (values, start, end) => ({ kind: 'integer', value: values.toString('latin1', start, end) }),
         'utf8',
       );
     case query.Type.UINT64:
-      return textual((values, start, end) => {
-        const digits = values.toString('latin1', start, end);
-        return digits.length >= 19 && BigInt(digits) > MAX_INT64
-          ? { kind: 'unsigned', value: digits }
-          : { kind: 'integer', value: digits };
-      }, 'utf8');
+      return textual(
+        'unsigned',
+        (values, start, end) => {
+          const digits = values.toString('latin1', start, end);
+          return digits.length >= 19 && BigInt(digits) > MAX_INT64
+            ? { kind: 'unsigned', value: digits }
+            : { kind: 'integer', value: digits };
+        },
+        'utf8',
+      );
     case query.Type.FLOAT32:
     case query.Type.FLOAT64:
       // MySQL's text for a float is one Postgres reads back to the same number.
       return textual(
+        'float',
         (values, start, end) => ({ kind: 'float', value: Number(values.toString('latin1', start, end)) }),
         'utf8',
       );
@@ -95,6 +106,7 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
     case query.Type.TIMESTAMP:
       // vttablet reads binlog TIMESTAMPs (seconds since the epoch) and renders them in UTC.
       return textual(
+        'timestamptz',
         (values, start, end) => ({ kind: 'timestamptz', value: `${values.toString('latin1', start, end)}+00` }),
         'utf8',
         '+00',
@@ -123,57 +135,12 @@ export function columnDecoderFor(field: query.IField, enumSetStrings: boolean, f
   }
 }
 
-/**
- * The kind of the values columnDecoderFor makes for a field (Column.valueKind): what a row's
- * text says when it travels as text. UINT64 is "unsigned" (values past the int64 range).
- */
+/** The kind of the values columnDecoderFor makes for a field (Column.valueKind). */
 export function valueKindOf(field: query.IField, facts: ColumnFacts = {}): string {
-  if (facts.json) return 'json';
-  switch (field.type ?? query.Type.NULL_TYPE) {
-    case query.Type.INT8:
-    case query.Type.INT16:
-    case query.Type.INT24:
-    case query.Type.INT32:
-    case query.Type.INT64:
-    case query.Type.UINT8:
-    case query.Type.UINT16:
-    case query.Type.UINT24:
-    case query.Type.UINT32:
-    case query.Type.YEAR:
-      return 'integer';
-    case query.Type.UINT64:
-      return 'unsigned';
-    case query.Type.FLOAT32:
-    case query.Type.FLOAT64:
-      return 'float';
-    case query.Type.DECIMAL:
-      return 'decimal';
-    case query.Type.DATE:
-      return 'date';
-    case query.Type.DATETIME:
-      return 'timestamp';
-    case query.Type.TIMESTAMP:
-      return 'timestamptz';
-    case query.Type.TIME:
-      return 'time';
-    case query.Type.JSON:
-      return 'json';
-    case query.Type.ENUM:
-    case query.Type.SET:
-      return 'enum';
-    case query.Type.BLOB:
-    case query.Type.VARBINARY:
-    case query.Type.BINARY:
-      return (field.charset ?? 0) === BINARY_CHARSET ? 'bytes' : 'text';
-    case query.Type.GEOMETRY:
-    case query.Type.VECTOR:
-      return 'bytes';
-    default:
-      return 'text';
-  }
+  return columnDecoderFor(field, true, facts).kind;
 }
 
-const bytes: ColumnDecoder = byValue((values, start, end) => ({
+const bytes: ColumnDecoder = byValue('bytes', (values, start, end) => ({
   kind: 'bytes',
   value: new Uint8Array(values.subarray(start, end)),
 }));
@@ -181,7 +148,7 @@ const bytes: ColumnDecoder = byValue((values, start, end) => ({
 /** BIT(n) arrives as big-endian bytes; it travels as its n binary digits ("0101"). */
 function bitDecoder(columnType: string): ColumnDecoder {
   const width = Number(/^bit\((\d+)\)/i.exec(columnType)?.[1] ?? 0);
-  return byValue((values, start, end) => {
+  return byValue('text', (values, start, end) => {
     let number = 0n;
     for (let i = start; i < end; i += 1) number = (number << 8n) | BigInt(values[i]);
     const digits = number.toString(2);
@@ -218,7 +185,7 @@ export function enumLabels(columnType: string): string[] {
 
 function enumByIndex(columnType: string): ColumnDecoder {
   const labels = enumLabels(columnType);
-  return byValue((values, start, end) => {
+  return byValue('enum', (values, start, end) => {
     const index = Number(values.toString('latin1', start, end));
     return { kind: 'enum', value: index >= 1 && index <= labels.length ? labels[index - 1] : '' };
   });
@@ -226,7 +193,7 @@ function enumByIndex(columnType: string): ColumnDecoder {
 
 function setByMask(columnType: string): ColumnDecoder {
   const labels = enumLabels(columnType);
-  return byValue((values, start, end) => {
+  return byValue('enum', (values, start, end) => {
     const mask = BigInt(values.toString('latin1', start, end));
     const chosen = labels.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
     return { kind: 'enum', value: chosen.join(',') };

@@ -9,7 +9,7 @@ import {
 } from '@cdc/change-envelope';
 import { binlogdata, type query } from './generated/vitess';
 import { gtidOrdinal, laneOf } from './gtid';
-import { columnDecoderFor, valueKindOf, writeRowText, type ColumnDecoder } from './row-values';
+import { columnDecoderFor, writeRowText, type ColumnDecoder } from './row-values';
 import type { KeyspaceTable } from './schema';
 
 type VEvent = binlogdata.IVEvent;
@@ -238,21 +238,22 @@ export class VStreamDecoder {
     const known = await this.options.lookupTable(name);
     const fields = field.fields ?? [];
     const json = new Set((known?.columns ?? []).filter((column) => column.json).map((column) => column.name));
-    const columns: Column[] = fields.map((f) => ({
+    const decoders = fields.map((f) =>
+      columnDecoderFor(f, field.enumSetStringValues ?? false, { json: json.has(f.name ?? '') }),
+    );
+    const columns: Column[] = fields.map((f, i) => ({
       name: f.name ?? '',
       type: columnTypeOf(f, known),
       key: ((f.flags ?? 0) & PRI_KEY_FLAG) !== 0,
       nullable: ((f.flags ?? 0) & NOT_NULL_FLAG) === 0,
       typeOid: 0,
       elementTypeOid: 0,
-      valueKind: valueKindOf(f, { json: json.has(f.name ?? '') }),
+      valueKind: decoders[i].kind,
     }));
     const keyIndexes = keyColumnIndexes(columns);
     lane.tables.set(name, {
       schema: { schema: lane.keyspace, table: name, columns, hasKey: keyIndexes.length > 0 },
-      decoders: fields.map((f) =>
-        columnDecoderFor(f, field.enumSetStringValues ?? false, { json: json.has(f.name ?? '') }),
-      ),
+      decoders,
       keyIndexes,
     });
   }
