@@ -204,6 +204,25 @@ test('a snapshot chunk loads as it is when allowed, else its rows fold as insert
   ]);
 });
 
+test('keys are exact: NULL and empty text stay apart, and a tab in a value never joins two key columns', () => {
+  const pair = tableSchema('public', 'pair', [
+    column('a', 'text', { key: true }),
+    column('b', 'text', { key: true }),
+    column('v', 'text'),
+  ]);
+  const o = new Ops();
+  const { steps } = foldOps([
+    o.insert(users, [V.null, V.text('n'), V.null]),
+    o.insert(users, [V.text(''), V.text('e'), V.null]),
+    o.insert(pair, [V.text('x\ty'), V.text('z'), V.text('1')]),
+    o.insert(pair, [V.text('x'), V.text('y\tz'), V.text('2')]),
+  ]);
+  assert.deepEqual(summary(steps), [
+    'upsert users (0,1,2) [\\N|n|\\N, |e|\\N]',
+    'upsert pair (0,1,2) [x\\ty|z|1, x|y\\tz|2]',
+  ]);
+});
+
 test('an op without its new row is a FoldError that names the op', () => {
   const base = new Ops().insert(users, [V.int(1), V.null, V.null]);
   const op: ChangeOp = { ...base, after: undefined };

@@ -61,3 +61,4 @@ export {
   type PartialGroup,
   type RowRef,
 } from './fold';
+export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';

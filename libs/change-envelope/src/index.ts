@@ -33,6 +33,7 @@ export {
   parseColumnKind,
   rowTextOfValues,
   toHex,
+  unescapeField,
   valueOfText,
   valueText,
   valuesOfRowText,

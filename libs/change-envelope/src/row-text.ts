@@ -284,20 +284,13 @@ export function isUnchangedField(bytes: Uint8Array, start: number, end: number):
 
 const ESCAPES: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 };
 
-/** A field's value text (unescaped), or null for `\N`. `\U` must be checked for before. */
-export function fieldText(bytes: Uint8Array, start: number, end: number): string | null {
-  if (isNullField(bytes, start, end)) return null;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let backslash = -1;
-  for (let i = start; i < end; i += 1) {
-    if (bytes[i] === BACKSLASH) {
-      backslash = i;
-      break;
-    }
-  }
-  if (backslash < 0) return buffer.toString('utf8', start, end);
-  const out = Buffer.allocUnsafe(end - start);
-  let at = 0;
+/**
+ * Copies the field `bytes[start, end)` into `out` from `at` with COPY's escapes resolved (the
+ * value's own bytes: `\t` is a tab, `\\` a backslash, `\101` and `\x41` are A, any other
+ * backslashed byte itself); returns where the copy ends. `out` needs `end - start` bytes of room.
+ * The one place COPY text is unescaped (fieldText, the dialects' parameters and literals).
+ */
+export function unescapeField(bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
   for (let i = start; i < end; i += 1) {
     const b = bytes[i];
     if (b !== BACKSLASH || i + 1 >= end) {
@@ -320,7 +313,17 @@ export function fieldText(bytes: Uint8Array, start: number, end: number): string
       out[at++] = value;
     } else out[at++] = next;
   }
-  return out.toString('utf8', 0, at);
+  return at;
+}
+
+/** A field's value text (unescaped), or null for `\N`. `\U` must be checked for before. */
+export function fieldText(bytes: Uint8Array, start: number, end: number): string | null {
+  if (isNullField(bytes, start, end)) return null;
+  let backslash = false;
+  for (let i = start; i < end && !backslash; i += 1) backslash = bytes[i] === BACKSLASH;
+  if (!backslash) return Buffer.prototype.utf8Slice.call(bytes, start, end);
+  const out = Buffer.allocUnsafe(end - start);
+  return out.toString('utf8', 0, unescapeField(bytes, start, end, out, 0));
 }
 
 function isHexDigit(b: number): boolean {

@@ -4,7 +4,6 @@ import {
   keyColumnIndexes,
   keyColumns,
   qualifiedName,
-  expandRows,
   type ChangeOp,
   type Position,
   type TableSchema,
@@ -19,6 +18,9 @@ import {
   filterAfterCheckpoint,
   foldOps,
   FoldError,
+  applyBatchTransaction,
+  RetryOpByOp,
+  type TransactionAttempt,
   isDroppedSince,
   planEvolution,
   type ApplyResult,
@@ -114,9 +116,6 @@ interface CheckpointRow {
   positions: string | null;
 }
 
-/** A fast (coalesced) attempt failed inside the database: run the batch again op by op. */
-class RetryOpByOp extends Error {}
-
 class MysqlDestination implements MysqlSink {
   private readonly pool: Pool;
   private readonly policy: UnrepresentablePolicy;
@@ -139,6 +138,10 @@ class MysqlDestination implements MysqlSink {
       charset: 'utf8mb4_bin',
       multipleStatements: false,
       connectTimeout: 10_000,
+      // Statements without parameters (a batch's, with its values as literals) go as they are:
+      // the default formatter scanned every megabyte of them for placeholders.
+      queryFormat: (sql: string, values: unknown) =>
+        Array.isArray(values) && values.length > 0 ? mysql.format(sql, values) : sql,
       ...(options.tls !== undefined ? { ssl: mysqlSslOptions(options.tls) } : {}),
     });
     const ipHost = options.tls !== undefined ? ipHostToCheck(options.url, options.tls) : undefined;
@@ -213,14 +216,8 @@ class MysqlDestination implements MysqlSink {
 
   async applyBatch(batch: SinkBatch): Promise<MysqlApplyResult> {
     this.assertOpen();
-    try {
-      return await this.run(batch, true);
-    } catch (error) {
-      if (!(error instanceof RetryOpByOp)) throw error;
-      // Rejected coalesced statements: op by op, the error names the op (or the batch commits
-      // when only the coalescing was the problem, e.g. a unique index other than the key).
-      return await this.run(batch, false);
-    }
+    const { extra, ...result } = await applyBatchTransaction(batch, () => this.attempt(batch));
+    return { ...result, ...extra };
   }
 
   async close(): Promise<void> {
@@ -233,7 +230,8 @@ class MysqlDestination implements MysqlSink {
     if (this.closed) throw new Error(`${this.describe()} is closed`);
   }
 
-  private async run(batch: SinkBatch, coalesce: boolean): Promise<MysqlApplyResult> {
+  /** One attempt at the batch on a pool connection (see applyBatchTransaction). */
+  private async attempt(batch: SinkBatch): Promise<TransactionAttempt<{ ddlOps: number; schemaChanges: number }>> {
     const { source, partition } = batch;
     let connection: PoolConnection;
     try {
@@ -244,96 +242,101 @@ class MysqlDestination implements MysqlSink {
     let broken = false;
     let statement: Statement | undefined;
     let inTransaction = false;
-    try {
-      // MySQL DDL commits implicitly, so tables are created and evolved in their own step,
-      // before the batch transaction, for the ops past a (non-locking) read of the checkpoint.
-      // Every step is idempotent: a crash between DDL and the batch commit is harmless.
-      const early = filterAfterCheckpoint(batch.ops, await this.readCheckpointOn(connection, source, partition));
-      const schemaChanges = this.options.createTables ? await this.evolve(connection, batch, early.pending) : 0;
-
-      await connection.query('START TRANSACTION');
-      inTransaction = true;
-      const checkpoint = await this.lockCheckpoint(connection, source, partition);
-      const filtered = filterAfterCheckpoint(batch.ops, checkpoint);
-      const lanes = filtered.lanes;
-      const skipped = batch.ops.length - filtered.pending.length;
-      // Op by op (finding the op the destination rejects): a snapshot chunk's rows one by one too.
-      const pending = coalesce ? filtered.pending : filtered.pending.flatMap(expandRows);
-      if (pending.length === 0) {
-        await connection.query('COMMIT');
-        inTransaction = false;
-        return { applied: 0, skipped, checkpoint, ddlOps: 0, schemaChanges };
-      }
-      const bindings = new Map<TableSchema, Map<string, TableBinding>>();
-      const bindOp = (op: ChangeOp): TableBinding => {
-        let byStored = bindings.get(op.table);
-        if (byStored === undefined) bindings.set(op.table, (byStored = new Map()));
-        const target = this.target(batch, op);
-        const key = `${target.schema}.${target.table}`;
-        let binding = byStored.get(key);
-        if (binding === undefined) byStored.set(key, (binding = this.bind(batch, op, target)));
-        return binding;
-      };
-      for (const op of pending) if (op.kind !== 'ddl') await this.ensureCatalog(connection, batch, op);
-      const { steps, ddl } = foldOps(pending, { targetOf: (op) => bindOp(op).id, fold: coalesce });
-      const options = {
-        maxStatementChars: MAX_STATEMENT_CHARS,
-        policy: this.policy,
-        escape: (text: string) => connection.escape(text),
-      };
-      for (const step of steps) {
-        const binding = bindOp(step.kind === 'op' || step.kind === 'load' ? step.op : firstOpOf(step));
-        for (statement of statementsOf(step, binding, options)) await connection.query(statement.sql);
-      }
-      statement = undefined;
-      await connection.query(
-        `UPDATE ${quote(CHECKPOINT_TABLE)} SET stream_seq = ?, positions = ? WHERE source = ? AND \`partition\` = ?`,
-        [batch.lastStreamSeq, encodeCheckpointLanes(lanes), source, partition],
-      );
-      // A child of the applier's apply span when tracing is on; a plain query otherwise.
-      await traceStep('cdc.commit', () => connection.query('COMMIT'));
-      inTransaction = false;
-      return {
-        applied: pending.length,
-        skipped,
-        checkpoint: { streamSeq: batch.lastStreamSeq, lanes },
-        ddlOps: ddl,
-        schemaChanges,
-      };
-    } catch (error) {
-      this.tables.clear();
-      this.bindings.clear();
-      if (inTransaction) {
-        try {
-          await connection.query('ROLLBACK');
-        } catch {
-          broken = true;
+    let folding = true;
+    const extra = { ddlOps: 0, schemaChanges: 0 };
+    return {
+      extra,
+      begin: async (ops) => {
+        // MySQL DDL commits implicitly, so tables are created and evolved in their own step,
+        // before the batch transaction, for the ops past a (non-locking) read of the checkpoint.
+        // Every step is idempotent: a crash between DDL and the batch commit is harmless.
+        if (this.options.createTables) {
+          const early = filterAfterCheckpoint(ops, await this.readCheckpointOn(connection, source, partition));
+          extra.schemaChanges = await this.evolve(connection, batch, early.pending);
         }
-      }
-      if (error instanceof ApplyError) throw error;
-      if (error instanceof SchemaChangeError) {
-        throw new MysqlApplyError(
-          `destination ${this.options.destination}: ${error.message}`,
-          { source, partition, table: error.table },
-          '0A000',
-          { cause: error },
+        await connection.query('START TRANSACTION');
+        inTransaction = true;
+      },
+      lockCheckpoint: () => this.lockCheckpoint(connection, source, partition),
+      write: async (pending, fold) => {
+        folding = fold;
+        const bindings = new Map<TableSchema, Map<string, TableBinding>>();
+        const bindOp = (op: ChangeOp): TableBinding => {
+          let byStored = bindings.get(op.table);
+          if (byStored === undefined) bindings.set(op.table, (byStored = new Map()));
+          const target = this.target(batch, op);
+          const key = `${target.schema}.${target.table}`;
+          let binding = byStored.get(key);
+          if (binding === undefined) byStored.set(key, (binding = this.bind(batch, op, target)));
+          return binding;
+        };
+        for (const op of pending) if (op.kind !== 'ddl') await this.ensureCatalog(connection, batch, op);
+        const { steps, ddl } = foldOps(pending, { targetOf: (op) => bindOp(op).id, fold });
+        extra.ddlOps = ddl;
+        const options = {
+          maxStatementChars: MAX_STATEMENT_CHARS,
+          policy: this.policy,
+          escape: (text: string) => connection.escape(text),
+        };
+        for (const step of steps) {
+          const binding = bindOp(step.kind === 'op' || step.kind === 'load' ? step.op : firstOpOf(step));
+          for (statement of statementsOf(step, binding, options)) await connection.query(statement.sql);
+        }
+        statement = undefined;
+      },
+      writeCheckpoint: async (streamSeq, lanes) => {
+        await connection.query(
+          `UPDATE ${quote(CHECKPOINT_TABLE)} SET stream_seq = ?, positions = ? WHERE source = ? AND \`partition\` = ?`,
+          [streamSeq, encodeCheckpointLanes(lanes), source, partition],
         );
-      }
-      if (error instanceof FoldError) {
-        const code = error instanceof ValueError ? '22003' : '22000';
-        throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, code);
-      }
-      const sqlState = sqlStateOf(error);
-      if (isConnectionError(error)) broken = true;
-      if (statement !== undefined) {
-        if (coalesce && !broken) throw new RetryOpByOp();
-        throw this.opFailure(batch, statement.op, `rejected by the destination: ${errorText(error)}`, error, sqlState);
-      }
-      throw this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error);
-    } finally {
-      if (broken) connection.destroy();
-      else connection.release();
-    }
+      },
+      // A child of the applier's apply span when tracing is on; a plain query otherwise.
+      commit: async () => {
+        await traceStep('cdc.commit', () => connection.query('COMMIT'));
+        inTransaction = false;
+      },
+      abort: async (error) => {
+        this.tables.clear();
+        this.bindings.clear();
+        if (inTransaction) {
+          try {
+            await connection.query('ROLLBACK');
+          } catch {
+            broken = true;
+          }
+        }
+        if (error instanceof ApplyError) return error;
+        if (error instanceof SchemaChangeError) {
+          return new MysqlApplyError(
+            `destination ${this.options.destination}: ${error.message}`,
+            { source, partition, table: error.table },
+            '0A000',
+            { cause: error },
+          );
+        }
+        if (error instanceof FoldError) {
+          const code = error instanceof ValueError ? '22003' : '22000';
+          return this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, code);
+        }
+        const sqlState = sqlStateOf(error);
+        if (isConnectionError(error)) broken = true;
+        if (statement !== undefined) {
+          if (folding && !broken) return new RetryOpByOp(error);
+          return this.opFailure(
+            batch,
+            statement.op,
+            `rejected by the destination: ${errorText(error)}`,
+            error,
+            sqlState,
+          );
+        }
+        return this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error);
+      },
+      release: () => {
+        if (broken) connection.destroy();
+        else connection.release();
+      },
+    };
   }
 
   private async readCheckpointOn(

@@ -2,6 +2,7 @@ import {
   columnKinds,
   fieldEnds,
   fieldText,
+  isNullField,
   isUnchangedField,
   valueOfText,
   type ChangeOp,
@@ -9,7 +10,7 @@ import {
 } from '@cdc/change-envelope';
 import { FoldError, opRows, type ApplyStep, type RowRef } from '@cdc/apply';
 import type { TargetColumn } from './catalog';
-import { UnrepresentableValueError, sqlLiteral, type UnrepresentablePolicy } from './values';
+import { UnrepresentableValueError, sqlLiteral, textLiteral, type UnrepresentablePolicy } from './values';
 
 /*
  * The MySQL/MariaDB dialect of the one planner (libs/apply, foldOps): how a step becomes SQL.
@@ -122,6 +123,13 @@ class Literals {
   /** Field `field` of a row as the literal of column `column` (they differ for key texts). */
   private literal(op: ChangeOp, fields: Fields, field: number, column: number, table: TableSchema): string {
     const bound = this.binding.columns[column];
+    const start = this.start(fields, field);
+    const end = fields.ends[field];
+    // The common cases straight from the bytes; the rest through the value's kind and sqlLiteral.
+    if (isNullField(fields.text, start, end)) return 'NULL';
+    const kind = columnKinds(table)[column].kind;
+    const fast = bound.target === undefined ? undefined : textLiteral(fields.text, start, end, kind, bound.target);
+    if (fast !== undefined) return fast;
     const value = valueOfText(
       fieldText(fields.text, this.start(fields, field), fields.ends[field]),
       columnKinds(table)[column],

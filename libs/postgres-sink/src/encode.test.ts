@@ -1,14 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  arrayLiteral,
-  encodeField,
-  keyIdentity,
-  PLAIN_FIELD,
-  renderKey,
-  ValueEncodeError,
-  type FieldMode,
-} from './encode';
+import { arrayLiteral } from '@cdc/change-envelope';
+import { encodeField, PLAIN_FIELD, renderKey, ValueEncodeError, type FieldMode } from './encode';
 import { V } from '@cdc/change-envelope/testing';
 
 const JSON_COLUMN: FieldMode = { arrayAsJson: false, unwrapJson: 'jsonb' };
@@ -75,10 +68,7 @@ test('unchanged values are never encoded', () => {
   assert.throws(() => encodeField(V.unchanged, PLAIN_FIELD), ValueEncodeError);
 });
 
-test('key identity is exact and keys render for messages', () => {
-  assert.notEqual(keyIdentity([V.text('a'), V.text('b')]), keyIdentity([V.text('a\u0000text:1:b')]));
-  assert.notEqual(keyIdentity([V.null]), keyIdentity([V.text('')]));
-  assert.equal(keyIdentity([V.int(1), V.text('x')]), keyIdentity([V.int('1'), V.text('x')]));
+test('keys render for messages', () => {
   assert.equal(renderKey(['id', 'name'], [V.int(7), V.null]), '(id, name)=(7, NULL)');
   assert.match(renderKey(['v'], [V.text('x'.repeat(500))]), /…\(500 chars\)\)$/);
 });

@@ -12,8 +12,6 @@ import {
 } from '@cdc/change-envelope';
 import {
   ApplyError,
-  filterAfterCheckpoint,
-  type FilteredOps,
   encodeCheckpointLanes,
   decodeCheckpointLanes,
   decodeStoredSchema,
@@ -28,6 +26,9 @@ import {
   foldOps,
   FoldError,
   tableSignature,
+  applyBatchTransaction,
+  RetryOpByOp,
+  type TransactionAttempt,
   isIdentityShaping,
   ShapingError,
   type TableShaping,
@@ -126,9 +127,6 @@ interface CheckpointRow {
   stream_seq: string | null;
   positions: string | null;
 }
-
-/** A fast (coalesced) attempt failed inside the database: run the batch again op by op. */
-class RetryOpByOp extends Error {}
 
 class PostgresDestination implements PostgresSink {
   private readonly pool: pg.Pool;
@@ -240,15 +238,8 @@ class PostgresDestination implements PostgresSink {
 
   async applyBatch(batch: SinkBatch): Promise<PostgresApplyResult> {
     this.assertOpen();
-    try {
-      return await this.run(batch, true);
-    } catch (error) {
-      if (!(error instanceof RetryOpByOp)) throw error;
-      // The coalesced statements were rejected: find out op by op (the error then names the op),
-      // or commit the ops in source order if only the coalescing was the problem (a unique
-      // index other than the key, rows that differ only in their key's spelling).
-      return await this.run(batch, false);
-    }
+    const { extra, ...result } = await applyBatchTransaction(batch, () => this.attempt(batch));
+    return { ...result, ddlIgnored: extra.ddlIgnored };
   }
 
   async close(): Promise<void> {
@@ -261,7 +252,8 @@ class PostgresDestination implements PostgresSink {
     if (this.closed) throw new Error(`${this.describe()} is closed`);
   }
 
-  private async run(batch: SinkBatch, coalesce: boolean): Promise<PostgresApplyResult> {
+  /** One attempt at the batch on a pool connection (see applyBatchTransaction). */
+  private async attempt(batch: SinkBatch): Promise<TransactionAttempt<{ ddlIgnored: number }>> {
     const { source, partition } = batch;
     let client: pg.PoolClient;
     try {
@@ -270,137 +262,146 @@ class PostgresDestination implements PostgresSink {
       throw this.failure(`cannot connect: ${errorText(error)}`, { source, partition }, error);
     }
     let releaseError: Error | undefined;
+    /** The statement running, named when the destination rejects it. */
     let statement: Statement | undefined;
-    try {
-      await client.query('BEGIN');
-      const checkpoint = await this.lockCheckpoint(client, source, partition);
-      // Ops are referenced only until their statements are built (see the last flush below):
-      // the applier's batch lets go of them once read here, so they die young.
-      let filtered: FilteredOps | undefined = filterAfterCheckpoint(batch.ops, checkpoint);
-      const lanes = filtered.lanes;
-      let pending = filtered.pending;
-      filtered = undefined;
-      const skipped = batch.ops.length - pending.length;
-      if (pending.length === 0) {
-        await client.query('COMMIT');
-        return { applied: 0, skipped, checkpoint, ddlIgnored: 0 };
-      }
-      const applied = pending.length;
-      // Op by op (finding the op the destination rejects): a snapshot chunk's rows one by one too.
-      if (!coalesce) pending = pending.flatMap(expandRows);
-      pending = this.shape(batch, pending);
-      if (this.options.createTables) pending = await this.evolve(client, batch, pending);
-      const bindings = new Map<TableSchema, TableBinding>();
-      for (const op of pending) {
-        if (op.kind !== 'ddl' && !bindings.has(op.table)) bindings.set(op.table, await this.bind(client, batch, op));
-      }
-      if (this.ignored.size > 0) {
-        pending = pending.flatMap((op) => {
-          const binding = op.kind === 'ddl' ? undefined : bindings.get(op.table);
-          const names = binding === undefined ? undefined : this.ignored.get(binding);
-          return names === undefined ? [op] : expandRows(op).map((row) => blankColumns(row, names));
-        });
-      }
-      // Runs of clone ops go through the one planner (libs/apply, foldOps) and this engine's
-      // statements; history/append-only ops and a fan-in truncate are one statement each, in
-      // source order between the runs.
-      let ddlIgnored = 0;
-      let run: ChangeOp[] = [];
-      const flush = async () => {
-        if (run.length === 0) return;
-        const { steps, ddl } = foldOps(run, {
-          targetOf: (op) => bindings.get(op.table)!.id,
-          // A snapshot chunk goes into its table with COPY as it is, when nothing changes its rows on the way.
-          // A snapshot chunk goes in with COPY as it is when the table is known to hold none of its
-          // rows: the source truncated it for this snapshot, or this sink created it and has written
-          // only chunks (of disjoint rows) since; and when nothing changes its rows on the way.
-          loadAsIs: (op) => {
-            const binding = bindings.get(op.table)!;
-            return (op.intoEmpty === true || this.freshTables.has(binding.id)) && !this.ignored.has(binding);
-          },
-          fold: coalesce,
-        });
-        run = [];
-        ddlIgnored += ddl;
-        for (let i = 0; i < steps.length; i += 1) {
-          const step = steps[i];
-          if (step.kind === 'load') {
-            const binding = bindings.get(step.op.table)!;
-            const chunks = [step.op.text?.after ?? new Uint8Array()];
-            for (
-              let next = steps[i + 1];
-              next?.kind === 'load' && bindings.get(next.op.table) === binding;
-              next = steps[i + 1]
-            ) {
-              chunks.push(next.op.text?.after ?? new Uint8Array());
-              i += 1;
-            }
-            statement = { text: `COPY ${binding.id}`, values: [], op: step.op };
-            await copyRows(client, binding, chunks);
-            continue;
-          }
-          const binding = bindings.get(step.kind === 'op' ? step.op.table : step.table)!;
-          this.freshTables.delete(binding.id);
-          for (statement of statementsOf(step, binding)) {
-            await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values });
-          }
-        }
+    let folding = true;
+    const extra = { ddlIgnored: 0 };
+    return {
+      extra,
+      begin: async () => {
+        await client.query('BEGIN');
+      },
+      lockCheckpoint: () => this.lockCheckpoint(client, source, partition),
+      write: async (ops, fold) => {
+        folding = fold;
+        await this.write(client, batch, ops, fold, extra, (running) => (statement = running));
         statement = undefined;
-      };
-      for (const op of pending) {
-        if (!isModelOp(op)) {
-          run.push(op);
+      },
+      writeCheckpoint: async (streamSeq, lanes) => {
+        await client.query({
+          name: statementName(this.sql.update),
+          text: this.sql.update,
+          values: [source, partition, streamSeq, encodeCheckpointLanes(lanes)],
+        });
+      },
+      // A child of the applier's apply span when tracing is on; a plain query otherwise.
+      commit: () => traceStep('cdc.commit', () => client.query('COMMIT')).then(() => undefined),
+      abort: async (error) => {
+        this.catalogs.clear();
+        // A table created in the rolled back transaction is gone; a COPY that failed on a key found
+        // one of its rows there: either way the table is no longer known to be fresh.
+        this.freshTables.clear();
+        this.bindings.clear();
+        this.ignored.clear();
+        this.storedSchemas.clear();
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          releaseError = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        if (error instanceof ApplyError) return error;
+        if (error instanceof FoldError)
+          return this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, '22000');
+        const sqlState = sqlStateOf(error);
+        if (statement !== undefined) {
+          if (folding && sqlState !== undefined && !isConnectionState(sqlState)) return new RetryOpByOp(error);
+          return this.opFailure(
+            batch,
+            statement.op,
+            `rejected by the destination: ${errorText(error)}`,
+            error,
+            sqlState,
+          );
+        }
+        return this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error, sqlState);
+      },
+      release: () => client.release(releaseError),
+    };
+  }
+
+  /**
+   * Writes the ops past the checkpoint: shaped (consolidation), the tables created and evolved
+   * (create_tables), bound to their destination tables; runs of clone ops through the one
+   * planner (libs/apply, foldOps) and this engine's statements, history/append-only ops and a
+   * fan-in truncate one statement each, in source order between the runs.
+   */
+  private async write(
+    client: pg.PoolClient,
+    batch: SinkBatch,
+    ops: ChangeOp[],
+    fold: boolean,
+    extra: { ddlIgnored: number },
+    running: (statement: Statement | undefined) => void,
+  ): Promise<void> {
+    let pending = this.shape(batch, ops);
+    if (this.options.createTables) pending = await this.evolve(client, batch, pending);
+    const bindings = new Map<TableSchema, TableBinding>();
+    for (const op of pending) {
+      if (op.kind !== 'ddl' && !bindings.has(op.table)) bindings.set(op.table, await this.bind(client, batch, op));
+    }
+    if (this.ignored.size > 0) {
+      pending = pending.flatMap((op) => {
+        const binding = op.kind === 'ddl' ? undefined : bindings.get(op.table);
+        const names = binding === undefined ? undefined : this.ignored.get(binding);
+        return names === undefined ? [op] : expandRows(op).map((row) => blankColumns(row, names));
+      });
+    }
+    let run: ChangeOp[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const { steps, ddl } = foldOps(run, {
+        targetOf: (op) => bindings.get(op.table)!.id,
+        // A snapshot chunk goes in with COPY as it is when the table is known to hold none of its
+        // rows: the source truncated it for this snapshot, or this sink created it and has written
+        // only chunks (of disjoint rows) since; and when nothing changes its rows on the way.
+        loadAsIs: (op) => {
+          const binding = bindings.get(op.table)!;
+          return (op.intoEmpty === true || this.freshTables.has(binding.id)) && !this.ignored.has(binding);
+        },
+        fold,
+      });
+      run = [];
+      extra.ddlIgnored += ddl;
+      for (let i = 0; i < steps.length; i += 1) {
+        const step = steps[i];
+        if (step.kind === 'load') {
+          const binding = bindings.get(step.op.table)!;
+          const chunks = [step.op.text?.after ?? new Uint8Array()];
+          for (
+            let next = steps[i + 1];
+            next?.kind === 'load' && bindings.get(next.op.table) === binding;
+            next = steps[i + 1]
+          ) {
+            chunks.push(next.op.text?.after ?? new Uint8Array());
+            i += 1;
+          }
+          running({ text: `COPY ${binding.id}`, values: [], op: step.op });
+          await copyRows(client, binding, chunks);
           continue;
         }
-        await flush();
-        const binding = bindings.get(op.table)!;
-        const model = modelStatement(op, binding, this.ignored.get(binding));
-        if (model === undefined) continue;
-        statement = { text: model.text, values: [], op };
-        await client.query({ name: statementName(model.text), text: model.text, values: model.values });
-        statement = undefined;
+        const binding = bindings.get(step.kind === 'op' ? step.op.table : step.table)!;
+        this.freshTables.delete(binding.id);
+        for (const statement of statementsOf(step, binding)) {
+          running(statement);
+          await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values });
+        }
       }
-      pending = [];
+      running(undefined);
+    };
+    for (const op of pending) {
+      if (!isModelOp(op)) {
+        run.push(op);
+        continue;
+      }
       await flush();
-      await client.query({
-        name: statementName(this.sql.update),
-        text: this.sql.update,
-        values: [source, partition, batch.lastStreamSeq, encodeCheckpointLanes(lanes)],
-      });
-      // A child of the applier's apply span when tracing is on; a plain query otherwise.
-      await traceStep('cdc.commit', () => client.query('COMMIT'));
-      return {
-        applied,
-        skipped,
-        checkpoint: { streamSeq: batch.lastStreamSeq, lanes },
-        ddlIgnored,
-      };
-    } catch (error) {
-      this.catalogs.clear();
-      // A table created in the rolled back transaction is gone; a COPY that failed on a key found
-      // one of its rows there: either way the table is no longer known to be fresh.
-      this.freshTables.clear();
-      this.bindings.clear();
-      this.ignored.clear();
-      this.storedSchemas.clear();
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        releaseError = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      }
-      if (error instanceof ApplyError) throw error;
-      if (error instanceof FoldError) {
-        throw this.opFailure(batch, error.op, `cannot be written: ${error.message}`, error, '22000');
-      }
-      const sqlState = sqlStateOf(error);
-      if (statement !== undefined) {
-        if (coalesce && sqlState !== undefined && !isConnectionState(sqlState)) throw new RetryOpByOp();
-        throw this.opFailure(batch, statement.op, `rejected by the destination: ${errorText(error)}`, error, sqlState);
-      }
-      throw this.failure(`batch failed: ${errorText(error)}`, { source, partition }, error, sqlState);
-    } finally {
-      client.release(releaseError);
+      const binding = bindings.get(op.table)!;
+      const model = modelStatement(op, binding, this.ignored.get(binding));
+      if (model === undefined) continue;
+      running({ text: model.text, values: [], op });
+      await client.query({ name: statementName(model.text), text: model.text, values: model.values });
+      running(undefined);
     }
+    await flush();
   }
 
   /**

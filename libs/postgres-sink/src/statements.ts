@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { fieldEnds, fieldText, isUnchangedField, qualifiedName, type ChangeOp } from '@cdc/change-envelope';
+import {
+  fieldEnds,
+  fieldText,
+  isUnchangedField,
+  qualifiedName,
+  unescapeField,
+  type ChangeOp,
+} from '@cdc/change-envelope';
 import { FoldError, opRows, type ApplyStep, type PartialGroup, type RowRef } from '@cdc/apply';
 import type { BoundColumn, TableBinding } from './binding';
 
@@ -58,7 +65,6 @@ export function statementsOf(step: ApplyStep, binding: TableBinding): Statement[
 // ------------------------------------------------------------------------ array parameters
 
 const BACKSLASH = 92;
-const COPY_ESCAPES: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 };
 const TEXT_OID = 25;
 const HEADER = 20;
 
@@ -96,23 +102,7 @@ class TextArrayParam {
       return;
     }
     const lengthAt = this.length;
-    let at = lengthAt + 4;
-    for (let i = start; i < end; i += 1) {
-      let b = bytes[i];
-      if (b === BACKSLASH && i + 1 < end) {
-        const next = bytes[++i];
-        const simple = COPY_ESCAPES[next];
-        if (simple !== undefined) b = simple;
-        else if (next >= 48 && next <= 55) {
-          // COPY TO never writes octal escapes; accepted for completeness
-          let value = next - 48;
-          for (let k = 0; k < 2 && i + 1 < end && bytes[i + 1] >= 48 && bytes[i + 1] <= 55; k += 1)
-            value = value * 8 + (bytes[++i] - 48);
-          b = value & 0xff;
-        } else b = next;
-      }
-      out[at++] = b;
-    }
+    const at = unescapeField(bytes, start, end, out, lengthAt + 4);
     out.writeInt32BE(at - lengthAt - 4, lengthAt);
     this.length = at;
   }

@@ -104,7 +104,8 @@ coordinator:
 `,
     );
     const run = (kind: string) => {
-      const args = [BUNDLE, kind, '--config', config];
+      // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services, as in pipeline.ts.
+      const args = [...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), BUNDLE, kind, '--config', config];
       if (kind === 'reader') args.push('--source', 'bench');
       if (kind === 'applier') args.push('--destination', 'replica');
       const child = spawnLogged(process.execPath, args, join(dir, `${kind}.log`));
