@@ -1,5 +1,6 @@
 // Builders of schemas, values and ops for the tests of every lib that handles ops, imported as
 // `@cdc/change-envelope/testing`; production code never imports it (it is not in index.ts).
+import assert from 'node:assert/strict';
 import {
   NULL_VALUE,
   UNCHANGED_VALUE,
@@ -237,4 +238,37 @@ export function randomHistory(
       keyless: bag.map((row) => `${row.k}|${show(row.v)}`).sort(),
     },
   };
+}
+
+/** A destination as the planner's property test drives it (see expectFoldEquivalence). */
+export interface HistoryDestination {
+  /** Applies ops as one batch of a partition (each history gets a partition, so its own checkpoint). */
+  apply(ops: ChangeOp[], partition: number, streamSeq: number): Promise<unknown>;
+  /** The tables' rows in randomHistory's `expected` form. */
+  rows(): Promise<{ keyed: string[]; keyless: string[] }>;
+  clear(): Promise<void>;
+}
+
+/**
+ * The planner's property on a real destination: for `histories` random histories, applying a
+ * history folded in one batch (on `folded`) and one op per batch (on `alone`) both leave the
+ * source's rows.
+ */
+export async function expectFoldEquivalence(
+  folded: HistoryDestination,
+  alone: HistoryDestination,
+  histories: number,
+  opsPerHistory: number,
+): Promise<void> {
+  let streamSeq = 0;
+  for (let seed = 1; seed <= histories; seed += 1) {
+    const history = randomHistory(seededRandom(seed), opsPerHistory);
+    await Promise.all([folded.clear(), alone.clear()]);
+    await folded.apply(history.ops, seed, ++streamSeq);
+    for (const op of history.ops) await alone.apply([op], seed, ++streamSeq);
+    const [got, each] = await Promise.all([folded.rows(), alone.rows()]);
+    const context = `seed ${seed}: ${history.ops.map((op) => `${op.kind}${op.text ? '(text)' : ''}`).join(' ')}`;
+    assert.deepEqual(each, history.expected, `one op per batch differs from the source (${context})`);
+    assert.deepEqual(got, history.expected, `folded differs from the source (${context})`);
+  }
 }

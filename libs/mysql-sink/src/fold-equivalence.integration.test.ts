@@ -2,9 +2,8 @@
 // applying a random change history folded in one batch leaves the same tables as applying each
 // op in a batch of its own, and both equal the source's rows.
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
 import { startMariadb, type MariadbServer } from '@cdc/testenv';
-import { randomHistory, seededRandom } from '@cdc/change-envelope/testing';
+import { expectFoldEquivalence, type HistoryDestination } from '@cdc/change-envelope/testing';
 import { createMysqlSink, type MysqlSink } from './index';
 
 const HISTORIES = Number(process.env.FOLD_HISTORIES ?? 100);
@@ -23,7 +22,7 @@ after(async () => {
 
 const show = (value: unknown) => (value === null ? 'NULL' : JSON.stringify(String(value)));
 
-async function destination() {
+async function destination(): Promise<HistoryDestination> {
   const url = await db.createDatabase();
   const database = new URL(url).pathname.slice(1);
   const sink = await createMysqlSink({
@@ -44,23 +43,13 @@ async function destination() {
     await db.query('DELETE FROM fold_keyed', [], database).catch(() => undefined);
     await db.query('DELETE FROM fold_keyless', [], database).catch(() => undefined);
   };
-  return { sink, rows, clear };
+  return {
+    apply: (ops, partition, lastStreamSeq) => sink.applyBatch({ source: 'fold', partition, ops, lastStreamSeq }),
+    rows,
+    clear,
+  };
 }
 
 test(`${HISTORIES} random histories: folded in one batch = one op per batch = the source`, async () => {
-  const folded = await destination();
-  const alone = await destination();
-  let streamSeq = 0;
-  for (let seed = 1; seed <= HISTORIES; seed += 1) {
-    const history = randomHistory(seededRandom(seed), OPS_PER_HISTORY);
-    await Promise.all([folded.clear(), alone.clear()]);
-    // A partition per history: each starts with its own checkpoint.
-    await folded.sink.applyBatch({ source: 'fold', partition: seed, ops: history.ops, lastStreamSeq: ++streamSeq });
-    for (const op of history.ops)
-      await alone.sink.applyBatch({ source: 'fold', partition: seed, ops: [op], lastStreamSeq: ++streamSeq });
-    const [got, each] = await Promise.all([folded.rows(), alone.rows()]);
-    const context = `seed ${seed}: ${history.ops.map((op) => `${op.kind}${op.text ? '(text)' : ''}`).join(' ')}`;
-    assert.deepEqual(each, history.expected, `one op per batch differs from the source (${context})`);
-    assert.deepEqual(got, history.expected, `folded differs from the source (${context})`);
-  }
+  await expectFoldEquivalence(await destination(), await destination(), HISTORIES, OPS_PER_HISTORY);
 });

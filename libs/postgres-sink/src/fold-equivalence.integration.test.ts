@@ -3,9 +3,8 @@
 // without a key; rows as text and as values), applying the history folded in one batch leaves
 // the same tables as applying each op in a batch of its own, and both equal the source's rows.
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
 import { startPostgres, type PostgresServer } from '@cdc/testenv';
-import { randomHistory, seededRandom } from '@cdc/change-envelope/testing';
+import { expectFoldEquivalence, type HistoryDestination } from '@cdc/change-envelope/testing';
 import { createPostgresSink, type PostgresSink } from './index';
 
 const HISTORIES = Number(process.env.FOLD_HISTORIES ?? 100);
@@ -22,7 +21,7 @@ after(async () => {
   await server?.destroy();
 });
 
-async function destination(name: string) {
+async function destination(name: string): Promise<HistoryDestination> {
   const url = await server.createDatabase(name);
   const sink = await createPostgresSink({
     url,
@@ -57,23 +56,13 @@ async function destination(name: string) {
       .query('TRUNCATE public.fold_keyed, public.fold_keyless', [], name)
       .then(() => undefined)
       .catch(() => undefined);
-  return { sink, rows, clear };
+  return {
+    apply: (ops, partition, lastStreamSeq) => sink.applyBatch({ source: 'fold', partition, ops, lastStreamSeq }),
+    rows,
+    clear,
+  };
 }
 
 test(`${HISTORIES} random histories: folded in one batch = one op per batch = the source`, async () => {
-  const folded = await destination('folded');
-  const alone = await destination('alone');
-  let streamSeq = 0;
-  for (let seed = 1; seed <= HISTORIES; seed += 1) {
-    const history = randomHistory(seededRandom(seed), OPS_PER_HISTORY);
-    await Promise.all([folded.clear(), alone.clear()]);
-    // A partition per history: each starts with its own checkpoint.
-    await folded.sink.applyBatch({ source: 'fold', partition: seed, ops: history.ops, lastStreamSeq: ++streamSeq });
-    for (const op of history.ops)
-      await alone.sink.applyBatch({ source: 'fold', partition: seed, ops: [op], lastStreamSeq: ++streamSeq });
-    const [got, each] = await Promise.all([folded.rows(), alone.rows()]);
-    const context = `seed ${seed}: ${history.ops.map((op) => `${op.kind}${op.text ? '(text)' : ''}`).join(' ')}`;
-    assert.deepEqual(each, history.expected, `one op per batch differs from the source (${context})`);
-    assert.deepEqual(got, history.expected, `folded differs from the source (${context})`);
-  }
+  await expectFoldEquivalence(await destination('folded'), await destination('alone'), HISTORIES, OPS_PER_HISTORY);
 });
