@@ -10,6 +10,13 @@ export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort } from './net';
 export { createTestCertificates, type CertificateOptions, type TestCertificates } from './certificates';
 export { startVitess, type VitessCluster } from './vitess';
+export {
+  startVitessCluster,
+  type VitessClusterOptions,
+  type VitessRealCluster,
+  type VitessTablet,
+} from './vitess-cluster';
+export type { MoveTablesSpec, ReshardSpec, VitessWorkflow, WorkflowStatus } from './vitess-workflow';
 export { type JaegerServer, type JaegerTrace, type JaegerSpan } from './jaeger';
 export type {
   MariadbOptions,

@@ -1,0 +1,618 @@
+// A real multi-process Vitess cluster on loopback (tools/vitess-testenv/README.md, "Multi-process
+// cluster"): etcd (topology), vtctld, vtgate, and per shard one MariaDB (through mysqlctl) with its
+// vttablet. Unlike vttestserver it can reshard and move tables. Binaries: install-cluster.sh.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, chownSync, constants, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mysql from 'mysql2/promise';
+import { ServerStartError, TestEnvNotInstalledError } from './errors';
+import { mariadbRunAs } from './mariadb';
+import { findFreePort, LOOPBACK, portAnswers, waitUntil } from './net';
+import { baseDir, repoRoot, type RunAs } from './paths';
+import { isAlive, ownProcess, runCommand, serverEnv, spawnServer, tailFile, type SpawnedServer } from './proc';
+import {
+  workflowOf,
+  type MoveTablesSpec,
+  type ReshardSpec,
+  type VitessWorkflow,
+  type VtctldClient,
+} from './vitess-workflow';
+
+const VITESS_VERSION = 'v0.22.4';
+const ETCD_VERSION = 'v3.5.24';
+const CELL = 'zone1';
+const START_TIMEOUT_MS = 120_000;
+const DIR_PREFIX = 'vtcluster-';
+
+export interface VitessClusterOptions {
+  /** Shows up in the directory name. */
+  readonly name?: string;
+}
+
+export interface VitessTablet {
+  /** `zone1-0000000100` */
+  readonly alias: string;
+  readonly uid: number;
+  readonly keyspace: string;
+  readonly shard: string;
+  readonly mysqlPort: number;
+  /** The MariaDB socket (user vt_dba, no password): direct access to the shard's database `vt_<keyspace>`. */
+  readonly socket: string;
+}
+
+/** The cluster's public surface: vtgate's addresses, topology changes, workflows. */
+export interface VitessRealCluster {
+  /** vtgate gRPC, host:port (VStream). */
+  readonly grpcAddress: string;
+  /** vtgate's MySQL protocol, host:port (user root, no password). */
+  readonly mysqlAddress: string;
+  readonly dir: string;
+  mysqlUrl(keyspace: string): string;
+  /** `vtctldclient --server <vtctld> ...args`: stdout, or an error with the output. */
+  vtctld: VtctldClient;
+  /** CreateKeyspace, one primary tablet per shard, the VSchema when given; waits until vtgate serves it. */
+  createKeyspace(keyspace: string, options: { shards: readonly string[]; vschema?: unknown }): Promise<VitessTablet[]>;
+  /** New shards of a keyspace (not serving until a Reshard switches traffic to them), one primary tablet each. */
+  addShards(keyspace: string, shards: readonly string[]): Promise<VitessTablet[]>;
+  applyVSchema(keyspace: string, vschema: unknown): Promise<void>;
+  tablets(keyspace?: string): VitessTablet[];
+  reshard(spec: ReshardSpec): VitessWorkflow;
+  moveTables(spec: MoveTablesSpec): VitessWorkflow;
+  /** Stops (SIGTERM) the vttablet process of a tablet; its MariaDB keeps running. */
+  stopTablet(alias: string): Promise<void>;
+  /** Starts a stopped tablet's vttablet again, same ports. */
+  startTablet(alias: string): Promise<void>;
+  /** Stops the tablets of shards that no longer exist (after a Reshard's Complete) and their MariaDBs. */
+  removeShardTablets(keyspace: string, shards: readonly string[]): Promise<void>;
+  /** Stops vtgate and starts it again on the same ports. */
+  restartVtgate(): Promise<void>;
+  /** Kills every process of the cluster and removes its directory. */
+  destroy(): Promise<void>;
+}
+
+interface ClusterBinaries {
+  readonly vtctld: string;
+  readonly vtgate: string;
+  readonly vttablet: string;
+  readonly mysqlctl: string;
+  readonly vtctldclient: string;
+  readonly etcd: string;
+}
+
+function clusterBinaries(): ClusterBinaries {
+  const bin = join(repoRoot(), '.cache/vitess', VITESS_VERSION, 'bin');
+  const binaries: ClusterBinaries = {
+    vtctld: join(bin, 'vtctld'),
+    vtgate: join(bin, 'vtgate'),
+    vttablet: join(bin, 'vttablet'),
+    mysqlctl: join(bin, 'mysqlctl'),
+    vtctldclient: join(bin, 'vtctldclient'),
+    etcd: join(repoRoot(), '.cache/vitess', `etcd-${ETCD_VERSION}`, 'etcd'),
+  };
+  for (const path of Object.values(binaries)) {
+    try {
+      accessSync(path, constants.X_OK);
+    } catch {
+      throw new TestEnvNotInstalledError(
+        `${path} is missing (the multi-process Vitess cluster needs bash tools/vitess-testenv/install-cluster.sh)`,
+      );
+    }
+  }
+  return binaries;
+}
+
+// Appended to the my.cnf mysqlctl generates (EXTRA_MY_CNF), after Vitess's mariadb10.cnf.
+// Vitess's default.cnf sets utf8 (3 bytes): 4-byte characters need utf8mb4 on the server, and
+// vttablet's --db_charset utf8mb4_general_ci (its default "utf8mb4" asks for a MySQL 8 collation
+// id MariaDB does not know, and MariaDB falls back to utf8mb3).
+const MARIADB_EXTRA_CNF = `bind-address = ${LOOPBACK}
+character_set_server = utf8mb4
+collation_server = utf8mb4_general_ci
+innodb_buffer_pool_size = 32M
+innodb_log_buffer_size = 1M
+innodb_flush_log_at_trx_commit = 2
+innodb_doublewrite = 0
+sync_binlog = 0
+max_connections = 200
+`;
+
+/** Vitess's config/init_db.sql without the MySQL-only super_read_only lines (MariaDB has none). */
+function initDbSql(): string {
+  const vitess = join(repoRoot(), `.cache/go-mod/vitess.io/vitess@${VITESS_VERSION}/config/init_db.sql`);
+  let text: string;
+  try {
+    text = readFileSync(vitess, 'utf8');
+  } catch {
+    throw new TestEnvNotInstalledError(`${vitess} is missing (the Vitess module is downloaded by install-cluster.sh)`);
+  }
+  return text
+    .split('\n')
+    .filter((line) => !/super_read_only/.test(line))
+    .join('\n');
+}
+
+interface TabletProcess extends VitessTablet {
+  readonly webPort: number;
+  readonly grpcPort: number;
+  vttablet: SpawnedServer | undefined;
+}
+
+let swept = false;
+
+/**
+ * Starts etcd, vtctld and vtgate in a fresh directory under the test environment's base directory
+ * (keyspaces come with createKeyspace). As root every process runs as the `mysql` OS user
+ * (mysqlctl refuses root). All its processes are SIGKILLed when this node process exits.
+ */
+export async function startVitessCluster(options: VitessClusterOptions = {}): Promise<VitessRealCluster> {
+  const binaries = clusterBinaries();
+  const base = baseDir();
+  if (!swept) {
+    swept = true;
+    sweepStaleClusters(base);
+  }
+  const safe = (options.name ?? 'cluster').replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 30);
+  const dir = join(base, `${DIR_PREFIX}${safe}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const cluster = new VitessClusterProcesses(dir, binaries, mariadbRunAs());
+  try {
+    await cluster.start();
+  } catch (error) {
+    await cluster.destroy(false);
+    throw error;
+  }
+  return cluster;
+}
+
+class VitessClusterProcesses implements VitessRealCluster {
+  private readonly logs: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private etcdPort = 0;
+  private vtctldGrpcPort = 0;
+  private vtgateWebPort = 0;
+  private vtgateGrpcPort = 0;
+  private vtgateMysqlPort = 0;
+  private vtgate: SpawnedServer | undefined;
+  private readonly tabletsByAlias = new Map<string, TabletProcess>();
+  private nextUid = 100;
+
+  constructor(
+    readonly dir: string,
+    private readonly binaries: ClusterBinaries,
+    private readonly runAs: RunAs | undefined,
+  ) {
+    this.logs = join(dir, 'logs');
+    this.env = {
+      ...serverEnv(runAs),
+      HOME: dir,
+      VTDATAROOT: dir,
+      VT_MYSQL_ROOT: '/usr',
+      EXTRA_MY_CNF: join(dir, 'mariadb-extra.cnf'),
+    };
+  }
+
+  get grpcAddress(): string {
+    return `${LOOPBACK}:${this.vtgateGrpcPort}`;
+  }
+
+  get mysqlAddress(): string {
+    return `${LOOPBACK}:${this.vtgateMysqlPort}`;
+  }
+
+  mysqlUrl(keyspace: string): string {
+    return `mysql://root@${this.mysqlAddress}/${encodeURIComponent(keyspace)}`;
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.logs, { recursive: true });
+    mkdirSync(join(this.dir, 'etcd'));
+    writeFileSync(join(this.dir, 'mariadb-extra.cnf'), MARIADB_EXTRA_CNF);
+    writeFileSync(join(this.dir, 'init_db.sql'), initDbSql());
+    this.chown(
+      this.dir,
+      this.logs,
+      join(this.dir, 'etcd'),
+      join(this.dir, 'mariadb-extra.cnf'),
+      join(this.dir, 'init_db.sql'),
+    );
+
+    this.etcdPort = await findFreePort();
+    const etcdPeerPort = await findFreePort();
+    const peer = `http://${LOOPBACK}:${etcdPeerPort}`;
+    const client = `http://${LOOPBACK}:${this.etcdPort}`;
+    const etcd = this.spawn('etcd', this.binaries.etcd, [
+      '--name=vtcluster',
+      `--data-dir=${join(this.dir, 'etcd')}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=vtcluster=${peer}`,
+      '--log-level=warn',
+    ]);
+    await this.waitForPort(etcd, 'etcd', this.etcdPort);
+
+    const vtctldWebPort = await findFreePort();
+    this.vtctldGrpcPort = await findFreePort();
+    const vtctld = this.spawn('vtctld', this.binaries.vtctld, [
+      ...this.topoFlags(),
+      ...this.serverFlags(vtctldWebPort, this.vtctldGrpcPort),
+      `--cell=${CELL}`,
+      '--service_map=grpc-vtctl,grpc-vtctld',
+    ]);
+    await this.waitForPort(vtctld, 'vtctld', this.vtctldGrpcPort);
+    await this.vtctld([
+      'AddCellInfo',
+      '--root',
+      `/vitess/${CELL}`,
+      '--server-address',
+      `${LOOPBACK}:${this.etcdPort}`,
+      CELL,
+    ]);
+
+    this.vtgateWebPort = await findFreePort();
+    this.vtgateGrpcPort = await findFreePort();
+    this.vtgateMysqlPort = await findFreePort();
+    await this.startVtgate();
+  }
+
+  vtctld: VtctldClient = (args, timeoutMs = 60_000) =>
+    new Promise((resolve, reject) => {
+      execFile(
+        this.binaries.vtctldclient,
+        ['--server', `${LOOPBACK}:${this.vtctldGrpcPort}`, ...args],
+        { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: this.env, cwd: this.dir },
+        (error, stdout, stderr) => {
+          if (error) {
+            const output = `${stderr}\n${stdout}`.trim().split('\n').slice(-15).join('\n');
+            reject(new Error(`vtctldclient ${args.join(' ')} failed: ${output}`, { cause: error }));
+          } else resolve(stdout);
+        },
+      );
+    });
+
+  async createKeyspace(
+    keyspace: string,
+    options: { shards: readonly string[]; vschema?: unknown },
+  ): Promise<VitessTablet[]> {
+    await this.vtctld(['CreateKeyspace', '--durability-policy=none', '--sidecar-db-name=_vt', keyspace]);
+    const tablets = await this.addShards(keyspace, options.shards);
+    if (options.vschema !== undefined) await this.applyVSchema(keyspace, options.vschema);
+    await this.waitForVtgate(
+      tablets.map((tablet) => tablet.alias),
+      true,
+    );
+    return tablets;
+  }
+
+  async addShards(keyspace: string, shards: readonly string[]): Promise<VitessTablet[]> {
+    const tablets = await Promise.all(shards.map((shard) => this.newTablet(keyspace, shard)));
+    // One tablet per shard: PlannedReparentShard makes it the primary (vttablet starts as a
+    // replica). A second tablet per shard cannot join on MariaDB with Vitess v22 (README).
+    for (const tablet of tablets) {
+      await this.vtctld(
+        ['PlannedReparentShard', `${keyspace}/${tablet.shard}`, '--new-primary', tablet.alias],
+        120_000,
+      );
+    }
+    await this.waitForVtgate(
+      tablets.map((tablet) => tablet.alias),
+      false,
+    );
+    return tablets;
+  }
+
+  async applyVSchema(keyspace: string, vschema: unknown): Promise<void> {
+    await this.vtctld(['ApplyVSchema', '--vschema', JSON.stringify(vschema), keyspace]);
+  }
+
+  tablets(keyspace?: string): VitessTablet[] {
+    return [...this.tabletsByAlias.values()].filter((tablet) => keyspace === undefined || tablet.keyspace === keyspace);
+  }
+
+  reshard(spec: ReshardSpec): VitessWorkflow {
+    return workflowOf(this.vtctld, 'Reshard', spec.workflow, spec.keyspace, [
+      '--source-shards',
+      spec.sourceShards.join(','),
+      '--target-shards',
+      spec.targetShards.join(','),
+    ]);
+  }
+
+  moveTables(spec: MoveTablesSpec): VitessWorkflow {
+    return workflowOf(this.vtctld, 'MoveTables', spec.workflow, spec.targetKeyspace, [
+      '--source-keyspace',
+      spec.sourceKeyspace,
+      '--tables',
+      spec.tables.join(','),
+    ]);
+  }
+
+  async stopTablet(alias: string): Promise<void> {
+    const tablet = this.tablet(alias);
+    const spawned = tablet.vttablet;
+    tablet.vttablet = undefined;
+    if (spawned === undefined || spawned.exitStatus() !== undefined) return;
+    spawned.child.kill('SIGTERM');
+    await Promise.race([spawned.exited, sleep(30_000)]);
+    if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
+    await spawned.exited;
+  }
+
+  async startTablet(alias: string): Promise<void> {
+    const tablet = this.tablet(alias);
+    if (tablet.vttablet !== undefined && tablet.vttablet.exitStatus() === undefined) return;
+    await this.startVttablet(tablet);
+  }
+
+  async removeShardTablets(keyspace: string, shards: readonly string[]): Promise<void> {
+    const removed = [...this.tabletsByAlias.values()].filter(
+      (t) => t.keyspace === keyspace && shards.includes(t.shard),
+    );
+    for (const tablet of removed) {
+      await this.stopTablet(tablet.alias);
+      await this.mysqlctl(tablet, ['shutdown']);
+      this.tabletsByAlias.delete(tablet.alias);
+    }
+  }
+
+  async restartVtgate(): Promise<void> {
+    const spawned = this.vtgate;
+    if (spawned !== undefined && spawned.exitStatus() === undefined) {
+      spawned.child.kill('SIGTERM');
+      await Promise.race([spawned.exited, sleep(30_000)]);
+      if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
+      await spawned.exited;
+    }
+    await this.startVtgate();
+    await this.waitForVtgate(
+      this.tablets().map((tablet) => tablet.alias),
+      false,
+    );
+  }
+
+  async destroy(remove = true): Promise<void> {
+    killProcessesUsing(this.dir);
+    await waitUntil(() => processesUsing(this.dir).length === 0, {
+      timeoutMs: 15_000,
+      timeoutMessage: `processes of ${this.dir} still alive after SIGKILL`,
+    });
+    if (remove) rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  private async startVtgate(): Promise<void> {
+    const vtgate = this.spawn('vtgate', this.binaries.vtgate, [
+      ...this.topoFlags(),
+      ...this.serverFlags(this.vtgateWebPort, this.vtgateGrpcPort),
+      `--cell=${CELL}`,
+      `--cells_to_watch=${CELL}`,
+      '--service_map=grpc-vtgateservice',
+      '--tablet_types_to_wait=PRIMARY',
+      `--mysql_server_port=${this.vtgateMysqlPort}`,
+      `--mysql_server_bind_address=${LOOPBACK}`,
+      '--mysql_auth_server_impl=none',
+      '--vschema_ddl_authorized_users=%',
+      // New tablets (shards added for a Reshard) are found in the topology this often (default 1m).
+      '--tablet_refresh_interval=2s',
+      // Writes to a shard whose primary is switching are held (up to 10 s) rather than failed.
+      '--enable_buffer',
+    ]);
+    this.vtgate = vtgate;
+    await this.waitForPort(vtgate, 'vtgate', this.vtgateMysqlPort);
+    await this.waitForPort(vtgate, 'vtgate', this.vtgateGrpcPort);
+  }
+
+  private async newTablet(keyspace: string, shard: string): Promise<TabletProcess> {
+    const uid = this.nextUid;
+    this.nextUid += 1;
+    const tablet: TabletProcess = {
+      alias: `${CELL}-${String(uid).padStart(10, '0')}`,
+      uid,
+      keyspace,
+      shard,
+      mysqlPort: await findFreePort(),
+      webPort: await findFreePort(),
+      grpcPort: await findFreePort(),
+      socket: join(this.dir, `vt_${String(uid).padStart(10, '0')}`, 'mysql.sock'),
+      vttablet: undefined,
+    };
+    this.tabletsByAlias.set(tablet.alias, tablet);
+    await this.mysqlctl(tablet, ['init', `--init_db_sql_file=${join(this.dir, 'init_db.sql')}`]);
+    await this.startVttablet(tablet);
+    return tablet;
+  }
+
+  private async mysqlctl(tablet: TabletProcess, args: readonly string[]): Promise<void> {
+    const result = await runCommand(
+      this.binaries.mysqlctl,
+      [
+        `--log_dir=${this.logs}`,
+        `--tablet_uid=${tablet.uid}`,
+        `--mysql_port=${tablet.mysqlPort}`,
+        '--config-file-not-found-handling=ignore',
+        ...args,
+      ],
+      { cwd: this.dir, env: this.env, runAs: this.runAs, timeoutMs: START_TIMEOUT_MS },
+    );
+    if (result.code !== 0) {
+      throw new ServerStartError(
+        `mysqlctl ${args[0]} of tablet ${tablet.alias} (${tablet.keyspace}/${tablet.shard}) failed`,
+        join(this.logs, 'mysqlctl.INFO'),
+        result.output.split('\n').slice(-30).join('\n'),
+      );
+    }
+    // mysqld_safe and mariadbd outlive mysqlctl: they die with this node process too.
+    for (const pid of processesUsing(join(this.dir, `vt_${String(tablet.uid).padStart(10, '0')}`))) ownProcess(pid);
+  }
+
+  private async startVttablet(tablet: TabletProcess): Promise<void> {
+    const spawned = this.spawn(`vttablet-${tablet.uid}`, this.binaries.vttablet, [
+      ...this.topoFlags(),
+      ...this.serverFlags(tablet.webPort, tablet.grpcPort),
+      `--tablet-path=${tablet.alias}`,
+      `--tablet_hostname=${LOOPBACK}`,
+      `--init_keyspace=${tablet.keyspace}`,
+      `--init_shard=${tablet.shard}`,
+      '--init_tablet_type=replica',
+      '--service_map=grpc-queryservice,grpc-tabletmanager,grpc-updatestream',
+      '--db_charset=utf8mb4_general_ci',
+      '--health_check_interval=2s',
+    ]);
+    tablet.vttablet = spawned;
+    await this.waitForPort(spawned, `vttablet-${tablet.uid}`, tablet.grpcPort);
+  }
+
+  private topoFlags(): string[] {
+    return [
+      '--topo_implementation=etcd2',
+      `--topo_global_server_address=${LOOPBACK}:${this.etcdPort}`,
+      '--topo_global_root=/vitess/global',
+    ];
+  }
+
+  private serverFlags(webPort: number, grpcPort: number): string[] {
+    return [
+      `--port=${webPort}`,
+      `--grpc_port=${grpcPort}`,
+      `--bind-address=${LOOPBACK}`,
+      `--grpc_bind_address=${LOOPBACK}`,
+      `--log_dir=${this.logs}`,
+      '--config-file-not-found-handling=ignore',
+    ];
+  }
+
+  private spawn(name: string, command: string, args: string[]): SpawnedServer {
+    const spawned = spawnServer({
+      command,
+      args,
+      cwd: this.dir,
+      logFile: join(this.logs, `${name}.out`),
+      detached: false,
+      env: this.env,
+      ...(this.runAs ? { runAs: this.runAs } : {}),
+    });
+    if (spawned.pid > 0) ownProcess(spawned.pid);
+    return spawned;
+  }
+
+  /** Until the process accepts connections on the port; `name` is its log's (`logs/<name>.out`). */
+  private async waitForPort(spawned: SpawnedServer, name: string, port: number): Promise<void> {
+    const logFile = join(this.logs, `${name}.out`);
+    const what = `${name} (${this.dir})`;
+    try {
+      await waitUntil(() => portAnswers(port), {
+        timeoutMs: START_TIMEOUT_MS,
+        intervalMs: 100,
+        check: () => {
+          const status = spawned.exitStatus();
+          if (status !== undefined) throw new Error(`${what} ${status}`);
+        },
+        timeoutMessage: `${what} does not answer on port ${port} after ${START_TIMEOUT_MS} ms`,
+      });
+    } catch (error) {
+      throw new ServerStartError((error as Error).message, logFile, tailFile(logFile, 30));
+    }
+  }
+
+  /** Until vtgate lists every tablet (serving, when `serving`): it finds new tablets by polling the topology. */
+  private async waitForVtgate(aliases: readonly string[], serving: boolean): Promise<void> {
+    let seen = '';
+    try {
+      await waitUntil(
+        async () => {
+          const connection = await mysql.createConnection({
+            uri: `mysql://root@${this.mysqlAddress}/`,
+            connectTimeout: 5000,
+          });
+          try {
+            const [rows] = await connection.query<mysql.RowDataPacket[]>('SHOW VITESS_TABLETS');
+            seen = rows.map((row) => `${row.Alias} ${row.TabletType} ${row.State}`).join(', ');
+            return aliases.every((alias) =>
+              rows.some((row) => row.Alias === alias && (!serving || row.State === 'SERVING')),
+            );
+          } finally {
+            await connection.end().catch(() => undefined);
+          }
+        },
+        { timeoutMs: START_TIMEOUT_MS, intervalMs: 250, timeoutMessage: '' },
+      );
+    } catch (error) {
+      throw new Error(`vtgate does not list ${aliases.join(', ')}${serving ? ' as serving' : ''}; it lists: ${seen}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private tablet(alias: string): TabletProcess {
+    const tablet = this.tabletsByAlias.get(alias);
+    if (tablet === undefined) throw new Error(`no tablet ${alias} in this cluster`);
+    return tablet;
+  }
+
+  private chown(...paths: string[]): void {
+    if (this.runAs === undefined) return;
+    for (const path of paths) chownSync(path, this.runAs.uid, this.runAs.gid);
+  }
+}
+
+// ------------------------------------------------------------ process sweep
+
+/** Pids whose command line names the directory: every process of a cluster does (flags, my.cnf). */
+function processesUsing(dir: string): number[] {
+  const pids: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmdline.split('\0').some((arg) => arg.includes(`${dir}/`) || arg === dir)) {
+      if (isAlive(Number(entry))) pids.push(Number(entry));
+    }
+  }
+  return pids;
+}
+
+function killProcessesUsing(dir: string): void {
+  for (const pid of processesUsing(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Clusters left behind by test processes that died: their processes are killed, their directories removed. */
+function sweepStaleClusters(base: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = new RegExp(`^${DIR_PREFIX}.*-(\\d+)-[0-9a-f]{6}$`).exec(entry);
+    if (!match) continue;
+    const owner = Number(match[1]);
+    if (owner === process.pid || isAlive(owner)) continue;
+    const dir = join(base, entry);
+    killProcessesUsing(dir);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+}
