@@ -27,16 +27,20 @@ const SINK_FACTORIES: {
       log: (message) => log.info(message),
     });
   },
-  mysql: (destination) =>
-    createMysqlSink({
+  mysql: (destination) => {
+    const log = createLogger('applier', { destination: destination.name });
+    return createMysqlSink({
       url: destination.url,
       destination: destination.name,
       createTables: destination.createTables,
       unrepresentable: destination.unrepresentable,
+      ...(destination.loadData ? {} : { loadDataMinRows: 0 }),
       poolSize: destination.concurrency,
       mapTable: (table) => mapTable(destination, table.schema, table.table),
       ...(destination.tls !== undefined ? { tls: destination.tls } : {}),
-    }),
+      log: (message) => log.info(message),
+    });
+  },
 };
 
 export function createSink(destination: DestinationConfig): Promise<Sink> {

@@ -611,7 +611,7 @@ test('the README shows example.yaml verbatim', () => {
   assert.equal(block[1], readFileSync(EXAMPLE, 'utf8'));
 });
 
-test('a mysql destination: url, policy (default fail) and the common keys', () => {
+test('a mysql destination: url, policy (default fail), load_data (default true) and the common keys', () => {
   const data = base();
   data.destinations.push({
     name: 'mariadb',
@@ -638,12 +638,18 @@ test('a mysql destination: url, policy (default fail) and the common keys', () =
     membership: { heartbeatMs: 1000, ttlMs: 5000 },
     onError: 'stop',
     unrepresentable: 'json',
+    loadData: true,
     missingColumns: 'create',
     tablePolicies: {},
   });
   data.destinations[1].unrepresentable = undefined;
   const fallback = parse(stringify(data)).destinations[1];
   assert.equal(fallback.type === 'mysql' && fallback.unrepresentable, 'fail');
+  Object.assign(data.destinations[1], { load_data: false });
+  const inserts = parse(stringify(data)).destinations[1];
+  assert.equal(inserts.type === 'mysql' && inserts.loadData, false);
+  Object.assign(data.destinations[1], { load_data: 'yes' });
+  assert.throws(() => parse(stringify(data)), /load_data/);
 });
 
 test('mysql tls: files, verify (default true); absent means no tls', () => {

@@ -137,6 +137,7 @@ const DESTINATION_TYPES: { [K in DestinationType]: DestinationTypeSpec<Extract<D
       'membership',
       'on_error',
       'unrepresentable',
+      'load_data',
       'tls',
       'source_id',
       'missing_columns',
@@ -600,6 +601,7 @@ function parseMysqlDestination(f: Fields, name: string, sources: readonly Source
     membership: common.membership,
     onError: common.onError,
     unrepresentable: policy,
+    loadData: f.bool('load_data', true),
     missingColumns: common.missingColumns,
     tablePolicies: common.tablePolicies,
   };

@@ -193,6 +193,8 @@ export interface MysqlDestinationConfig extends DestinationCommonConfig {
   url: string;
   /** Values the destination cannot hold (NaN, arrays, out-of-range dates): stop, write JSON, or write NULL. */
   unrepresentable: UnrepresentablePolicy;
+  /** Write large row groups with LOAD DATA LOCAL INFILE (when the server allows it); false: INSERT statements only. */
+  loadData: boolean;
   /** TLS to the server; absent: plain TCP (or what the URL's `?ssl=` query asks mysql2 for). */
   tls?: MysqlTlsConfig;
 }

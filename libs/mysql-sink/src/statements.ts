@@ -9,7 +9,8 @@ import {
   type TableSchema,
 } from '@cdc/change-envelope';
 import { FoldError, opRows, type ApplyStep, type RowRef } from '@cdc/apply';
-import type { TargetColumn } from './catalog';
+import { quote, type TargetColumn } from './catalog';
+import { loadRowsOf } from './load-data';
 import { UnrepresentableValueError, sqlLiteral, textLiteral, type UnrepresentablePolicy } from './values';
 
 /*
@@ -45,6 +46,14 @@ export interface Statement {
   readonly sql: string;
   /** The first op it writes (named when the destination rejects it). */
   readonly op: ChangeOp;
+  /** A LOAD DATA LOCAL INFILE statement: the rows it reads (any warning rejects it: load-data.ts). */
+  readonly infile?: Buffer;
+}
+
+/** Writing rows with LOAD DATA LOCAL INFILE (load-data.ts). */
+export interface LoadDataOptions {
+  /** Fewest rows a statement loads (fewer go as INSERTs: the staging table's statements cost more). */
+  readonly minRows: number;
 }
 
 export interface StatementOptions {
@@ -52,6 +61,8 @@ export interface StatementOptions {
   readonly maxStatementChars: number;
   readonly policy: UnrepresentablePolicy;
   readonly escape: (text: string) => string;
+  /** Absent: INSERT statements only (the server refuses LOCAL INFILE, or the op-by-op retry). */
+  readonly loadData?: LoadDataOptions;
 }
 
 /** A value that cannot be written; `column` names the column. */
@@ -73,11 +84,11 @@ export function statementsOf(step: ApplyStep, binding: TableBinding, options: St
     case 'rows':
       return writer.rows(step);
     case 'inserts':
-      return writer.inserts(step.table, step.rows);
+      return writer.loadOrInsert(step.table, step.rows);
     case 'op':
       return writer.alone(step.op);
     case 'load':
-      return writer.inserts(step.op.table, rowsOf(step.op));
+      return writer.loadOrInsert(step.op.table, rowsOf(step.op));
   }
 }
 
@@ -181,7 +192,26 @@ class Literals {
         .map((index) => `${binding.columns[index].sql} = VALUES(${binding.columns[index].sql})`);
       const firstKey = binding.columns[binding.keyIndexes[0]].sql;
       const tail = ` ON DUPLICATE KEY UPDATE ${update.length > 0 ? update.join(', ') : `${firstKey} = ${firstKey}`}`;
-      const parts = group.rows.map((row) => {
+      let rows = group.rows;
+      if (this.loadable(rows.length) && columns.length === this.targeted().length) {
+        const loaded = loadRowsOf(binding, step.table, rows);
+        if (loaded !== undefined && loaded.data.length > 0) {
+          // Staged: loaded into a temporary table of the written columns, then one INSERT ... SELECT.
+          const stage = quote(`cdc_stage_${stageSuffix(binding.id)}`);
+          const list = names.join(', ');
+          const rest = new Set(loaded.rest);
+          const op = rows.find((row) => !rest.has(row))!.op;
+          out.push(
+            { sql: `DROP TEMPORARY TABLE IF EXISTS ${stage}`, op },
+            { sql: `CREATE TEMPORARY TABLE ${stage} SELECT ${list} FROM ${binding.id} LIMIT 0`, op },
+            { sql: loadSql(stage, loaded.columnList), op, infile: loaded.data },
+            { sql: `INSERT INTO ${binding.id} (${list}) SELECT ${list} FROM ${stage}${tail}`, op },
+            { sql: `DROP TEMPORARY TABLE ${stage}`, op },
+          );
+          rows = loaded.rest;
+        }
+      }
+      const parts = rows.map((row) => {
         const fields = this.fields(row, width);
         return {
           text: '(' + columns.map((index) => this.literal(row.op, fields, index, index, step.table)).join(', ') + ')',
@@ -217,6 +247,29 @@ class Literals {
       .map((index) => `${this.binding.columns[index].sql} = ${this.literal(op, row, index, index, table)}`);
     if (set.length === 0) return undefined;
     return `UPDATE ${this.binding.id} SET ${set.join(', ')} WHERE ${this.keyWhere(op, key, fromKeyText, table)}`;
+  }
+
+  private loadable(rows: number): boolean {
+    return this.options.loadData !== undefined && rows >= this.options.loadData.minRows;
+  }
+
+  /** Indexes of the columns written at the destination. */
+  private targeted(): number[] {
+    return this.binding.columns.flatMap((column, index) => (column.target !== undefined ? [index] : []));
+  }
+
+  /** Inserts (no key to match: a keyless table's, or a snapshot's into an empty table): LOAD DATA where it can. */
+  loadOrInsert(table: TableSchema, rows: readonly RowRef[]): Statement[] {
+    if (!this.loadable(rows.length)) return this.inserts(table, rows);
+    const loaded = loadRowsOf(this.binding, table, rows);
+    if (loaded === undefined || loaded.data.length === 0) return this.inserts(table, rows);
+    const rest = new Set(loaded.rest);
+    const op = rows.find((row) => !rest.has(row))!.op;
+    // Rows keep their order only within each statement: fine for inserts without a key to meet on.
+    return [
+      { sql: loadSql(this.binding.id, loaded.columnList), op, infile: loaded.data },
+      ...this.inserts(table, loaded.rest),
+    ];
   }
 
   inserts(table: TableSchema, rows: readonly RowRef[]): Statement[] {
@@ -305,4 +358,19 @@ class Literals {
     }
     if (current.length > 0) out.push({ sql: head + current.join(', ') + tail, op: first! });
   }
+}
+
+/** LOAD DATA in MySQL's default text format, which load-data.ts writes. */
+function loadSql(table: string, columnList: string): string {
+  return (
+    `LOAD DATA LOCAL INFILE 'cdc-rows' INTO TABLE ${table} CHARACTER SET utf8mb4 ` +
+    `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ${columnList}`
+  );
+}
+
+/** A short, stable name part for a destination table's staging table (identifiers stop at 64 characters). */
+function stageSuffix(id: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }

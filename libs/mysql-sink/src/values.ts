@@ -293,7 +293,7 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.prototype.latin1Slice.call(bytes, start, end);
 }
 
-function isInteger(bytes: Uint8Array, start: number, end: number): boolean {
+export function isInteger(bytes: Uint8Array, start: number, end: number): boolean {
   let i = start;
   if (bytes[i] === 45) i += 1; // -
   if (i >= end) return false;
@@ -302,7 +302,7 @@ function isInteger(bytes: Uint8Array, start: number, end: number): boolean {
 }
 
 /** YYYY-MM-DD, optionally with HH:MM:SS and a fraction; a year 1000..9999; no zero month or day. */
-function isPlainTimestamp(bytes: Uint8Array, start: number, end: number): boolean {
+export function isPlainTimestamp(bytes: Uint8Array, start: number, end: number): boolean {
   const length = end - start;
   if (length !== 10 && length < 19) return false;
   const digit = (i: number) => bytes[start + i] >= 48 && bytes[start + i] <= 57;

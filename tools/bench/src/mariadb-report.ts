@@ -13,7 +13,7 @@ import {
 import { barChart } from './svg';
 
 export interface MariadbPathResult {
-  readonly path: 'applier' | 'insert-1' | 'insert-4';
+  readonly path: 'applier' | 'applier-insert' | 'insert-1' | 'insert-4';
   readonly rows: number;
   readonly seconds: number;
   /** Transactions MariaDB committed meanwhile (its Com_commit counter); absent in older results. */
@@ -32,7 +32,14 @@ export interface MariadbResults {
 export const MARIADB_PLOT = 'pg-to-mariadb.svg';
 
 const NAMES: Record<MariadbPathResult['path'], { row: string; bar: string }> = {
-  applier: { row: 'applier: JetStream → MariaDB (upserts + checkpoint row per batch)', bar: 'applier' },
+  applier: {
+    row: 'applier: JetStream → MariaDB (LOAD DATA into a staging table, INSERT … SELECT upserts, checkpoint row per batch)',
+    bar: 'applier',
+  },
+  'applier-insert': {
+    row: 'applier with load_data: false (multi-row INSERT … ON DUPLICATE KEY UPDATE)',
+    bar: 'applier, INSERTs',
+  },
   'insert-1': { row: 'plain bulk INSERT, 1 connection (the baseline)', bar: 'bulk INSERT, 1 conn' },
   'insert-4': { row: 'plain bulk INSERT, 4 connections', bar: 'bulk INSERT, 4 conns' },
 };

@@ -6,7 +6,8 @@
 // 3. the same rows, read from the source, go into an empty table of the applier's column types
 //    with plain multi-row INSERTs (1000 rows a statement) committed every 5000 rows, the
 //    applier's batch.max_ops, on 1 and on 4 connections.
-// 2 and 3 run ours first or the baselines first (--order). MariaDB's Com_commit counter gives
+// 2 runs twice: with the product's LOAD DATA path and with load_data: false (INSERT statements),
+// each into its own database. 2 and 3 run ours first or the baselines first (--order). MariaDB's Com_commit counter gives
 // the transactions each one committed. Each step records the CPU seconds of every process and
 // the peak RSS of our services and nats-server.
 import { spawnSync } from 'node:child_process';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   try {
     const sourceUrl = await source.createDatabase('bench');
     const destinationUrl = await destination.createDatabase('replica');
+    const insertOnlyUrl = await destination.createDatabase('replica_insert');
     const pg = new Client({ connectionString: sourceUrl });
     await pg.connect();
     await pg.query(`CREATE TABLE rows (id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2),
@@ -99,16 +101,23 @@ destinations:
     sources: [bench]
     create_tables: true
     schema: replica
+  - name: replica_insert
+    type: mysql
+    url: ${insertOnlyUrl}
+    sources: [bench]
+    create_tables: true
+    schema: replica_insert
+    load_data: false
 coordinator:
   interval_ms: 200
 `,
     );
-    const run = (kind: string) => {
+    const run = (kind: string, destinationName = 'replica') => {
       // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services, as in pipeline.ts.
       const args = [...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), BUNDLE, kind, '--config', config];
       if (kind === 'reader') args.push('--source', 'bench');
-      if (kind === 'applier') args.push('--destination', 'replica');
-      const child = spawnLogged(process.execPath, args, join(dir, `${kind}.log`));
+      if (kind === 'applier') args.push('--destination', destinationName);
+      const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${destinationName}.log`));
       children.push(child);
       if (child.process.pid) named.set(child.process.pid, kind);
       return child;
@@ -143,18 +152,19 @@ coordinator:
       return Number((status as Array<{ Value: string }>)[0]?.Value ?? NaN);
     };
 
-    const oursDrain = async (): Promise<MariadbPathResult[]> => {
-      const step = 'applier drain';
-      say('starting the applier');
+    const oursDrain = async (loadData: boolean): Promise<MariadbPathResult[]> => {
+      const step = loadData ? 'applier drain' : 'applier drain, load_data: false';
+      const database = loadData ? 'replica' : 'replica_insert';
+      say(`starting the applier${loadData ? '' : ' (load_data: false)'}`);
       const commitsBefore = await commitCount();
       const started = Date.now();
-      const applier = run('applier');
+      const applier = run('applier', database);
       await measure(step, async () => {
         for (;;) {
           await new Promise((r) => setTimeout(r, 100));
           if (applier.process.exitCode !== null) throw new Error(`applier exited:\n${tail(applier.logFile)}`);
           const [rows] = await my
-            .query('SELECT COUNT(*) AS n FROM replica.`rows`')
+            .query(`SELECT COUNT(*) AS n FROM ${database}.\`rows\``)
             .catch(() => [[{ n: 0 }]] as unknown as [unknown]);
           if (Number((rows as { n: number }[])[0].n) >= ROWS) break;
         }
@@ -162,9 +172,12 @@ coordinator:
       const seconds = (Date.now() - started) / 1000;
       const commits = (await commitCount()) - commitsBefore;
       say(
-        `applier: ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s, ${commits} commits`,
+        `applier${loadData ? '' : ' (load_data: false)'}: ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s, ${commits} commits`,
       );
-      return [{ path: 'applier', rows: ROWS, seconds, commits, step }];
+      // Stopped, so the next contender runs alone.
+      applier.process.kill('SIGTERM');
+      await applier.exited;
+      return [{ path: loadData ? 'applier' : 'applier-insert', rows: ROWS, seconds, commits, step }];
     };
 
     // The ceiling: the same rows (read from the source, the timestamps as UTC text as the applier
@@ -212,7 +225,11 @@ coordinator:
     };
 
     const paths: MariadbPathResult[] = [];
-    for (const contender of arrange(ORDER, [oursDrain], [() => ceiling(1), () => ceiling(4)]))
+    for (const contender of arrange(
+      ORDER,
+      [() => oursDrain(true), () => oursDrain(false)],
+      [() => ceiling(1), () => ceiling(4)],
+    ))
       paths.push(...(await contender()));
     // The baseline's table is written by hand: check that it has the column types of the applier's.
     const [columns] = await my.query(
