@@ -135,6 +135,7 @@ class MysqlDestination implements MysqlSink {
   /** Per destination table: its catalog, and the source schema it was last evolved to. */
   private readonly tables = new Map<string, { catalog: TargetCatalog; stored: StoredSchema | undefined }>();
   private readonly bindings = new Map<string, TableBinding>();
+  private readonly targets = new WeakMap<TableSchema, { target: TargetTable; id: string }>();
   private closed = false;
   /** LOAD DATA LOCAL INFILE is used (the server allows it and loadDataMinRows is not 0). */
   private loadData = false;
@@ -287,13 +288,16 @@ class MysqlDestination implements MysqlSink {
         const bindOp = (op: ChangeOp): TableBinding => {
           let byStored = bindings.get(op.table);
           if (byStored === undefined) bindings.set(op.table, (byStored = new Map()));
-          const target = this.target(batch, op);
-          const key = `${target.schema}.${target.table}`;
+          const { target, id: key } = this.targetOf(batch, op);
           let binding = byStored.get(key);
           if (binding === undefined) byStored.set(key, (binding = this.bind(batch, op, target)));
           return binding;
         };
-        for (const op of pending) if (op.kind !== 'ddl') await this.ensureCatalog(connection, batch, op);
+        const complete = new Set<TableSchema>();
+        for (const op of pending) {
+          if (op.kind === 'ddl' || complete.has(op.table)) continue;
+          if (await this.ensureCatalog(connection, batch, op)) complete.add(op.table);
+        }
         const { steps, ddl } = foldOps(pending, { targetOf: (op) => bindOp(op).id, fold });
         extra.ddlOps = ddl;
         const options = {
@@ -415,11 +419,22 @@ class MysqlDestination implements MysqlSink {
   }
 
   private target(batch: SinkBatch, op: ChangeOp): TargetTable {
+    return this.targetOf(batch, op).target;
+  }
+
+  /** Where an op's table lands, and its quoted name (mapped once per source table schema, not per op). */
+  private targetOf(batch: SinkBatch, op: ChangeOp): { target: TargetTable; id: string } {
+    let known = this.targets.get(op.table);
+    if (known !== undefined) return known;
+    let target: TargetTable;
     try {
-      return this.options.mapTable(op.table);
+      target = this.options.mapTable(op.table);
     } catch (error) {
       throw this.opFailure(batch, op, `cannot be mapped to a destination table: ${errorText(error)}`, error, undefined);
     }
+    known = { target, id: qualifiedTarget(target) };
+    this.targets.set(op.table, known);
+    return known;
   }
 
   /**
@@ -430,8 +445,7 @@ class MysqlDestination implements MysqlSink {
     const perTarget = new Map<string, { target: TargetTable; schemas: { table: TableSchema; position: Position }[] }>();
     for (const op of pending) {
       if (op.kind === 'ddl') continue;
-      const target = this.target(batch, op);
-      const id = qualifiedTarget(target);
+      const { target, id } = this.targetOf(batch, op);
       let entry = perTarget.get(id);
       if (entry === undefined) perTarget.set(id, (entry = { target, schemas: [] }));
       if (entry.schemas[entry.schemas.length - 1]?.table !== op.table)
@@ -501,15 +515,24 @@ class MysqlDestination implements MysqlSink {
   }
 
   /** Reads the catalog of an op's table (once per batch and table); without create_tables it must exist. */
-  private async ensureCatalog(connection: PoolConnection, batch: SinkBatch, op: ChangeOp): Promise<void> {
-    const target = this.target(batch, op);
-    const id = qualifiedTarget(target);
+  /**
+   * Loads the catalog of an op's destination table if it is not known or lacks a column. True
+   * when every column of the op's table is in the catalog (then so are the next ops' of the same
+   * table schema, and the caller need not ask again for them).
+   */
+  private async ensureCatalog(connection: PoolConnection, batch: SinkBatch, op: ChangeOp): Promise<boolean> {
+    const { target, id } = this.targetOf(batch, op);
     const known = this.tables.get(id);
-    if (
-      known !== undefined &&
-      op.table.columns.every((c) => known.catalog.columns.has(c.name) || isDroppedSince(known.stored, op, c.name))
-    )
-      return;
+    if (known !== undefined) {
+      let complete = true;
+      let written = true;
+      for (const c of op.table.columns) {
+        if (known.catalog.columns.has(c.name)) continue;
+        complete = false;
+        if (!isDroppedSince(known.stored, op, c.name)) written = false;
+      }
+      if (written) return complete;
+    }
     const catalog = await loadCatalog(connection, target);
     if (catalog === undefined) {
       throw this.opFailure(
@@ -523,6 +546,7 @@ class MysqlDestination implements MysqlSink {
     }
     const stored = this.options.createTables ? await this.readStored(connection, target) : undefined;
     this.tables.set(id, { catalog, stored });
+    return op.table.columns.every((c) => catalog.columns.has(c.name));
   }
 
   private bind(batch: SinkBatch, op: ChangeOp, target: TargetTable): TableBinding {

@@ -417,8 +417,11 @@ class PostgresDestination implements PostgresSink {
       string,
       { target: TargetTable; first: ChangeOp; schemas: { table: TableSchema; position: ChangeOp['position'] }[] }
     >();
+    let previous: TableSchema | undefined;
     for (const op of pending) {
-      if (op.kind === 'ddl') continue;
+      // Runs of ops of one table schema are the common case: mapped once per run.
+      if (op.kind === 'ddl' || op.table === previous) continue;
+      previous = op.table;
       const target = this.options.mapTable(op.table);
       const id = qualifiedTarget(target);
       let entry = perTarget.get(id);
