@@ -136,6 +136,7 @@ class MysqlDestination implements MysqlSink {
   private readonly tables = new Map<string, { catalog: TargetCatalog; stored: StoredSchema | undefined }>();
   private readonly bindings = new Map<string, TableBinding>();
   private readonly targets = new WeakMap<TableSchema, { target: TargetTable; id: string }>();
+  private readonly directLoads = new DirectLoads();
   private closed = false;
   /** LOAD DATA LOCAL INFILE is used (the server allows it and loadDataMinRows is not 0). */
   private loadData = false;
@@ -306,30 +307,43 @@ class MysqlDestination implements MysqlSink {
           escape: (text: string) => connection.escape(text),
           // The op-by-op retry writes with INSERTs: they name the rejected op and value.
           ...(this.loadData && fold
-            ? { loadData: { minRows: this.options.loadDataMinRows ?? LOAD_DATA_MIN_ROWS } }
+            ? {
+                loadData: {
+                  minRows: this.options.loadDataMinRows ?? LOAD_DATA_MIN_ROWS,
+                  direct: (binding: TableBinding) => this.directLoads.shouldTry(binding.id),
+                },
+              }
             : {}),
         };
         for (const step of steps) {
           const binding = bindOp(step.kind === 'op' || step.kind === 'load' ? step.op : firstOpOf(step));
-          for (statement of statementsOf(step, binding, options)) {
-            if (statement.infile === undefined) {
-              await connection.query(statement.sql);
-              continue;
-            }
-            const rows = statement.infile;
-            const [result] = await connection.query({
-              sql: statement.sql,
-              infileStreamFactory: () => Readable.from(pieces(rows)),
-            });
-            // LOAD DATA LOCAL stores what it cannot read as a warning (a clipped value, a skipped
-            // duplicate) where INSERT fails: a warning is a rejection (load-data.ts).
-            const warnings = (result as { warningStatus?: number }).warningStatus ?? 0;
-            if (warnings > 0) {
+          const run = async (statements: readonly Statement[]): Promise<void> => {
+            for (statement of statements) {
+              if (statement.infile === undefined) {
+                await connection.query(statement.sql);
+                continue;
+              }
+              const rows = statement.infile;
+              const [result] = await connection.query({
+                sql: statement.sql,
+                infileStreamFactory: () => Readable.from(pieces(rows)),
+              });
+              // LOAD DATA LOCAL stores what it cannot read as a warning (a clipped value, a skipped
+              // duplicate) where INSERT fails: a warning is a rejection (load-data.ts), unless the
+              // statement says what to do instead.
+              const warnings = (result as { warningStatus?: number }).warningStatus ?? 0;
+              if (statement.direct !== undefined) this.directLoads.record(statement.direct.id, warnings === 0);
+              if (warnings === 0) continue;
+              if (statement.onWarnings !== undefined) {
+                await run(statement.onWarnings);
+                continue;
+              }
               const [shown] = await connection.query('SHOW WARNINGS LIMIT 1');
               const first = (shown as { Message?: string }[])[0]?.Message ?? 'no text';
               throw new Error(`LOAD DATA stored ${warnings} warning(s), the first: ${first}`);
             }
-          }
+          };
+          await run(statementsOf(step, binding, options));
         }
         statement = undefined;
       },
@@ -725,3 +739,28 @@ function firstOpOf(step: Exclude<ApplyStep, { kind: 'op' | 'load' }>): ChangeOp 
 function* pieces(rows: Buffer): Generator<Buffer> {
   for (let at = 0; at < rows.length; at += INFILE_PIECE_BYTES) yield rows.subarray(at, at + INFILE_PIECE_BYTES);
 }
+
+/**
+ * Which tables get their upsert groups loaded straight in (see statements.ts): all of them at
+ * first; a table whose direct load met an existing row (so went through the staging table
+ * after all) is staged for its next DIRECT_RETRY_GROUPS groups, then tried again. A table
+ * taking new rows pays nothing for staging, one taking updates one wasted load in that many.
+ */
+class DirectLoads {
+  private readonly staged = new Map<string, number>();
+
+  shouldTry(table: string): boolean {
+    const left = this.staged.get(table);
+    if (left === undefined) return true;
+    if (left <= 1) this.staged.delete(table);
+    else this.staged.set(table, left - 1);
+    return false;
+  }
+
+  record(table: string, allNew: boolean): void {
+    if (allNew) this.staged.delete(table);
+    else this.staged.set(table, DIRECT_RETRY_GROUPS);
+  }
+}
+
+const DIRECT_RETRY_GROUPS = 50;

@@ -48,12 +48,20 @@ export interface Statement {
   readonly op: ChangeOp;
   /** A LOAD DATA LOCAL INFILE statement: the rows it reads (any warning rejects it: load-data.ts). */
   readonly infile?: Buffer;
+  /** What runs instead when this load stores warnings (else a warning rejects the batch). */
+  readonly onWarnings?: readonly Statement[];
+  /** An upsert group loaded straight into its table (LoadDataOptions.direct decided so; told how it went). */
+  readonly direct?: TableBinding;
 }
+
+const DIRECT_SAVEPOINT = 'cdc_direct_load';
 
 /** Writing rows with LOAD DATA LOCAL INFILE (load-data.ts). */
 export interface LoadDataOptions {
   /** Fewest rows a statement loads (fewer go as INSERTs: the staging table's statements cost more). */
   readonly minRows: number;
+  /** Whether to try an upsert group of this table straight into it (its rows are likely new). */
+  readonly direct: (binding: TableBinding) => boolean;
 }
 
 export interface StatementOptions {
@@ -201,13 +209,28 @@ class Literals {
           const list = names.join(', ');
           const rest = new Set(loaded.rest);
           const op = rows.find((row) => !rest.has(row))!.op;
-          out.push(
+          const staged: Statement[] = [
             { sql: `DROP TEMPORARY TABLE IF EXISTS ${stage}`, op },
             { sql: `CREATE TEMPORARY TABLE ${stage} SELECT ${list} FROM ${binding.id} LIMIT 0`, op },
             { sql: loadSql(stage, loaded.columnList), op, infile: loaded.data },
             { sql: `INSERT INTO ${binding.id} (${list}) SELECT ${list} FROM ${stage}${tail}`, op },
             { sql: `DROP TEMPORARY TABLE ${stage}`, op },
-          );
+          ];
+          if (this.options.loadData!.direct(binding)) {
+            // Rows that are all new need no staging: loaded straight in under a savepoint. A row
+            // that exists (a duplicate key warning: LOAD DATA LOCAL skips it) rolls back to the
+            // savepoint and the group goes through the staging table after all.
+            out.push(
+              { sql: `SAVEPOINT ${DIRECT_SAVEPOINT}`, op },
+              {
+                sql: loadSql(binding.id, loaded.columnList),
+                op,
+                infile: loaded.data,
+                direct: binding,
+                onWarnings: [{ sql: `ROLLBACK TO SAVEPOINT ${DIRECT_SAVEPOINT}`, op }, ...staged],
+              },
+            );
+          } else out.push(...staged);
           rows = loaded.rest;
         }
       }
