@@ -62,3 +62,4 @@ export {
   type RowRef,
 } from './fold';
 export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';
+export { writeInSegments } from './segments';

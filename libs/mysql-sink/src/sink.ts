@@ -21,6 +21,7 @@ import {
   FoldError,
   applyBatchTransaction,
   RetryOpByOp,
+  writeInSegments,
   type TransactionAttempt,
   isDroppedSince,
   planEvolution,
@@ -116,6 +117,8 @@ const DDL_LOCK = 'cdc_ddl';
 const DDL_LOCK_TIMEOUT_S = 60;
 const MAX_STATEMENT_CHARS = 4 * 1024 * 1024;
 const LOAD_DATA_MIN_ROWS = 200;
+/** Rows per segment a batch is written in (planned while the previous one executes). */
+const SEGMENT_ROWS = 1000;
 /** LOAD DATA LOCAL rows go to the server in pieces of this size (a protocol packet each). */
 const INFILE_PIECE_BYTES = 1024 * 1024;
 const SESSION_SETUP =
@@ -299,8 +302,6 @@ class MysqlDestination implements MysqlSink {
           if (op.kind === 'ddl' || complete.has(op.table)) continue;
           if (await this.ensureCatalog(connection, batch, op)) complete.add(op.table);
         }
-        const { steps, ddl } = foldOps(pending, { targetOf: (op) => bindOp(op).id, fold });
-        extra.ddlOps = ddl;
         const options = {
           maxStatementChars: MAX_STATEMENT_CHARS,
           policy: this.policy,
@@ -315,36 +316,42 @@ class MysqlDestination implements MysqlSink {
               }
             : {}),
         };
-        for (const step of steps) {
-          const binding = bindOp(step.kind === 'op' || step.kind === 'load' ? step.op : firstOpOf(step));
-          const run = async (statements: readonly Statement[]): Promise<void> => {
-            for (statement of statements) {
-              if (statement.infile === undefined) {
-                await connection.query(statement.sql);
-                continue;
-              }
-              const rows = statement.infile;
-              const [result] = await connection.query({
-                sql: statement.sql,
-                infileStreamFactory: () => Readable.from(pieces(rows)),
-              });
-              // LOAD DATA LOCAL stores what it cannot read as a warning (a clipped value, a skipped
-              // duplicate) where INSERT fails: a warning is a rejection (load-data.ts), unless the
-              // statement says what to do instead.
-              const warnings = (result as { warningStatus?: number }).warningStatus ?? 0;
-              if (statement.direct !== undefined) this.directLoads.record(statement.direct.id, warnings === 0);
-              if (warnings === 0) continue;
-              if (statement.onWarnings !== undefined) {
-                await run(statement.onWarnings);
-                continue;
-              }
-              const [shown] = await connection.query('SHOW WARNINGS LIMIT 1');
-              const first = (shown as { Message?: string }[])[0]?.Message ?? 'no text';
-              throw new Error(`LOAD DATA stored ${warnings} warning(s), the first: ${first}`);
+        const run = async (statements: readonly Statement[]): Promise<void> => {
+          for (statement of statements) {
+            if (statement.infile === undefined) {
+              await connection.query(statement.sql);
+              continue;
             }
-          };
-          await run(statementsOf(step, binding, options));
-        }
+            const rows = statement.infile;
+            const [result] = await connection.query({
+              sql: statement.sql,
+              infileStreamFactory: () => Readable.from(pieces(rows)),
+            });
+            // LOAD DATA LOCAL stores what it cannot read as a warning (a clipped value, a skipped
+            // duplicate) where INSERT fails: a warning is a rejection (load-data.ts), unless the
+            // statement says what to do instead.
+            const warnings = (result as { warningStatus?: number }).warningStatus ?? 0;
+            if (statement.direct !== undefined) this.directLoads.record(statement.direct.id, warnings === 0);
+            if (warnings === 0) continue;
+            if (statement.onWarnings !== undefined) {
+              await run(statement.onWarnings);
+              continue;
+            }
+            const [shown] = await connection.query('SHOW WARNINGS LIMIT 1');
+            const first = (shown as { Message?: string }[])[0]?.Message ?? 'no text';
+            throw new Error(`LOAD DATA stored ${warnings} warning(s), the first: ${first}`);
+          }
+        };
+        extra.ddlOps = 0;
+        const plan = (ops: readonly ChangeOp[]): Statement[] => {
+          const { steps, ddl } = foldOps(ops, { targetOf: (op) => bindOp(op).id, fold });
+          extra.ddlOps += ddl;
+          return steps.flatMap((step) =>
+            statementsOf(step, bindOp(step.kind === 'op' || step.kind === 'load' ? step.op : firstOpOf(step)), options),
+          );
+        };
+        // Folded: planned a segment ahead of the server (writeInSegments); op by op: as one run.
+        await writeInSegments(pending, fold ? SEGMENT_ROWS : Number.POSITIVE_INFINITY, plan, run);
         statement = undefined;
       },
       writeCheckpoint: async (streamSeq, lanes) => {
