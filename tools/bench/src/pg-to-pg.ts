@@ -2,7 +2,7 @@
 // workload, in drain and live modes. See tools/bench/README.md.
 //   node --import tsx tools/bench/src/pg-to-pg.ts [--rows N | --scale F] [--quick] [--only drain|live]
 //     [--live-rate N|max] [--docs|--no-docs] [--timeout S]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -800,22 +800,38 @@ async function snapshotMode(
     say('snapshot: copy pipe ...');
     const copyUrl = await prepareDestination(destination, 'snap_copy');
     const psql = join(PG_BIN, 'psql');
+    const monitor = new CpuMonitor(classifier(servers, new Map([[process.pid, BENCH_LABEL]])));
+    monitor.start();
     const t0 = performance.now();
-    const pipe = spawnSync(
-      'bash',
-      [
-        '-o',
-        'pipefail',
-        '-c',
-        `"$PSQL" -X -q -d "$SRC" -c "COPY ${SNAPSHOT_TABLE} TO STDOUT" | "$PSQL" -X -q -d "$DST" -c "COPY ${SNAPSHOT_TABLE} FROM STDIN"`,
-      ],
-      { encoding: 'utf8', env: { ...process.env, PSQL: psql, SRC: sourceUrl, DST: copyUrl } },
-    );
+    // Not spawnSync: the CPU monitor samples the pipe's processes while it runs.
+    const pipe = await new Promise<{ status: number | null; stderr: string }>((resolvePipe, reject) => {
+      const child = spawn(
+        'bash',
+        [
+          '-o',
+          'pipefail',
+          '-c',
+          `"$PSQL" -X -q -d "$SRC" -c "COPY ${SNAPSHOT_TABLE} TO STDOUT" | "$PSQL" -X -q -d "$DST" -c "COPY ${SNAPSHOT_TABLE} FROM STDIN"`,
+        ],
+        { env: { ...process.env, PSQL: psql, SRC: sourceUrl, DST: copyUrl }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (status) => resolvePipe({ status, stderr }));
+    });
     const copySeconds = (performance.now() - t0) / 1000;
+    const cpu = monitor.stop();
     if (pipe.status !== 0) throw new Error(`snapshot: the COPY pipe failed: ${pipe.stderr.trim()}`);
     const copied = await count(copyUrl);
     if (copied !== rows) throw new Error(`snapshot: the COPY pipe copied ${copied} rows, expected ${rows}`);
-    results.push({ contender: 'copy pipe', rows, seconds: copySeconds, verified: `psql exit 0, ${fmt(copied)} rows` });
+    results.push({
+      contender: 'copy pipe',
+      rows,
+      seconds: copySeconds,
+      verified: `psql exit 0, ${fmt(copied)} rows`,
+      cpu,
+    });
     say(`snapshot: copy pipe: ${fmt(copySeconds, 1)} s, ${fmt(rows / copySeconds)} rows/s`);
   };
 
@@ -832,8 +848,15 @@ async function snapshotMode(
       tables: [...TABLE_NAMES, MARKER],
     });
     const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'snapshot');
+    const named = new Map([
+      [process.pid, BENCH_LABEL],
+      [natsPid(nats), 'nats-server'],
+    ]);
+    const monitor = new CpuMonitor(classifier(servers, named));
+    monitor.start();
     const t1 = performance.now();
     pipeline.start();
+    nameServices(named, pipeline);
     const check = () => pipeline.check();
     let at = 0;
     // Polled every 100 ms while the destination loads: a count(*) of a table of millions of rows
@@ -863,6 +886,7 @@ async function snapshotMode(
       ),
     );
     const oursSeconds = (at - t1) / 1000;
+    const cpu = monitor.stop();
     const got = await withClient(oursUrl, digests);
     const equal = TABLE_NAMES.every((t) => got.get(t) === want.get(t));
     if (!equal) throw new Error('snapshot: ours: the destination digests differ from the source');
@@ -872,6 +896,7 @@ async function snapshotMode(
       rows,
       seconds: oursSeconds,
       verified: 'all rows counted, then all 8 table digests equal (time includes the services starting)',
+      cpu,
     });
     say(`snapshot: ours: ${fmt(oursSeconds, 1)} s, ${fmt(rows / oursSeconds)} rows/s`);
     await pipeline.stop();

@@ -44,6 +44,8 @@ export interface SnapshotResult {
   readonly rows: number;
   readonly seconds: number;
   readonly verified: string;
+  /** Absent in results from before the snapshot mode measured CPU. */
+  readonly cpu?: CpuUsage;
 }
 
 /** One source drained into several destinations: ours (one reader, an applier each) or native (a subscription and slot each). */
@@ -209,12 +211,20 @@ function cpuTable(windows: ReadonlyArray<{ name: string; cpu: CpuUsage }>): stri
   return table(['process', ...windows.map((w) => `${w.name}: CPU s (cores, kernel share)`)], rows);
 }
 
-/** The drain and live modes' CPU per million changes of each process, contenders side by side. */
+/** The measured windows of each mode that records CPU (a snapshot's rows count as its changes). */
+function cpuWindows(results: Results): Array<{ name: string; cpu: CpuUsage; changes: number }> {
+  return [
+    ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu, changes: r.rowChanges })),
+    ...results.live.map((r) => ({ name: `live ${r.contender}`, cpu: r.cpu, changes: r.rowChanges })),
+    ...(results.snapshot ?? []).flatMap((r) =>
+      r.cpu ? [{ name: `snapshot ${r.contender}`, cpu: r.cpu, changes: r.rows }] : [],
+    ),
+  ];
+}
+
+/** CPU per million changes of each process, contenders side by side. */
 function cpuPerMillion(results: Results): string {
-  return cpuPerMillionTable([
-    ...results.drain.map((r) => cpuColumn(`drain ${r.contender}`, r.rowChanges, r.cpu)),
-    ...results.live.map((r) => cpuColumn(`live ${r.contender}`, r.rowChanges, r.cpu)),
-  ]);
+  return cpuPerMillionTable(cpuWindows(results).map((w) => cpuColumn(w.name, w.changes, w.cpu)));
 }
 
 /** What ran in which order in each mode (results are kept in the order they ran). */
@@ -247,10 +257,7 @@ function limits(results: Results): string[] {
 
 export function renderMarkdown(results: Results): string {
   const { info } = results;
-  const windows = [
-    ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
-    ...results.live.map((r) => ({ name: `live ${r.contender}`, cpu: r.cpu })),
-  ];
+  const windows = cpuWindows(results);
   const parts = [
     `Run ${info.date} (commit ${info.commit})${info.quick ? ' — **quick smoke run, not the reference numbers**' : ''}.`,
     '',
@@ -393,10 +400,7 @@ export function renderConsole(results: Results): string {
   if (results.snapshot && results.snapshot.length > 0) lines.push('SNAPSHOT', snapshotTable(results), '');
   if (results.fanout && results.fanout.length > 0) lines.push('FAN-OUT', fanoutTable(results), '');
   if (results.memory.length > 0) lines.push('MEMORY', memoryTable(results), '');
-  const windows = [
-    ...results.drain.map((r) => ({ name: `drain ${r.contender}`, cpu: r.cpu })),
-    ...results.live.map((r) => ({ name: `live ${r.contender}`, cpu: r.cpu })),
-  ];
+  const windows = cpuWindows(results);
   if (windows.length > 0)
     lines.push(
       'CPU',
