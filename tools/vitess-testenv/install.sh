@@ -4,11 +4,14 @@
 #     system service is never left running: it is kept from starting during the install and
 #     stopped/disabled if it runs anyway. Only the binaries are used.
 #   - Vitess binaries built with `go install vitess.io/vitess/go/cmd/...@$VITESS_VERSION` from the
-#     Go module proxy into $REPO/.cache/vitess/$VITESS_VERSION/bin.
+#     Go module proxy into $REPO/.cache/vitess/$VITESS_VERSION/bin: vttestserver and vtcombo for
+#     start.sh; vtgate, vttablet, vtctld, mysqlctl and vtctldclient for the multi-process cluster
+#     (startVitessCluster in tools/testenv).
+#   - etcd (the multi-process cluster's topology server), built from the module proxy through
+#     tools/vitess-testenv/etcd/go.mod into $REPO/.cache/vitess/etcd-$ETCD_VERSION.
 # Idempotent: every step is skipped when its result is already in place.
 #
 # Environment:
-#   VITESS_ALL_BINARIES=1   also build vtgate, vttablet, vtctld (not needed by start.sh today)
 #   GOCACHE / GOMODCACHE    default to $REPO/.cache/go-build and $REPO/.cache/go-mod
 #   GOMAXPROCS              passed through (set GOMAXPROCS=1 on a busy machine)
 set -euo pipefail
@@ -16,6 +19,9 @@ set -euo pipefail
 # v0.22.4 is the newest Vitess that `go install …@version` can build: v0.23.x and v0.24.x carry an
 # `exclude` directive in go.mod, which `go install pkg@version` refuses. See README.md.
 VITESS_VERSION="v0.22.4"
+# etcd v3.5.24: the module proxy answers 403 for the server/v3 module of v3.5.25 (the client
+# version Vitess v0.22.4 requires); v3.5.24 speaks the same v3 API.
+ETCD_VERSION="v3.5.24"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN_DIR="$REPO/.cache/vitess/$VITESS_VERSION/bin"
@@ -72,10 +78,9 @@ if [ "$(id -u)" -eq 0 ] && ! id -u mysql >/dev/null 2>&1; then
 fi
 
 # -------------------------------------------------------------------- Vitess
-BINARIES=(vttestserver vtcombo mysqlctl vtctldclient)
-if [ "${VITESS_ALL_BINARIES:-0}" = 1 ]; then
-  BINARIES+=(vtgate vttablet vtctld)
-fi
+BINARIES=(vttestserver vtcombo mysqlctl vtctldclient vtgate vttablet vtctld)
+ETCD_DIR="$REPO/.cache/vitess/etcd-$ETCD_VERSION"
+have_etcd() { [ -x "$ETCD_DIR/etcd" ] && "$ETCD_DIR/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION#v}$"; }
 # Go module v0.MAJOR.PATCH is Vitess release MAJOR.0.PATCH: `vtcombo --version` prints "Version: 22.0.4 ".
 IFS=. read -r _ vmajor vpatch <<<"$VITESS_VERSION"
 want="$vmajor.0.$vpatch"
@@ -87,6 +92,9 @@ for b in "${BINARIES[@]}"; do
 done
 if [ "${#missing[@]}" -eq 0 ]; then
   log "Vitess $VITESS_VERSION binaries already in $BIN_DIR: ${BINARIES[*]}"
+fi
+if [ "${#missing[@]}" -eq 0 ] && have_etcd; then
+  log "etcd $ETCD_VERSION already in $ETCD_DIR"
   exit 0
 fi
 
@@ -99,6 +107,19 @@ export GOTOOLCHAIN=local # never try to download another toolchain
 export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
 export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
 export GOFLAGS="${GOFLAGS:-} -modcacherw"
+
+# ---------------------------------------------------------------------- etcd
+if ! have_etcd; then
+  mkdir -p "$ETCD_DIR"
+  log "building etcd $ETCD_VERSION with $(go version | cut -d' ' -f3) into $ETCD_DIR"
+  start=$(date +%s)
+  # etcd's own go.mod files carry `replace` directives, which `go install pkg@version` refuses: the
+  # server package is built as a dependency of tools/vitess-testenv/etcd/go.mod (pinned, with go.sum).
+  (cd "$REPO/tools/vitess-testenv/etcd" && nice -n 19 go build -o "$ETCD_DIR/etcd" go.etcd.io/etcd/server/v3)
+  log "built in $(($(date +%s) - start))s: $("$ETCD_DIR/etcd" --version | head -1)"
+fi
+if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
+
 export GOBIN="$BIN_DIR"
 mkdir -p "$GOBIN"
 log "building Vitess $VITESS_VERSION (${missing[*]}) with $(go version | cut -d' ' -f3) into $GOBIN"

@@ -1,6 +1,6 @@
 // A real multi-process Vitess cluster on loopback (tools/vitess-testenv/README.md, "Multi-process
 // cluster"): etcd (topology), vtctld, vtgate, and per shard one MariaDB (through mysqlctl) with its
-// vttablet. Unlike vttestserver it can reshard and move tables. Binaries: install-cluster.sh.
+// vttablet. Unlike vttestserver it can reshard and move tables. Binaries: tools/vitess-testenv/install.sh.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, chownSync, constants, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,9 +95,7 @@ function clusterBinaries(): ClusterBinaries {
     try {
       accessSync(path, constants.X_OK);
     } catch {
-      throw new TestEnvNotInstalledError(
-        `${path} is missing (the multi-process Vitess cluster needs bash tools/vitess-testenv/install-cluster.sh)`,
-      );
+      throw new TestEnvNotInstalledError(`${path} is missing (the multi-process Vitess cluster's binaries)`);
     }
   }
   return binaries;
@@ -125,7 +123,7 @@ function initDbSql(): string {
   try {
     text = readFileSync(vitess, 'utf8');
   } catch {
-    throw new TestEnvNotInstalledError(`${vitess} is missing (the Vitess module is downloaded by install-cluster.sh)`);
+    throw new TestEnvNotInstalledError(`${vitess} is missing (the Vitess module, downloaded by the install)`);
   }
   return text
     .split('\n')
@@ -335,7 +333,7 @@ class VitessClusterProcesses implements VitessRealCluster {
     tablet.vttablet = undefined;
     if (spawned === undefined || spawned.exitStatus() !== undefined) return;
     spawned.child.kill('SIGTERM');
-    await Promise.race([spawned.exited, sleep(30_000)]);
+    await Promise.race([spawned.exited, sleep(30_000, undefined, { ref: false })]);
     if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
     await spawned.exited;
   }
@@ -361,7 +359,7 @@ class VitessClusterProcesses implements VitessRealCluster {
     const spawned = this.vtgate;
     if (spawned !== undefined && spawned.exitStatus() === undefined) {
       spawned.child.kill('SIGTERM');
-      await Promise.race([spawned.exited, sleep(30_000)]);
+      await Promise.race([spawned.exited, sleep(30_000, undefined, { ref: false })]);
       if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
       await spawned.exited;
     }
