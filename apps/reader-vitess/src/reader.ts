@@ -12,7 +12,7 @@ import {
 import { ProgressStore } from '@cdc/progress';
 import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions } from '@cdc/mysql-sink';
 import type { SslOptions } from 'mysql2';
-import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
 import { transactionTracer } from '@cdc/telemetry';
 import {
   VStreamClient,
@@ -28,6 +28,7 @@ import {
   type binlogdata,
 } from '@cdc/vitess-source';
 import { CopyProgress } from './copy-progress';
+import { ReshardStopError, ShardsGoneError, journalSeen, shardsGone, shardsOf } from './reshard';
 
 export interface VitessReaderOptions {
   readonly config: PipelineConfig;
@@ -44,11 +45,6 @@ interface StartState {
   readonly vgtid: string; // base64 of the VGtid's protobuf encoding
 }
 
-/** The reader stopped because of a reshard and `stop_on_reshard` asks for that. */
-export class ReshardStopError extends Error {
-  override name = 'ReshardStopError';
-}
-
 /**
  * The Vitess reader: reads the keyspace's schema through vtgate's MySQL port, then runs
  * VStream from the committed VGtid (or, on the very first start, a copy of the tables or the
@@ -61,7 +57,22 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   const log = options.log.child({ source: source.name, keyspace: source.keyspace });
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
   const schema = new KeyspaceSchema(source, log);
-  const tables = await schema.refresh();
+  // vtgate may be restarting, or not see a shard's new primary yet right after a reshard's
+  // switch ("no healthy tablet available"): the first read is retried like any transient failure.
+  let tables: KeyspaceTable[];
+  try {
+    tables = await withRetry(() => schema.refresh(), {
+      what: `reading the schema of keyspace ${source.keyspace} through vtgate`,
+      log,
+      signal: options.signal,
+      initialDelayMs: 500,
+      maxDelayMs: 10_000,
+      isFatal: isConfigurationError,
+    });
+  } catch (error) {
+    if (options.signal.aborted) return;
+    throw error;
+  }
   if (tables.length === 0) {
     log.warn(
       { tables: source.tables },
@@ -103,7 +114,8 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
         } catch (error) {
           if (options.signal.aborted) break;
           // Deterministic: reading the same row again fails the same way, so stop with the reason.
-          if (error instanceof ReshardStopError || error instanceof RowDecodeError) throw error;
+          if (error instanceof ReshardStopError || error instanceof ShardsGoneError || error instanceof RowDecodeError)
+            throw error;
           log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
           await sleep(1_000, options.signal);
         } finally {
@@ -169,6 +181,8 @@ interface StreamContext {
 async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise<void> {
   const { source, publisher, progress, log } = ctx;
   let resumable: binlogdata.IVGtid = start;
+  /** The shards the last resumable VGtid names, to log when a reshard moves the stream to others. */
+  let streamedShards = hasUnresolvedShard(start) ? undefined : shardsOf(start);
   let resumableChanged = false;
   let startRecorded = !hasUnresolvedShard(start) && start.shardGtids!.every((shard) => shard.gtid !== '');
   let watermarkBusy = false;
@@ -251,20 +265,27 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
             if (publisher.full) return publisher.waitForCapacity();
           },
           resumable: (vgtid) => {
+            const shards = shardsOf(vgtid);
+            if (streamedShards !== undefined && shards !== streamedShards) {
+              log.info(
+                { oldShards: streamedShards, newShards: shards, vgtid: formatVgtid(vgtid) },
+                `passed a reshard of keyspace ${source.keyspace}: streaming shards ${shards} (was ${streamedShards})`,
+              );
+            }
+            streamedShards = shards;
             resumable = vgtid;
             resumableChanged = true;
           },
           ...(transaction ? { transaction } : {}),
           copyCompleted: (lane) => copy.completed(lane),
           journal: (journal, lane) => {
-            const next = (journal.shardGtids ?? []).map((shard) => `${shard.keyspace}/${shard.shard}`).join(', ');
-            const message = `reshard of keyspace ${source.keyspace} seen on ${lane}: traffic moves to shards ${next || '(unknown)'}`;
+            const seen = journalSeen(source.keyspace, journal, lane);
             if (source.stopOnReshard) {
               failure ??= new ReshardStopError(
-                `${message}; stopping because stop_on_reshard is set (resume by restarting without it, or re-copy)`,
+                `${seen.message}; stopping because stop_on_reshard is set (resume by restarting without it, or re-copy)`,
               );
             } else {
-              log.warn({ lane, shards: next }, `${message}; following the new shards`);
+              log.info(seen.fields, `${seen.message}; following the new shards`);
             }
           },
         },
@@ -293,6 +314,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
         if (failure && error === failure) throw error;
         if (ctx.signal.aborted) break;
         if (!(error instanceof VStreamError)) throw error;
+        if (error.missingShard !== undefined) throw shardsGone(source, error.missingShard, resumable, error);
         log.warn(
           { err: error.message, retryInMs: backoffMs, vgtid: formatVgtid(resumable) },
           'VStream interrupted; reconnecting from the last complete transaction',
@@ -306,6 +328,15 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
     clearInterval(progressTimer);
     transactions?.abandon('VStream session ended mid-transaction');
   }
+}
+
+/** Start-up failures that retrying cannot fix: refused credentials, a keyspace vtgate does not have. */
+function isConfigurationError(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { errno?: unknown; code?: unknown } | undefined) : undefined;
+  // ER_DBACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR, ER_BAD_DB_ERROR
+  if (cause?.errno === 1044 || cause?.errno === 1045 || cause?.errno === 1049) return true;
+  // TLS: a certificate that does not verify (mysql2 reports the code of Node's TLS layer).
+  return typeof cause?.code === 'string' && /CERT|SELF_SIGNED|ERR_TLS/.test(cause.code);
 }
 
 /** "current" is a request, not a position: a watermark must never carry it. */

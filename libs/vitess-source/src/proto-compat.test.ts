@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
+import { vtgate } from './generated/vitess';
+import { vstreamRequestMessage } from './vstream-client';
 
 // Our proto/vitess files are written by hand for the messages the reader uses. Vitess's own
 // .proto files (the pinned module in the Go module cache that tools/vitess-testenv/install.sh
@@ -110,5 +112,26 @@ test('the committed generated code matches proto/vitess', async () => {
       readFileSync(join(__dirname, 'generated', file), 'utf8'),
       `libs/vitess-source/src/generated/${file} is stale: run npm run proto`,
     );
+  }
+});
+
+test("the VStream request asks for reshard journal events, as Vitess's own vtgate.proto reads it", () => {
+  const theirs = load(vitessProtoDir(), FILES).lookupType('vtgate.VStreamRequest');
+  for (const stopOnReshard of [false, true]) {
+    const bytes = vtgate.VStreamRequest.encode(
+      vstreamRequestMessage({
+        tabletType: 'primary',
+        vgtid: { shardGtids: [{ keyspace: 'customer', gtid: 'current' }] },
+        rules: [{ match: '/.*' }],
+        heartbeatIntervalS: 1,
+        stopOnReshard,
+      }),
+    ).finish();
+    const decoded = theirs.toObject(theirs.decode(bytes), { defaults: true }) as {
+      flags: { include_reshard_journal_events: boolean; stop_on_reshard: boolean; heartbeat_interval: number };
+    };
+    assert.equal(decoded.flags.include_reshard_journal_events, true);
+    assert.equal(decoded.flags.stop_on_reshard, stopOnReshard);
+    assert.equal(decoded.flags.heartbeat_interval, 1);
   }
 });

@@ -20,8 +20,17 @@ const TABLET_TYPES = {
 
 const METHOD = '/vtgateservice.Vitess/VStream';
 
+/** vtgate's answer (FAILED_PRECONDITION) when a VGtid names a shard its keyspace no longer has. */
+const MISSING_SHARD = /shard provided in VGTID, ([^,\s]+), not found in the (\S+) keyspace/;
+
 /** A gRPC error from vtgate with its status code name, for logs and retry decisions. */
 export class VStreamError extends Error {
+  /**
+   * The shard vtgate says the keyspace no longer has (its reshard was completed, the old shards
+   * deleted): streaming from a VGtid that names it cannot succeed, however often it is retried.
+   */
+  readonly missingShard: { readonly keyspace: string; readonly shard: string } | undefined;
+
   constructor(
     message: string,
     readonly code: grpc.status | undefined,
@@ -29,6 +38,8 @@ export class VStreamError extends Error {
   ) {
     super(message, options);
     this.name = 'VStreamError';
+    const missing = code === grpc.status.FAILED_PRECONDITION ? MISSING_SHARD.exec(message) : null;
+    this.missingShard = missing ? { keyspace: missing[2], shard: missing[1] } : undefined;
   }
 }
 
@@ -51,13 +62,7 @@ export class VStreamClient {
   }
 
   async *stream(request: VStreamRequest, signal: AbortSignal): AsyncGenerator<VEvent[]> {
-    const message = new vtgate.VStreamRequest({
-      callerId: { principal: 'cdc', component: 'reader-vitess' },
-      tabletType: TABLET_TYPES[request.tabletType],
-      vgtid: request.vgtid,
-      filter: { rules: request.rules.map((rule) => ({ match: rule.match, filter: rule.filter ?? '' })) },
-      flags: { heartbeatInterval: request.heartbeatIntervalS, stopOnReshard: request.stopOnReshard },
-    });
+    const message = vstreamRequestMessage(request);
     const call = this.client.makeServerStreamRequest<vtgate.VStreamRequest, VEvent[]>(
       METHOD,
       (value) => Buffer.from(vtgate.VStreamRequest.encode(value).finish()),
@@ -88,4 +93,20 @@ export class VStreamClient {
   close(): void {
     this.client.close();
   }
+}
+
+/** The VStreamRequest message vtgate gets for a request. */
+export function vstreamRequestMessage(request: VStreamRequest): vtgate.VStreamRequest {
+  return new vtgate.VStreamRequest({
+    callerId: { principal: 'cdc', component: 'reader-vitess' },
+    tabletType: TABLET_TYPES[request.tabletType],
+    vgtid: request.vgtid,
+    filter: { rules: request.rules.map((rule) => ({ match: rule.match, filter: rule.filter ?? '' })) },
+    // Journal events always, not only with stop_on_reshard: the reader logs each reshard it passes.
+    flags: {
+      heartbeatInterval: request.heartbeatIntervalS,
+      stopOnReshard: request.stopOnReshard,
+      includeReshardJournalEvents: true,
+    },
+  });
 }

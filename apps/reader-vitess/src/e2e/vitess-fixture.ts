@@ -26,15 +26,20 @@ export interface VitessPipeline {
   readonly destination: pg.Client;
   /** The MariaDB destination (`my_<name>`), when the pipeline has one. */
   readonly mysqlDestination?: { readonly pool: mysql.Pool; readonly database: string };
+  /** The Postgres destination database's URL. */
+  readonly destinationUrl: string;
   /** `destination` picks the applier's destination (default: the Postgres one); `env` adds to the environment. */
   start(kind: ServiceKind, destination?: string, env?: Readonly<Record<string, string>>): ServiceProcess;
+  /** Rewrites the config file with other source settings (YAML lines under the source): for the next start. */
+  setSourceExtra(sourceExtra: string): void;
   stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
   destroy(): Promise<void>;
 }
 
 export async function startVitessPipeline(options: {
   readonly name: string;
-  readonly cluster: VitessCluster;
+  /** The shared vttestserver cluster, or a multi-process one (startVitessCluster). */
+  readonly cluster: Pick<VitessCluster, 'grpcAddress' | 'mysqlUrl'>;
   readonly nats: NatsServer;
   readonly postgres: PostgresServer;
   readonly keyspace: string;
@@ -42,13 +47,19 @@ export async function startVitessPipeline(options: {
   readonly sourceExtra?: string;
   /** mysql:// URL of a MariaDB database: a second destination `my_<name>` writes every table there. */
   readonly mysqlDestinationUrl?: string;
+  /** An existing Postgres database to write into (default: a new one, dst_<name>). */
+  readonly destinationUrl?: string;
+  /** The Postgres destination's name (default pg_<name>). */
+  readonly destinationName?: string;
 }): Promise<VitessPipeline> {
-  const destinationUrl = await options.postgres.createDatabase(`dst_${options.name}`);
+  const destinationUrl = options.destinationUrl ?? (await options.postgres.createDatabase(`dst_${options.name}`));
+  const destinationName = options.destinationName ?? `pg_${options.name}`;
   const dir = mkdtempSync(join(tmpdir(), `cdc-vitess-${options.name}-`));
   const configFile = join(dir, 'cdc.yaml');
-  writeFileSync(
-    configFile,
-    `nats:
+  const writeConfig = (sourceExtra: string | undefined) =>
+    writeFileSync(
+      configFile,
+      `nats:
   url: ${options.nats.url}
 sources:
   - name: ${options.name}
@@ -63,9 +74,9 @@ sources:
     reconnect:
       initial_ms: 200
       max_ms: 2000
-${options.sourceExtra ?? ''}
+${sourceExtra ?? ''}
 destinations:
-  - name: pg_${options.name}
+  - name: ${destinationName}
     type: postgres
     url: ${destinationUrl}
     sources: [${options.name}]
@@ -87,7 +98,8 @@ ${
 }coordinator:
   interval_ms: 200
 `,
-  );
+    );
+  writeConfig(options.sourceExtra);
   const vtgate = mysql.createPool({
     uri: options.cluster.mysqlUrl(options.keyspace),
     connectionLimit: 4,
@@ -120,14 +132,16 @@ ${
     keyspace: options.keyspace,
     vtgate,
     destination,
+    destinationUrl,
     ...(mysqlDestination ? { mysqlDestination } : {}),
-    start(kind, destinationName, env) {
+    setSourceExtra: (sourceExtra) => writeConfig(sourceExtra),
+    start(kind, applierDestination, env) {
       counter += 1;
       const logFile = join(dir, `${kind}-${counter}.log`);
       const out = createWriteStream(logFile);
       const args = [BUNDLE, kind, '--config', configFile];
       if (kind === 'reader') args.push('--source', options.name);
-      if (kind === 'applier') args.push('--destination', destinationName ?? `pg_${options.name}`);
+      if (kind === 'applier') args.push('--destination', applierDestination ?? destinationName);
       const child = spawn(process.execPath, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ...env },
