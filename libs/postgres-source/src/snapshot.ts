@@ -226,23 +226,8 @@ class CopyRows {
   ) {}
 
   /** Whole rows (each ending in a newline) in pieces of about `limit` bytes; a longer row goes alone. */
-  async *chunks(limit: number): AsyncGenerator<{ bytes: Uint8Array; count: number }> {
-    let pending: Buffer = Buffer.alloc(0);
-    const take = (end: number) => {
-      const bytes = Uint8Array.prototype.slice.call(pending, 0, end);
-      pending = pending.subarray(end);
-      return { bytes, count: countLines(bytes) };
-    };
-    for await (const data of this.read()) {
-      pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
-      while (pending.length >= limit) {
-        let cut = pending.lastIndexOf(10, limit - 1);
-        if (cut < 0) cut = pending.indexOf(10, limit);
-        if (cut < 0) break;
-        yield take(cut + 1);
-      }
-    }
-    if (pending.length > 0) yield take(pending.length);
+  chunks(limit: number): AsyncGenerator<{ bytes: Uint8Array; count: number }> {
+    return chunkCopyText(this.read(), limit);
   }
 
   /** One row at a time (without its newline). */
@@ -268,6 +253,41 @@ class CopyRows {
       }
       yield data;
     }
+  }
+}
+
+/**
+ * COPY text in pieces as a stream gives them, regrouped into chunks of whole rows (each ending
+ * in a newline) of about `limit` bytes; a row longer than that is a chunk alone.
+ */
+export async function* chunkCopyText(
+  pieces: AsyncIterable<Buffer>,
+  limit: number,
+): AsyncGenerator<{ bytes: Uint8Array; count: number }> {
+  // The pieces are kept as they come and joined once a chunk's worth is here: joining at every
+  // piece copied each chunk's bytes over and over (and left as much garbage).
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const data of pieces) {
+    parts.push(data);
+    size += data.length;
+    if (size < limit) continue;
+    // A fresh buffer the chunks below are views of (one piece alone is copied out of the stream's).
+    let pending = parts.length === 1 ? Buffer.from(parts[0]) : Buffer.concat(parts, size);
+    while (pending.length >= limit) {
+      let cut = pending.lastIndexOf(10, limit - 1);
+      if (cut < 0) cut = pending.indexOf(10, limit);
+      if (cut < 0) break;
+      const bytes = pending.subarray(0, cut + 1);
+      pending = pending.subarray(cut + 1);
+      yield { bytes, count: countLines(bytes) };
+    }
+    parts = pending.length > 0 ? [pending] : [];
+    size = pending.length;
+  }
+  if (size > 0) {
+    const bytes = Buffer.concat(parts, size);
+    yield { bytes, count: countLines(bytes) };
   }
 }
 
