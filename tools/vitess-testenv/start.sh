@@ -117,8 +117,13 @@ slave_net_timeout = 4
 EOF
 # Appended last to the generated my.cnf (after Vitess's mariadb10.cnf, which already sets
 # log-bin, binlog_format=ROW, gtid_strict_mode, server-id per tablet uid).
+# Vitess's default.cnf sets character_set_server = utf8 (3 bytes): 4-byte characters (emoji) were
+# refused with "Incorrect string value". utf8mb4 here, and --charset utf8mb4_general_ci for the
+# tablets below (their default "utf8mb4" asks for a MySQL 8 collation MariaDB does not know).
 cat >"$DIR/vtroot/config/mariadb-extra.cnf" <<'EOF'
 bind-address = 127.0.0.1
+character_set_server = utf8mb4
+collation_server = utf8mb4_general_ci
 binlog_format = ROW
 binlog_row_image = FULL
 log_slave_updates = ON
@@ -160,6 +165,7 @@ args=(
   --replica_count 2 --rdonly_count 1
   --mysql_bind_host 127.0.0.1 --vtcombo-bind-host 127.0.0.1 --grpc_bind_address 127.0.0.1
   --tablet_hostname 127.0.0.1
+  --charset utf8mb4_general_ci
   --vschema_ddl_authorized_users %
   --extra_my_cnf "$DIR/vtroot/config/mariadb-extra.cnf"
   --data_dir "$DIR/cluster"
