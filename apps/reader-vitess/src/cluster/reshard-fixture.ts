@@ -2,10 +2,18 @@
 // startVitessCluster): a keyspace `customer` on shard 0 ready to be resharded, a write workload
 // through vtgate, and an audit trigger at the destination that proves nothing was written twice.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { startVitessCluster, type NatsServer, type PostgresServer, type VitessRealCluster } from '@cdc/testenv';
-import { startVitessPipeline, waitForEqual, type ServiceProcess, type VitessPipeline } from '../e2e/vitess-fixture';
+import {
+  BUNDLE,
+  startVitessPipeline,
+  waitForEqual,
+  type ServiceProcess,
+  type VitessPipeline,
+} from '../e2e/vitess-fixture';
 
 export const KEYSPACE = 'customer';
 export const TABLE = 'orders';
@@ -327,4 +335,32 @@ export async function assertReplicated(pipeline: VitessPipeline, workload: Workl
   console.log(
     `# workload: ${workload.committed} committed, ${workload.failed} failed (${workload.lastError}); ${audit.writes} audited writes`,
   );
+}
+
+/** The source's committed position as `cdc status --json` shows it (what operators check before Complete). */
+export async function committedPosition(pipeline: VitessPipeline): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    BUNDLE,
+    'status',
+    '--config',
+    pipeline.configFile,
+    '--json',
+  ]);
+  const statuses = JSON.parse(stdout) as { source: string; committedPosition: string | null }[];
+  return statuses.find((status) => status.source === pipeline.name)?.committedPosition ?? '';
+}
+
+/**
+ * Until `cdc status` shows a committed position on the new shards only: the check the README asks
+ * operators to make before Complete (a reader restarted from there no longer needs shard 0).
+ */
+export async function waitForCommittedOnNewShards(pipeline: VitessPipeline, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const position = await committedPosition(pipeline);
+    if (/customer\/-80@/.test(position) && /customer\/80-@/.test(position) && !/customer\/0@/.test(position))
+      return position;
+    if (Date.now() > deadline) throw new Error(`cdc status still shows ${position} after ${timeoutMs} ms`);
+    await sleep(250);
+  }
 }

@@ -11,12 +11,14 @@ import {
   TABLE,
   Workload,
   assertReplicated,
+  committedPosition,
   createAuditedDestination,
   exitOf,
   logLines,
   onCluster,
   pipelineOn,
   reshardCreated,
+  waitForCommittedOnNewShards,
 } from './reshard-fixture';
 
 // The Vitess reader's reshard edge cases on a real multi-process cluster (etcd, vtctld, vtgate, one
@@ -66,7 +68,7 @@ test(
         const second = p.start('reader');
         await waitForLog(second, PASSED, 120_000);
         assert.match(second.log(), JOURNAL);
-        await sleep(1000);
+        await waitForCommittedOnNewShards(p);
         await reshard.complete();
         await cluster.removeShardTablets(KEYSPACE, ['0']);
         await workload.progressed(20);
@@ -101,6 +103,8 @@ test(
         const reshard = await reshardCreated(cluster);
         await reshard.waitForCopy();
         await reshard.switchTraffic();
+        // What an operator would see before this Complete: the committed position still on shard 0.
+        assert.match(await committedPosition(p), /^customer\/0@/);
         await reshard.complete();
         await cluster.removeShardTablets(KEYSPACE, ['0']);
         const second = p.start('reader');

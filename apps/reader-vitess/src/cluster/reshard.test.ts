@@ -15,6 +15,7 @@ import {
   onCluster,
   pipelineOn,
   reshardCreated,
+  waitForCommittedOnNewShards,
 } from './reshard-fixture';
 
 // The Vitess reader through a reshard (0 -> -80,80-: create, copy, SwitchTraffic, Complete) on a
@@ -80,7 +81,8 @@ test(
         assert.match(resumed, /"vgtid":"customer\/(-80|80-)@[^"]*, customer\/(-80|80-)@[^"]*"/);
         assert.doesNotMatch(resumed, /customer\/0@/);
 
-        // The safe order: Complete only once the reader has passed the switch.
+        // The safe order (README): Complete once `cdc status` shows the committed position on the new shards.
+        console.log(`# committed before Complete: ${await waitForCommittedOnNewShards(p)}`);
         await reshard.complete();
         await cluster.removeShardTablets(KEYSPACE, ['0']);
         await workload.progressed(20);

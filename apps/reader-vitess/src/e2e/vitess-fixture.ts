@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { NatsServer, PostgresServer, VitessCluster } from '@cdc/testenv';
 
 const REPO = resolve(__dirname, '../../../..');
-const BUNDLE = join(REPO, 'dist/cdc.cjs');
+export const BUNDLE = join(REPO, 'dist/cdc.cjs');
 
 export type ServiceKind = 'reader' | 'applier' | 'coordinator';
 
@@ -28,6 +28,8 @@ export interface VitessPipeline {
   readonly mysqlDestination?: { readonly pool: mysql.Pool; readonly database: string };
   /** The Postgres destination database's URL. */
   readonly destinationUrl: string;
+  /** The pipeline's config file (for `cdc status --config`). */
+  readonly configFile: string;
   /** `destination` picks the applier's destination (default: the Postgres one); `env` adds to the environment. */
   start(kind: ServiceKind, destination?: string, env?: Readonly<Record<string, string>>): ServiceProcess;
   /** Rewrites the config file with other source settings (YAML lines under the source): for the next start. */
@@ -133,6 +135,7 @@ ${
     vtgate,
     destination,
     destinationUrl,
+    configFile,
     ...(mysqlDestination ? { mysqlDestination } : {}),
     setSourceExtra: (sourceExtra) => writeConfig(sourceExtra),
     start(kind, applierDestination, env) {
