@@ -7,7 +7,7 @@ import { startVitessCluster } from './index';
 // from one keyspace to another, values with 4-byte characters intact, the processes gone after.
 
 test(
-  'MoveTables moves a table between keyspaces with 4-byte characters intact; destroy leaves nothing running',
+  'MoveTables moves a table between keyspaces (switched, reversed, switched, completed) with 4-byte characters intact; destroy leaves nothing running',
   { timeout: 300_000 },
   async () => {
     const cluster = await startVitessCluster({ name: 'movetables' });
@@ -33,6 +33,9 @@ test(
       await move.waitForCopy();
       await move.switchTraffic();
       assert.match((await move.status()).traffic_state ?? '', /Writes Switched/);
+      await move.reverseTraffic();
+      assert.match((await move.status()).traffic_state ?? '', /Writes Not Switched/);
+      await move.switchTraffic();
       await move.complete();
 
       const customer = await mysql.createConnection({ uri: cluster.mysqlUrl('customer') });
