@@ -1,5 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { PartitionStoppedError, Semaphore, isRetryable, runPartitionApplier, type Sink } from '@cdc/apply';
+import {
+  PartitionStoppedError,
+  ReceiveAheadPermits,
+  Semaphore,
+  isRetryable,
+  runPartitionApplier,
+  type Sink,
+} from '@cdc/apply';
 import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import {
   PartitionConsumer,
@@ -57,6 +64,8 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     const js = jetstream(nc);
     const progress = await ProgressStore.open(nc);
     const slots = new Semaphore(destination.concurrency);
+    // One partition at a time receives its next batch while it applies one (one more batch in memory).
+    const receiveAhead = new ReceiveAheadPermits(1);
     if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm);
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
@@ -98,6 +107,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
             recordProgress: (entry) => progress.recordProgress(entry),
             limits: destination.batch,
             slots,
+            receiveAhead,
             signal,
             log: partitionLog,
             onError: destination.onError,

@@ -14,6 +14,7 @@ export {
   PartitionStoppedError,
   type DeadLetter,
   Semaphore,
+  ReceiveAheadPermits,
   type BatchSource,
   type PartitionApplierOptions,
 } from './partition-applier';

@@ -8,7 +8,7 @@ import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/cha
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
 import { filterAfterCheckpoint } from './checkpoint-filter';
-import { Semaphore, runPartitionApplier } from './partition-applier';
+import { ReceiveAheadPermits, Semaphore, runPartitionApplier, type BatchSource } from './partition-applier';
 import type { ApplyResult, Checkpoint, Sink, SinkBatch } from './sink';
 
 const log = pino({ level: 'silent' });
@@ -152,4 +152,133 @@ test('a watermark whose progress cannot be recorded at first is recorded once th
   await consumer.close();
   assert.equal(failures, 2);
   assert.deepEqual(recorded, [7], 'the watermark was recorded after two failed tries');
+});
+
+/** The consumer, recording when batches were received and whether a receive is still running. */
+function recordingSource(consumer: PartitionConsumer, events: string[]): BatchSource & { receiving: number } {
+  const source = {
+    receiving: 0,
+    nextBatch: async (
+      limits: Parameters<BatchSource['nextBatch']>[0],
+      signal: AbortSignal,
+      holdOpen?: Promise<unknown>,
+    ) => {
+      source.receiving += 1;
+      try {
+        const batch = await consumer.nextBatch(limits, signal, holdOpen);
+        if (batch) events.push(`received ${Number(batch.ops[0]?.position.commit)}`);
+        return batch;
+      } finally {
+        source.receiving -= 1;
+      }
+    },
+    readStored: consumer.readStored.bind(consumer),
+    deliveryState: consumer.deliveryState.bind(consumer),
+    close: () => consumer.close(),
+  };
+  return source;
+}
+
+test('with a receive-ahead permit the next batch is received while one applies; order and permits kept', async () => {
+  const publisher = await onePartitionSource('ahead');
+  for (let i = 1; i <= 300; i += 1) publisher.add(op(i));
+  await publisher.flush();
+  publisher.close();
+  const events: string[] = [];
+  const sink = new RecordingSink();
+  const slow: Sink = {
+    readCheckpoint: () => sink.readCheckpoint(),
+    applyBatch: async (batch) => {
+      const first = Number(batch.ops[0].position.commit);
+      events.push(`apply ${first}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      events.push(`applied ${first}`);
+      return sink.applyBatch(batch);
+    },
+    close: async () => undefined,
+  };
+  const permits = new ReceiveAheadPermits(1);
+  const controller = new AbortController();
+  const source = recordingSource(
+    await PartitionConsumer.open(jetstream(nc), await jetstreamManager(nc), 'ahead', 'd', 0),
+    events,
+  );
+  const running = runPartitionApplier({
+    source: 'ahead',
+    destination: 'd',
+    partition: 0,
+    batches: source,
+    sink: slow,
+    recordProgress: async () => undefined,
+    limits: { maxOps: 50, maxWaitMs: 20 },
+    slots: new Semaphore(1),
+    receiveAhead: permits,
+    signal: controller.signal,
+    log,
+  });
+  const deadline = Date.now() + 10_000;
+  while (sink.applied.length < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  controller.abort();
+  await running;
+  await source.close();
+  assert.deepEqual(
+    sink.applied,
+    Array.from({ length: 300 }, (_, i) => i + 1),
+    'every op once, in order',
+  );
+  const overlapped = events.some(
+    (event, i) => event.startsWith('received') && events[i - 1]?.startsWith('apply ') && i + 1 < events.length,
+  );
+  assert.ok(overlapped, `a batch was received while one was applied: ${events.join(', ')}`);
+  assert.equal(source.receiving, 0, 'no receive outlives the run');
+  assert.ok(permits.tryTake(), 'the permit was given back');
+});
+
+test('a partition that stops does not apply the batch it received ahead, and leaves no receive running', async () => {
+  const publisher = await onePartitionSource('ahead-stop');
+  for (let i = 1; i <= 100; i += 1) publisher.add(op(i));
+  await publisher.flush();
+  publisher.close();
+  const sink = new RecordingSink();
+  let calls = 0;
+  const failing: Sink = {
+    readCheckpoint: () => sink.readCheckpoint(),
+    applyBatch: async (batch) => {
+      calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (calls === 2) throw Object.assign(new Error('rejected'), { code: '22P02' });
+      return sink.applyBatch(batch);
+    },
+    close: async () => undefined,
+  };
+  const permits = new ReceiveAheadPermits(1);
+  const source = recordingSource(
+    await PartitionConsumer.open(jetstream(nc), await jetstreamManager(nc), 'ahead-stop', 'd', 0),
+    [],
+  );
+  await assert.rejects(
+    runPartitionApplier({
+      source: 'ahead-stop',
+      destination: 'd',
+      partition: 0,
+      batches: source,
+      sink: failing,
+      recordProgress: async () => undefined,
+      limits: { maxOps: 20, maxWaitMs: 20 },
+      slots: new Semaphore(1),
+      receiveAhead: permits,
+      signal: new AbortController().signal,
+      log,
+    }),
+    /stopped/,
+  );
+  await source.close();
+  assert.equal(calls, 2, 'nothing applied after the failure');
+  assert.deepEqual(
+    sink.applied,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+    'only the first batch',
+  );
+  assert.equal(source.receiving, 0, 'no receive outlives the run');
+  assert.ok(permits.tryTake(), 'the permit was given back');
 });

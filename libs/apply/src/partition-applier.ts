@@ -7,7 +7,8 @@ import { recordBatchMetrics, traceBatch } from './batch-telemetry';
 import { ApplyError, type Checkpoint, type Sink, type SinkBatch } from './sink';
 
 export interface BatchSource {
-  nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined>;
+  /** `holdOpen`: the batch may grow past max_wait_ms until it resolves (see PartitionConsumer.nextBatch). */
+  nextBatch(limits: BatchLimits, signal: AbortSignal, holdOpen?: Promise<unknown>): Promise<ReceivedBatch | undefined>;
   readStored(
     fromSeq: number,
     beforeSeq: number,
@@ -31,6 +32,8 @@ export interface PartitionApplierOptions {
   readonly limits: BatchLimits;
   /** Bounds how many partitions apply at once (destination connections). */
   readonly slots: Semaphore;
+  /** Shared by the partitions: who may receive its next batch while applying one (absent: nobody). */
+  readonly receiveAhead?: ReceiveAheadPermits;
   readonly signal: AbortSignal;
   readonly log: Logger;
   readonly onApplied?: (stats: { ops: number; skipped: number; messages: number; ms: number }) => void;
@@ -75,14 +78,72 @@ export class PartitionStoppedError extends Error {
 export async function runPartitionApplier(options: PartitionApplierOptions): Promise<void> {
   let resumed = false;
   if ((await catchUpDelivered(options)) === 'aborted') return;
-  while (!options.signal.aborted) {
-    let batch = await options.batches.nextBatch(options.limits, options.signal);
-    if (!batch) continue;
-    if (!resumed || batch.redelivered) {
-      batch = await withEarlierStored(batch, options);
-      resumed = true;
+  // The next batch, received while the current one applies (see ReceiveAheadPermits).
+  let ahead: { readonly batch: Promise<ReceivedBatch | undefined>; readonly stop: AbortController } | undefined;
+  const takeAhead = async (): Promise<ReceivedBatch | undefined> => {
+    const taken = ahead!;
+    ahead = undefined;
+    try {
+      return await taken.batch;
+    } finally {
+      options.receiveAhead!.give();
     }
-    if ((await handleBatch(batch, options)) === 'aborted') return;
+  };
+  try {
+    while (!options.signal.aborted) {
+      let batch = ahead ? await takeAhead() : await options.batches.nextBatch(options.limits, options.signal);
+      if (!batch) continue;
+      if (!resumed || batch.redelivered) {
+        batch = await withEarlierStored(batch, options);
+        resumed = true;
+      }
+      const handled = handleBatch(batch, options);
+      // Only behind a batch that ended with messages still coming: a partition with a backlog.
+      // An idle one would hold the permit while it waits for its next message.
+      if (batch.backlog === true && options.receiveAhead?.tryTake()) {
+        const stop = new AbortController();
+        // It grows until the current batch is done: it could not be applied sooner.
+        const received = options.batches.nextBatch(
+          options.limits,
+          AbortSignal.any([options.signal, stop.signal]),
+          handled.then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
+        received.catch(() => undefined); // observed when taken
+        ahead = { batch: received, stop };
+      }
+      if ((await handled) === 'aborted') return;
+    }
+  } finally {
+    // Leaving (shut down, or the partition stopped): a batch received ahead is not applied. Its
+    // messages stay unacked and come again (redelivered, or read by the next run's catch-up).
+    // The receive is ended and awaited, so nothing still reads the consumer once this returns.
+    if (ahead) {
+      ahead.stop.abort();
+      await takeAhead().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Lets a partition receive its next batch from JetStream while its current one is applied, so
+ * the destination does not wait for the batch to be received (up to batch.max_wait_ms) between
+ * two transactions: the gap that matters when one busy table (one partition) carries the load.
+ * Each permit holds one more batch in memory, so the applier gives out few (one).
+ */
+export class ReceiveAheadPermits {
+  constructor(private free: number) {}
+
+  tryTake(): boolean {
+    if (this.free <= 0) return false;
+    this.free -= 1;
+    return true;
+  }
+
+  give(): void {
+    this.free += 1;
   }
 }
 

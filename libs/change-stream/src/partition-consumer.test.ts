@@ -122,6 +122,7 @@ test('a message far larger than a batch flows whole, in one batch', async () => 
   const big = await consumer.nextBatch({ maxOps: 2, maxWaitMs: 50 }, new AbortController().signal);
   assert.ok(big);
   assert.equal(big.ops.length, 3, 'a message is never split, whatever the batch bound');
+  assert.equal(big.backlog, true, 'ended at max_ops: a backlog');
   assert.equal(big.ops[0].after?.[1].kind === 'text' && big.ops[0].after[1].value.length, 200_000);
   await big.ack();
   await consumer.close();
@@ -159,5 +160,38 @@ test('ops are decoded when first read and again after release once collected, eq
   assert.equal(first.deref(), undefined, 'released ops must be collectable');
   assert.deepEqual(batch.ops, ops);
   await batch.ack();
+  await consumer.close();
+});
+
+test('a batch held open grows past max_wait_ms until released; one not held ends at max_wait_ms', async () => {
+  await publishTo('held', 1, () => []);
+  const js = jetstream(nc);
+  const consumer = await PartitionConsumer.open(js, await jetstreamManager(nc), 'held', 'd', 0);
+  const trickle = async (from: number) => {
+    // A message every 40 ms: more than max_wait_ms (20) apart.
+    for (let i = from; i < from + 5; i += 1) {
+      await js.publish(partitionSubject('held', 0), encodeBatch({ source: 'held', partition: 0, ops: [row(i)] }));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  };
+  const limits = { maxOps: 1000, maxWaitMs: 20, maxIdleMs: 10 };
+  let release!: () => void;
+  const holdOpen = new Promise<void>((resolve) => (release = resolve));
+  const writing = trickle(1);
+  const batch = consumer.nextBatch(limits, new AbortController().signal, holdOpen);
+  await writing;
+  release();
+  const held = await batch;
+  assert.ok(held);
+  assert.equal(held.ops.length, 5, 'every message that came while held');
+  await held.ack();
+
+  const writingMore = trickle(6);
+  const plain = await consumer.nextBatch(limits, new AbortController().signal);
+  assert.ok(plain);
+  assert.equal(plain.ops.length, 1, 'not held: it ends before the next message');
+  assert.equal(plain.backlog, false, 'ended after max_idle_ms without a message: no backlog');
+  await plain.ack();
+  await writingMore;
   await consumer.close();
 });

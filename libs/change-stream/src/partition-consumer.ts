@@ -57,6 +57,11 @@ export interface ReceivedBatch {
   readonly lastStreamSeq: number;
   /** Some message was delivered before (its ack timed out or its reader died): order may have a gap. */
   readonly redelivered: boolean;
+  /**
+   * It stopped at max_ops, max_bytes or max_wait_ms while messages kept coming (not after
+   * max_idle_ms without one): more are likely waiting.
+   */
+  readonly backlog?: boolean;
   /** Only when tracing is on: the batch's traced source transactions and its decoding time. */
   readonly trace?: BatchTraceInfo;
   /** Acknowledges every message of the batch (and before it): call only after the destination commit. */
@@ -187,8 +192,17 @@ export class PartitionConsumer {
     return { delivered: info.delivered.stream_seq, ackFloor: info.ack_floor.stream_seq };
   }
 
-  /** Resolves with the next batch, or undefined when the signal aborted before any message arrived. */
-  async nextBatch(limits: BatchLimits, signal: AbortSignal): Promise<ReceivedBatch | undefined> {
+  /**
+   * Resolves with the next batch, or undefined when the signal aborted before any message arrived.
+   * `holdOpen`: until it resolves, the batch keeps taking messages past max_wait_ms and
+   * max_idle_ms (up to max_ops / max_bytes): a batch received while the one before it is applied
+   * cannot be applied sooner anyway, so it may as well grow.
+   */
+  async nextBatch(
+    limits: BatchLimits,
+    signal: AbortSignal,
+    holdOpen?: Promise<unknown>,
+  ): Promise<ReceivedBatch | undefined> {
     if (this.undecodable) throw this.undecodable;
     const received: JsMsg[] = [];
     let ops = 0;
@@ -204,15 +218,27 @@ export class PartitionConsumer {
     let redelivered = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
     const maxIdleMs = limits.maxIdleMs ?? Number.POSITIVE_INFINITY;
+    /** The batch ended because no message came for max_idle_ms. */
+    let idle = false;
+    let held = holdOpen !== undefined;
+    void holdOpen?.then(
+      () => (held = false),
+      () => (held = false),
+    );
     while (ops < limits.maxOps && bytes < maxBytes) {
       // Once the batch has a message: wait for the next one no longer than max_idle_ms (under a
       // backlog the prefetched messages are already here; a live stream's next change is not
       // worth waiting for), and in all no longer than max_wait_ms.
-      const waitMs = received.length === 0 ? 1_000 : Math.min(deadline - Date.now(), maxIdleMs);
-      if (received.length > 0 && waitMs <= 0) break;
-      const next = await this.nextMessage(waitMs);
+      const untilDeadline = deadline - Date.now();
+      const waitMs = received.length === 0 || held ? 1_000 : Math.min(untilDeadline, maxIdleMs);
+      if (received.length > 0 && !held && waitMs <= 0) break;
+      const next = await this.nextMessage(waitMs, held ? holdOpen : undefined);
       if (next === 'timeout') {
-        if (received.length > 0) break;
+        if (held && !signal.aborted) continue;
+        if (received.length > 0) {
+          idle = maxIdleMs < untilDeadline;
+          break;
+        }
         if (signal.aborted) return undefined;
         continue;
       }
@@ -296,6 +322,7 @@ export class PartitionConsumer {
       opStreamSeqs: readySeqs,
       watermark,
       messages: received.length,
+      backlog: !idle,
       firstStreamSeq: received[0].seq,
       lastStreamSeq: last.seq,
       redelivered,
@@ -310,14 +337,19 @@ export class PartitionConsumer {
     };
   }
 
-  private async nextMessage(waitMs: number): Promise<JsMsg | 'timeout' | 'closed'> {
+  /** The next message, or 'timeout' after waitMs (or once `wake` settles; the message waited for stays due). */
+  private async nextMessage(waitMs: number, wake?: Promise<unknown>): Promise<JsMsg | 'timeout' | 'closed'> {
     if (!this.iterator) return 'closed';
     this.pending ??= this.iterator.next();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), Math.max(0, waitMs));
     });
-    const result = await Promise.race([this.pending, timeout]);
+    const woken = wake?.then(
+      () => 'timeout' as const,
+      () => 'timeout' as const,
+    );
+    const result = await Promise.race(woken ? [this.pending, timeout, woken] : [this.pending, timeout]);
     clearTimeout(timer);
     if (result === 'timeout') return 'timeout';
     this.pending = undefined;
