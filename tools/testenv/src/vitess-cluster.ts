@@ -3,15 +3,17 @@
 // vttablet. Unlike vttestserver it can reshard and move tables. Binaries: tools/vitess-testenv/install.sh.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
-import { ServerStartError, TestEnvNotInstalledError } from './errors';
+import { ServerStartError } from './errors';
 import { mariadbRunAs } from './mariadb';
 import { findFreePort, LOOPBACK, portAnswers, waitUntil } from './net';
-import { baseDir, repoRoot, type RunAs } from './paths';
-import { isAlive, ownProcess, runCommand, serverEnv, spawnServer, tailFile, type SpawnedServer } from './proc';
+import { baseDir, type RunAs } from './paths';
+import { ownProcess, runCommand, serverEnv, spawnServer, tailFile, type SpawnedServer } from './proc';
+import { MARIADB_EXTRA_CNF, clusterBinaries, initDbSql, type ClusterBinaries } from './vitess-cluster-setup';
+import { CLUSTER_DIR_PREFIX, killProcessesUsing, processesUsing, sweepStaleClusters } from './vitess-cluster-sweep';
 import {
   workflowOf,
   type MoveTablesSpec,
@@ -20,11 +22,8 @@ import {
   type VtctldClient,
 } from './vitess-workflow';
 
-const VITESS_VERSION = 'v0.22.4';
-const ETCD_VERSION = 'v3.5.24';
 const CELL = 'zone1';
 const START_TIMEOUT_MS = 120_000;
-const DIR_PREFIX = 'vtcluster-';
 
 export interface VitessClusterOptions {
   /** Shows up in the directory name. */
@@ -72,65 +71,6 @@ export interface VitessRealCluster {
   destroy(): Promise<void>;
 }
 
-interface ClusterBinaries {
-  readonly vtctld: string;
-  readonly vtgate: string;
-  readonly vttablet: string;
-  readonly mysqlctl: string;
-  readonly vtctldclient: string;
-  readonly etcd: string;
-}
-
-function clusterBinaries(): ClusterBinaries {
-  const bin = join(repoRoot(), '.cache/vitess', VITESS_VERSION, 'bin');
-  const binaries: ClusterBinaries = {
-    vtctld: join(bin, 'vtctld'),
-    vtgate: join(bin, 'vtgate'),
-    vttablet: join(bin, 'vttablet'),
-    mysqlctl: join(bin, 'mysqlctl'),
-    vtctldclient: join(bin, 'vtctldclient'),
-    etcd: join(repoRoot(), '.cache/vitess', `etcd-${ETCD_VERSION}`, 'etcd'),
-  };
-  for (const path of Object.values(binaries)) {
-    try {
-      accessSync(path, constants.X_OK);
-    } catch {
-      throw new TestEnvNotInstalledError(`${path} is missing (the multi-process Vitess cluster's binaries)`);
-    }
-  }
-  return binaries;
-}
-
-// Appended to the my.cnf mysqlctl generates (EXTRA_MY_CNF), after Vitess's mariadb10.cnf.
-// Vitess's default.cnf sets utf8 (3 bytes): 4-byte characters need utf8mb4 on the server, and
-// vttablet's --db_charset utf8mb4_general_ci (its default "utf8mb4" asks for a MySQL 8 collation
-// id MariaDB does not know, and MariaDB falls back to utf8mb3).
-const MARIADB_EXTRA_CNF = `bind-address = ${LOOPBACK}
-character_set_server = utf8mb4
-collation_server = utf8mb4_general_ci
-innodb_buffer_pool_size = 32M
-innodb_log_buffer_size = 1M
-innodb_flush_log_at_trx_commit = 2
-innodb_doublewrite = 0
-sync_binlog = 0
-max_connections = 200
-`;
-
-/** Vitess's config/init_db.sql without the MySQL-only super_read_only lines (MariaDB has none). */
-function initDbSql(): string {
-  const vitess = join(repoRoot(), `.cache/go-mod/vitess.io/vitess@${VITESS_VERSION}/config/init_db.sql`);
-  let text: string;
-  try {
-    text = readFileSync(vitess, 'utf8');
-  } catch {
-    throw new TestEnvNotInstalledError(`${vitess} is missing (the Vitess module, downloaded by the install)`);
-  }
-  return text
-    .split('\n')
-    .filter((line) => !/super_read_only/.test(line))
-    .join('\n');
-}
-
 interface TabletProcess extends VitessTablet {
   readonly webPort: number;
   readonly grpcPort: number;
@@ -152,7 +92,7 @@ export async function startVitessCluster(options: VitessClusterOptions = {}): Pr
     sweepStaleClusters(base);
   }
   const safe = (options.name ?? 'cluster').replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 30);
-  const dir = join(base, `${DIR_PREFIX}${safe}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const dir = join(base, `${CLUSTER_DIR_PREFIX}${safe}-${process.pid}-${randomBytes(3).toString('hex')}`);
   const cluster = new VitessClusterProcesses(dir, binaries, mariadbRunAs());
   try {
     await cluster.start();
@@ -553,64 +493,5 @@ class VitessClusterProcesses implements VitessRealCluster {
   private chown(...paths: string[]): void {
     if (this.runAs === undefined) return;
     for (const path of paths) chownSync(path, this.runAs.uid, this.runAs.gid);
-  }
-}
-
-// ------------------------------------------------------------ process sweep
-
-/** Pids whose command line names the directory: every process of a cluster does (flags, my.cnf). */
-function processesUsing(dir: string): number[] {
-  const pids: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return pids;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (cmdline.split('\0').some((arg) => arg.includes(`${dir}/`) || arg === dir)) {
-      if (isAlive(Number(entry))) pids.push(Number(entry));
-    }
-  }
-  return pids;
-}
-
-function killProcessesUsing(dir: string): void {
-  for (const pid of processesUsing(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** Clusters left behind by test processes that died: their processes are killed, their directories removed. */
-function sweepStaleClusters(base: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(base);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const match = new RegExp(`^${DIR_PREFIX}.*-(\\d+)-[0-9a-f]{6}$`).exec(entry);
-    if (!match) continue;
-    const owner = Number(match[1]);
-    if (owner === process.pid || isAlive(owner)) continue;
-    const dir = join(base, entry);
-    killProcessesUsing(dir);
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // best effort
-    }
   }
 }
