@@ -336,7 +336,7 @@ function isConfigurationError(error: unknown): boolean {
   // ER_DBACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR, ER_BAD_DB_ERROR
   if (cause?.errno === 1044 || cause?.errno === 1045 || cause?.errno === 1049) return true;
   // TLS: a certificate that does not verify (mysql2 reports the code of Node's TLS layer).
-  return typeof cause?.code === 'string' && /CERT|SELF_SIGNED|ERR_TLS/.test(cause.code);
+  return typeof cause?.code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/.test(cause.code);
 }
 
 /** "current" is a request, not a position: a watermark must never carry it. */
