@@ -4,41 +4,15 @@
 // cannot hold is refused (or nulled by the policy) as INSERT refuses it, though LOAD DATA LOCAL
 // only warns; a server with local_infile off gets INSERTs and a line saying so.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startMariadb, type MariadbServer } from '@cdc/testenv';
-import type { ChangeOp, TableSchema, Value } from '@cdc/change-envelope';
+import { test } from 'node:test';
+import type { MariadbServer } from '@cdc/testenv';
+import type { TableSchema, Value } from '@cdc/change-envelope';
 import { column, Ops, tableSchema, V } from '@cdc/change-envelope/testing';
-import { createMysqlSink, type MysqlSink, type MysqlSinkOptions } from './index';
+import { testDestination } from './test-destination';
 
-let db: MariadbServer;
-const sinks: MysqlSink[] = [];
-
-before(async () => {
-  db = await startMariadb({ name: 'mysql-sink-load' });
-});
-
-after(async () => {
-  await Promise.all(sinks.map((sink) => sink.close().catch(() => undefined)));
-  await db?.destroy();
-});
-
-async function newSink(options: Partial<MysqlSinkOptions> = {}): Promise<{ sink: MysqlSink; database: string }> {
-  const url = await db.createDatabase();
-  const database = new URL(url).pathname.slice(1);
-  const sink = await createMysqlSink({
-    url: url.replace('root@', 'root:@'),
-    destination: 'test',
-    mapTable: (table) => ({ schema: database, table: table.table }),
-    createTables: true,
-    ...options,
-  });
-  sinks.push(sink);
-  return { sink, database };
-}
-
-const rows = async (database: string, sql: string) => (await db.query(sql, [], database)).rows;
-const apply = (sink: MysqlSink, ops: ChangeOp[], seq = 1) =>
-  sink.applyBatch({ source: 'pg', partition: 0, ops, lastStreamSeq: seq });
+const destination = testDestination('mysql-sink-load');
+const { newSink, rows, apply } = destination;
+const db = { query: (...args: Parameters<MariadbServer['query']>) => destination.db().query(...args) };
 const statusOf = async (name: string) => Number((await db.query('SHOW GLOBAL STATUS LIKE ?', [name])).rows[0].Value);
 const loadsSoFar = () => statusOf('Com_load');
 

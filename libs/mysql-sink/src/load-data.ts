@@ -71,7 +71,6 @@ function planOf(binding: TableBinding, table: TableSchema): readonly LoadColumn[
   return plan;
 }
 
-
 function loadColumn(target: string, kind: string, category: string): LoadColumn | undefined {
   const column = (verdict: LoadColumn['verdict'], rewrite: LoadColumn['rewrite'] = () => undefined): LoadColumn => ({
     target,

@@ -1,40 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startMariadb, type MariadbServer } from '@cdc/testenv';
-import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
-import { createMysqlSink, type MysqlSink, type MysqlSinkOptions } from './index';
+import { test } from 'node:test';
+import type { MariadbServer } from '@cdc/testenv';
+import type { TableSchema } from '@cdc/change-envelope';
+import { testDestination } from './test-destination';
 import { column, Ops, tableSchema, V } from '@cdc/change-envelope/testing';
 
-let db: MariadbServer;
-const sinks: MysqlSink[] = [];
-
-before(async () => {
-  db = await startMariadb({ name: 'mysql-sink' });
-});
-
-after(async () => {
-  await Promise.all(sinks.map((sink) => sink.close().catch(() => undefined)));
-  await db?.destroy();
-});
-
-/** A fresh destination database; source tables land in it whatever their schema. */
-async function newSink(options: Partial<MysqlSinkOptions> = {}): Promise<{ sink: MysqlSink; database: string }> {
-  const url = await db.createDatabase();
-  const database = new URL(url).pathname.slice(1);
-  const sink = await createMysqlSink({
-    url: url.replace('root@', 'root:@'),
-    destination: 'test',
-    mapTable: (table) => ({ schema: database, table: table.table }),
-    createTables: true,
-    ...options,
-  });
-  sinks.push(sink);
-  return { sink, database };
-}
-
-const rows = async (database: string, sql: string) => (await db.query(sql, [], database)).rows;
-const apply = (sink: MysqlSink, ops: ChangeOp[], seq = 1) =>
-  sink.applyBatch({ source: 'pg', partition: 0, ops, lastStreamSeq: seq });
+const destination = testDestination('mysql-sink');
+const { newSink, sinkOn, rows, apply } = destination;
+const db = { query: (...args: Parameters<MariadbServer['query']>) => destination.db().query(...args) };
 
 // Every type of the spine's Postgres type list (the e2e type_zoo), as the Postgres reader sends it.
 const zoo: TableSchema = tableSchema('public', 'zoo', [
@@ -239,13 +212,7 @@ test('skips ops at or below the checkpoint (redelivery) and stores lanes like ev
 
 test('two sinks on one partition serialize on the checkpoint row and apply each op once', async () => {
   const { sink, database } = await newSink();
-  const other = await createMysqlSink({
-    url: db.url(database),
-    destination: 'test',
-    mapTable: (table) => ({ schema: database, table: table.table }),
-    createTables: true,
-  });
-  sinks.push(other);
+  const other = await sinkOn(database);
   const t = tableSchema('public', 'audit', [column('id', 'integer', { key: true })]);
   await db.query('CREATE TABLE audit (id int PRIMARY KEY)', [], database);
   await db.query('CREATE TABLE audit_log (id int)', [], database);
