@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startPostgres, type PostgresServer } from '@cdc/testenv';
-import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
+import { textOp, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
 import { ApplyError, isRetryable, type SinkBatch } from '@cdc/apply';
 import { createPostgresSink, PostgresApplyError, type PostgresSink, type PostgresSinkOptions } from './index';
 import { column, Ops, tableSchema, V } from '@cdc/change-envelope/testing';
@@ -625,3 +625,41 @@ async function waitingOnLock(dest: Destination): Promise<number> {
   );
   return Number(row.n);
 }
+
+test('snapshot chunks go in with COPY into a table this sink created, and as upserts once it holds other writes', async () => {
+  const dest = await destination();
+  const sink = await dest.sink();
+  const o = new Ops();
+  const chunk = (text: string, rows: number) =>
+    textOp({ kind: 'rows', table: users, position: o.next(), commitTimeUs: 0, text: { after: Buffer.from(text) }, rows });
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    sent.push(typeof first === 'string' ? first : (first?.text ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    const copies = () => sent.filter((text) => /^COPY /.test(text)).length;
+    // Created by the sink in this batch (create_tables): the chunks are loaded as they are.
+    await sink.applyBatch(batch([chunk('1\ta\t\\N\n2\tb\tx\n', 2), chunk('3\tc\t\\N\n', 1)]));
+    assert.equal(copies(), 1, 'one COPY for the consecutive chunks of the new table');
+    // A plain write makes it an ordinary table: a chunk repeating key 1 is an upsert, not a COPY.
+    await sink.applyBatch(batch([o.insert(users, [V.int(4), V.text('d'), V.null])]));
+    await sink.applyBatch(batch([chunk('1\tA\tnew\n5\te\t\\N\n', 2)]));
+    assert.equal(copies(), 1, 'no COPY once the table holds rows written otherwise');
+    // Another sink finds the table there: not created by it, so never loaded as it is.
+    const other = await dest.sink();
+    await other.applyBatch(batch([chunk('2\tB\t\\N\n', 1)], 1));
+    assert.equal(copies(), 1);
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  assert.deepEqual(await dest.sql('SELECT id::int, name, bio FROM public.users ORDER BY id'), [
+    { id: 1, name: 'A', bio: 'new' },
+    { id: 2, name: 'B', bio: null },
+    { id: 3, name: 'c', bio: null },
+    { id: 4, name: 'd', bio: null },
+    { id: 5, name: 'e', bio: null },
+  ]);
+});

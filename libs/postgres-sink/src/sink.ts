@@ -443,6 +443,9 @@ class PostgresDestination implements PostgresSink {
       const stored = await this.readStoredSchema(client, target, fanIn ? batch.source : undefined);
       if (catalog === undefined) {
         await createTable(client, target, schemas[0].table);
+        // Created here, in this batch's transaction: it holds nothing, so snapshot chunks may go in
+        // with COPY as they are (see loadAsIs in write) until something else is written to it.
+        this.freshTables.add(id);
         catalog = await loadCatalog(client, target);
         if (catalog === undefined)
           throw new Error(`table ${target.schema}.${target.table} is still missing after CREATE TABLE`);
