@@ -13,7 +13,9 @@ export class WireReader {
     readonly end = bytes.length,
   ) {
     this.pos = start;
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Readers are made per nested message (per row in a VStream response): a Buffer is used as
+    // it is rather than viewed again, which was a Buffer object per reader.
+    this.text = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get done(): boolean {
