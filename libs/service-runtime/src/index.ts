@@ -1,3 +1,11 @@
-export { createLogger, type Logger } from './logger';
+export {
+  createLogger,
+  logFormatFromEnvironment,
+  LOG_FORMATS,
+  type Logger,
+  type LogFormat,
+  type LoggerOptions,
+} from './logger';
+export { prettyLogLine } from './pretty-log';
 export { shutdownSignal, sleep } from './shutdown';
 export { withRetry, describeError, type RetryOptions } from './retry';
