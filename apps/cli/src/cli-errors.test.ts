@@ -84,7 +84,7 @@ test('an unknown source name lists the known ones', () => {
 });
 
 test('a missing required flag and an unknown command are usage errors', () => {
-  assertOneLineError(run('reader', '--config', config('flag', logical.url())), /--source <value> is required/);
+  assertOneLineError(run('reader', '--config', config('flag', logical.url())), /--source <NAME> is required/);
   assertOneLineError(run('frobnicate'), /unknown command "frobnicate"/);
 });
 
@@ -283,6 +283,17 @@ function assertUpFailed(result: ReturnType<typeof run>, pattern: RegExp): void {
   assert.match(errorLines[0], pattern);
   assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
   assert.ok(result.seconds < 45, `exits promptly (${result.seconds} s)`);
+  assertJsonLogLines(result.stderr);
+}
+
+/** Every other line is one JSON object holding each key once (nested loggers' bindings merge). */
+function assertJsonLogLines(stderr: string): void {
+  for (const line of stderr.split('\n')) {
+    if (line === '' || line.startsWith('error: ')) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    // JSON.stringify writes each key once: a line with a repeated key comes back shorter.
+    assert.equal(JSON.stringify(entry), line, `each key once: ${line}`);
+  }
 }
 
 function destinationEntry(type: string, url: string): string {

@@ -4,27 +4,11 @@ import { connectToNats, requestReload, type ReloadReply } from '@cdc/change-stre
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
 import { runVitessReader } from '@cdc/reader-vitess';
-import { createLogger, describeError, shutdownSignal, type Logger } from '@cdc/service-runtime';
+import { createLogger, describeError, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
 import { initTracing, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
-import { checkFlags, parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
+import { parseCommandLine, UsageError, type OptionValues } from './command-line';
+import { checkConfig, explainConfig } from './config-command';
 import { collectStatus, renderStatus } from './status';
-
-const USAGE = `cdc: change-data-capture over NATS JetStream
-
-usage:
-  cdc reader      --config FILE --source NAME        read a source, publish its changes
-  cdc applier     --config FILE --destination NAME   apply changes to a destination
-  cdc coordinator --config FILE                      compute committed positions
-  cdc status      --config FILE [--json]             positions, slot lag, pending messages
-  cdc reload      --config FILE [--source NAME]      running readers read the config file again
-  cdc dlq list    --config FILE --destination NAME [--json]          ops set aside (on_error: dead-letter)
-  cdc dlq replay  --config FILE --destination NAME (--id N | --all)  apply them again, remove those that pass
-  cdc up          --config FILE                      run every service of the config in one process
-
-Every service stops cleanly on SIGTERM/SIGINT; SIGHUP makes a reader re-read its config file
-(table patterns apply at once: new tables are backfilled live, removed ones leave the publication). Logs are JSON on stderr (CDC_LOG_LEVEL=debug|info|warn).
-CDC_HTTP_ADDR=host:port serves /metrics, /healthz and /readyz; traces are exported over OTLP when
-OTEL_TRACES_EXPORTER=otlp or OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (see libs/telemetry).`;
 
 /** Errors whose message already says everything: printed as one line, no stack. */
 const EXPECTED_ERRORS = new Set([
@@ -40,33 +24,42 @@ const EXPECTED_ERRORS = new Set([
 ]);
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  switch (args.command) {
-    case undefined:
-    case 'help':
-    case '--help':
-      console.log(USAGE);
-      return args.command === undefined ? 2 : 0;
+  const invocation = parseCommandLine(argv);
+  if (invocation.kind === 'help') {
+    (invocation.exitCode === 0 ? console.log : console.error)(invocation.text);
+    return invocation.exitCode;
+  }
+  const { command, values } = invocation;
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const format = text('log-format');
+  if (format !== undefined) {
+    if (!(LOG_FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`cdc ${command}: --log-format is "${format}": use ${LOG_FORMATS.join(' or ')}`);
+    // Through the environment, so every logger of the process (the sinks' too) writes this format.
+    process.env.CDC_LOG_FORMAT = format;
+  }
+  const file = text('config') ?? invocation.positional[0] ?? '';
+  switch (command) {
     case 'reader': {
       // The signal handler goes in first: a SIGTERM during start-up is a clean stop too.
-      const source = requireFlag(args, 'source', 'reader');
-      // The reader binds `source` to its own lines (bound here too, every line would carry it twice).
+      const source = text('source') ?? '';
+      // The reader binds `source` to its own lines.
       const log = createLogger('reader');
       const signal = shutdownSignal(log);
-      checkFlags(args, ['config', 'source'], 'reader');
-      const config = load(args, 'reader');
-      const file = requireFlag(args, 'config', 'reader');
+      const config = loadConfig(file);
       await withTelemetry('reader', log, () =>
         runReader({ config, source, signal, log, reloadConfig: () => loadConfig(file), onReloadSignal: onSighup }),
       );
       return 0;
     }
     case 'applier': {
-      const destination = requireFlag(args, 'destination', 'applier');
+      const destination = text('destination') ?? '';
       const log = createLogger('applier');
       const signal = shutdownSignal(log);
-      checkFlags(args, ['config', 'destination'], 'applier');
-      const config = load(args, 'applier');
+      const config = loadConfig(file);
       ignoreSighup(log, 'the applier reads its config at start: restart it to apply destination changes');
       await withTelemetry('applier', log, () => runApplier({ config, destination, signal, log }));
       return 0;
@@ -74,23 +67,19 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'coordinator': {
       const log = createLogger('coordinator');
       const signal = shutdownSignal(log);
-      checkFlags(args, ['config'], 'coordinator');
-      const config = load(args, 'coordinator');
+      const config = loadConfig(file);
       ignoreSighup(log, 'the coordinator has nothing to reload');
       await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
       return 0;
     }
     case 'status': {
-      checkFlags(args, ['config', 'json'], 'status');
-      const statuses = await collectStatus(load(args, 'status'));
-      console.log(args.flags.get('json') ? JSON.stringify(statuses, null, 2) : renderStatus(statuses));
+      const statuses = await collectStatus(loadConfig(file));
+      console.log(values.json ? JSON.stringify(statuses, null, 2) : renderStatus(statuses));
       return 0;
     }
     case 'reload': {
-      checkFlags(args, ['config', 'source'], 'reload');
-      const config = load(args, 'reload');
-      const source = args.flags.get('source');
-      const replies = await reloadServices(config, typeof source === 'string' ? source : undefined);
+      const config = loadConfig(file);
+      const replies = await reloadServices(config, text('source'));
       for (const reply of replies)
         console.log(`${reply.ok ? 'ok    ' : 'FAILED'} ${reply.service} ${reply.name}: ${reply.detail}`);
       if (replies.length === 0) {
@@ -99,20 +88,23 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       return replies.every((reply) => reply.ok) ? 0 : 1;
     }
-    case 'dlq':
-      return deadLetterCommand(args);
+    case 'dlq list':
+    case 'dlq replay':
+      return deadLetterCommand(command, loadConfig(file), text('destination') ?? '', values);
+    case 'config check':
+      console.log(checkConfig(file));
+      return 0;
+    case 'config explain':
+      console.log(explainConfig(file, values.json === true));
+      return 0;
     case 'up': {
       const log = createLogger('up');
       const signal = shutdownSignal(log);
-      checkFlags(args, ['config'], 'up');
-      const config = load(args, 'up');
-      const file = requireFlag(args, 'config', 'up');
+      const config = loadConfig(file);
       return withTelemetry('up', log, () => runAllServices(config, file, signal, log));
     }
     default:
-      throw new UsageError(
-        `unknown command "${args.command}" (commands: reader, applier, coordinator, status, reload, dlq, up)`,
-      );
+      throw new Error(`cdc ${command}: no handler (a bug: every command of COMMANDS needs one)`);
   }
 }
 
@@ -229,13 +221,15 @@ function onSighup(listener: () => void): () => void {
 }
 
 /** `cdc dlq list|replay`: the ops a destination set aside under on_error: dead-letter. */
-async function deadLetterCommand(args: ParsedArgs): Promise<number> {
-  const action = args.positional[0];
-  if (action === 'list') {
-    checkFlags(args, ['config', 'destination', 'json'], 'dlq list');
-    const destination = requireFlag(args, 'destination', 'dlq list');
-    const entries = await listDestinationDeadLetters(load(args, 'dlq list'), destination);
-    if (args.flags.get('json')) console.log(JSON.stringify(entries, null, 2));
+async function deadLetterCommand(
+  command: 'dlq list' | 'dlq replay',
+  config: PipelineConfig,
+  destination: string,
+  values: OptionValues,
+): Promise<number> {
+  if (command === 'dlq list') {
+    const entries = await listDestinationDeadLetters(config, destination);
+    if (values.json) console.log(JSON.stringify(entries, null, 2));
     else if (entries.length === 0) console.log(`destination ${destination}: no dead letters`);
     else
       for (const e of entries)
@@ -244,24 +238,19 @@ async function deadLetterCommand(args: ParsedArgs): Promise<number> {
         );
     return 0;
   }
-  if (action === 'replay') {
-    checkFlags(args, ['config', 'destination', 'id', 'all'], 'dlq replay');
-    const destination = requireFlag(args, 'destination', 'dlq replay');
-    const id = args.flags.get('id');
-    const all = args.flags.get('all') === true;
-    if (all === (id !== undefined)) throw new UsageError('cdc dlq replay: give either --id N or --all');
-    const ids = all ? ('all' as const) : [Number(id)];
-    if (ids !== 'all' && !Number.isSafeInteger(ids[0]))
-      throw new UsageError(`cdc dlq replay: --id takes a number, got ${String(id)}`);
-    const outcomes = await replayDeadLetters(load(args, 'dlq replay'), destination, ids);
-    for (const { entry, error } of outcomes)
-      console.log(
-        `${error === undefined ? 'replayed' : 'FAILED  '} ${entry.id} ${entry.table} key ${entry.key}${error === undefined ? '' : `: ${error}`}`,
-      );
-    if (outcomes.length === 0) console.log(`destination ${destination}: no dead letters`);
-    return outcomes.every((outcome) => outcome.error === undefined) ? 0 : 1;
-  }
-  throw new UsageError('cdc dlq: expected list or replay (cdc dlq list|replay --config FILE --destination NAME)');
+  const id = values.id;
+  const all = values.all === true;
+  if (all === (id !== undefined)) throw new UsageError('cdc dlq replay: give either --id N or --all');
+  const ids = all ? ('all' as const) : [Number(id)];
+  if (ids !== 'all' && !Number.isSafeInteger(ids[0]))
+    throw new UsageError(`cdc dlq replay: --id takes a number, got ${String(id)}`);
+  const outcomes = await replayDeadLetters(config, destination, ids);
+  for (const { entry, error } of outcomes)
+    console.log(
+      `${error === undefined ? 'replayed' : 'FAILED  '} ${entry.id} ${entry.table} key ${entry.key}${error === undefined ? '' : `: ${error}`}`,
+    );
+  if (outcomes.length === 0) console.log(`destination ${destination}: no dead letters`);
+  return outcomes.every((outcome) => outcome.error === undefined) ? 0 : 1;
 }
 
 /** SIGHUP would otherwise end the process: services without anything to reload say so instead. */
@@ -278,10 +267,6 @@ async function reloadServices(config: PipelineConfig, source: string | undefined
   } finally {
     await nc.close();
   }
-}
-
-function load(args: ParsedArgs, command: string): PipelineConfig {
-  return loadConfig(requireFlag(args, 'config', command));
 }
 
 main(process.argv.slice(2)).then(

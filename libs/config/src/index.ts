@@ -1,4 +1,5 @@
 export { ConfigError } from './error';
+export { effectiveConfig } from './effective';
 export { loadConfig, parseConfig } from './load';
 export { destinationsOfSource, findDestination, findSource, keyPartitionedTables } from './lookup';
 export { mapTable, tableMatches, type QualifiedName } from './tables';
