@@ -6,8 +6,21 @@
 #     (same steps as tools/vitess-testenv/install.sh)
 #   - openssl (the command line; throw-away certificates for the TLS tests)
 #   - nats-server (built with `go install`, pinned below) into $REPO/.cache/bin
+#   - Vitess (tools/vitess-testenv/install.sh), Jaeger (install-jaeger.sh), helm and
+#     tools/k8s-validate (install-deploy-tools.sh)
 # Idempotent: every step is skipped when its result is already in place.
+#
+# Usage: install.sh [COMPONENT...]   with no argument, everything `npm test` needs; else only
+# the components named: postgres openssl mariadb nats vitess jaeger deploy (`npm run demo`
+# installs `postgres nats`, the only servers its first leg runs).
 set -euo pipefail
+
+ALL_COMPONENTS="postgres openssl mariadb nats vitess jaeger deploy"
+COMPONENTS="${*:-$ALL_COMPONENTS}"
+for c in $COMPONENTS; do
+  case " $ALL_COMPONENTS " in *" $c "*) ;; *) printf '[testenv/install] unknown component "%s" (known: %s)\n' "$c" "$ALL_COMPONENTS"; exit 2 ;; esac
+done
+want() { case " $COMPONENTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 NATS_SERVER_VERSION="v2.12.15"
 
@@ -23,6 +36,7 @@ as_root() {
 }
 
 # ---------------------------------------------------------------- PostgreSQL
+if want postgres; then
 find_pg_bindir() {
   local dir
   if command -v pg_config >/dev/null 2>&1; then
@@ -54,8 +68,10 @@ if ! id -u postgres >/dev/null 2>&1; then
   log "creating the postgres OS user"
   as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 fi
+fi
 
 # ---------------------------------------------------------------- openssl
+if want openssl; then
 # createTestCertificates (TLS tests: Postgres, MariaDB, NATS) runs the openssl command line.
 if command -v openssl >/dev/null 2>&1; then
   log "openssl already installed: $(openssl version)"
@@ -65,8 +81,10 @@ else
   as_root apt-get update
   as_root apt-get install -y --no-install-recommends openssl
 fi
+fi
 
 # ---------------------------------------------------------------- MariaDB
+if want mariadb; then
 have_mariadb() {
   command -v mariadb-install-db >/dev/null 2>&1 && command -v mariadb >/dev/null 2>&1 &&
     { [ -x /usr/sbin/mariadbd ] || [ -x /usr/sbin/mysqld ]; }
@@ -107,8 +125,10 @@ if [ "$(id -u)" -eq 0 ] && ! id -u mysql >/dev/null 2>&1; then
   log "creating the mysql OS user"
   useradd --system --home-dir /nonexistent --shell /bin/false mysql
 fi
+fi
 
 # ---------------------------------------------------------------- nats-server
+if want nats; then
 NATS_BIN="$BIN_DIR/nats-server"
 want="${NATS_SERVER_VERSION#v}"
 have=""
@@ -128,10 +148,11 @@ else
   GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw" GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
   log "installed $("$NATS_BIN" --version) ($NATS_BIN)"
 fi
+fi
 
 # ---------------------------------------------------------------- Vitess (VStream reader tests)
-bash "$REPO/tools/vitess-testenv/install.sh"
-bash "$REPO/tools/testenv/install-jaeger.sh" # Jaeger v2 for the tracing e2e test
-bash "$REPO/tools/testenv/install-deploy-tools.sh" # helm + tools/k8s-validate for deploy:test
+if want vitess; then bash "$REPO/tools/vitess-testenv/install.sh"; fi
+if want jaeger; then bash "$REPO/tools/testenv/install-jaeger.sh"; fi # Jaeger v2 for the tracing e2e test
+if want deploy; then bash "$REPO/tools/testenv/install-deploy-tools.sh"; fi # helm + tools/k8s-validate for deploy:test
 
 log "done"

@@ -10,6 +10,7 @@
 #   - etcd (the multi-process cluster's topology server), built from the module proxy through
 #     tools/vitess-testenv/etcd/go.mod into $REPO/.cache/vitess/etcd-$ETCD_VERSION.
 # Idempotent: every step is skipped when its result is already in place.
+# `install.sh testserver` builds only vttestserver, vtcombo and mysqlctl (what start.sh runs).
 #
 # Environment:
 #   GOCACHE / GOMODCACHE    default to $REPO/.cache/go-build and $REPO/.cache/go-mod
@@ -81,6 +82,12 @@ fi
 BINARIES=(vttestserver vtcombo mysqlctl vtctldclient vtgate vttablet vtctld)
 ETCD_DIR="$REPO/.cache/vitess/etcd-$ETCD_VERSION"
 have_etcd() { [ -x "$ETCD_DIR/etcd" ] && "$ETCD_DIR/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION#v}$"; }
+# `install.sh testserver`: only what start.sh runs (the demo), not the multi-process cluster's
+# binaries nor etcd.
+if [ "${1:-}" = testserver ]; then
+  BINARIES=(vttestserver vtcombo mysqlctl)
+  have_etcd() { return 0; }
+fi
 # Go module v0.MAJOR.PATCH is Vitess release MAJOR.0.PATCH: `vtcombo --version` prints "Version: 22.0.4 ".
 IFS=. read -r _ vmajor vpatch <<<"$VITESS_VERSION"
 want="$vmajor.0.$vpatch"

@@ -1,5 +1,5 @@
 // The demo behind `npm run demo`: see run.sh. Flags: --rows N (default 40000), --keep (leave the stack running),
-// --no-vitess (skip the Vitess → Postgres leg).
+// --no-vitess (skip the Vitess → Postgres leg), --vitess-not-built (run.sh: say how to add that leg).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,7 +26,19 @@ function stackEnv(): Record<string, string> {
     cwd: REPO,
     encoding: 'utf8',
   });
-  if (up.status !== 0) throw new Error(`could not start the local stack:\n${up.stdout}${up.stderr}`);
+  if (up.status !== 0) {
+    // One line: the harness's last words say which server and why (its full output goes to a file).
+    const output = `${up.stdout}${up.stderr}`;
+    const logFile = join(DIR, 'stack.log');
+    writeFileSync(logFile, output);
+    const last =
+      output
+        .trim()
+        .split('\n')
+        .filter((line) => !/^\s+at /.test(line))
+        .pop() ?? `exit ${up.status}`;
+    throw new Error(`could not start the local stack (Postgres, NATS): ${last.trim()} (full output: ${logFile})`);
+  }
   const env: Record<string, string> = {};
   const envFile = up.stdout.match(/(\S+env\.sh)/)?.[1] ?? join(REPO, '.testenv', 'stack', 'env.sh');
   for (const line of readFileSync(envFile, 'utf8').split('\n')) {
@@ -179,6 +191,10 @@ async function main(): Promise<void> {
     `✔ destination equals source: ${tables.length} tables, row-by-row digests match (${changed} changes in ${seconds}s)`,
   );
   if (vitess) console.log(`✔ ${vitess}`);
+  else if (flag('vitess-not-built'))
+    console.log(
+      '▷ the Vitess → Postgres leg was skipped: Vitess is not built yet (npm run demo -- --vitess builds it first, ~10-15 min on 2 cores, then runs both legs)',
+    );
 }
 
 /**
