@@ -172,7 +172,9 @@ export class ReplicationConnection {
         this.queue[this.head] = undefined as unknown as ReplicationEvent;
         this.head += 1;
         if (this.head === this.queue.length) {
-          this.queue.length = 0;
+          // A new array, not `length = 0`: truncating the holed array took ~1% of the reader's
+          // CPU in a live stream, where the queue empties after nearly every message.
+          this.queue = [];
           this.head = 0;
         } else if (this.head >= 1024) {
           this.queue = this.queue.slice(this.head);
