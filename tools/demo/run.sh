@@ -56,7 +56,7 @@ step "installing PostgreSQL and nats-server (the first time: nats-server is buil
   "PostgreSQL comes from apt-get (root or sudo), nats-server needs Go >= 1.25 on PATH" \
   bash tools/testenv/install.sh postgres nats
 if [ "$vitess" = yes ]; then
-  step "installing MariaDB and Vitess (the first time: Vitess is built from source, ~10-15 min on 2 cores)" \
+  step "installing MariaDB and Vitess (the first time, Vitess is built from source: several minutes)" \
     "MariaDB comes from apt-get (root or sudo), Vitess needs Go >= 1.24.13; or run without --vitess" \
     bash tools/vitess-testenv/install.sh testserver
 fi

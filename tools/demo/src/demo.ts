@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   if (vitess) console.log(`✔ ${vitess}`);
   else if (flag('vitess-not-built'))
     console.log(
-      '▷ the Vitess → Postgres leg was skipped: Vitess is not built yet (npm run demo -- --vitess builds it first, ~10-15 min on 2 cores, then runs both legs)',
+      '▷ the Vitess → Postgres leg was skipped: Vitess is not built yet (npm run demo -- --vitess builds it first, several minutes the first time, then runs both legs)',
     );
 }
 
