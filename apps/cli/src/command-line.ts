@@ -133,7 +133,34 @@ ${SERVICE_DETAILS}`,
     details: `Every option as the services see it (keys as in the YAML file), with the defaults the file left
 out. Passwords in URLs and NATS credentials are shown as ***.`,
   },
+  {
+    name: 'verify',
+    summary: 'compare source and destination tables while replication runs',
+    options: {
+      config,
+      source: { type: 'string', value: 'NAME', description: 'only this source' },
+      destination: { type: 'string', value: 'NAME', description: 'only this destination' },
+      tables: {
+        type: 'string',
+        value: 'PATTERNS',
+        description: 'only source tables matching these patterns (comma-separated)',
+      },
+      json,
+      'chunk-rows': count('rows per chunk (default 10000)'),
+      parallelism: count('chunks compared at once (default 4)'),
+      'max-rows-per-second': count('source rows read per second at most (default: no limit)'),
+      rechecks: count('times a differing row is read again before it is reported (default 3)'),
+      'wait-timeout-s': count("longest wait for a destination to apply a chunk's source position (default 120)"),
+    },
+    details: `Exit 0 when every compared table is equal, 1 when one differs, 2 on an error. Checksums are computed
+inside each database per key-range chunk; a chunk's destination side is read once the destination
+applied the source position of the chunk's snapshot. See libs/verify/README.md.`,
+  },
 ];
+
+function count(description: string): OptionSpec {
+  return { type: 'string', value: 'N', description };
+}
 
 const GLOBAL_OPTIONS = { help: { type: 'boolean', short: 'h' } } as const;
 

@@ -9,6 +9,7 @@ import { initTracing, shutdownTracing, startTelemetryServer } from '@cdc/telemet
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, explainConfig } from './config-command';
 import { collectStatus, renderStatus } from './status';
+import { verifyCommand } from './verify';
 
 /** Errors whose message already says everything: printed as one line, no stack. */
 const EXPECTED_ERRORS = new Set([
@@ -97,6 +98,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'config explain':
       console.log(explainConfig(file, values.json === true));
       return 0;
+    case 'verify':
+      return verifyCommand(file, values);
     case 'up': {
       const log = createLogger('up');
       const signal = shutdownSignal(log);

@@ -1,0 +1,149 @@
+import { partitionOf } from '@cdc/change-envelope';
+import {
+  keyPartitionedTables,
+  mapTable,
+  type DestinationConfig,
+  type QualifiedName,
+  type SourceConfig,
+} from '@cdc/config';
+import type { RowFilter, SideTable } from './table-queries';
+import type { ValueKind } from './value-kind';
+
+/** A source table's column, as the source catalog describes it. */
+export interface SourceColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly kind: ValueKind;
+  /** Position in the primary key (0-based), or undefined. */
+  readonly keyPosition: number | undefined;
+}
+
+export interface SourceTableDescription {
+  readonly name: QualifiedName;
+  readonly columns: readonly SourceColumn[];
+}
+
+/** One source table against one destination that receives it: what is compared, on each side. */
+export interface TablePlan {
+  readonly source: SourceConfig;
+  readonly destination: DestinationConfig;
+  readonly sourceTable: QualifiedName;
+  readonly destinationTable: QualifiedName;
+  readonly sourceSide: SideTable;
+  readonly destinationSide: SideTable;
+  /** Source column names in compared order (for reports). */
+  readonly columnNames: readonly string[];
+  /** Partitions that carry this table's changes: their applied watermarks must pass a chunk's position. */
+  readonly partitions: readonly number[];
+  /** What is compared, when it is not simply every row and column. */
+  readonly notes: readonly string[];
+  /** Set when the table is not compared by design (append-only), and why. */
+  readonly skipped?: string;
+  /** Set when the table cannot be compared because the destination lacks it (or its key): the copy is not equal. */
+  readonly problem?: string;
+}
+
+/**
+ * Pairs a source table with a destination table: the destination's name for it (`tables`,
+ * `schema`), its columns renamed and excluded as the destination's table policy says, the
+ * source's own rows of a fan-in table (`source_id`), the current versions of a `history`
+ * table. `destinationColumns` are the columns the destination table has (undefined: no table).
+ */
+export function planTable(
+  source: SourceConfig,
+  destination: DestinationConfig,
+  table: SourceTableDescription,
+  destinationColumns: ReadonlySet<string> | undefined,
+  destinationEngine: 'postgres' | 'mysql',
+): TablePlan {
+  const qualified = `${table.name.schema}.${table.name.table}`;
+  const destinationTable = mapTable(destination, table.name.schema, table.name.table);
+  const policy = destination.tablePolicies?.[qualified];
+  const mode = policy?.mode ?? 'clone';
+  const notes: string[] = [];
+  const byteOrder = destinationEngine !== (source.type === 'postgres' ? 'postgres' : 'mysql');
+
+  const compared: Array<{ source: SourceColumn; target: string }> = [];
+  for (const column of table.columns) {
+    if (policy?.exclude.includes(column.name)) {
+      notes.push(`column ${column.name} is excluded: not compared`);
+      continue;
+    }
+    const target = policy?.rename[column.name] ?? column.name;
+    if (destinationColumns && !destinationColumns.has(target)) {
+      if (column.keyPosition !== undefined)
+        return unusablePlan({ problem: `the destination table has no key column ${target}` });
+      notes.push(`column ${column.name} is missing at the destination (missing_columns: ignore?): not compared`);
+      continue;
+    }
+    compared.push({ source: column, target });
+  }
+  const keyed = compared.filter((c) => c.source.keyPosition !== undefined);
+  keyed.sort((a, b) => a.source.keyPosition! - b.source.keyPosition!);
+  const keyIndexes = keyed.map((c) => compared.indexOf(c));
+  const kinds = compared.map((c) => c.source.kind);
+
+  const filters: RowFilter[] = [];
+  if (destination.sourceId) {
+    const value = destination.sourceId.values[source.name] ?? source.name;
+    filters.push({ column: destination.sourceId.column, equals: value });
+    notes.push(`rows with ${destination.sourceId.column} = ${value} (source_id)`);
+  }
+  if (mode === 'history') {
+    filters.push({ column: '_cdc_valid_to', isNull: true });
+    notes.push('history: the current versions (_cdc_valid_to IS NULL) are compared');
+  }
+  if (mode === 'append-only')
+    return unusablePlan({
+      skipped: 'append-only: the table is a log of changes, not a copy of the rows; not compared',
+    });
+  if (!destinationColumns) return unusablePlan({ problem: 'the destination table does not exist' });
+  if (keyIndexes.length === 0) notes.push('no primary key: compared whole, rows as a multiset');
+
+  const keyPartitioned = keyPartitionedTables(source)?.(table.name.schema, table.name.table) ?? false;
+  const partitions = keyPartitioned
+    ? Array.from({ length: source.partitions }, (_, i) => i)
+    : [partitionOf(table.name.schema, table.name.table, source.partitions)];
+
+  return {
+    source,
+    destination,
+    sourceTable: table.name,
+    destinationTable,
+    sourceSide: {
+      name: table.name,
+      columns: compared.map((c) => c.source.name),
+      kinds,
+      keyIndexes,
+      filters: [],
+      byteOrder,
+    },
+    destinationSide: {
+      name: destinationTable,
+      columns: compared.map((c) => c.target),
+      kinds,
+      keyIndexes,
+      filters,
+      byteOrder,
+    },
+    columnNames: compared.map((c) => c.source.name),
+    partitions,
+    notes,
+  };
+
+  function unusablePlan(why: { skipped: string } | { problem: string }): TablePlan {
+    const empty: SideTable = { name: table.name, columns: [], kinds: [], keyIndexes: [], filters: [], byteOrder };
+    return {
+      source,
+      destination,
+      sourceTable: table.name,
+      destinationTable,
+      sourceSide: empty,
+      destinationSide: { ...empty, name: destinationTable },
+      columnNames: [],
+      partitions: [],
+      notes,
+      ...why,
+    };
+  }
+}

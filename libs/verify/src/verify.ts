@@ -1,0 +1,272 @@
+import { connectToNats } from '@cdc/change-stream';
+import {
+  destinationsOfSource,
+  findDestination,
+  findSource,
+  mapTable,
+  type DestinationConfig,
+  type PipelineConfig,
+  type SourceConfig,
+} from '@cdc/config';
+import { ProgressStore } from '@cdc/progress';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { AppliedPositions } from './applied-position';
+import { describePostgresSourceTables, destinationColumnNames } from './catalog';
+import { MysqlDatabase, PostgresDatabase, type Database } from './database';
+import { RowRateLimit } from './rate-limit';
+import type { RowDifference } from './row-diff';
+import { postgresSourceReader, type SourceReader } from './source-position';
+import { planTable, type SourceTableDescription, type TablePlan } from './table-plan';
+import { verifyTable, type ChunkOutcome } from './table-verifier';
+
+export interface VerifyOptions {
+  readonly config: PipelineConfig;
+  /** Only this source (default: every source that has a destination). */
+  readonly source?: string;
+  /** Only this destination (default: every destination of each source). */
+  readonly destination?: string;
+  /** Only source tables matching these patterns (as in the config's `tables`). */
+  readonly tables?: readonly string[];
+  /** Rows per chunk (default 10,000). */
+  readonly chunkRows?: number;
+  /** Chunks compared at once per table (default 4). */
+  readonly parallelism?: number;
+  /** Source rows read per second at most (default: no limit). */
+  readonly maxRowsPerSecond?: number;
+  /** Rounds a differing row is read again before it is reported (default 3). */
+  readonly rechecks?: number;
+  readonly recheckDelayMs?: number;
+  /** Longest wait for a destination to apply a chunk's source position (default 120 s). */
+  readonly waitTimeoutMs?: number;
+  /** Keys listed per table in the report (counts are always exact; default 1000). */
+  readonly maxListedKeys?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: VerifyProgress) => void;
+  /** Called with each table's differences before the next table starts (--repair). */
+  readonly onTableDifferences?: (table: TablePlan, differences: readonly RowDifference[]) => Promise<void>;
+}
+
+export interface VerifyProgress {
+  readonly table: string;
+  readonly destination: string;
+  readonly rowsDone: number;
+  /** The source's estimate of the table's rows (planner statistics). */
+  readonly rowsEstimated: number;
+  readonly differences: number;
+}
+
+export type TableStatus = 'equal' | 'different' | 'skipped';
+
+export interface TableReport {
+  readonly source: string;
+  readonly destination: string;
+  /** Source table, `schema.table`. */
+  readonly table: string;
+  readonly destinationTable: string;
+  readonly status: TableStatus;
+  readonly rows: number;
+  readonly chunks: number;
+  /** Chunks whose checksums differed, so their rows were compared one by one. */
+  readonly rechecked: number;
+  readonly missing: number;
+  readonly extra: number;
+  readonly different: number;
+  /** Up to maxListedKeys differences, with their keys. */
+  readonly differences: readonly RowDifference[];
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+  readonly notes: readonly string[];
+  /** skipped: why; different: a problem found before any row was compared (no destination table). */
+  readonly reason?: string;
+}
+
+export interface VerifyReport {
+  readonly equal: boolean;
+  readonly tables: readonly TableReport[];
+  readonly seconds: number;
+}
+
+/**
+ * Compares every selected source table with every destination that receives it, while
+ * replication runs; see README.md. Throws on errors (unreachable server, a destination that
+ * does not catch up); differences are in the report.
+ */
+export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
+  const started = Date.now();
+  const sources = selectSources(options);
+  const nc = await connectToNats({ ...options.config.nats, name: 'cdc-verify' });
+  const reports: TableReport[] = [];
+  try {
+    const store = await ProgressStore.open(nc);
+    for (const { source, destinations } of sources) {
+      reports.push(...(await verifySource(options, source, destinations, store)));
+    }
+  } finally {
+    await closeNats(nc);
+  }
+  return {
+    equal: reports.every((report) => report.status !== 'different'),
+    tables: reports,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function selectSources(options: VerifyOptions): Array<{ source: SourceConfig; destinations: DestinationConfig[] }> {
+  const { config } = options;
+  const sources = options.source ? [findSource(config, options.source)] : config.sources;
+  const only = options.destination ? findDestination(config, options.destination) : undefined;
+  return sources
+    .map((source) => ({
+      source,
+      destinations: destinationsOfSource(config, source.name).filter((d) => !only || d.name === only.name),
+    }))
+    .filter((entry) => entry.destinations.length > 0);
+}
+
+async function verifySource(
+  options: VerifyOptions,
+  source: SourceConfig,
+  destinations: readonly DestinationConfig[],
+  store: ProgressStore,
+): Promise<TableReport[]> {
+  const parallelism = options.parallelism ?? 4;
+  const reader = openSource(source, parallelism);
+  const reports: TableReport[] = [];
+  try {
+    const tables = await describeSourceTables(reader, source, options.tables);
+    const applied = new AppliedPositions(store, source.name, {
+      timeoutMs: options.waitTimeoutMs ?? 120_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const rate = new RowRateLimit(options.maxRowsPerSecond);
+    for (const destination of destinations) {
+      const database = openDestination(destination, parallelism);
+      try {
+        for (const table of tables) {
+          const plan = planTable(
+            source,
+            destination,
+            table,
+            await destinationColumnNames(database, mapTable(destination, table.name.schema, table.name.table)),
+            database.dialect.engine,
+          );
+          const report = await verifyPlannedTable(options, plan, reader, database, applied, rate, parallelism);
+          reports.push(report);
+        }
+      } finally {
+        await database.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    await reader.close().catch(() => undefined);
+  }
+  return reports;
+}
+
+async function verifyPlannedTable(
+  options: VerifyOptions,
+  plan: TablePlan,
+  reader: SourceReader,
+  database: Database,
+  applied: AppliedPositions,
+  rate: RowRateLimit,
+  parallelism: number,
+): Promise<TableReport> {
+  const started = Date.now();
+  const base = {
+    source: plan.source.name,
+    destination: plan.destination.name,
+    table: `${plan.sourceTable.schema}.${plan.sourceTable.table}`,
+    destinationTable: `${plan.destinationTable.schema}.${plan.destinationTable.table}`,
+    notes: plan.notes,
+  };
+  const empty = {
+    rows: 0,
+    chunks: 0,
+    rechecked: 0,
+    missing: 0,
+    extra: 0,
+    different: 0,
+    differences: [],
+    rowsPerSecond: 0,
+  };
+  if (plan.skipped) return { ...base, ...empty, status: 'skipped', seconds: 0, reason: plan.skipped };
+  if (plan.problem) return { ...base, ...empty, status: 'different', seconds: 0, reason: plan.problem };
+  const rowsEstimated = await estimateRows(reader, plan);
+  let rowsDone = 0;
+  let found = 0;
+  const onChunk = (chunk: ChunkOutcome) => {
+    rowsDone += chunk.rows;
+    found += chunk.differences.length;
+    options.onProgress?.({
+      table: base.table,
+      destination: base.destination,
+      rowsDone,
+      rowsEstimated,
+      differences: found,
+    });
+  };
+  const outcome = await verifyTable({
+    plan,
+    source: reader,
+    destination: database,
+    applied,
+    chunkRows: options.chunkRows ?? 10_000,
+    parallelism,
+    rechecks: options.rechecks ?? 3,
+    recheckDelayMs: options.recheckDelayMs ?? 500,
+    rate,
+    onChunk,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (outcome.differences.length > 0) await options.onTableDifferences?.(plan, outcome.differences);
+  const seconds = (Date.now() - started) / 1000;
+  const count = (kind: RowDifference['kind']) => outcome.differences.filter((d) => d.kind === kind).length;
+  return {
+    ...base,
+    status: outcome.differences.length > 0 ? 'different' : 'equal',
+    rows: outcome.rows,
+    chunks: outcome.chunks,
+    rechecked: outcome.rechecked,
+    missing: count('missing'),
+    extra: count('extra'),
+    different: count('different'),
+    differences: outcome.differences.slice(0, options.maxListedKeys ?? 1_000),
+    seconds,
+    rowsPerSecond: Math.round(outcome.rows / Math.max(seconds, 0.001)),
+  };
+}
+
+function openSource(source: SourceConfig, parallelism: number): SourceReader {
+  if (source.type === 'postgres')
+    return postgresSourceReader(new PostgresDatabase(source.url, parallelism + 1, `cdc-verify-${source.name}`));
+  throw new Error(`source ${source.name}: verify does not read ${source.type} sources yet`);
+}
+
+async function describeSourceTables(
+  reader: SourceReader,
+  source: SourceConfig,
+  only: readonly string[] | undefined,
+): Promise<SourceTableDescription[]> {
+  return describePostgresSourceTables(reader.database, source.tables, only);
+}
+
+function openDestination(destination: DestinationConfig, parallelism: number): Database {
+  if (destination.type === 'postgres')
+    return new PostgresDatabase(destination.url, parallelism, `cdc-verify-${destination.name}`);
+  return new MysqlDatabase(destination.url, parallelism, destination.tls);
+}
+
+async function estimateRows(reader: SourceReader, plan: TablePlan): Promise<number> {
+  if (reader.database.dialect.engine !== 'postgres') return 0;
+  const [row] = await reader.database.query({
+    text: `SELECT GREATEST(reltuples, 0)::int8::text FROM pg_catalog.pg_class
+            WHERE oid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))`,
+    values: [plan.sourceTable.schema, plan.sourceTable.table],
+  });
+  return Number(row?.[0] ?? 0);
+}
+
+async function closeNats(nc: NatsConnection): Promise<void> {
+  await nc.close().catch(() => undefined);
+}
