@@ -6,16 +6,17 @@
 #     (same steps as tools/vitess-testenv/install.sh)
 #   - openssl (the command line; throw-away certificates for the TLS tests)
 #   - nats-server (built with `go install`, pinned below) into $REPO/.cache/bin
+#   - Chromium (Debian package chromium; the console's browser test drives it with playwright-core)
 #   - Vitess (tools/vitess-testenv/install.sh), Jaeger (install-jaeger.sh), helm and
 #     tools/k8s-validate (install-deploy-tools.sh)
 # Idempotent: every step is skipped when its result is already in place.
 #
 # Usage: install.sh [COMPONENT...]   with no argument, everything `npm test` needs; else only
-# the components named: postgres openssl mariadb nats vitess jaeger deploy (`npm run demo`
+# the components named: postgres openssl mariadb nats chromium vitess jaeger deploy (`npm run demo`
 # installs `postgres nats`, the only servers its first leg runs).
 set -euo pipefail
 
-ALL_COMPONENTS="postgres openssl mariadb nats vitess jaeger deploy"
+ALL_COMPONENTS="postgres openssl mariadb nats chromium vitess jaeger deploy"
 COMPONENTS="${*:-$ALL_COMPONENTS}"
 for c in $COMPONENTS; do
   case " $ALL_COMPONENTS " in *" $c "*) ;; *) printf '[testenv/install] unknown component "%s" (known: %s)\n' "$c" "$ALL_COMPONENTS"; exit 2 ;; esac
@@ -148,6 +149,18 @@ else
   GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw" GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
   log "installed $("$NATS_BIN" --version) ($NATS_BIN)"
 fi
+fi
+
+# ---------------------------------------------------------------- Chromium
+if want chromium; then
+  if command -v chromium >/dev/null 2>&1; then
+    log "Chromium already installed: $(chromium --version 2>/dev/null | head -1)"
+  else
+    log "installing Debian package chromium (headless browser for the console test)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends chromium
+  fi
 fi
 
 # ---------------------------------------------------------------- Vitess (VStream reader tests)

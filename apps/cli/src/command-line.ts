@@ -72,7 +72,15 @@ backfilled live, removed ones leave the publication).`,
   {
     name: 'coordinator',
     summary: 'compute committed positions',
-    options: { config, 'log-format': logFormat },
+    options: {
+      config,
+      console: {
+        type: 'string',
+        value: 'HOST:PORT',
+        description: 'also serve the read-only console there (as cdc console --listen; no login)',
+      },
+      'log-format': logFormat,
+    },
     details: SERVICE_DETAILS,
   },
   {
@@ -134,6 +142,24 @@ ${SERVICE_DETAILS}`,
 out. Passwords in URLs and NATS credentials are shown as ***.`,
   },
   {
+    name: 'console',
+    summary: 'a read-only web page of the pipeline (loopback by default)',
+    options: {
+      config,
+      listen: {
+        type: 'string',
+        value: 'HOST:PORT',
+        description: 'where to serve it (default 127.0.0.1:9480; port 0 picks a free one)',
+      },
+      'log-format': logFormat,
+    },
+    details: `The pipeline as a picture, per source the committed position, slot lag and throughput of the last
+minutes, per partition pending messages, the age of the oldest unapplied change and its owner,
+appliers, dead letters, table copy progress with an ETA, and problems. It reads what cdc status
+reads (KV, streams, databases) every 2 s and changes nothing. There is no login: it listens on
+loopback unless --listen says otherwise, and then says so.`,
+  },
+  {
     name: 'verify',
     summary: 'compare source and destination tables while replication runs',
     options: {
@@ -151,6 +177,10 @@ out. Passwords in URLs and NATS credentials are shown as ***.`,
       'max-rows-per-second': count('source rows read per second at most (default: no limit)'),
       rechecks: count('times a differing row is read again before it is reported (default 3)'),
       'wait-timeout-s': count("longest wait for a destination to apply a chunk's source position (default 120)"),
+      repair: {
+        type: 'boolean',
+        description: "send the differing rows again through the pipeline (the source's reader re-reads them)",
+      },
     },
     details: `Exit 0 when every compared table is equal, 1 when one differs, 2 on an error. Checksums are computed
 inside each database per key-range chunk; a chunk's destination side is read once the destination

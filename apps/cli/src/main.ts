@@ -8,6 +8,7 @@ import { createLogger, describeError, LOG_FORMATS, shutdownSignal, type Logger }
 import { initTracing, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, explainConfig } from './config-command';
+import { startConsole } from './console/server';
 import { collectStatus, renderStatus } from './status';
 import { verifyCommand } from './verify';
 
@@ -70,7 +71,14 @@ async function main(argv: readonly string[]): Promise<number> {
       const signal = shutdownSignal(log);
       const config = loadConfig(file);
       ignoreSighup(log, 'the coordinator has nothing to reload');
-      await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
+      const listen = text('console');
+      const served = listen === undefined ? undefined : await startConsole({ config, listen, log });
+      if (served) log.info({ url: served.url, loopback: served.loopback }, 'serving the read-only console');
+      try {
+        await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
+      } finally {
+        await served?.close();
+      }
       return 0;
     }
     case 'status': {
@@ -98,6 +106,17 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'config explain':
       console.log(explainConfig(file, values.json === true));
       return 0;
+    case 'console': {
+      const log = createLogger('console');
+      const signal = shutdownSignal(log);
+      const console_ = await startConsole({ config: loadConfig(file), listen: text('listen'), log });
+      console.log(
+        `cdc console: ${console_.url} (read-only; ${console_.loopback ? 'loopback only, --listen HOST:PORT to serve it elsewhere' : 'NOT loopback: anyone who can reach this address sees the pipeline, there is no login'})`,
+      );
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      await console_.close();
+      return 0;
+    }
     case 'verify':
       return verifyCommand(file, values);
     case 'up': {
