@@ -26,6 +26,7 @@ export async function verifyCommand(configFile: string, values: OptionValues): P
       ...optionalNumber(values, 'max-rows-per-second', (maxRowsPerSecond) => ({ maxRowsPerSecond })),
       ...optionalNumber(values, 'rechecks', (rechecks) => ({ rechecks }), 0),
       ...optionalNumber(values, 'wait-timeout-s', (seconds) => ({ waitTimeoutMs: seconds * 1000 })),
+      repair: values.repair === true,
       signal,
       ...(terminal
         ? {

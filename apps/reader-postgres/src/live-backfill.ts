@@ -11,6 +11,7 @@ import {
   formatLsn,
   keyText,
   listCandidateTables,
+  decodeTextValue,
   markerCommit,
   readKeyChunkConsistent,
   readKeysConsistent,
@@ -105,6 +106,20 @@ function isPartialUpdate(op: ChangeOp): boolean {
 
 class SessionEnded extends Error {}
 
+export interface RepairOutcome {
+  readonly resent: number;
+  readonly deleted: number;
+  readonly changedMeanwhile: number;
+}
+
+interface RepairJob {
+  readonly schema: string;
+  readonly table: string;
+  readonly keys: ReadonlyArray<ReadonlyArray<string | null>>;
+  resolve(outcome: RepairOutcome): void;
+  reject(error: unknown): void;
+}
+
 /** The 32-bit xids of the last `capacity` transactions the stream delivered (see readKeyChunkConsistent). */
 class RecentCommits {
   private readonly ring: number[];
@@ -155,6 +170,10 @@ class Chunk {
    */
   readonly partialKeys = new Map<string, bigint>();
   rows: KeyChunk | undefined;
+  /** A repair: keys to delete at HIGH when the read did not find them (the source no longer has them). */
+  deleteAbsent: ReadonlyArray<readonly Value[]> | undefined;
+  /** What a repair chunk published: rows, deletes, keys left to the stream. */
+  readonly outcome = { resent: 0, deleted: 0, changedMeanwhile: 0 };
   private seeLow!: () => void;
   /** The stream reached the LOW marker: every transaction committed before it has been delivered. */
   readonly lowSeen = new Promise<void>((resolve) => (this.seeLow = resolve));
@@ -199,6 +218,7 @@ export class LiveBackfill {
   private active: Entry | undefined;
   private readonly recentCommits = new RecentCommits(100_000);
   private wakeUp: (() => void) | undefined;
+  private readonly repairs: RepairJob[] = [];
 
   constructor(private readonly options: LiveBackfillOptions) {
     // Checked against the publication before the first chunk (see Entry.ready).
@@ -228,6 +248,20 @@ export class LiveBackfill {
       for (const keys of [entry.refetch, entry.unstored]) for (const { commit } of keys.values()) lower(commit);
     for (const commit of this.session?.current?.partialKeys.values() ?? []) lower(commit);
     return limit;
+  }
+
+  /**
+   * Sends these rows of a table again (cdc verify --repair), as one chunk between LOW and HIGH
+   * markers like a backfill chunk: the rows read are published as snapshot rows at HIGH's
+   * place in the stream, keys the read did not find as deletes, and keys the stream changed in
+   * between are left to the stream. Resolves once they are stored in JetStream. Keys are the
+   * key columns' source text.
+   */
+  repair(schema: string, table: string, keys: ReadonlyArray<ReadonlyArray<string | null>>): Promise<RepairOutcome> {
+    return new Promise<RepairOutcome>((resolve, reject) => {
+      this.repairs.push({ schema, table, keys, resolve, reject });
+      this.wake();
+    });
   }
 
   /** Records tables as needing a backfill, before they join the publication (see activate). */
@@ -304,11 +338,25 @@ export class LiveBackfill {
     session?.current?.fail(new SessionEnded('streaming session ended'));
   }
 
-  /** Backfills pending tables until the signal stops it. */
+  /** Backfills pending tables (and repairs) until the signal stops it. */
   async run(): Promise<void> {
+    try {
+      await this.runUntilStopped();
+    } finally {
+      for (const job of this.repairs.splice(0))
+        job.reject(new Error(`source ${this.options.source}: the reader is stopping`));
+    }
+  }
+
+  private async runUntilStopped(): Promise<void> {
     const { signal, log } = this.options;
     while (!signal.aborted) {
       const session = this.session;
+      const repair = session ? this.repairs.shift() : undefined;
+      if (session && repair) {
+        await this.repairKeys(repair, session).then(repair.resolve, repair.reject);
+        continue;
+      }
       // A table with keys to read again first: they hold the slot's flush position until then.
       const next =
         this.pending.find((entry) => entry.ready && entry.refetch.size + entry.unstored.size > 0) ??
@@ -487,8 +535,10 @@ export class LiveBackfill {
     relation: RelationState,
     truncateFirst: boolean,
     read: (invisibleDelivered: (snapshot: SnapshotXids) => number[]) => Promise<KeyChunk & { retries: number }>,
-  ): Promise<{ rows: KeyChunk; published: number }> {
+    deleteAbsent?: ReadonlyArray<readonly Value[]>,
+  ): Promise<{ rows: KeyChunk; published: number; chunk: Chunk }> {
     const chunk = new Chunk(relation, truncateFirst, entry.refetch);
+    chunk.deleteAbsent = deleteAbsent;
     session.current = chunk;
     try {
       await emitBackfillMarker(client, { id: chunk.id, phase: 'low' });
@@ -501,9 +551,51 @@ export class LiveBackfill {
           'chunk snapshot retaken: commits still becoming visible',
         );
       await emitBackfillMarker(client, { id: chunk.id, phase: 'high' });
-      return { rows, published: await chunk.done };
+      return { rows, published: await chunk.done, chunk };
     } finally {
       if (session.current === chunk) session.current = undefined;
+    }
+  }
+
+  private async repairKeys(job: RepairJob, session: Session): Promise<RepairOutcome> {
+    const name = `${job.schema}.${job.table}`;
+    const client = new Client({
+      connectionString: this.options.url,
+      options: SESSION_OPTIONS,
+      application_name: `cdc-repair-${this.options.source}`,
+    });
+    await client.connect();
+    try {
+      const table = (await listCandidateTables(client)).find((t) => t.schema === job.schema && t.table === job.table);
+      if (!table) throw new Error(`source ${this.options.source}: repair of ${name}: no such table`);
+      const relation = await describeSourceTable(client, new SourceCatalog(client), table);
+      if (relation.keyIndexes.length === 0)
+        throw new Error(`source ${this.options.source}: repair of ${name}: the table has no primary key`);
+      const keys = job.keys.map((key) => {
+        if (key.length !== relation.keyIndexes.length)
+          throw new Error(
+            `source ${this.options.source}: repair of ${name}: a key of ${key.length} values, the table's has ${relation.keyIndexes.length}`,
+          );
+        return key.map((text, i) => decodeTextValue(text, relation.types[relation.keyIndexes[i]]));
+      });
+      const entry = newEntry({ schema: job.schema, table: job.table }, true);
+      const { chunk } = await this.readChunk(
+        client,
+        session,
+        entry,
+        relation,
+        false,
+        (invisible) => readKeysConsistent(client, relation, keys, invisible, { table: name }),
+        keys,
+      );
+      await session.publisher.stored();
+      this.options.log.info(
+        { table: name, ...chunk.outcome },
+        `repair of ${name}: rows sent again through the pipeline`,
+      );
+      return chunk.outcome;
+    } finally {
+      await client.end().catch(() => undefined);
     }
   }
 
@@ -573,9 +665,11 @@ export class LiveBackfill {
         if (chunk.changedKeys.has(text)) {
           const partial = chunk.partialKeys.get(text);
           if (partial !== undefined) addRefetch(chunk.refetch, text, key, partial);
+          chunk.outcome.changedMeanwhile += 1;
           continue;
         }
       }
+      chunk.outcome.resent += 1;
       session.publisher.add({
         kind: 'snapshot-row',
         table: relation.schema,
@@ -585,6 +679,26 @@ export class LiveBackfill {
         commitTimeUs,
       });
       if (session.publisher.full) await session.publisher.waitForCapacity();
+    }
+    if (chunk.deleteAbsent) {
+      const found = new Set(rows.rows.map((after) => keyText(relation.keyIndexes.map((i) => after[i]))));
+      for (const key of chunk.deleteAbsent) {
+        const text = keyText(key);
+        if (found.has(text)) continue;
+        if (chunk.changedKeys.has(text)) {
+          chunk.outcome.changedMeanwhile += 1;
+          continue;
+        }
+        session.publisher.add({
+          kind: 'delete',
+          table: relation.schema,
+          key,
+          position: { commit, index: index++ },
+          commitTimeUs,
+        });
+        chunk.outcome.deleted += 1;
+        if (session.publisher.full) await session.publisher.waitForCapacity();
+      }
     }
     chunk.finish(index);
   }

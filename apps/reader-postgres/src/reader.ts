@@ -30,6 +30,7 @@ import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { listenForReloads } from './reload';
+import { listenForRepairs } from './repair';
 
 export interface PostgresReaderOptions {
   readonly config: PipelineConfig;
@@ -179,6 +180,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
           }
         : undefined,
     });
+    const stopRepairs = listenForRepairs(nc, source.name, backfill, log);
     const discovery =
       source.tableDiscoveryIntervalS > 0
         ? setInterval(
@@ -206,6 +208,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     } finally {
       if (discovery) clearInterval(discovery);
       await stopReloads();
+      await stopRepairs();
       await backfillRun;
     }
   } finally {

@@ -10,3 +10,4 @@ export { renderReport, renderProgress } from './report';
 export { DestinationBehindError } from './applied-position';
 export { ChunkError } from './table-verifier';
 export type { RowDifference, DifferenceKind } from './row-diff';
+export { repairSubject, type RepairReply, type RepairRequest } from './repair-protocol';

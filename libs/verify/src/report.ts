@@ -11,6 +11,13 @@ export function renderReport(report: VerifyReport): string {
     lines.push(tableLine(table));
     for (const note of table.notes) lines.push(`    note: ${note}`);
     if (table.reason) lines.push(`    ${table.status === 'skipped' ? 'skipped' : 'problem'}: ${table.reason}`);
+    if (table.repair)
+      lines.push(
+        'notRepaired' in table.repair
+          ? `    not repaired: ${table.repair.notRepaired}`
+          : `    repair: ${table.repair.resent} rows sent again, ${table.repair.deleted} deletes sent, ` +
+              `${table.repair.changedMeanwhile} changed meanwhile (the stream carries them); verify again to confirm`,
+      );
     for (const difference of table.differences.slice(0, PRINTED_KEYS)) lines.push(`    ${differenceLine(difference)}`);
     const more = table.missing + table.extra + table.different - Math.min(PRINTED_KEYS, table.differences.length);
     if (more > 0) lines.push(`    ... and ${more} more (--json lists up to 1000)`);

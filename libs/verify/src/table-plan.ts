@@ -33,6 +33,8 @@ export interface TablePlan {
   readonly destinationSide: SideTable;
   /** Source column names in compared order (for reports). */
   readonly columnNames: readonly string[];
+  /** Their source types as the catalog names them (format_type), for casting key texts back (--repair). */
+  readonly sourceTypes: readonly string[];
   /** Partitions that carry this table's changes: their applied watermarks must pass a chunk's position. */
   readonly partitions: readonly number[];
   /** What is compared, when it is not simply every row and column. */
@@ -127,6 +129,7 @@ export function planTable(
       byteOrder,
     },
     columnNames: compared.map((c) => c.source.name),
+    sourceTypes: compared.map((c) => c.source.type),
     partitions,
     notes,
   };
@@ -141,6 +144,7 @@ export function planTable(
       sourceSide: empty,
       destinationSide: { ...empty, name: destinationTable },
       columnNames: [],
+      sourceTypes: [],
       partitions: [],
       notes,
       ...why,

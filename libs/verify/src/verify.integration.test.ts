@@ -161,3 +161,25 @@ test('differences planted at the destination: exactly those keys', async () => {
   assert.match(cli.stdout, /missing at the destination: key \(6001\)/);
   assert.match(cli.stdout, /NOT EQUAL: 2 of 2 table\(s\) differ/);
 });
+
+test('--repair sends the differing rows again through the pipeline; a second verify is clean', async () => {
+  // The destination still holds the differences planted above; the keyless table cannot be repaired by key.
+  const repaired = await verify({ repair: true });
+  const items = repaired.tables.find((t) => t.table === 'public.items')!;
+  assert.equal(items.status, 'different');
+  assert.deepEqual(items.repair, { resent: 5, deleted: 2, changedMeanwhile: 0 });
+  const tags = repaired.tables.find((t) => t.table === 'public.tags')!;
+  assert.ok(tags.repair && 'notRepaired' in tags.repair, JSON.stringify(tags.repair));
+
+  // Nothing was written to the destination by verify: the rows arrive through the reader and applier.
+  const again = await verify({ tables: ['public.items'] });
+  assert.equal(again.equal, true, JSON.stringify(again.tables[0]?.differences));
+  const rows = await fixture.destinationQuery(
+    `SELECT id, name FROM items WHERE id IN (-6, -5, 6001, 6500, 7002, 8000, 8001) ORDER BY id`,
+  );
+  assert.deepEqual(
+    rows.map((r) => String(r.id)),
+    ['6001', '6500', '7002', '8000', '8001'],
+  );
+  assert.equal(rows.find((r) => String(r.id) === '6500')?.name, 'item 6500');
+});

@@ -14,6 +14,7 @@ import { AppliedPositions } from './applied-position';
 import { describePostgresSourceTables, destinationColumnNames } from './catalog';
 import { MysqlDatabase, PostgresDatabase, type Database } from './database';
 import { RowRateLimit } from './rate-limit';
+import { requestRepair, type RepairSummary } from './repair';
 import type { RowDifference } from './row-diff';
 import { postgresSourceReader, type SourceReader } from './source-position';
 import { planTable, type SourceTableDescription, type TablePlan } from './table-plan';
@@ -42,8 +43,14 @@ export interface VerifyOptions {
   readonly maxListedKeys?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: VerifyProgress) => void;
-  /** Called with each table's differences before the next table starts (--repair). */
-  readonly onTableDifferences?: (table: TablePlan, differences: readonly RowDifference[]) => Promise<void>;
+  /**
+   * Ask each source's running reader to send the differing rows again through the pipeline,
+   * after each table (never writes to a destination). The report says what was sent; run
+   * verify again to see the destinations caught up.
+   */
+  readonly repair?: boolean;
+  /** Longest wait for a reader's answer to one repair request (default 120 s). */
+  readonly repairTimeoutMs?: number;
 }
 
 export interface VerifyProgress {
@@ -78,6 +85,8 @@ export interface TableReport {
   readonly notes: readonly string[];
   /** skipped: why; different: a problem found before any row was compared (no destination table). */
   readonly reason?: string;
+  /** --repair: what the reader sent again through the pipeline, or why nothing was. */
+  readonly repair?: RepairSummary | { readonly notRepaired: string };
 }
 
 export interface VerifyReport {
@@ -99,7 +108,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   try {
     const store = await ProgressStore.open(nc);
     for (const { source, destinations } of sources) {
-      reports.push(...(await verifySource(options, source, destinations, store)));
+      reports.push(...(await verifySource(options, source, destinations, store, nc)));
     }
   } finally {
     await closeNats(nc);
@@ -128,6 +137,7 @@ async function verifySource(
   source: SourceConfig,
   destinations: readonly DestinationConfig[],
   store: ProgressStore,
+  nc: NatsConnection,
 ): Promise<TableReport[]> {
   const parallelism = options.parallelism ?? 4;
   const reader = openSource(source, parallelism);
@@ -150,7 +160,7 @@ async function verifySource(
             await destinationColumnNames(database, mapTable(destination, table.name.schema, table.name.table)),
             database.dialect.engine,
           );
-          const report = await verifyPlannedTable(options, plan, reader, database, applied, rate, parallelism);
+          const report = await verifyPlannedTable(options, plan, reader, database, applied, rate, parallelism, nc);
           reports.push(report);
         }
       } finally {
@@ -171,6 +181,7 @@ async function verifyPlannedTable(
   applied: AppliedPositions,
   rate: RowRateLimit,
   parallelism: number,
+  nc: NatsConnection,
 ): Promise<TableReport> {
   const started = Date.now();
   const base = {
@@ -219,7 +230,12 @@ async function verifyPlannedTable(
     onChunk,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (outcome.differences.length > 0) await options.onTableDifferences?.(plan, outcome.differences);
+  let repair: TableReport['repair'];
+  if (options.repair && outcome.differences.length > 0)
+    repair =
+      plan.sourceSide.keyIndexes.length === 0
+        ? { notRepaired: 'the table has no primary key: rows cannot be sent again by key' }
+        : await requestRepair(nc, reader, plan, outcome.differences, options.repairTimeoutMs ?? 120_000);
   const seconds = (Date.now() - started) / 1000;
   const count = (kind: RowDifference['kind']) => outcome.differences.filter((d) => d.kind === kind).length;
   return {
@@ -234,6 +250,7 @@ async function verifyPlannedTable(
     differences: outcome.differences.slice(0, options.maxListedKeys ?? 1_000),
     seconds,
     rowsPerSecond: Math.round(outcome.rows / Math.max(seconds, 0.001)),
+    ...(repair ? { repair } : {}),
   };
 }
 
