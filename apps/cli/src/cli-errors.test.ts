@@ -335,3 +335,59 @@ test('a MariaDB destination that refuses the user: one line from cdc applier, an
     await mariadb.destroy();
   }
 });
+
+test('cdc up: a reader that fails again and again after start keeps saying so, and /healthz fails', async () => {
+  const url = await logical.createDatabase('uplater');
+  const replica = await logical.createDatabase('uplater_replica');
+  await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'uplater');
+  // Slots are per server: this test's own, apart from the other tests' cdc_shop.
+  const file = config(
+    'uplater',
+    url,
+    `    slot: cdc_uplater\n    publication: cdc_uplater\n${destinationEntry('postgres', replica)}`,
+  );
+  const port = await findFreePort();
+  const up = spawn(process.execPath, [BUNDLE, 'up', '--config', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, CDC_HTTP_ADDR: `127.0.0.1:${port}` },
+  });
+  let stderr = '';
+  up.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const get = async (path: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`);
+    return { status: response.status, text: await response.text() };
+  };
+  const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr:\n${stderr}`);
+      if (up.exitCode !== null) throw new Error(`cdc up exited ${up.exitCode}; stderr:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  try {
+    await waitUntil('the pipeline to be ready', async () => (await get('/readyz')).status === 200, 30_000);
+    // A fault every new streaming session meets again: the publication is gone.
+    await logical.query('DROP PUBLICATION cdc_uplater', [], 'uplater');
+    await logical.query(
+      `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdc_uplater'`,
+      [],
+      'uplater',
+    );
+    await logical.query('INSERT INTO t VALUES (1)', [], 'uplater');
+    await waitUntil('/healthz to fail', async () => (await get('/healthz')).status === 503, 40_000);
+    assert.match(
+      (await get('/healthz')).text,
+      /reader shop: stream: streaming has failed again and again for \d+ s: .*publication "cdc_uplater" does not exist/,
+    );
+    const failures = stderr.split('\n').filter((line) => line.includes('streaming stopped; reconnecting'));
+    assert.ok(failures.length >= 5, `a line per failure (${failures.length})`);
+    assertJsonLogLines(stderr.slice(0, stderr.lastIndexOf('\n') + 1));
+  } finally {
+    if (up.exitCode === null && up.signalCode === null) {
+      const exited = new Promise((r) => up.once('exit', r));
+      up.kill('SIGTERM');
+      await exited;
+    }
+  }
+});

@@ -31,6 +31,7 @@ import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { listenForReloads } from './reload';
 import { listenForRepairs } from './repair';
+import { StreamFailureStreak } from './stream-failures';
 
 export interface PostgresReaderOptions {
   readonly config: PipelineConfig;
@@ -189,9 +190,16 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
           )
         : undefined;
 
+    // Reconnecting forever hides a fault every session meets: /healthz fails once it lasts.
+    const streak = new StreamFailureStreak(
+      `${component}: stream`,
+      Math.max(10_000, source.statusIntervalMs * 10),
+      health,
+    );
     try {
       while (!options.signal.aborted) {
         try {
+          streak.started();
           await streamOnce(source, nc, progress, newPublisher(), options.signal, log, {
             backfill,
             messages: preflight.serverVersion >= MESSAGES_MIN_VERSION,
@@ -201,11 +209,16 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
           health.setReady(`${component}: source`, false);
           if (options.signal.aborted) break;
           metrics.errors.inc({ service: 'reader', stage: 'stream' });
-          log.error({ err: describeError(error) }, 'streaming stopped; reconnecting from the committed position');
+          const failingForMs = streak.failed(describeError(error));
+          log.error(
+            { err: describeError(error), failingForS: Math.round(failingForMs / 1000) },
+            'streaming stopped; reconnecting from the committed position',
+          );
           await sleep(1_000, options.signal);
         }
       }
     } finally {
+      streak.stop();
       if (discovery) clearInterval(discovery);
       await stopReloads();
       await stopRepairs();
