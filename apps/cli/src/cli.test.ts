@@ -56,6 +56,28 @@ test('cdc --help, cdc help, cdc <command> --help exit 0 on stdout; cdc alone exi
   assert.match(alone.stderr, /usage: cdc <command>/);
 });
 
+test('cdc verify: unknown options and bad values exit 2 (exit 1 means "not equal"), one line; cdc status still 1', () => {
+  const file = configFile('verify-usage.yaml', UNREACHABLE);
+  const cases: [string[], RegExp][] = [
+    [['verify', '--config', file, '--frob'], /^error: cdc verify: unknown option --frob \(options: --config, /],
+    [
+      ['verify', '--config', file, '--chunk-rows', 'many'],
+      /^error: cdc verify: --chunk-rows takes a number >= 1, got many$/,
+    ],
+    [['verify', '--config', file, '--repair=yes'], /^error: cdc verify: --repair takes no value$/],
+    [['verify'], /^error: cdc verify: --config <FILE> is required$/],
+  ];
+  for (const [args, pattern] of cases) {
+    const result = cdc(args);
+    assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr.trim(), pattern);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
+  const status = cdc(['status', '--config', file, '--frob']);
+  assert.equal(status.status, 1, status.stderr);
+  assert.match(status.stderr, /^error: cdc status: unknown option --frob/);
+});
+
 test('cdc config check: ok with a summary, or the one line that says what to fix; nothing is connected to', () => {
   const good = cdc(['config', 'check', configFile('good.yaml', UNREACHABLE)]);
   assert.equal(good.status, 0, good.stderr);

@@ -64,3 +64,25 @@ test('usage errors name the command and what to do, in one line', () => {
     );
   }
 });
+
+test('cdc verify: a usage error exits 2 (1 means "not equal"); other commands keep exit 1', () => {
+  const verifyCases = [
+    ['verify', '--config', 'f', '--frob'],
+    ['verify', '--config', 'f', '--json=yes'],
+    ['verify', '--config', 'f', '--chunk-rows'],
+    ['verify', '--source', 's'],
+    ['verify', '--config', 'f', 'extra'],
+  ];
+  for (const argv of verifyCases)
+    assert.throws(
+      () => parseCommandLine(argv),
+      (error: unknown) => error instanceof UsageError && error.exitCode === 2 && /^cdc verify: /.test(error.message),
+      argv.join(' '),
+    );
+  for (const argv of [['status', '--config', 'f', '--frob'], ['reader', '--config', 'f'], ['frobnicate']])
+    assert.throws(
+      () => parseCommandLine(argv),
+      (error: unknown) => error instanceof UsageError && error.exitCode === 1,
+      argv.join(' '),
+    );
+});

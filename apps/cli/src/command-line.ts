@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
 
-/** A wrong command line: printed as one `error:` line, exit 1 like any other error. */
+/**
+ * A wrong command line: printed as one `error:` line, exit 1 like any other error, except for
+ * commands whose exit 1 means something else (`verify`: "not equal"), which give `usageExitCode`.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -26,6 +32,8 @@ export interface CommandSpec {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Further paragraphs of `cdc <command> --help`. */
   readonly details?: string;
+  /** The exit code of a usage error (default 1), for commands whose exit 1 has a meaning of its own. */
+  readonly usageExitCode?: number;
 }
 
 const config: OptionSpec = { type: 'string', value: 'FILE', required: true, description: 'the YAML config file' };
@@ -182,7 +190,10 @@ loopback unless --listen says otherwise, and then says so.`,
         description: "send the differing rows again through the pipeline (the source's reader re-reads them)",
       },
     },
-    details: `Exit 0 when every compared table is equal, 1 when one differs, 2 on an error. Checksums are computed
+    // 1 means "not equal": a wrong command line must not look like a verdict.
+    usageExitCode: 2,
+    details: `Exit 0 when every compared table is equal, 1 when one differs, 2 on an error (a wrong command line
+too). Checksums are computed
 inside each database per key-range chunk; a chunk's destination side is read once the destination
 applied the source position of the chunk's snapshot. See libs/verify/README.md.`,
   },
@@ -229,7 +240,16 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     groupHelp(words[0], wantsHelp);
   if ('kind' in spec) return spec;
   if (wantsHelp) return { kind: 'help', text: commandHelp(spec), exitCode: 0 };
-  const rest = argv.slice(spec.name.split(' ').length);
+  try {
+    return parseOptions(spec, argv.slice(spec.name.split(' ').length));
+  } catch (error) {
+    if (error instanceof UsageError && spec.usageExitCode !== undefined)
+      throw new UsageError(error.message, spec.usageExitCode);
+    throw error;
+  }
+}
+
+function parseOptions(spec: CommandSpec, rest: readonly string[]): Invocation {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

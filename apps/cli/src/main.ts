@@ -302,6 +302,6 @@ main(process.argv.slice(2)).then(
     const expected = EXPECTED_ERRORS.has(name) || error instanceof ConfigError;
     console.error(`error: ${describeError(error)}`);
     if (!expected && process.env.CDC_LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
-    process.exit(1);
+    process.exit(error instanceof UsageError ? error.exitCode : 1);
   },
 );
