@@ -3,8 +3,18 @@
 import { createMariadb } from './mariadb';
 import { createJaeger, type JaegerServer } from './jaeger';
 import { createNats } from './nats';
+import { createNatsCluster } from './nats-cluster';
 import { createPostgres } from './postgres';
-import type { MariadbOptions, MariadbServer, NatsOptions, NatsServer, PostgresOptions, PostgresServer } from './types';
+import type {
+  MariadbOptions,
+  MariadbServer,
+  NatsCluster,
+  NatsClusterOptions,
+  NatsOptions,
+  NatsServer,
+  PostgresOptions,
+  PostgresServer,
+} from './types';
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort } from './net';
@@ -22,6 +32,9 @@ export type {
   MariadbOptions,
   MariadbServer,
   MariadbUserOptions,
+  NatsCluster,
+  NatsClusterOptions,
+  NatsClusterServer,
   NatsOptions,
   NatsServer,
   PostgresOptions,
@@ -44,6 +57,15 @@ export function startPostgres(options?: PostgresOptions): Promise<PostgresServer
  */
 export function startNats(options?: NatsOptions): Promise<NatsServer> {
   return createNats(options);
+}
+
+/**
+ * Start a JetStream cluster of `size` (default 3) nats-servers on 127.0.0.1, each with its own
+ * store directory, client/route/monitoring ports and routes to the others; resolves once every
+ * server has joined the meta group. The servers are SIGKILLed when this node process exits.
+ */
+export function startNatsCluster(options?: NatsClusterOptions): Promise<NatsCluster> {
+  return createNatsCluster(options);
 }
 
 /**

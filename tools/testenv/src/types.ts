@@ -56,6 +56,48 @@ export interface NatsOptions {
   configText?: string;
 }
 
+/** One server of a `startNatsCluster` cluster: a NatsServer with a name, a monitoring port and its store to wipe. */
+export interface NatsClusterServer extends NatsServer {
+  /** server_name, e.g. "cluster-n1": what JetStream reports as a stream's or the meta group's leader. */
+  readonly name: string;
+  /** http://127.0.0.1:PORT, the server's monitoring endpoint (/jsz, /routez, /healthz). */
+  readonly monitorUrl: string;
+  readonly routePort: number;
+  /** True while its process runs. */
+  isRunning(): boolean;
+  /** Deletes its JetStream store directory (the server must be down): it starts again empty and catches up from its peers. */
+  wipeStore(): Promise<void>;
+  /** GET a monitoring endpoint as JSON; undefined when the server does not answer. */
+  monitor<T>(path: string): Promise<T | undefined>;
+}
+
+export interface NatsCluster {
+  readonly servers: readonly NatsClusterServer[];
+  /** Every server's client URL (give them all to a client: it fails over between them). */
+  readonly urls: string[];
+  server(name: string): NatsClusterServer;
+  /** The JetStream meta leader (the server that places streams and consumers), per a running server's /jsz. */
+  metaLeader(): Promise<NatsClusterServer | undefined>;
+  /** The server leading a stream's raft group, per /jsz of the running servers (account `$G` unless told). */
+  streamLeader(stream: string, account?: string): Promise<NatsClusterServer | undefined>;
+  waitForMetaLeader(timeoutMs?: number): Promise<NatsClusterServer>;
+  /** Waits until the stream has a running leader (other than `not`, e.g. the server just killed). */
+  waitForStreamLeader(stream: string, options?: { not?: string; timeoutMs?: number }): Promise<NatsClusterServer>;
+  /** Waits until every server runs and the meta leader sees each other server online and caught up. */
+  waitForCurrent(timeoutMs?: number): Promise<void>;
+  /** Stops every server and removes their directories. */
+  destroy(): Promise<void>;
+}
+
+export interface NatsClusterOptions {
+  /** Servers are named `<name>-n1`, `<name>-n2`, ... (default name "cluster"). */
+  name?: string;
+  /** Number of servers (default 3). */
+  size?: number;
+  /** Extra configuration appended to every server's config file. */
+  configText?: string;
+}
+
 export interface MariadbServer {
   readonly port: number;
   readonly host: string;
