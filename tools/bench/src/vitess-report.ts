@@ -12,7 +12,14 @@ import {
 } from './sections';
 import { barChart } from './svg';
 
-export type VitessPath = 'select' | 'raw-vstream' | 'reader-copy' | 'copy' | 'raw-vstream-stream' | 'stream';
+export type VitessPath =
+  | 'select'
+  | 'raw-vstream'
+  | 'reader-copy'
+  | 'copy'
+  | 'raw-vstream-stream'
+  | 'reader-stream'
+  | 'stream';
 
 export interface VitessPathResult {
   readonly path: VitessPath;
@@ -47,6 +54,10 @@ const DESCRIPTIONS: Record<VitessPath, { row: string; bar: string }> = {
     row: "raw VStream streaming from the reader's committed VGtid, events decoded and counted, nothing else",
     bar: 'raw VStream stream',
   },
+  'reader-stream': {
+    row: 'streaming, reader alone (binlog events → rows stored in JetStream, counted in the stream)',
+    bar: 'reader stream',
+  },
   stream: { row: 'streaming drain, end to end into Postgres (1000-row transactions)', bar: 'stream → Postgres' },
 };
 
@@ -54,13 +65,14 @@ const DESCRIPTIONS: Record<VitessPath, { row: string; bar: string }> = {
 const RAW_OF: Partial<Record<VitessPath, VitessPath>> = {
   'reader-copy': 'raw-vstream',
   copy: 'raw-vstream',
+  'reader-stream': 'raw-vstream-stream',
   stream: 'raw-vstream-stream',
 };
 
-/** What ran in which order, for the report's header (the reader's copy is part of the copy). */
+/** What ran in which order, for the report's header (the reader-alone rows are part of their phase). */
 export function vitessSequence(paths: readonly VitessPathResult[]): string {
   return paths
-    .filter((p) => p.path !== 'reader-copy')
+    .filter((p) => p.path !== 'reader-copy' && p.path !== 'reader-stream')
     .map((p) => DESCRIPTIONS[p.path].bar)
     .join(' → ');
 }
