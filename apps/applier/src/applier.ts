@@ -10,6 +10,7 @@ import {
 import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import {
   PartitionConsumer,
+  Replication,
   connectToNats,
   ensureDeadLetterStream,
   ensureSourceStream,
@@ -62,17 +63,20 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   try {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
-    const progress = await ProgressStore.open(nc);
+    const replication = Replication.of(nc, options.config.nats.replicas, log);
+    const progress = await ProgressStore.open(nc, replication);
     const slots = new Semaphore(destination.concurrency);
     // One partition at a time receives its next batch while it applies one (one more batch in memory).
     const receiveAhead = new ReceiveAheadPermits(1);
-    if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm);
+    if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm, replication);
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
       await ensureSourceStream(jsm, {
         source: source.name,
         partitions: source.partitions,
         destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
+        replication,
+        maxBytes: options.config.nats.maxBytes,
       });
       for (let partition = 0; partition < source.partitions; partition += 1) {
         keys.push({ key: `${source.name}/${partition}`, source: source.name, partition });
@@ -173,7 +177,11 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       running.set(key, { controller, done });
     };
 
-    group = await ApplierGroup.join(nc, destination.name, instanceId, { ...destination.membership, log });
+    group = await ApplierGroup.join(nc, destination.name, instanceId, {
+      ...destination.membership,
+      log,
+      replication,
+    });
     const joined = group;
     let rebalancing = Promise.resolve();
     const rebalance = (): Promise<void> => {

@@ -4,6 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import {
   findFreePort,
   startMariadb,
@@ -170,6 +172,33 @@ test('a NATS account without JetStream is refused with what to change', async ()
     await plain.destroy();
   }
 });
+
+test('nats.replicas a single NATS server cannot hold is refused by every service before anything is created', async () => {
+  const url = await logical.createDatabase('replicas');
+  await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'replicas');
+  const destination = `destinations:\n  - name: replica\n    type: postgres\n    url: ${url}\n    sources: [shop]\n`;
+  const file = config('replicas', url, destination, `${nats.url}\n  replicas: 3`);
+  const streamsBefore = await streamNames();
+  for (const args of [['reader', '--source', 'shop'], ['applier', '--destination', 'replica'], ['coordinator']]) {
+    assertOneLineError(
+      run(args[0], '--config', file, ...args.slice(1)),
+      /nats\.replicas is 3 but the NATS server at 127\.0\.0\.1:\d+ is not part of a cluster, so (stream CDC_shop|KV bucket cdc_progress) cannot have 3 copies: run a JetStream cluster of at least 3 servers, or set nats\.replicas: 1$/,
+    );
+  }
+  assert.deepEqual(await streamNames(), streamsBefore, 'no stream or KV bucket was created');
+  assert.equal(await slotsAndPublications(logical, 'replicas'), 0, 'nothing was created at the source');
+});
+
+async function streamNames(): Promise<string[]> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    const names: string[] = [];
+    for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);
+    return names.sort();
+  } finally {
+    await nc.close();
+  }
+}
 
 // Missing privileges and objects owned by someone else: each is refused before anything is created.
 function asRole(url: string, role: string): string {

@@ -1,5 +1,5 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connectToNats, readPartitionBacklog } from '@cdc/change-stream';
+import { Replication, connectToNats, readPartitionBacklog } from '@cdc/change-stream';
 import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore, computeCommitted } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -22,7 +22,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
   health.setReady('coordinator: nats', true);
   void nc.closed().then(() => health.setReady('coordinator: nats', false));
   try {
-    const progress = await ProgressStore.open(nc);
+    const progress = await ProgressStore.open(nc, Replication.of(nc, options.config.nats.replicas, log));
     log.info({ sources: options.config.sources.map((s) => s.name) }, 'coordinator running');
     const jsm = await jetstreamManager(nc);
     let backlogReadAt = 0;

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Position } from '@cdc/change-envelope';
-import { ChangePublisher, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import { ChangePublisher, Replication, connectToNats, ensureSourceStream } from '@cdc/change-stream';
 import {
   destinationsOfSource,
   findSource,
@@ -95,8 +95,15 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
   void nc.closed().then(() => health.setReady(`${component}: nats`, false));
   try {
     const jsm = await jetstreamManager(nc);
-    await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
-    const progress = await ProgressStore.open(nc);
+    const replication = Replication.of(nc, options.config.nats.replicas, log);
+    await ensureSourceStream(jsm, {
+      source: source.name,
+      partitions: source.partitions,
+      destinations,
+      replication,
+      maxBytes: options.config.nats.maxBytes,
+    });
+    const progress = await ProgressStore.open(nc, replication);
     const stateAtStart = await progress.readSnapshotState<SnapshotState>(source.name);
     const alreadyStreaming =
       preflight.slot.exists &&

@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { ChangePublisher, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import { ChangePublisher, Replication, connectToNats, ensureSourceStream } from '@cdc/change-stream';
 import {
   destinationsOfSource,
   findSource,
@@ -85,8 +85,15 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
   try {
     const jsm = await jetstreamManager(nc);
-    await ensureSourceStream(jsm, { source: source.name, partitions: source.partitions, destinations });
-    const progress = await ProgressStore.open(nc);
+    const replication = Replication.of(nc, options.config.nats.replicas, log);
+    await ensureSourceStream(jsm, {
+      source: source.name,
+      partitions: source.partitions,
+      destinations,
+      replication,
+      maxBytes: options.config.nats.maxBytes,
+    });
+    const progress = await ProgressStore.open(nc, replication);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
     const maxPayload = nc.info?.max_payload ?? 1_048_576;

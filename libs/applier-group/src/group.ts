@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Kvm, type KV } from '@nats-io/kv';
+import { openBucket, type Replication } from '@cdc/change-stream';
 import { describeError, type Logger } from '@cdc/service-runtime';
 
 export const MEMBERS_BUCKET = 'cdc_members';
@@ -12,6 +13,8 @@ export interface GroupOptions {
   /** An instance whose entry is older than this is gone (kill -9, lost network). */
   readonly ttlMs: number;
   readonly log: Logger;
+  /** Copies of the members bucket (`nats.replicas`); one when absent. */
+  readonly replication?: Replication;
 }
 
 /** What an instance says about itself in the members bucket. */
@@ -52,7 +55,7 @@ export class ApplierGroup {
   ) {}
 
   static async join(nc: NatsConnection, destination: string, id: string, options: GroupOptions): Promise<ApplierGroup> {
-    const kv = await new Kvm(nc).create(MEMBERS_BUCKET, { history: 1, ttl: options.ttlMs * 2 });
+    const kv = await openBucket(nc, MEMBERS_BUCKET, { history: 1, ttl: options.ttlMs * 2 }, options.replication);
     const group = new ApplierGroup(kv, destination, id, options);
     await group.beat();
     group.timer = setInterval(() => void group.beat(), options.heartbeatMs);

@@ -8,6 +8,7 @@ import {
 } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { decodeBatch, encodeBatch, HEADER_MSG_ID, type ChangeOp, type Value } from '@cdc/change-envelope';
+import { Replication } from './replication';
 
 /**
  * One stream for every destination's dead letters. Each op has a subject of its own,
@@ -56,18 +57,22 @@ export interface StoredDeadLetter extends DeadLetterRecord {
 }
 
 /** Limits retention: a dead letter stays until it is replayed (or the stream is purged by hand). */
-export async function ensureDeadLetterStream(jsm: JetStreamManager): Promise<void> {
+export async function ensureDeadLetterStream(
+  jsm: JetStreamManager,
+  replication: Replication = Replication.single(),
+): Promise<void> {
   try {
-    const info = await jsm.streams.info(DEAD_LETTER_STREAM);
+    let info = await jsm.streams.info(DEAD_LETTER_STREAM);
     // A stream made by an earlier version took only cdc.dlq.<destination>.<source>; widen it
     // (its stored letters stay listed per destination: cdc.dlq.<destination>.> matches both forms).
     if (!info.config.subjects?.includes(DEAD_LETTER_SUBJECTS))
-      await jsm.streams.update(DEAD_LETTER_STREAM, { ...info.config, subjects: [DEAD_LETTER_SUBJECTS] });
+      info = await jsm.streams.update(DEAD_LETTER_STREAM, { ...info.config, subjects: [DEAD_LETTER_SUBJECTS] });
+    await replication.reconcile(jsm, info);
     return;
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
   }
-  await jsm.streams.add({
+  await replication.addStream(jsm, {
     name: DEAD_LETTER_STREAM,
     subjects: [DEAD_LETTER_SUBJECTS],
     retention: RetentionPolicy.Limits,

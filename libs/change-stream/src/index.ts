@@ -1,5 +1,6 @@
 export { ensureSourceStream, ensurePartitionConsumer, consumerName, PartitionCountMismatchError } from './stream-setup';
 export type { SourceStreamOptions } from './stream-setup';
+export { Replication, ReplicasUnavailableError, openBucket } from './replication';
 export { readPartitionBacklog, type PartitionBacklog } from './backlog';
 export { ChangePublisher, type ChangePublisherOptions, type PublisherLimits, type PublisherStats } from './publisher';
 export {

@@ -9,6 +9,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { partitionSubject, sourceSubjects, streamName } from '@cdc/change-envelope';
+import { Replication } from './replication';
 
 const PARTITIONS_METADATA_KEY = 'cdc_partitions';
 
@@ -28,6 +29,10 @@ export interface SourceStreamOptions {
   readonly partitions: number;
   /** Destinations that consume this source: their durable consumers are created with the stream. */
   readonly destinations: readonly string[];
+  /** Copies of the stream and its consumers (`nats.replicas`); default one. */
+  readonly replication?: Replication;
+  /** The stream's byte limit (`nats.max_bytes`): at it JetStream refuses new messages (never drops stored ones). */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -40,6 +45,7 @@ export interface SourceStreamOptions {
  */
 export async function ensureSourceStream(jsm: JetStreamManager, options: SourceStreamOptions): Promise<void> {
   const name = streamName(options.source);
+  const replication = options.replication ?? Replication.single();
   let existing: StreamInfo | undefined;
   try {
     existing = await jsm.streams.info(name);
@@ -51,9 +57,12 @@ export async function ensureSourceStream(jsm: JetStreamManager, options: SourceS
     if (Number.isFinite(stored) && stored !== options.partitions) {
       throw new PartitionCountMismatchError(options.source, stored, options.partitions);
     }
-    if (!existing.config.allow_direct) await jsm.streams.update(name, { ...existing.config, allow_direct: true });
+    const maxBytes = options.maxBytes ?? -1;
+    if (!existing.config.allow_direct || (existing.config.max_bytes ?? -1) !== maxBytes)
+      existing = await jsm.streams.update(name, { ...existing.config, allow_direct: true, max_bytes: maxBytes });
+    await replication.reconcile(jsm, existing);
   } else {
-    await jsm.streams.add({
+    await replication.addStream(jsm, {
       name,
       subjects: [sourceSubjects(options.source)],
       retention: RetentionPolicy.Interest,
@@ -63,6 +72,8 @@ export async function ensureSourceStream(jsm: JetStreamManager, options: SourceS
       // Appliers read a partition's unacknowledged messages directly after a restart (see PartitionConsumer).
       allow_direct: true,
       metadata: { [PARTITIONS_METADATA_KEY]: String(options.partitions) },
+      // Discard new: a full stream refuses the next message (the reader waits) instead of dropping stored ones.
+      max_bytes: options.maxBytes ?? -1,
     });
   }
   for (const destination of options.destinations) {
@@ -92,6 +103,7 @@ export async function ensurePartitionConsumer(
   }
   await jsm.consumers.add(stream, {
     durable_name: durable,
+    // No num_replicas: the consumer has as many copies as its stream, and follows it when the stream is scaled.
     filter_subject: partitionSubject(source, partition),
     ack_policy: AckPolicy.All,
     deliver_policy: DeliverPolicy.All,

@@ -50,6 +50,8 @@ test('the example file parses with every default filled in', () => {
     url: ['nats://localhost:4222', 'nats://localhost:4223'],
     user: 'cdc',
     password: 'cdc',
+    replicas: 1,
+    quorumLostAlertS: 30,
   });
   assert.equal(config.sources.length, 2);
   assert.deepEqual(config.sources[0], {
@@ -134,7 +136,7 @@ test('a minimal config gets every default', () => {
     'nats: {url: "localhost:4222"}\nsources:\n  - {name: My-Src, type: postgres, url: "postgresql:///db?host=/tmp", tables: [users]}\n',
   );
   assert.deepEqual(config, {
-    nats: { url: 'localhost:4222' },
+    nats: { url: 'localhost:4222', replicas: 1, quorumLostAlertS: 30 },
     sources: [
       {
         name: 'My-Src',
@@ -207,11 +209,50 @@ test('loadConfig reports an unreadable file', () => {
   });
 });
 
+test('nats replicas and stream limits', () => {
+  const config = parse(
+    'nats: {url: nats://a, replicas: 3, max_bytes: 67108864, max_age_s: 3600, quorum_lost_alert_s: 10}\n' +
+      'sources:\n  - {name: s, type: postgres, url: "postgres:///db", tables: [t]}\n',
+  );
+  assert.equal(config.nats.replicas, 3);
+  assert.equal(config.nats.maxBytes, 67108864);
+  assert.equal(config.nats.maxAgeS, 3600);
+  assert.equal(config.nats.quorumLostAlertS, 10);
+  const five = parse(
+    'nats: {url: nats://a, replicas: "${R}"}\nsources:\n  - {name: s, type: postgres, url: "postgres:///db", tables: [t]}\n',
+    {
+      R: '5',
+    },
+  );
+  assert.equal(five.nats.replicas, 5);
+});
+
 const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = [
   ['nats missing', (d) => delete d.nats, 'nats: required'],
   ['nats.url missing', (d) => (d.nats = { user: 'x', password: 'y' }), 'nats.url: required'],
   ['nats.url wrong type', (d) => (d.nats = { url: 4222 }), 'nats.url: expected string or list of strings, got integer'],
   ['nats.url empty list', (d) => (d.nats = { url: [] }), 'nats.url: must list at least one server'],
+  ['nats.replicas even', (d) => (d.nats = { url: 'nats://a', replicas: 2 }), 'nats.replicas: must be 1, 3 or 5, got 2'],
+  [
+    'nats.replicas too many',
+    (d) => (d.nats = { url: 'nats://a', replicas: 7 }),
+    'nats.replicas: must be between 1 and 5, got 7',
+  ],
+  [
+    'nats.max_bytes zero',
+    (d) => (d.nats = { url: 'nats://a', max_bytes: 0 }),
+    'nats.max_bytes: must be at least 1, got 0',
+  ],
+  [
+    'nats.max_bytes below a message',
+    (d) => (d.nats = { url: 'nats://a', max_bytes: 500_000 }),
+    'nats.max_bytes: must be at least publish.max_bytes of source a (1000000), got 500000',
+  ],
+  [
+    'nats.max_age_s zero',
+    (d) => (d.nats = { url: 'nats://a', max_age_s: 0 }),
+    'nats.max_age_s: must be at least 1, got 0',
+  ],
   [
     'nats.url wrong scheme',
     (d) => (d.nats = { url: ['nats://a:4222', 'http://b:4222'] }),
@@ -257,7 +298,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unknown key without a close match',
     (d) => (d.nats = { url: 'nats://a', zzzzzz: 1 }),
-    'nats.zzzzzz: unknown key (known keys: url, user, password, token, nkey_seed, creds_file, tls)',
+    'nats.zzzzzz: unknown key (known keys: url, user, password, token, nkey_seed, creds_file, tls, replicas, max_bytes, max_age_s, quorum_lost_alert_s)',
   ],
   [
     'odd unknown key is quoted',

@@ -65,7 +65,7 @@ test('an unset variable without default names the variable and the path', () => 
 
 test('an optional string that substitutes to "" counts as absent', () => {
   const parsed = parseConfig(config('{url: nats://a, token: "${NATS_TOKEN:-}"}'), 'cdc.yaml', {});
-  assert.deepEqual(parsed.nats, { url: 'nats://a' });
+  assert.deepEqual(parsed.nats, { url: 'nats://a', replicas: 1, quorumLostAlertS: 30 });
   const source = SOURCE.replace('}', ', slot: "${SLOT:-}"}');
   assert.equal(
     (parseConfig(config('{url: nats://a}', source), 'cdc.yaml', {}).sources[0] as PostgresSourceConfig).slot,
@@ -155,6 +155,6 @@ test('secret values never appear in error messages', () => {
 test('keys are not substituted', () => {
   assert.equal(
     message(() => parseConfig('nats: {url: nats://a, "${K}": 1}\n', 'cdc.yaml', { K: 'user' })),
-    'config error: cdc.yaml: nats["${K}"]: unknown key (known keys: url, user, password, token, nkey_seed, creds_file, tls)',
+    'config error: cdc.yaml: nats["${K}"]: unknown key (known keys: url, user, password, token, nkey_seed, creds_file, tls, replicas, max_bytes, max_age_s, quorum_lost_alert_s)',
   );
 });

@@ -155,6 +155,7 @@ export function parseWithContext(text: string, ctx: Context): PipelineConfig {
   const top = Fields.of(ctx, '', root, TOP_LEVEL_KEYS, { ignoreKey: isExtensionKey });
   const nats = parseNats(top);
   const sources = parseSources(top);
+  checkStreamLimit(top.ctx, nats, sources);
   const destinations = parseDestinations(top, sources);
   const coordinator = parseCoordinator(top);
   const config: PipelineConfig = { nats, sources, destinations, coordinator };
@@ -191,7 +192,23 @@ function parseYaml(text: string, ctx: Context): unknown {
 // --- nats ------------------------------------------------------------------------------------
 
 function parseNats(top: Fields): NatsConfig {
-  const f = top.fields('nats', ['url', 'user', 'password', 'token', 'nkey_seed', 'creds_file', 'tls'], true);
+  const f = top.fields(
+    'nats',
+    [
+      'url',
+      'user',
+      'password',
+      'token',
+      'nkey_seed',
+      'creds_file',
+      'tls',
+      'replicas',
+      'max_bytes',
+      'max_age_s',
+      'quorum_lost_alert_s',
+    ],
+    true,
+  );
   const raw = f.require('url');
   let url: string | string[];
   if (Array.isArray(raw)) {
@@ -232,7 +249,26 @@ function parseNats(top: Fields): NatsConfig {
   if (nkeySeed !== undefined) nats.nkeySeed = nkeySeed;
   if (credsFile !== undefined) nats.credsFile = credsFile;
   if (Object.keys(tls).length > 0) nats.tls = tls;
+  nats.replicas = f.int('replicas', 1, { min: 1, max: 5 });
+  // Raft needs a majority: an even count tolerates no more lost servers than the odd one below it.
+  if (nats.replicas % 2 === 0) fail(f.ctx, f.pathOf('replicas'), `must be 1, 3 or 5, got ${nats.replicas}`);
+  if (f.has('max_bytes')) nats.maxBytes = f.int('max_bytes', 0, { min: 1 });
+  if (f.has('max_age_s')) nats.maxAgeS = f.int('max_age_s', 0, { min: 1 });
+  nats.quorumLostAlertS = f.int('quorum_lost_alert_s', 30, { min: 1 });
   return nats;
+}
+
+/** A message larger than the stream's byte limit could never be stored: the reader would wait forever. */
+function checkStreamLimit(ctx: Context, nats: NatsConfig, sources: readonly SourceConfig[]): void {
+  if (nats.maxBytes === undefined) return;
+  for (const source of sources) {
+    if (source.publish.maxBytes > nats.maxBytes)
+      fail(
+        ctx,
+        'nats.max_bytes',
+        `must be at least publish.max_bytes of source ${source.name} (${source.publish.maxBytes}), got ${nats.maxBytes}`,
+      );
+  }
 }
 
 /** ca_file, cert_file and key_file of a `tls` block: readable files, a certificate only with its key. */

@@ -21,6 +21,20 @@ export interface NatsConfig {
   /** Path of a `.creds` file (user JWT + NKey seed, decentralized auth). */
   credsFile?: string;
   tls?: NatsTlsConfig;
+  /**
+   * Copies JetStream keeps of every stream, consumer and KV bucket the pipeline creates: 1, 3
+   * or 5 (a cluster of at least that many servers). Parsing always sets it; absent means 1.
+   */
+  replicas?: number;
+  /** Each source stream's limit in bytes; at it, readers pause reading their source (nothing is dropped). Absent: no limit. */
+  maxBytes?: number;
+  /** Oldest unapplied change a source stream may hold, in seconds; past it, readers pause likewise. Absent: no limit. */
+  maxAgeS?: number;
+  /**
+   * Seconds JetStream may refuse or time out writes before a service logs one error line saying
+   * the cluster has likely lost quorum (and one line when it answers again). Parsing always sets it (30).
+   */
+  quorumLostAlertS?: number;
 }
 
 export interface NatsTlsConfig {

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { Position } from '@cdc/change-envelope';
+import { openBucket, type Replication } from '@cdc/change-stream';
 import type { CommittedPosition, PartitionProgress } from './committed';
 
 const BUCKET = 'cdc_progress';
@@ -38,8 +39,9 @@ function loadPosition(stored: StoredPosition): Position {
 export class ProgressStore {
   private constructor(private readonly kv: KV) {}
 
-  static async open(nc: NatsConnection): Promise<ProgressStore> {
-    const kv = await new Kvm(nc).create(BUCKET, { history: 1 });
+  /** Opens the bucket, created (or scaled) with `replication`'s copies; one copy when not given. */
+  static async open(nc: NatsConnection, replication?: Replication): Promise<ProgressStore> {
+    const kv = await openBucket(nc, BUCKET, { history: 1 }, replication);
     return new ProgressStore(kv);
   }
 
