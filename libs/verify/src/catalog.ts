@@ -1,4 +1,6 @@
-import { tableMatches, type QualifiedName } from '@cdc/config';
+import { redactUrl, tableMatches, type QualifiedName, type VitessSourceConfig } from '@cdc/config';
+import { mysqlSslOptions } from '@cdc/mysql-sink';
+import { readKeyspaceSchema } from '@cdc/vitess-source';
 import type { Database } from './database';
 import type { SourceColumn, SourceTableDescription } from './table-plan';
 import { kindOfMysqlType, kindOfPostgresType } from './value-kind';
@@ -72,40 +74,40 @@ export async function destinationColumnNames(
   return rows.length === 0 ? undefined : new Set(rows.map(([column]) => column!));
 }
 
-/** A Vitess keyspace's tables through vtgate's MySQL port (information_schema), like the Vitess reader's schema reads. */
-export async function describeMysqlSourceTables(
-  database: Database,
-  keyspace: string,
-  patterns: readonly string[],
+/**
+ * A Vitess keyspace's tables selected by the source's patterns (and `--tables`, where a pattern
+ * without a dot is in the keyspace, as in the config), read through
+ * vtgate's MySQL port by the Vitess reader's own schema read (readKeyspaceSchema: primary key
+ * order, MariaDB's JSON columns), so both see the same columns.
+ */
+export async function describeVitessSourceTables(
+  source: VitessSourceConfig,
   only: readonly string[] | undefined,
 ): Promise<SourceTableDescription[]> {
-  const rows = await database.query({
-    text: `SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COLUMN_KEY, ORDINAL_POSITION
-             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-    values: [keyspace],
+  // As in the config: a pattern without a dot is in the keyspace.
+  const selected = only?.map((pattern) => (pattern.includes('.') ? pattern : `${source.keyspace}.${pattern}`));
+  const tables = await readKeyspaceSchema({
+    url: source.mysql,
+    displayUrl: redactUrl(source.mysql),
+    ...(source.mysqlTls !== undefined ? { ssl: mysqlSslOptions(source.mysqlTls) } : {}),
+    keyspace: source.keyspace,
+    tableMatches: (table) =>
+      tableMatches(source.tables, source.keyspace, table) &&
+      (!selected || tableMatches(selected, source.keyspace, table)),
   });
-  const keyOrder = await database.query({
-    text: `SELECT TABLE_NAME, COLUMN_NAME, SEQ_IN_INDEX FROM information_schema.STATISTICS
-            WHERE TABLE_SCHEMA = ? AND INDEX_NAME = 'PRIMARY'`,
-    values: [keyspace],
-  });
-  const keyPositions = new Map(keyOrder.map(([table, column, seq]) => [`${table}\u0000${column}`, Number(seq) - 1]));
-  const byTable = new Map<string, SourceColumn[]>();
-  for (const [table, column, dataType, columnType] of rows) {
-    const columns = byTable.get(table!) ?? [];
-    columns.push({
-      name: column!,
-      type: columnType!,
-      kind: kindOfMysqlType(dataType!, columnType!),
-      keyPosition: keyPositions.get(`${table}\u0000${column}`),
-    });
-    byTable.set(table!, columns);
-  }
-  return [...byTable]
-    .map(([table, columns]) => ({ name: { schema: keyspace, table }, columns }))
-    .filter(
-      (t) =>
-        tableMatches(patterns, t.name.schema, t.name.table) &&
-        (!only || tableMatches(only, t.name.schema, t.name.table)),
-    );
+  return tables
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((table) => ({
+      name: { schema: source.keyspace, table: table.name },
+      columns: table.columns.map((column) => {
+        const keyPosition = table.primaryKey.indexOf(column.name);
+        return {
+          name: column.name,
+          type: column.columnType,
+          kind: kindOfMysqlType(/^[a-z]+/i.exec(column.columnType)?.[0] ?? '', column.columnType, column.json),
+          keyPosition: keyPosition < 0 ? undefined : keyPosition,
+        };
+      }),
+      estimatedRowsPerShard: table.estimatedRowsPerShard,
+    }));
 }

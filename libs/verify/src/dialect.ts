@@ -46,7 +46,12 @@ export const postgresDialect: Dialect = {
       case 'timestamp':
         return `CASE WHEN isfinite(${column}) THEN to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.US') ELSE (${column})::text END`;
       case 'time':
-        return `to_char(${column}::interval, 'HH24:MI:SS.US')`;
+        // A time of day, or an interval holding a MySQL TIME (-838:59:59 to 838:59:59): hours
+        // past 24 as they are, a negative one as '-' and its magnitude (to_char would sign each field).
+        return `CASE WHEN ${column}::interval < interval '0' THEN '-' || to_char(-(${column}::interval), 'HH24:MI:SS.US') ELSE to_char(${column}::interval, 'HH24:MI:SS.US') END`;
+      case 'bits':
+        // bit(n) prints every digit; MySQL's BIN() drops leading zeros.
+        return `regexp_replace((${column})::text, '^0+(?=.)', '')`;
       case 'date':
         return `CASE WHEN isfinite(${column}) THEN to_char(${column}, 'YYYY-MM-DD') ELSE (${column})::text END`;
       default:
@@ -91,6 +96,8 @@ export const mysqlDialect: Dialect = {
         return `DATE_FORMAT(${column}, '%Y-%m-%d')`;
       case 'uuid':
         return `LOWER(CAST(${column} AS CHAR))`;
+      case 'bits':
+        return `BIN(${column})`;
       default:
         return `CAST(${column} AS CHAR)`;
     }

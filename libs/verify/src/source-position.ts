@@ -1,5 +1,6 @@
 import type { Position } from '@cdc/change-envelope';
 import type { Cells, Database, PostgresDatabase } from './database';
+import type { SourceTableDescription } from './table-plan';
 import type { Statement } from './table-queries';
 
 /** Where a source read stood: the destination must have applied this much before its side is read. */
@@ -20,6 +21,8 @@ export interface SourceReader {
   readonly database: Database;
   /** Runs `read` in one consistent snapshot; returns its result and the snapshot's position. */
   atPosition<T>(read: (reads: SnapshotReads) => Promise<T>): Promise<{ value: T; position: SourcePosition }>;
+  /** The source's estimate of a table's rows (statistics; for the progress line's ETA). */
+  estimateRows(table: SourceTableDescription): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,14 @@ export function postgresSourceReader(database: PostgresDatabase): SourceReader {
         if (broken) await session.query({ text: 'ROLLBACK', values: [] }).catch(() => undefined);
         session.release(broken);
       }
+    },
+    async estimateRows(table) {
+      const [row] = await database.query({
+        text: `SELECT GREATEST(reltuples, 0)::int8::text FROM pg_catalog.pg_class
+                WHERE oid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))`,
+        values: [table.name.schema, table.name.table],
+      });
+      return Number(row?.[0] ?? 0);
     },
     close: () => database.close(),
   };

@@ -21,6 +21,8 @@ export interface SourceColumn {
 export interface SourceTableDescription {
   readonly name: QualifiedName;
   readonly columns: readonly SourceColumn[];
+  /** Vitess: information_schema's row estimate of one shard (for the progress line's ETA). */
+  readonly estimatedRowsPerShard?: number;
 }
 
 /** One source table against one destination that receives it: what is compared, on each side. */

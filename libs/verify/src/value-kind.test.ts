@@ -53,4 +53,8 @@ test('kinds from catalog types', () => {
   assert.equal(kindOfMysqlType('tinyint', 'tinyint(1)'), 'boolean');
   assert.equal(kindOfMysqlType('tinyint', 'tinyint(4)'), 'integer');
   assert.equal(kindOfMysqlType('DATETIME', 'datetime(6)'), 'timestamp');
+  assert.equal(kindOfMysqlType('bit', 'bit(10)'), 'bits');
+  // MariaDB's JSON is a LONGTEXT with a json_valid() check: the schema read says so.
+  assert.equal(kindOfMysqlType('longtext', 'longtext', true), 'json');
+  assert.equal(kindOfMysqlType('longtext', 'longtext'), 'text');
 });

@@ -18,6 +18,8 @@ export type ValueKind =
   | 'date'
   | 'time'
   | 'uuid'
+  /** A MySQL BIT(n) (Postgres bit(n) at a Postgres destination): binary digits, no leading zeros. */
+  | 'bits'
   | 'other';
 
 const BY_POSTGRES_TYPE: Record<string, ValueKind> = {
@@ -84,11 +86,15 @@ const BY_MYSQL_TYPE: Record<string, ValueKind> = {
   date: 'date',
   time: 'time',
   year: 'integer',
-  bit: 'integer',
+  bit: 'bits',
 };
 
-/** The kind of a MySQL column (a Vitess source) from information_schema's DATA_TYPE and COLUMN_TYPE. */
-export function kindOfMysqlType(dataType: string, columnType: string): ValueKind {
+/**
+ * The kind of a MySQL column (a Vitess source) from information_schema's DATA_TYPE and
+ * COLUMN_TYPE; `json`: MariaDB's JSON, a LONGTEXT with a json_valid() check.
+ */
+export function kindOfMysqlType(dataType: string, columnType: string, json = false): ValueKind {
+  if (json) return 'json';
   const type = dataType.toLowerCase();
   // MySQL's boolean is tinyint(1): it prints 0/1 either way, so it compares as a number.
   if (type === 'tinyint' && /^tinyint\(1\)/i.test(columnType)) return 'boolean';

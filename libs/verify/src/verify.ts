@@ -11,14 +11,21 @@ import {
 import { ProgressStore } from '@cdc/progress';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { AppliedPositions } from './applied-position';
-import { describePostgresSourceTables, destinationColumnNames } from './catalog';
+import { describePostgresSourceTables, describeVitessSourceTables, destinationColumnNames } from './catalog';
 import { MysqlDatabase, PostgresDatabase, type Database } from './database';
 import { RowRateLimit } from './rate-limit';
 import { requestRepair, type RepairSummary } from './repair';
 import type { RowDifference } from './row-diff';
 import { postgresSourceReader, type SourceReader } from './source-position';
+import { VitessPositions, vitessSourceReader } from './vitess-position';
 import { planTable, type SourceTableDescription, type TablePlan } from './table-plan';
 import { verifyTable, type ChunkOutcome } from './table-verifier';
+
+/** vttablet's default result limit (queryserver-config-max-result-size): a chunk's rows must fit in one answer per shard. */
+const VITESS_MAX_CHUNK_ROWS = 10_000;
+
+const VITESS_REPAIR =
+  'repair is Postgres-only for now: the Vitess reader cannot send rows again through the pipeline yet; nothing was sent';
 
 export interface VerifyOptions {
   readonly config: PipelineConfig;
@@ -143,7 +150,10 @@ async function verifySource(
   const reader = openSource(source, parallelism);
   const reports: TableReport[] = [];
   try {
-    const tables = await describeSourceTables(reader, source, options.tables);
+    const tables =
+      source.type === 'vitess'
+        ? await describeVitessSourceTables(source, options.tables)
+        : await describePostgresSourceTables(reader.database, source.tables, options.tables);
     const applied = new AppliedPositions(store, source.name, {
       timeoutMs: options.waitTimeoutMs ?? 120_000,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -160,7 +170,17 @@ async function verifySource(
             await destinationColumnNames(database, mapTable(destination, table.name.schema, table.name.table)),
             database.dialect.engine,
           );
-          const report = await verifyPlannedTable(options, plan, reader, database, applied, rate, parallelism, nc);
+          const report = await verifyPlannedTable(
+            options,
+            plan,
+            table,
+            reader,
+            database,
+            applied,
+            rate,
+            parallelism,
+            nc,
+          );
           reports.push(report);
         }
       } finally {
@@ -176,6 +196,7 @@ async function verifySource(
 async function verifyPlannedTable(
   options: VerifyOptions,
   plan: TablePlan,
+  table: SourceTableDescription,
   reader: SourceReader,
   database: Database,
   applied: AppliedPositions,
@@ -184,12 +205,18 @@ async function verifyPlannedTable(
   nc: NatsConnection,
 ): Promise<TableReport> {
   const started = Date.now();
+  let chunkRows = options.chunkRows ?? 10_000;
+  const notes = [...plan.notes];
+  if (plan.source.type === 'vitess' && chunkRows > VITESS_MAX_CHUNK_ROWS) {
+    chunkRows = VITESS_MAX_CHUNK_ROWS;
+    notes.push(`chunks of ${VITESS_MAX_CHUNK_ROWS} rows: a vttablet returns at most 10,000 rows per query by default`);
+  }
   const base = {
     source: plan.source.name,
     destination: plan.destination.name,
     table: `${plan.sourceTable.schema}.${plan.sourceTable.table}`,
     destinationTable: `${plan.destinationTable.schema}.${plan.destinationTable.table}`,
-    notes: plan.notes,
+    notes,
   };
   const empty = {
     rows: 0,
@@ -203,7 +230,7 @@ async function verifyPlannedTable(
   };
   if (plan.skipped) return { ...base, ...empty, status: 'skipped', seconds: 0, reason: plan.skipped };
   if (plan.problem) return { ...base, ...empty, status: 'different', seconds: 0, reason: plan.problem };
-  const rowsEstimated = await estimateRows(reader, plan);
+  const rowsEstimated = await reader.estimateRows(table);
   let rowsDone = 0;
   let found = 0;
   const onChunk = (chunk: ChunkOutcome) => {
@@ -222,7 +249,7 @@ async function verifyPlannedTable(
     source: reader,
     destination: database,
     applied,
-    chunkRows: options.chunkRows ?? 10_000,
+    chunkRows,
     parallelism,
     rechecks: options.rechecks ?? 3,
     recheckDelayMs: options.recheckDelayMs ?? 500,
@@ -233,9 +260,11 @@ async function verifyPlannedTable(
   let repair: TableReport['repair'];
   if (options.repair && outcome.differences.length > 0)
     repair =
-      plan.sourceSide.keyIndexes.length === 0
-        ? { notRepaired: 'the table has no primary key: rows cannot be sent again by key' }
-        : await requestRepair(nc, reader, plan, outcome.differences, options.repairTimeoutMs ?? 120_000);
+      plan.source.type !== 'postgres'
+        ? { notRepaired: VITESS_REPAIR }
+        : plan.sourceSide.keyIndexes.length === 0
+          ? { notRepaired: 'the table has no primary key: rows cannot be sent again by key' }
+          : await requestRepair(nc, reader, plan, outcome.differences, options.repairTimeoutMs ?? 120_000);
   const seconds = (Date.now() - started) / 1000;
   const count = (kind: RowDifference['kind']) => outcome.differences.filter((d) => d.kind === kind).length;
   return {
@@ -257,31 +286,22 @@ async function verifyPlannedTable(
 function openSource(source: SourceConfig, parallelism: number): SourceReader {
   if (source.type === 'postgres')
     return postgresSourceReader(new PostgresDatabase(source.url, parallelism + 1, `cdc-verify-${source.name}`));
-  throw new Error(`source ${source.name}: verify does not read ${source.type} sources yet`);
-}
-
-async function describeSourceTables(
-  reader: SourceReader,
-  source: SourceConfig,
-  only: readonly string[] | undefined,
-): Promise<SourceTableDescription[]> {
-  return describePostgresSourceTables(reader.database, source.tables, only);
+  // Through vtgate the whole keyspace is read: a reader limited to some shards has only their rows.
+  if (source.shards.length > 0)
+    throw new Error(
+      `source ${source.name}: verify reads every shard of keyspace ${source.keyspace} through vtgate; ` +
+        `a source limited to shards ${source.shards.join(', ')} is not supported yet`,
+    );
+  return vitessSourceReader(
+    new MysqlDatabase(source.mysql, parallelism + 1, source.mysqlTls),
+    new VitessPositions(source.vtgate, source.keyspace),
+  );
 }
 
 function openDestination(destination: DestinationConfig, parallelism: number): Database {
   if (destination.type === 'postgres')
     return new PostgresDatabase(destination.url, parallelism, `cdc-verify-${destination.name}`);
   return new MysqlDatabase(destination.url, parallelism, destination.tls);
-}
-
-async function estimateRows(reader: SourceReader, plan: TablePlan): Promise<number> {
-  if (reader.database.dialect.engine !== 'postgres') return 0;
-  const [row] = await reader.database.query({
-    text: `SELECT GREATEST(reltuples, 0)::int8::text FROM pg_catalog.pg_class
-            WHERE oid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))`,
-    values: [plan.sourceTable.schema, plan.sourceTable.table],
-  });
-  return Number(row?.[0] ?? 0);
 }
 
 async function closeNats(nc: NatsConnection): Promise<void> {
