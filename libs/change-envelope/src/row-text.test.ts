@@ -10,6 +10,7 @@ import {
   isUnchangedField,
   parseColumnKind,
   rowTextOfValues,
+  unescapeField,
   valuesOfRowText,
   type ColumnKind,
 } from './row-text';
@@ -70,6 +71,23 @@ test('any text survives escaping and unescaping, written from a string or from b
       assert.ok(!isUnchangedField(bytes, 0, bytes.length) || text === 'U', JSON.stringify(text));
       assert.equal(fieldText(bytes, 0, bytes.length), text === '\\N' ? '\\N' : text, JSON.stringify(text));
     }
+  }
+});
+
+test('unescapeField gives the value bytes of short and long fields, escaped or not, wherever they sit', () => {
+  const next = random(20261207);
+  for (let i = 0; i < 3_000; i += 1) {
+    // Long plain texts take the native path; a backslash just past the field must not count.
+    const text = i % 3 === 0 ? 'x'.repeat(20 + (i % 40)) : randomText(next);
+    const field = new RowTextWriter(4);
+    field.escapedString(text);
+    const escaped = Buffer.from(field.view());
+    const prefix = Buffer.from('a\\tb\t');
+    const around = Buffer.concat([prefix, escaped, Buffer.from('\\n\tz')]);
+    const start = prefix.length;
+    const out = Buffer.alloc(escaped.length + 8);
+    const end = unescapeField(around, start, start + escaped.length, out, 3);
+    assert.equal(out.subarray(3, end).toString('utf8'), text, JSON.stringify(text));
   }
 });
 
