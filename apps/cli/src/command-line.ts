@@ -189,13 +189,19 @@ loopback unless --listen says otherwise, and then says so.`,
         type: 'boolean',
         description: "send the differing rows again through the pipeline (the source's reader re-reads them)",
       },
+      resume: {
+        type: 'boolean',
+        description: 'go on with the interrupted run of the same --source/--destination/--tables',
+      },
     },
     // 1 means "not equal": a wrong command line must not look like a verdict.
     usageExitCode: 2,
     details: `Exit 0 when every compared table is equal, 1 when one differs, 2 on an error (a wrong command line
-too). Checksums are computed
-inside each database per key-range chunk; a chunk's destination side is read once the destination
-applied the source position of the chunk's snapshot. See libs/verify/README.md.`,
+too). Checksums are computed inside each database per key-range chunk; a chunk's destination side
+is read once the destination applied the source position of the chunk's snapshot. Progress is
+stored in the NATS KV bucket cdc_verify as the run goes (--resume goes on from it).
+CDC_HTTP_ADDR=host:port serves the cdc_verify_* metrics on /metrics while it runs.
+See libs/verify/README.md.`,
   },
 ];
 

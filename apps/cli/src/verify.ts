@@ -1,5 +1,6 @@
 import { loadConfig } from '@cdc/config';
 import { describeError } from '@cdc/service-runtime';
+import { startTelemetryServer, type TelemetryServer } from '@cdc/telemetry';
 import { renderProgress, renderReport, runVerify, type VerifyOptions } from '@cdc/verify';
 import { UsageError, type OptionValues } from './command-line';
 
@@ -27,6 +28,7 @@ export async function verifyCommand(configFile: string, values: OptionValues): P
       ...optionalNumber(values, 'rechecks', (rechecks) => ({ rechecks }), 0),
       ...optionalNumber(values, 'wait-timeout-s', (seconds) => ({ waitTimeoutMs: seconds * 1000 })),
       repair: values.repair === true,
+      resume: values.resume === true,
       signal,
       ...(terminal
         ? {
@@ -43,15 +45,23 @@ export async function verifyCommand(configFile: string, values: OptionValues): P
     console.error(`error: ${describeError(error)}`);
     return 2;
   }
+  let server: TelemetryServer | undefined;
   try {
+    // The cdc_verify_* metrics (and the process's) while it runs, as the services serve theirs.
+    const address = process.env.CDC_HTTP_ADDR;
+    if (address) server = await startTelemetryServer(address);
     const report = await runVerify(options);
     if (terminal) process.stderr.write('\r\x1b[2K');
     console.log(json ? JSON.stringify(report, null, 2) : renderReport(report));
     return report.equal ? 0 : 1;
   } catch (error) {
     if (terminal) process.stderr.write('\r\x1b[2K');
-    console.error(`error: ${signal.aborted ? 'verify stopped' : describeError(error)}`);
+    console.error(
+      `error: ${signal.aborted ? 'verify stopped (cdc verify --resume goes on from where it was)' : describeError(error)}`,
+    );
     return 2;
+  } finally {
+    await server?.close();
   }
 }
 

@@ -7,6 +7,7 @@ const PRINTED_KEYS = 20;
 /** The human report: one line per table, then the differing keys, then the verdict. */
 export function renderReport(report: VerifyReport): string {
   const lines: string[] = [];
+  if (report.resumedFrom) lines.push(`resumed the interrupted run started ${report.resumedFrom}`);
   for (const table of report.tables) {
     lines.push(tableLine(table));
     for (const note of table.notes) lines.push(`    note: ${note}`);

@@ -3,7 +3,7 @@ import type { AppliedPositions } from './applied-position';
 import type { Cells, Database } from './database';
 import type { RowRateLimit } from './rate-limit';
 import { diffRows, type RowDifference, type RowShape } from './row-diff';
-import type { SourceReader } from './source-position';
+import type { SourcePosition, SourceReader } from './source-position';
 import type { TablePlan } from './table-plan';
 import { TableQueries, type KeyRange } from './table-queries';
 
@@ -20,10 +20,16 @@ export interface TableVerifyOptions {
   readonly recheckDelayMs: number;
   readonly rate: RowRateLimit;
   readonly signal?: AbortSignal;
-  /** Resume: start after this key (canonical texts), the chunks up to it being done. */
+  /** Resume: start after this key (canonical texts), the chunks up to it being compared already. */
   readonly startAfter?: readonly string[];
-  /** After each chunk, with the key every chunk up to which is done (resumable from there). */
-  readonly onChunk?: (chunk: ChunkOutcome) => Promise<void> | void;
+  /** After each chunk, as it finishes (chunks finish out of order). */
+  readonly onChunk?: (chunk: ChunkOutcome) => void;
+  /**
+   * Whenever the run of chunks compared without a gap from the start grows: what the chunks it
+   * grew by hold, and the key through which it now reaches (a run resumed after that key
+   * compares nothing twice and skips nothing).
+   */
+  readonly onSettled?: (settled: SettledChunks) => Promise<void> | void;
 }
 
 export interface ChunkOutcome {
@@ -32,9 +38,9 @@ export interface ChunkOutcome {
   /** The in-database checksums differed, so the chunk's rows were compared one by one. */
   readonly rechecked: boolean;
   readonly differences: readonly RowDifference[];
-  /** Every chunk up to and including this key is done; undefined: the whole table (or nothing yet). */
-  readonly doneThrough: readonly string[] | undefined;
-  readonly tableDone: boolean;
+  readonly seconds: number;
+  /** Of `seconds`, waiting for the destination to apply the chunk's source positions. */
+  readonly waitSeconds: number;
 }
 
 export interface TableOutcome {
@@ -42,6 +48,14 @@ export interface TableOutcome {
   readonly chunks: number;
   readonly rechecked: number;
   readonly differences: RowDifference[];
+}
+
+/** Chunks that joined the gap-free run from where this run started, summed. */
+export interface SettledChunks extends TableOutcome {
+  /** Every chunk up to and including this key is compared; undefined with `complete`: the whole table. */
+  readonly doneThrough: readonly string[] | undefined;
+  /** The last chunk (open-ended) is among them: the table is done. */
+  readonly complete: boolean;
 }
 
 /** Keys read again in one statement. */
@@ -84,13 +98,16 @@ export async function verifyTable(options: TableVerifyOptions): Promise<TableOut
 
   const runChunk = async (index: number, range: KeyRange) => {
     try {
+      const started = performance.now();
       const result = await compareChunk(options, shape, sourceQueries, destinationQueries, range);
-      outcome.rows += result.rows;
+      const chunk: ChunkOutcome = { ...result, range, seconds: (performance.now() - started) / 1000 };
+      outcome.rows += chunk.rows;
       outcome.chunks += 1;
-      if (result.rechecked) outcome.rechecked += 1;
-      outcome.differences.push(...result.differences);
-      const doneThrough = chunks.done(index);
-      await options.onChunk?.({ ...result, range, doneThrough, tableDone: false });
+      if (chunk.rechecked) outcome.rechecked += 1;
+      outcome.differences.push(...chunk.differences);
+      options.onChunk?.(chunk);
+      const settled = chunks.done(index, chunk);
+      if (settled) await options.onSettled?.(settled);
     } catch (error) {
       failure ??= new ChunkError(
         `source ${plan.source.name}, table ${table}, destination ${plan.destination.name}, chunk ${describeRange(range)}: ${
@@ -119,14 +136,6 @@ export async function verifyTable(options: TableVerifyOptions): Promise<TableOut
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure;
   if (options.signal?.aborted) throw options.signal.reason ?? new Error('verify stopped');
-  await options.onChunk?.({
-    range: {},
-    rows: 0,
-    rechecked: false,
-    differences: [],
-    doneThrough: undefined,
-    tableDone: true,
-  });
   return outcome;
 }
 
@@ -136,32 +145,50 @@ async function compareChunk(
   sourceQueries: TableQueries,
   destinationQueries: TableQueries,
   range: KeyRange,
-): Promise<{ rows: number; rechecked: boolean; differences: RowDifference[] }> {
-  const { plan, source, destination, applied } = options;
+): Promise<{ rows: number; rechecked: boolean; differences: RowDifference[]; waitSeconds: number }> {
+  const { source, destination } = options;
+  const waits = new WaitClock(options);
   await options.rate.take(options.chunkRows, options.signal);
   const first = await source.atPosition((reads) => reads.query(sourceQueries.checksum(range)));
-  await applied.waitFor(plan.destination.name, plan.partitions, first.position);
+  await waits.waitFor(first.position);
   const [destinationSum] = await destination.query(destinationQueries.checksum(range));
   const [sourceSum] = first.value;
   const rows = Number(sourceSum[0]);
-  if (sameChecksum(sourceSum, destinationSum)) return { rows, rechecked: false, differences: [] };
+  if (sameChecksum(sourceSum, destinationSum))
+    return { rows, rechecked: false, differences: [], waitSeconds: waits.seconds };
 
   // The chunk's rows, by value, at a new position.
   const read = await source.atPosition((reads) => reads.query(sourceQueries.rows(range)));
-  await applied.waitFor(plan.destination.name, plan.partitions, read.position);
+  await waits.waitFor(read.position);
   let differences = diffRows(shape, read.value, await destination.query(destinationQueries.rows(range)));
   for (let round = 0; round < options.rechecks && differences.length > 0; round += 1) {
     await sleep(options.recheckDelayMs, options.signal);
     differences = sourceQueries.keyed
-      ? await recheckKeys(options, shape, sourceQueries, destinationQueries, differences)
-      : await recheckRange(options, shape, sourceQueries, destinationQueries, range);
+      ? await recheckKeys(options, waits, shape, sourceQueries, destinationQueries, differences)
+      : await recheckRange(options, waits, shape, sourceQueries, destinationQueries, range);
   }
-  return { rows, rechecked: true, differences };
+  return { rows, rechecked: true, differences, waitSeconds: waits.seconds };
+}
+
+/** The chunk's waits for the destination, timed. */
+class WaitClock {
+  seconds = 0;
+  constructor(private readonly options: TableVerifyOptions) {}
+
+  async waitFor(position: SourcePosition): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.options.applied.waitFor(this.options.plan.destination.name, this.options.plan.partitions, position);
+    } finally {
+      this.seconds += (performance.now() - started) / 1000;
+    }
+  }
 }
 
 /** The differing keys read again on both sides, at a new position. */
 async function recheckKeys(
   options: TableVerifyOptions,
+  waits: WaitClock,
   shape: RowShape,
   sourceQueries: TableQueries,
   destinationQueries: TableQueries,
@@ -171,7 +198,7 @@ async function recheckKeys(
   for (let start = 0; start < differences.length; start += KEYS_PER_READ) {
     const keys = differences.slice(start, start + KEYS_PER_READ).map((d) => d.key);
     const read = await options.source.atPosition((reads) => reads.query(sourceQueries.rowsByKeys(keys)));
-    await options.applied.waitFor(options.plan.destination.name, options.plan.partitions, read.position);
+    await waits.waitFor(read.position);
     const destinationRows: Cells[] = await options.destination.query(destinationQueries.rowsByKeys(keys));
     still.push(...diffRows(shape, read.value, destinationRows));
   }
@@ -180,13 +207,14 @@ async function recheckKeys(
 
 async function recheckRange(
   options: TableVerifyOptions,
+  waits: WaitClock,
   shape: RowShape,
   sourceQueries: TableQueries,
   destinationQueries: TableQueries,
   range: KeyRange,
 ): Promise<RowDifference[]> {
   const read = await options.source.atPosition((reads) => reads.query(sourceQueries.rows(range)));
-  await options.applied.waitFor(options.plan.destination.name, options.plan.partitions, read.position);
+  await waits.waitFor(read.position);
   return diffRows(shape, read.value, await options.destination.query(destinationQueries.rows(range)));
 }
 
@@ -201,29 +229,35 @@ function describeRange(range: KeyRange): string {
 
 /**
  * Chunks finish out of order; a run resumes after the last key up to which every chunk is
- * done, so no chunk is skipped and at most the chunks in flight are compared twice.
+ * done, so no chunk is skipped and at most the chunks in flight are compared twice. Their
+ * outcomes are held until the chunks before them are done, so what is settled is exactly what
+ * lies before that key.
  */
 class ChunkOrder {
   private readonly ends: Array<readonly string[] | undefined> = [];
-  private readonly finished = new Set<number>();
+  private readonly finished = new Map<number, ChunkOutcome>();
   private next = 0;
-  private through: readonly string[] | undefined;
 
-  constructor(startAfter: readonly string[] | undefined) {
-    this.through = startAfter;
-  }
+  constructor(private doneThrough: readonly string[] | undefined) {}
 
   add(index: number, upTo: readonly string[] | undefined): void {
     this.ends[index] = upTo;
   }
 
-  done(index: number): readonly string[] | undefined {
-    this.finished.add(index);
-    while (this.finished.has(this.next)) {
+  /** A chunk is done; returns the chunks that joined the gap-free run, if any did. */
+  done(index: number, outcome: ChunkOutcome): SettledChunks | undefined {
+    this.finished.set(index, outcome);
+    const settled = { rows: 0, chunks: 0, rechecked: 0, differences: [] as RowDifference[], complete: false };
+    for (let chunk = this.finished.get(this.next); chunk; chunk = this.finished.get(this.next)) {
       this.finished.delete(this.next);
-      this.through = this.ends[this.next];
+      settled.rows += chunk.rows;
+      settled.chunks += 1;
+      if (chunk.rechecked) settled.rechecked += 1;
+      settled.differences.push(...chunk.differences);
+      this.doneThrough = this.ends[this.next];
+      settled.complete = this.doneThrough === undefined;
       this.next += 1;
     }
-    return this.through;
+    return settled.chunks === 0 ? undefined : { ...settled, doneThrough: this.doneThrough };
   }
 }

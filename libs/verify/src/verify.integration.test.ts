@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '@cdc/config';
+import { registry } from '@cdc/telemetry';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { startPipelineFixture, waitForEqualTables, type PipelineFixture } from '@cdc/pipeline-fixture';
 import { runVerify, type VerifyReport } from './index';
 
@@ -161,6 +164,79 @@ test('differences planted at the destination: exactly those keys', async () => {
   assert.match(cli.stdout, /missing at the destination: key \(6001\)/);
   assert.match(cli.stdout, /NOT EQUAL: 2 of 2 table\(s\) differ/);
 });
+
+test('--resume: an interrupted run goes on after the key it reached, with the differences it found; cdc_verify_* metrics', async () => {
+  // The differences planted above are still there, at both ends of the key range.
+  const stop = new AbortController();
+  const interrupted = verify({
+    tables: ['public.items'],
+    signal: stop.signal,
+    onProgress: (progress) => {
+      if (progress.rowsDone >= 7_000) stop.abort(new Error('stopped by the test'));
+    },
+  });
+  await assert.rejects(interrupted, /stopped by the test/);
+
+  const rowsBefore = await metricTotal('cdc_verify_rows_total', { table: 'public.items' });
+  const differencesBefore = await metricTotal('cdc_verify_differences_total', { table: 'public.items' });
+  const resumed = await verify({ tables: ['public.items'], resume: true });
+  assert.ok(resumed.resumedFrom, 'the report says which run it resumed');
+  const items = resumed.tables[0];
+  assert.ok(
+    items.notes.some((note) => /^resumed after key \(\d+\): the \d+ rows up to it were compared/.test(note)),
+    JSON.stringify(items.notes),
+  );
+  // Differences from both runs, each exactly once.
+  assert.deepEqual(
+    items.differences.map((d) => `${d.kind} ${d.key.join(',')} ${d.columns?.join(',') ?? ''}`.trim()).sort(),
+    [
+      'different 6500 name',
+      'different 8000 price',
+      'different 8001 data',
+      'extra -5',
+      'extra -6',
+      'missing 6001',
+      'missing 7002',
+    ],
+  );
+  assert.deepEqual([items.missing, items.extra, items.different], [2, 2, 3]);
+  const count = (await fixture.sourceQuery('SELECT count(*)::int AS n FROM items'))[0].n as number;
+  assert.ok(items.rows >= ROWS && items.rows <= count + 100, `${items.rows} rows reported, ${count} at the source`);
+  // The resumed run compared only what the interrupted one had not settled.
+  const comparedNow = (await metricTotal('cdc_verify_rows_total', { table: 'public.items' })) - rowsBefore;
+  assert.ok(
+    comparedNow > 0 && comparedNow <= items.rows - 5_000,
+    `${comparedNow} rows compared again of ${items.rows}`,
+  );
+  const foundNow = (await metricTotal('cdc_verify_differences_total', { table: 'public.items' })) - differencesBefore;
+  assert.ok(foundNow < 7, `only the differences past the resume point are found again (${foundNow})`);
+  assert.equal(await metricTotal('cdc_verify_table_equal', { table: 'public.items' }), 0);
+  assert.ok((await metricTotal('cdc_verify_chunks_total', { table: 'public.items', result: 'rechecked' })) >= 3);
+  assert.ok((await metricTotal('cdc_verify_destination_wait_seconds_count', {})) > 0);
+
+  // A finished run leaves nothing to resume.
+  const nc = await connect({ servers: loadConfig(fixture.configFile).nats.url });
+  try {
+    const kv = await new Kvm(nc).open('cdc_verify');
+    const keys: string[] = [];
+    for await (const key of await kv.keys()) keys.push(key);
+    assert.deepEqual(keys, []);
+  } finally {
+    await nc.close();
+  }
+});
+
+/** The sum of a metric's samples whose labels include `labels`. */
+async function metricTotal(name: string, labels: Record<string, string>): Promise<number> {
+  const metricName = name.replace(/_(count|sum)$/, '');
+  const metric = registry.getSingleMetric(metricName);
+  assert.ok(metric, `metric ${metricName} is registered`);
+  const { values } = await metric.get();
+  return values
+    .filter((v) => ((v as { metricName?: string }).metricName ?? metricName) === name)
+    .filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))
+    .reduce((sum, v) => sum + v.value, 0);
+}
 
 test('--repair sends the differing rows again through the pipeline; a second verify is clean', async () => {
   // The destination still holds the differences planted above; the keyless table cannot be repaired by key.

@@ -1,4 +1,4 @@
-import { connectToNats } from '@cdc/change-stream';
+import { connectToNats, Replication } from '@cdc/change-stream';
 import {
   destinationsOfSource,
   findDestination,
@@ -9,23 +9,19 @@ import {
   type SourceConfig,
 } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
+import { createLogger } from '@cdc/service-runtime';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { AppliedPositions } from './applied-position';
 import { describePostgresSourceTables, describeVitessSourceTables, destinationColumnNames } from './catalog';
 import { MysqlDatabase, PostgresDatabase, type Database } from './database';
 import { RowRateLimit } from './rate-limit';
-import { requestRepair, type RepairSummary } from './repair';
-import type { RowDifference } from './row-diff';
+import { VerifyRunStore } from './resume-store';
 import { postgresSourceReader, type SourceReader } from './source-position';
+import { compareTable, type TableContext, type TableReport } from './table-report';
+import { planTable } from './table-plan';
 import { VitessPositions, vitessSourceReader } from './vitess-position';
-import { planTable, type SourceTableDescription, type TablePlan } from './table-plan';
-import { verifyTable, type ChunkOutcome } from './table-verifier';
 
-/** vttablet's default result limit (queryserver-config-max-result-size): a chunk's rows must fit in one answer per shard. */
-const VITESS_MAX_CHUNK_ROWS = 10_000;
-
-const VITESS_REPAIR =
-  'repair is Postgres-only for now: the Vitess reader cannot send rows again through the pipeline yet; nothing was sent';
+export type { TableReport, TableStatus } from './table-report';
 
 export interface VerifyOptions {
   readonly config: PipelineConfig;
@@ -58,6 +54,12 @@ export interface VerifyOptions {
   readonly repair?: boolean;
   /** Longest wait for a reader's answer to one repair request (default 120 s). */
   readonly repairTimeoutMs?: number;
+  /**
+   * Go on with the interrupted run of the same selection (source, destination, tables): tables
+   * it finished are reported from it, the table it was in continues after the key it reached.
+   * Without it a run starts over. Either way progress is stored as the run goes (resume-store.ts).
+   */
+  readonly resume?: boolean;
 }
 
 export interface VerifyProgress {
@@ -69,37 +71,12 @@ export interface VerifyProgress {
   readonly differences: number;
 }
 
-export type TableStatus = 'equal' | 'different' | 'skipped';
-
-export interface TableReport {
-  readonly source: string;
-  readonly destination: string;
-  /** Source table, `schema.table`. */
-  readonly table: string;
-  readonly destinationTable: string;
-  readonly status: TableStatus;
-  readonly rows: number;
-  readonly chunks: number;
-  /** Chunks whose checksums differed, so their rows were compared one by one. */
-  readonly rechecked: number;
-  readonly missing: number;
-  readonly extra: number;
-  readonly different: number;
-  /** Up to maxListedKeys differences, with their keys. */
-  readonly differences: readonly RowDifference[];
-  readonly seconds: number;
-  readonly rowsPerSecond: number;
-  readonly notes: readonly string[];
-  /** skipped: why; different: a problem found before any row was compared (no destination table). */
-  readonly reason?: string;
-  /** --repair: what the reader sent again through the pipeline, or why nothing was. */
-  readonly repair?: RepairSummary | { readonly notRepaired: string };
-}
-
 export interface VerifyReport {
   readonly equal: boolean;
   readonly tables: readonly TableReport[];
   readonly seconds: number;
+  /** --resume went on with an interrupted run: when that one started. */
+  readonly resumedFrom?: string;
 }
 
 /**
@@ -112,11 +89,22 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const sources = selectSources(options);
   const nc = await connectToNats({ ...options.config.nats, name: 'cdc-verify' });
   const reports: TableReport[] = [];
+  let resumedFrom: string | undefined;
   try {
     const store = await ProgressStore.open(nc);
+    const replication = Replication.of(nc, options.config.nats.replicas, createLogger('verify'));
+    const runs = await VerifyRunStore.open<TableReport>(
+      nc,
+      { ...pick(options, 'source', 'destination'), ...(options.tables ? { tables: options.tables } : {}) },
+      replication,
+    );
+    ({ resumedFrom } = await runs.begin(options.resume === true));
     for (const { source, destinations } of sources) {
-      reports.push(...(await verifySource(options, source, destinations, store, nc)));
+      const shared = { options, nc, runs, ...(resumedFrom ? { resumedFrom } : {}) };
+      reports.push(...(await verifySource(shared, source, destinations, store)));
     }
+    // Interrupted runs keep what they stored; a finished one leaves nothing to resume.
+    await runs.finish();
   } finally {
     await closeNats(nc);
   }
@@ -124,7 +112,12 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
     equal: reports.every((report) => report.status !== 'different'),
     tables: reports,
     seconds: (Date.now() - started) / 1000,
+    ...(resumedFrom ? { resumedFrom } : {}),
   };
+}
+
+function pick(options: VerifyOptions, ...names: Array<'source' | 'destination'>): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (options[name] ? [[name, options[name]]] : [])));
 }
 
 function selectSources(options: VerifyOptions): Array<{ source: SourceConfig; destinations: DestinationConfig[] }> {
@@ -140,12 +133,12 @@ function selectSources(options: VerifyOptions): Array<{ source: SourceConfig; de
 }
 
 async function verifySource(
-  options: VerifyOptions,
+  shared: Pick<TableContext, 'options' | 'nc' | 'runs' | 'resumedFrom'>,
   source: SourceConfig,
   destinations: readonly DestinationConfig[],
   store: ProgressStore,
-  nc: NatsConnection,
 ): Promise<TableReport[]> {
+  const { options } = shared;
   const parallelism = options.parallelism ?? 4;
   const reader = openSource(source, parallelism);
   const reports: TableReport[] = [];
@@ -161,27 +154,15 @@ async function verifySource(
     const rate = new RowRateLimit(options.maxRowsPerSecond);
     for (const destination of destinations) {
       const database = openDestination(destination, parallelism);
+      const context: TableContext = { ...shared, reader, database, applied, rate, parallelism };
       try {
         for (const table of tables) {
-          const plan = planTable(
-            source,
-            destination,
-            table,
-            await destinationColumnNames(database, mapTable(destination, table.name.schema, table.name.table)),
-            database.dialect.engine,
-          );
-          const report = await verifyPlannedTable(
-            options,
-            plan,
-            table,
-            reader,
+          const columns = await destinationColumnNames(
             database,
-            applied,
-            rate,
-            parallelism,
-            nc,
+            mapTable(destination, table.name.schema, table.name.table),
           );
-          reports.push(report);
+          const plan = planTable(source, destination, table, columns, database.dialect.engine);
+          reports.push(await compareTable(context, plan, table));
         }
       } finally {
         await database.close().catch(() => undefined);
@@ -191,96 +172,6 @@ async function verifySource(
     await reader.close().catch(() => undefined);
   }
   return reports;
-}
-
-async function verifyPlannedTable(
-  options: VerifyOptions,
-  plan: TablePlan,
-  table: SourceTableDescription,
-  reader: SourceReader,
-  database: Database,
-  applied: AppliedPositions,
-  rate: RowRateLimit,
-  parallelism: number,
-  nc: NatsConnection,
-): Promise<TableReport> {
-  const started = Date.now();
-  let chunkRows = options.chunkRows ?? 10_000;
-  const notes = [...plan.notes];
-  if (plan.source.type === 'vitess' && chunkRows > VITESS_MAX_CHUNK_ROWS) {
-    chunkRows = VITESS_MAX_CHUNK_ROWS;
-    notes.push(`chunks of ${VITESS_MAX_CHUNK_ROWS} rows: a vttablet returns at most 10,000 rows per query by default`);
-  }
-  const base = {
-    source: plan.source.name,
-    destination: plan.destination.name,
-    table: `${plan.sourceTable.schema}.${plan.sourceTable.table}`,
-    destinationTable: `${plan.destinationTable.schema}.${plan.destinationTable.table}`,
-    notes,
-  };
-  const empty = {
-    rows: 0,
-    chunks: 0,
-    rechecked: 0,
-    missing: 0,
-    extra: 0,
-    different: 0,
-    differences: [],
-    rowsPerSecond: 0,
-  };
-  if (plan.skipped) return { ...base, ...empty, status: 'skipped', seconds: 0, reason: plan.skipped };
-  if (plan.problem) return { ...base, ...empty, status: 'different', seconds: 0, reason: plan.problem };
-  const rowsEstimated = await reader.estimateRows(table);
-  let rowsDone = 0;
-  let found = 0;
-  const onChunk = (chunk: ChunkOutcome) => {
-    rowsDone += chunk.rows;
-    found += chunk.differences.length;
-    options.onProgress?.({
-      table: base.table,
-      destination: base.destination,
-      rowsDone,
-      rowsEstimated,
-      differences: found,
-    });
-  };
-  const outcome = await verifyTable({
-    plan,
-    source: reader,
-    destination: database,
-    applied,
-    chunkRows,
-    parallelism,
-    rechecks: options.rechecks ?? 3,
-    recheckDelayMs: options.recheckDelayMs ?? 500,
-    rate,
-    onChunk,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  let repair: TableReport['repair'];
-  if (options.repair && outcome.differences.length > 0)
-    repair =
-      plan.source.type !== 'postgres'
-        ? { notRepaired: VITESS_REPAIR }
-        : plan.sourceSide.keyIndexes.length === 0
-          ? { notRepaired: 'the table has no primary key: rows cannot be sent again by key' }
-          : await requestRepair(nc, reader, plan, outcome.differences, options.repairTimeoutMs ?? 120_000);
-  const seconds = (Date.now() - started) / 1000;
-  const count = (kind: RowDifference['kind']) => outcome.differences.filter((d) => d.kind === kind).length;
-  return {
-    ...base,
-    status: outcome.differences.length > 0 ? 'different' : 'equal',
-    rows: outcome.rows,
-    chunks: outcome.chunks,
-    rechecked: outcome.rechecked,
-    missing: count('missing'),
-    extra: count('extra'),
-    different: count('different'),
-    differences: outcome.differences.slice(0, options.maxListedKeys ?? 1_000),
-    seconds,
-    rowsPerSecond: Math.round(outcome.rows / Math.max(seconds, 0.001)),
-    ...(repair ? { repair } : {}),
-  };
 }
 
 function openSource(source: SourceConfig, parallelism: number): SourceReader {
