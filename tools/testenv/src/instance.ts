@@ -15,6 +15,8 @@ export interface InstanceMeta {
   /** The node process whose exit kills the server; null for the persistent stack. */
   ownerPid: number | null;
   createdAt: string;
+  /** Postgres: the bin directory its server runs from (a chosen major's, or the default). */
+  bindir?: string;
 }
 
 const META_FILE = 'testenv-instance.json';
@@ -37,6 +39,7 @@ export function readMeta(dir: string): InstanceMeta | undefined {
       port: m.port,
       ownerPid: typeof m.ownerPid === 'number' ? m.ownerPid : null,
       createdAt: typeof m.createdAt === 'string' ? m.createdAt : '',
+      ...(typeof m.bindir === 'string' ? { bindir: m.bindir } : {}),
     };
   } catch {
     return undefined;

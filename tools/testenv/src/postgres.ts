@@ -1,12 +1,12 @@
 // Throw-away PostgreSQL servers: initdb into an instance directory, postmaster on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ServerStartError } from './errors';
 import { newInstanceDir, readMeta, removeDir, runningPidFromFile, writeMeta } from './instance';
 import { findFreePort, LOOPBACK, waitForPortClosed, waitUntil } from './net';
-import { pgBinaries, postgresRunAs, type RunAs } from './paths';
+import { pgBinaries, pgBinariesIn, postgresRunAs, type PgBinaries, type RunAs } from './paths';
 import {
   disownProcess,
   isAlive,
@@ -44,9 +44,15 @@ export class PostgresInstance implements PostgresServer {
     readonly port: number,
     private readonly persistent: boolean,
     private readonly runAs: RunAs | undefined,
+    readonly binaries: PgBinaries,
   ) {
     this.dataDir = join(dir, 'data');
     this.logFile = join(dir, 'postgres.log');
+  }
+
+  /** The major version of its data directory (PG_VERSION, written by initdb). */
+  get version(): number {
+    return Number(readFileSync(join(this.dataDir, 'PG_VERSION'), 'utf8').trim());
   }
 
   url(database = 'postgres'): string {
@@ -83,7 +89,7 @@ export class PostgresInstance implements PostgresServer {
       return;
     }
     const spawned = spawnServer({
-      command: pgBinaries().postgres,
+      command: this.binaries.postgres,
       args: ['-D', this.dataDir],
       cwd: this.dir,
       logFile: this.logFile,
@@ -108,7 +114,7 @@ export class PostgresInstance implements PostgresServer {
     const pid = this.currentPid();
     if (pid === undefined) return;
     const r = await runCommand(
-      pgBinaries().pgCtl,
+      this.binaries.pgCtl,
       ['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', String(STOP_TIMEOUT_MS / 1000)],
       { cwd: this.dir, runAs: this.runAs, env: serverEnv(this.runAs), timeoutMs: STOP_TIMEOUT_MS + 10_000 },
     );
@@ -239,7 +245,7 @@ export async function createPostgres(
   options: PostgresOptions = {},
   internal: InstanceOptions = {},
 ): Promise<PostgresInstance> {
-  const bins = pgBinaries();
+  const bins = pgBinaries(options.version);
   const runAs = postgresRunAs();
   const dir = internal.dir ?? newInstanceDir('postgres', options.name);
   mkdirSync(dir, { recursive: true });
@@ -269,8 +275,9 @@ export async function createPostgres(
       port,
       ownerPid: internal.persistent ? null : process.pid,
       createdAt: new Date().toISOString(),
+      bindir: bins.bindir,
     });
-    const server = new PostgresInstance(dir, port, internal.persistent === true, runAs);
+    const server = new PostgresInstance(dir, port, internal.persistent === true, runAs, bins);
     try {
       await server.start();
       return server;
@@ -287,5 +294,6 @@ export async function createPostgres(
 export function attachPostgres(dir: string, internal: InstanceOptions = {}): PostgresInstance | undefined {
   const meta = readMeta(dir);
   if (!meta || meta.kind !== 'postgres' || !existsSync(join(dir, 'data', 'PG_VERSION'))) return undefined;
-  return new PostgresInstance(dir, meta.port, internal.persistent === true, postgresRunAs());
+  const binaries = meta.bindir ? pgBinariesIn(meta.bindir) : pgBinaries();
+  return new PostgresInstance(dir, meta.port, internal.persistent === true, postgresRunAs(), binaries);
 }

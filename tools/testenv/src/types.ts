@@ -8,6 +8,8 @@ export interface PostgresServer {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** Its major version (14, 15, ...). */
+  readonly version: number;
   /** postgres://postgres@127.0.0.1:PORT/<database> (trust auth on loopback); default database 'postgres'. */
   url(database?: string): string;
   /** Creates a fresh database (random name when omitted) and returns its URL. */
@@ -31,6 +33,11 @@ export interface PostgresOptions {
   settings?: Record<string, string>;
   /** Appears in the directory name, to find a server's files and log. */
   name?: string;
+  /**
+   * The PostgreSQL major to run (14 to 18): Debian's /usr/lib/postgresql/<major>, else the
+   * binaries `install.sh postgres-versions` fetched. Absent: the default server (Debian's 15).
+   */
+  version?: number;
 }
 
 export interface NatsServer {
