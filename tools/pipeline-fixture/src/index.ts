@@ -44,12 +44,15 @@ export interface FixtureOptions {
   /** Extra YAML for the destination entry (indented by the caller). */
   readonly destinationExtra?: string;
   readonly sourceExtra?: string;
+  /** PostgreSQL majors of the source and destination servers (tools/testenv; default: Debian's 15). */
+  readonly sourceVersion?: number;
+  readonly destinationVersion?: number;
 }
 
 export async function startPipelineFixture(options: FixtureOptions): Promise<PipelineFixture> {
   const [source, destination, nats] = await Promise.all([
-    startPostgres({ name: 'e2e-source' }),
-    startPostgres({ name: 'e2e-dest', logical: false }),
+    startPostgres({ name: 'e2e-source', version: options.sourceVersion }),
+    startPostgres({ name: 'e2e-dest', logical: false, version: options.destinationVersion }),
     startNats({ name: 'e2e-nats' }),
   ]);
   const sourceUrl = await source.createDatabase('shop');
