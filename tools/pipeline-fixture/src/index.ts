@@ -3,7 +3,14 @@ import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import {
+  startNats,
+  startNatsCluster,
+  startPostgres,
+  type NatsCluster,
+  type NatsServer,
+  type PostgresServer,
+} from '@cdc/testenv';
 
 const REPO = resolve(__dirname, '../../..');
 const BUNDLE = join(REPO, 'dist/cdc.cjs');
@@ -24,7 +31,10 @@ export interface ServiceProcess {
 export interface PipelineFixture {
   readonly source: PostgresServer;
   readonly destination: PostgresServer;
+  /** The NATS server; with `cluster`, the cluster's first server. */
   readonly nats: NatsServer;
+  /** The NATS cluster, when the fixture was started with `cluster`. */
+  readonly natsCluster?: NatsCluster;
   readonly sourceUrl: string;
   readonly destinationUrl: string;
   readonly configFile: string;
@@ -43,18 +53,28 @@ export interface FixtureOptions {
   readonly partitions?: number;
   /** Extra YAML for the destination entry (indented by the caller). */
   readonly destinationExtra?: string;
+  /** The destination's `batch` settings besides max_wait_ms (20), e.g. `{ max_bytes: 4096 }`. */
+  readonly destinationBatch?: Readonly<Record<string, number>>;
   readonly sourceExtra?: string;
+  /** Extra YAML for the `nats` entry (indented by the caller). */
+  readonly natsExtra?: string;
   /** PostgreSQL majors of the source and destination servers (tools/testenv; default: Debian's 15). */
   readonly sourceVersion?: number;
   readonly destinationVersion?: number;
+  /** Run on a 3-server NATS cluster with `nats.replicas` set to this (the services get every server's URL). */
+  readonly cluster?: { readonly replicas: number };
 }
 
 export async function startPipelineFixture(options: FixtureOptions): Promise<PipelineFixture> {
-  const [source, destination, nats] = await Promise.all([
+  const [source, destination, natsCluster] = await Promise.all([
     startPostgres({ name: 'e2e-source', version: options.sourceVersion }),
     startPostgres({ name: 'e2e-dest', logical: false, version: options.destinationVersion }),
-    startNats({ name: 'e2e-nats' }),
+    options.cluster ? startNatsCluster({ name: 'e2e' }) : undefined,
   ]);
+  const nats = natsCluster?.servers[0] ?? (await startNats({ name: 'e2e-nats' }));
+  const natsUrl = natsCluster
+    ? `${JSON.stringify(natsCluster.urls)}\n  replicas: ${options.cluster!.replicas}`
+    : nats.url;
   const sourceUrl = await source.createDatabase('shop');
   const destinationUrl = await destination.createDatabase('replica');
   const dir = mkdtempSync(join(tmpdir(), 'cdc-e2e-'));
@@ -62,7 +82,8 @@ export async function startPipelineFixture(options: FixtureOptions): Promise<Pip
   writeFileSync(
     configFile,
     `nats:
-  url: ${nats.url}
+  url: ${natsUrl}
+${options.natsExtra ?? ''}
 sources:
   - name: shop
     type: postgres
@@ -81,7 +102,9 @@ destinations:
     create_tables: true
     batch:
       max_wait_ms: 20
-${options.destinationExtra ?? ''}
+${Object.entries(options.destinationBatch ?? {})
+  .map(([key, value]) => `      ${key}: ${value}\n`)
+  .join('')}${options.destinationExtra ?? ''}
 coordinator:
   interval_ms: 200
 `,
@@ -118,6 +141,7 @@ coordinator:
     source,
     destination,
     nats,
+    ...(natsCluster ? { natsCluster } : {}),
     sourceUrl,
     destinationUrl,
     configFile,
@@ -151,7 +175,11 @@ coordinator:
       for (const service of services) service.child.kill('SIGKILL');
       await Promise.all([...services].map((s) => s.exited));
       await Promise.all([...clients].map((c) => c.end().catch(() => undefined)));
-      await Promise.all([source.destroy(), destination.destroy(), nats.destroy()]);
+      await Promise.all([
+        source.destroy(),
+        destination.destroy(),
+        natsCluster ? natsCluster.destroy() : nats.destroy(),
+      ]);
     },
   };
 }
@@ -206,3 +234,15 @@ export async function waitForEqualTables(
     throw new Error(`${error.message} (last difference: ${difference})`);
   });
 }
+
+export {
+  TRANSFER_ACCOUNTS,
+  TRANSFER_BALANCE,
+  TRANSFER_TABLES,
+  createTransferTables,
+  ledgerWrittenTwice,
+  lsnToBigint,
+  startTransferWorkload,
+  type TransferOutcome,
+  type TransferWorkload,
+} from './transfer-workload';
