@@ -12,9 +12,11 @@ import {
   PartitionConsumer,
   Replication,
   connectToNats,
+  jetStreamAvailability,
   ensureDeadLetterStream,
   ensureSourceStream,
   publishDeadLetter,
+  withJetStreamRetry,
 } from '@cdc/change-stream';
 import { destinationsOfSource, findDestination, findSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
@@ -51,6 +53,8 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   const log = options.log.child({ destination: destination.name, instance: instanceId });
   const sink: Sink = options.sink ?? (await createSink(destination));
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-applier-${destination.name}` });
+  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
+  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   const component = `applier ${destination.name}`;
   health.setReady(`${component}: destination`, true);
   health.setReady(`${component}: nats`, true);
@@ -64,20 +68,32 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
     const replication = Replication.of(nc, options.config.nats.replicas, log);
-    const progress = await ProgressStore.open(nc, replication);
+    // Start-up rides through a leader election too (each step is idempotent).
+    const setUp = { log, signal: options.signal };
+    const progress = await withJetStreamRetry(
+      'open the KV bucket cdc_progress',
+      () => ProgressStore.open(nc, { replication, log }),
+      setUp,
+    );
     const slots = new Semaphore(destination.concurrency);
     // One partition at a time receives its next batch while it applies one (one more batch in memory).
     const receiveAhead = new ReceiveAheadPermits(1);
-    if (destination.onError === 'dead-letter') await ensureDeadLetterStream(jsm, replication);
+    if (destination.onError === 'dead-letter')
+      await withJetStreamRetry('set up stream CDC_DLQ', () => ensureDeadLetterStream(jsm, replication), setUp);
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
-      await ensureSourceStream(jsm, {
-        source: source.name,
-        partitions: source.partitions,
-        destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
-        replication,
-        maxBytes: options.config.nats.maxBytes,
-      });
+      await withJetStreamRetry(
+        `set up stream CDC_${source.name}`,
+        () =>
+          ensureSourceStream(jsm, {
+            source: source.name,
+            partitions: source.partitions,
+            destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
+            replication,
+            maxBytes: options.config.nats.maxBytes,
+          }),
+        setUp,
+      );
       for (let partition = 0; partition < source.partitions; partition += 1) {
         keys.push({ key: `${source.name}/${partition}`, source: source.name, partition });
       }
@@ -177,11 +193,16 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       running.set(key, { controller, done });
     };
 
-    group = await ApplierGroup.join(nc, destination.name, instanceId, {
-      ...destination.membership,
-      log,
-      replication,
-    });
+    group = await withJetStreamRetry(
+      'join the applier group (KV bucket cdc_members)',
+      () =>
+        ApplierGroup.join(nc, destination.name, instanceId, {
+          ...destination.membership,
+          log,
+          replication,
+        }),
+      setUp,
+    );
     const joined = group;
     let rebalancing = Promise.resolve();
     const rebalance = (): Promise<void> => {

@@ -1,5 +1,11 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { Replication, connectToNats, readPartitionBacklog } from '@cdc/change-stream';
+import {
+  Replication,
+  connectToNats,
+  jetStreamAvailability,
+  readPartitionBacklog,
+  withJetStreamRetry,
+} from '@cdc/change-stream';
 import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore, computeCommitted } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -19,10 +25,17 @@ export interface CoordinatorOptions {
 export async function runCoordinator(options: CoordinatorOptions): Promise<void> {
   const log = options.log;
   const nc = await connectToNats({ ...options.config.nats, name: 'cdc-coordinator' });
+  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
+  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   health.setReady('coordinator: nats', true);
   void nc.closed().then(() => health.setReady('coordinator: nats', false));
   try {
-    const progress = await ProgressStore.open(nc, Replication.of(nc, options.config.nats.replicas, log));
+    const replication = Replication.of(nc, options.config.nats.replicas, log);
+    const progress = await withJetStreamRetry(
+      'open the KV bucket cdc_progress',
+      () => ProgressStore.open(nc, { replication, log }),
+      { log, signal: options.signal },
+    );
     log.info({ sources: options.config.sources.map((s) => s.name) }, 'coordinator running');
     const jsm = await jetstreamManager(nc);
     let backlogReadAt = 0;

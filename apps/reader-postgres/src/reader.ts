@@ -1,7 +1,14 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Position } from '@cdc/change-envelope';
-import { ChangePublisher, Replication, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import { streamName, type Position } from '@cdc/change-envelope';
+import {
+  ChangePublisher,
+  Replication,
+  connectToNats,
+  ensureSourceStream,
+  jetStreamAvailability,
+  withJetStreamRetry,
+} from '@cdc/change-stream';
 import {
   destinationsOfSource,
   findSource,
@@ -88,6 +95,8 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
   );
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
+  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
+  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   const component = `reader ${source.name}`;
   health.setReady(`${component}: nats`, true);
   // Ready once streaming (after the initial snapshot, if one is needed).
@@ -96,14 +105,25 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
   try {
     const jsm = await jetstreamManager(nc);
     const replication = Replication.of(nc, options.config.nats.replicas, log);
-    await ensureSourceStream(jsm, {
-      source: source.name,
-      partitions: source.partitions,
-      destinations,
-      replication,
-      maxBytes: options.config.nats.maxBytes,
-    });
-    const progress = await ProgressStore.open(nc, replication);
+    // Start-up rides through a leader election too (each step is idempotent).
+    const setUp = { log, signal: options.signal };
+    await withJetStreamRetry(
+      `set up stream ${streamName(source.name)}`,
+      () =>
+        ensureSourceStream(jsm, {
+          source: source.name,
+          partitions: source.partitions,
+          destinations,
+          replication,
+          maxBytes: options.config.nats.maxBytes,
+        }),
+      setUp,
+    );
+    const progress = await withJetStreamRetry(
+      'open the KV bucket cdc_progress',
+      () => ProgressStore.open(nc, { replication, log }),
+      setUp,
+    );
     const stateAtStart = await progress.readSnapshotState<SnapshotState>(source.name);
     const alreadyStreaming =
       preflight.slot.exists &&

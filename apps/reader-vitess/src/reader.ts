@@ -1,5 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { ChangePublisher, Replication, connectToNats, ensureSourceStream } from '@cdc/change-stream';
+import {
+  ChangePublisher,
+  Replication,
+  connectToNats,
+  ensureSourceStream,
+  jetStreamAvailability,
+  withJetStreamRetry,
+} from '@cdc/change-stream';
 import {
   destinationsOfSource,
   findSource,
@@ -83,17 +90,30 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   }
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
+  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
+  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   try {
     const jsm = await jetstreamManager(nc);
     const replication = Replication.of(nc, options.config.nats.replicas, log);
-    await ensureSourceStream(jsm, {
-      source: source.name,
-      partitions: source.partitions,
-      destinations,
-      replication,
-      maxBytes: options.config.nats.maxBytes,
-    });
-    const progress = await ProgressStore.open(nc, replication);
+    // Start-up rides through a leader election too (each step is idempotent).
+    const setUp = { log, signal: options.signal };
+    await withJetStreamRetry(
+      `set up stream CDC_${source.name}`,
+      () =>
+        ensureSourceStream(jsm, {
+          source: source.name,
+          partitions: source.partitions,
+          destinations,
+          replication,
+          maxBytes: options.config.nats.maxBytes,
+        }),
+      setUp,
+    );
+    const progress = await withJetStreamRetry(
+      'open the KV bucket cdc_progress',
+      () => ProgressStore.open(nc, { replication, log }),
+      setUp,
+    );
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
     const maxPayload = nc.info?.max_payload ?? 1_048_576;

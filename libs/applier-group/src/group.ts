@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Kvm, type KV } from '@nats-io/kv';
-import { openBucket, type Replication } from '@cdc/change-stream';
+import { jetStreamAvailability, openBucket, type Replication } from '@cdc/change-stream';
 import { describeError, type Logger } from '@cdc/service-runtime';
 
 export const MEMBERS_BUCKET = 'cdc_members';
@@ -155,6 +155,7 @@ export class ApplierGroup {
         owned: this.owned,
       };
       await this.kv.put(this.key(this.id), JSON.stringify(entry));
+      jetStreamAvailability.succeeded();
       for (const [partitionKey, revision] of [...this.leases]) {
         try {
           this.leases.set(partitionKey, await this.kv.update(this.leaseKey(partitionKey), this.id, revision));
@@ -174,6 +175,7 @@ export class ApplierGroup {
       }
     } catch (error) {
       // Keep the last known members: a short NATS outage must not make every instance drop its partitions.
+      jetStreamAvailability.failed('applier group heartbeat', error);
       this.options.log.warn({ err: describeError(error) }, 'group heartbeat failed');
     }
   }

@@ -1,6 +1,14 @@
 export { ensureSourceStream, ensurePartitionConsumer, consumerName, PartitionCountMismatchError } from './stream-setup';
 export type { SourceStreamOptions } from './stream-setup';
 export { Replication, ReplicasUnavailableError, openBucket } from './replication';
+export {
+  JetStreamAvailability,
+  jetStreamAvailability,
+  isJetStreamUnavailable,
+  withJetStreamRetry,
+  type AvailabilityOptions,
+  type JetStreamRetryOptions,
+} from './jetstream-availability';
 export { readPartitionBacklog, type PartitionBacklog } from './backlog';
 export { ChangePublisher, type ChangePublisherOptions, type PublisherLimits, type PublisherStats } from './publisher';
 export {

@@ -20,6 +20,7 @@ import {
 } from '@cdc/change-envelope';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { MAX_LINKED_TRACES, metrics, setTraceHeaders } from '@cdc/telemetry';
+import { jetStreamAvailability } from './jetstream-availability';
 
 export interface PublisherLimits {
   /** Ops per message at most. */
@@ -389,6 +390,7 @@ export class ChangePublisher {
     try {
       for (let attempt = 1; ; attempt += 1) {
         if (this.closed) return;
+        const startedAt = Date.now();
         try {
           const ack = await this.options.js.publish(subject, payload, {
             msgID,
@@ -396,9 +398,11 @@ export class ChangePublisher {
             timeout: this.options.publishTimeoutMs ?? 10_000,
           });
           if (ack.duplicate) this.stats.duplicates += 1;
+          jetStreamAvailability.succeeded();
           break;
         } catch (error) {
           metrics.errors.inc({ service: 'reader', stage: 'publish' });
+          jetStreamAvailability.failed(`publish to ${subject}`, error, startedAt);
           if (attempt >= 30 || isPermanentPublishError(error)) throw error;
           this.options.log.warn(
             { partition: queue.partition, attempt, err: describeError(error) },

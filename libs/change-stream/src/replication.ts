@@ -32,6 +32,11 @@ function viewOf(nc: NatsConnection): ServerView {
   };
 }
 
+/** A cluster member whose INFO lists fewer servers than asked (a server outside a cluster never joins one). */
+function tooSmall(view: ServerView, replicas: number): boolean {
+  return view.cluster !== undefined && view.connectUrls !== undefined && view.connectUrls.length < replicas;
+}
+
 /**
  * How many copies JetStream keeps of what the pipeline creates (`nats.replicas`), checked
  * against the cluster before the first thing is created, and applied to what exists already.
@@ -41,6 +46,8 @@ export class Replication {
     readonly replicas: number,
     private readonly view: (() => ServerView) | undefined,
     private readonly log: Logger | undefined,
+    /** How long a cluster that looks too small is watched before the refusal (routes still forming). */
+    private readonly graceMs = 3_000,
   ) {}
 
   /** One copy, no check: a single server (and the default of tests that do not ask for more). */
@@ -48,23 +55,30 @@ export class Replication {
     return new Replication(1, undefined, undefined);
   }
 
-  static of(nc: NatsConnection, replicas: number | undefined, log: Logger): Replication {
-    return new Replication(replicas ?? 1, () => viewOf(nc), log);
+  /** `graceMs`: how long a cluster that looks too small is watched before the refusal (default 3 s). */
+  static of(nc: NatsConnection, replicas: number | undefined, log: Logger, graceMs?: number): Replication {
+    return new Replication(replicas ?? 1, () => viewOf(nc), log, graceMs);
   }
 
   /** For tests: a fixed view of the cluster. */
   static withView(replicas: number, view: ServerView, log?: Logger): Replication {
-    return new Replication(replicas, () => view, log);
+    return new Replication(replicas, () => view, log, 0);
   }
 
   /**
    * Throws ReplicasUnavailableError when the cluster the client sees cannot hold `replicas`
    * copies. Only asked before creating or scaling something: a running cluster with a server
    * down still serves what exists (a majority of its copies is up), so a restart then must work.
+   * A server learns of its peers as their routes connect, and tells the client in a later INFO:
+   * a cluster that looks too small is looked at again for a few seconds before the refusal.
    */
-  assertPlaceable(what: string): void {
+  async assertPlaceable(what: string): Promise<void> {
     if (this.replicas <= 1 || !this.view) return;
-    const view = this.view();
+    let view = this.view();
+    for (const deadline = Date.now() + this.graceMs; tooSmall(view, this.replicas) && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      view = this.view();
+    }
     const asked = `nats.replicas is ${this.replicas}`;
     if (!view.cluster)
       throw new ReplicasUnavailableError(
@@ -98,7 +112,7 @@ export class Replication {
     config: Parameters<JetStreamManager['streams']['add']>[0],
   ): Promise<StreamInfo> {
     const what = `stream ${config.name}`;
-    this.assertPlaceable(what);
+    await this.assertPlaceable(what);
     try {
       return await jsm.streams.add({ ...config, num_replicas: this.replicas });
     } catch (error) {
@@ -114,7 +128,7 @@ export class Replication {
     const current = info.config.num_replicas || 1;
     if (current === this.replicas) return info;
     const what = `stream ${info.config.name}`;
-    if (this.replicas > current) this.assertPlaceable(what);
+    if (this.replicas > current) await this.assertPlaceable(what);
     let updated: StreamInfo;
     try {
       updated = await jsm.streams.update(info.config.name, { ...info.config, num_replicas: this.replicas });
@@ -145,7 +159,7 @@ export async function openBucket(
     await replication.reconcile(jsm, await jsm.streams.info(stream));
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== STREAM_NOT_FOUND) throw error;
-    replication.assertPlaceable(`KV bucket ${bucket}`);
+    await replication.assertPlaceable(`KV bucket ${bucket}`);
   }
   try {
     return await new Kvm(nc).create(bucket, { ...options, replicas: replication.replicas });

@@ -1,2 +1,2 @@
 export { computeCommitted, type CommittedPosition, type PartitionProgress } from './committed';
-export { ProgressStore } from './progress-store';
+export { ProgressStore, type ProgressStoreOptions } from './progress-store';

@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Position } from '@cdc/change-envelope';
-import { openBucket, type Replication } from '@cdc/change-stream';
+import { openBucket, withJetStreamRetry, type Replication } from '@cdc/change-stream';
+import type { Logger } from '@cdc/service-runtime';
 import type { CommittedPosition, PartitionProgress } from './committed';
 
 const BUCKET = 'cdc_progress';
@@ -36,17 +37,35 @@ function loadPosition(stored: StoredPosition): Position {
  *   snapshot.<source>                            the reader's initial-snapshot state
  * Values are small JSON documents, readable with `nats kv get`.
  */
-export class ProgressStore {
-  private constructor(private readonly kv: KV) {}
+export interface ProgressStoreOptions {
+  /** Copies of the bucket when it is created (or scaled); one when absent. */
+  readonly replication?: Replication;
+  /** Writes are retried through a JetStream leader election, with this log; absent: tried once. */
+  readonly log?: Logger;
+}
 
-  /** Opens the bucket, created (or scaled) with `replication`'s copies; one copy when not given. */
-  static async open(nc: NatsConnection, replication?: Replication): Promise<ProgressStore> {
-    const kv = await openBucket(nc, BUCKET, { history: 1 }, replication);
-    return new ProgressStore(kv);
+export class ProgressStore {
+  private constructor(
+    private readonly kv: KV,
+    private readonly log: Logger | undefined,
+  ) {}
+
+  static async open(nc: NatsConnection, options: ProgressStoreOptions = {}): Promise<ProgressStore> {
+    const kv = await openBucket(nc, BUCKET, { history: 1 }, options.replication);
+    return new ProgressStore(kv, options.log);
+  }
+
+  /** A whole-value put may be repeated, so it rides through a stream leader change. */
+  private async put(key: string, value: string): Promise<void> {
+    if (!this.log) {
+      await this.kv.put(key, value);
+      return;
+    }
+    await withJetStreamRetry(`KV put ${BUCKET} ${key}`, () => this.kv.put(key, value), { log: this.log });
   }
 
   async recordProgress(progress: PartitionProgress): Promise<void> {
-    await this.kv.put(
+    await this.put(
       `progress.${progress.source}.${progress.destination}.${progress.partition}`,
       JSON.stringify({ ...progress, position: storePosition(progress.position) }),
     );
@@ -65,7 +84,7 @@ export class ProgressStore {
   }
 
   async writeCommitted(committed: CommittedPosition): Promise<void> {
-    await this.kv.put(
+    await this.put(
       `committed.${committed.source}`,
       JSON.stringify({ ...committed, position: storePosition(committed.position) }),
     );
@@ -87,7 +106,7 @@ export class ProgressStore {
     const entry = await this.kv.get(key);
     const last = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
     const next = Math.max(last + 1, atLeast);
-    await this.kv.put(key, String(next));
+    await this.put(key, String(next));
     return next;
   }
 
@@ -97,7 +116,7 @@ export class ProgressStore {
   }
 
   async writeSnapshotState(source: string, state: unknown): Promise<void> {
-    await this.kv.put(`snapshot.${source}`, JSON.stringify(state));
+    await this.put(`snapshot.${source}`, JSON.stringify(state));
   }
 
   async deleteSnapshotState(source: string): Promise<void> {

@@ -130,6 +130,17 @@ export const metrics = {
     labelNames: ['source', 'destination', 'table'] as const,
     registers: [registry],
   }),
+  jetstreamUnavailableSeconds: new Gauge({
+    name: 'cdc_jetstream_unavailable_seconds',
+    help: 'How long JetStream has refused or timed out every write of this process (leader election, lost quorum); 0 while it answers',
+    registers: [registry],
+  }),
+  readerPaused: new Gauge({
+    name: 'cdc_reader_paused',
+    help: '1 while the reader does not read its source because its stream is full (reason: max_bytes or max_age_s)',
+    labelNames: ['source', 'reason'] as const,
+    registers: [registry],
+  }),
   errors: new Counter({
     name: 'cdc_errors_total',
     help: 'Errors by service and stage (retried or not)',

@@ -62,20 +62,6 @@ test('an R3 stream keeps its messages through a kill -9 of its leader, and a wip
   assert.equal((await jsm.streams.info('R3')).state.messages, 30);
 });
 
-test('the meta leader can be killed and restarted', async () => {
-  const meta = await cluster.waitForMetaLeader();
-  await meta.kill();
-  let next = await cluster.metaLeader();
-  const deadline = Date.now() + 30_000;
-  while ((next === undefined || next.name === meta.name) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    next = await cluster.metaLeader();
-  }
-  assert.ok(next && next.name !== meta.name, 'a new meta leader was elected');
-  await meta.start();
-  await cluster.waitForCurrent();
-});
-
 async function waitForStreamOn(
   server: NatsCluster['servers'][number],
   stream: string,
