@@ -77,7 +77,7 @@ test('any text survives escaping and unescaping, written from a string or from b
 test('unescapeField gives the value bytes of short and long fields, escaped or not, wherever they sit', () => {
   const next = random(20261207);
   for (let i = 0; i < 3_000; i += 1) {
-    // Long plain texts take the native path; a backslash just past the field must not count.
+    // Long plain texts, and a backslash just past the field that must not count.
     const text = i % 3 === 0 ? 'x'.repeat(20 + (i % 40)) : randomText(next);
     const field = new RowTextWriter(4);
     field.escapedString(text);

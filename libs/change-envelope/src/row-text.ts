@@ -23,8 +23,6 @@ const TAB = 9;
 const NEWLINE = 10;
 const RETURN = 13;
 const BACKSLASH = 92;
-/** Fields longer than this are searched for escapes natively first (see unescapeField). */
-const LONG_FIELD = 24;
 
 /**
  * What the values of a column are, as carried in Column.valueKind: a Value kind (`integer`,
@@ -293,15 +291,9 @@ const ESCAPES: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116:
  * The one place COPY text is unescaped (fieldText, the dialects' parameters and literals).
  */
 export function unescapeField(bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
-  // Most fields have no escape: a long one is found so by a native search and copied natively
-  // (the byte loop below was ~6% of the applier's CPU in a drain, mostly on ~100-byte texts).
-  if (end - start > LONG_FIELD) {
-    const backslash = bytes.indexOf(BACKSLASH, start);
-    if (backslash === -1 || backslash >= end) {
-      out.set(bytes.subarray(start, end), at);
-      return at + end - start;
-    }
-  }
+  // A byte loop, not indexOf + set: a native search runs to the end of the whole buffer (not of
+  // the field) and the copy needs a view object per field; measured 5x slower on 30-200 byte
+  // fields of a 2,000-row message (docs/design-notes.md, "Rows as text").
   for (let i = start; i < end; i += 1) {
     const b = bytes[i];
     if (b !== BACKSLASH || i + 1 >= end) {
