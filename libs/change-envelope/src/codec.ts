@@ -2,7 +2,7 @@ import Long from 'long';
 import * as protobuf from 'protobufjs/minimal';
 import { cdc } from './generated/change';
 import type { ChangeBatch, ChangeOp, Column, OpText, Position, TableSchema, Watermark } from './change';
-import { textOp } from './text-op';
+import { textOp, type TextOpFields } from './text-op';
 import { BatchBuilder, KIND_BY_NUMBER, OpEncoder, TEXT_KIND_BY_FIELD } from './batch-writer';
 import type { Value } from './value';
 import { NULL_VALUE, UNCHANGED_VALUE } from './value';
@@ -193,9 +193,10 @@ function readTable(reader: WireReader, end: number): TableSchema {
 function readOp(reader: WireReader, end: number, tables: readonly TableSchema[], opIndex: number): ChangeOp {
   let kindNumber = 0;
   let tableIndex = 0;
-  const key: Value[] = [];
-  const before: Value[] = [];
-  const after: Value[] = [];
+  // Made only for ops that carry Values (text ops, the common case, carry none).
+  let key: Value[] | undefined;
+  let before: Value[] | undefined;
+  let after: Value[] | undefined;
   let position: Position = { commit: 0n, index: 0 };
   let commitTimeUs = 0;
   let ddl = '';
@@ -215,13 +216,13 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
         tableIndex = reader.varint();
         break;
       case 26:
-        key.push(readValue(reader));
+        (key ??= []).push(readValue(reader));
         break;
       case 34:
-        before.push(readValue(reader));
+        (before ??= []).push(readValue(reader));
         break;
       case 42:
-        after.push(readValue(reader));
+        (after ??= []).push(readValue(reader));
         break;
       case 50:
         position = readPosition(reader);
@@ -270,23 +271,26 @@ function readOp(reader: WireReader, end: number, tables: readonly TableSchema[],
     if (keyText !== undefined) text.key = keyText;
     if (beforeText !== undefined) text.before = beforeText;
     if (afterText !== undefined) text.after = afterText;
-    return textOp({
+    // Assigned one by one: spreads of optional fields made up to four objects per op, and this is
+    // the applier's most allocating function (an allocation profile of the drain: 29% of bytes).
+    const fields: { -readonly [K in keyof TextOpFields]: TextOpFields[K] } = {
       kind,
       table,
       position,
       commitTimeUs,
       text,
-      ...(rows ? { rows } : {}),
-      ...(intoEmpty ? { intoEmpty } : {}),
-      ...(barrier ? { barrier } : {}),
-      ...(ddl ? { ddl } : {}),
-    });
+    };
+    if (rows) fields.rows = rows;
+    if (intoEmpty) fields.intoEmpty = intoEmpty;
+    if (barrier) fields.barrier = barrier;
+    if (ddl) fields.ddl = ddl;
+    return textOp(fields);
   }
   // Optional fields are left out rather than set to undefined (callers compare ops structurally);
   // assigned one by one, which is cheaper than object spreads on this per-op path.
-  const op: { -readonly [K in keyof ChangeOp]: ChangeOp[K] } = { kind, table, key, position, commitTimeUs };
-  if (before.length) op.before = before;
-  if (after.length) op.after = after;
+  const op: { -readonly [K in keyof ChangeOp]: ChangeOp[K] } = { kind, table, key: key ?? [], position, commitTimeUs };
+  if (before?.length) op.before = before;
+  if (after?.length) op.after = after;
   if (ddl) op.ddl = ddl;
   if (barrier) op.barrier = barrier;
   return op;
