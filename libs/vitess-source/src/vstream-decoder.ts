@@ -303,7 +303,11 @@ export class VStreamDecoder {
       else if (after) kind = 'insert';
       else if (before) kind = 'delete';
       else continue;
-      rows.push({ kind, table, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+      // Assigned, not spread: this runs per streamed row, and each spread made an object.
+      const row: { kind: ChangeKind; table: TableState; before?: Uint8Array; after?: Uint8Array } = { kind, table };
+      if (before) row.before = before;
+      if (after) row.after = after;
+      rows.push(row);
     }
   }
 
