@@ -1,7 +1,7 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { connectToNats, readPartitionBacklog } from '@cdc/change-stream';
-import type { Position } from '@cdc/change-envelope';
+import { streamName, type Position } from '@cdc/change-envelope';
 import {
   destinationsOfSource,
   redactUrl,
@@ -42,6 +42,16 @@ export interface SourceStatus {
   partitions: PartitionStatus[];
   /** Per live applier instance of each destination of this source: how many of this source's partitions it holds. */
   appliers: ApplierStatus[];
+  /** The source's stream: what it holds against its limits (null: not created yet, or NATS trouble). */
+  streamUsage?: {
+    name: string;
+    messages: number;
+    bytes: number;
+    maxBytes: number | null;
+    oldestAgeSeconds: number;
+  } | null;
+  /** The reader stops reading its source while its stream is full (nats.max_bytes / nats.max_age_s). */
+  readerPaused?: { reason: 'max_bytes' | 'max_age_s'; since: string } | null;
 }
 
 export interface ApplierStatus {
@@ -134,6 +144,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
         appliers: [],
       };
       if (source.type === 'postgres') await readSlot(source, status);
+      await readStream(jsm, progress, source.name, status);
       for (const destination of destinationsOfSource(config, source.name)) {
         for (let partition = 0; partition < source.partitions; partition += 1) {
           const entry = entries.find((e) => e.destination === destination.name && e.partition === partition);
@@ -187,6 +198,41 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
   }
 }
 
+/** The stream's fill level and whether the reader pauses for it; NATS trouble leaves them unknown. */
+async function readStream(
+  jsm: JetStreamManager,
+  progress: ProgressStore,
+  source: string,
+  status: SourceStatus,
+): Promise<void> {
+  try {
+    const info = await jsm.streams.info(streamName(source));
+    const { state, config } = info;
+    status.streamUsage = {
+      name: config.name,
+      messages: state.messages,
+      bytes: state.bytes,
+      maxBytes: config.max_bytes && config.max_bytes > 0 ? config.max_bytes : null,
+      oldestAgeSeconds:
+        state.messages > 0 && state.first_ts ? Math.max(0, (Date.now() - Date.parse(state.first_ts)) / 1000) : 0,
+    };
+    const reader = await progress.readReaderState(source);
+    status.readerPaused = reader?.paused ? { reason: reader.paused, since: reader.since } : null;
+  } catch {
+    status.streamUsage = null;
+  }
+}
+
+function streamLine(status: SourceStatus): string | undefined {
+  const stream = status.streamUsage;
+  if (!stream) return undefined;
+  const size = stream.maxBytes === null ? `${stream.bytes} bytes` : `${stream.bytes} of ${stream.maxBytes} bytes`;
+  const paused = status.readerPaused
+    ? `; reader PAUSED since ${status.readerPaused.since}: stream full (${status.readerPaused.reason}), the source keeps the changes`
+    : '';
+  return `  stream ${stream.name}: ${stream.messages} messages, ${size}, oldest ${ageText(stream.oldestAgeSeconds)}${paused}`;
+}
+
 function slotLine(status: SourceStatus): string {
   if (status.sourceError) return `  slot: unknown (${status.sourceError})`;
   if (!status.slot) return '  slot: not created yet';
@@ -203,6 +249,8 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     );
     // A Vitess source has no state of its own at the source: the committed VGtid above is all.
     if (status.type === 'postgres') lines.push(slotLine(status));
+    const stream = streamLine(status);
+    if (stream) lines.push(stream);
     lines.push(
       '  destination      partition  pending  unacked  oldest unapplied  owner                         last applied (watermark, position, at)',
     );

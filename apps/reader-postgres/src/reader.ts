@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { streamName, type Position } from '@cdc/change-envelope';
 import {
@@ -7,6 +7,8 @@ import {
   connectToNats,
   ensureSourceStream,
   jetStreamAvailability,
+  readerPauseReporter,
+  watchStreamAge,
   withJetStreamRetry,
 } from '@cdc/change-stream';
 import {
@@ -146,6 +148,11 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       maxBufferedOps: Math.max(10_000, source.publish.maxOps * 8),
       maxBufferedBytes: source.publish.maxBufferedBytes,
     };
+    const streamLimits = { maxBytes: options.config.nats.maxBytes, maxAgeS: options.config.nats.maxAgeS };
+    // A full stream pauses publishing; the reader then stops reading (see ChangePublisher.onPause).
+    const onPause = readerPauseReporter(source.name, streamLimits, log, (paused) =>
+      progress.writeReaderState(source.name, { paused: paused ?? null, since: new Date().toISOString() }),
+    );
     const newPublisher = () =>
       new ChangePublisher({
         js: jetstream(nc),
@@ -154,6 +161,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
         log,
         ...limits,
         keyPartitioned,
+        onPause,
       });
 
     try {
@@ -228,6 +236,8 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
         try {
           streak.started();
           await streamOnce(source, nc, progress, newPublisher(), options.signal, log, {
+            maxAgeS: streamLimits.maxAgeS,
+            jsm,
             backfill,
             messages: preflight.serverVersion >= MESSAGES_MIN_VERSION,
             onStreaming: () => void tables.reconcile('start').catch(() => undefined),
@@ -349,7 +359,14 @@ async function streamOnce(
   publisher: ChangePublisher,
   signal: AbortSignal,
   log: Logger,
-  live: { backfill: LiveBackfill; messages: boolean; onStreaming: () => void },
+  live: {
+    backfill: LiveBackfill;
+    messages: boolean;
+    onStreaming: () => void;
+    /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
+    maxAgeS: number | undefined;
+    jsm: JetStreamManager;
+  },
 ): Promise<void> {
   // pg clients cannot connect twice, not even after a failed attempt: each attempt makes new ones.
   const { catalogClient, connection } = await withRetry(
@@ -449,6 +466,10 @@ async function streamOnce(
     sendStatus();
     void refreshCommitted();
   }, source.statusIntervalMs);
+  const stopAgeWatch =
+    live.maxAgeS === undefined
+      ? undefined
+      : watchStreamAge(live.jsm, source.name, live.maxAgeS, publisher, Math.max(1_000, source.statusIntervalMs), log);
   const stop = () => void connection.close();
   signal.addEventListener('abort', stop, { once: true });
   // A stop requested while connecting above has already fired its event: act on it now.
@@ -505,6 +526,7 @@ async function streamOnce(
     live.backfill.detach();
     clearInterval(watermarkTimer);
     clearInterval(statusTimer);
+    stopAgeWatch?.();
     transactions?.abandon('streaming session ended mid-transaction');
     signal.removeEventListener('abort', stop);
     publisher.close();

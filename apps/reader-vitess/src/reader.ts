@@ -5,6 +5,8 @@ import {
   connectToNats,
   ensureSourceStream,
   jetStreamAvailability,
+  readerPauseReporter,
+  watchStreamAge,
   withJetStreamRetry,
 } from '@cdc/change-stream';
 import {
@@ -124,6 +126,11 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
       maxBufferedOps: Math.max(10_000, source.publish.maxOps * source.partitions * 2),
       maxBufferedBytes: source.publish.maxBufferedBytes,
     };
+    const streamLimits = { maxBytes: options.config.nats.maxBytes, maxAgeS: options.config.nats.maxAgeS };
+    // A full stream pauses publishing; the VStream is then not read (see ChangePublisher.onPause).
+    const onPause = readerPauseReporter(source.name, streamLimits, log, (paused) =>
+      progress.writeReaderState(source.name, { paused: paused ?? null, since: new Date().toISOString() }),
+    );
     const client = new VStreamClient(source.vtgate);
     try {
       while (!options.signal.aborted) {
@@ -134,7 +141,12 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
           log,
           ...limits,
           keyPartitioned: keyPartitionedTables(source),
+          onPause,
         });
+        const stopAgeWatch =
+          streamLimits.maxAgeS === undefined
+            ? undefined
+            : watchStreamAge(jsm, source.name, streamLimits.maxAgeS, publisher, 1_000, log);
         try {
           const start = await startPosition(source, progress, log);
           await streamFrom(start, { source, client, publisher, progress, schema, signal: options.signal, log });
@@ -146,6 +158,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
           log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
           await sleep(1_000, options.signal);
         } finally {
+          stopAgeWatch?.();
           publisher.close();
           log.info({ published: publisher.stats }, 'publishing session ended');
         }

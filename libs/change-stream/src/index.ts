@@ -1,4 +1,10 @@
-export { ensureSourceStream, ensurePartitionConsumer, consumerName, PartitionCountMismatchError } from './stream-setup';
+export {
+  ensureSourceStream,
+  ensurePartitionConsumer,
+  consumerName,
+  oldestMessageAgeS,
+  PartitionCountMismatchError,
+} from './stream-setup';
 export type { SourceStreamOptions } from './stream-setup';
 export { Replication, ReplicasUnavailableError, openBucket } from './replication';
 export {
@@ -9,8 +15,16 @@ export {
   type AvailabilityOptions,
   type JetStreamRetryOptions,
 } from './jetstream-availability';
+export { readerPauseReporter, watchStreamAge, type StreamLimits } from './stream-limits';
 export { readPartitionBacklog, type PartitionBacklog } from './backlog';
-export { ChangePublisher, type ChangePublisherOptions, type PublisherLimits, type PublisherStats } from './publisher';
+export {
+  ChangePublisher,
+  isStreamFullError,
+  type ChangePublisherOptions,
+  type PauseReason,
+  type PublisherLimits,
+  type PublisherStats,
+} from './publisher';
 export {
   PartitionConsumer,
   MalformedMessageError,

@@ -50,7 +50,20 @@ export interface ChangePublisherOptions extends PublisherLimits {
   readonly publishTimeoutMs?: number;
   /** Tables whose rows are spread over the partitions by key (`partition_by: key`); absent: none. */
   readonly keyPartitioned?: (schema: string, table: string) => boolean;
+  /**
+   * Called when publishing pauses because the stream is full (`max_bytes`: JetStream refuses the
+   * next message; `max_age_s`: see hold()) and with undefined once it goes on. The reader's
+   * buffer then fills and it stops reading its source: nothing is dropped.
+   */
+  readonly onPause?: (reason: PauseReason | undefined) => void;
 }
+
+/** Why publishing waits: the stream holds max_bytes, or its oldest change is older than max_age_s. */
+export type PauseReason = 'max_bytes' | 'max_age_s';
+
+/** How often a message the full stream refused is offered again; how long it must be taken before "resumed". */
+const STREAM_FULL_RETRY_MS = 500;
+const RESUMED_AFTER_MS = 2_000;
 
 /** A key-partitioned table's key columns, by index into its columns. */
 type Route = number | { readonly keyIndexes: readonly number[] };
@@ -123,6 +136,11 @@ export class ChangePublisher {
   private readonly routeByTable = new WeakMap<ChangeOp['table'], Route>();
   private readonly encoder = new OpEncoder();
   readonly stats: PublisherStats = { messages: 0, ops: 0, watermarks: 0, duplicates: 0 };
+  /** Partitions whose last publish the stream refused as full. */
+  private readonly refusedAsFull = new Set<number>();
+  private heldForAge = false;
+  private reportedPause: PauseReason | undefined;
+  private resumeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ChangePublisherOptions) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
@@ -290,7 +308,46 @@ export class ChangePublisher {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     this.wake();
+  }
+
+  /** Why publishing waits now (the stream is full), undefined while it flows. */
+  get pausedBy(): PauseReason | undefined {
+    return this.reportedPause;
+  }
+
+  /**
+   * Holds every message back while the stream's oldest change is older than max_age_s (the
+   * reader checks the stream; JetStream's own max_age would delete unapplied changes instead).
+   */
+  holdForAge(hold: boolean): void {
+    if (hold === this.heldForAge) return;
+    this.heldForAge = hold;
+    this.updatePause();
+    if (!hold) for (const queue of this.queues) this.pump(queue, false);
+  }
+
+  /** Reports a pause at once, and its end only once messages have gone through for a while (no flapping at the limit). */
+  private updatePause(): void {
+    const reason: PauseReason | undefined =
+      this.refusedAsFull.size > 0 ? 'max_bytes' : this.heldForAge ? 'max_age_s' : undefined;
+    if (reason !== undefined) {
+      if (this.resumeTimer) clearTimeout(this.resumeTimer);
+      this.resumeTimer = undefined;
+      if (reason !== this.reportedPause) {
+        this.reportedPause = reason;
+        this.options.onPause?.(reason);
+      }
+      return;
+    }
+    if (this.reportedPause === undefined || this.resumeTimer || this.closed) return;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      if (this.refusedAsFull.size > 0 || this.heldForAge || this.closed) return;
+      this.reportedPause = undefined;
+      this.options.onPause?.(undefined);
+    }, RESUMED_AFTER_MS);
   }
 
   private throwIfFailed(): void {
@@ -355,7 +412,7 @@ export class ChangePublisher {
   }
 
   private pump(queue: PartitionQueue, force: boolean): void {
-    if (queue.inFlight || queue.items.length === 0 || this.failure || this.closed) return;
+    if (queue.inFlight || queue.items.length === 0 || this.failure || this.closed || this.heldForAge) return;
     const head = queue.items[0];
     if ('batch' in head) {
       const full = head.sealed || queue.items.length > 1;
@@ -399,8 +456,20 @@ export class ChangePublisher {
           });
           if (ack.duplicate) this.stats.duplicates += 1;
           jetStreamAvailability.succeeded();
+          if (this.refusedAsFull.delete(queue.partition)) this.updatePause();
           break;
         } catch (error) {
+          if (isStreamFullError(error)) {
+            // Discard new: the stream refused the message and keeps every stored one. The same
+            // message (same id, so order and exactly-once hold) is offered again until there is room.
+            if (!this.refusedAsFull.has(queue.partition)) {
+              this.refusedAsFull.add(queue.partition);
+              this.updatePause();
+            }
+            attempt -= 1;
+            await sleep(STREAM_FULL_RETRY_MS);
+            continue;
+          }
           metrics.errors.inc({ service: 'reader', stage: 'publish' });
           jetStreamAvailability.failed(`publish to ${subject}`, error, startedAt);
           if (attempt >= 30 || isPermanentPublishError(error)) throw error;
@@ -454,6 +523,13 @@ export class ChangePublisher {
 
 function isPermanentPublishError(error: unknown): boolean {
   const text = describeError(error);
-  // Too large or rejected by the stream's limits: retrying the same bytes cannot succeed.
-  return /maximum payload|MAX_PAYLOAD|message size exceeds|maximum bytes|maximum messages/i.test(text);
+  // Larger than the server or the stream takes: retrying the same bytes cannot succeed.
+  return /maximum payload|MAX_PAYLOAD|message size exceeds/i.test(text);
+}
+
+/** The stream is at its max_bytes (or a message limit) and, with discard new, refused the message. */
+export function isStreamFullError(error: unknown): boolean {
+  return /maximum bytes exceeded|maximum messages exceeded|resource limits exceeded for account/i.test(
+    describeError(error),
+  );
 }

@@ -113,3 +113,10 @@ export async function ensurePartitionConsumer(
   });
   return durable;
 }
+
+/** Seconds since the oldest message still in the source's stream was stored (0 when it is empty). */
+export async function oldestMessageAgeS(jsm: JetStreamManager, source: string): Promise<number> {
+  const { state } = await jsm.streams.info(streamName(source));
+  if (state.messages === 0 || !state.first_ts) return 0;
+  return Math.max(0, (Date.now() - Date.parse(state.first_ts)) / 1000);
+}

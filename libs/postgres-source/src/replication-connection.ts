@@ -160,7 +160,8 @@ export class ReplicationConnection {
       this.paused = true;
       this.connection().stream.pause();
     }
-    void this.drain();
+    // Not called while draining: an async call makes a promise, and this runs per WAL message.
+    if (!this.draining) void this.drain();
   }
 
   private async drain(): Promise<void> {

@@ -35,8 +35,16 @@ function loadPosition(stored: StoredPosition): Position {
  *   committed.<source>                           written by the coordinator
  *   watermark-seq.<source>                       last watermark seq a reader handed out
  *   snapshot.<source>                            the reader's initial-snapshot state
+ *   reader.<source>                              whether the reader pauses (its stream is full), for `cdc status`
  * Values are small JSON documents, readable with `nats kv get`.
  */
+/** What a reader says about itself: paused while its stream is full (nats.max_bytes / nats.max_age_s). */
+export interface ReaderState {
+  readonly paused: 'max_bytes' | 'max_age_s' | null;
+  /** ISO time of the last change of `paused`. */
+  readonly since: string;
+}
+
 export interface ProgressStoreOptions {
   /** Copies of the bucket when it is created (or scaled); one when absent. */
   readonly replication?: Replication;
@@ -108,6 +116,15 @@ export class ProgressStore {
     const next = Math.max(last + 1, atLeast);
     await this.put(key, String(next));
     return next;
+  }
+
+  async writeReaderState(source: string, state: ReaderState): Promise<void> {
+    await this.put(`reader.${source}`, JSON.stringify(state));
+  }
+
+  async readReaderState(source: string): Promise<ReaderState | undefined> {
+    const entry = await this.kv.get(`reader.${source}`);
+    return entry && entry.operation === 'PUT' ? entry.json<ReaderState>() : undefined;
   }
 
   async readSnapshotState<T>(source: string): Promise<T | undefined> {
