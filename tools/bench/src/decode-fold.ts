@@ -12,10 +12,18 @@ const table: TableSchema = {
   table: 't1',
   hasKey: true,
   columns: [
-    { name: 'id', type: 'int8', key: true, nullable: false, typeOid: 20, valueKind: 'integer' },
-    { name: 'n', type: 'int4', key: false, nullable: true, typeOid: 23, valueKind: 'integer' },
-    { name: 'note', type: 'text', key: false, nullable: true, typeOid: 25, valueKind: 'text' },
-    { name: 'at', type: 'timestamptz', key: false, nullable: true, typeOid: 1184, valueKind: 'timestamptz' },
+    { name: 'id', type: 'int8', key: true, nullable: false, typeOid: 20, elementTypeOid: 0, valueKind: 'integer' },
+    { name: 'n', type: 'int4', key: false, nullable: true, typeOid: 23, elementTypeOid: 0, valueKind: 'integer' },
+    { name: 'note', type: 'text', key: false, nullable: true, typeOid: 25, elementTypeOid: 0, valueKind: 'text' },
+    {
+      name: 'at',
+      type: 'timestamptz',
+      key: false,
+      nullable: true,
+      typeOid: 1184,
+      elementTypeOid: 0,
+      valueKind: 'timestamptz',
+    },
   ],
 };
 
@@ -60,5 +68,7 @@ for (let round = 0; round < 5; round += 1) {
 // GC entries arrive after the work that caused them: let the observer catch up first.
 setTimeout(() => {
   gc.disconnect();
-  console.log(`decode + fold: ${best.toFixed(0)} ns an op (best round); GC ${((gcMs / totalMs) * 100).toFixed(0)}% of the time`);
+  console.log(
+    `decode + fold: ${best.toFixed(0)} ns an op (best round); GC ${((gcMs / totalMs) * 100).toFixed(0)}% of the time`,
+  );
 }, 100);

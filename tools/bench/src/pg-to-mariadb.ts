@@ -114,7 +114,13 @@ coordinator:
     );
     const run = (kind: string, destinationName = 'replica') => {
       // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services, as in pipeline.ts.
-      const args = [...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), BUNDLE, kind, '--config', config];
+      const args = [
+        ...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        BUNDLE,
+        kind,
+        '--config',
+        config,
+      ];
       if (kind === 'reader') args.push('--source', 'bench');
       if (kind === 'applier') args.push('--destination', destinationName);
       const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${destinationName}.log`));

@@ -13,13 +13,7 @@ import {
 import { barChart } from './svg';
 
 export type VitessPath =
-  | 'select'
-  | 'raw-vstream'
-  | 'reader-copy'
-  | 'copy'
-  | 'raw-vstream-stream'
-  | 'reader-stream'
-  | 'stream';
+  'select' | 'raw-vstream' | 'reader-copy' | 'copy' | 'raw-vstream-stream' | 'reader-stream' | 'stream';
 
 export interface VitessPathResult {
   readonly path: VitessPath;
