@@ -22,6 +22,7 @@ const VALUE_SETS: Record<string, string[]> = {
   keda: ['-f', join(EXAMPLES, 'keda-values.yaml')],
   hpa: ['-f', join(EXAMPLES, 'hpa-values.yaml')],
   'full + keda': ['-f', join(EXAMPLES, 'full-values.yaml'), '-f', join(EXAMPLES, 'keda-values.yaml')],
+  'nats cluster': ['-f', join(EXAMPLES, 'nats-cluster-values.yaml')],
 };
 
 function render(args: string[]): string {
@@ -73,6 +74,24 @@ describe('helm chart', () => {
     );
     assert.equal(ofKind(all, 'ServiceMonitor').length, 1);
     assert.equal(ofKind(all, 'Secret').length, 0, 'existingSecret: no Secret rendered');
+  });
+
+  it('nats cluster example: every server, three replicas and a stream limit reach the config', () => {
+    const configMap = ofKind(manifests(render(VALUE_SETS['nats cluster'])), 'ConfigMap')[0];
+    const env = { CDC_SOURCE_PASSWORD: 'x', DEST_PG_PASSWORD: 'x' };
+    const config = parseConfig(configMap.data?.['cdc.yaml'] ?? '', 'configmap cdc.yaml', env);
+    assert.equal(config.nats.replicas, 3);
+    assert.equal(config.nats.maxBytes, 4294967296);
+    assert.deepEqual(config.nats.url, [
+      'nats://nats-0.nats-headless.nats.svc:4222',
+      'nats://nats-1.nats-headless.nats.svc:4222',
+      'nats://nats-2.nats-headless.nats.svc:4222',
+    ]);
+    assert.deepEqual(
+      config.sources.map((s) => s.name),
+      ['shop'],
+      'the example changes nats only',
+    );
   });
 
   it('appliers: replicas and resources from values, a PDB each', () => {
