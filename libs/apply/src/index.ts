@@ -9,7 +9,6 @@ export {
 } from './checkpoint-filter';
 export {
   runPartitionApplier,
-  isRetryable,
   isDataError,
   PartitionStoppedError,
   type DeadLetter,
@@ -18,6 +17,7 @@ export {
   type BatchSource,
   type PartitionApplierOptions,
 } from './partition-applier';
+export { isRetryable } from './retry-policies';
 export {
   diffTableSchemas,
   hasSchemaChanges,

@@ -1,9 +1,17 @@
 import { comparePositions, expandRows, type ChangeOp, type Position } from '@cdc/change-envelope';
 import type { BatchLimits, ReceivedBatch } from '@cdc/change-stream';
 import type { PartitionProgress } from '@cdc/progress';
-import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
 import { metrics } from '@cdc/telemetry';
 import { recordBatchMetrics, traceBatch } from './batch-telemetry';
+import {
+  ACK_RETRY,
+  CHECKPOINT_READ_RETRY,
+  DEAD_LETTER_RETRY,
+  DESTINATION_RETRY,
+  isRetryable,
+  PROGRESS_RETRY,
+} from './retry-policies';
 import { ApplyError, type Checkpoint, type Sink, type SinkBatch } from './sink';
 
 export interface BatchSource {
@@ -147,9 +155,6 @@ export class ReceiveAheadPermits {
   }
 }
 
-/** Tries to record a watermark's progress in KV (about 2.5 s in all) before the next watermark must do it. */
-const PROGRESS_ATTEMPTS = 5;
-
 /** How many stored messages a catch-up batch reads at most (each at most ~1 MB of ops). */
 const CATCH_UP_MESSAGES = 8;
 
@@ -212,7 +217,7 @@ async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOption
   await (span ? span.step('cdc.ack', () => ackWithRetry(batch, options)) : ackWithRetry(batch, options));
   span?.end();
   recordBatchMetrics(batch, { source, destination, partition }, { skipped, ms: Date.now() - started });
-  if (batch.watermark) {
+  if (batch.watermark && !options.signal.aborted) {
     const entry = {
       source,
       destination,
@@ -224,17 +229,15 @@ async function handleBatch(batch: ReceivedBatch, options: PartitionApplierOption
     };
     // Retried a few times: on a source gone quiet no later watermark would record it, and the
     // committed position (so the slot) would stay behind what was applied. Progress only ever
-    // lags; it never runs ahead.
-    for (let attempt = 1; attempt <= PROGRESS_ATTEMPTS && !options.signal.aborted; attempt += 1) {
-      try {
-        await options.recordProgress(entry);
-        break;
-      } catch (error) {
-        metrics.errors.inc({ service: 'applier', stage: 'progress' });
-        log.warn({ partition, attempt, err: describeError(error) }, 'cannot record progress');
-        if (attempt < PROGRESS_ATTEMPTS) await sleep(250 * attempt, options.signal);
-      }
-    }
+    // lags; it never runs ahead, so giving up (logged by withRetry) loses nothing.
+    await withRetry(() => options.recordProgress(entry), {
+      ...PROGRESS_RETRY,
+      what: 'recording progress',
+      log,
+      signal: options.signal,
+      logFields: { partition },
+      countFailure: () => metrics.errors.inc({ service: 'applier', stage: 'progress' }),
+    }).catch(() => undefined);
   }
   options.onApplied?.({ ops: applied, skipped, messages: batch.messages, ms: Date.now() - started });
   return undefined;
@@ -372,15 +375,18 @@ async function readCheckpointRetrying(
   partition: number,
   options: PartitionApplierOptions,
 ): Promise<Checkpoint | undefined | 'aborted'> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await options.sink.readCheckpoint(options.source, partition);
-    } catch (error) {
-      if (!isRetryable(error)) throw error;
-      metrics.errors.inc({ service: 'applier', stage: 'barrier' });
-      await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)), options.signal);
-      if (options.signal.aborted) return 'aborted';
-    }
+  try {
+    return await withRetry(() => options.sink.readCheckpoint(options.source, partition), {
+      ...CHECKPOINT_READ_RETRY,
+      what: `reading the checkpoint of partition ${partition}`,
+      log: options.log,
+      signal: options.signal,
+      logFields: { partition: options.partition },
+      countFailure: () => metrics.errors.inc({ service: 'applier', stage: 'barrier' }),
+    });
+  } catch (error) {
+    if (options.signal.aborted && isRetryable(error)) return 'aborted';
+    throw error;
   }
 }
 
@@ -486,20 +492,19 @@ async function applyBatchOps(
         code: sqlStateOf(error),
       };
       // The checkpoint moves past the op only once the dead letter is stored.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await deadLetter(entry);
-          break;
-        } catch (storeError) {
-          metrics.errors.inc({ service: 'applier', stage: 'dead-letter' });
-          if (options.signal.aborted) return 'aborted';
-          options.log.warn(
-            { partition, attempt, err: describeError(storeError) },
-            'cannot store a dead letter, retrying',
-          );
-          await sleep(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), options.signal);
-          if (options.signal.aborted) return 'aborted';
-        }
+      try {
+        await withRetry(() => deadLetter(entry), {
+          ...DEAD_LETTER_RETRY,
+          what: 'storing a dead letter',
+          log: options.log,
+          signal: options.signal,
+          logFields: { partition },
+          countFailure: () => metrics.errors.inc({ service: 'applier', stage: 'dead-letter' }),
+        });
+      } catch (storeError) {
+        // Retried until stored: only a shutdown ends it.
+        if (options.signal.aborted) return 'aborted';
+        throw storeError;
       }
       metrics.deadLettered.inc({ source, destination, table: `${op.table.schema}.${op.table.table}` });
       options.log.warn(
@@ -588,38 +593,28 @@ async function applyRetrying(
     },
   };
   const apply = () => options.sink.applyBatch(sinkBatch);
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await options.slots.run(async () => {
-        const result = await (span ? span.step('cdc.apply', apply) : apply());
-        return { applied: result.applied, skipped: result.skipped };
-      });
-    } catch (error) {
-      metrics.errors.inc({ service: 'applier', stage: 'apply' });
-      if (!isRetryable(error)) return { error };
-      // Shutting down with an uncommitted batch: abandon it unacked, it will be redelivered.
-      if (options.signal.aborted) {
-        span?.end(error);
-        return 'aborted';
-      }
-      const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
-      log.warn(
-        {
-          partition,
-          attempt,
-          retryInMs: delay,
-          streamSeq: batch.lastStreamSeq,
-          position: positionText(opsOf()[0]),
-          err: describeError(error),
-        },
-        'apply failed, retrying the batch',
-      );
-      await sleep(delay, options.signal);
-      if (options.signal.aborted) {
-        span?.end(error);
-        return 'aborted';
-      }
-    }
+  try {
+    return await withRetry(
+      () =>
+        options.slots.run(async () => {
+          const result = await (span ? span.step('cdc.apply', apply) : apply());
+          return { applied: result.applied, skipped: result.skipped };
+        }),
+      {
+        ...DESTINATION_RETRY,
+        what: 'applying the batch',
+        log,
+        signal: options.signal,
+        // Asked only on a failure: the ops are not held on the heap for the log line.
+        logFields: () => ({ partition, streamSeq: batch.lastStreamSeq, position: positionText(opsOf()[0]) }),
+        countFailure: () => metrics.errors.inc({ service: 'applier', stage: 'apply' }),
+      },
+    );
+  } catch (error) {
+    if (!isRetryable(error)) return { error };
+    // Shutting down with an uncommitted batch: abandon it unacked, it will be redelivered.
+    span?.end(error);
+    return 'aborted';
   }
 }
 
@@ -688,40 +683,16 @@ async function withEarlierStored(batch: ReceivedBatch, options: PartitionApplier
 }
 
 async function ackWithRetry(batch: ReceivedBatch, options: PartitionApplierOptions): Promise<void> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    try {
-      await batch.ack();
-      return;
-    } catch (error) {
-      // Committed but not acked: the batch will be redelivered and skipped by the checkpoint.
-      metrics.errors.inc({ service: 'applier', stage: 'ack' });
-      options.log.warn({ partition: options.partition, attempt, err: describeError(error) }, 'ack failed after commit');
-      await sleep(200 * attempt, options.signal);
-    }
-  }
-}
-
-/** Connection trouble and conflicts are worth retrying; data and schema errors are not. */
-export function isRetryable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      if (/^(08|53|57|58|40001|40P01|55P03|XX)/.test(code)) return true;
-      if (/^(ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)/.test(code)) return true;
-      if (/^[0-9A-Z]{5}$/.test(code)) return false;
-    }
-    const message = (current as { message?: unknown }).message;
-    if (
-      typeof message === 'string' &&
-      /Connection terminated|connection.*(closed|ended)|closed connection|not queryable|timeout|no responders|disconnect/i.test(
-        message,
-      )
-    )
-      return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  // Committed but not acked (given up, or shutting down): the batch will be redelivered and
+  // skipped by the checkpoint, so the last failure, logged by withRetry, is not the caller's.
+  await withRetry(() => batch.ack(), {
+    ...ACK_RETRY,
+    what: 'ack after commit',
+    log: options.log,
+    signal: options.signal,
+    logFields: { partition: options.partition },
+    countFailure: () => metrics.errors.inc({ service: 'applier', stage: 'ack' }),
+  }).catch(() => undefined);
 }
 
 /** A counting semaphore: at most `size` holders at once. */

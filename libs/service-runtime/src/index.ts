@@ -8,4 +8,4 @@ export {
 } from './logger';
 export { prettyLogLine } from './pretty-log';
 export { shutdownSignal, sleep } from './shutdown';
-export { withRetry, describeError, type RetryOptions } from './retry';
+export { withRetry, describeError, type RetryOptions, type RetryPolicy } from './retry';
