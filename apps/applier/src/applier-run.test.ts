@@ -9,7 +9,7 @@ import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/cha
 import { findDestination, parseConfig, type PipelineConfig } from '@cdc/config';
 import type { Sink } from '@cdc/apply';
 import { ProgressStore } from '@cdc/progress';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runApplier } from './applier';
 import { createSink } from './sinks';
 
@@ -90,14 +90,6 @@ async function rows(name: string): Promise<number> {
     .query(`SELECT count(*)::int AS n FROM public.${name}`, [], 'replica')
     .catch(() => ({ rows: [{ n: -1 }] }));
   return Number(result[0].n);
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The table the poison-op test rejects at the destination: on another partition than `lenient`. */

@@ -20,7 +20,7 @@ import {
 import { ChangePublisher, consumerName, ensureSourceStream } from '@cdc/change-stream';
 import { parseConfig, type PipelineConfig } from '@cdc/config';
 import { health, registry } from '@cdc/telemetry';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runApplier } from './applier';
 
 const PARTITIONS = 4;
@@ -102,14 +102,6 @@ async function count(name: string): Promise<number> {
     .query(`SELECT count(*)::int AS n FROM public.${name}`, [], 'replica')
     .catch(() => ({ rows: [{ n: -1 }] }));
   return Number(rows[0].n);
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function capturingLogger(lines: Record<string, unknown>[]): pino.Logger {

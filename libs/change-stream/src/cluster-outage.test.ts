@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import pino from 'pino';
 import { decodeBatch, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
-import { startNatsCluster, type NatsCluster } from '@cdc/testenv';
+import { startNatsCluster, until, type NatsCluster } from '@cdc/testenv';
 import { jetStreamAvailability } from './jetstream-availability';
 import { ChangePublisher } from './publisher';
 import { Replication } from './replication';
@@ -83,7 +83,7 @@ test('a lost quorum: one error line after the limit, one line when it is back, e
     await Promise.all([leader.kill(), other.kill()]);
     for (let n = 21; n <= 40; n++) publisher.add(insert(n));
     const flushed = publisher.flush();
-    await waitFor(() => lines.some((l) => l.level === 50), 20_000, 'the quorum-lost line');
+    await until('the quorum-lost line', () => lines.some((l) => l.level === 50), 20_000);
     const alert = lines.find((l) => l.level === 50)!;
     assert.match(
       alert.msg,
@@ -93,7 +93,7 @@ test('a lost quorum: one error line after the limit, one line when it is back, e
 
     await Promise.all([leader.start(), other.start()]);
     await flushed;
-    await waitFor(() => lines.some((l) => /accepts writes again/.test(l.msg)), 30_000, 'the recovery line');
+    await until('the recovery line', () => lines.some((l) => /accepts writes again/.test(l.msg)), 30_000);
     assert.equal(lines.filter((l) => l.level === 50).length, 1, 'one error line for the outage');
     // A message retried after a lost ack is stored once (its id): every op exactly once, in order.
     const stored: number[] = [];
@@ -111,11 +111,3 @@ test('a lost quorum: one error line after the limit, one line when it is back, e
     publisher.close();
   }
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -17,7 +17,7 @@ import type {
 } from './types';
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
-export { findFreePort } from './net';
+export { findFreePort, until } from './net';
 export { createTestCertificates, type CertificateOptions, type TestCertificates } from './certificates';
 export { startVitess, type VitessCluster } from './vitess';
 export {

@@ -49,6 +49,19 @@ export async function waitUntil(
   }
 }
 
+/**
+ * The tests' one polling helper: resolves once `check` is true, checked every `intervalMs`;
+ * throws `timed out waiting for <what>` after `timeoutMs`.
+ */
+export function until(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<void> {
+  return waitUntil(check, { timeoutMs, intervalMs, timeoutMessage: `timed out waiting for ${what}` });
+}
+
 export async function waitForPortClosed(port: number, timeoutMs = 30_000): Promise<void> {
   await waitUntil(async () => !(await portAnswers(port)), {
     timeoutMs,
