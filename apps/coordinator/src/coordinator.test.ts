@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -38,6 +39,7 @@ function source(name: string, partitions: number): PostgresSourceConfig {
     publish: { maxOps: 100, maxBytes: 100_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
     statusIntervalMs: 100,
     tableDiscoveryIntervalS: 0,
+    largeTransactions: { stream: true, spillDir: tmpdir() },
   };
 }
 

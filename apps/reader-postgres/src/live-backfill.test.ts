@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -61,6 +62,7 @@ function configFor(name: string, url: string, tables: string[], chunkRows: numbe
         publish: { maxOps: 500, maxBytes: 1_000_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
         statusIntervalMs: 100,
         tableDiscoveryIntervalS: 0,
+        largeTransactions: { stream: true, spillDir: tmpdir() },
       },
     ],
     destinations: [

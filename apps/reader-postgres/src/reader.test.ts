@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -66,6 +67,7 @@ function configFor(
         publish: { maxOps: 500, maxBytes: 1_000_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
         statusIntervalMs: 100,
         tableDiscoveryIntervalS: 0,
+        largeTransactions: { stream: true, spillDir: tmpdir() },
       },
     ],
     // One destination, so the stream has consumers (interest retention keeps what is published).

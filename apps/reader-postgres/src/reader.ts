@@ -28,9 +28,13 @@ import {
   dropSlot,
   ensurePublication,
   formatLsn,
+  pgoutputProtocol,
   preflightSource,
   reconcilePublication,
+  streamAbortCarriesLsn,
   takeSnapshot,
+  TransactionSpill,
+  type PgOutputProtocol,
   type PreflightResult,
 } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
@@ -239,7 +243,9 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
             maxAgeS: streamLimits.maxAgeS,
             jsm,
             backfill,
-            messages: preflight.serverVersion >= MESSAGES_MIN_VERSION,
+            protocol: pgoutputProtocol(preflight.serverVersion, {
+              streamInProgress: source.largeTransactions.stream,
+            }),
             onStreaming: () => void tables.reconcile('start').catch(() => undefined),
           });
         } catch (error) {
@@ -361,7 +367,7 @@ async function streamOnce(
   log: Logger,
   live: {
     backfill: LiveBackfill;
-    messages: boolean;
+    protocol: PgOutputProtocol;
     onStreaming: () => void;
     /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
     maxAgeS: number | undefined;
@@ -478,30 +484,40 @@ async function streamOnce(
   const initial = await progress.readCommitted(source.name);
   if (initial) committedLsn = initial.position.commit;
   const catalog = new SourceCatalog(catalogClient);
+  // Large transactions arrive while they run and wait on disk for their commit (streaming).
+  const spill =
+    live.protocol.streaming === 'off'
+      ? undefined
+      : TransactionSpill.open(source.largeTransactions.spillDir, source.name);
   const hooks: BackfillHooks = live.backfill.attach(publisher);
-  const decoder = new PgChangeDecoder(source.name, catalog, {
-    message: hooks.message,
-    op: (op) => {
-      hooks.op(op);
-      publisher.add(op, transactions?.op(op.table));
-      // While this waits, the replication socket is paused (ReplicationConnection); the status
-      // timer below keeps answering the walsender, so a long wait does not time the slot out.
-      if (publisher.full) return publisher.waitForCapacity();
+  const decoder = new PgChangeDecoder(
+    source.name,
+    catalog,
+    {
+      message: hooks.message,
+      op: (op) => {
+        hooks.op(op);
+        publisher.add(op, transactions?.op(op.table));
+        // While this waits, the replication socket is paused (ReplicationConnection); the status
+        // timer below keeps answering the walsender, so a long wait does not time the slot out.
+        if (publisher.full) return publisher.waitForCapacity();
+      },
+      commit: (position, _commitTimeUs, xid) => {
+        hooks.commit(xid);
+        handedOver = position;
+        transactions?.commit(formatLsn(position.commit));
+        transactionCount.inc();
+      },
+      idle: (walEnd) => {
+        if (!handedOver || walEnd > handedOver.commit) handedOver = { commit: walEnd, index: 0 };
+      },
+      received: (walEnd, replyRequested) => {
+        if (walEnd > received) received = walEnd;
+        if (replyRequested) sendStatus();
+      },
     },
-    commit: (position, _commitTimeUs, xid) => {
-      hooks.commit(xid);
-      handedOver = position;
-      transactions?.commit(formatLsn(position.commit));
-      transactionCount.inc();
-    },
-    idle: (walEnd) => {
-      if (!handedOver || walEnd > handedOver.commit) handedOver = { commit: walEnd, index: 0 };
-    },
-    received: (walEnd, replyRequested) => {
-      if (walEnd > received) received = walEnd;
-      if (replyRequested) sendStatus();
-    },
-  });
+    { spill, abortInfo: streamAbortCarriesLsn(live.protocol) },
+  );
 
   log.info(
     { slot: source.slot, publication: source.publication, committed: formatLsn(committedLsn) },
@@ -519,7 +535,7 @@ async function streamOnce(
         if (failure) throw failure;
         return decoder.handle(event);
       },
-      { messages: live.messages },
+      live.protocol,
     );
     if (failure) throw failure;
   } finally {
@@ -531,6 +547,7 @@ async function streamOnce(
     signal.removeEventListener('abort', stop);
     publisher.close();
     await connection.close();
+    await spill?.close();
     await catalogClient.end().catch(() => undefined);
     log.info({ published: publisher.stats }, 'streaming session ended');
   }

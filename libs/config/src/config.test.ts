@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import type { PostgresSourceConfig } from './types';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,11 +74,16 @@ test('the example file parses with every default filled in', () => {
     },
     statusIntervalMs: 1000,
     tableDiscoveryIntervalS: 60,
+    largeTransactions: { stream: true, spillDir: tmpdir() },
   });
   assert.equal((config.sources[1] as PostgresSourceConfig).publication, 'billing_pub');
   assert.equal((config.sources[1] as PostgresSourceConfig).slot, 'billing_eu_slot');
   assert.equal(config.sources[1].partitions, 16);
   assert.equal((config.sources[1] as PostgresSourceConfig).statusIntervalMs, 2000);
+  assert.deepEqual((config.sources[1] as PostgresSourceConfig).largeTransactions, {
+    stream: true,
+    spillDir: '/var/lib/cdc/spill',
+  });
   assert.deepEqual(config.destinations[0], {
     name: 'warehouse',
     type: 'postgres',
@@ -157,6 +163,7 @@ test('a minimal config gets every default', () => {
         },
         statusIntervalMs: 1000,
         tableDiscoveryIntervalS: 60,
+        largeTransactions: { stream: true, spillDir: tmpdir() },
       },
     ],
     destinations: [],
@@ -451,6 +458,16 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
     'partition_by not a mapping',
     (d) => (d.sources[0].partition_by = ['public.audit_log']),
     'sources[0].partition_by: expected mapping, got list',
+  ],
+  [
+    'large_transactions with a misspelt key',
+    (d) => (d.sources[0].large_transactions = { spilldir: '/tmp' }),
+    'sources[0].large_transactions.spilldir: unknown key (did you mean "spill_dir"?)',
+  ],
+  [
+    'large_transactions.stream not a boolean',
+    (d) => (d.sources[0].large_transactions = { stream: 'yes' }),
+    'sources[0].large_transactions.stream: expected boolean, got string',
   ],
   [
     'status_interval_ms zero',

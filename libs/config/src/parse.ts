@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parseDocument } from 'yaml';
 import { fail, isMapping, keyPath, type Context } from './context';
 import { ConfigError } from './error';
@@ -78,6 +79,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'publish',
       'status_interval_ms',
       'table_discovery_interval_s',
+      'large_transactions',
     ],
     parse: parsePostgresSource,
   },
@@ -365,6 +367,8 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
   const publish = parsePublish(f);
   const statusIntervalMs = f.int('status_interval_ms', 1000, { min: 1 });
   const tableDiscoveryIntervalS = f.int('table_discovery_interval_s', 60, { min: 0 });
+  const l = f.fields('large_transactions', ['stream', 'spill_dir']);
+  const largeTransactions = { stream: l.bool('stream', true), spillDir: l.optionalString('spill_dir') ?? tmpdir() };
   return {
     name,
     type: 'postgres',
@@ -378,6 +382,7 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
     publish,
     statusIntervalMs,
     tableDiscoveryIntervalS,
+    largeTransactions,
   };
 }
 

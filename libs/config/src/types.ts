@@ -83,6 +83,16 @@ export interface PostgresSourceConfig extends SourceCommonConfig {
    * publication and backfilled live); 0 turns the check off (a reload still runs it).
    */
   tableDiscoveryIntervalS: number;
+  /** Transactions larger than the server's logical_decoding_work_mem. */
+  largeTransactions: {
+    /**
+     * PostgreSQL 14+: receive them while they run (pgoutput streaming), kept in `spillDir` until
+     * they commit; off: the server holds them (spilling to its own disk) and sends them at commit.
+     */
+    stream: boolean;
+    /** Directory for streamed transactions until they end (default: the OS temp directory). */
+    spillDir: string;
+  };
 }
 
 export type VitessTabletType = 'primary' | 'replica' | 'rdonly';

@@ -1,5 +1,13 @@
 export { ReplicationConnection, type CreatedSlot, type ReplicationEvent } from './replication-connection';
-export { PgChangeDecoder, ChangeDecodeError, type ChangeHandler } from './change-decoder';
+export { PgChangeDecoder, ChangeDecodeError, type ChangeHandler, type ChangeDecoderOptions } from './change-decoder';
+export {
+  pgoutputProtocol,
+  startReplicationOptions,
+  streamAbortCarriesLsn,
+  type PgOutputProtocol,
+  type ProtocolChoice,
+} from './protocol';
+export { TransactionSpill, TransactionSpillError, type SpillStats } from './transaction-spill';
 export { SourceCatalog, type RelationState } from './catalog';
 export { takeSnapshot, describeSourceTable, type SnapshotOptions } from './snapshot';
 export {

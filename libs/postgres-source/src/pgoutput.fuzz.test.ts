@@ -61,6 +61,11 @@ const VALID: Buffer[] = [
   Buffer.concat([Buffer.from('D'), u32(16384), Buffer.from('K'), tuple(text('1'), Buffer.from('n'))]),
   Buffer.concat([Buffer.from('T'), u32(1), u8(0), u32(16384)]),
   Buffer.concat([Buffer.from('M'), u8(1), u64(9n), cstring('prefix'), u32(3), Buffer.from('abc')]),
+  // Streaming of in-progress transactions (protocol 2+)
+  Buffer.concat([Buffer.from('S'), u32(741), u8(1)]),
+  Buffer.from('E'),
+  Buffer.concat([Buffer.from('c'), u32(741), u8(0), u64(0x16b3748n), u64(0x16b3800n), u64(1000n)]),
+  Buffer.concat([Buffer.from('A'), u32(741), u32(742)]),
 ];
 
 /** A small deterministic PRNG, so a failure can be reproduced. */

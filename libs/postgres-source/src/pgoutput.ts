@@ -1,6 +1,9 @@
 /**
- * Decoder for the pgoutput logical replication protocol, version 1
- * (https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html).
+ * Decoder for the pgoutput logical replication protocol, versions 1 to 4
+ * (https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html): the
+ * messages of version 1, and from version 2 the streaming of in-progress transactions (Stream
+ * Start/Stop/Commit/Abort; inside a stream block every data message carries the xid of the
+ * (sub)transaction that made it). Two-phase messages (version 3) are never requested.
  *
  * Tuple values stay as the server's text output, where they lie in the message: a tuple is a
  * reference into it (RawTuple), written out as a row of COPY text (writeTupleText) without a
@@ -66,7 +69,53 @@ export type PgOutputMessage =
       readonly lsn: bigint;
       readonly prefix: string;
       readonly content: Buffer;
+    }
+  /** A block of a streamed (in-progress) transaction begins; `firstSegment` on its first block. */
+  | { readonly tag: 'streamStart'; readonly xid: number; readonly firstSegment: boolean }
+  | { readonly tag: 'streamStop' }
+  | {
+      readonly tag: 'streamCommit';
+      readonly xid: number;
+      readonly commitLsn: bigint;
+      readonly endLsn: bigint;
+      readonly commitTimeUs: number;
+    }
+  /**
+   * A streamed transaction (subxid = xid) or one of its subtransactions aborted: its streamed
+   * changes (for a subtransaction: those made by it) are void. The abort LSN and time are sent
+   * only when streaming is 'parallel'.
+   */
+  | {
+      readonly tag: 'streamAbort';
+      readonly xid: number;
+      readonly subxid: number;
+      readonly abortLsn?: bigint;
+      readonly abortTimeUs?: number;
     };
+
+/** How a message is framed: inside a stream block data messages carry an xid first. */
+export interface DecodeContext {
+  /** Inside a stream block (between Stream Start and Stream Stop). */
+  readonly inStream?: boolean;
+  /** Stream Abort carries the abort LSN and time (streaming = 'parallel'). */
+  readonly abortInfo?: boolean;
+}
+
+/** Tags of the messages that carry an xid after the tag inside a stream block. */
+const STREAMED_DATA_TAGS = new Set([
+  0x52 /* R */, 0x59 /* Y */, 0x49 /* I */, 0x55 /* U */, 0x44 /* D */, 0x54 /* T */, 0x4d /* M */,
+]);
+
+/**
+ * The (sub)transaction xid of a data message inside a stream block, read without decoding the
+ * rest; undefined for a message that is not a data message (Stream Stop, or anything else).
+ */
+export function streamedDataXid(payload: Buffer): number | undefined {
+  if (payload.length === 0 || !STREAMED_DATA_TAGS.has(payload[0])) return undefined;
+  if (payload.length < 5)
+    throw new PgOutputDecodeError(`message truncated at byte 1 (need 4 more of ${payload.length})`);
+  return payload.readUInt32BE(1);
+}
 
 /** Microseconds between the Unix epoch and the Postgres epoch (2000-01-01). */
 export const POSTGRES_EPOCH_US = 946_684_800_000_000;
@@ -227,9 +276,13 @@ export function tupleStrings(tuple: RawTuple): Array<string | null | undefined> 
   return values;
 }
 
-export function decodePgOutput(buffer: Buffer): PgOutputMessage {
+const NO_CONTEXT: DecodeContext = {};
+
+export function decodePgOutput(buffer: Buffer, context: DecodeContext = NO_CONTEXT): PgOutputMessage {
   const cursor = new Cursor(buffer);
   const tag = String.fromCharCode(cursor.byte());
+  // Inside a stream block the data messages start with the xid of their (sub)transaction.
+  if (context.inStream && STREAMED_DATA_TAGS.has(tag.charCodeAt(0))) cursor.uint32();
   switch (tag) {
     case 'B': {
       const finalLsn = cursor.uint64();
@@ -306,6 +359,30 @@ export function decodePgOutput(buffer: Buffer): PgOutputMessage {
       const prefix = cursor.cstring();
       const length = cursor.int32();
       return { tag: 'message', transactional, lsn, prefix, content: cursor.bytes(length) };
+    }
+    case 'S': {
+      const xid = cursor.uint32();
+      const first = cursor.byte();
+      if (first !== 0 && first !== 1) throw new PgOutputDecodeError(`stream start: first-segment flag ${first}`);
+      return { tag: 'streamStart', xid, firstSegment: first === 1 };
+    }
+    case 'E':
+      return { tag: 'streamStop' };
+    case 'c': {
+      const xid = cursor.uint32();
+      cursor.byte(); // flags, unused
+      const commitLsn = cursor.uint64();
+      const endLsn = cursor.uint64();
+      const commitTimeUs = cursor.int64AsNumber() + POSTGRES_EPOCH_US;
+      return { tag: 'streamCommit', xid, commitLsn, endLsn, commitTimeUs };
+    }
+    case 'A': {
+      const xid = cursor.uint32();
+      const subxid = cursor.uint32();
+      if (!context.abortInfo) return { tag: 'streamAbort', xid, subxid };
+      const abortLsn = cursor.uint64();
+      const abortTimeUs = cursor.int64AsNumber() + POSTGRES_EPOCH_US;
+      return { tag: 'streamAbort', xid, subxid, abortLsn, abortTimeUs };
     }
     default:
       throw new PgOutputDecodeError(`unknown message tag ${JSON.stringify(tag)} (0x${tag.charCodeAt(0).toString(16)})`);

@@ -2,6 +2,7 @@ import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { POSTGRES_EPOCH_US } from './pgoutput';
 import { formatLsn, parseLsn } from './lsn';
 import { SESSION_OPTIONS } from './session-settings';
+import { startReplicationOptions, type PgOutputProtocol } from './protocol';
 
 export interface CreatedSlot {
   readonly slot: string;
@@ -87,15 +88,13 @@ export class ReplicationConnection {
     publication: string,
     startLsn: bigint,
     handler: (event: ReplicationEvent) => Promise<void> | void,
-    streamOptions: { readonly messages?: boolean } = {},
+    protocol: PgOutputProtocol = { protoVersion: 1, streaming: 'off', messages: false },
   ): Promise<void> {
     this.handler = handler;
     const connection = this.connection();
     connection.on('copyData', ({ chunk }) => this.receive(chunk));
     // publication_names is a list of identifiers inside a string literal.
-    let options = `proto_version '1', publication_names ${escapeLiteral(escapeIdentifier(publication))}`;
-    // Logical decoding messages (PostgreSQL 14+) carry the live-backfill watermarks.
-    if (streamOptions.messages) options += `, messages 'true'`;
+    const options = startReplicationOptions(protocol, escapeLiteral(escapeIdentifier(publication)));
     const command = `START_REPLICATION SLOT ${escapeIdentifier(slot)} LOGICAL ${formatLsn(startLsn)} (${options})`;
     await new Promise<void>((resolve, reject) => {
       this.failure = reject;

@@ -61,13 +61,15 @@ export interface FixtureOptions {
   /** PostgreSQL majors of the source and destination servers (tools/testenv; default: Debian's 15). */
   readonly sourceVersion?: number;
   readonly destinationVersion?: number;
+  /** Extra postgresql.conf settings of the source server (e.g. logical_decoding_work_mem). */
+  readonly sourceSettings?: Record<string, string>;
   /** Run on a 3-server NATS cluster with `nats.replicas` set to this (the services get every server's URL). */
   readonly cluster?: { readonly replicas: number };
 }
 
 export async function startPipelineFixture(options: FixtureOptions): Promise<PipelineFixture> {
   const [source, destination, natsCluster] = await Promise.all([
-    startPostgres({ name: 'e2e-source', version: options.sourceVersion }),
+    startPostgres({ name: 'e2e-source', version: options.sourceVersion, settings: options.sourceSettings }),
     startPostgres({ name: 'e2e-dest', logical: false, version: options.destinationVersion }),
     options.cluster ? startNatsCluster({ name: 'e2e' }) : undefined,
   ]);

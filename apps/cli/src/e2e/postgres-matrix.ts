@@ -1,5 +1,6 @@
 // The PostgreSQL version matrix, on demand: `npx nx run cli:test-postgres-matrix`
-//   [-- --sources 14,15,16,17,18 --destinations 15,18 --suites replication,crash-recovery,partitioned-tables]
+//   [-- --sources 14,15,16,17,18 --destinations 15,18
+//       --suites replication,crash-recovery,partitioned-tables,large-transactions]
 // Runs postgres-versions.test.ts once per (source, destination, suite), each in its own node
 // process (a failed or hung run cannot spoil the next), logs each run to
 // <testenv dir>/postgres-matrix/, and prints the result table (Markdown, as in the README).
@@ -24,7 +25,7 @@ const { values } = parseArgs({
   options: {
     sources: { type: 'string', default: '14,15,16,17,18' },
     destinations: { type: 'string', default: '15,18' },
-    suites: { type: 'string', default: 'replication,crash-recovery,partitioned-tables' },
+    suites: { type: 'string', default: 'replication,crash-recovery,partitioned-tables,large-transactions' },
   },
 });
 const majors = (list: string) => list.split(',').map((v) => Number(v.trim()));

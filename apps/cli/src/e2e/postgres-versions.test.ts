@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { crashRecoverySuite } from './crash-recovery-suite';
+import { largeTransactionsSuite } from './large-transactions-suite';
 import { partitionedTablesSuite } from './partitioned-tables-suite';
 import { replicationSuite } from './replication-suite';
 import { parseVersionPairs } from './server-versions';
@@ -12,6 +13,7 @@ const SUITES = {
   replication: replicationSuite,
   'crash-recovery': crashRecoverySuite,
   'partitioned-tables': partitionedTablesSuite,
+  'large-transactions': largeTransactionsSuite,
 } as const;
 type SuiteName = keyof typeof SUITES;
 
