@@ -52,6 +52,19 @@ export interface SourceStatus {
   } | null;
   /** The reader stops reading its source while its stream is full (nats.max_bytes / nats.max_age_s). */
   readerPaused?: { reason: 'max_bytes' | 'max_age_s'; since: string } | null;
+  /** A Vitess reader's shards as it last recorded them (every 2 s while it streams); null: none recorded yet. */
+  vitess?: VitessShardStatus | null;
+}
+
+export interface VitessShardStatus {
+  readonly keyspace: string;
+  /** When the reader recorded this; `ageSeconds` old now (a stopped reader stops recording). */
+  readonly recordedAt: string;
+  readonly ageSeconds: number;
+  /** Per shard streamed: the source time of the last event read, and how far behind that was when recorded. */
+  readonly shards: ReadonlyArray<{ shard: string; lastEventAt: string | null; behindSeconds: number | null }>;
+  /** Reshards the reader has passed (it moved to the new shards), oldest first. */
+  readonly reshards: ReadonlyArray<{ from: string; to: string; at: string }>;
 }
 
 export interface ApplierStatus {
@@ -144,6 +157,7 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
         appliers: [],
       };
       if (source.type === 'postgres') await readSlot(source, status);
+      if (source.type === 'vitess') status.vitess = await readShards(progress, source.name);
       await readStream(jsm, progress, source.name, status);
       for (const destination of destinationsOfSource(config, source.name)) {
         for (let partition = 0; partition < source.partitions; partition += 1) {
@@ -198,6 +212,43 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
   }
 }
 
+/** A Vitess reader's record of its shards (null when none yet or unreadable: NATS trouble shows elsewhere). */
+async function readShards(progress: ProgressStore, source: string): Promise<VitessShardStatus | null> {
+  const state = await progress.readShardState(source).catch(() => undefined);
+  if (!state) return null;
+  const at = Date.parse(state.at);
+  return {
+    keyspace: state.keyspace,
+    recordedAt: state.at,
+    ageSeconds: Math.max(0, (Date.now() - at) / 1000),
+    shards: state.shards.map(({ shard, lastEventAt }) => ({
+      shard,
+      lastEventAt,
+      behindSeconds: lastEventAt === null ? null : Math.max(0, (at - Date.parse(lastEventAt)) / 1000),
+    })),
+    reshards: state.reshards,
+  };
+}
+
+/** The shard lines of a Vitess source: what the reader streams, how far behind per shard, reshards passed. */
+function shardLines(vitess: VitessShardStatus): string[] {
+  const shards = vitess.shards
+    .map(
+      ({ shard, behindSeconds }) =>
+        `${shard} ${behindSeconds === null ? 'no event yet' : `${behindSeconds.toFixed(1)} s behind`}`,
+    )
+    .join(', ');
+  // A running reader records every 2 s: an older record is a reader that is not streaming.
+  const stale =
+    vitess.ageSeconds > 30 ? ` — NOT UPDATED for ${Math.round(vitess.ageSeconds)} s: is the reader running?` : '';
+  const lines = [
+    `  shards of ${vitess.keyspace} (reader, recorded ${ageText(vitess.ageSeconds)}): ${shards || 'none yet'}${stale}`,
+  ];
+  for (const reshard of vitess.reshards)
+    lines.push(`  reshard passed at ${reshard.at}: ${reshard.from} -> ${reshard.to}`);
+  return lines;
+}
+
 /** The stream's fill level and whether the reader pauses for it; NATS trouble leaves them unknown. */
 async function readStream(
   jsm: JetStreamManager,
@@ -247,8 +298,10 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     lines.push(
       `  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`,
     );
-    // A Vitess source has no state of its own at the source: the committed VGtid above is all.
     if (status.type === 'postgres') lines.push(slotLine(status));
+    // A Vitess source has no state of its own at the source: the reader's record of its shards stands in.
+    if (status.type === 'vitess')
+      lines.push(...(status.vitess ? shardLines(status.vitess) : ['  shards: none recorded yet']));
     const stream = streamLine(status);
     if (stream) lines.push(stream);
     lines.push(

@@ -38,6 +38,7 @@ import {
 } from '@cdc/vitess-source';
 import { CopyProgress } from './copy-progress';
 import { ReshardStopError, ShardsGoneError, journalSeen, shardsGone, shardsOf } from './reshard';
+import { ShardActivity } from './shard-activity';
 
 export interface VitessReaderOptions {
   readonly config: PipelineConfig;
@@ -45,6 +46,9 @@ export interface VitessReaderOptions {
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
+
+/** How often the reader records its shards' state (KV `shards.<source>`, the lag gauges). */
+const SHARD_REPORT_MS = 2_000;
 
 /** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
 const PAYLOAD_HEADROOM = 0.75;
@@ -229,6 +233,10 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   let lastToken: Uint8Array | undefined;
   let failure: unknown;
   const copy = new CopyProgress(ctx.schema, log, () => Math.max(1, resumable.shardGtids?.length ?? 1));
+  // The shard set, each shard's last event time and the reshards passed, for `cdc status` and metrics.
+  const shardActivity = new ShardActivity(source.name, source.keyspace);
+  shardActivity.restore(await progress.readShardState(source.name).catch(() => undefined));
+  if (!hasUnresolvedShard(start)) shardActivity.streaming(start);
   // Undefined when tracing is off: then the op callback below does no tracing work at all.
   const transactions = transactionTracer(source.name, 'vitess');
   // One span per shard transaction (VStream delivers a shard's transaction whole, at its COMMIT).
@@ -282,6 +290,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   };
   const watermarkTimer = setInterval(() => void emitWatermark(), source.publish.watermarkIntervalMs);
   const progressTimer = setInterval(() => copy.report(false), 5_000);
+  // Best effort: a failed write shows an older record in `cdc status`, it never stops the stream.
+  const shardTimer = setInterval(() => void shardActivity.report(progress).catch(() => undefined), SHARD_REPORT_MS);
   let backoffMs = source.reconnect.initialMs;
   try {
     while (!ctx.signal.aborted) {
@@ -311,7 +321,9 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
                 { oldShards: streamedShards, newShards: shards, vgtid: formatVgtid(vgtid) },
                 `passed a reshard of keyspace ${source.keyspace}: streaming shards ${shards} (was ${streamedShards})`,
               );
+              shardActivity.passed(streamedShards, shards);
             }
+            if (shards !== streamedShards) shardActivity.streaming(vgtid);
             streamedShards = shards;
             resumable = vgtid;
             resumableChanged = true;
@@ -343,6 +355,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           ctx.signal,
         )) {
           if (failure) throw failure;
+          shardActivity.seen(events);
           await decoder.handle(events);
           backoffMs = source.reconnect.initialMs;
         }
@@ -366,6 +379,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   } finally {
     clearInterval(watermarkTimer);
     clearInterval(progressTimer);
+    clearInterval(shardTimer);
+    await shardActivity.report(progress).catch(() => undefined);
     transactions?.abandon('VStream session ended mid-transaction');
   }
 }

@@ -1,2 +1,2 @@
 export { computeCommitted, type CommittedPosition, type PartitionProgress } from './committed';
-export { ProgressStore, type ProgressStoreOptions, type ReaderState } from './progress-store';
+export { ProgressStore, type ProgressStoreOptions, type ReaderState, type ShardState } from './progress-store';

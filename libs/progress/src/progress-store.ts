@@ -36,6 +36,7 @@ function loadPosition(stored: StoredPosition): Position {
  *   watermark-seq.<source>                       last watermark seq a reader handed out
  *   snapshot.<source>                            the reader's initial-snapshot state
  *   reader.<source>                              whether the reader pauses (its stream is full), for `cdc status`
+ *   shards.<source>                              a Vitess reader's shards, their last event time, reshards passed
  * Values are small JSON documents, readable with `nats kv get`.
  */
 /** What a reader says about itself: paused while its stream is full (nats.max_bytes / nats.max_age_s). */
@@ -43,6 +44,21 @@ export interface ReaderState {
   readonly paused: 'max_bytes' | 'max_age_s' | null;
   /** ISO time of the last change of `paused`. */
   readonly since: string;
+}
+
+/**
+ * What a Vitess reader says about its shards (written every few seconds while it streams): the
+ * shards it streams and the source time of the last event it read from each (so `at` minus that
+ * is how far behind the reader is on that shard), and the reshards it has passed. Operators
+ * wait for every reader to have passed a reshard's switch before they `Complete` it.
+ */
+export interface ShardState {
+  readonly keyspace: string;
+  /** When the reader wrote this (ISO). */
+  readonly at: string;
+  readonly shards: ReadonlyArray<{ readonly shard: string; readonly lastEventAt: string | null }>;
+  /** Oldest first; the last few only. */
+  readonly reshards: ReadonlyArray<{ readonly from: string; readonly to: string; readonly at: string }>;
 }
 
 export interface ProgressStoreOptions {
@@ -125,6 +141,15 @@ export class ProgressStore {
   async readReaderState(source: string): Promise<ReaderState | undefined> {
     const entry = await this.kv.get(`reader.${source}`);
     return entry && entry.operation === 'PUT' ? entry.json<ReaderState>() : undefined;
+  }
+
+  async writeShardState(source: string, state: ShardState): Promise<void> {
+    await this.put(`shards.${source}`, JSON.stringify(state));
+  }
+
+  async readShardState(source: string): Promise<ShardState | undefined> {
+    const entry = await this.kv.get(`shards.${source}`);
+    return entry && entry.operation === 'PUT' ? entry.json<ShardState>() : undefined;
   }
 
   async readSnapshotState<T>(source: string): Promise<T | undefined> {

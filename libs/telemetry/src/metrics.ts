@@ -44,6 +44,12 @@ export const metrics = {
     labelNames: ['source', 'destination', 'partition'] as const,
     registers: [registry],
   }),
+  vitessShardLagSeconds: new Gauge({
+    name: 'cdc_vitess_shard_lag_seconds',
+    help: 'Now minus the source time of the last event the Vitess reader read from the shard (heartbeats keep an idle shard near 0)',
+    labelNames: ['source', 'shard'] as const,
+    registers: [registry],
+  }),
   appliedOps: new Counter({
     name: 'cdc_applier_ops_total',
     help: 'Ops in batches the applier committed (duplicates skipped by the checkpoint included)',

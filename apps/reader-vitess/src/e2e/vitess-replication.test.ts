@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import {
   startJaeger,
@@ -15,6 +16,7 @@ import {
   type VitessCluster,
 } from '@cdc/testenv';
 import {
+  BUNDLE,
   compareMysqlTable,
   compareTable,
   createTable,
@@ -147,6 +149,26 @@ test('copy + streaming of a 2-shard keyspace with every type into Postgres', asy
   // The comparison itself can see a difference in any one value.
   await p.destination.query(`UPDATE sharded."${table}" SET tm = tm + interval '1 millisecond' WHERE id = 1`);
   assert.match((await compareTable(p, table)) ?? '', /id=1 column tm/);
+
+  // cdc status shows the shards the reader streams and how far behind it is on each (recorded every 2 s).
+  let vitess:
+    { shards: Array<{ shard: string; lastEventAt: string | null; behindSeconds: number | null }> } | undefined;
+  for (let attempt = 0; attempt < 20 && vitess?.shards.every((s) => s.lastEventAt !== null) !== true; attempt += 1) {
+    const run = spawnSync(process.execPath, [BUNDLE, 'status', '--config', p.configFile, '--json'], {
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    vitess = (JSON.parse(run.stdout) as Array<{ vitess?: typeof vitess }>)[0].vitess ?? undefined;
+    if (vitess?.shards.every((s) => s.lastEventAt !== null) !== true) await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.deepEqual(
+    vitess?.shards.map((s) => s.shard),
+    ['-80', '80-'],
+  );
+  for (const shard of vitess!.shards)
+    assert.ok(shard.behindSeconds !== null && shard.behindSeconds < 60, JSON.stringify(shard));
+  const human = spawnSync(process.execPath, [BUNDLE, 'status', '--config', p.configFile], { encoding: 'utf8' });
+  assert.match(human.stdout, /shards of sharded \(reader, recorded .*\): -80 [\d.]+ s behind, 80- [\d.]+ s behind/);
 });
 
 test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, one read, two destinations, traced in Jaeger', async () => {
