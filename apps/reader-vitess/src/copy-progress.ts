@@ -1,5 +1,5 @@
 import type { Logger } from '@cdc/service-runtime';
-import type { KeyspaceSchema } from './reader';
+import type { KeyspaceSchema } from '@cdc/vitess-source';
 
 /** Progress output of the VStream Copy phase: rows per table, rows/s, and an ETA from information_schema's estimates. */
 export class CopyProgress {

@@ -24,6 +24,7 @@ import type { SslOptions } from 'mysql2';
 import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
 import { transactionTracer } from '@cdc/telemetry';
 import {
+  KeyspaceSchema,
   VStreamClient,
   VStreamDecoder,
   VStreamError,
@@ -69,7 +70,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   if (source.type !== 'vitess') throw new Error(`source ${source.name} is of type ${source.type}, not vitess`);
   const log = options.log.child({ source: source.name, keyspace: source.keyspace });
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
-  const schema = new KeyspaceSchema(source, log);
+  const schema = keyspaceSchemaOf(source, log);
   // vtgate may be restarting, or not see a shard's new primary yet right after a reshard's
   // switch ("no healthy tablet available"): the first read is retried like any transient failure.
   let tables: KeyspaceTable[];
@@ -399,60 +400,29 @@ function hasUnresolvedShard(vgtid: binlogdata.IVGtid): boolean {
   return (vgtid.shardGtids ?? []).some((shard) => shard.gtid === 'current' || !shard.shard);
 }
 
-/** The keyspace's tables as information_schema describes them, re-read when a table is unknown or changed. */
-export class KeyspaceSchema {
-  private tables = new Map<string, KeyspaceTable>();
-  private readonly stale = new Set<string>();
-  /** mysql2's TLS settings for vtgate's MySQL port, files read once at start. */
-  private readonly ssl: SslOptions | undefined;
+/**
+ * The source's schema read through vtgate's MySQL port (TLS settings read once, here), re-read
+ * by KeyspaceSchema when a table is unknown or changed.
+ */
+function keyspaceSchemaOf(source: VitessSourceConfig, log: Logger): KeyspaceSchema {
+  let ssl: SslOptions | undefined;
   /** For an IP host the certificate must name (mysql2 alone does not check it). */
-  private readonly checkConnection: ((connection: unknown) => Error | undefined) | undefined;
-
-  constructor(
-    private readonly source: VitessSourceConfig,
-    private readonly log: Logger,
-  ) {
-    try {
-      this.ssl = source.mysqlTls !== undefined ? mysqlSslOptions(source.mysqlTls, 'mysql_tls') : undefined;
-      const ipHost = source.mysqlTls !== undefined ? ipHostToCheck(source.mysql, source.mysqlTls) : undefined;
-      this.checkConnection = ipHost !== undefined ? ipIdentityCheck(ipHost) : undefined;
-    } catch (error) {
-      throw new Error(`source ${source.name}: ${describeError(error)}`, { cause: error });
-    }
+  let checkConnection: ((connection: unknown) => Error | undefined) | undefined;
+  try {
+    ssl = source.mysqlTls !== undefined ? mysqlSslOptions(source.mysqlTls, 'mysql_tls') : undefined;
+    const ipHost = source.mysqlTls !== undefined ? ipHostToCheck(source.mysql, source.mysqlTls) : undefined;
+    checkConnection = ipHost !== undefined ? ipIdentityCheck(ipHost) : undefined;
+  } catch (error) {
+    throw new Error(`source ${source.name}: ${describeError(error)}`, { cause: error });
   }
-
-  get known(): ReadonlyMap<string, KeyspaceTable> {
-    return this.tables;
-  }
-
-  async refresh(): Promise<KeyspaceTable[]> {
-    const tables = await readKeyspaceSchema({
-      url: this.source.mysql,
-      displayUrl: redactUrl(this.source.mysql),
-      ...(this.ssl !== undefined ? { ssl: this.ssl } : {}),
-      ...(this.checkConnection !== undefined ? { checkConnection: this.checkConnection } : {}),
-      keyspace: this.source.keyspace,
-      tableMatches: (table) => tableMatches(this.source.tables, this.source.keyspace, table),
+  const read = () =>
+    readKeyspaceSchema({
+      url: source.mysql,
+      displayUrl: redactUrl(source.mysql),
+      ...(ssl !== undefined ? { ssl } : {}),
+      ...(checkConnection !== undefined ? { checkConnection } : {}),
+      keyspace: source.keyspace,
+      tableMatches: (table) => tableMatches(source.tables, source.keyspace, table),
     });
-    this.tables = new Map(tables.map((table) => [table.name, table]));
-    this.stale.clear();
-    return tables;
-  }
-
-  invalidate(table: string): void {
-    this.stale.add(table);
-  }
-
-  async lookup(table: string): Promise<KeyspaceTable | undefined> {
-    if (!this.tables.has(table) || this.stale.has(table)) {
-      try {
-        await this.refresh();
-      } catch (error) {
-        // The FIELD event still describes the table; only MariaDB JSON detection needs the schema.
-        this.log.warn({ table, err: describeError(error) }, 'cannot re-read the keyspace schema');
-        this.stale.delete(table);
-      }
-    }
-    return this.tables.get(table);
-  }
+  return new KeyspaceSchema(read, log);
 }

@@ -3,5 +3,6 @@ export { VStreamDecoder, ddlTable, type VStreamDecoderHandlers, type VStreamDeco
 export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid } from './gtid';
 export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDecoder } from './row-values';
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
+export { KeyspaceSchema } from './keyspace-schema';
 export { tablePatternRules } from './filter-rules';
 export type { binlogdata } from './generated/vitess';
