@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { PipelineConfig, PostgresDestinationConfig, PostgresSourceConfig } from '@cdc/config';
 import { ProgressStore } from '@cdc/progress';
-import { startNats, type NatsServer } from '@cdc/testenv';
+import { startNats, until, type NatsServer } from '@cdc/testenv';
 import { runCoordinator, updateCommitted } from './coordinator';
 
 // The coordinator against a real JetStream KV bucket, with the config built here.
@@ -73,14 +73,6 @@ async function progress(src: string, dst: string, partition: number, seq: number
     appliedAtMs: Date.now(),
     lastStreamSeq: seq * 10,
   });
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 test('updateCommitted writes the lowest watermark over every partition of every destination of the source', async () => {
@@ -173,13 +165,18 @@ test('runCoordinator writes committed for every source while it runs, and stops 
     settled = true;
   });
   try {
-    await until('committed for both sources', async () => {
-      const [one, two] = [await store.readCommitted('svc1'), await store.readCommitted('svc2')];
-      return one?.seq === 3 && two?.seq === 8;
-    });
+    await until(
+      'committed for both sources',
+      async () => {
+        const [one, two] = [await store.readCommitted('svc1'), await store.readCommitted('svc2')];
+        return one?.seq === 3 && two?.seq === 8;
+      },
+      10_000,
+      25,
+    );
     // Progress that arrives while it runs is picked up on a later round.
     for (const dst of ['r1', 'r2']) for (const partition of [0, 1]) await progress('svc1', dst, partition, 11);
-    await until('svc1 to advance', async () => (await store.readCommitted('svc1'))?.seq === 11);
+    await until('svc1 to advance', async () => (await store.readCommitted('svc1'))?.seq === 11, 10_000, 25);
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // it keeps running for a second
     assert.equal(settled, false, 'the coordinator returned before it was aborted');
   } finally {
