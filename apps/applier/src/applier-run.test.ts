@@ -5,7 +5,8 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { partitionOf, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
-import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/change-stream';
+import { PartitionConsumer, type ChangePublisher } from '@cdc/change-stream';
+import { openTestSource } from '@cdc/change-stream/testing';
 import { findDestination, parseConfig, type PipelineConfig } from '@cdc/config';
 import type { Sink } from '@cdc/apply';
 import { ProgressStore } from '@cdc/progress';
@@ -38,20 +39,13 @@ destinations:
 `,
     'test.yaml',
   );
-  await ensureSourceStream(await jetstreamManager(nc), {
+  publisher = await openTestSource(nc, {
     source: 'src',
     partitions: PARTITIONS,
     destinations: ['replica'],
-  });
-  publisher = new ChangePublisher({
-    js: jetstream(nc),
-    source: 'src',
-    partitions: PARTITIONS,
     log,
     maxOps: 50,
-    maxBytes: 1e6,
     maxDelayMs: 2,
-    maxBufferedOps: 1e6,
   });
 });
 

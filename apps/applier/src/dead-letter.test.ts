@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { partitionOf, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
-import { ChangePublisher, ensureSourceStream, listDeadLetters } from '@cdc/change-stream';
+import { listDeadLetters, type ChangePublisher } from '@cdc/change-stream';
+import { openTestSource } from '@cdc/change-stream/testing';
 import { parseConfig, type PipelineConfig } from '@cdc/config';
 import { startMariadb, startNats, startPostgres, until, type NatsServer, type QueryResultRows } from '@cdc/testenv';
 import { runApplier } from './applier';
@@ -110,20 +111,13 @@ ${engine.config}    url: "${url}"
 `,
         'test.yaml',
       );
-      await ensureSourceStream(await jetstreamManager(nc), {
+      publisher = await openTestSource(nc, {
         source: 'src',
         partitions: PARTITIONS,
         destinations: ['replica'],
-      });
-      publisher = new ChangePublisher({
-        js: jetstream(nc),
-        source: 'src',
-        partitions: PARTITIONS,
         log,
         maxOps: 7,
-        maxBytes: 1e6,
         maxDelayMs: 2,
-        maxBufferedOps: 1e6,
       });
     });
 

@@ -17,7 +17,8 @@ import {
   type ChangeOp,
   type TableSchema,
 } from '@cdc/change-envelope';
-import { ChangePublisher, consumerName, ensureSourceStream } from '@cdc/change-stream';
+import { consumerName, type ChangePublisher } from '@cdc/change-stream';
+import { openTestSource } from '@cdc/change-stream/testing';
 import { parseConfig, type PipelineConfig } from '@cdc/config';
 import { health, registry } from '@cdc/telemetry';
 import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
@@ -46,20 +47,13 @@ destinations:
 `,
     'test.yaml',
   );
-  await ensureSourceStream(await jetstreamManager(nc), {
+  publisher = await openTestSource(nc, {
     source: 'src',
     partitions: PARTITIONS,
     destinations: ['replica'],
-  });
-  publisher = new ChangePublisher({
-    js: jetstream(nc),
-    source: 'src',
-    partitions: PARTITIONS,
     log: pino({ level: 'silent' }),
     maxOps: 50,
-    maxBytes: 1e6,
     maxDelayMs: 2,
-    maxBufferedOps: 1e6,
   });
 });
 

@@ -4,7 +4,8 @@ import pino from 'pino';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { ChangePublisher, PartitionConsumer, ensureSourceStream } from '@cdc/change-stream';
+import { PartitionConsumer, type ChangePublisher } from '@cdc/change-stream';
+import { openTestSource } from '@cdc/change-stream/testing';
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
 import { filterAfterCheckpoint } from './checkpoint-filter';
@@ -44,17 +45,7 @@ class RecordingSink implements Sink {
 
 /** A source of one partition with destination d, and a publisher into it (10 ops per message). */
 async function onePartitionSource(source: string): Promise<ChangePublisher> {
-  await ensureSourceStream(await jetstreamManager(nc), { source, partitions: 1, destinations: ['d'] });
-  return new ChangePublisher({
-    js: jetstream(nc),
-    source,
-    partitions: 1,
-    log,
-    maxOps: 10,
-    maxBytes: 1e6,
-    maxDelayMs: 1,
-    maxBufferedOps: 1e6,
-  });
+  return openTestSource(nc, { source, partitions: 1, destinations: ['d'], log, maxOps: 10 });
 }
 
 const op = (commit: number): ChangeOp => ({
