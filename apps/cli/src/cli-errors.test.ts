@@ -396,6 +396,20 @@ test('cdc up: a reader that fails again and again after start keeps saying so, a
   };
   try {
     await waitUntil('the pipeline to be ready', async () => (await get('/readyz')).status === 200, 30_000);
+    // /readyz can answer before the reader has registered (the applier and the coordinator come
+    // first under cdc up): wait until the reader streams (its slot active) before the fault.
+    await waitUntil(
+      'the reader to stream',
+      async () =>
+        (
+          await logical.query(
+            `SELECT 1 FROM pg_replication_slots WHERE slot_name = 'cdc_uplater' AND active`,
+            [],
+            'uplater',
+          )
+        ).rows.length === 1,
+      30_000,
+    );
     // A fault every new streaming session meets again: the publication is gone.
     await logical.query('DROP PUBLICATION cdc_uplater', [], 'uplater');
     await logical.query(
