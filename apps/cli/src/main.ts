@@ -5,7 +5,7 @@ import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
 import { runVitessReader } from '@cdc/reader-vitess';
 import { createLogger, describeError, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
-import { initTracing, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
+import { health, initTracing, readerStreamingComponent, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, explainConfig } from './config-command';
 import { startConsole } from './console/server';
@@ -187,6 +187,9 @@ async function runAllServices(
     log.error(`${service} failed: stopping every other service of cdc up`);
     stopOthers.abort(new Error(`${service} failed`));
   };
+  // Every reader counts from the start: the coordinator and the appliers register first, and
+  // /readyz must not say ready while a reader is still reading its preflight.
+  for (const s of config.sources) health.setReady(readerStreamingComponent(s.name), false);
   const services = [
     supervise('coordinator', () => runCoordinator({ config, signal, log: log.child({ component: 'coordinator' }) })),
     ...config.destinations.map((d) =>

@@ -22,7 +22,7 @@ import { ProgressStore } from '@cdc/progress';
 import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions } from '@cdc/mysql-sink';
 import type { SslOptions } from 'mysql2';
 import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
-import { transactionTracer } from '@cdc/telemetry';
+import { health, readerStreamingComponent, transactionTracer } from '@cdc/telemetry';
 import {
   KeyspaceSchema,
   VStreamClient,
@@ -69,6 +69,8 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   const source = findSource(options.config, options.source);
   if (source.type !== 'vitess') throw new Error(`source ${source.name} is of type ${source.type}, not vitess`);
   const log = options.log.child({ source: source.name, keyspace: source.keyspace });
+  // Not ready until the VStream delivers (see streamFrom); nats once connected.
+  health.setReady(readerStreamingComponent(source.name), false);
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
   const schema = keyspaceSchemaOf(source, log);
   // vtgate may be restarting, or not see a shard's new primary yet right after a reshard's
@@ -97,6 +99,8 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   }
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
+  health.setReady(`reader ${source.name}: nats`, true);
+  void nc.closed().then(() => health.setReady(`reader ${source.name}: nats`, false));
   // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
   jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   try {
@@ -344,6 +348,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
         },
       });
       log.info({ vgtid: formatVgtid(resumable), vtgate: source.vtgate }, 'VStream starting');
+      let streaming = false;
       try {
         for await (const events of ctx.client.stream(
           {
@@ -356,6 +361,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           ctx.signal,
         )) {
           if (failure) throw failure;
+          if (!streaming) health.setReady(readerStreamingComponent(source.name), (streaming = true));
           shardActivity.seen(events);
           await decoder.handle(events);
           backoffMs = source.reconnect.initialMs;
@@ -374,6 +380,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           'VStream interrupted; reconnecting from the last complete transaction',
         );
       }
+      // Reconnecting: not ready until the next session delivers.
+      health.setReady(readerStreamingComponent(source.name), false);
       await sleep(backoffMs, ctx.signal);
       backoffMs = Math.min(backoffMs * 2, source.reconnect.maxMs);
     }

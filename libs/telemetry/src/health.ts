@@ -50,5 +50,15 @@ export class ServiceHealth {
   }
 }
 
+/**
+ * A reader's "streaming" readiness component: false until its stream delivers (after the initial
+ * snapshot for Postgres; the first VStream response for Vitess), and again while it reconnects.
+ * Also registered by `cdc up` before any service starts, so /readyz cannot answer 200 for the
+ * services that registered first while a reader is still starting.
+ */
+export function readerStreamingComponent(source: string): string {
+  return `reader ${source}: source`;
+}
+
 /** The process's health (one per process, like the metrics registry). */
 export const health = new ServiceHealth();

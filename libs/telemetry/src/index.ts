@@ -25,5 +25,5 @@ export {
   type HeaderWriter,
 } from './change-trace';
 export { metrics, registry, countOps, type CountedOp } from './metrics';
-export { health, ServiceHealth } from './health';
+export { health, readerStreamingComponent, ServiceHealth } from './health';
 export { startTelemetryServer, parseHttpAddress, HttpAddressError, type TelemetryServer } from './http-server';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import {
+  findFreePort,
   startJaeger,
   startMariadb,
   startNats,
@@ -169,6 +170,26 @@ test('copy + streaming of a 2-shard keyspace with every type into Postgres', asy
     assert.ok(shard.behindSeconds !== null && shard.behindSeconds < 60, JSON.stringify(shard));
   const human = spawnSync(process.execPath, [BUNDLE, 'status', '--config', p.configFile], { encoding: 'utf8' });
   assert.match(human.stdout, /shards of sharded \(reader, recorded .*\): -80 [\d.]+ s behind, 80- [\d.]+ s behind/);
+});
+
+test('the Vitess reader says ready (/readyz) once its VStream delivers, not before', async () => {
+  const p = await pipeline('ready', 'sharded');
+  await createTable(p, true, `${RUN}_ready_t`, 'id BIGINT NOT NULL PRIMARY KEY, v INT');
+  const port = await findFreePort();
+  p.start('reader', undefined, { CDC_HTTP_ADDR: `127.0.0.1:${port}` });
+  const readyz = async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    return response === undefined ? undefined : { status: response.status, text: await response.text() };
+  };
+  const seen: number[] = [];
+  const deadline = Date.now() + 60_000;
+  for (let answer = await readyz(); answer?.status !== 200; answer = await readyz()) {
+    if (answer) seen.push(answer.status);
+    assert.ok(Date.now() < deadline, `not ready within 60 s (last answer: ${JSON.stringify(answer)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Before the stream delivered, the server answered 503 (it serves from the process start).
+  assert.ok(seen.includes(503), `answers before ready: ${seen.join(',')}`);
 });
 
 test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, one read, two destinations, traced in Jaeger', async () => {
