@@ -15,8 +15,8 @@ import {
 // The pipeline on a 3-server NATS cluster with nats.replicas: 3 (a coordinator, two appliers, a
 // reader) under a steady transfer workload, while NATS servers are killed -9. The services keep
 // running through every fault: nothing lost, nothing applied twice, the slot never ahead of the
-// destination. Used by nats-cluster.test.ts (one fault, in npm test) and
-// nats-cluster.cluster-test.ts (all of them, on demand).
+// destination. Used by nats-cluster-leader.cluster-test.ts (one fault) and
+// nats-cluster.cluster-test.ts (all of them), both on demand (npx nx run cli:test-nats-cluster).
 export const STREAM = 'CDC_shop';
 
 /** A fault, run while the workload writes; it returns what it did, for the test's messages. */
