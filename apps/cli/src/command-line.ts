@@ -114,6 +114,19 @@ ${SERVICE_DETAILS}`,
     },
   },
   {
+    name: 'resnapshot',
+    summary: 'start a Postgres source over with a new initial snapshot',
+    options: {
+      config,
+      source: { type: 'string', value: 'NAME', required: true, description: 'the Postgres source (sources[].name)' },
+      force: { type: 'boolean', description: 'also when its slot is still usable' },
+    },
+    details: `Drops the source's replication slot; the reader's next start creates a new one and copies every table
+again, each destination table emptied first. This is the way on after the server invalidated the slot
+(max_slot_wal_keep_size: the reader stops and says so); a usable slot is dropped only with --force.
+Stop the reader first: a slot in use is never dropped.`,
+  },
+  {
     name: 'dlq list',
     summary: 'ops set aside (on_error: dead-letter)',
     options: {

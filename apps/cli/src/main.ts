@@ -9,6 +9,7 @@ import { health, initTracing, readerStreamingComponent, shutdownTracing, startTe
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, explainConfig } from './config-command';
 import { startConsole } from './console/server';
+import { resnapshotCommand } from './resnapshot';
 import { collectStatus, renderStatus } from './status';
 import { verifyCommand } from './verify';
 
@@ -17,6 +18,7 @@ const EXPECTED_ERRORS = new Set([
   'ConfigError',
   'UsageError',
   'SourcePreflightError',
+  'SlotInvalidatedError',
   'NatsUnreachableError',
   'NatsServerUnsuitableError',
   'PartitionCountMismatchError',
@@ -97,6 +99,10 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       return replies.every((reply) => reply.ok) ? 0 : 1;
     }
+    case 'resnapshot':
+      return resnapshotCommand(loadConfig(file), text('source') ?? '', values.force === true, (line) =>
+        (line.startsWith('error:') ? console.error : console.log)(line),
+      );
     case 'dlq list':
     case 'dlq replay':
       return deadLetterCommand(command, loadConfig(file), text('destination') ?? '', values);

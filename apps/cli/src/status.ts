@@ -9,7 +9,7 @@ import {
   type PostgresSourceConfig,
   type SourceConfig,
 } from '@cdc/config';
-import { formatLsn } from '@cdc/postgres-source';
+import { formatLsn, readSlotHealth, SlotInvalidatedError, slotWalWarning } from '@cdc/postgres-source';
 import { decodeVgtid, formatVgtid } from '@cdc/vitess-source';
 import { ProgressStore } from '@cdc/progress';
 import { openMembers, readMembers } from '@cdc/applier-group';
@@ -37,7 +37,20 @@ export interface SourceStatus {
   type: SourceConfig['type'];
   committedSeq: number | null;
   committedPosition: string | null;
-  slot: { name: string; active: boolean; confirmedFlush: string | null; lagBytes: string | null } | null;
+  slot: {
+    name: string;
+    active: boolean;
+    confirmedFlush: string | null;
+    lagBytes: string | null;
+    /** WAL the slot makes the source keep, and the most it may (max_slot_wal_keep_size; null: no limit). */
+    retainedBytes?: number | null;
+    maxRetainedBytes?: number | null;
+    walStatus?: string | null;
+    /** Why the server invalidated the slot (the pipeline must take a new snapshot); null while usable. */
+    invalidated?: string | null;
+    /** The slot nears max_slot_wal_keep_size, or was invalidated: one line saying what to do. */
+    problem?: string | null;
+  } | null;
   sourceError?: string;
   partitions: PartitionStatus[];
   /** Per live applier instance of each destination of this source: how many of this source's partitions it holds. */
@@ -84,9 +97,23 @@ async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Pro
       [source.slot],
     );
     const row = slot.rows[0];
-    status.slot = row
-      ? { name: source.slot, active: row.active, confirmedFlush: row.confirmed, lagBytes: row.lag }
-      : null;
+    const health = row ? await readSlotHealth(client, source.slot) : undefined;
+    status.slot =
+      row && health
+        ? {
+            name: source.slot,
+            active: row.active,
+            confirmedFlush: row.confirmed,
+            lagBytes: row.lag,
+            retainedBytes: health.retainedBytes,
+            maxRetainedBytes: health.maxRetainedBytes,
+            walStatus: health.walStatus,
+            invalidated: health.invalidated,
+            problem: health.invalidated
+              ? new SlotInvalidatedError(source.name, health).message
+              : (slotWalWarning(source.name, health) ?? null),
+          }
+        : null;
   } catch (error) {
     status.sourceError = `${redactUrl(source.url)}: ${describeError(error)}`;
   } finally {
@@ -287,8 +314,14 @@ function streamLine(status: SourceStatus): string | undefined {
 function slotLine(status: SourceStatus): string {
   if (status.sourceError) return `  slot: unknown (${status.sourceError})`;
   if (!status.slot) return '  slot: not created yet';
-  const { name, active, confirmedFlush, lagBytes } = status.slot;
-  return `  slot ${name}: ${active ? 'active' : 'inactive'}, confirmed_flush ${confirmedFlush ?? '-'}, lag ${lagBytes ?? '-'} bytes`;
+  const { name, active, confirmedFlush, lagBytes, retainedBytes, maxRetainedBytes, invalidated, problem } = status.slot;
+  const held =
+    retainedBytes === null || retainedBytes === undefined
+      ? ''
+      : `, holds ${retainedBytes} bytes of WAL${maxRetainedBytes ? ` (${Math.round((retainedBytes / maxRetainedBytes) * 100)}% of max_slot_wal_keep_size)` : ''}`;
+  const state = invalidated ? `INVALIDATED (${invalidated})` : active ? 'active' : 'inactive';
+  const line = `  slot ${name}: ${state}, confirmed_flush ${confirmedFlush ?? '-'}, lag ${lagBytes ?? '-'} bytes${held}`;
+  return problem ? `${line}\n  ${invalidated ? 'ERROR' : 'WARNING'}: ${problem}` : line;
 }
 
 export function renderStatus(statuses: readonly SourceStatus[]): string {

@@ -32,6 +32,7 @@ import {
   preflightSource,
   reconcilePublication,
   streamAbortCarriesLsn,
+  SlotInvalidatedError,
   takeSnapshot,
   TransactionSpill,
   type PgOutputProtocol,
@@ -44,6 +45,7 @@ import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { listenForReloads } from './reload';
 import { listenForRepairs } from './repair';
+import { SlotWatch } from './slot-watch';
 import { StreamFailureStreak } from './stream-failures';
 
 export interface PostgresReaderOptions {
@@ -183,6 +185,10 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     }
 
     const state = await progress.readSnapshotState<SnapshotState>(source.name);
+    // The live backfill runs until streaming ends for good: a shutdown, or a slot that cannot serve.
+    const streamingEnded = new AbortController();
+    const endStreaming = () => streamingEnded.abort();
+    options.signal.addEventListener('abort', endStreaming, { once: true });
     const backfill = new LiveBackfill({
       source: source.name,
       url: source.url,
@@ -201,7 +207,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
         }));
         await progress.writeSnapshotState(source.name, { ...current, backfills } satisfies SnapshotState);
       },
-      signal: options.signal,
+      signal: streamingEnded.signal,
       log,
     });
     const tables = new TableSet(source, preflight.serverVersion, backfill, log);
@@ -246,11 +252,14 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
             protocol: pgoutputProtocol(preflight.serverVersion, {
               streamInProgress: source.largeTransactions.stream,
             }),
+            serverVersion: preflight.serverVersion,
             onStreaming: () => void tables.reconcile('start').catch(() => undefined),
           });
         } catch (error) {
           health.setReady(`${component}: source`, false);
           if (options.signal.aborted) break;
+          // Reconnecting cannot help: the slot is gone for good (one line says what to do).
+          if (error instanceof SlotInvalidatedError) throw error;
           metrics.errors.inc({ service: 'reader', stage: 'stream' });
           const failingForMs = streak.failed(describeError(error));
           log.error(
@@ -265,6 +274,8 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
       if (discovery) clearInterval(discovery);
       await stopReloads();
       await stopRepairs();
+      endStreaming();
+      options.signal.removeEventListener('abort', endStreaming);
       await backfillRun;
     }
   } finally {
@@ -368,6 +379,7 @@ async function streamOnce(
   live: {
     backfill: LiveBackfill;
     protocol: PgOutputProtocol;
+    serverVersion: number;
     onStreaming: () => void;
     /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
     maxAgeS: number | undefined;
@@ -398,6 +410,30 @@ async function streamOnce(
   );
   connection.onError((error) => log.warn({ err: describeError(error) }, 'replication connection error'));
   catalogClient.on('error', (error) => log.warn({ err: describeError(error) }, 'catalog connection error'));
+  // An invalidated slot cannot serve this session: stop with one line instead of reconnecting forever.
+  const slotWatch = new SlotWatch({
+    source: source.name,
+    slot: source.slot,
+    client: catalogClient,
+    serverVersion: live.serverVersion,
+    log,
+    intervalMs: Math.max(1_000, source.statusIntervalMs * 5),
+    onInvalidated: (error) => {
+      failure ??= error;
+      void connection.close();
+    },
+  });
+  // Large transactions arrive while they run and wait on disk for their commit (streaming).
+  let spill: TransactionSpill | undefined;
+  try {
+    await slotWatch.check();
+    if (live.protocol.streaming !== 'off')
+      spill = TransactionSpill.open(source.largeTransactions.spillDir, source.name);
+  } catch (error) {
+    void catalogClient.end().catch(() => undefined);
+    await connection.close();
+    throw error;
+  }
 
   let received = 0n;
   let committedLsn = 0n;
@@ -459,12 +495,17 @@ async function streamOnce(
       if (committed && committed.position.commit > committedLsn) committedLsn = committed.position.commit;
       if (flushPosition() !== lastSent) sendStatus();
       metrics.lagBytes.set({ source: source.name }, received > committedLsn ? Number(received - committedLsn) : 0);
+      if (spill) {
+        metrics.streamedTransactions.set({ source: source.name }, spill.stats.transactions);
+        metrics.streamedTransactionBytes.set({ source: source.name }, spill.stats.bytes);
+      }
       health.beat(`${component}: status loop`, Math.max(60_000, source.statusIntervalMs * 10));
     } catch (error) {
       log.warn({ err: describeError(error) }, 'cannot read the committed position');
     }
   };
 
+  slotWatch.start();
   const watermarkTimer = setInterval(() => void emitWatermark(), source.publish.watermarkIntervalMs);
   const statusTimer = setInterval(() => {
     // The last known position goes out at once: a slow or unreachable NATS (which is also when
@@ -484,11 +525,6 @@ async function streamOnce(
   const initial = await progress.readCommitted(source.name);
   if (initial) committedLsn = initial.position.commit;
   const catalog = new SourceCatalog(catalogClient);
-  // Large transactions arrive while they run and wait on disk for their commit (streaming).
-  const spill =
-    live.protocol.streaming === 'off'
-      ? undefined
-      : TransactionSpill.open(source.largeTransactions.spillDir, source.name);
   const hooks: BackfillHooks = live.backfill.attach(publisher);
   const decoder = new PgChangeDecoder(
     source.name,
@@ -540,6 +576,7 @@ async function streamOnce(
     if (failure) throw failure;
   } finally {
     live.backfill.detach();
+    slotWatch.stop();
     clearInterval(watermarkTimer);
     clearInterval(statusTimer);
     stopAgeWatch?.();

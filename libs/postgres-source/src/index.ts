@@ -8,6 +8,15 @@ export {
   type ProtocolChoice,
 } from './protocol';
 export { TransactionSpill, TransactionSpillError, type SpillStats } from './transaction-spill';
+export {
+  readSlotHealth,
+  retainedRatio,
+  slotHealthSql,
+  slotWalWarning,
+  SlotInvalidatedError,
+  SLOT_WAL_WARN_RATIO,
+  type SlotHealth,
+} from './slot-health';
 export { SourceCatalog, type RelationState } from './catalog';
 export { takeSnapshot, describeSourceTable, type SnapshotOptions } from './snapshot';
 export {

@@ -1,6 +1,7 @@
 import { Client, escapeIdentifier } from 'pg';
 import { describeError } from '@cdc/service-runtime';
 import { parseLsn } from './lsn';
+import { readSlotHealth, SlotInvalidatedError } from './slot-health';
 
 /** A source table the pipeline replicates. */
 export interface SourceTable {
@@ -201,6 +202,9 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
       if (row.database !== row.current_db) {
         throw fail(`replication slot "${options.slot}" belongs to database "${row.database}", not "${row.current_db}"`);
       }
+      // An invalidated slot cannot be streamed from: one line with the way on, not a reconnect loop.
+      const health = await readSlotHealth(client, options.slot, serverVersion);
+      if (health?.invalidated) throw new SlotInvalidatedError(options.source, health);
       if (row.active_pid !== null) {
         throw fail(
           `replication slot "${options.slot}" is in use by server process ${row.active_pid} (is another reader for this source running?)`,
@@ -210,7 +214,7 @@ export async function preflightSource(options: PreflightOptions): Promise<Prefli
     }
     return { tables, publicationExists, publicationNeedsPartitionRoot, tablesToAdd, slot: slotState, serverVersion };
   } catch (error) {
-    if (error instanceof SourcePreflightError) throw error;
+    if (error instanceof SourcePreflightError || error instanceof SlotInvalidatedError) throw error;
     throw fail(`preflight check failed on ${options.displayUrl}: ${describeError(error)}`);
   } finally {
     await client.end().catch(() => undefined);

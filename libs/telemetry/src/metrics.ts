@@ -38,6 +38,36 @@ export const metrics = {
     labelNames: ['source'] as const,
     registers: [registry],
   }),
+  slotRetainedBytes: new Gauge({
+    name: 'cdc_slot_retained_wal_bytes',
+    help: "WAL the replication slot makes the source keep: the source's WAL position minus the slot's restart_lsn (Postgres)",
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  slotRetainedRatio: new Gauge({
+    name: 'cdc_slot_retained_wal_ratio',
+    help: 'cdc_slot_retained_wal_bytes / max_slot_wal_keep_size; at 1 the server invalidates the slot (0 when unlimited)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  slotInvalidated: new Gauge({
+    name: 'cdc_slot_invalidated',
+    help: 'The source invalidated the replication slot: 1 until a new snapshot (cdc resnapshot)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  streamedTransactions: new Gauge({
+    name: 'cdc_reader_streamed_transactions',
+    help: 'Large transactions the source streamed to the reader that have not ended yet (kept on disk until they commit)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  streamedTransactionBytes: new Gauge({
+    name: 'cdc_reader_streamed_transaction_bytes',
+    help: "Bytes of those transactions in the reader's spill_dir",
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
   lagSeconds: new Gauge({
     name: 'cdc_replication_lag_seconds',
     help: 'Now minus the source commit time of the newest op (or watermark) the applier committed',

@@ -33,7 +33,7 @@ test('findProblems: a healthy pipeline has none', () => {
   assert.deepEqual(findProblems([status()], [{ destination: 'replica', count: 0, lastError: null }]), []);
 });
 
-test('findProblems: no applier, unowned partitions, an inactive slot, stale changes, dead letters, an unreadable source', () => {
+test('findProblems: no applier, unowned partitions, an inactive slot, a slot near its WAL limit or invalidated, stale changes, dead letters, an unreadable source', () => {
   const texts = (statuses: SourceStatus[], dead = 0) =>
     findProblems(statuses, [{ destination: 'replica', count: dead, lastError: dead ? 'value too long' : null }]).map(
       (p) => `${p.severity} ${p.where}: ${p.text}`,
@@ -48,6 +48,16 @@ test('findProblems: no applier, unowned partitions, an inactive slot, stale chan
   assert.match(
     texts([status({ slot: { ...base.slot!, active: false, lagBytes: '500' } })])[0],
     /^error source shop: slot cdc_shop is inactive: no reader is streaming \(lag 500 bytes/,
+  );
+  assert.deepEqual(
+    texts([status({ slot: { ...base.slot!, problem: 'source shop: replication slot "cdc_shop" holds …' } })]),
+    ['warning source shop: replication slot "cdc_shop" holds …'],
+  );
+  assert.deepEqual(
+    texts([
+      status({ slot: { ...base.slot!, invalidated: 'wal_removed', problem: 'source shop: … cdc resnapshot …' } }),
+    ]),
+    ['error source shop: … cdc resnapshot …'],
   );
   assert.deepEqual(
     texts([status({ partitions: [{ ...base.partitions[0], oldestUnappliedAgeSeconds: 75 }, base.partitions[1]] })]),

@@ -38,6 +38,13 @@ export function findProblems(
         where,
         text: `slot ${status.slot.name} is inactive: no reader is streaming (lag ${status.slot.lagBytes ?? '?'} bytes and growing with every write)`,
       });
+    // Near max_slot_wal_keep_size (warning) or invalidated by the server (error: a new snapshot is the way on).
+    if (status.type === 'postgres' && status.slot?.problem)
+      problems.push({
+        severity: status.slot.invalidated ? 'error' : 'warning',
+        where,
+        text: status.slot.problem.replace(`${where}: `, ''),
+      });
     const byDestination = new Map<string, SourceStatus['partitions']>();
     for (const partition of status.partitions) {
       const list = byDestination.get(partition.destination) ?? [];

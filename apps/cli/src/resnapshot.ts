@@ -1,0 +1,70 @@
+import { Client } from 'pg';
+import { findSource, redactUrl, type PipelineConfig } from '@cdc/config';
+import { readSlotHealth } from '@cdc/postgres-source';
+import { describeError } from '@cdc/service-runtime';
+import { UsageError } from './command-line';
+
+/**
+ * `cdc resnapshot`: starts a Postgres source over. It only drops the replication slot: the
+ * reader's next start finds its snapshot state done and no slot, creates a new slot and copies
+ * every table again (each destination table emptied first), which is what a slot the server
+ * invalidated leaves as the only way on. A usable slot is dropped only with --force (its
+ * changes would otherwise still flow), and never while a reader streams from it.
+ */
+export async function resnapshotCommand(
+  config: PipelineConfig,
+  sourceName: string,
+  force: boolean,
+  out: (line: string) => void,
+): Promise<number> {
+  const source = findSource(config, sourceName);
+  if (source.type !== 'postgres')
+    throw new UsageError(
+      `cdc resnapshot: source ${source.name} is a ${source.type} source; only Postgres sources have a slot`,
+    );
+  const client = new Client({ connectionString: source.url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    out(`error: source ${source.name}: cannot connect to ${redactUrl(source.url)}: ${describeError(error)}`);
+    return 1;
+  }
+  try {
+    const health = await readSlotHealth(client, source.slot);
+    if (!health) {
+      out(
+        `source ${source.name}: there is no slot "${source.slot}": the reader's next start takes a new initial snapshot`,
+      );
+      return 0;
+    }
+    if (health.active) {
+      out(
+        `error: source ${source.name}: slot "${source.slot}" is in use by server process ${health.activePid}: stop the reader first`,
+      );
+      return 1;
+    }
+    if (!health.invalidated && !force) {
+      out(
+        `error: source ${source.name}: slot "${source.slot}" is usable (the reader can go on from it); ` +
+          `add --force to drop it and copy every table again anyway`,
+      );
+      return 1;
+    }
+    // Dropped only if still inactive: a reader that started meanwhile keeps its slot.
+    const dropped = await client.query(
+      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
+      [source.slot],
+    );
+    if (dropped.rowCount !== 1) {
+      out(`error: source ${source.name}: slot "${source.slot}" came into use meanwhile: stop the reader first`);
+      return 1;
+    }
+    out(
+      `source ${source.name}: dropped ${health.invalidated ? `invalidated (${health.invalidated}) ` : ''}slot "${source.slot}"; ` +
+        `the reader's next start takes a new initial snapshot (every table copied again, each destination table emptied first)`,
+    );
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
