@@ -5,6 +5,7 @@ import { createJaeger, type JaegerServer } from './jaeger';
 import { createNats } from './nats';
 import { createNatsCluster } from './nats-cluster';
 import { createPostgres } from './postgres';
+import { createStandby } from './postgres-standby';
 import type {
   MariadbOptions,
   MariadbServer,
@@ -14,6 +15,7 @@ import type {
   NatsServer,
   PostgresOptions,
   PostgresServer,
+  StandbyOptions,
 } from './types';
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
@@ -40,6 +42,7 @@ export type {
   PostgresOptions,
   PostgresServer,
   QueryResultRows,
+  StandbyOptions,
 } from './types';
 
 /**
@@ -49,6 +52,16 @@ export type {
  */
 export function startPostgres(options?: PostgresOptions): Promise<PostgresServer> {
   return createPostgres(options);
+}
+
+/**
+ * A hot standby of `primary` (a server from startPostgres), same binaries, streaming through a
+ * physical slot on the primary with hot_standby_feedback on. The primary is stopped for the
+ * copy of its data directory (about a second) and started again. Promote it with
+ * `SELECT pg_promote()`.
+ */
+export function startStandby(primary: PostgresServer, options?: StandbyOptions): Promise<PostgresServer> {
+  return createStandby(primary, options);
 }
 
 /**

@@ -215,12 +215,12 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function configLine(key: string, value: string): string {
+export function configLine(key: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(key)) throw new Error(`invalid PostgreSQL setting name: ${key}`);
   return `${key} = '${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-function settingsFor(options: PostgresOptions, port: number): Record<string, string> {
+export function settingsFor(options: PostgresOptions, port: number): Record<string, string> {
   return {
     max_connections: '200',
     shared_buffers: '128MB',
@@ -264,14 +264,29 @@ export async function createPostgres(
   appendFileSync(join(dataDir, 'postgresql.conf'), `\ninclude '${SETTINGS_FILE}'\n`);
   // Validate user settings before the first start so a bad key fails fast and clearly.
   for (const [k, v] of Object.entries(options.settings ?? {})) configLine(k, v);
+  return startOnFreePort(dir, options.name ?? '', (port) => settingsFor(options, port), bins, internal);
+}
 
+/**
+ * Writes the settings for a free port and starts the server in `dir` (its data directory
+ * ready); retries on a new port when the chosen one was taken in the meantime.
+ */
+export async function startOnFreePort(
+  dir: string,
+  name: string,
+  settings: (port: number) => Record<string, string>,
+  bins: PgBinaries,
+  internal: InstanceOptions = {},
+): Promise<PostgresInstance> {
+  const runAs = postgresRunAs();
+  const dataDir = join(dir, 'data');
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await findFreePort();
-    writeSettings(dataDir, settingsFor(options, port));
+    writeSettings(dataDir, settings(port));
     writeMeta(dir, {
       kind: 'postgres',
-      name: options.name ?? '',
+      name,
       port,
       ownerPid: internal.persistent ? null : process.pid,
       createdAt: new Date().toISOString(),

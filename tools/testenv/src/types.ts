@@ -40,6 +40,15 @@ export interface PostgresOptions {
   version?: number;
 }
 
+export interface StandbyOptions {
+  /** Appears in the directory name; also the standby's application_name at the primary. */
+  name?: string;
+  /** Extra postgresql.conf settings of the standby (e.g. sync_replication_slots: 'on'). */
+  settings?: Record<string, string>;
+  /** The physical replication slot on the primary it streams through (created; default: from the name). */
+  slot?: string;
+}
+
 export interface NatsServer {
   readonly port: number;
   /** nats://127.0.0.1:PORT */
