@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { findSource, redactUrl, type PipelineConfig } from '@cdc/config';
-import { readSlotHealth } from '@cdc/postgres-source';
+import { findPrimary, readSlotHealth } from '@cdc/postgres-source';
 import { describeError } from '@cdc/service-runtime';
 import { UsageError } from './command-line';
 
@@ -22,11 +22,14 @@ export async function resnapshotCommand(
     throw new UsageError(
       `cdc resnapshot: source ${source.name} is a ${source.type} source; only Postgres sources have a slot`,
     );
-  const client = new Client({ connectionString: source.url, connectionTimeoutMillis: 10_000 });
+  // With failover_urls: the primary's slot (the one the reader would use).
+  const failover = source.failoverUrls ?? [];
+  const url = failover.length > 0 ? ((await findPrimary([source.url, ...failover])) ?? source.url) : source.url;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
   } catch (error) {
-    out(`error: source ${source.name}: cannot connect to ${redactUrl(source.url)}: ${describeError(error)}`);
+    out(`error: source ${source.name}: cannot connect to ${redactUrl(url)}: ${describeError(error)}`);
     return 1;
   }
   try {

@@ -9,7 +9,7 @@ import {
   type PostgresSourceConfig,
   type SourceConfig,
 } from '@cdc/config';
-import { formatLsn, readSlotHealth, SlotInvalidatedError, slotWalWarning } from '@cdc/postgres-source';
+import { findPrimary, formatLsn, readSlotHealth, SlotInvalidatedError, slotWalWarning } from '@cdc/postgres-source';
 import { decodeVgtid, formatVgtid } from '@cdc/vitess-source';
 import { ProgressStore } from '@cdc/progress';
 import { openMembers, readMembers } from '@cdc/applier-group';
@@ -88,7 +88,10 @@ export interface ApplierStatus {
 
 /** The replication slot's state at the source; a failure is shown, not thrown. */
 async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Promise<void> {
-  const client = new Client({ connectionString: source.url, connectionTimeoutMillis: 5_000 });
+  // With failover_urls the slot that matters is the primary's (the reader follows it).
+  const failover = source.failoverUrls ?? [];
+  const url = failover.length > 0 ? ((await findPrimary([source.url, ...failover])) ?? source.url) : source.url;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
     const slot = await client.query<{ active: boolean; confirmed: string | null; lag: string | null }>(

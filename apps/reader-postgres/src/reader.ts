@@ -45,6 +45,13 @@ import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { listenForReloads } from './reload';
 import { listenForRepairs } from './repair';
+import {
+  choosePrimary,
+  FAILOVER_SLOTS_MIN_VERSION,
+  prepareFailover,
+  primaryMoved,
+  PrimaryMovedError,
+} from './failover';
 import { SlotWatch } from './slot-watch';
 import { StreamFailureStreak } from './stream-failures';
 
@@ -83,9 +90,24 @@ const PAYLOAD_HEADROOM = 0.75;
  * lost in a crash and is read again.
  */
 export async function runPostgresReader(options: PostgresReaderOptions): Promise<void> {
-  const source = findSource(options.config, options.source);
-  if (source.type !== 'postgres') throw new Error(`source ${source.name} is of type ${source.type}, not postgres`);
-  const log = options.log.child({ source: source.name });
+  // After a failover (failover_urls) everything starts over on the new primary: its slot, its
+  // publication, the live backfill's markers.
+  for (;;) {
+    try {
+      return await readSource(options);
+    } catch (error) {
+      if (!(error instanceof PrimaryMovedError) || options.signal.aborted) throw error;
+      options.log.warn({ source: error.source }, error.message);
+    }
+  }
+}
+
+async function readSource(options: PostgresReaderOptions): Promise<void> {
+  const configured = findSource(options.config, options.source);
+  if (configured.type !== 'postgres')
+    throw new Error(`source ${configured.name} is of type ${configured.type}, not postgres`);
+  const log = options.log.child({ source: configured.name });
+  const source: PostgresSourceConfig = { ...configured, url: await choosePrimary(configured, log) };
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
 
   const preflight = await preflightSource({
@@ -139,6 +161,7 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     // Before a new snapshot every table joins the publication now; once streaming, tables that
     // joined the config since are added by the reconcile below, with a live backfill.
     await ensurePublication(source.url, source.publication, preflight, { addTables: !alreadyStreaming });
+    await prepareFailover(source, preflight.serverVersion, preflight.slot.exists, log);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
 
@@ -260,6 +283,9 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
           if (options.signal.aborted) break;
           // Reconnecting cannot help: the slot is gone for good (one line says what to do).
           if (error instanceof SlotInvalidatedError) throw error;
+          // Nor can it when the primary moved: readSource starts over on the new one.
+          const primary = await primaryMoved(source, source.url);
+          if (primary !== undefined) throw new PrimaryMovedError(source.name, primary);
           metrics.errors.inc({ service: 'reader', stage: 'stream' });
           const failingForMs = streak.failed(describeError(error));
           log.error(
@@ -321,7 +347,10 @@ async function snapshotIfNeeded(
   const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
   await connection.connect();
   try {
-    const created = await connection.createSlot(source.slot);
+    // A failover slot (17+) is synced to standbys and usable on the one promoted.
+    const created = await connection.createSlot(source.slot, {
+      failover: preflight.serverVersion >= FAILOVER_SLOTS_MIN_VERSION,
+    });
     log.info({ slot: created.slot, consistentPoint: formatLsn(created.consistentPoint) }, 'replication slot created');
     const publisher = newPublisher();
     try {

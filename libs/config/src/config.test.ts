@@ -75,6 +75,7 @@ test('the example file parses with every default filled in', () => {
     statusIntervalMs: 1000,
     tableDiscoveryIntervalS: 60,
     largeTransactions: { stream: true, spillDir: tmpdir() },
+    failoverUrls: [],
   });
   assert.equal((config.sources[1] as PostgresSourceConfig).publication, 'billing_pub');
   assert.equal((config.sources[1] as PostgresSourceConfig).slot, 'billing_eu_slot');
@@ -164,6 +165,7 @@ test('a minimal config gets every default', () => {
         statusIntervalMs: 1000,
         tableDiscoveryIntervalS: 60,
         largeTransactions: { stream: true, spillDir: tmpdir() },
+        failoverUrls: [],
       },
     ],
     destinations: [],
@@ -458,6 +460,11 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
     'partition_by not a mapping',
     (d) => (d.sources[0].partition_by = ['public.audit_log']),
     'sources[0].partition_by: expected mapping, got list',
+  ],
+  [
+    'failover_urls with a URL that is not postgres',
+    (d) => (d.sources[0].failover_urls = ['postgres://cdc@standby:5432/shop', 'mysql://x@y/z']),
+    'sources[0].failover_urls[1]: expected a postgres:// or postgresql:// URL, got "mysql://x@y/z"',
   ],
   [
     'large_transactions with a misspelt key',

@@ -80,6 +80,7 @@ const SOURCE_TYPES: { [K in SourceType]: SourceTypeSpec<Extract<SourceConfig, { 
       'status_interval_ms',
       'table_discovery_interval_s',
       'large_transactions',
+      'failover_urls',
     ],
     parse: parsePostgresSource,
   },
@@ -369,6 +370,12 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
   const tableDiscoveryIntervalS = f.int('table_discovery_interval_s', 60, { min: 0 });
   const l = f.fields('large_transactions', ['stream', 'spill_dir']);
   const largeTransactions = { stream: l.bool('stream', true), spillDir: l.optionalString('spill_dir') ?? tmpdir() };
+  const failoverUrls = f.list('failover_urls', true).map((item) => {
+    const text = readString(f.ctx, item.path, item.value);
+    const problem = urlProblem(text.value, POSTGRES_SCHEMES);
+    if (problem) fail(f.ctx, item.path, problem);
+    return text.value;
+  });
   return {
     name,
     type: 'postgres',
@@ -383,6 +390,7 @@ function parsePostgresSource(f: Fields, name: string): PostgresSourceConfig {
     statusIntervalMs,
     tableDiscoveryIntervalS,
     largeTransactions,
+    failoverUrls,
   };
 }
 

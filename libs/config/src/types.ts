@@ -93,6 +93,12 @@ export interface PostgresSourceConfig extends SourceCommonConfig {
     /** Directory for streamed transactions until they end (default: the OS temp directory). */
     spillDir: string;
   };
+  /**
+   * The other servers of the source's cluster (standbys that may be promoted): the reader reads
+   * from whichever of `url` and these is the primary, and after a failover it starts over on the
+   * new one (from the failover slot on 17+). Empty: only `url`.
+   */
+  failoverUrls?: string[];
 }
 
 export type VitessTabletType = 'primary' | 'replica' | 'rdonly';

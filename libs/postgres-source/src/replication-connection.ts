@@ -71,12 +71,22 @@ export class ReplicationConnection {
     };
   }
 
-  async createSlot(slot: string): Promise<CreatedSlot> {
+  /**
+   * A logical pgoutput slot with an exported snapshot. `failover` (PostgreSQL 17+, option syntax
+   * of 15+): standbys with sync_replication_slots keep a copy of it, usable once one is promoted.
+   */
+  async createSlot(slot: string, { failover = false }: { readonly failover?: boolean } = {}): Promise<CreatedSlot> {
+    const options = failover ? `(SNAPSHOT 'export', FAILOVER true)` : 'EXPORT_SNAPSHOT';
     const result = await this.client.query(
-      `CREATE_REPLICATION_SLOT ${escapeIdentifier(slot)} LOGICAL pgoutput EXPORT_SNAPSHOT`,
+      `CREATE_REPLICATION_SLOT ${escapeIdentifier(slot)} LOGICAL pgoutput ${options}`,
     );
     const row = result.rows[0] as { slot_name: string; consistent_point: string; snapshot_name: string };
     return { slot: row.slot_name, consistentPoint: parseLsn(row.consistent_point), snapshotName: row.snapshot_name };
+  }
+
+  /** PostgreSQL 17+: makes an existing slot a failover slot (it must not be in use). */
+  async setFailover(slot: string): Promise<void> {
+    await this.client.query(`ALTER_REPLICATION_SLOT ${escapeIdentifier(slot)} (FAILOVER true)`);
   }
 
   /**

@@ -7,9 +7,11 @@ import {
   startNats,
   startNatsCluster,
   startPostgres,
+  startStandby,
   type NatsCluster,
   type NatsServer,
   type PostgresServer,
+  type StandbyOptions,
 } from '@cdc/testenv';
 
 const REPO = resolve(__dirname, '../../..');
@@ -30,6 +32,8 @@ export interface ServiceProcess {
 
 export interface PipelineFixture {
   readonly source: PostgresServer;
+  /** With `sourceStandby`: the source's hot standby, listed in the source's failover_urls. */
+  readonly standby?: PostgresServer;
   readonly destination: PostgresServer;
   /** The NATS server; with `cluster`, the cluster's first server. */
   readonly nats: NatsServer;
@@ -63,6 +67,8 @@ export interface FixtureOptions {
   readonly destinationVersion?: number;
   /** Extra postgresql.conf settings of the source server (e.g. logical_decoding_work_mem). */
   readonly sourceSettings?: Record<string, string>;
+  /** A hot standby of the source (tools/testenv startStandby), given to the reader as failover_urls. */
+  readonly sourceStandby?: StandbyOptions;
   /** Run on a 3-server NATS cluster with `nats.replicas` set to this (the services get every server's URL). */
   readonly cluster?: { readonly replicas: number };
 }
@@ -78,6 +84,8 @@ export async function startPipelineFixture(options: FixtureOptions): Promise<Pip
     ? `${JSON.stringify(natsCluster.urls)}\n  replicas: ${options.cluster!.replicas}`
     : nats.url;
   const sourceUrl = await source.createDatabase('shop');
+  const standby = options.sourceStandby ? await startStandby(source, options.sourceStandby) : undefined;
+  const failoverUrls = standby ? `\n    failover_urls: [${JSON.stringify(standby.url('shop'))}]` : '';
   const destinationUrl = await destination.createDatabase('replica');
   const dir = mkdtempSync(join(tmpdir(), 'cdc-e2e-'));
   const configFile = join(dir, 'cdc.yaml');
@@ -89,7 +97,7 @@ ${options.natsExtra ?? ''}
 sources:
   - name: shop
     type: postgres
-    url: ${sourceUrl}
+    url: ${sourceUrl}${failoverUrls}
     tables: ${JSON.stringify(options.tables)}
     partitions: ${options.partitions ?? 4}
     status_interval_ms: 200
@@ -141,6 +149,7 @@ coordinator:
 
   return {
     source,
+    ...(standby ? { standby } : {}),
     destination,
     nats,
     ...(natsCluster ? { natsCluster } : {}),
@@ -179,6 +188,7 @@ coordinator:
       await Promise.all([...clients].map((c) => c.end().catch(() => undefined)));
       await Promise.all([
         source.destroy(),
+        standby?.destroy(),
         destination.destroy(),
         natsCluster ? natsCluster.destroy() : nats.destroy(),
       ]);
