@@ -4,7 +4,7 @@ import { connectToNats, requestReload, type ReloadReply } from '@cdc/change-stre
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
 import { runVitessReader } from '@cdc/reader-vitess';
-import { createLogger, describeError, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
+import { createLogger, describeError, flushLogs, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
 import { health, initTracing, readerStreamingComponent, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, explainConfig } from './config-command';
@@ -189,6 +189,7 @@ async function runAllServices(
       return;
     }
     firstFailure = { service, error };
+    flushLogs(); // the error line comes after every log line written so far
     console.error(`error: ${describeError(error)}`);
     log.error(`${service} failed: stopping every other service of cdc up`);
     stopOthers.abort(new Error(`${service} failed`));
@@ -309,6 +310,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const name = error instanceof Error ? error.name : '';
     const expected = EXPECTED_ERRORS.has(name) || error instanceof ConfigError;
+    // Log lines are written asynchronously: out first, so the one error line is the last line.
+    flushLogs();
     console.error(`error: ${describeError(error)}`);
     if (!expected && process.env.CDC_LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
     process.exit(error instanceof UsageError ? error.exitCode : 1);

@@ -1,5 +1,6 @@
 export {
   createLogger,
+  flushLogs,
   logFormatFromEnvironment,
   LOG_FORMATS,
   type Logger,

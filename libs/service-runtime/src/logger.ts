@@ -32,6 +32,24 @@ export function logFormatFromEnvironment(value = process.env.CDC_LOG_FORMAT): Lo
  * (which JSON parsers resolve differently, and some reject): a child's bindings replace its
  * parent's keys instead, and the fields of one call replace the bindings they name.
  */
+/** The buffered stderr destinations of this process's loggers (see flushLogs). */
+const asyncDestinations = new Set<ReturnType<typeof pino.destination>>();
+
+/**
+ * Writes out what the loggers still buffer. Log lines go to stderr asynchronously; a process
+ * about to print its one-line error and exit calls this first, so that line is the last one
+ * (not followed by an earlier, buffered log line) and nothing buffered is lost.
+ */
+export function flushLogs(): void {
+  for (const destination of asyncDestinations) {
+    try {
+      destination.flushSync();
+    } catch {
+      // not open yet, or already closed: nothing to write
+    }
+  }
+}
+
 export function createLogger(
   service: string,
   bindings: Record<string, unknown> = {},
@@ -39,6 +57,7 @@ export function createLogger(
 ): Logger {
   const format = options.format ?? logFormatFromEnvironment();
   const stderr = options.destination ?? pino.destination({ fd: 2, sync: false });
+  if (options.destination === undefined) asyncDestinations.add(stderr as ReturnType<typeof pino.destination>);
   const colour = format === 'pretty' && options.destination === undefined && colourWanted();
   const destination =
     format === 'pretty' ? { write: (line: string) => stderr.write(prettyLogLine(line, { colour })) } : stderr;
