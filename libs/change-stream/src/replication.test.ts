@@ -21,7 +21,10 @@ before(async () => {
     startNats({ name: 'replication' }),
   ]);
   nc = await connect({ servers: cluster.urls });
-  jsm = await jetstreamManager(nc);
+  // Placing and catching up copies can take longer than the 5 s default on a loaded machine (a
+  // clean-clone run timed out scaling a stream to three): the services retry such a timeout at
+  // start-up (withJetStreamRetry); this test calls the steps once, so it gives them more time.
+  jsm = await jetstreamManager(nc, { timeout: 30_000 });
 });
 
 after(async () => {
