@@ -14,7 +14,7 @@ import {
   connectToNats,
   jetStreamAvailability,
   ensureDeadLetterStream,
-  ensureSourceStream,
+  setUpSourceStream,
   publishDeadLetter,
   withJetStreamRetry,
 } from '@cdc/change-stream';
@@ -70,11 +70,7 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
     const replication = Replication.of(nc, options.config.nats.replicas, log);
     // Start-up rides through a leader election too (each step is idempotent).
     const setUp = { log, signal: options.signal };
-    const progress = await withJetStreamRetry(
-      'open the KV bucket cdc_progress',
-      () => ProgressStore.open(nc, { replication, log }),
-      setUp,
-    );
+    const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
     const slots = new Semaphore(destination.concurrency);
     // One partition at a time receives its next batch while it applies one (one more batch in memory).
     const receiveAhead = new ReceiveAheadPermits(1);
@@ -82,16 +78,15 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
       await withJetStreamRetry('set up stream CDC_DLQ', () => ensureDeadLetterStream(jsm, replication), setUp);
     for (const sourceName of destination.sources) {
       const source = findSource(options.config, sourceName);
-      await withJetStreamRetry(
-        `set up stream CDC_${source.name}`,
-        () =>
-          ensureSourceStream(jsm, {
-            source: source.name,
-            partitions: source.partitions,
-            destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
-            replication,
-            maxBytes: options.config.nats.maxBytes,
-          }),
+      await setUpSourceStream(
+        jsm,
+        {
+          source: source.name,
+          partitions: source.partitions,
+          destinations: destinationsOfSource(options.config, source.name).map((d) => d.name),
+          replication,
+          maxBytes: options.config.nats.maxBytes,
+        },
         setUp,
       );
       for (let partition = 0; partition < source.partitions; partition += 1) {

@@ -1,11 +1,5 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import {
-  Replication,
-  connectToNats,
-  jetStreamAvailability,
-  readPartitionBacklog,
-  withJetStreamRetry,
-} from '@cdc/change-stream';
+import { Replication, connectToNats, jetStreamAvailability, readPartitionBacklog } from '@cdc/change-stream';
 import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore, computeCommitted } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -31,11 +25,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
   void nc.closed().then(() => health.setReady('coordinator: nats', false));
   try {
     const replication = Replication.of(nc, options.config.nats.replicas, log);
-    const progress = await withJetStreamRetry(
-      'open the KV bucket cdc_progress',
-      () => ProgressStore.open(nc, { replication, log }),
-      { log, signal: options.signal },
-    );
+    const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
     log.info({ sources: options.config.sources.map((s) => s.name) }, 'coordinator running');
     const jsm = await jetstreamManager(nc);
     let backlogReadAt = 0;

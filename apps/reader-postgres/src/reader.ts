@@ -1,15 +1,14 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { streamName, type Position } from '@cdc/change-envelope';
+import type { Position } from '@cdc/change-envelope';
 import {
   ChangePublisher,
   Replication,
   connectToNats,
-  ensureSourceStream,
+  setUpSourceStream,
   jetStreamAvailability,
   readerPauseReporter,
   watchStreamAge,
-  withJetStreamRetry,
 } from '@cdc/change-stream';
 import {
   destinationsOfSource,
@@ -137,23 +136,18 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     const replication = Replication.of(nc, options.config.nats.replicas, log);
     // Start-up rides through a leader election too (each step is idempotent).
     const setUp = { log, signal: options.signal };
-    await withJetStreamRetry(
-      `set up stream ${streamName(source.name)}`,
-      () =>
-        ensureSourceStream(jsm, {
-          source: source.name,
-          partitions: source.partitions,
-          destinations,
-          replication,
-          maxBytes: options.config.nats.maxBytes,
-        }),
+    await setUpSourceStream(
+      jsm,
+      {
+        source: source.name,
+        partitions: source.partitions,
+        destinations,
+        replication,
+        maxBytes: options.config.nats.maxBytes,
+      },
       setUp,
     );
-    const progress = await withJetStreamRetry(
-      'open the KV bucket cdc_progress',
-      () => ProgressStore.open(nc, { replication, log }),
-      setUp,
-    );
+    const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
     const stateAtStart = await progress.readSnapshotState<SnapshotState>(source.name);
     const alreadyStreaming =
       preflight.slot.exists &&

@@ -3,11 +3,10 @@ import {
   ChangePublisher,
   Replication,
   connectToNats,
-  ensureSourceStream,
+  setUpSourceStream,
   jetStreamAvailability,
   readerPauseReporter,
   watchStreamAge,
-  withJetStreamRetry,
 } from '@cdc/change-stream';
 import {
   destinationsOfSource,
@@ -108,23 +107,18 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
     const replication = Replication.of(nc, options.config.nats.replicas, log);
     // Start-up rides through a leader election too (each step is idempotent).
     const setUp = { log, signal: options.signal };
-    await withJetStreamRetry(
-      `set up stream CDC_${source.name}`,
-      () =>
-        ensureSourceStream(jsm, {
-          source: source.name,
-          partitions: source.partitions,
-          destinations,
-          replication,
-          maxBytes: options.config.nats.maxBytes,
-        }),
+    await setUpSourceStream(
+      jsm,
+      {
+        source: source.name,
+        partitions: source.partitions,
+        destinations,
+        replication,
+        maxBytes: options.config.nats.maxBytes,
+      },
       setUp,
     );
-    const progress = await withJetStreamRetry(
-      'open the KV bucket cdc_progress',
-      () => ProgressStore.open(nc, { replication, log }),
-      setUp,
-    );
+    const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
     const maxPayload = nc.info?.max_payload ?? 1_048_576;

@@ -1,5 +1,6 @@
 export {
   ensureSourceStream,
+  setUpSourceStream,
   ensurePartitionConsumer,
   consumerName,
   oldestMessageAgeS,

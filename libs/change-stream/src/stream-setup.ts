@@ -10,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { partitionSubject, sourceSubjects, streamName } from '@cdc/change-envelope';
 import { Replication } from './replication';
+import { withJetStreamRetry, type JetStreamRetryOptions } from './jetstream-availability';
 
 const PARTITIONS_METADATA_KEY = 'cdc_partitions';
 
@@ -43,6 +44,22 @@ export interface SourceStreamOptions {
  * publish: a message published with no interest would be dropped, so the reader calls this
  * before it reads anything.
  */
+/**
+ * ensureSourceStream at a service's start-up, ridden through a JetStream leader election (each
+ * step is idempotent): what the reader and the applier both do before they publish or consume.
+ */
+export function setUpSourceStream(
+  jsm: JetStreamManager,
+  options: SourceStreamOptions,
+  retry: JetStreamRetryOptions,
+): Promise<void> {
+  return withJetStreamRetry(
+    `set up stream ${streamName(options.source)}`,
+    () => ensureSourceStream(jsm, options),
+    retry,
+  );
+}
+
 export async function ensureSourceStream(jsm: JetStreamManager, options: SourceStreamOptions): Promise<void> {
   const name = streamName(options.source);
   const replication = options.replication ?? Replication.single();

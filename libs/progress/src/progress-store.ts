@@ -64,8 +64,10 @@ export interface ShardState {
 export interface ProgressStoreOptions {
   /** Copies of the bucket when it is created (or scaled); one when absent. */
   readonly replication?: Replication;
-  /** Writes are retried through a JetStream leader election, with this log; absent: tried once. */
+  /** Opening and writes are retried through a JetStream leader election, with this log; absent: tried once. */
   readonly log?: Logger;
+  /** Stops retrying the opening (a service shutting down). */
+  readonly signal?: AbortSignal;
 }
 
 export class ProgressStore {
@@ -75,7 +77,10 @@ export class ProgressStore {
   ) {}
 
   static async open(nc: NatsConnection, options: ProgressStoreOptions = {}): Promise<ProgressStore> {
-    const kv = await openBucket(nc, BUCKET, { history: 1 }, options.replication);
+    const open = () => openBucket(nc, BUCKET, { history: 1 }, options.replication);
+    const kv = options.log
+      ? await withJetStreamRetry(`open the KV bucket ${BUCKET}`, open, { log: options.log, signal: options.signal })
+      : await open();
     return new ProgressStore(kv, options.log);
   }
 
