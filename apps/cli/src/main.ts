@@ -4,7 +4,7 @@ import { connectToNats, requestReload, type ReloadReply } from '@cdc/change-stre
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
 import { runVitessReader } from '@cdc/reader-vitess';
-import { createLogger, describeError, flushLogs, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
+import { createLogger, describeError, flushLogs, flushLogsInOrder, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
 import { health, initTracing, readerStreamingComponent, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, explainConfig } from './config-command';
@@ -307,11 +307,11 @@ main(process.argv.slice(2)).then(
     // Services close their connections on the way out; don't wait on stray timers.
     setTimeout(() => process.exit(code), 200).unref();
   },
-  (error: unknown) => {
+  async (error: unknown) => {
     const name = error instanceof Error ? error.name : '';
     const expected = EXPECTED_ERRORS.has(name) || error instanceof ConfigError;
     // Log lines are written asynchronously: out first, so the one error line is the last line.
-    flushLogs();
+    await flushLogsInOrder();
     console.error(`error: ${describeError(error)}`);
     if (!expected && process.env.CDC_LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
     process.exit(error instanceof UsageError ? error.exitCode : 1);

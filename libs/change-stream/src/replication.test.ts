@@ -94,8 +94,10 @@ test('an existing stream and bucket with one copy are scaled to three, consumers
   });
   assert.equal(info.state.messages, 1);
   assert.equal((await jsm.streams.info('KV_grow_bucket')).config.num_replicas, 3);
+  // Probed with a short timeout: a consumer whose copies are being placed may not answer at once.
+  const probe = await jetstreamManager(nc, { timeout: 2_000 });
   const consumer = await waitFor(async () => {
-    const current = await jsm.consumers.info('CDC_grow', 'd_p0');
+    const current = await probe.consumers.info('CDC_grow', 'd_p0');
     return current.cluster?.replicas?.length === 2 ? current : undefined;
   });
   assert.equal(consumer.num_pending, 1);
@@ -136,12 +138,20 @@ test('replicas 5 on a 3-server cluster, and 3 on a single server: one line, noth
   }
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls until the probe returns a value. While a stream or consumer is being scaled, its info
+ * request can time out (its new group is electing a leader): that counts as "not yet".
+ */
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await probe();
+    const value = await probe().catch((error: unknown) => {
+      lastError = error;
+      return undefined;
+    });
     if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms (last error: ${String(lastError)})`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,6 +1,7 @@
 export {
   createLogger,
   flushLogs,
+  flushLogsInOrder,
   logFormatFromEnvironment,
   LOG_FORMATS,
   type Logger,

@@ -50,6 +50,20 @@ export function flushLogs(): void {
   }
 }
 
+/**
+ * flushLogs, after the writes already handed to the kernel have finished. A destination with an
+ * asynchronous write in flight writes that (earlier) text when the write completes, which can be
+ * after a line printed now: flushLogs alone let a log line written just before the error line
+ * land after it. Waits at most `limitMs`.
+ */
+export async function flushLogsInOrder(limitMs = 2_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  // SonicBoom has no public "write in flight" flag; `_writing` is the one its own flushSync reads.
+  const writing = () => [...asyncDestinations].some((d) => (d as unknown as { _writing?: boolean })._writing === true);
+  while (writing() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+  flushLogs();
+}
+
 export function createLogger(
   service: string,
   bindings: Record<string, unknown> = {},
