@@ -1,0 +1,11 @@
+export {
+  columnsOf,
+  parseFilter,
+  FilterSyntaxError,
+  type CompareOperator,
+  type FilterExpression,
+  type Literal,
+} from './expression';
+export { renderPostgres } from './render';
+export { compileFilter, FilterTypeError, type FilterResult, type RowPredicate } from './evaluate';
+export { filterOp } from './filter-op';
