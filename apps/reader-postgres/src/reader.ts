@@ -1,6 +1,5 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Position } from '@cdc/change-envelope';
 import {
   ChangePublisher,
   Replication,
@@ -31,6 +30,7 @@ import {
   preflightSource,
   reconcilePublication,
   streamAbortCarriesLsn,
+  SlotConfirmation,
   SlotInvalidatedError,
   takeSnapshot,
   TransactionSpill,
@@ -459,10 +459,8 @@ async function streamOnce(
   }
 
   let received = 0n;
-  let committedLsn = 0n;
-  let lastSent = -1n;
-  /** The newest position such that every change at or below it has been queued for publishing. */
-  let handedOver: Position | undefined;
+  // What the slot may confirm: committed, streamed, held by the live backfill (its own module).
+  const slot = new SlotConfirmation(() => live.backfill.flushLimit());
   let watermarked: bigint = 0n;
   let watermarkBusy = false;
   let failure: unknown;
@@ -471,35 +469,20 @@ async function streamOnce(
   // Undefined when tracing is off: then the op callback below does no tracing work at all.
   const transactions = transactionTracer(source.name, 'postgresql');
   const transactionCount = metrics.readerTransactions.labels(source.name);
-  /**
-   * What the slot may confirm: what every destination committed, but not past what this
-   * session has streamed (after a restart the committed position can be ahead of the slot, and
-   * the backfill must see the replay first), nor past an update whose row the live backfill
-   * must still read again (LiveBackfill.flushLimit). Never lower than what was sent: a later
-   * limit is a later update's commit, which is past everything streamed before it.
-   */
-  const flushPosition = (): bigint => {
-    let flush = committedLsn;
-    const streamed = handedOver?.commit ?? 0n;
-    if (streamed < flush) flush = streamed;
-    const limit = live.backfill.flushLimit();
-    if (limit !== undefined && limit < flush) flush = limit;
-    return flush > lastSent ? flush : lastSent;
-  };
   const sendStatus = (replyRequested = false) => {
     try {
-      const flush = flushPosition();
+      const flush = slot.position();
       connection.sendStatus(received, flush, replyRequested);
-      lastSent = flush;
+      slot.sent(flush);
     } catch (error) {
       failure ??= error;
     }
   };
 
   const emitWatermark = async () => {
-    if (watermarkBusy || !handedOver || handedOver.commit <= watermarked) return;
+    const position = slot.streamed;
+    if (watermarkBusy || !position || position.commit <= watermarked) return;
     watermarkBusy = true;
-    const position = handedOver;
     try {
       const seq = await progress.nextWatermarkSeq(source.name);
       publisher.addWatermark({ source: source.name, seq, position, timeUs: Date.now() * 1000 });
@@ -514,10 +497,9 @@ async function streamOnce(
   const refreshCommitted = async () => {
     try {
       const committed = await progress.readCommitted(source.name);
-      // Never report more than every destination has committed; never move backwards.
-      if (committed && committed.position.commit > committedLsn) committedLsn = committed.position.commit;
-      if (flushPosition() !== lastSent) sendStatus();
-      metrics.lagBytes.set({ source: source.name }, received > committedLsn ? Number(received - committedLsn) : 0);
+      if (committed) slot.commit(committed.position.commit);
+      if (slot.changed) sendStatus();
+      metrics.lagBytes.set({ source: source.name }, received > slot.committed ? Number(received - slot.committed) : 0);
       if (spill) {
         metrics.streamedTransactions.set({ source: source.name }, spill.stats.transactions);
         metrics.streamedTransactionBytes.set({ source: source.name }, spill.stats.bytes);
@@ -546,7 +528,7 @@ async function streamOnce(
   if (signal.aborted) stop();
 
   const initial = await progress.readCommitted(source.name);
-  if (initial) committedLsn = initial.position.commit;
+  if (initial) slot.commit(initial.position.commit);
   const catalog = new SourceCatalog(catalogClient);
   const hooks: BackfillHooks = live.backfill.attach(publisher);
   const decoder = new PgChangeDecoder(
@@ -563,13 +545,11 @@ async function streamOnce(
       },
       commit: (position, _commitTimeUs, xid) => {
         hooks.commit(xid);
-        handedOver = position;
+        slot.handOver(position);
         transactions?.commit(formatLsn(position.commit));
         transactionCount.inc();
       },
-      idle: (walEnd) => {
-        if (!handedOver || walEnd > handedOver.commit) handedOver = { commit: walEnd, index: 0 };
-      },
+      idle: (walEnd) => slot.idle(walEnd),
       received: (walEnd, replyRequested) => {
         if (walEnd > received) received = walEnd;
         if (replyRequested) sendStatus();
@@ -579,7 +559,7 @@ async function streamOnce(
   );
 
   log.info(
-    { slot: source.slot, publication: source.publication, committed: formatLsn(committedLsn) },
+    { slot: source.slot, publication: source.publication, committed: formatLsn(slot.committed) },
     'streaming changes',
   );
   health.setReady(`${component}: source`, true);

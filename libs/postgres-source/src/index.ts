@@ -47,6 +47,7 @@ export {
   type SourceTable,
 } from './preflight';
 export { parseLsn, formatLsn } from './lsn';
+export { SlotConfirmation } from './slot-confirmation';
 export { findPrimary } from './primary';
 export { decodePgOutput, PgOutputDecodeError, type PgOutputMessage } from './pgoutput';
 export { decodeTextValue, type TypeInfo } from './values';
