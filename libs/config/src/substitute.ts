@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fail, type Context } from './context';
 
 /** A string value after substitution. `substituted` values are never echoed in error messages. */
 export interface Text {
   value: string;
   substituted: boolean;
+}
+
+/** Where references are resolved: variables from `env`, relative `${file:...}` paths from `baseDir`. */
+export interface SubstitutionScope {
+  readonly env: NodeJS.ProcessEnv;
+  readonly baseDir: string;
+}
+
+/** A reference that cannot be resolved; `message` is the problem (the caller adds file and path). */
+export class SubstitutionError extends Error {}
+
+function fail(problem: string): never {
+  throw new SubstitutionError(problem);
 }
 
 const VARIABLE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
@@ -17,7 +29,7 @@ const MALFORMED =
  * (the file's trimmed contents) in one string value. `$${` stands for a literal `${`. Results are
  * not scanned again, so a variable's value can never inject another reference.
  */
-export function substitute(ctx: Context, path: string, input: string): Text {
+export function substitute(scope: SubstitutionScope, input: string): Text {
   if (!input.includes('${')) return { value: input, substituted: false };
   let out = '';
   let substituted = false;
@@ -34,8 +46,8 @@ export function substitute(ctx: Context, path: string, input: string): Text {
       i = dollar + 3;
     } else if (input.startsWith('${', dollar)) {
       const end = input.indexOf('}', dollar + 2);
-      if (end < 0) fail(ctx, path, MALFORMED);
-      out += resolveReference(ctx, path, input.slice(dollar + 2, end));
+      if (end < 0) fail(MALFORMED);
+      out += resolveReference(scope, input.slice(dollar + 2, end));
       substituted = true;
       i = end + 1;
     } else {
@@ -46,23 +58,23 @@ export function substitute(ctx: Context, path: string, input: string): Text {
   return { value: out, substituted };
 }
 
-function resolveReference(ctx: Context, path: string, body: string): string {
+function resolveReference(scope: SubstitutionScope, body: string): string {
   if (body.startsWith('file:')) {
     const file = body.slice('file:'.length).trim();
-    if (!file) fail(ctx, path, MALFORMED);
-    const absolute = resolve(ctx.baseDir, file);
+    if (!file) fail(MALFORMED);
+    const absolute = resolve(scope.baseDir, file);
     try {
       return readFileSync(absolute, 'utf8').trim();
     } catch (error) {
-      fail(ctx, path, `cannot read secret file ${JSON.stringify(absolute)} (${errorCode(error)})`);
+      fail(`cannot read secret file ${JSON.stringify(absolute)} (${errorCode(error)})`);
     }
   }
   const match = VARIABLE.exec(body);
-  if (!match) fail(ctx, path, MALFORMED);
+  if (!match) fail(MALFORMED);
   const [, name, fallback] = match;
-  const value = ctx.env[name];
+  const value = scope.env[name];
   if (fallback !== undefined) return value === undefined || value === '' ? fallback : value;
-  if (value === undefined) fail(ctx, path, `environment variable ${name} is not set`);
+  if (value === undefined) fail(`environment variable ${name} is not set`);
   return value;
 }
 
