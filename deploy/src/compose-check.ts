@@ -74,6 +74,46 @@ export function loadCompose(file: string, env: Record<string, string>): ComposeD
   return interpolateTree(withoutExtensions, env, '') as ComposeDocument;
 }
 
+/**
+ * Several compose files as `docker compose -f a.yml -f b.yml` sees them: each loaded as above,
+ * then each merged over the ones before it (mergeCompose).
+ */
+export function loadComposeFiles(files: readonly string[], env: Record<string, string>): ComposeDocument {
+  return files.map((file) => loadCompose(file, env)).reduce((merged, next) => mergeCompose(merged, next));
+}
+
+/** Sequences an override replaces instead of extending (Compose: shell commands). */
+const REPLACED_SEQUENCES = new Set(['command', 'entrypoint', 'test']);
+
+/**
+ * Compose's merge of an override file into a base, for the keys our files use (the Compose
+ * Specification, "Merge and override"): mappings merge key by key; `command`, `entrypoint` and
+ * `healthcheck.test` are replaced; `volumes` merge by container path (the override's mount
+ * wins); other sequences are appended to, without repeating an entry.
+ */
+export function mergeCompose<T>(base: T, override: T, key = ''): T {
+  if (Array.isArray(base) && Array.isArray(override)) {
+    if (REPLACED_SEQUENCES.has(key)) return override;
+    if (key === 'volumes') {
+      const target = (v: unknown) => (typeof v === 'string' ? v.split(':')[1] : (v as { target?: string }).target);
+      const targets = new Set(override.map(target));
+      return [...base.filter((v) => !targets.has(target(v))), ...override] as T;
+    }
+    const seen = new Set(base.map((v) => JSON.stringify(v)));
+    return [...base, ...override.filter((v) => !seen.has(JSON.stringify(v)))] as T;
+  }
+  if (isMapping(base) && isMapping(override)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(override)) out[k] = k in out ? mergeCompose(out[k], v, k) : v;
+    return out as T;
+  }
+  return override;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 export function dependencies(service: ComposeService): Map<string, string> {
   const out = new Map<string, string>();
   const dependsOn = service.depends_on;

@@ -20,6 +20,7 @@ import type {
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
 export { findFreePort, until } from './net';
+export { natsServerBinary } from './paths';
 export { createTestCertificates, type CertificateOptions, type TestCertificates } from './certificates';
 export { startVitess, type VitessCluster } from './vitess';
 export {
