@@ -23,6 +23,7 @@ import {
 import type { RelationState } from '@cdc/postgres-source';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { Client } from 'pg';
+import { isPartitionOf } from './partition-watch';
 
 /** A table that still needs (part of) its backfill; persisted with the reader's snapshot state. */
 export interface PendingBackfill {
@@ -30,6 +31,30 @@ export interface PendingBackfill {
   readonly table: string;
   /** Key of the last row published, as text; absent until the first chunk is stored. */
   lastKey?: Array<string | null>;
+  /**
+   * Only the rows of this partition of the table (one attached with its rows): read from it,
+   * published as the table's rows, with no truncate first (the table's other rows stay).
+   */
+  readonly partition?: BackfillPartition;
+}
+
+/** A leaf partition, by oid: the backfill stops if it leaves the table meanwhile. */
+export interface BackfillPartition {
+  readonly oid: number;
+  readonly schema: string;
+  readonly table: string;
+}
+
+/** Whether a pending entry is the backfill of this table (and this partition of it). */
+function sameBackfill(entry: PendingBackfill, other: PendingBackfill): boolean {
+  return (
+    entry.schema === other.schema && entry.table === other.table && entry.partition?.oid === other.partition?.oid
+  );
+}
+
+function backfillName(entry: PendingBackfill): string {
+  const table = `${entry.schema}.${entry.table}`;
+  return entry.partition ? `${table} (partition ${entry.partition.schema}.${entry.partition.table})` : table;
 }
 
 interface Entry extends PendingBackfill {
@@ -226,7 +251,7 @@ export class LiveBackfill {
   }
 
   get pendingTables(): string[] {
-    return this.pending.map((entry) => `${entry.schema}.${entry.table}`);
+    return this.pending.map(backfillName);
   }
 
   /**
@@ -268,7 +293,7 @@ export class LiveBackfill {
   async enqueue(tables: ReadonlyArray<Pick<SourceTable, 'schema' | 'table'>>): Promise<void> {
     for (const table of tables) {
       const entry = newEntry({ schema: table.schema, table: table.table }, false);
-      const known = this.pending.findIndex((e) => e.schema === table.schema && e.table === table.table);
+      const known = this.pending.findIndex((e) => sameBackfill(e, entry));
       // Still pending yet out of the publication: it left since (dropped and created again, or
       // dropped from the publication by hand) and its changes meanwhile were missed, so it
       // starts over, with the truncate. A new entry also stops a backfill of it in progress.
@@ -276,6 +301,23 @@ export class LiveBackfill {
       else this.pending.push(entry);
     }
     await this.options.persist(this.pending);
+  }
+
+  /**
+   * Partitions attached with their rows to tables already streamed: their rows are read and
+   * published as the partitioned table's. Ready at once (the table is in the publication).
+   */
+  async enqueuePartitions(
+    partitions: ReadonlyArray<{ readonly root: Pick<SourceTable, 'schema' | 'table'>; readonly partition: BackfillPartition }>,
+  ): Promise<void> {
+    for (const { root, partition } of partitions) {
+      const entry = newEntry({ schema: root.schema, table: root.table, partition }, true);
+      const known = this.pending.findIndex((e) => sameBackfill(e, entry));
+      if (known >= 0) this.pending[known] = entry;
+      else this.pending.push(entry);
+    }
+    await this.options.persist(this.pending);
+    this.wake();
   }
 
   /** The tables joined the publication: their backfill may start. */
@@ -395,7 +437,7 @@ export class LiveBackfill {
 
   private async backfillTable(entry: Entry, session: Session): Promise<void> {
     const { source, log, chunkRows } = this.options;
-    const name = `${entry.schema}.${entry.table}`;
+    const name = backfillName(entry);
     const client = new Client({
       connectionString: this.options.url,
       options: SESSION_OPTIONS,
@@ -422,6 +464,12 @@ export class LiveBackfill {
         return;
       }
       const relation = await describeSourceTable(client, new SourceCatalog(client), table);
+      const { partition } = entry;
+      // A partition's chunks are read from it with the table's columns; rows read again (refetch)
+      // come from the table, wherever the row is now.
+      const chunkRelation = partition
+        ? { ...relation, schema: { ...relation.schema, schema: partition.schema, table: partition.table } }
+        : relation;
       const keyless = relation.keyIndexes.length === 0;
       log.info(
         { table: name, resumeAfterKey: entry.lastKey, keyless },
@@ -438,11 +486,18 @@ export class LiveBackfill {
             log.info({ table: name, rows }, `live backfill of ${name} stopped: the table left the publication`);
             return;
           }
+          // Its rows left the table with it: reading on would publish rows the table no longer has.
+          if (partition && !(await isPartitionOf(client, partition.oid, table.relationId))) {
+            log.warn({ table: name, rows }, `live backfill of ${name} stopped: the partition left the table`);
+            await this.finishTable(entry);
+            return;
+          }
           const afterKey = entry.lastKey;
-          const chunk = await this.readChunk(client, session, entry, relation, afterKey === undefined, (invisible) =>
+          const truncateFirst = afterKey === undefined && !partition;
+          const chunk = await this.readChunk(client, session, entry, relation, truncateFirst, (invisible) =>
             readKeyChunkConsistent(
               client,
-              relation,
+              chunkRelation,
               afterKey,
               keyless ? Number.MAX_SAFE_INTEGER : chunkRows,
               invisible,
@@ -614,8 +669,12 @@ export class LiveBackfill {
   private watchKeyChange(op: ChangeOp): void {
     // Cheapest checks first: this runs for every streamed op.
     if (this.pending.length === 0 || op.kind !== 'update' || !op.table.hasKey) return;
-    const entry = this.pending.find((e) => e.schema === op.table.schema && e.table === op.table.table);
-    if (!entry || (entry.lastKey === undefined && this.active !== entry) || !isPartialUpdate(op)) return;
+    // The table's backfill that has begun (a partitioned table may have several, one per partition).
+    const entry = this.pending.find(
+      (e) =>
+        e.schema === op.table.schema && e.table === op.table.table && (e.lastKey !== undefined || this.active === e),
+    );
+    if (!entry || !isPartialUpdate(op)) return;
     const newKey = newKeyOf(keyColumnIndexes(op.table.columns), op);
     const text = keyText(newKey);
     if (text !== keyText(op.key)) addRefetch(entry.refetch, text, newKey, op.position.commit);

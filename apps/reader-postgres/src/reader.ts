@@ -26,6 +26,7 @@ import {
   dropSlot,
   ensurePublication,
   formatLsn,
+  listCandidateTables,
   pgoutputProtocol,
   preflightSource,
   reconcilePublication,
@@ -43,6 +44,7 @@ import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { listenForReloads } from './reload';
+import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
 import { listenForRepairs } from './repair';
 import {
   choosePrimary,
@@ -74,6 +76,8 @@ interface SnapshotState {
   readonly consistentPoint?: string;
   /** Tables added while streaming whose existing rows are still being read (live backfill). */
   readonly backfills?: PendingBackfill[];
+  /** The leaf partitions of the streamed partitioned tables, as last accounted for (PartitionWatch). */
+  readonly partitions?: KnownPartitions;
 }
 
 /** Live backfill needs logical decoding messages in pgoutput. */
@@ -202,6 +206,19 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     }
 
     const state = await progress.readSnapshotState<SnapshotState>(source.name);
+    // The backfill and the partition watch write parts of one KV record: one write at a time.
+    let stateWrites = Promise.resolve();
+    const updateState = (change: (current: SnapshotState) => SnapshotState): Promise<void> => {
+      const write = stateWrites.then(async () => {
+        const current = (await progress.readSnapshotState<SnapshotState>(source.name)) ?? {
+          slot: source.slot,
+          status: 'done' as const,
+        };
+        await progress.writeSnapshotState(source.name, change(current));
+      });
+      stateWrites = write.catch(() => undefined);
+      return write;
+    };
     // The live backfill runs until streaming ends for good: a shutdown, or a slot that cannot serve.
     const streamingEnded = new AbortController();
     const endStreaming = () => streamingEnded.abort();
@@ -212,22 +229,26 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       publication: source.publication,
       chunkRows: Math.min(source.snapshot.chunkRows, 50_000),
       initial: state?.backfills ?? [],
-      persist: async (pending) => {
-        const current = (await progress.readSnapshotState<SnapshotState>(source.name)) ?? {
-          slot: source.slot,
-          status: 'done' as const,
-        };
-        const backfills = pending.map(({ schema, table, lastKey }) => ({
+      persist: (pending) => {
+        const backfills = pending.map(({ schema, table, lastKey, partition }) => ({
           schema,
           table,
           ...(lastKey ? { lastKey } : {}),
+          ...(partition ? { partition } : {}),
         }));
-        await progress.writeSnapshotState(source.name, { ...current, backfills } satisfies SnapshotState);
+        return updateState((current) => ({ ...current, backfills }) satisfies SnapshotState);
       },
       signal: streamingEnded.signal,
       log,
     });
-    const tables = new TableSet(source, preflight.serverVersion, backfill, log);
+    const partitions = new PartitionWatch({
+      source: source.name,
+      known: state?.partitions,
+      backfill: (attached) => backfill.enqueuePartitions(attached),
+      persist: (known) => updateState((current) => ({ ...current, partitions: known }) satisfies SnapshotState),
+      log,
+    });
+    const tables = new TableSet(source, preflight.serverVersion, backfill, partitions, log);
     const backfillRun = backfill.run();
     const stopReloads = listenForReloads({
       nc,
@@ -337,6 +358,9 @@ async function snapshotIfNeeded(
     log.warn({ slot: source.slot }, 'replication slot is gone (dropped or invalidated): taking a new initial snapshot');
   }
   await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'in-progress' } satisfies SnapshotState);
+  // Listed before the slot: a partition attached during the snapshot is then read twice (by the
+  // snapshot and by PartitionWatch), never missed.
+  const partitions = await partitionsAtSnapshot(source.url, preflight.tables);
 
   const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
   await connection.connect();
@@ -385,6 +409,7 @@ async function snapshotIfNeeded(
       slot: source.slot,
       status: 'done',
       consistentPoint: formatLsn(created.consistentPoint),
+      partitions,
     } satisfies SnapshotState);
     log.info('initial snapshot published');
   } finally {
@@ -607,6 +632,7 @@ class TableSet {
     private readonly source: PostgresSourceConfig,
     private readonly serverVersion: number,
     private readonly backfill: LiveBackfill,
+    private readonly partitions: PartitionWatch,
     private readonly log: Logger,
   ) {
     this.patterns = source.tables;
@@ -679,5 +705,38 @@ class TableSet {
         'tables removed from the publication (the destination keeps their rows)',
       );
     }
+    await this.checkPartitions(live);
+  }
+
+  /** Partitions attached with rows are backfilled; ATTACH and DETACH write no row changes. */
+  private async checkPartitions(live: boolean): Promise<void> {
+    const client = new Client({
+      connectionString: this.source.url,
+      options: SESSION_OPTIONS,
+      application_name: `cdc-partitions-${this.source.name}`,
+    });
+    await client.connect();
+    try {
+      const roots = (await listCandidateTables(client)).filter(
+        (t) => t.partitioned && tableMatches(this.patterns, t.schema, t.table),
+      );
+      await this.partitions.check(client, roots, live);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+/** The leaf partitions of the snapshot's partitioned tables, recorded with the snapshot. */
+async function partitionsAtSnapshot(url: string, tables: PreflightResult['tables']): Promise<KnownPartitions> {
+  const roots = tables.filter((table) => table.partitioned);
+  if (roots.length === 0) return {};
+  const client = new Client({ connectionString: url, options: SESSION_OPTIONS });
+  await client.connect();
+  try {
+    const leaves = await listLeafPartitions(client, roots);
+    return Object.fromEntries([...leaves].map(([oid, partitions]) => [String(oid), partitions]));
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
