@@ -96,6 +96,20 @@ test('cdc config check: ok with a summary, or the one line that says what to fix
   assert.match(unset.stderr, /^error: .*environment variable NO_SUCH_VAR_X is not set\n$/);
 });
 
+test('cdc config schema: the JSON Schema of the file on stdout (what editors are pointed at)', () => {
+  const result = cdc(['config', 'schema']);
+  assert.equal(result.status, 0, result.stderr);
+  const schema = JSON.parse(result.stdout) as {
+    $schema: string;
+    required: string[];
+    properties: Record<string, unknown>;
+  };
+  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  assert.deepEqual(schema.required, ['nats', 'sources']);
+  assert.deepEqual(Object.keys(schema.properties), ['nats', 'sources', 'destinations', 'coordinator']);
+  assert.equal(cdc(['config', 'schema', '--help']).status, 0);
+});
+
 test('cdc config explain: every default filled in, passwords hidden; --json is the same data', () => {
   const file = configFile('explain.yaml', UNREACHABLE);
   const text = cdc(['config', 'explain', file]);

@@ -163,6 +163,15 @@ Stop the reader first: a slot in use is never dropped.`,
 out. Passwords in URLs and NATS credentials are shown as ***.`,
   },
   {
+    name: 'config schema',
+    summary: 'print the JSON Schema of the config file (for YAML editors)',
+    options: {},
+    details: `JSON Schema draft 2020-12, from the same schema the services parse the file with: every key, its
+type, default and description, so an editor completes and checks the file. Save it and point the
+file at it with a first line "# yaml-language-server: $schema=<path or URL>" (see the README).
+Checks that span keys (a destination's sources exist, ...) are cdc config check's.`,
+  },
+  {
     name: 'console',
     summary: 'a read-only web page of the pipeline (loopback by default)',
     options: {

@@ -1,4 +1,4 @@
-import { effectiveConfig, loadConfig } from '@cdc/config';
+import { configJsonSchema, effectiveConfig, loadConfig } from '@cdc/config';
 import YAML from 'yaml';
 
 /**
@@ -20,4 +20,9 @@ export function explainConfig(file: string, json: boolean): string {
   const effective = effectiveConfig(loadConfig(file));
   if (json) return JSON.stringify(effective, null, 2);
   return `# ${file} as the services see it: every default filled in, credentials shown as ***\n${YAML.stringify(effective)}`;
+}
+
+/** `cdc config schema`: the JSON Schema of the file, for editors (and `# yaml-language-server: $schema=`). */
+export function configSchemaText(): string {
+  return JSON.stringify(configJsonSchema(), null, 2);
 }

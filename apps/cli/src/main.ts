@@ -7,7 +7,7 @@ import { runVitessReader } from '@cdc/reader-vitess';
 import { createLogger, describeError, flushLogs, flushLogsInOrder, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
 import { health, initTracing, readerStreamingComponent, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
-import { checkConfig, explainConfig } from './config-command';
+import { checkConfig, configSchemaText, explainConfig } from './config-command';
 import { startConsole } from './console/server';
 import { resnapshotCommand } from './resnapshot';
 import { collectStatus, renderStatus } from './status';
@@ -111,6 +111,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'config explain':
       console.log(explainConfig(file, values.json === true));
+      return 0;
+    case 'config schema':
+      console.log(configSchemaText());
       return 0;
     case 'console': {
       const log = createLogger('console');

@@ -3,13 +3,27 @@ import { splitQualified } from './tables';
 import { urlProblem } from './url';
 import { name, postgresUrl, typeOfUnion, uniqueNames } from './source-schema';
 import { mysqlTls, rejectSslQuery } from './tls-schema';
-import { boolean, integer, list, nameMap, oneOf, optionalText, problem, section, show, text, typeError } from './values';
+import {
+  boolean,
+  integer,
+  list,
+  nameMap,
+  oneOf,
+  optionalText,
+  problem,
+  section,
+  show,
+  text,
+  typeError,
+} from './values';
 
 const CDC_PREFIX = '_cdc_';
 
 const qualified = (value: string) => {
   const parts = splitQualified(value);
-  return !parts || parts.schema === '' || parts.table === '' ? `expected "schema.table", got ${show(value)}` : undefined;
+  return !parts || parts.schema === '' || parts.table === ''
+    ? `expected "schema.table", got ${show(value)}`
+    : undefined;
 };
 
 /** The long form of a `tables` entry: where the table goes, its propagation model, its column mapping. */
@@ -63,7 +77,11 @@ function tablePolicy(ctx: z.RefinementCtx, path: string[], entry: TableEntry) {
     if (to.startsWith(CDC_PREFIX)) problem(ctx, `must not start with ${CDC_PREFIX} (reserved)`, at);
     const clash = targets.get(to);
     if (clash !== undefined) {
-      problem(ctx, `${JSON.stringify(from)} and ${JSON.stringify(clash)} are both renamed to ${JSON.stringify(to)}`, at);
+      problem(
+        ctx,
+        `${JSON.stringify(from)} and ${JSON.stringify(clash)} are both renamed to ${JSON.stringify(to)}`,
+        at,
+      );
     }
     targets.set(to, from);
   }
@@ -136,7 +154,7 @@ const common = {
   on_error: oneOf(['stop', 'dead-letter'])
     .default('stop')
     .describe(
-      "An op the destination rejects as bad data (SQLSTATE class 22 or 23: constraint violation, value out of range). `stop` stops that partition (one error line naming table, key, position, stream sequence and the database message; metric `cdc_partition_stopped`; the other partitions go on). `dead-letter` bisects the batch into smaller transactions so the good ops still apply in order, stores the rejected op in the JetStream stream `CDC_DLQ` (subject `cdc.dlq.<destination>.<source>.<partition>.<position>`, with the error, table, key, position and source stream sequence; metric `cdc_dead_lettered_ops_total`) and moves the checkpoint past it. See `cdc dlq list` / `cdc dlq replay`. Other errors (schema, connection) never dead-letter.",
+      'An op the destination rejects as bad data (SQLSTATE class 22 or 23: constraint violation, value out of range). `stop` stops that partition (one error line naming table, key, position, stream sequence and the database message; metric `cdc_partition_stopped`; the other partitions go on). `dead-letter` bisects the batch into smaller transactions so the good ops still apply in order, stores the rejected op in the JetStream stream `CDC_DLQ` (subject `cdc.dlq.<destination>.<source>.<partition>.<position>`, with the error, table, key, position and source stream sequence; metric `cdc_dead_lettered_ops_total`) and moves the checkpoint past it. See `cdc dlq list` / `cdc dlq replay`. Other errors (schema, connection) never dead-letter.',
     ),
 };
 
@@ -180,7 +198,8 @@ function resolveCommon<T extends CommonInput>(destination: T, ctx: z.RefinementC
   const tablePolicies: Record<string, TablePolicy> = {};
   for (const [from, entry] of Object.entries(entries)) {
     const parts = splitQualified(from);
-    if (!parts || parts.schema === '' || parts.table === '') problem(ctx, 'key must be "schema.table"', ['tables', from]);
+    if (!parts || parts.schema === '' || parts.table === '')
+      problem(ctx, 'key must be "schema.table"', ['tables', from]);
     if (typeof entry === 'string') {
       const found = qualified(entry);
       if (found !== undefined) problem(ctx, found, ['tables', from]);
@@ -212,11 +231,11 @@ function resolveSourceId(
   for (const name of sourceNames) values[name] = name;
   for (const [name, id] of Object.entries(sourceId.values)) {
     if (!sourceNames.includes(name)) {
-      problem(
-        ctx,
-        `source ${JSON.stringify(name)} is not in this destination's sources (${sourceNames.join(', ')})`,
-        ['source_id', 'values', name],
-      );
+      problem(ctx, `source ${JSON.stringify(name)} is not in this destination's sources (${sourceNames.join(', ')})`, [
+        'source_id',
+        'values',
+        name,
+      ]);
     }
     values[name] = id;
   }
@@ -239,7 +258,9 @@ function resolveSourceId(
 export const postgresDestination = section({
   name: name('destinations'),
   type: z.literal('postgres').describe('`postgres` or `mysql` (MySQL and MariaDB).'),
-  url: postgresUrl().describe('`postgres://` or `postgresql://` URL; for `mysql`, `mysql://user:password@host:port/db`.'),
+  url: postgresUrl().describe(
+    '`postgres://` or `postgresql://` URL; for `mysql`, `mysql://user:password@host:port/db`.',
+  ),
   ...common,
   ...consolidation,
 }).transform(resolveCommon);
@@ -254,7 +275,7 @@ const mysqlUrl = text((value) => {
 
 export const mysqlDestination = section({
   name: name('destinations'),
-  type: z.literal('mysql'),
+  type: z.literal('mysql').describe('`mysql`: MySQL or MariaDB (keys below).'),
   url: mysqlUrl.describe(
     '`mysql://user:password@host:port/database`. The database must be named: it holds the `_cdc_checkpoint` and `_cdc_schema` tables. Tables land in the database named by `schema` / `tables` / the source schema, like Postgres schemas (set `schema: <database>` to put every table in one).',
   ),

@@ -1,5 +1,6 @@
 export { ConfigError } from './error';
 export { effectiveConfig } from './effective';
+export { configJsonSchema } from './json-schema';
 export { loadConfig, parseConfig } from './load';
 export { destinationsOfSource, findDestination, findSource, keyPartitionedTables } from './lookup';
 export { mapTable, tableMatches, type QualifiedName } from './tables';

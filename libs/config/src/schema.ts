@@ -56,9 +56,7 @@ export const nats = section({
     ),
   quorum_lost_alert_s: integer(1)
     .default(30)
-    .describe(
-      'Seconds of refused JetStream writes before one line says the cluster has likely lost quorum. >= 1.',
-    ),
+    .describe('Seconds of refused JetStream writes before one line says the cluster has likely lost quorum. >= 1.'),
 })
   .transform((nats, ctx) => {
     if (nats.password !== undefined && nats.user === undefined) problem(ctx, 'required when password is set', ['user']);
@@ -108,8 +106,10 @@ export const configSchema = section({
       const path = ['destinations', index];
       const known = config.sources.map((source) => source.name);
       destination.sources.forEach((name, at) => {
-        if (!known.includes(name)) problem(ctx, `unknown source ${show(name)} (known: ${known.join(', ')})`, [...path, 'sources', at]);
-        if (destination.sources.indexOf(name) !== at) problem(ctx, `duplicate source ${show(name)}`, [...path, 'sources', at]);
+        if (!known.includes(name))
+          problem(ctx, `unknown source ${show(name)} (known: ${known.join(', ')})`, [...path, 'sources', at]);
+        if (destination.sources.indexOf(name) !== at)
+          problem(ctx, `duplicate source ${show(name)}`, [...path, 'sources', at]);
       });
       const applied = config.sources.filter((source) => destination.sources.includes(source.name));
       for (const from of [...Object.keys(destination.tables), ...Object.keys(destination.tablePolicies)]) {

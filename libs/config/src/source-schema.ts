@@ -46,7 +46,9 @@ const partitions = () =>
   integer(1, 1024).default(16).describe('JetStream partitions (subjects) the changes are spread over; 1..1024.');
 
 const partitionBy = () =>
-  nameMap(text((value) => (value === 'key' || value === 'table' ? undefined : `expected key or table, got ${show(value)}`)))
+  nameMap(
+    text((value) => (value === 'key' || value === 'table' ? undefined : `expected key or table, got ${show(value)}`)),
+  )
     .default({})
     .describe(
       '`table pattern: key|table`. `key` spreads the rows of the matched tables over the partitions by a hash of their primary key ([below](#partitioning-by-key)); `table` (the default for every table) keeps a table in one partition.',
@@ -109,7 +111,12 @@ function partitionByKey(
   return byKey;
 }
 
-function identifierDefault(ctx: z.RefinementCtx, key: 'publication' | 'slot', given: string | undefined, derived: string) {
+function identifierDefault(
+  ctx: z.RefinementCtx,
+  key: 'publication' | 'slot',
+  given: string | undefined,
+  derived: string,
+) {
   if (given !== undefined) return given;
   if (key === 'publication' && Buffer.byteLength(derived, 'utf8') > MAX_IDENTIFIER_BYTES) {
     return problem(ctx, `default ${JSON.stringify(derived)} is longer than 63 bytes; set publication`, [key]);
@@ -129,7 +136,9 @@ export const postgresSource = section({
   publication: optionalText((value) =>
     Buffer.byteLength(value, 'utf8') > MAX_IDENTIFIER_BYTES ? 'longer than 63 bytes' : undefined,
   ).describe('Postgres publication. Default: `cdc_<name>`, the name lowercased, `-` -> `_`. At most 63 bytes.'),
-  slot: optionalText((value) => (SLOT.test(value) ? undefined : `must match ${SLOT.source}, got ${show(value)}`)).describe(
+  slot: optionalText((value) =>
+    SLOT.test(value) ? undefined : `must match ${SLOT.source}, got ${show(value)}`,
+  ).describe(
     'Logical replication slot; must match `^[a-z0-9_]{1,63}$`. Default `cdc_<name>`, derived like `publication`.',
   ),
   tables: tables('Table patterns (see below), at least one. Stored normalized to `schema.table`.'),
@@ -162,7 +171,7 @@ export const postgresSource = section({
     ),
   })
     .prefault({})
-    .describe('Transactions larger than the server\'s `logical_decoding_work_mem`.'),
+    .describe("Transactions larger than the server's `logical_decoding_work_mem`."),
   failover_urls: list(postgresUrl())
     .default([])
     .describe(
@@ -186,7 +195,7 @@ const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 
 export const vitessSource = section({
   name: name('sources'),
-  type: z.literal('vitess'),
+  type: z.literal('vitess').describe('`vitess`: a keyspace read through vtgate (keys below).'),
   vtgate: text((value) => {
     const match = HOST_PORT.exec(value);
     return match === null || Number(match[2]) < 1 || Number(match[2]) > 65535
@@ -197,7 +206,9 @@ export const vitessSource = section({
     KEYSPACE.test(value) ? undefined : `must match ${KEYSPACE.source}, got ${show(value)}`,
   ).describe('The keyspace to stream (`^[A-Za-z0-9_-]+$`).'),
   shards: list(
-    text((value) => (SHARD.test(value) ? undefined : `expected a shard name like "-80", "80-" or "0", got ${show(value)}`)),
+    text((value) =>
+      SHARD.test(value) ? undefined : `expected a shard name like "-80", "80-" or "0", got ${show(value)}`,
+    ),
   )
     .default([])
     .describe('Shards to stream (`-80`, `80-`, `0`); absent: every shard of the keyspace.'),

@@ -19,9 +19,7 @@ function paired<T extends { certFile?: string; keyFile?: string }>(tls: T, ctx: 
 
 /** `nats.tls`: the files to verify the server with and to present to it. */
 export const natsTls = () =>
-  section(files)
-    .transform(paired)
-    .describe('TLS files. Use `tls://` URLs or a server that requires TLS.');
+  section(files).transform(paired).describe('TLS files. Use `tls://` URLs or a server that requires TLS.');
 
 /** A MySQL `tls` block; present (even empty) means every connection is TLS. */
 export const mysqlTls = () =>

@@ -125,7 +125,9 @@ function reference(type: string) {
 export function integer(min: number, max?: number) {
   const bounds = max !== undefined ? `between ${min} and ${max}` : `at least ${min}`;
   const outOfRange = (shown: string) => `must be ${bounds}, got ${shown}`;
-  const atLeast = z.int({ error: typeError('integer') }).min(min, { error: (issue) => outOfRange(String(issue.input)) });
+  const atLeast = z
+    .int({ error: typeError('integer') })
+    .min(min, { error: (issue) => outOfRange(String(issue.input)) });
   const number = max === undefined ? atLeast : atLeast.max(max, { error: (issue) => outOfRange(String(issue.input)) });
   return z.union([number, reference('integer')], { error: typeError('integer') }).transform((value, ctx) => {
     if (typeof value === 'number') return value;
@@ -144,8 +146,9 @@ export function integer(min: number, max?: number) {
 
 /** A boolean; a `${...}` reference may be true or false. */
 export function boolean() {
-  return z.union([z.boolean({ error: typeError('boolean') }), reference('boolean')], { error: typeError('boolean') }).transform(
-    (value, ctx) => {
+  return z
+    .union([z.boolean({ error: typeError('boolean') }), reference('boolean')], { error: typeError('boolean') })
+    .transform((value, ctx) => {
       if (typeof value === 'boolean') return value;
       const resolved = resolve(value, ctx);
       if (resolved === undefined) return z.NEVER;
@@ -153,8 +156,7 @@ export function boolean() {
       const word = resolved.value.trim().toLowerCase();
       if (word === 'true' || word === 'false') return word === 'true';
       return problem(ctx, `expected boolean (true or false), got ${showText(resolved)}`);
-    },
-  );
+    });
 }
 
 /** One of a few words (case-insensitive); the JSON Schema lists them for completion. */
@@ -182,7 +184,9 @@ export function nameMap<T extends z.ZodType>(value: T) {
   return z.record(z.string(), value, { error: typeError('mapping') });
 }
 
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 type Camelized<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
 
 /**
