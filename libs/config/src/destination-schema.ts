@@ -18,6 +18,7 @@ import {
 } from './values';
 
 const CDC_PREFIX = '_cdc_';
+const destinationName = () => name('`^[A-Za-z0-9_-]+$`, unique among destinations.');
 
 const qualified = (value: string) => {
   const parts = splitQualified(value);
@@ -29,12 +30,11 @@ const qualified = (value: string) => {
 /** The long form of a `tables` entry: where the table goes, its propagation model, its column mapping. */
 const tableEntry = section({
   to: optionalText(qualified).describe('Destination `schema.table` (default: the usual rule, `schema`, …).'),
-  mode: oneOf(['clone', 'history', 'append-only'])
-    .optional()
-    .meta({ default: 'clone' })
-    .describe(
+  mode: oneOf(['clone', 'history', 'append-only']).optional().meta({
+    default: 'clone',
+    description:
       '`clone`: the destination mirrors the source. `history`: every version of a row is a row, with valid-from/valid-to times. `append-only`: every insert and update is appended as a row.',
-    ),
+  }),
   columns: section({
     rename: nameMap(text())
       .default({})
@@ -47,12 +47,11 @@ const tableEntry = section({
   })
     .optional()
     .describe('Column mapping.'),
-  deletes: oneOf(['ignore', 'record'])
-    .optional()
-    .meta({ default: 'ignore' })
-    .describe(
+  deletes: oneOf(['ignore', 'record']).optional().meta({
+    default: 'ignore',
+    description:
       '`append-only` only (an error with another mode): `ignore` deletes, or `record` them as a row holding the key and op kind `delete`.',
-    ),
+  }),
 });
 
 type TableEntry = z.output<typeof tableEntry>;
@@ -169,7 +168,7 @@ const consolidation = {
       "A `text` column added to every destination table of this destination, holding the source's id; it joins the primary key (first in tables the applier creates). Deletes, updates and truncates of one source only touch that source's rows (a TRUNCATE becomes `DELETE ... WHERE <column> = <id>`). Must not start with `_cdc_`.",
     ),
     values: nameMap(text())
-      .default({})
+      .optional()
       .describe(
         "`source name: id` (default: each source's `name`); every key must be one of this destination's `sources`; two sources may not share an id.",
       ),
@@ -187,7 +186,7 @@ type CommonInput = {
   sources: string[];
   createTables: boolean;
   tables: Record<string, string | TableEntry>;
-  sourceId?: { column: string; values: Record<string, string> };
+  sourceId?: { column: string; values?: Record<string, string> };
   missingColumns?: 'fail' | 'create' | 'ignore';
 };
 
@@ -224,12 +223,12 @@ function resolveCommon<T extends CommonInput>(destination: T, ctx: z.RefinementC
 
 function resolveSourceId(
   ctx: z.RefinementCtx,
-  sourceId: { column: string; values: Record<string, string> },
+  sourceId: { column: string; values?: Record<string, string> },
   sourceNames: readonly string[],
 ) {
   const values: Record<string, string> = {};
   for (const name of sourceNames) values[name] = name;
-  for (const [name, id] of Object.entries(sourceId.values)) {
+  for (const [name, id] of Object.entries(sourceId.values ?? {})) {
     if (!sourceNames.includes(name)) {
       problem(ctx, `source ${JSON.stringify(name)} is not in this destination's sources (${sourceNames.join(', ')})`, [
         'source_id',
@@ -243,7 +242,8 @@ function resolveSourceId(
   for (const name of sourceNames) {
     const other = owner.get(values[name]);
     if (other !== undefined) {
-      const given = name in sourceId.values ? name : other in sourceId.values ? other : undefined;
+      const given =
+        sourceId.values?.[name] !== undefined ? name : sourceId.values?.[other] !== undefined ? other : undefined;
       problem(
         ctx,
         `sources ${JSON.stringify(other)} and ${JSON.stringify(name)} have the same id ${JSON.stringify(values[name])}`,
@@ -256,7 +256,7 @@ function resolveSourceId(
 }
 
 export const postgresDestination = section({
-  name: name('destinations'),
+  name: destinationName(),
   type: z.literal('postgres').describe('`postgres` or `mysql` (MySQL and MariaDB).'),
   url: postgresUrl().describe(
     '`postgres://` or `postgresql://` URL; for `mysql`, `mysql://user:password@host:port/db`.',
@@ -274,7 +274,7 @@ const mysqlUrl = text((value) => {
 });
 
 export const mysqlDestination = section({
-  name: name('destinations'),
+  name: destinationName(),
   type: z.literal('mysql').describe('`mysql`: MySQL or MariaDB (keys below).'),
   url: mysqlUrl.describe(
     '`mysql://user:password@host:port/database`. The database must be named: it holds the `_cdc_checkpoint` and `_cdc_schema` tables. Tables land in the database named by `schema` / `tables` / the source schema, like Postgres schemas (set `schema: <database>` to put every table in one).',

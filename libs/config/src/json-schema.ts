@@ -16,6 +16,9 @@ export function configJsonSchema(): JsonSchema {
       // zod leaves out a default in front of a transform (it is an output value); ours are valid input too.
       const def = zodSchema._zod.def as { type: string; defaultValue?: unknown };
       if (def.type === 'default' && jsonSchema.default === undefined) jsonSchema.default = def.defaultValue;
+      // A default the parser derives (`mode: clone` of a long-form table entry) is declared in meta.
+      const meta = z.globalRegistry.get(zodSchema) as { default?: unknown } | undefined;
+      if (meta?.default !== undefined && jsonSchema.default === undefined) jsonSchema.default = meta.default;
       // z.int()'s safe-integer bounds say nothing to a reader.
       if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
       if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;

@@ -26,10 +26,12 @@ const KEYSPACE = /^[A-Za-z0-9_-]+$/;
 const SHARD = /^(-|[0-9a-f]*-[0-9a-f]*|0)$/;
 export const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
 
-export const name = (what: string) =>
+export const name = (description: string) =>
   text((value) => (NAME.test(value) ? undefined : `must match ${NAME.source}, got ${show(value)}`)).describe(
-    `\`^[A-Za-z0-9_-]+$\`, unique among ${what}.`,
+    description,
   );
+
+const sourceName = () => name('`^[A-Za-z0-9_-]+$`, unique among sources. Used in JetStream stream and subject names.');
 
 export const postgresUrl = () => text((value) => urlProblem(value, POSTGRES_SCHEMES));
 
@@ -128,9 +130,7 @@ function identifierDefault(
 }
 
 export const postgresSource = section({
-  name: name('sources').describe(
-    '`^[A-Za-z0-9_-]+$`, unique among sources. Used in JetStream stream and subject names.',
-  ),
+  name: sourceName(),
   type: z.literal('postgres').describe('`postgres` (keys below) or `vitess` (see [Vitess sources](#vitess-sources)).'),
   url: postgresUrl().describe('`postgres://` or `postgresql://` URL of the source database.'),
   publication: optionalText((value) =>
@@ -194,7 +194,7 @@ export const postgresSource = section({
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 
 export const vitessSource = section({
-  name: name('sources'),
+  name: sourceName(),
   type: z.literal('vitess').describe('`vitess`: a keyspace read through vtgate (keys below).'),
   vtgate: text((value) => {
     const match = HOST_PORT.exec(value);
