@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { partitionOf } from '@cdc/change-envelope';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { startNats, startNatsCluster, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
 import { arrange, lastRecordedOrder, parseOrderChoice, resolveOrder, type ContenderOrder } from './contender-order';
 import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig } from './pipeline';
@@ -54,12 +54,14 @@ interface Options {
   readonly liveRate: number | 'max' | undefined;
   /** Which contender runs first in each mode (--order; alternate flips the last recorded run's). */
   readonly order: ContenderOrder;
+  /** Drain: also ours on a 3-server NATS cluster with nats.replicas 3 (--nats-r3). */
+  readonly natsR3: boolean;
   readonly argv: readonly string[];
 }
 
 const USAGE =
   'flags: --rows N, --scale F, --quick, --only drain|live|snapshot|fanout, --live-rate N|max, ' +
-  '--order ours-first|baseline-first|alternate, --docs, --no-docs, --timeout S';
+  '--order ours-first|baseline-first|alternate, --docs, --no-docs, --timeout S, --nats-r3';
 
 /** A mistake on the command line: printed as one line, without a stack. */
 class UsageError extends Error {}
@@ -71,11 +73,13 @@ function parseOptions(argv: readonly string[]): Options {
       console.log(`usage: pg-to-pg.ts [flags]\n${USAGE}`);
       process.exit(0);
     }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!match) throw new UsageError(`unexpected argument "${argv[i]}" (${USAGE})`);
     const [, name, inline] = match;
     const takesValue = ['rows', 'scale', 'only', 'timeout', 'live-rate', 'order'].includes(name);
-    if (!['rows', 'scale', 'only', 'timeout', 'live-rate', 'order', 'quick', 'docs', 'no-docs'].includes(name))
+    if (
+      !['rows', 'scale', 'only', 'timeout', 'live-rate', 'order', 'quick', 'docs', 'no-docs', 'nats-r3'].includes(name)
+    )
       throw new UsageError(`unknown flag --${name} (${USAGE})`);
     if (takesValue && inline === undefined && argv[i + 1] === undefined)
       throw new UsageError(`--${name} needs a value`);
@@ -113,6 +117,7 @@ function parseOptions(argv: readonly string[]): Options {
     timeoutMs: timeout * 1000,
     liveRate,
     order,
+    natsR3: values.has('nats-r3'),
     argv,
   };
 }
@@ -414,6 +419,9 @@ async function checkpoint(servers: Servers): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // drain
 
+/** The slot of the --nats-r3 pipeline (the single-server one has PIPELINE_SLOT). */
+const R3_SLOT = 'cdc_bench_r3';
+
 async function drainMode(
   servers: Servers,
   w: Workload,
@@ -434,12 +442,38 @@ async function drainMode(
     tables: [...TABLE_NAMES, MARKER],
   });
   const pipeline = new Pipeline(servers.bundle, configFile, servers.dir, 'drain');
+  // --nats-r3: the same pipeline (its own slot and destination) on a 3-server cluster, every
+  // stream, consumer and bucket with three copies: what replication costs, in the same run.
+  const r3 = options.natsR3
+    ? await (async () => {
+        say('drain: ours R3: a 3-server NATS cluster and its own destination database and slot');
+        const url = await prepareDestination(destination, 'drain_ours_r3');
+        const cluster = await startNatsCluster({ name: 'bench-drain-r3' });
+        const file = join(servers.dir, 'drain-r3.yaml');
+        writePipelineConfig(file, {
+          natsUrl: cluster.urls,
+          natsReplicas: 3,
+          slot: R3_SLOT,
+          sourceUrl,
+          destinationUrl: url,
+          publication: PUBLICATION,
+          tables: [...TABLE_NAMES, MARKER],
+        });
+        return { url, cluster, pipeline: new Pipeline(servers.bundle, file, servers.dir, 'drain-r3') };
+      })()
+    : undefined;
 
-  // Three slots before the workload, so all three consumers read the very same WAL.
+  // The slots before the workload, so every consumer reads the very same WAL.
   say('drain: ours: starting the pipeline on the empty tables (creates slot, stream, consumers), then stopping it');
   pipeline.start();
   await probe(sourceUrl, oursUrl, 120_000, () => pipeline.check());
   await pipeline.stop();
+  if (r3) {
+    say('drain: ours R3: the same on the cluster');
+    r3.pipeline.start();
+    await probe(sourceUrl, r3.url, 180_000, () => r3.pipeline.check());
+    await r3.pipeline.stop();
+  }
   say('drain: native: CREATE SUBSCRIPTION (disabled, copy_data = false); pg_recvlogical: its slot');
   const sourceDb = new URL(sourceUrl).pathname.slice(1);
   await destination.query(
@@ -542,46 +576,60 @@ async function drainMode(
   };
 
   // Ours: reader + applier + coordinator from where they stopped.
-  const ours = async () => {
-    await checkpoint(servers);
-    say('drain: ours ...');
-    const named = new Map([
-      [process.pid, BENCH_LABEL],
-      [natsPid(nats), 'nats-server'],
-    ]);
-    const monitor = new CpuMonitor(classifier(servers, named));
-    const client = await connect(oursUrl);
-    monitor.start();
-    const t0 = performance.now();
-    pipeline.start();
-    nameServices(named, pipeline);
-    const done = await waitUntilComplete(
-      client,
-      w,
-      async () => expected,
-      options.timeoutMs,
-      () => pipeline.check(),
-    );
-    const cpu = monitor.stop();
-    memory.push(...serviceMemory('drain', pipeline, nats));
-    await client.end();
-    await pipeline.stop();
-    const seconds = (done.at - t0) / 1000;
-    results.push({ contender: 'ours', seconds, rowChanges: totalChanges(w), verified: done.verified, cpu });
-    say(`drain: ours: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
-  };
+  const oursOn =
+    (
+      contender: 'ours' | 'ours on a NATS cluster (R3)',
+      run: Pipeline,
+      url: string,
+      natsServers: readonly NatsServer[],
+    ) =>
+    async () => {
+      await checkpoint(servers);
+      say(`drain: ${contender} ...`);
+      const named = new Map([[process.pid, BENCH_LABEL]]);
+      for (const server of natsServers) named.set(natsPid(server), 'nats-server');
+      const monitor = new CpuMonitor(classifier(servers, named));
+      const client = await connect(url);
+      monitor.start();
+      const t0 = performance.now();
+      run.start();
+      nameServices(named, run);
+      const done = await waitUntilComplete(
+        client,
+        w,
+        async () => expected,
+        options.timeoutMs,
+        () => run.check(),
+      );
+      const cpu = monitor.stop();
+      // Peak RSS rows are the single-server pipeline's (the report has one column per mode).
+      if (contender === 'ours') memory.push(...serviceMemory('drain', run, natsServers[0]));
+      await client.end();
+      await run.stop();
+      const seconds = (done.at - t0) / 1000;
+      results.push({ contender, seconds, rowChanges: totalChanges(w), verified: done.verified, cpu });
+      say(`drain: ${contender}: ${fmt(seconds, 1)} s, ${fmt(totalChanges(w) / seconds)} changes/s`);
+    };
+  const ours = oursOn('ours', pipeline, oursUrl, [nats]);
+  // R1 and R3 alternate with the order too (R1 first when ours goes first).
+  const oursGroup = r3
+    ? [ours, oursOn('ours on a NATS cluster (R3)', r3.pipeline, r3.url, r3.cluster.servers)]
+    : [ours];
+  if (options.order !== 'ours-first') oursGroup.reverse();
 
-  for (const contender of arrange(options.order, [ours], [recvlogical, native])) await contender();
+  for (const contender of arrange(options.order, oursGroup, [recvlogical, native])) await contender();
 
   say('drain: cleaning up');
   await destination.query('DROP SUBSCRIPTION bench_native', [], 'drain_native');
   await source.query(
-    `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('bench_recv', $1)`,
-    [PIPELINE_SLOT],
+    `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('bench_recv', $1, $2)`,
+    [PIPELINE_SLOT, R3_SLOT],
     sourceDb,
   );
   await nats.destroy();
-  for (const db of ['drain_native', 'drain_ours']) await destination.query(`DROP DATABASE ${db} WITH (FORCE)`);
+  await r3?.cluster.destroy();
+  for (const db of ['drain_native', 'drain_ours', ...(r3 ? ['drain_ours_r3'] : [])])
+    await destination.query(`DROP DATABASE ${db} WITH (FORCE)`);
   await source.query(`DROP DATABASE ${sourceDb} WITH (FORCE)`);
   return { drain: results, memory, writeSeconds };
 }

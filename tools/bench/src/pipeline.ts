@@ -50,7 +50,12 @@ export function tail(file: string, lines = 25): string {
 }
 
 export interface PipelineConfigOptions {
-  readonly natsUrl: string;
+  /** One server's URL, or a cluster's (written as a YAML list). */
+  readonly natsUrl: string | readonly string[];
+  /** nats.replicas (default: the product's, 1). */
+  readonly natsReplicas?: number;
+  /** The source's slot (default: the product's, cdc_bench); a second pipeline on the same source needs its own. */
+  readonly slot?: string;
   readonly sourceUrl: string;
   readonly destinationUrl: string;
   /** More destinations of the same source (fan-out); the first is `destinationUrl` named replica. */
@@ -65,13 +70,13 @@ export function writePipelineConfig(file: string, options: PipelineConfigOptions
     file,
     `# written by tools/bench: product defaults (partitions 16, publish.max_ops 2000, batch.max_ops 5000, concurrency 4)
 nats:
-  url: ${options.natsUrl}
-sources:
+  url: ${typeof options.natsUrl === 'string' ? options.natsUrl : JSON.stringify(options.natsUrl)}
+${options.natsReplicas !== undefined ? `  replicas: ${options.natsReplicas}\n` : ''}sources:
   - name: bench
     type: postgres
     url: ${options.sourceUrl}
     publication: ${options.publication}
-    tables: ${JSON.stringify(options.tables)}
+${options.slot !== undefined ? `    slot: ${options.slot}\n` : ''}    tables: ${JSON.stringify(options.tables)}
 destinations:
   - name: replica
     type: postgres

@@ -6,7 +6,7 @@ import { CPU_PER_MILLION_HEADING, cpuColumn, cpuPerMillionTable } from './sectio
 import type { Bucket } from './stats';
 import { barChart, lineChart } from './svg';
 
-export type Contender = 'native' | 'pg_recvlogical' | 'ours';
+export type Contender = 'native' | 'pg_recvlogical' | 'ours' | 'ours on a NATS cluster (R3)';
 
 export interface DrainResult {
   readonly contender: Contender;
