@@ -23,7 +23,9 @@ function repositoryConfigs(): Array<[string, unknown]> {
   const configs: Array<[string, unknown]> = [];
   const file = (path: string) => readFileSync(join(REPO, path), 'utf8');
   configs.push(['libs/config/example.yaml', yaml(file('libs/config/example.yaml'))]);
-  configs.push(['deploy/compose/cdc.yaml', yaml(file('deploy/compose/cdc.yaml'))]);
+  for (const name of readdirSync(join(REPO, 'deploy', 'compose')).filter((f) => f.endsWith('.yaml'))) {
+    configs.push([`deploy/compose/${name}`, yaml(file(`deploy/compose/${name}`))]);
+  }
   // The Helm chart renders its values' `config:` into the ConfigMap the services read; an
   // example's values are merged over values.yaml as helm merges them (mappings deep, lists replaced).
   const helm = 'deploy/helm/cdc';
