@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { parse } from 'yaml';
-import { configJsonSchema } from './index';
+import { parse, stringify } from 'yaml';
+import { ConfigError, configJsonSchema, parseConfig } from './index';
 
 // The JSON Schema editors get (`cdc config schema`), checked with a validator of its own (ajv)
 // against every config the repository ships, and against what it must refuse.
@@ -155,4 +155,42 @@ test('every option has a description', () => {
   };
   visit(configJsonSchema(), '');
   assert.deepEqual([...new Set(missing)], []);
+});
+
+test('the parser and the JSON Schema agree on what is malformed', () => {
+  type Config = ReturnType<typeof minimal> & Record<string, unknown>;
+  const parses = (config: unknown): boolean => {
+    try {
+      parseConfig(stringify(config), 'cdc.yaml', {});
+      return true;
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return false;
+    }
+  };
+  assert.ok(parses(minimal()));
+  const cases: Array<[string, (config: Config) => void]> = [
+    ['misspelt key', (c) => Object.assign(c.sources[0], { slott: 'x' })],
+    ['camelCase key', (c) => Object.assign(c.sources[0], { statusIntervalMs: 5 })],
+    ['misspelt top-level key', (c) => Object.assign(c, { destination: [] })],
+    ['string for an integer', (c) => Object.assign(c.sources[0], { partitions: 'many' })],
+    ['quoted number', (c) => Object.assign(c.sources[0], { partitions: '8' })],
+    ['out of range', (c) => Object.assign(c.sources[0], { partitions: 0 })],
+    ['fraction', (c) => Object.assign(c.sources[0], { partitions: 1.5 })],
+    ['yes for a boolean', (c) => Object.assign(c.destinations[0], { load_data: 'yes' })],
+    ['unknown policy', (c) => Object.assign(c.destinations[0], { on_error: 'skip' })],
+    ['unknown type', (c) => Object.assign(c.sources[0], { type: 'oracle' })],
+    ['missing url', (c) => delete (c.sources[0] as { url?: string }).url],
+    ['no tables', (c) => Object.assign(c.sources[0], { tables: [] })],
+    ['empty name', (c) => Object.assign(c.sources[0], { name: '' })],
+    ['a mysql key on a postgres source', (c) => Object.assign(c.sources[0], { load_data: true })],
+    ['number for a string', (c) => Object.assign(c.sources[0], { url: 5432 })],
+    ['mapping for a list', (c) => Object.assign(c.sources[0], { tables: { a: 1 } })],
+  ];
+  for (const [name, breakIt] of cases) {
+    const config = minimal() as Config;
+    breakIt(config);
+    assert.notDeepEqual(errorsOf(config), [], `${name}: the JSON Schema accepts it`);
+    assert.equal(parses(config), false, `${name}: the parser accepts it`);
+  }
 });
