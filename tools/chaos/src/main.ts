@@ -1,13 +1,13 @@
-// npx nx run chaos:chaos -- --ops 200000 --seed N [--rounds R] [--appliers A] [--partitions P] [--overlap]
+// npx nx run chaos:chaos -- --ops 200000 --seed N [--rounds R] [--appliers A] [--partitions P] [--overlap] [--nats-cluster]
 import { runFaultMatrix } from './matrix';
 import { formatReport } from './report';
 
 function parse(argv: readonly string[]): Record<string, number> {
-  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions', 'overlap']);
+  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions', 'overlap', 'nats-cluster']);
   const out: Record<string, number> = {};
   for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--overlap') {
-      out.overlap = 1;
+    if (argv[i] === '--overlap' || argv[i] === '--nats-cluster') {
+      out[argv[i].slice(2)] = 1;
       continue;
     }
     const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
   // One round of the six faults per 40,000 ops: 5 rounds (30 faults) for the long run.
   const rounds = args.rounds ?? Math.max(1, Math.round(ops / 40_000));
-  console.log(`chaos: seed ${seed} (repeat with --seed ${seed}), ${ops} ops, ${rounds} round(s)`);
+  console.log(
+    `chaos: seed ${seed} (repeat with --seed ${seed}), ${ops} ops, ${rounds} round(s)` +
+      (args['nats-cluster'] === 1 ? ', on a 3-server NATS cluster (nats.replicas 3)' : ''),
+  );
   const result = await runFaultMatrix({
     ops,
     seed,
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     appliers: args.appliers,
     partitions: args.partitions,
     overlap: args.overlap === 1,
+    natsCluster: args['nats-cluster'] === 1,
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(`\n${formatReport(result)}`);

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { NatsClusterServer } from '@cdc/testenv';
 import {
   startPipelineFixture,
   waitFor,
@@ -11,7 +12,7 @@ import {
   type ServiceProcess,
 } from '@cdc/pipeline-fixture';
 import { bigintToLsn, checkConsistency, compareTables, consistencyViolations, type ConsistencyReport } from './checks';
-import { planFaults, type FaultKind, type PlannedFault } from './faults';
+import { CLUSTER_FAULT_KINDS, FAULT_KINDS, planFaults, type FaultKind, type PlannedFault } from './faults';
 import { Random } from './random';
 import { DESTINATION_DDL, QUALIFIED_TABLES, SOURCE_DDL } from './schema';
 import { startSlotSampler, type SlotSamples } from './slot';
@@ -29,6 +30,8 @@ export interface MatrixOptions {
   readonly convergeTimeoutMs?: number;
   /** Inject the next fault without waiting for the destination to catch up with the last one. */
   readonly overlap?: boolean;
+  /** Run on a 3-server NATS cluster with nats.replicas 3, with the cluster's NATS faults (CLUSTER_FAULT_KINDS). */
+  readonly natsCluster?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -66,6 +69,7 @@ export interface MatrixResult {
 
 const SOURCE = 'shop';
 const SLOT = 'cdc_shop';
+const STREAM = `CDC_${SOURCE}`;
 
 /** Keeps one reader, one coordinator and N appliers running: restarts whatever exits unasked, as a supervisor would. */
 class Services {
@@ -125,7 +129,12 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
   const log = options.log ?? ((line: string) => console.log(line));
   const appliers = options.appliers ?? 2;
   const partitions = options.partitions ?? 4;
-  const plan = planFaults(options.seed, options.ops, options.rounds);
+  const plan = planFaults(
+    options.seed,
+    options.ops,
+    options.rounds,
+    options.natsCluster ? CLUSTER_FAULT_KINDS : FAULT_KINDS,
+  );
   const random = new Random(options.seed * 7 + 1);
   const violations: string[] = [];
   const faults: FaultOutcome[] = [];
@@ -134,6 +143,7 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
     tables: QUALIFIED_TABLES,
     partitions,
     destinationExtra: '    membership:\n      heartbeat_ms: 300\n      ttl_ms: 1500\n',
+    ...(options.natsCluster ? { cluster: { replicas: 3 } } : {}),
   });
   log(`servers up; logs and config in ${fixture.dir}`);
   const samplerStop = new AbortController();
@@ -196,6 +206,8 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
 
     let injected = 0;
     const catchUps: Promise<void>[] = [];
+    /** The NATS cluster server a fault took down, until its repair starts it again. */
+    let downServer: NatsClusterServer | undefined;
     async function inject(fault: PlannedFault, progress: WorkloadProgress): Promise<void> {
       const atS = (Date.now() - workloadStarted) / 1000;
       const opsAt = progress.ops;
@@ -252,6 +264,23 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
           return;
         case 'nats':
           return fixture.nats.kill();
+        case 'nats-stream-leader':
+        case 'nats-meta-leader':
+        case 'nats-wiped-follower': {
+          const cluster = fixture.natsCluster!;
+          const streamLeader = await cluster.waitForStreamLeader(STREAM);
+          const victim =
+            kind === 'nats-stream-leader'
+              ? streamLeader
+              : kind === 'nats-meta-leader'
+                ? await cluster.waitForMetaLeader()
+                : random.pick(cluster.servers.filter((s) => s !== streamLeader));
+          notes.push(`server ${victim.name}${victim === streamLeader ? ' (stream leader)' : ''}`);
+          downServer = victim;
+          await victim.kill();
+          if (kind === 'nats-wiped-follower') await victim.wipeStore();
+          return;
+        }
         case 'destination':
           return fixture.destination.kill();
         case 'source':
@@ -268,6 +297,13 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
           return;
         case 'nats':
           return fixture.nats.start();
+        case 'nats-stream-leader':
+        case 'nats-meta-leader':
+        case 'nats-wiped-follower': {
+          await downServer!.start();
+          downServer = undefined;
+          return fixture.natsCluster!.waitForCurrent();
+        }
         case 'destination':
           return fixture.destination.start();
         case 'source':
