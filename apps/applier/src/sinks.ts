@@ -1,5 +1,5 @@
-import type { Sink } from '@cdc/apply';
-import { mapTable, type DestinationConfig } from '@cdc/config';
+import { rowRulesSink, type Sink } from '@cdc/apply';
+import { mapTable, ruleForTable, type DestinationConfig } from '@cdc/config';
 import { createMysqlSink } from '@cdc/mysql-sink';
 import { createPostgresSink } from '@cdc/postgres-sink';
 import { createLogger } from '@cdc/service-runtime';
@@ -43,7 +43,20 @@ const SINK_FACTORIES: {
   },
 };
 
-export function createSink(destination: DestinationConfig): Promise<Sink> {
+export async function createSink(destination: DestinationConfig): Promise<Sink> {
   const factory = SINK_FACTORIES[destination.type] as (destination: DestinationConfig) => Promise<Sink>;
-  return factory(destination);
+  return withRowRules(destination, await factory(destination));
+}
+
+/** The destination's own filters and transforms, in front of whichever engine (libs/apply, rowRulesSink). */
+function withRowRules(destination: DestinationConfig, sink: Sink): Sink {
+  const { filters, transforms, transformKey } = destination;
+  const none = (map: object | undefined) => map === undefined || Object.keys(map).length === 0;
+  if (none(filters) && none(transforms)) return sink;
+  return rowRulesSink(sink, {
+    destination: destination.name,
+    filterOf: (schema, table) => ruleForTable(filters, schema, table),
+    transformsOf: (schema, table) => ruleForTable(transforms, schema, table),
+    ...(transformKey !== undefined ? { transformKey } : {}),
+  });
 }

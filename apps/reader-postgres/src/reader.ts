@@ -14,6 +14,7 @@ import {
   findSource,
   keyPartitionedTables,
   redactUrl,
+  ruleForTable,
   tableMatches,
   type PipelineConfig,
   type PostgresSourceConfig,
@@ -25,11 +26,14 @@ import {
   SESSION_OPTIONS,
   dropSlot,
   ensurePublication,
+  filteringHandler,
   formatLsn,
   listCandidateTables,
   pgoutputProtocol,
   preflightSource,
   reconcilePublication,
+  RowFilters,
+  ROW_FILTER_MIN_VERSION,
   streamAbortCarriesLsn,
   SlotConfirmation,
   SlotInvalidatedError,
@@ -37,6 +41,7 @@ import {
   TransactionSpill,
   type PgOutputProtocol,
   type PreflightResult,
+  type SourceTable,
 } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
 import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
@@ -126,6 +131,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     { tables: preflight.tables.map((t) => `${t.schema}.${t.table}`), slotExists: preflight.slot.exists },
     'source preflight passed',
   );
+  const rowFilters = await checkRowFilters(source, preflight.tables, preflight.serverVersion, log);
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
   // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
@@ -158,7 +164,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       (stateAtStart === undefined || (stateAtStart.status === 'done' && stateAtStart.slot === source.slot));
     // Before a new snapshot every table joins the publication now; once streaming, tables that
     // joined the config since are added by the reconcile below, with a live backfill.
-    await ensurePublication(source.url, source.publication, preflight, { addTables: !alreadyStreaming });
+    await ensurePublication(source.url, source.publication, preflight, { addTables: !alreadyStreaming, rowFilters });
     await prepareFailover(source, preflight.serverVersion, preflight.slot.exists, log);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
@@ -195,6 +201,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log, {
         chunkBytes: limits.maxBytes,
         keyPartitioned,
+        rowFilters,
       });
     } catch (error) {
       // A shutdown during the snapshot is a clean stop: the next start takes the snapshot again.
@@ -291,6 +298,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
               streamInProgress: source.largeTransactions.stream,
             }),
             serverVersion: preflight.serverVersion,
+            rowFilters,
             onStreaming: () => void tables.reconcile('start').catch(() => undefined),
           });
         } catch (error) {
@@ -335,6 +343,7 @@ async function snapshotIfNeeded(
   bulk: {
     readonly chunkBytes: number;
     readonly keyPartitioned: ((schema: string, table: string) => boolean) | undefined;
+    readonly rowFilters: RowFilters;
   },
 ): Promise<void> {
   const state = await progress.readSnapshotState<SnapshotState>(source.name);
@@ -385,6 +394,7 @@ async function snapshotIfNeeded(
           // One 'rows' op per message, with room left for the table's schema.
           chunkBytes: Math.floor(bulk.chunkBytes * 0.9),
           ...(bulk.keyPartitioned ? { perRow: (table) => bulk.keyPartitioned!(table.schema, table.table) } : {}),
+          rowFilter: (table) => bulk.rowFilters.of(table.schema, table.table)?.sql,
           log,
           signal,
           emit: (op) => {
@@ -428,6 +438,8 @@ async function streamOnce(
     backfill: LiveBackfill;
     protocol: PgOutputProtocol;
     serverVersion: number;
+    /** Row filters the publication cannot hold (before 15) are evaluated here, op by op. */
+    rowFilters: RowFilters;
     onStreaming: () => void;
     /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
     maxAgeS: number | undefined;
@@ -556,30 +568,34 @@ async function streamOnce(
   if (initial) slot.commit(initial.position.commit);
   const catalog = new SourceCatalog(catalogClient);
   const hooks: BackfillHooks = live.backfill.attach(publisher);
+  const inReader = live.serverVersion < ROW_FILTER_MIN_VERSION ? live.rowFilters : RowFilters.NONE;
   const decoder = new PgChangeDecoder(
     source.name,
     catalog,
-    {
-      message: hooks.message,
-      op: (op) => {
-        hooks.op(op);
-        publisher.add(op, transactions?.op(op.table));
-        // While this waits, the replication socket is paused (ReplicationConnection); the status
-        // timer below keeps answering the walsender, so a long wait does not time the slot out.
-        if (publisher.full) return publisher.waitForCapacity();
+    filteringHandler(
+      {
+        message: hooks.message,
+        op: (op) => {
+          hooks.op(op);
+          publisher.add(op, transactions?.op(op.table));
+          // While this waits, the replication socket is paused (ReplicationConnection); the status
+          // timer below keeps answering the walsender, so a long wait does not time the slot out.
+          if (publisher.full) return publisher.waitForCapacity();
+        },
+        commit: (position, _commitTimeUs, xid) => {
+          hooks.commit(xid);
+          slot.handOver(position);
+          transactions?.commit(formatLsn(position.commit));
+          transactionCount.inc();
+        },
+        idle: (walEnd) => slot.idle(walEnd),
+        received: (walEnd, replyRequested) => {
+          if (walEnd > received) received = walEnd;
+          if (replyRequested) sendStatus();
+        },
       },
-      commit: (position, _commitTimeUs, xid) => {
-        hooks.commit(xid);
-        slot.handOver(position);
-        transactions?.commit(formatLsn(position.commit));
-        transactionCount.inc();
-      },
-      idle: (walEnd) => slot.idle(walEnd),
-      received: (walEnd, replyRequested) => {
-        if (walEnd > received) received = walEnd;
-        if (replyRequested) sendStatus();
-      },
-    },
+      inReader,
+    ),
     { spill, abortInfo: streamAbortCarriesLsn(live.protocol) },
   );
 
@@ -689,6 +705,10 @@ class TableSet {
           );
         await this.backfill.enqueue(tables);
       },
+      rowFiltersOf: (tables) =>
+        this.serverVersion >= ROW_FILTER_MIN_VERSION
+          ? checkRowFilters(this.source, tables, this.serverVersion, this.log)
+          : Promise.resolve(RowFilters.NONE),
     });
     this.backfill.activate(changes.added);
     for (const { table, reason: why } of changes.unusable)
@@ -739,4 +759,31 @@ async function partitionsAtSnapshot(url: string, tables: PreflightResult['tables
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * The source's row filters (`filters`), checked against its tables (columns, types, replica
+ * identity): pushed into the publication and the snapshot on 15+, evaluated here before.
+ */
+async function checkRowFilters(
+  source: PostgresSourceConfig,
+  tables: readonly SourceTable[],
+  serverVersion: number,
+  log: Logger,
+): Promise<RowFilters> {
+  const filters = await RowFilters.check({
+    source: source.name,
+    url: source.url,
+    tables,
+    filterOf: (schema, table) => ruleForTable(source.filters, schema, table),
+    serverVersion,
+  });
+  if (filters.size > 0)
+    log.info(
+      { pushedDown: serverVersion >= ROW_FILTER_MIN_VERSION },
+      serverVersion >= ROW_FILTER_MIN_VERSION
+        ? 'row filters pushed down into the publication and the snapshot'
+        : `row filters evaluated in the reader (PostgreSQL ${serverVersion} has no publication row filters)`,
+    );
+  return filters;
 }

@@ -64,3 +64,12 @@ export {
 } from './fold';
 export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';
 export { writeInSegments } from './segments';
+export {
+  compileTransforms,
+  maskEmail,
+  maskPhone,
+  TransformError,
+  type ColumnTransformSpec,
+  type TableTransforms,
+} from './column-transforms';
+export { rowRulesSink, type DestinationRowRules } from './row-rules';

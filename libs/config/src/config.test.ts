@@ -555,7 +555,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'tls on a postgres destination',
     (d) => (d.destinations[0].tls = { ca_file: __filename }),
-    'destinations[0].tls: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns)',
+    'destinations[0].tls: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns, filters, transforms, transform_key)',
   ],
   [
     'vitess mysql_tls cert_file unreadable',
@@ -574,7 +574,7 @@ const cases: Array<[string, (data: ReturnType<typeof base>) => void, string]> = 
   [
     'unrepresentable on a postgres destination',
     (d) => (d.destinations[0].unrepresentable = 'json'),
-    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns)',
+    'destinations[0].unrepresentable: unknown key (known keys: name, type, url, sources, create_tables, tables, schema, batch, concurrency, membership, on_error, source_id, missing_columns, filters, transforms, transform_key)',
   ],
   [
     'on_error not a policy',

@@ -3,6 +3,7 @@ import { splitQualified } from './tables';
 import { urlProblem } from './url';
 import { name, postgresUrl, typeOfUnion, uniqueNames } from './source-schema';
 import { mysqlTls, rejectSslQuery } from './tls-schema';
+import { columnTransforms, resolveFilters, resolveTransforms, rowFilters, transformKey } from './row-rules-schema';
 import {
   boolean,
   integer,
@@ -88,6 +89,13 @@ function tablePolicy(ctx: z.RefinementCtx, path: string[], entry: TableEntry) {
 }
 
 export type TablePolicy = ReturnType<typeof tablePolicy>;
+
+/** This destination's own row filters and column transforms (issue 19). */
+const rowRules = {
+  filters: rowFilters(' to this destination, evaluated by its applier (the source still sends every row)'),
+  transforms: columnTransforms(),
+  transform_key: transformKey(),
+};
 
 const common = {
   sources: list(text(), 'must list at least one source').describe(
@@ -183,16 +191,23 @@ const consolidation = {
 };
 
 type CommonInput = {
+  name: string;
   sources: string[];
   createTables: boolean;
   tables: Record<string, string | TableEntry>;
   sourceId?: { column: string; values?: Record<string, string> };
   missingColumns?: 'fail' | 'create' | 'ignore';
+  filters?: Record<string, string>;
+  transforms?: Parameters<typeof resolveTransforms>[1];
+  transformKey?: string;
 };
 
 /** Splits `tables` into the name mapping and the long-form policies; source ids and missing_columns defaulted. */
 function resolveCommon<T extends CommonInput>(destination: T, ctx: z.RefinementCtx) {
-  const { sourceId, missingColumns, tables: entries, ...rest } = destination;
+  const { sourceId, missingColumns, tables: entries, filters, transforms, transformKey, ...rest } = destination;
+  const owner = `destination ${destination.name}`;
+  const resolvedFilters = resolveFilters(ctx, filters, owner, 'public');
+  const resolvedTransforms = resolveTransforms(ctx, transforms, transformKey, owner);
   const tables: Record<string, string> = {};
   const tablePolicies: Record<string, TablePolicy> = {};
   for (const [from, entry] of Object.entries(entries)) {
@@ -214,6 +229,9 @@ function resolveCommon<T extends CommonInput>(destination: T, ctx: z.RefinementC
     missingColumns: missingColumns ?? (destination.createTables ? 'create' : 'fail'),
     tablePolicies,
     ...(sourceId !== undefined ? { sourceId: resolveSourceId(ctx, sourceId, destination.sources) } : {}),
+    ...(resolvedFilters !== undefined ? { filters: resolvedFilters } : {}),
+    ...(resolvedTransforms !== undefined ? { transforms: resolvedTransforms } : {}),
+    ...(transformKey !== undefined ? { transformKey } : {}),
   };
   if (resolved.missingColumns === 'create' && !destination.createTables) {
     problem(ctx, 'create needs create_tables: true (columns are added by schema evolution)', ['missing_columns']);
@@ -263,6 +281,7 @@ export const postgresDestination = section({
   ),
   ...common,
   ...consolidation,
+  ...rowRules,
 }).transform(resolveCommon);
 
 const mysqlUrl = text((value) => {
@@ -296,6 +315,7 @@ export const mysqlDestination = section({
       'Present (even `tls: {}`): every connection is TLS and one that cannot be is refused. Absent: plain TCP. Not together with an `ssl` query in `url`.',
     ),
   ...consolidation,
+  ...rowRules,
 }).transform((destination, ctx) => {
   if (destination.tls !== undefined) rejectSslQuery(ctx, destination.url, 'url', 'tls');
   // MySQL destinations write every table as a clone of one source (no fan-in, models or column mapping yet).

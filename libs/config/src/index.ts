@@ -3,8 +3,9 @@ export { effectiveConfig } from './effective';
 export { configJsonSchema } from './json-schema';
 export { loadConfig, parseConfig } from './load';
 export { destinationsOfSource, findDestination, findSource, keyPartitionedTables } from './lookup';
-export { mapTable, tableMatches, type QualifiedName } from './tables';
+export { mapTable, ruleForTable, tableMatches, type QualifiedName } from './tables';
 export { redactUrl } from './url';
+export type { ColumnTransform, TransformKind } from './row-rules-schema';
 export type {
   BatchConfig,
   CoordinatorConfig,

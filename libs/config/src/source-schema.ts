@@ -17,6 +17,7 @@ import {
   expected,
 } from './values';
 import { mysqlTls, rejectSslQuery } from './tls-schema';
+import { resolveFilters, rowFilters } from './row-rules-schema';
 
 export const NAME = /^[A-Za-z0-9_-]+$/;
 const SLOT = /^[a-z0-9_]{1,63}$/;
@@ -177,12 +178,17 @@ export const postgresSource = section({
     .describe(
       'The source\'s standbys, as URLs like `url`: the reader reads from whichever of `url` and these is the primary, and after a promotion starts over on the new one, from its failover slot on 17+ (README, "Standbys and failover"; else a new snapshot there).',
     ),
+  filters: rowFilters(
+    ', pushed down into the publication (PostgreSQL 15+) and the initial snapshot, so other rows never leave the source; evaluated by the reader on 14',
+  ),
 }).transform((source, ctx) => {
   const derived = `cdc_${source.name.toLowerCase().replace(/-/g, '_')}`;
   const tablePatterns = normalizePatterns(ctx, source.tables, DEFAULT_SCHEMA);
-  const { partitionBy: entries, largeTransactions, ...rest } = source;
+  const { partitionBy: entries, largeTransactions, filters, ...rest } = source;
+  const resolvedFilters = resolveFilters(ctx, filters, `source ${source.name}`, DEFAULT_SCHEMA, tablePatterns);
   return {
     ...rest,
+    ...(resolvedFilters !== undefined ? { filters: resolvedFilters } : {}),
     publication: identifierDefault(ctx, 'publication', source.publication, derived),
     slot: identifierDefault(ctx, 'slot', source.slot, derived),
     tables: tablePatterns,

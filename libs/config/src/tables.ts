@@ -61,3 +61,23 @@ export function mapTable(destination: DestinationConfig, schema: string, table: 
   }
   return { schema: destination.schema ?? schema, table };
 }
+
+/**
+ * The entry of a table-pattern map (`filters`, `transforms`) that applies to a table: an exact
+ * "schema.table" entry first, else the first matching pattern in the order written.
+ */
+export function ruleForTable<T>(
+  map: Readonly<Record<string, T>> | undefined,
+  schema: string,
+  table: string,
+): T | undefined {
+  if (map === undefined) return undefined;
+  for (const [pattern, value] of Object.entries(map)) {
+    const parts = splitQualified(pattern);
+    if (!pattern.includes('*') && parts?.schema === schema && parts.table === table) return value;
+  }
+  for (const [pattern, value] of Object.entries(map)) {
+    if (tableMatches([pattern], schema, table)) return value;
+  }
+  return undefined;
+}

@@ -52,3 +52,4 @@ export { findPrimary } from './primary';
 export { decodePgOutput, PgOutputDecodeError, type PgOutputMessage } from './pgoutput';
 export { decodeTextValue, type TypeInfo } from './values';
 export { SESSION_OPTIONS } from './session-settings';
+export { filteringHandler, RowFilters, ROW_FILTER_MIN_VERSION, type TableRowFilter } from './row-filters';

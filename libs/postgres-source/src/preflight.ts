@@ -2,6 +2,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { describeError } from '@cdc/service-runtime';
 import { parseLsn } from './lsn';
 import { readSlotHealth, SlotInvalidatedError } from './slot-health';
+import { ROW_FILTER_MIN_VERSION, type RowFilters } from './row-filters';
 
 /** A source table the pipeline replicates. */
 export interface SourceTable {
@@ -234,16 +235,25 @@ export async function ensurePublication(
   url: string,
   publication: string,
   preflight: PreflightResult,
-  { addTables = true }: { readonly addTables?: boolean } = {},
+  { addTables = true, rowFilters }: { readonly addTables?: boolean; readonly rowFilters?: RowFilters } = {},
 ): Promise<void> {
   const toAdd = addTables && preflight.publicationExists ? preflight.tablesToAdd : [];
-  if (preflight.publicationExists && toAdd.length === 0 && !preflight.publicationNeedsPartitionRoot) return;
+  // Row filters live in the publication from 15 on; before, the reader evaluates them.
+  const filters = preflight.serverVersion >= ROW_FILTER_MIN_VERSION ? rowFilters : undefined;
+  const syncFilters = preflight.publicationExists && preflight.serverVersion >= ROW_FILTER_MIN_VERSION;
+  if (preflight.publicationExists && toAdd.length === 0 && !preflight.publicationNeedsPartitionRoot && !syncFilters)
+    return;
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     const quoted = escapeIdentifier(publication);
     const names = (tables: readonly SourceTable[]) =>
-      tables.map((table) => `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`).join(', ');
+      tables
+        .map((table) => {
+          const name = `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`;
+          return filters ? filters.publicationEntry(name, table.schema, table.table) : name;
+        })
+        .join(', ');
     if (!preflight.publicationExists) {
       const viaRoot =
         preflight.serverVersion >= PARTITION_ROOT_MIN_VERSION ? ' WITH (publish_via_partition_root = true)' : '';
@@ -252,9 +262,52 @@ export async function ensurePublication(
     }
     if (preflight.publicationNeedsPartitionRoot)
       await client.query(`ALTER PUBLICATION ${quoted} SET (publish_via_partition_root = true)`);
+    if (syncFilters) await syncRowFilters(client, publication, preflight, filters);
     if (toAdd.length > 0) await client.query(`ALTER PUBLICATION ${quoted} ADD TABLE ${names(toAdd)}`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Gives the publication's tables the configured row filters (15+): each table that has a filter
+ * in the config or in the publication is dropped from the publication and added back with the
+ * configured one, all in one transaction, so the stream never sees a table unpublished (the
+ * server's rendering of a stored filter differs from ours, so they are not compared; re-adding
+ * an unchanged filter changes nothing). Rows a changed filter moves into or out of it are not
+ * backfilled or deleted at the destination (docs: changing a filter).
+ */
+async function syncRowFilters(
+  client: Client,
+  publication: string,
+  preflight: PreflightResult,
+  filters: RowFilters | undefined,
+): Promise<void> {
+  const current = await client.query<{ schema: string; table: string; filtered: boolean }>(
+    `SELECT schemaname AS schema, tablename AS table, rowfilter IS NOT NULL AS filtered
+       FROM pg_publication_tables WHERE pubname = $1`,
+    [publication],
+  );
+  const quoted = escapeIdentifier(publication);
+  const changes: string[] = [];
+  for (const row of current.rows) {
+    const table = preflight.tables.find((t) => t.schema === row.schema && t.table === row.table);
+    if (table === undefined) continue;
+    if (filters?.of(table.schema, table.table) === undefined && !row.filtered) continue;
+    const name = `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`;
+    changes.push(`ALTER PUBLICATION ${quoted} DROP TABLE ${name}`);
+    changes.push(
+      `ALTER PUBLICATION ${quoted} ADD TABLE ${filters ? filters.publicationEntry(name, table.schema, table.table) : name}`,
+    );
+  }
+  if (changes.length === 0) return;
+  await client.query('BEGIN');
+  try {
+    for (const statement of changes) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { listCandidateTables, unusableReason, type SourceTable } from './preflight';
 import { describeError } from '@cdc/service-runtime';
 import { SESSION_OPTIONS } from './session-settings';
+import type { RowFilters } from './row-filters';
 
 export interface PublicationReconcileOptions {
   readonly source: string;
@@ -14,6 +15,11 @@ export interface PublicationReconcileOptions {
    * the publication whose existing rows were never read.
    */
   readonly beforeAdd: (tables: readonly SourceTable[]) => Promise<void>;
+  /**
+   * The row filters of added tables (15+): a table added while streaming joins with its filter.
+   * Called with the tables about to be added, after beforeAdd.
+   */
+  readonly rowFiltersOf?: (tables: readonly SourceTable[]) => Promise<RowFilters>;
 }
 
 export interface PublicationChanges {
@@ -79,7 +85,13 @@ export async function reconcilePublication(options: PublicationReconcileOptions)
           'SET (publish_via_partition_root = true)',
           'publish partition changes via the root in',
         );
-      const names = added.map((t) => `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`).join(', ');
+      const filters = options.rowFiltersOf ? await options.rowFiltersOf(added) : undefined;
+      const names = added
+        .map((t) => {
+          const name = `${escapeIdentifier(t.schema)}.${escapeIdentifier(t.table)}`;
+          return filters ? filters.publicationEntry(name, t.schema, t.table) : name;
+        })
+        .join(', ');
       await alter(
         options,
         client,

@@ -18,6 +18,11 @@ export interface SnapshotOptions {
   readonly chunkRows: number;
   /** Bytes of COPY text per 'rows' op (a message holds one): the bulk lane's unit of transfer and apply. */
   readonly chunkBytes: number;
+  /**
+   * A table's row filter as SQL (rendered from the parsed filter, see RowFilters): the snapshot
+   * reads only the rows the publication will stream. Absent: every row.
+   */
+  readonly rowFilter?: (table: SourceTable) => string | undefined;
   /** Tables whose rows go one op per row (partitioned by key: each row to its key's partition). */
   readonly perRow?: (table: SourceTable) => boolean;
   readonly log: Logger;
@@ -167,11 +172,15 @@ async function readChunk(
   const columns = relation.schema.columns.map((column) => escapeIdentifier(column.name)).join(', ');
   const target = `${escapeIdentifier(relation.schema.schema)}.${escapeIdentifier(relation.schema.table)}`;
   // COPY takes no parameters: the bounds are tid literals written from integers.
-  let where = '';
+  const conditions: string[] = [];
   if (chunk.toPage !== undefined || chunk.fromPage > 0) {
-    where = ` WHERE ctid >= '(${Math.trunc(chunk.fromPage)},0)'::tid`;
-    if (chunk.toPage !== undefined) where += ` AND ctid < '(${Math.trunc(chunk.toPage)},0)'::tid`;
+    conditions.push(`ctid >= '(${Math.trunc(chunk.fromPage)},0)'::tid`);
+    if (chunk.toPage !== undefined) conditions.push(`ctid < '(${Math.trunc(chunk.toPage)},0)'::tid`);
   }
+  // Rendered from the parsed filter (quoted identifiers, escaped literals), never the user's text.
+  const filter = options.rowFilter?.(chunk.table);
+  if (filter !== undefined) conditions.push(`(${filter})`);
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   const rows = new CopyRows(client, `COPY (SELECT ${columns} FROM ${target}${where}) TO STDOUT`, options);
   const emit = async (op: ChangeOp) => {
     const wait = options.emit(op);

@@ -52,6 +52,11 @@ test('an update moving a row out of the filter is a delete of its old key, into 
   // Without the old row (replica identity default) a matching update stays an update (an upsert).
   assert.deepEqual(kinds(filterOp(op('update', { key: [row(1, null)[0]], after: row(1, 'eu') }), eu)), ['update']);
   assert.deepEqual(kinds(filterOp(op('update', { key: [row(1, null)[0]], after: row(1, 'us') }), eu)), ['delete']);
+  // Outside before and after: nothing.
+  assert.deepEqual(
+    kinds(filterOp(op('update', { key: [row(1, null)[0]], before: row(1, 'us'), after: row(1, null) }), eu)),
+    [],
+  );
 });
 
 test('a delete passes unless its known old row does not match; truncate passes', () => {

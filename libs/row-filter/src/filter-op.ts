@@ -7,7 +7,8 @@ import type { RowPredicate } from './evaluate';
  * - an update whose new row matches stays an update, except that an old row known not to match
  *   makes it an insert (the row moves INTO the filter: the destination never had it);
  * - an update whose new row does not match becomes a delete of its old key (the row moves OUT of
- *   the filter, or was never there: deleting a row the destination lacks changes nothing);
+ *   the filter, or was never there: deleting a row the destination lacks changes nothing), and
+ *   is dropped when its old row is known not to match either;
  * - a delete passes, unless its old row is known (replica identity full) and does not match;
  * - truncate and DDL pass.
  * A row that cannot be judged (the filter reads an unchanged TOAST value) passes as it is: the
@@ -32,10 +33,10 @@ export function filterOp(op: ChangeOp, matches: RowPredicate): ChangeOp[] {
     case 'update': {
       const now = matches(op.after ?? []);
       if (now === undefined) return [op];
-      if (now !== true) return [asDelete(op)];
       const before = op.before === undefined ? undefined : matches(op.before);
-      if (before === false || before === null) return [plainOp(op, { kind: 'insert', before: undefined })];
-      return [op];
+      const wasOutside = before === false || before === null;
+      if (now !== true) return wasOutside ? [] : [asDelete(op)];
+      return wasOutside ? [plainOp(op, { kind: 'insert', before: undefined })] : [op];
     }
   }
 }
