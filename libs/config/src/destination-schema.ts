@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitQualified } from './tables';
 import { urlProblem } from './url';
 import { name, postgresUrl, typeOfUnion, uniqueNames } from './source-schema';

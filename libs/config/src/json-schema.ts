@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FilterSyntaxError, parseFilter } from '@cdc/row-filter';
 import { splitQualified, tableMatches } from './tables';
 import { boolean, integer, nameMap, optionalText, problem, section, show, text } from './values';

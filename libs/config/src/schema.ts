@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { destinations } from './destination-schema';
 import { sources } from './source-schema';
 import { tableMatches, splitQualified } from './tables';

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_SCHEMA, splitPattern, splitQualified, tableMatches } from './tables';
 import { urlProblem } from './url';
 import {

@@ -5,7 +5,7 @@
  * marked optional below are optional only for configs built in code (tests, tools), which may
  * leave them to each service's own default.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { destination, mysqlDestination, postgresDestination, TablePolicy } from './destination-schema';
 import type { coordinator, nats } from './schema';
 import type { postgresSource, vitessSource } from './source-schema';

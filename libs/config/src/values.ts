@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { typeName } from './context';
 import { closestKey } from './suggest';
 import { substitute, SubstitutionError, type SubstitutionScope, type Text } from './substitute';
