@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { NatsServer, PostgresServer, VitessCluster } from '@cdc/testenv';
+import type { NatsCluster, NatsServer, PostgresServer, VitessCluster } from '@cdc/testenv';
 
 const REPO = resolve(__dirname, '../../../..');
 export const BUNDLE = join(REPO, 'dist/cdc.cjs');
@@ -42,7 +42,10 @@ export async function startVitessPipeline(options: {
   readonly name: string;
   /** The shared vttestserver cluster, or a multi-process one (startVitessCluster). */
   readonly cluster: Pick<VitessCluster, 'grpcAddress' | 'mysqlUrl'>;
-  readonly nats: NatsServer;
+  /** One server, or a cluster (every server's URL goes into the config). */
+  readonly nats: NatsServer | Pick<NatsCluster, 'urls'>;
+  /** nats.replicas (default: the product's, 1). */
+  readonly natsReplicas?: number;
   readonly postgres: PostgresServer;
   readonly keyspace: string;
   readonly tables: readonly string[];
@@ -62,8 +65,8 @@ export async function startVitessPipeline(options: {
     writeFileSync(
       configFile,
       `nats:
-  url: ${options.nats.url}
-sources:
+  url: ${'url' in options.nats ? options.nats.url : JSON.stringify(options.nats.urls)}
+${options.natsReplicas !== undefined ? `  replicas: ${options.natsReplicas}\n` : ''}sources:
   - name: ${options.name}
     type: vitess
     vtgate: ${options.cluster.grpcAddress}
