@@ -4,7 +4,8 @@
 # workload with live progress, and checks that both sides match.
 #
 # Flags (after `npm run demo --`): --rows N, --keep (leave the stack running), --vitess (build
-# Vitess first if needed, and run its leg), --no-vitess (skip that leg even when Vitess is built).
+# Vitess first if needed, and run its leg), --no-vitess (skip that leg even when Vitess is built),
+# --nats-cluster (JetStream on a 3-server NATS cluster with nats.replicas 3 instead of one server).
 #
 # Only what the demo uses is installed and built: PostgreSQL, nats-server and the cdc bundle
 # (not MariaDB, Jaeger, helm or the manifest validator, which `npm test` installs). Each setup

@@ -1,5 +1,6 @@
 // The demo behind `npm run demo`: see run.sh. Flags: --rows N (default 40000), --keep (leave the stack running),
-// --no-vitess (skip the Vitess → Postgres leg), --vitess-not-built (run.sh: say how to add that leg).
+// --no-vitess (skip the Vitess → Postgres leg), --vitess-not-built (run.sh: say how to add that leg),
+// --nats-cluster (JetStream on a 3-server cluster of its own, every stream and bucket with 3 copies).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import mysql from 'mysql2/promise';
-import { startVitess } from '@cdc/testenv';
+import { startNatsCluster, startVitess, type NatsCluster } from '@cdc/testenv';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
 
 const REPO = resolve(__dirname, '../../..');
@@ -83,6 +84,11 @@ async function digest(client: Client, table: string): Promise<string> {
   return `${rows[0].n}:${rows[0].d}`;
 }
 
+/** The config's `nats:` section: the stack's one server, or a 3-server cluster with three copies of everything. */
+function natsSection(urls: string | readonly string[], replicas = 1): string {
+  return `nats:\n  url: ${typeof urls === 'string' ? urls : JSON.stringify(urls)}\n${replicas > 1 ? `  replicas: ${replicas}\n` : ''}`;
+}
+
 async function main(): Promise<void> {
   const rows = Number(flag('rows') ?? 40_000);
   mkdirSync(DIR, { recursive: true });
@@ -90,7 +96,16 @@ async function main(): Promise<void> {
   const env = stackEnv();
   const sourceUrl = await resetDatabase(env.CDC_SOURCE_URL, 'demo_source');
   const destinationUrl = await resetDatabase(env.CDC_DEST_URL, 'demo_replica');
-  await resetNats(env.CDC_NATS_URL);
+  let cluster: NatsCluster | undefined;
+  let nats: string;
+  if (flag('nats-cluster')) {
+    cluster = await startNatsCluster({ name: 'demo' });
+    nats = natsSection(cluster.urls, 3);
+    console.log(`▶ JetStream on a 3-server NATS cluster (${cluster.urls.join(', ')}), nats.replicas 3`);
+  } else {
+    await resetNats(env.CDC_NATS_URL);
+    nats = natsSection(env.CDC_NATS_URL);
+  }
 
   const source = new Client({ connectionString: sourceUrl, options: COMPARE });
   const destination = new Client({ connectionString: destinationUrl, options: COMPARE });
@@ -104,7 +119,7 @@ async function main(): Promise<void> {
   const configFile = join(DIR, 'cdc.yaml');
   writeFileSync(
     configFile,
-    `nats:\n  url: ${env.CDC_NATS_URL}\nsources:\n  - name: demo\n    type: postgres\n    url: ${sourceUrl}\n    tables: ["public.*"]\n    partitions: 8\ndestinations:\n  - name: replica\n    type: postgres\n    url: ${destinationUrl}\n    sources: [demo]\n    create_tables: true\n`,
+    `${nats}sources:\n  - name: demo\n    type: postgres\n    url: ${sourceUrl}\n    tables: ["public.*"]\n    partitions: 8\ndestinations:\n  - name: replica\n    type: postgres\n    url: ${destinationUrl}\n    sources: [demo]\n    create_tables: true\n`,
   );
   const logFile = join(DIR, 'cdc.log');
   const services = spawn(process.execPath, [join(REPO, 'dist/cdc.cjs'), 'up', '--config', configFile], {
@@ -175,7 +190,9 @@ async function main(): Promise<void> {
   await new Promise((r) => services.once('exit', r));
   await source.end();
   await destination.end();
-  const vitess = equal && !flag('no-vitess') ? await vitessDemo(env, destinationUrl, rows) : undefined;
+  const vitess = equal && !flag('no-vitess') ? await vitessDemo(nats, destinationUrl, rows) : undefined;
+  if (cluster && !flag('keep')) await cluster.destroy();
+  else if (cluster) console.log(`▷ the NATS cluster keeps running: ${cluster.urls.join(', ')}`);
   if (!flag('keep'))
     spawnSync(process.execPath, ['--import', 'tsx', 'tools/testenv/src/cli.ts', 'down'], {
       cwd: REPO,
@@ -201,7 +218,7 @@ async function main(): Promise<void> {
  * The same pipeline from a 2-shard Vitess keyspace (tools/vitess-testenv): VStream copy of the
  * rows already there, then streamed inserts and updates, into the same destination Postgres.
  */
-async function vitessDemo(env: Record<string, string>, destinationUrl: string, rows: number): Promise<string> {
+async function vitessDemo(nats: string, destinationUrl: string, rows: number): Promise<string> {
   console.log('▶ Vitess: starting vtgate + vttablets over MariaDB (keyspace "sharded", shards -80 and 80-)');
   const cluster = await startVitess();
   const table = `demo_orders_${Date.now().toString(36)}`;
@@ -214,7 +231,7 @@ async function vitessDemo(env: Record<string, string>, destinationUrl: string, r
     const configFile = join(DIR, 'cdc-vitess.yaml');
     writeFileSync(
       configFile,
-      `nats:\n  url: ${env.CDC_NATS_URL}\nsources:\n  - name: shop\n    type: vitess\n    vtgate: ${cluster.grpcAddress}\n    keyspace: sharded\n    tables: [${table}]\n    mysql: ${cluster.mysqlUrl('sharded')}\n    partitions: 4\ndestinations:\n  - name: replica_vt\n    type: postgres\n    url: ${destinationUrl}\n    sources: [shop]\n    create_tables: true\n`,
+      `${nats}sources:\n  - name: shop\n    type: vitess\n    vtgate: ${cluster.grpcAddress}\n    keyspace: sharded\n    tables: [${table}]\n    mysql: ${cluster.mysqlUrl('sharded')}\n    partitions: 4\ndestinations:\n  - name: replica_vt\n    type: postgres\n    url: ${destinationUrl}\n    sources: [shop]\n    create_tables: true\n`,
     );
     const logFile = join(DIR, 'cdc-vitess.log');
     const services = spawn(process.execPath, [join(REPO, 'dist/cdc.cjs'), 'up', '--config', configFile], {
