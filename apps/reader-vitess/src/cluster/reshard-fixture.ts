@@ -11,6 +11,7 @@ import {
   BUNDLE,
   startVitessPipeline,
   waitForEqual,
+  waitForLog,
   type ServiceProcess,
   type VitessPipeline,
 } from '../e2e/vitess-fixture';
@@ -20,12 +21,44 @@ export const TABLE = 'orders';
 /** Rows in the table before the reader starts: its copy phase has something to do. */
 export const SEED_ROWS = 3000;
 
-/** The reader's line at the reshard journal (journal events are requested: include_reshard_journal_events). */
-export const JOURNAL =
-  /reshard journal of keyspace customer on customer\/0: traffic moved from shards customer\/0 to customer\/-80, customer\/80-/;
+/** A reshard of keyspace `customer`: the shards it starts on and the shards it ends on. */
+export interface Split {
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+}
+export const ONE_TO_TWO: Split = { from: ['0'], to: ['-80', '80-'] };
+export const TWO_TO_FOUR: Split = { from: ['-80', '80-'], to: ['-40', '40-80', '80-c0', 'c0-'] };
+
+/** Shards as the reader's lines name them: `customer/-80, customer/80-` (sorted, as reshard.ts sorts them). */
+function shardList(shards: readonly string[]): string {
+  return shards
+    .map((shard) => `${KEYSPACE}/${shard}`)
+    .sort()
+    .join(', ');
+}
+
+/** The reader's line at the reshard journal, on any of the old shards (journal events are requested: include_reshard_journal_events). */
+export function journalLine(split: Split): RegExp {
+  const on = split.from.map((shard) => `${KEYSPACE}/${shard}`).join('|');
+  return new RegExp(
+    `reshard journal of keyspace ${KEYSPACE} on (${on}): traffic moved from shards ${shardList(split.from)} to ${shardList(split.to)}`,
+  );
+}
+
 /** The reader's line once its stream has moved to the new shards. */
-export const PASSED =
-  /passed a reshard of keyspace customer: streaming shards customer\/-80, customer\/80- \(was customer\/0\)/;
+export function passedLine(split: Split): RegExp {
+  return new RegExp(
+    `passed a reshard of keyspace ${KEYSPACE}: streaming shards ${shardList(split.to)} \\(was ${shardList(split.from)}\\)`,
+  );
+}
+
+export const JOURNAL = journalLine(ONE_TO_TWO);
+export const PASSED = passedLine(ONE_TO_TWO);
+
+/** The shards a VGtid as the reader logs it (`customer/-80@MariaDB/0-1-5, customer/80-@...`) names, sorted. */
+export function shardsNamed(vgtid: string): string[] {
+  return [...vgtid.matchAll(/(?:^|, )([^/@, ]+)\/([^@, ]+)@/g)].map((match) => match[2]).sort();
+}
 
 /** Sharded by a hash of `id` from the start, so the keyspace on shard 0 can be resharded as it is. */
 export const VSCHEMA = {
@@ -40,9 +73,13 @@ const QUERY_TIMEOUT_MS = 5000;
 /** 4-byte UTF-8 (emoji, a CJK extension B character) next to 2- and 3-byte ones: utf8mb3 would reject them. */
 const NOTES = ['emoji 😀', 'party 🎉 ü', '𠜎 ext-B', 'plain', 'mixed é ✓ 🚀', "quote ' 🧪"];
 
-/** The keyspace `customer` on shard 0, its table, and `rows` rows. */
-export async function createCustomerKeyspace(cluster: VitessRealCluster, rows: number): Promise<void> {
-  await cluster.createKeyspace(KEYSPACE, { shards: ['0'], vschema: VSCHEMA });
+/** The keyspace `customer` on `shards`, its table, and `rows` rows. */
+export async function createCustomerKeyspace(
+  cluster: VitessRealCluster,
+  rows: number,
+  shards: readonly string[] = ONE_TO_TWO.from,
+): Promise<void> {
+  await cluster.createKeyspace(KEYSPACE, { shards, vschema: VSCHEMA });
   const db = await mysql.createConnection({ uri: cluster.mysqlUrl(KEYSPACE) });
   try {
     await db.query(
@@ -284,14 +321,18 @@ export function logLines(service: ServiceProcess, pattern: RegExp): string[] {
 }
 
 /**
- * A fresh cluster with keyspace `customer` (shard 0, SEED_ROWS rows) for the test's body, destroyed
- * after it (a completed reshard deletes shard 0: each test starts from its own cluster).
+ * A fresh cluster with keyspace `customer` (on `shards`, SEED_ROWS rows) for the test's body,
+ * destroyed after it (a completed reshard deletes the old shards: each test starts from its own cluster).
  */
-export async function onCluster(name: string, body: (cluster: VitessRealCluster) => Promise<void>): Promise<void> {
+export async function onCluster(
+  name: string,
+  body: (cluster: VitessRealCluster) => Promise<void>,
+  shards: readonly string[] = ONE_TO_TWO.from,
+): Promise<void> {
   const started = Date.now();
   const cluster = await startVitessCluster({ name });
   try {
-    await createCustomerKeyspace(cluster, SEED_ROWS);
+    await createCustomerKeyspace(cluster, SEED_ROWS, shards);
     await body(cluster);
   } finally {
     await cluster.destroy();
@@ -299,14 +340,14 @@ export async function onCluster(name: string, body: (cluster: VitessRealCluster)
   }
 }
 
-/** The reshard of these tests, shard 0 into -80 and 80-, created: its streams copy the table. */
-export async function reshardCreated(cluster: VitessRealCluster) {
-  await cluster.addShards(KEYSPACE, ['-80', '80-']);
+/** The reshard `split` (default: shard 0 into -80 and 80-) created: its streams copy the table. */
+export async function reshardCreated(cluster: VitessRealCluster, split: Split = ONE_TO_TWO) {
+  await cluster.addShards(KEYSPACE, split.to);
   const reshard = cluster.reshard({
     keyspace: KEYSPACE,
     workflow: 'split',
-    sourceShards: ['0'],
-    targetShards: ['-80', '80-'],
+    sourceShards: split.from,
+    targetShards: split.to,
   });
   await reshard.create();
   return reshard;
@@ -352,15 +393,100 @@ export async function committedPosition(pipeline: VitessPipeline): Promise<strin
 
 /**
  * Until `cdc status` shows a committed position on the new shards only: the check the README asks
- * operators to make before Complete (a reader restarted from there no longer needs shard 0).
+ * operators to make before Complete (a reader restarted from there no longer needs the old shards).
  */
-export async function waitForCommittedOnNewShards(pipeline: VitessPipeline, timeoutMs = 60_000): Promise<string> {
+export async function waitForCommittedOnNewShards(
+  pipeline: VitessPipeline,
+  timeoutMs = 60_000,
+  split: Split = ONE_TO_TWO,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const position = await committedPosition(pipeline);
-    if (/customer\/-80@/.test(position) && /customer\/80-@/.test(position) && !/customer\/0@/.test(position))
-      return position;
+    if (shardsNamed(position).join(' ') === [...split.to].sort().join(' ')) return position;
     if (Date.now() > deadline) throw new Error(`cdc status still shows ${position} after ${timeoutMs} ms`);
     await sleep(250);
+  }
+}
+
+/** The VGtid a reader resumed from (its `resuming from the committed VGtid` line), as text. */
+export function resumedFrom(reader: ServiceProcess): string {
+  const line = logLines(reader, /resuming from the committed VGtid/)[0] ?? '';
+  return /"vgtid":"([^"]*)"/.exec(line)?.[1] ?? '';
+}
+
+/**
+ * A reshard (`split`) under the write workload, with the reader killed -9 three times: while the
+ * workflow copies into the new shards; frozen (SIGSTOP) across SwitchTraffic, then killed, so
+ * the next reader resumes on the old shards and must read the journal itself; and once it has
+ * passed, so the next one resumes on the new shards. Complete comes in the safe order (README:
+ * `cdc status` shows the committed position on the new shards only); then the destination must
+ * equal the source row by row with no row version written twice.
+ */
+export async function reshardWithKills(
+  cluster: VitessRealCluster,
+  nats: NatsServer,
+  postgres: PostgresServer,
+  name: string,
+  split: Split,
+): Promise<void> {
+  const p = await pipelineOn(cluster, nats, postgres, name);
+  const workload = new Workload(cluster, SEED_ROWS);
+  try {
+    await createAuditedDestination(p);
+    const first = p.start('reader');
+    p.start('applier');
+    p.start('coordinator');
+    await waitForLog(first, /copy phase complete/, 180_000);
+    workload.start();
+    const reshard = await reshardCreated(cluster, split);
+    // kill -9 while the workflow copies into the new shards.
+    await p.stop(first, 'SIGKILL');
+    const second = p.start('reader');
+    await reshard.waitForCopy(300_000);
+    await waitForLog(second, /VStream starting/, 60_000);
+    await sleep(1000);
+
+    // The switch while the reader is frozen, then kill -9: it never saw the journal, so the
+    // committed VGtid is on the old shards and the next reader must read the journal itself.
+    second.child.kill('SIGSTOP');
+    await reshard.switchTraffic();
+    await sleep(1000);
+    await p.stop(second, 'SIGKILL');
+    assert.doesNotMatch(second.log(), journalLine(split));
+    const third = p.start('reader');
+    await waitForLog(third, passedLine(split), 180_000);
+    // Each old shard sends its own journal; vtgate moves the stream once it has them all.
+    const journalsOn = logLines(third, journalLine(split)).map((line) => /on customer\/([^:]+):/.exec(line)?.[1]);
+    assert.deepEqual([...new Set(journalsOn)].sort(), [...split.from].sort(), 'a journal line for every old shard');
+    assert.deepEqual(
+      shardsNamed(resumedFrom(third)),
+      [...split.from].sort(),
+      'the third reader resumed on the old shards',
+    );
+
+    // kill -9 once it has passed the switch: the next reader resumes on the new shards.
+    await workload.progressed(20); // writes to the new shards, streamed by the third reader
+    await sleep(2000);
+    await p.stop(third, 'SIGKILL');
+    const fourth = p.start('reader');
+    await waitForLog(fourth, /VStream starting/, 60_000);
+    assert.deepEqual(
+      shardsNamed(resumedFrom(fourth)),
+      [...split.to].sort(),
+      'the fourth reader resumed on the new shards',
+    );
+
+    // The safe order (README): Complete once `cdc status` shows the committed position on the new shards.
+    console.log(`# committed before Complete: ${await waitForCommittedOnNewShards(p, 120_000, split)}`);
+    await reshard.complete();
+    await cluster.removeShardTablets(KEYSPACE, split.from);
+    await workload.progressed(20);
+    await workload.stop();
+    await assertReplicated(p, workload);
+    assert.equal(fourth.child.exitCode, null, 'the last reader is still running');
+  } finally {
+    await workload.stop();
+    await p.destroy();
   }
 }

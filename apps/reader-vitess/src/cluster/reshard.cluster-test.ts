@@ -9,6 +9,7 @@ import {
   PASSED,
   SEED_ROWS,
   TABLE,
+  TWO_TO_FOUR,
   Workload,
   assertReplicated,
   committedPosition,
@@ -18,13 +19,16 @@ import {
   onCluster,
   pipelineOn,
   reshardCreated,
+  reshardWithKills,
   waitForCommittedOnNewShards,
 } from './reshard-fixture';
 
 // The Vitess reader's reshard edge cases on a real multi-process cluster (etcd, vtctld, vtgate, one
 // MariaDB + vttablet per shard: tools/testenv's startVitessCluster), under a write workload, the
-// services real processes of dist/cdc.cjs. On demand (about 2 minutes), with reshard.test.ts:
-// npx nx run reader-vitess:test-cluster. The plain reshard is reshard.test.ts, part of npm test.
+// services real processes of dist/cdc.cjs. On demand, with reshard.test.ts:
+// npx nx run reader-vitess:test-cluster. The plain reshard 0 -> 2 is reshard.test.ts, part of npm test;
+// the reshard 2 -> 4 here runs the same scenario (reshardWithKills) with two old shards, each
+// writing its own journal, and four new ones.
 
 let nats: NatsServer;
 let postgres: PostgresServer;
@@ -39,6 +43,18 @@ before(async () => {
 after(async () => {
   await Promise.all([nats?.destroy(), postgres?.destroy()]);
 });
+
+test(
+  'reshard -80,80- -> -40,40-80,80-c0,c0- under writes, the reader killed -9 during the copy, before and after the journals: equal, nothing written twice',
+  { timeout: 900_000 },
+  async () => {
+    await onCluster(
+      'reshard-2-to-4',
+      (cluster) => reshardWithKills(cluster, nats, postgres, 'reshard24', TWO_TO_FOUR),
+      TWO_TO_FOUR.from,
+    );
+  },
+);
 
 test(
   'stop_on_reshard stops the reader at the journal; restarted without it, it follows the new shards',
