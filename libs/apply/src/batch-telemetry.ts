@@ -21,6 +21,9 @@ export function traceBatch(batch: ReceivedBatch, origin: BatchOrigin): BatchTrac
   return span;
 }
 
+/** The batch's span, if it has one: each step of applying the batch reports to it. */
+export type BatchSpan = BatchTrace | undefined;
+
 /** Metrics of a committed and acked batch: a few counter updates per batch, none per op. */
 export function recordBatchMetrics(
   batch: ReceivedBatch,

@@ -7,16 +7,15 @@ export {
   decodeCheckpointLanes,
   type FilteredOps,
 } from './checkpoint-filter';
+export { runPartitionApplier } from './partition-applier';
 export {
-  runPartitionApplier,
-  isDataError,
   PartitionStoppedError,
   type DeadLetter,
-  Semaphore,
-  ReceiveAheadPermits,
   type BatchSource,
   type PartitionApplierOptions,
-} from './partition-applier';
+} from './partition-contract';
+export { isDataError } from './dead-letter';
+export { Semaphore, ReceiveAheadPermits } from './permits';
 export { isRetryable } from './retry-policies';
 export {
   diffTableSchemas,

@@ -9,7 +9,9 @@ import { openTestSource } from '@cdc/change-stream/testing';
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
 import { startNats, type NatsServer } from '@cdc/testenv';
 import { filterAfterCheckpoint } from './checkpoint-filter';
-import { ReceiveAheadPermits, Semaphore, runPartitionApplier, type BatchSource } from './partition-applier';
+import { runPartitionApplier } from './partition-applier';
+import type { BatchSource } from './partition-contract';
+import { ReceiveAheadPermits, Semaphore } from './permits';
 import type { ApplyResult, Checkpoint, Sink, SinkBatch } from './sink';
 
 const log = pino({ level: 'silent' });
