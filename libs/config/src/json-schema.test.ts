@@ -42,9 +42,15 @@ function repositoryConfigs(): Array<[string, unknown]> {
       if (/^nats:/m.test(block) && /^sources:/m.test(block)) configs.push([`${path} (yaml block)`, yaml(block)]);
     }
   }
-  // The demo writes its configs from templates; their ${...} parts are URLs and names.
-  for (const [, template] of file('tools/demo/src/demo.ts').matchAll(/`(nats:\\n[^`]*)`/g)) {
-    const text = template.replace(/\$\{[^}]*\}/g, 'placeholder').replace(/\\n/g, '\n');
+  // The demo writes its configs from templates: `${nats}sources:\n...` after a nats section of its
+  // own (natsSection: url and, on a cluster, replicas); their other ${...} parts are URLs and names.
+  for (const [, template] of file('tools/demo/src/demo.ts').matchAll(
+    /`((?:\$\{nats\}|nats:\\n)[^`]*?sources:\\n[^`]*)`/g,
+  )) {
+    const text = template
+      .replace('${nats}', 'nats:\\n  url: [placeholder, placeholder]\\n  replicas: 3\\n')
+      .replace(/\$\{[^}]*\}/g, 'placeholder')
+      .replace(/\\n/g, '\n');
     configs.push(['tools/demo/src/demo.ts (template)', yaml(text)]);
   }
   return configs;
@@ -70,6 +76,8 @@ test('every config in the repository is valid under the JSON Schema', () => {
   ]) {
     assert.ok(places.has(expected), `no config found in ${expected}`);
   }
+  const demos = configs.filter(([where]) => where.startsWith('tools/demo'));
+  assert.ok(demos.length >= 2, `the Postgres and Vitess demo configs, found ${demos.length}`);
   for (const [where, config] of configs) assert.deepEqual(errorsOf(config), [], where);
 });
 
