@@ -95,7 +95,10 @@ async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Pro
   try {
     await client.connect();
     const slot = await client.query<{ active: boolean; confirmed: string | null; lag: string | null }>(
-      `SELECT active, confirmed_flush_lsn::text AS confirmed, (pg_current_wal_lsn() - confirmed_flush_lsn)::text AS lag
+      // A standby (a reader reading from it, primary_url) has no current WAL position: its replay position.
+      `SELECT active, confirmed_flush_lsn::text AS confirmed,
+              (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END
+                 - confirmed_flush_lsn)::text AS lag
          FROM pg_replication_slots WHERE slot_name = $1`,
       [source.slot],
     );

@@ -37,6 +37,9 @@ import {
   streamAbortCarriesLsn,
   SlotConfirmation,
   SlotInvalidatedError,
+  checkStandbySource,
+  createSlotOnStandby,
+  waitForStandbyReplay,
   takeSnapshot,
   TransactionSpill,
   type PgOutputProtocol,
@@ -116,6 +119,23 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     throw new Error(`source ${configured.name} is of type ${configured.type}, not postgres`);
   const log = options.log.child({ source: configured.name });
   const source: PostgresSourceConfig = { ...configured, url: await choosePrimary(configured, log) };
+  if (source.primaryUrl !== undefined && (source.failoverUrls ?? []).length > 0)
+    throw new Error(
+      `source ${source.name}: primary_url (reading from a standby) and failover_urls (following the primary) cannot be combined`,
+    );
+  // Reading from a standby (16+): what it cannot do (the publication, the backfill's markers) is done on primary_url.
+  const standby = await checkStandbySource({
+    source: source.name,
+    url: source.url,
+    displayUrl: redactUrl(source.url),
+    primaryUrl: source.primaryUrl,
+    displayPrimaryUrl: source.primaryUrl === undefined ? undefined : redactUrl(source.primaryUrl),
+  });
+  if (standby?.withoutPhysicalSlot)
+    log.warn(
+      `source ${source.name}: the standby streams without a physical slot (primary_slot_name): while it is ` +
+        'disconnected the primary may remove catalog rows the logical slot needs, which invalidates it',
+    );
   const destinations = destinationsOfSource(options.config, source.name).map((destination) => destination.name);
 
   const preflight = await preflightSource({
@@ -164,7 +184,12 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       (stateAtStart === undefined || (stateAtStart.status === 'done' && stateAtStart.slot === source.slot));
     // Before a new snapshot every table joins the publication now; once streaming, tables that
     // joined the config since are added by the reconcile below, with a live backfill.
-    await ensurePublication(source.url, source.publication, preflight, { addTables: !alreadyStreaming, rowFilters });
+    await ensurePublication(writeUrl(source), source.publication, preflight, {
+      addTables: !alreadyStreaming,
+      rowFilters,
+    });
+    // The standby must have the publication in its catalog before its slot decodes anything.
+    if (standby) await waitForStandbyReplay(source.url, standby.primaryUrl, { signal: options.signal });
     await prepareFailover(source, preflight.serverVersion, preflight.slot.exists, log);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
@@ -232,7 +257,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     options.signal.addEventListener('abort', endStreaming, { once: true });
     const backfill = new LiveBackfill({
       source: source.name,
-      url: source.url,
+      url: writeUrl(source),
       publication: source.publication,
       chunkRows: Math.min(source.snapshot.chunkRows, 50_000),
       initial: state?.backfills ?? [],
@@ -374,10 +399,14 @@ async function snapshotIfNeeded(
   const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
   await connection.connect();
   try {
-    // A failover slot (17+) is synced to standbys and usable on the one promoted.
-    const created = await connection.createSlot(source.slot, {
-      failover: preflight.serverVersion >= FAILOVER_SLOTS_MIN_VERSION,
-    });
+    // A failover slot (17+) is synced to standbys and usable on the one promoted. On a standby
+    // (no failover slots there) the creation waits for the primary's running transactions.
+    const created =
+      source.primaryUrl !== undefined
+        ? await createSlotOnStandby(connection, source.slot, source.primaryUrl, log)
+        : await connection.createSlot(source.slot, {
+            failover: preflight.serverVersion >= FAILOVER_SLOTS_MIN_VERSION,
+          });
     log.info({ slot: created.slot, consistentPoint: formatLsn(created.consistentPoint) }, 'replication slot created');
     const publisher = newPublisher();
     try {
@@ -694,7 +723,7 @@ class TableSet {
     const live = this.serverVersion >= MESSAGES_MIN_VERSION;
     const changes = await reconcilePublication({
       source: this.source.name,
-      url: this.source.url,
+      url: writeUrl(this.source),
       publication: this.source.publication,
       tableMatches: (schema, table) => tableMatches(this.patterns, schema, table),
       beforeAdd: async (tables) => {
@@ -731,7 +760,7 @@ class TableSet {
   /** Partitions attached with rows are backfilled; ATTACH and DETACH write no row changes. */
   private async checkPartitions(live: boolean): Promise<void> {
     const client = new Client({
-      connectionString: this.source.url,
+      connectionString: writeUrl(this.source),
       options: SESSION_OPTIONS,
       application_name: `cdc-partitions-${this.source.name}`,
     });
@@ -786,4 +815,13 @@ async function checkRowFilters(
         : `row filters evaluated in the reader (PostgreSQL ${serverVersion} has no publication row filters)`,
     );
   return filters;
+}
+
+/**
+ * Where the publication is changed and the live backfill writes its markers and reads: the
+ * source itself, or its primary when the reader reads from a standby (primary_url; the
+ * standby check refuses primary_url for a source that is a primary).
+ */
+function writeUrl(source: PostgresSourceConfig): string {
+  return source.primaryUrl ?? source.url;
 }

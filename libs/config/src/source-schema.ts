@@ -178,6 +178,11 @@ export const postgresSource = section({
     .describe(
       'The source\'s standbys, as URLs like `url`: the reader reads from whichever of `url` and these is the primary, and after a promotion starts over on the new one, from its failover slot on 17+ (README, "Standbys and failover"; else a new snapshot there).',
     ),
+  primary_url: postgresUrl()
+    .optional()
+    .describe(
+      'Set when `url` is a standby (PostgreSQL 16+ decodes on a standby): its primary, where the publication is created and changed and a live backfill writes its markers and reads; the slot, the initial snapshot and the stream stay on the standby (README, "Reading from a standby").',
+    ),
   filters: rowFilters(
     ', pushed down into the publication (PostgreSQL 15+) and the initial snapshot, so other rows never leave the source; evaluated by the reader on 14',
   ),

@@ -49,6 +49,13 @@ export {
 export { parseLsn, formatLsn } from './lsn';
 export { SlotConfirmation } from './slot-confirmation';
 export { findPrimary } from './primary';
+export {
+  checkStandbySource,
+  createSlotOnStandby,
+  waitForStandbyReplay,
+  STANDBY_DECODING_MIN_VERSION,
+  type StandbySource,
+} from './standby';
 export { decodePgOutput, PgOutputDecodeError, type PgOutputMessage } from './pgoutput';
 export { decodeTextValue, type TypeInfo } from './values';
 export { SESSION_OPTIONS } from './session-settings';

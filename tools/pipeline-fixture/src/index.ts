@@ -32,7 +32,7 @@ export interface ServiceProcess {
 
 export interface PipelineFixture {
   readonly source: PostgresServer;
-  /** With `sourceStandby`: the source's hot standby, listed in the source's failover_urls. */
+  /** With `sourceStandby`: the source's hot standby, listed in the source's failover_urls; with `readFromStandby`: the one the reader reads. */
   readonly standby?: PostgresServer;
   readonly destination: PostgresServer;
   /** The NATS server; with `cluster`, the cluster's first server. */
@@ -69,6 +69,11 @@ export interface FixtureOptions {
   readonly sourceSettings?: Record<string, string>;
   /** A hot standby of the source (tools/testenv startStandby), given to the reader as failover_urls. */
   readonly sourceStandby?: StandbyOptions;
+  /**
+   * A hot standby of the source (16+) that the reader reads from: the source's url is the
+   * standby's, primary_url the primary's. sourceQuery still writes to the primary.
+   */
+  readonly readFromStandby?: StandbyOptions;
   /** Run on a 3-server NATS cluster with `nats.replicas` set to this (the services get every server's URL). */
   readonly cluster?: { readonly replicas: number };
 }
@@ -84,8 +89,12 @@ export async function startPipelineFixture(options: FixtureOptions): Promise<Pip
     ? `${JSON.stringify(natsCluster.urls)}\n  replicas: ${options.cluster!.replicas}`
     : nats.url;
   const sourceUrl = await source.createDatabase('shop');
-  const standby = options.sourceStandby ? await startStandby(source, options.sourceStandby) : undefined;
-  const failoverUrls = standby ? `\n    failover_urls: [${JSON.stringify(standby.url('shop'))}]` : '';
+  const standbyOptions = options.sourceStandby ?? options.readFromStandby;
+  const standby = standbyOptions ? await startStandby(source, standbyOptions) : undefined;
+  const failoverUrls =
+    standby && options.sourceStandby ? `\n    failover_urls: [${JSON.stringify(standby.url('shop'))}]` : '';
+  const readerUrl =
+    standby && options.readFromStandby ? `${standby.url('shop')}\n    primary_url: ${sourceUrl}` : sourceUrl;
   const destinationUrl = await destination.createDatabase('replica');
   const dir = mkdtempSync(join(tmpdir(), 'cdc-e2e-'));
   const configFile = join(dir, 'cdc.yaml');
@@ -97,7 +106,7 @@ ${options.natsExtra ?? ''}
 sources:
   - name: shop
     type: postgres
-    url: ${sourceUrl}${failoverUrls}
+    url: ${readerUrl}${failoverUrls}
     tables: ${JSON.stringify(options.tables)}
     partitions: ${options.partitions ?? 4}
     status_interval_ms: 200
