@@ -4,6 +4,10 @@ import { typeName } from './context';
 import { closestKey } from './suggest';
 import { substitute, SubstitutionError, type SubstitutionScope, type Text } from './substitute';
 
+// A config is parsed once per process: zod's JIT (object parsers compiled with new Function) costs
+// more at that first parse (about 30 ms here) than it saves.
+z.config({ jitless: true });
+
 /*
  * The pieces the config schema is built from: zod schemas whose messages are the config's own
  * ("expected integer, got string", "unknown key (did you mean ...)") and whose JSON Schema (the
