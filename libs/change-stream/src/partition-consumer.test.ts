@@ -195,3 +195,36 @@ test('a batch held open grows past max_wait_ms until released; one not held ends
   await writingMore;
   await consumer.close();
 });
+
+test('messages delivered to a connection that went away are read from the stream after a quiet while, not after ack_wait', async () => {
+  const jsm = await jetstreamManager(nc);
+  await ensureSourceStream(jsm, { source: 'lost', partitions: 1, destinations: ['d'] });
+  // Another connection's pull waits first, so the server delivers the messages to it; it goes
+  // away without acking them, like a client whose NATS server was killed with them on the way.
+  const other = await connect({ servers: nats.url });
+  const otherConsumer = await jetstream(other).consumers.get('CDC_lost', 'd_p0');
+  const fetched = await otherConsumer.fetch({ max_messages: 3, expires: 10_000 });
+  const consumer = await PartitionConsumer.open(jetstream(nc), jsm, 'lost', 'd', 0);
+  await publishTo('lost', 1, () => Array.from({ length: 30 }, (_, i) => row(i + 1)));
+  let taken = 0;
+  for await (const message of fetched) {
+    assert.equal(message.redelivered, false);
+    taken += 1;
+    if (taken === 3) break;
+  }
+  await other.close();
+  assert.equal((await jsm.consumers.info('CDC_lost', 'd_p0')).num_ack_pending, 3, 'delivered, never acked');
+
+  const started = Date.now();
+  const batch = await consumer.nextBatch({ maxOps: 1000, maxWaitMs: 50 }, AbortSignal.timeout(60_000));
+  assert.ok(batch, 'a batch came before the 60 s limit (ack_wait is 120 s)');
+  assert.deepEqual(
+    batch.ops.map((op) => Number(op.position.commit) - 1000),
+    Array.from({ length: 30 }, (_, i) => i + 1),
+    'every op of the three lost messages, in order',
+  );
+  assert.equal(batch.messages, 3);
+  assert.equal(batch.redelivered, false);
+  assert.ok(Date.now() - started < 60_000);
+  await consumer.close();
+});

@@ -19,6 +19,14 @@ import { consumerName } from './stream-setup';
 // "Profile").
 const BUFFERED_MESSAGES_PER_PARTITION = 2;
 
+/**
+ * How long a partition waits without a message before it asks whether the consumer delivered
+ * messages this instance never received (see nextBatch), and then at most this often.
+ */
+const DELIVERY_GAP_CHECK_MS = 5_000;
+/** How many stored messages one batch read past such a gap holds at most. */
+const DELIVERY_GAP_MESSAGES = 8;
+
 /** A message that cannot be decoded: the partition stops here and the message stays unacked. */
 export class MalformedMessageError extends Error {
   constructor(
@@ -107,6 +115,13 @@ export class PartitionConsumer {
   private iterator: AsyncIterator<JsMsg> | undefined;
   /** A message that cannot be decoded, met after others in a batch: thrown by the next call. */
   private undecodable: MalformedMessageError | undefined;
+  /**
+   * The highest stream sequence this instance has received, or read past a delivery gap; at
+   * open, what the consumer had delivered before (the applier's catch-up reads that).
+   */
+  private highestSeen: number;
+  /** When a message last arrived, or the delivery gap was last checked. */
+  private quietSince = Date.now();
 
   private constructor(
     private readonly messages: ConsumerMessages,
@@ -114,8 +129,10 @@ export class PartitionConsumer {
     readonly source: string,
     readonly partition: number,
     private readonly consumer: string,
+    deliveredBefore: number,
   ) {
     this.iterator = messages[Symbol.asyncIterator]();
+    this.highestSeen = deliveredBefore;
   }
 
   static async open(
@@ -126,9 +143,18 @@ export class PartitionConsumer {
     partition: number,
   ): Promise<PartitionConsumer> {
     const consumer = await js.consumers.get(streamName(source), consumerName(destination, partition));
+    // Read before pulling: everything delivered up to here went to an earlier owner.
+    const deliveredBefore = (await consumer.info(true)).delivered.stream_seq;
     // Bounded by a few messages (each at most ~750 kB of ops) rather than by bytes.
     const messages = await consumer.consume({ max_messages: BUFFERED_MESSAGES_PER_PARTITION });
-    return new PartitionConsumer(messages, jsm, source, partition, consumerName(destination, partition));
+    return new PartitionConsumer(
+      messages,
+      jsm,
+      source,
+      partition,
+      consumerName(destination, partition),
+      deliveredBefore,
+    );
   }
 
   /**
@@ -240,12 +266,18 @@ export class PartitionConsumer {
           break;
         }
         if (signal.aborted) return undefined;
+        if (!held && Date.now() - this.quietSince >= DELIVERY_GAP_CHECK_MS) {
+          const gap = await this.readDeliveryGap();
+          if (gap) return gap;
+        }
         continue;
       }
       if (next === 'closed') {
         if (received.length > 0) break;
         return undefined;
       }
+      this.highestSeen = Math.max(this.highestSeen, next.seq);
+      this.quietSince = Date.now();
       const kind = next.headers?.get(HEADER_KIND);
       if (received.length === 0) deadline = Date.now() + limits.maxWaitMs;
       received.push(next);
@@ -334,6 +366,35 @@ export class PartitionConsumer {
       working: () => {
         for (const message of received) message.working();
       },
+    };
+  }
+
+  /**
+   * Messages the consumer delivered that this instance never received: the server it was
+   * connected to went down with them on the way (a NATS server killed or restarted). JetStream
+   * sends them again only after ack_wait (minutes), so with nothing new arriving the partition
+   * would stand still that long. Read straight from the stream instead, as a batch of their
+   * own; when they are redelivered later, the destination checkpoint skips them (as it skips
+   * any redelivery), and acking a later message acknowledges them (AckPolicy.All).
+   */
+  private async readDeliveryGap(): Promise<ReceivedBatch | undefined> {
+    this.quietSince = Date.now();
+    const { delivered } = await this.deliveryState();
+    if (delivered <= this.highestSeen) return undefined;
+    const from = this.highestSeen + 1;
+    const stored = await this.readStored(from, delivered + 1, DELIVERY_GAP_MESSAGES);
+    this.highestSeen = stored.nextSeq - 1;
+    if (stored.messages === 0) return undefined;
+    return {
+      ops: stored.ops,
+      opStreamSeqs: stored.opStreamSeqs,
+      watermark: stored.watermark,
+      messages: stored.messages,
+      firstStreamSeq: from,
+      lastStreamSeq: stored.nextSeq - 1,
+      redelivered: false,
+      backlog: stored.nextSeq <= delivered,
+      ack: async () => undefined,
     };
   }
 
