@@ -92,9 +92,9 @@ export const configSchema = section({
 })
   .transform((config, ctx) => {
     // A message larger than the stream's byte limit could never be stored: the reader would wait forever.
-    const limit = config.nats.maxBytes;
-    for (const source of limit === undefined ? [] : config.sources) {
-      if (source.publish.maxBytes > limit!) {
+    const limit = config.nats.maxBytes ?? Infinity;
+    for (const source of config.sources) {
+      if (source.publish.maxBytes > limit) {
         problem(
           ctx,
           `must be at least publish.max_bytes of source ${source.name} (${source.publish.maxBytes}), got ${limit}`,
