@@ -178,6 +178,19 @@ test('null values count as absent, so an emptied section keeps its defaults', ()
   assert.deepEqual(config.coordinator, { intervalMs: 500 });
 });
 
+test('null is absent for a key, a value where null is one (constant: null), an error in a name map', () => {
+  const data = base();
+  Object.assign(data.destinations[0], { transforms: { users: { city: { constant: null } } }, batch: null });
+  const destination = parse(stringify(data)).destinations[0];
+  assert.deepEqual(destination.transforms?.['public.users'], { city: { kind: 'constant', value: null, onKey: false } });
+  assert.equal(destination.batch.maxOps, 5000);
+  Object.assign(data.destinations[0], { tables: { 'public.users': null } });
+  assert.equal(
+    errorOfData(data),
+    'config error: cdc.yaml: destinations[0].tables["public.users"]: expected string or mapping, got null',
+  );
+});
+
 test('YAML anchors, merge keys and x- extension keys work', () => {
   const text = [
     'x-pg: &pg {type: postgres, url: "postgres://u@h/db"}',

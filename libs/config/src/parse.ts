@@ -15,7 +15,7 @@ export function parseWithContext(text: string, ctx: Context): PipelineConfig {
   const root = parseYaml(text, ctx);
   if (!isMapping(root)) throw configErrorOfProblem(ctx, 'top level', expected('mapping', root));
   const document = Object.fromEntries(Object.entries(root).filter(([key]) => !isExtensionKey(key)));
-  const result = withScope(ctx, () => configSchema.safeParse(withoutNulls(document)));
+  const result = withScope(ctx, () => configSchema.safeParse(document));
   if (!result.success) throw configErrorOf(result.error, ctx.file);
   const config: PipelineConfig = result.data;
   rememberLabel(config, ctx.file);
@@ -24,15 +24,6 @@ export function parseWithContext(text: string, ctx: Context): PipelineConfig {
 
 function configErrorOfProblem(ctx: Context, path: string, problem: string): ConfigError {
   return new ConfigError(`config error: ${ctx.file}: ${path}: ${problem}`, ctx.file, path);
-}
-
-/** A key with no value (`snapshot:`) or `null` counts as absent, so defaults apply. List items are kept. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (!isMapping(value)) return value;
-  const kept: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== null) kept[key] = withoutNulls(item);
-  return kept;
 }
 
 function parseYaml(text: string, ctx: Context): unknown {

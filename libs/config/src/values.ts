@@ -200,8 +200,11 @@ type Camelized<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K
  */
 export function section<S extends z.ZodRawShape>(shape: S) {
   const known = Object.keys(shape);
+  const fields = Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, absentWhenNull(field)]),
+  ) as unknown as S;
   return z
-    .strictObject(shape, {
+    .strictObject(fields, {
       error: (issue) =>
         issue.code === 'unrecognized_keys' ? unknownKey(String(issue.keys[0]), known) : typeError('mapping')(issue),
     })
@@ -212,6 +215,24 @@ export function section<S extends z.ZodRawShape>(shape: S) {
       }
       return camel as Camelized<typeof value>;
     });
+}
+
+/**
+ * A key with no value (`snapshot:`) or `null` counts as absent, so defaults apply; unless null is
+ * one of the key's own values (a transform's `constant: null`). A `type` literal is left as it is:
+ * discriminated unions read it.
+ */
+function absentWhenNull(field: z.core.$ZodType): z.core.$ZodType {
+  if (field._zod.def.type === 'literal' || acceptsNull(field)) return field;
+  return z.preprocess((value) => (value === null ? undefined : value), field);
+}
+
+function acceptsNull(field: z.core.$ZodType): boolean {
+  try {
+    return z.safeParse(field, null).success;
+  } catch {
+    return false;
+  }
 }
 
 export function unknownKey(key: string, known: readonly string[]): string {
