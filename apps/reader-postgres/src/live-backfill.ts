@@ -47,9 +47,7 @@ export interface BackfillPartition {
 
 /** Whether a pending entry is the backfill of this table (and this partition of it). */
 function sameBackfill(entry: PendingBackfill, other: PendingBackfill): boolean {
-  return (
-    entry.schema === other.schema && entry.table === other.table && entry.partition?.oid === other.partition?.oid
-  );
+  return entry.schema === other.schema && entry.table === other.table && entry.partition?.oid === other.partition?.oid;
 }
 
 function backfillName(entry: PendingBackfill): string {
@@ -102,6 +100,8 @@ export interface LiveBackfillOptions {
   readonly persist: (pending: readonly PendingBackfill[]) => Promise<void>;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /** A table's row filter as SQL (the source's `filters`): the backfill reads only matching rows. */
+  readonly rowFilterOf?: (schema: string, table: string) => string | undefined;
 }
 
 /** What a streaming session passes through to the backfill: its ops, commits and logical messages. */
@@ -308,7 +308,10 @@ export class LiveBackfill {
    * published as the partitioned table's. Ready at once (the table is in the publication).
    */
   async enqueuePartitions(
-    partitions: ReadonlyArray<{ readonly root: Pick<SourceTable, 'schema' | 'table'>; readonly partition: BackfillPartition }>,
+    partitions: ReadonlyArray<{
+      readonly root: Pick<SourceTable, 'schema' | 'table'>;
+      readonly partition: BackfillPartition;
+    }>,
   ): Promise<void> {
     for (const { root, partition } of partitions) {
       const entry = newEntry({ schema: root.schema, table: root.table, partition }, true);
@@ -503,6 +506,7 @@ export class LiveBackfill {
               invisible,
               {
                 table: name,
+                filter: this.options.rowFilterOf?.(entry.schema, entry.table),
               },
             ),
           );
@@ -533,7 +537,7 @@ export class LiveBackfill {
                   relation,
                   [...keys.values()].map((item) => item.key),
                   invisible,
-                  { table: name },
+                  { table: name, filter: this.options.rowFilterOf?.(entry.schema, entry.table) },
                 ),
               );
             }
@@ -640,7 +644,11 @@ export class LiveBackfill {
         entry,
         relation,
         false,
-        (invisible) => readKeysConsistent(client, relation, keys, invisible, { table: name }),
+        (invisible) =>
+          readKeysConsistent(client, relation, keys, invisible, {
+            table: name,
+            filter: this.options.rowFilterOf?.(job.schema, job.table),
+          }),
         keys,
       );
       await session.publisher.stored();

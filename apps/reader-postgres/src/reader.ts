@@ -51,6 +51,7 @@ import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runti
 import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
+import { checkDestinationRules } from './destination-rules';
 import { listenForReloads } from './reload';
 import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
 import { listenForRepairs } from './repair';
@@ -152,6 +153,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     'source preflight passed',
   );
   const rowFilters = await checkRowFilters(source, preflight.tables, preflight.serverVersion, log);
+  await checkDestinationRules(source, preflight.tables, destinationsOfSource(options.config, source.name), log);
 
   const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
   // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
@@ -272,6 +274,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       },
       signal: streamingEnded.signal,
       log,
+      rowFilterOf: (schema, table) => rowFilters.of(schema, table)?.sql,
     });
     const partitions = new PartitionWatch({
       source: source.name,
@@ -280,7 +283,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       persist: (known) => updateState((current) => ({ ...current, partitions: known }) satisfies SnapshotState),
       log,
     });
-    const tables = new TableSet(source, preflight.serverVersion, backfill, partitions, log);
+    const tables = new TableSet(source, preflight.serverVersion, backfill, partitions, log, rowFilters);
     const backfillRun = backfill.run();
     const stopReloads = listenForReloads({
       nc,
@@ -679,6 +682,8 @@ class TableSet {
     private readonly backfill: LiveBackfill,
     private readonly partitions: PartitionWatch,
     private readonly log: Logger,
+    /** The source's row filters; those of tables added while streaming are merged in. */
+    private readonly rowFilters: RowFilters,
   ) {
     this.patterns = source.tables;
   }
@@ -734,10 +739,12 @@ class TableSet {
           );
         await this.backfill.enqueue(tables);
       },
-      rowFiltersOf: (tables) =>
-        this.serverVersion >= ROW_FILTER_MIN_VERSION
-          ? checkRowFilters(this.source, tables, this.serverVersion, this.log)
-          : Promise.resolve(RowFilters.NONE),
+      rowFiltersOf: async (tables) => {
+        // The stream (before 15) and the live backfill read filters from the one set.
+        const added = await checkRowFilters(this.source, tables, this.serverVersion, this.log);
+        this.rowFilters.merge(added);
+        return this.serverVersion >= ROW_FILTER_MIN_VERSION ? added : RowFilters.NONE;
+      },
     });
     this.backfill.activate(changes.added);
     for (const { table, reason: why } of changes.unusable)

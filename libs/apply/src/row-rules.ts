@@ -42,7 +42,7 @@ export function rowRulesSink(sink: Sink, rules: DestinationRowRules): Sink {
   return {
     readCheckpoint: (source, partition) => sink.readCheckpoint(source, partition),
     close: () => sink.close(),
-    applyBatch: (batch) => {
+    applyBatch: async (batch) => {
       const ops: ChangeOp[] = [];
       for (const op of batch.ops) {
         if (op.kind === 'ddl') {

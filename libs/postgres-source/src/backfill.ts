@@ -68,10 +68,13 @@ export async function readKeyChunk(
   relation: RelationState,
   afterKey: ReadonlyArray<string | null> | undefined,
   limit: number,
+  /** The table's row filter as SQL rendered from its parsed expression (RowFilters): only matching rows. */
+  filter?: string,
 ): Promise<KeyChunk> {
   const { select, keyColumns } = selectOf(relation);
   let text = select;
   const values: unknown[] = [];
+  const conditions = filter === undefined ? [] : [`(${filter})`];
   if (keyColumns.length > 0) {
     if (afterKey) {
       // Untyped parameters take the key columns' types from the row comparison.
@@ -79,10 +82,13 @@ export async function readKeyChunk(
         values.push(value);
         return `$${i + 1}`;
       });
-      text += ` WHERE (${keyColumns.join(', ')}) > (${params.join(', ')})`;
+      conditions.push(`(${keyColumns.join(', ')}) > (${params.join(', ')})`);
     }
+    if (conditions.length > 0) text += ` WHERE ${conditions.join(' AND ')}`;
     values.push(limit);
     text += ` ORDER BY ${keyColumns.join(', ')} LIMIT $${values.length}`;
+  } else if (conditions.length > 0) {
+    text += ` WHERE ${conditions.join(' AND ')}`;
   }
   return queryRows(client, relation, text, values);
 }
@@ -117,6 +123,7 @@ export async function readKeys(
   client: Client,
   relation: RelationState,
   keys: ReadonlyArray<readonly Value[]>,
+  filter?: string,
 ): Promise<KeyChunk> {
   const { select, keyColumns } = selectOf(relation);
   if (keyColumns.length === 0 || keys.length === 0) return { rows: [], lastKey: undefined };
@@ -128,7 +135,8 @@ export async function readKeys(
     });
     return `(${params.join(', ')})`;
   });
-  const text = `${select} WHERE (${keyColumns.join(', ')}) IN (${tuples.join(', ')}) ORDER BY ${keyColumns.join(', ')}`;
+  const filtered = filter === undefined ? '' : ` AND (${filter})`;
+  const text = `${select} WHERE (${keyColumns.join(', ')}) IN (${tuples.join(', ')})${filtered} ORDER BY ${keyColumns.join(', ')}`;
   return queryRows(client, relation, text, values);
 }
 
@@ -174,12 +182,12 @@ export async function readKeyChunkConsistent(
   afterKey: ReadonlyArray<string | null> | undefined,
   limit: number,
   invisibleDelivered: (snapshot: SnapshotXids) => number[],
-  options: { readonly maxWaitMs?: number; readonly table?: string } = {},
+  options: { readonly maxWaitMs?: number; readonly table?: string; readonly filter?: string } = {},
 ): Promise<KeyChunk & { readonly retries: number }> {
   return readConsistent(
     client,
     relation,
-    () => readKeyChunk(client, relation, afterKey, limit),
+    () => readKeyChunk(client, relation, afterKey, limit, options.filter),
     invisibleDelivered,
     options,
   );
@@ -191,9 +199,15 @@ export async function readKeysConsistent(
   relation: RelationState,
   keys: ReadonlyArray<readonly Value[]>,
   invisibleDelivered: (snapshot: SnapshotXids) => number[],
-  options: { readonly maxWaitMs?: number; readonly table?: string } = {},
+  options: { readonly maxWaitMs?: number; readonly table?: string; readonly filter?: string } = {},
 ): Promise<KeyChunk & { readonly retries: number }> {
-  return readConsistent(client, relation, () => readKeys(client, relation, keys), invisibleDelivered, options);
+  return readConsistent(
+    client,
+    relation,
+    () => readKeys(client, relation, keys, options.filter),
+    invisibleDelivered,
+    options,
+  );
 }
 
 async function readConsistent(

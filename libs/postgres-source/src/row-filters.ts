@@ -32,9 +32,21 @@ export interface TableRowFilter {
 
 /** The filters of a source's tables, by "schema\0table"; empty when none is configured. */
 export class RowFilters {
-  private constructor(private readonly byTable: ReadonlyMap<string, TableRowFilter>) {}
+  private constructor(private readonly byTable: Map<string, TableRowFilter>) {}
 
-  static readonly NONE = new RowFilters(new Map());
+  /** No filter (never merged into: a fresh `RowFilters.empty()` is for that). */
+  static readonly NONE: RowFilters = new RowFilters(new Map());
+
+  /** A set to merge checked filters into (tables added while streaming). */
+  static empty(): RowFilters {
+    return new RowFilters(new Map());
+  }
+
+  /** Takes the filters of `other` (tables added later): what holds this object sees them from now on. */
+  merge(other: RowFilters): void {
+    if (this === RowFilters.NONE) throw new Error('RowFilters.NONE cannot be merged into');
+    for (const [key, filter] of other.byTable) this.byTable.set(key, filter);
+  }
 
   /**
    * Checks every configured filter against the tables it applies to, once at start: it parses,
@@ -55,7 +67,7 @@ export class RowFilters {
       const text = options.filterOf(table.schema, table.table);
       return text === undefined ? [] : [{ table, text }];
     });
-    if (wanted.length === 0) return RowFilters.NONE;
+    if (wanted.length === 0) return RowFilters.empty();
     const client = new Client({ connectionString: options.url, application_name: `cdc-filters-${options.source}` });
     await client.connect();
     try {
@@ -138,7 +150,8 @@ async function replicaIdentityColumns(client: Client, table: SourceTable): Promi
  * filter (before 15). Everything else goes through untouched.
  */
 export function filteringHandler(handler: ChangeHandler, filters: RowFilters): ChangeHandler {
-  if (filters.size === 0) return handler;
+  // NONE never changes; another set may gain filters of tables added while streaming.
+  if (filters === RowFilters.NONE) return handler;
   const forward = (ops: ChangeOp[]): void | Promise<void> => {
     if (ops.length === 0) return;
     if (ops.length === 1) return handler.op(ops[0]);

@@ -65,9 +65,10 @@ sources:
     snapshot: { parallelism: 2, chunk_rows: 1000 }
     publish: { max_delay_ms: 5, watermark_interval_ms: 100 }
     status_interval_ms: 100
-    table_discovery_interval_s: 0
+    table_discovery_interval_s: 1
     filters:
       public.orders: "${FILTER}"
+      live_orders: "${FILTER}"
 destinations:
   - name: dw
     type: postgres
@@ -180,10 +181,38 @@ async function scenario(version: number): Promise<void> {
   await q(`INSERT INTO customers VALUES (12, 'bob@example.com')`);
   await q(`TRUNCATE customers`);
   await q(`INSERT INTO customers VALUES (10, 'alice@example.com'), (13, 'bob@example.com')`);
+  // A table created while streaming: discovered, added to the publication with its filter and
+  // backfilled live, reading only matching rows; then changed live.
+  await q(`CREATE TABLE live_orders (id int PRIMARY KEY, region text, deleted bool NOT NULL DEFAULT false, amount int);
+           ALTER TABLE live_orders REPLICA IDENTITY FULL;
+           INSERT INTO live_orders SELECT i, CASE WHEN i % 2 = 0 THEN 'eu' ELSE 'us' END, false, i FROM generate_series(1, 30) i`);
+  await until(
+    'live_orders backfilled',
+    async () => (await streamedOps(name, 'public.live_orders')).some((op) => idOf(op) === '30'),
+    30_000,
+  );
+  await q(`INSERT INTO live_orders VALUES (31, 'us', false, 31), (32, 'eu', false, 32)`);
+  await q(`UPDATE live_orders SET region = 'eu' WHERE id = 1`); // into the filter
+  await q(`UPDATE live_orders SET region = 'us' WHERE id = 2`); // out of it
   await until(
     'the reader to publish the last change',
     async () => (await streamedOps(name, 'public.customers')).some((op) => op.kind === 'insert' && idOf(op) === '13'),
     30_000,
+  );
+
+  // live_orders in the stream: no row that was never inside the filter (odd ids but 1).
+  const liveOps = await streamedOps(name, 'public.live_orders');
+  assert.deepEqual(
+    liveOps.filter((op) => Number(idOf(op)) % 2 === 1 && idOf(op) !== '1').map((op) => `${op.kind} ${idOf(op)}`),
+    [],
+  );
+  assert.ok(
+    liveOps.some((op) => idOf(op) === '1' && op.kind === 'insert'),
+    'row 1 entered the filter: an insert',
+  );
+  assert.ok(
+    liveOps.some((op) => idOf(op) === '2' && op.kind === 'delete'),
+    'row 2 left it: a delete',
   );
 
   // What reached JetStream for orders: never a row outside the filter.
@@ -236,6 +265,22 @@ async function scenario(version: number): Promise<void> {
           return (
             JSON.stringify(await dq('SELECT id, region, deleted, amount FROM orders ORDER BY id')) ===
             (await expected())
+          );
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+    );
+    await until(
+      'live_orders at the destination equal to the filtered source',
+      async () => {
+        try {
+          const want = (await q(`SELECT id, region, deleted, amount FROM live_orders WHERE ${FILTER} ORDER BY id`))
+            .rows;
+          return (
+            JSON.stringify(await dq('SELECT id, region, deleted, amount FROM live_orders ORDER BY id')) ===
+            JSON.stringify(want)
           );
         } catch {
           return false;
