@@ -90,6 +90,34 @@ test('a missing required flag and an unknown command are usage errors', () => {
   assertOneLineError(run('frobnicate'), /unknown command "frobnicate"/);
 });
 
+test('cdc start-at: a Postgres source, or a --vgtid that is not a position, is one line; nothing is connected to', () => {
+  assertOneLineError(
+    run(
+      'start-at',
+      '--config',
+      config('start-at-pg', logical.url()),
+      '--source',
+      'shop',
+      '--vgtid',
+      'ks/0@MariaDB/0-1-2',
+    ),
+    /source shop is a postgres source; only Vitess sources start at a VGtid/,
+  );
+  const file = join(dir, 'start-at-vitess.yaml');
+  writeFileSync(
+    file,
+    `nats:\n  url: nats://127.0.0.1:1\nsources:\n  - name: sales\n    type: vitess\n    vtgate: 127.0.0.1:1\n    keyspace: sales\n    mysql: mysql://root@127.0.0.1:1/sales\n    tables: ["*"]\n`,
+  );
+  assertOneLineError(
+    run('start-at', '--config', file, '--source', 'sales', '--vgtid', 'sales/0@current'),
+    /--vgtid: "sales\/0@current" in "sales\/0@current": "current" is not a position/,
+  );
+  assertOneLineError(
+    run('start-at', '--config', file, '--source', 'sales', '--vgtid', 'sales@MariaDB/0-1-2'),
+    /--vgtid: "sales@MariaDB\/0-1-2" .* is not keyspace\/shard@GTID/,
+  );
+});
+
 test('an unreachable source server is named, with its password hidden', async () => {
   const port = await findFreePort();
   const file = config('unreachable', `postgres://cdc:s3cret@127.0.0.1:${port}/shop`);

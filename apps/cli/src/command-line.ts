@@ -127,6 +127,24 @@ again, each destination table emptied first. This is the way on after the server
 Stop the reader first: a slot in use is never dropped.`,
   },
   {
+    name: 'start-at',
+    summary: "where a new Vitess source's first start streams from",
+    options: {
+      config,
+      source: { type: 'string', value: 'NAME', required: true, description: 'the Vitess source (sources[].name)' },
+      vgtid: {
+        type: 'string',
+        value: 'POSITION',
+        required: true,
+        description: 'keyspace/shard@GTID[, keyspace/shard@GTID...], as cdc status prints positions',
+      },
+    },
+    details: `Instead of a copy (start: copy) or the current position: for the hand-over of a table moved by
+MoveTables to a source of the target keyspace, started at the position the workflow's journal records
+for the switch (apps/reader-vitess/README.md, "MoveTables"). Only for a source that has never run: one
+with a committed position or a recorded start is refused.`,
+  },
+  {
     name: 'dlq list',
     summary: 'ops set aside (on_error: dead-letter)',
     options: {

@@ -10,6 +10,7 @@ import { parseCommandLine, UsageError, type OptionValues } from './command-line'
 import { checkConfig, configSchemaText, explainConfig } from './config-command';
 import { startConsole } from './console/server';
 import { resnapshotCommand } from './resnapshot';
+import { startAtCommand } from './start-at';
 import { collectStatus, renderStatus } from './status';
 import { verifyCommand } from './verify';
 
@@ -101,6 +102,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'resnapshot':
       return resnapshotCommand(loadConfig(file), text('source') ?? '', values.force === true, (line) =>
+        (line.startsWith('error:') ? console.error : console.log)(line),
+      );
+    case 'start-at':
+      return startAtCommand(loadConfig(file), text('source') ?? '', text('vgtid') ?? '', (line) =>
         (line.startsWith('error:') ? console.error : console.log)(line),
       );
     case 'dlq list':

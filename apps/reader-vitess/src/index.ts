@@ -1,1 +1,2 @@
 export { runVitessReader, type VitessReaderOptions } from './reader';
+export { recordStartPosition, StartPositionError } from './start-position';

@@ -39,6 +39,7 @@ import {
 import { CopyProgress } from './copy-progress';
 import { ReshardStopError, ShardsGoneError, journalSeen, shardsGone, shardsOf } from './reshard';
 import { ShardActivity } from './shard-activity';
+import type { StartState } from './start-position';
 
 export interface VitessReaderOptions {
   readonly config: PipelineConfig;
@@ -52,11 +53,6 @@ const SHARD_REPORT_MS = 2_000;
 
 /** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
 const PAYLOAD_HEADROOM = 0.75;
-
-/** Where the first start (no committed VGtid yet) began streaming, kept so a crash before the first commit resumes there. */
-interface StartState {
-  readonly vgtid: string; // base64 of the VGtid's protobuf encoding
-}
 
 /**
  * The Vitess reader: reads the keyspace's schema through vtgate's MySQL port, then runs
@@ -174,7 +170,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   }
 }
 
-/** The committed VGtid; else where the first start began; else a new copy or "current" start. */
+/** The committed VGtid; else the recorded start (the first start's, or `cdc start-at`'s); else a new copy or "current" start. */
 async function startPosition(
   source: VitessSourceConfig,
   progress: ProgressStore,
@@ -189,7 +185,10 @@ async function startPosition(
   const state = await progress.readSnapshotState<StartState>(source.name);
   if (state?.vgtid) {
     const vgtid = decodeVgtid(Buffer.from(state.vgtid, 'base64'));
-    log.info({ vgtid: formatVgtid(vgtid) }, 'nothing committed yet: resuming from where the first start began');
+    log.info(
+      { vgtid: formatVgtid(vgtid) },
+      'nothing committed yet: starting from the recorded start position (the first start, or cdc start-at)',
+    );
     return vgtid;
   }
   const gtid = source.start === 'copy' ? '' : 'current';

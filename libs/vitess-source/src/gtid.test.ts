@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeVgtid, encodeVgtid, formatVgtid, gtidOrdinal } from './gtid';
+import { decodeVgtid, encodeVgtid, formatVgtid, gtidOrdinal, parseVgtid } from './gtid';
 import { tablePatternRules } from './filter-rules';
 
 test('MariaDB GTID lists: the sum of sequence numbers over the domains', () => {
@@ -48,4 +48,26 @@ test('table patterns become anchored VStream regex rules', () => {
     { match: '/^order_.*$' },
     { match: '/^a\\.b$' },
   ]);
+});
+
+test('parseVgtid reads back what formatVgtid writes (cdc status, the MoveTables journal hand-over)', () => {
+  const vgtid = {
+    shardGtids: [
+      { keyspace: 'customer', shard: '-80', gtid: 'MariaDB/0-1-54,1-2-7' },
+      { keyspace: 'customer', shard: '80-', gtid: 'MySQL56/3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7-9' },
+    ],
+  };
+  assert.deepEqual(parseVgtid(formatVgtid(vgtid)), vgtid);
+  assert.deepEqual(parseVgtid(' sales/0@MariaDB/0-1916968622-114 '), {
+    shardGtids: [{ keyspace: 'sales', shard: '0', gtid: 'MariaDB/0-1916968622-114' }],
+  });
+});
+
+test('parseVgtid refuses what is not a position', () => {
+  assert.throws(() => parseVgtid(''), /empty position/);
+  assert.throws(() => parseVgtid('sales@MariaDB/0-1-2'), /"sales@MariaDB\/0-1-2" .* is not keyspace\/shard@GTID/);
+  assert.throws(() => parseVgtid('sales/0@current'), /"current" is not a position/);
+  assert.throws(() => parseVgtid('sales/0@MariaDB/0-1'), /malformed MariaDB GTID/);
+  assert.throws(() => parseVgtid('sales/0@MariaDB/0-1-2 (copying orders)'), /is not keyspace\/shard@GTID/);
+  assert.throws(() => parseVgtid('sales/0@MariaDB/0-1-2, sales/0@MariaDB/0-1-3'), /shard sales\/0 appears twice/);
 });

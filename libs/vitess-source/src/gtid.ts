@@ -80,3 +80,27 @@ export function formatVgtid(vgtid: binlogdata.IVGtid): string {
     })
     .join(', ');
 }
+
+/**
+ * A position as `formatVgtid` and `cdc status` write it, `keyspace/shard@GTID` per shard joined
+ * by ", " ("customer/-80@MariaDB/0-1-54, customer/80-@MariaDB/0-2-7"), back into a VGtid. Only
+ * positions: a shard being copied, an empty GTID or "current" is an error. A GTID set's own
+ * commas ("MariaDB/0-1-5,1-2-3") are not followed by a space.
+ */
+export function parseVgtid(text: string): binlogdata.IVGtid {
+  const parts = text.trim() === '' ? [] : text.trim().split(/,\s+/);
+  if (parts.length === 0) throw new Error('empty position: expected keyspace/shard@GTID[, keyspace/shard@GTID...]');
+  const shardGtids = parts.map((part) => {
+    const match = /^([^/@\s]+)\/([^/@\s]+)@(\S+)$/.exec(part);
+    if (match === null)
+      throw new Error(`"${part}" in "${text}" is not keyspace/shard@GTID (e.g. customer/-80@MariaDB/0-1-54)`);
+    const [, keyspace, shard, gtid] = match;
+    if (gtid === 'current') throw new Error(`"${part}" in "${text}": "current" is not a position`);
+    gtidOrdinal(gtid); // a malformed GTID is an error here, not at vtgate
+    return { keyspace, shard, gtid };
+  });
+  const lanes = shardGtids.map((shard) => laneOf(shard.keyspace, shard.shard));
+  const repeated = lanes.find((lane, index) => lanes.indexOf(lane) !== index);
+  if (repeated !== undefined) throw new Error(`shard ${repeated} appears twice in "${text}"`);
+  return { shardGtids };
+}

@@ -1,6 +1,6 @@
 export { VStreamClient, VStreamError, type VStreamRequest, type VEvent } from './vstream-client';
 export { VStreamDecoder, ddlTable, type VStreamDecoderHandlers, type VStreamDecoderOptions } from './vstream-decoder';
-export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid } from './gtid';
+export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid, parseVgtid } from './gtid';
 export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDecoder } from './row-values';
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
 export { KeyspaceSchema } from './keyspace-schema';

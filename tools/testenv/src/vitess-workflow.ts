@@ -15,8 +15,12 @@ export interface VitessWorkflow {
   create(): Promise<void>;
   /** Resolves once every target stream has finished its copy phase and is streaming (Running). */
   waitForCopy(timeoutMs?: number): Promise<void>;
-  /** `<kind> switchtraffic` for every tablet type: reads, then writes (the reshard journal is written here). */
-  switchTraffic(): Promise<void>;
+  /**
+   * `<kind> switchtraffic` for every tablet type: reads, then writes (the journal is written
+   * here). `reverseReplication: false` passes `--enable-reverse-replication=false`: no reverse
+   * workflow copies the target's writes back to the source (and none is there for ReverseTraffic).
+   */
+  switchTraffic(options?: { readonly reverseReplication?: boolean }): Promise<void>;
   /** `<kind> reversetraffic`: traffic back to the source, as long as the workflow is not completed. */
   reverseTraffic(): Promise<void>;
   /** `<kind> complete`: the workflow ends and the source shards (Reshard) or tables (MoveTables) are dropped. */
@@ -82,9 +86,10 @@ export function workflowOf(
         await sleep(500);
       }
     },
-    async switchTraffic() {
+    async switchTraffic(options = {}) {
+      const args = options.reverseReplication === false ? ['--enable-reverse-replication=false'] : [];
       // vtctld refuses while the target lags (e.g. right after the copy): retried for a while.
-      await retried(() => run('switchtraffic', [], 120_000), `${kind} ${targetKeyspace}.${name} switchtraffic`);
+      await retried(() => run('switchtraffic', args, 120_000), `${kind} ${targetKeyspace}.${name} switchtraffic`);
     },
     async reverseTraffic() {
       await retried(() => run('reversetraffic', [], 120_000), `${kind} ${targetKeyspace}.${name} reversetraffic`);

@@ -28,6 +28,8 @@ export interface VitessPipeline {
   readonly mysqlDestination?: { readonly pool: mysql.Pool; readonly database: string };
   /** The Postgres destination database's URL. */
   readonly destinationUrl: string;
+  /** The destination schema the tables land in (default: the keyspace's name). */
+  readonly destinationSchema: string;
   /** The pipeline's config file (for `cdc status --config`). */
   readonly configFile: string;
   /** `destination` picks the applier's destination (default: the Postgres one); `env` adds to the environment. */
@@ -56,6 +58,8 @@ export async function startVitessPipeline(options: {
   readonly destinationUrl?: string;
   /** The Postgres destination's name (default pg_<name>). */
   readonly destinationName?: string;
+  /** The destination's `schema`: where every table lands (default: a schema named after the keyspace). */
+  readonly destinationSchema?: string;
 }): Promise<VitessPipeline> {
   const destinationUrl = options.destinationUrl ?? (await options.postgres.createDatabase(`dst_${options.name}`));
   const destinationName = options.destinationName ?? `pg_${options.name}`;
@@ -86,7 +90,7 @@ destinations:
     url: ${destinationUrl}
     sources: [${options.name}]
     create_tables: true
-    batch:
+${options.destinationSchema !== undefined ? `    schema: ${options.destinationSchema}\n` : ''}    batch:
       max_wait_ms: 20
 ${
   options.mysqlDestinationUrl
@@ -138,6 +142,7 @@ ${
     vtgate,
     destination,
     destinationUrl,
+    destinationSchema: options.destinationSchema ?? options.keyspace,
     configFile,
     ...(mysqlDestination ? { mysqlDestination } : {}),
     setSourceExtra: (sourceExtra) => writeConfig(sourceExtra),
@@ -268,7 +273,7 @@ export async function compareTable(pipeline: VitessPipeline, table: string): Pro
   const columns = await sourceColumns(pipeline, table);
   const list = columns.map((column) => mysql.escapeId(column.name)).join(', ');
   const quoted = columns.map((column) => pg.escapeIdentifier(column.name)).join(', ');
-  const target = `${pg.escapeIdentifier(pipeline.keyspace)}.${pg.escapeIdentifier(table)}`;
+  const target = `${pg.escapeIdentifier(pipeline.destinationSchema)}.${pg.escapeIdentifier(table)}`;
   const chunk = 5000;
   let after = '-9223372036854775808';
   let total = 0;

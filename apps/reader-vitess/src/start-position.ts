@@ -1,0 +1,50 @@
+import type { VitessSourceConfig } from '@cdc/config';
+import type { ProgressStore } from '@cdc/progress';
+import { decodeVgtid, encodeVgtid, formatVgtid, type binlogdata } from '@cdc/vitess-source';
+
+/**
+ * Where the first start (no committed VGtid yet) begins or began streaming (KV
+ * `snapshot.<source>`): recorded by the reader once the first position is known, so a crash
+ * before the first commit resumes there, or beforehand by `cdc start-at`.
+ */
+export interface StartState {
+  readonly vgtid: string; // base64 of the VGtid's protobuf encoding
+}
+
+/** `cdc start-at` refused: the source has already started, or the position is not of its keyspace. */
+export class StartPositionError extends Error {
+  override name = 'StartPositionError';
+}
+
+/**
+ * `cdc start-at`: the position a new Vitess source's first start streams from, instead of a
+ * copy or "current". For a MoveTables hand-over (apps/reader-vitess/README.md, "MoveTables"):
+ * the target keyspace's shards at the switch, as the workflow's journal records them, so the new
+ * source streams exactly the writes made after the switch. Refused once the source has a
+ * committed position or a recorded start: that would skip or repeat what it has published.
+ */
+export async function recordStartPosition(
+  progress: ProgressStore,
+  source: VitessSourceConfig,
+  vgtid: binlogdata.IVGtid,
+): Promise<string> {
+  const foreign = (vgtid.shardGtids ?? []).filter((shard) => shard.keyspace !== source.keyspace);
+  if (foreign.length > 0)
+    throw new StartPositionError(
+      `source ${source.name} reads keyspace ${source.keyspace}; the position names ${formatVgtid({ shardGtids: foreign })}`,
+    );
+  const committed = await progress.readCommitted(source.name);
+  if (committed !== undefined)
+    throw new StartPositionError(
+      `source ${source.name} already has a committed position: its reader resumes from there; start-at is for a source that has never run (use a new source name)`,
+    );
+  const started = await progress.readSnapshotState<StartState>(source.name);
+  if (started?.vgtid)
+    throw new StartPositionError(
+      `source ${source.name} has already started at ${formatVgtid(decodeVgtid(Buffer.from(started.vgtid, 'base64')))}; start-at is for a source that has never run (use a new source name)`,
+    );
+  await progress.writeSnapshotState(source.name, {
+    vgtid: Buffer.from(encodeVgtid(vgtid)).toString('base64'),
+  } satisfies StartState);
+  return `source ${source.name}: its reader's first start streams from ${formatVgtid(vgtid)}`;
+}
