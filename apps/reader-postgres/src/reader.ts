@@ -24,6 +24,7 @@ import {
   ReplicationConnection,
   SourceCatalog,
   SESSION_OPTIONS,
+  changeRowFilters,
   dropSlot,
   ensurePublication,
   filteringHandler,
@@ -186,9 +187,11 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       (stateAtStart === undefined || (stateAtStart.status === 'done' && stateAtStart.slot === source.slot));
     // Before a new snapshot every table joins the publication now; once streaming, tables that
     // joined the config since are added by the reconcile below, with a live backfill.
+    // A streaming reader changes row filters below, with a live backfill of the tables changed.
     await ensurePublication(writeUrl(source), source.publication, preflight, {
       addTables: !alreadyStreaming,
       rowFilters,
+      syncRowFilters: !alreadyStreaming,
     });
     // The standby must have the publication in its catalog before its slot decodes anything.
     if (standby) await waitForStandbyReplay(source.url, standby.primaryUrl, { signal: options.signal });
@@ -284,6 +287,25 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       log,
     });
     const tables = new TableSet(source, preflight.serverVersion, backfill, partitions, log, rowFilters);
+    if (alreadyStreaming && preflight.serverVersion >= ROW_FILTER_MIN_VERSION) {
+      // A changed filter: the destination table is emptied and read again through the new one
+      // (the live backfill's truncate first), so rows it no longer matches leave and rows it now
+      // matches arrive. Recorded before the publication changes (see changeRowFilters).
+      const changed = await changeRowFilters(
+        writeUrl(source),
+        source.publication,
+        preflight.tables,
+        rowFilters,
+        (tables) => backfill.enqueue(tables),
+      );
+      if (changed.length > 0) {
+        backfill.activate(changed);
+        log.info(
+          { tables: changed.map((t) => `${t.schema}.${t.table}`) },
+          'row filters changed: those destination tables are emptied and backfilled through the new filter',
+        );
+      }
+    }
     const backfillRun = backfill.run();
     const stopReloads = listenForReloads({
       nc,

@@ -38,6 +38,7 @@ export { reconcilePublication, type PublicationChanges, type PublicationReconcil
 export {
   preflightSource,
   ensurePublication,
+  changeRowFilters,
   dropSlot,
   listCandidateTables,
   unusableReason,

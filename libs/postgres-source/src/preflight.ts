@@ -235,12 +235,24 @@ export async function ensurePublication(
   url: string,
   publication: string,
   preflight: PreflightResult,
-  { addTables = true, rowFilters }: { readonly addTables?: boolean; readonly rowFilters?: RowFilters } = {},
+  {
+    addTables = true,
+    rowFilters,
+    syncRowFilters: syncWanted = true,
+  }: {
+    readonly addTables?: boolean;
+    readonly rowFilters?: RowFilters;
+    /**
+     * Give the existing publication's tables the configured filters now (default). false: the
+     * caller changes them itself (a streaming reader, with a live backfill: changeRowFilters).
+     */
+    readonly syncRowFilters?: boolean;
+  } = {},
 ): Promise<void> {
   const toAdd = addTables && preflight.publicationExists ? preflight.tablesToAdd : [];
   // Row filters live in the publication from 15 on; before, the reader evaluates them.
   const filters = preflight.serverVersion >= ROW_FILTER_MIN_VERSION ? rowFilters : undefined;
-  const syncFilters = preflight.publicationExists && preflight.serverVersion >= ROW_FILTER_MIN_VERSION;
+  const syncFilters = syncWanted && preflight.publicationExists && preflight.serverVersion >= ROW_FILTER_MIN_VERSION;
   if (preflight.publicationExists && toAdd.length === 0 && !preflight.publicationNeedsPartitionRoot && !syncFilters)
     return;
   const client = new Client({ connectionString: url });
@@ -262,7 +274,7 @@ export async function ensurePublication(
     }
     if (preflight.publicationNeedsPartitionRoot)
       await client.query(`ALTER PUBLICATION ${quoted} SET (publish_via_partition_root = true)`);
-    if (syncFilters) await syncRowFilters(client, publication, preflight, filters);
+    if (syncFilters) await applyRowFilters(client, publication, preflight.tables, filters, false);
     if (toAdd.length > 0) await client.query(`ALTER PUBLICATION ${quoted} ADD TABLE ${names(toAdd)}`);
   } finally {
     await client.end();
@@ -272,42 +284,83 @@ export async function ensurePublication(
 /**
  * Gives the publication's tables the configured row filters (15+): each table that has a filter
  * in the config or in the publication is dropped from the publication and added back with the
- * configured one, all in one transaction, so the stream never sees a table unpublished (the
- * server's rendering of a stored filter differs from ours, so they are not compared; re-adding
- * an unchanged filter changes nothing). Rows a changed filter moves into or out of it are not
- * backfilled or deleted at the destination (docs: changing a filter).
+ * configured one, all in one transaction, so the stream never sees a table unpublished.
+ * Re-adding an unchanged filter changes nothing. With `probe` the transaction is rolled back:
+ * the tables whose filter the server deparses differently afterwards are those it would change
+ * (ours and the stored filter are compared as the server writes both, never as text we wrote).
  */
-async function syncRowFilters(
+async function applyRowFilters(
   client: Client,
   publication: string,
-  preflight: PreflightResult,
+  tables: readonly SourceTable[],
   filters: RowFilters | undefined,
-): Promise<void> {
-  const current = await client.query<{ schema: string; table: string; filtered: boolean }>(
-    `SELECT schemaname AS schema, tablename AS table, rowfilter IS NOT NULL AS filtered
-       FROM pg_publication_tables WHERE pubname = $1`,
-    [publication],
-  );
+  probe: boolean,
+): Promise<SourceTable[]> {
+  const read = async () =>
+    (
+      await client.query<{ schema: string; table: string; rowfilter: string | null }>(
+        `SELECT schemaname AS schema, tablename AS table, rowfilter FROM pg_publication_tables WHERE pubname = $1`,
+        [publication],
+      )
+    ).rows;
+  const before = await read();
   const quoted = escapeIdentifier(publication);
+  const touched: SourceTable[] = [];
   const changes: string[] = [];
-  for (const row of current.rows) {
-    const table = preflight.tables.find((t) => t.schema === row.schema && t.table === row.table);
+  for (const row of before) {
+    const table = tables.find((t) => t.schema === row.schema && t.table === row.table);
     if (table === undefined) continue;
-    if (filters?.of(table.schema, table.table) === undefined && !row.filtered) continue;
+    if (filters?.of(table.schema, table.table) === undefined && row.rowfilter === null) continue;
     const name = `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`;
+    touched.push(table);
     changes.push(`ALTER PUBLICATION ${quoted} DROP TABLE ${name}`);
     changes.push(
       `ALTER PUBLICATION ${quoted} ADD TABLE ${filters ? filters.publicationEntry(name, table.schema, table.table) : name}`,
     );
   }
-  if (changes.length === 0) return;
+  if (changes.length === 0) return [];
   await client.query('BEGIN');
+  let open = true;
   try {
     for (const statement of changes) await client.query(statement);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    if (!probe) {
+      await client.query('COMMIT');
+      open = false;
+      return touched;
+    }
+    const after = await read();
+    const filterOf = (rows: typeof before, table: SourceTable) =>
+      rows.find((row) => row.schema === table.schema && row.table === table.table)?.rowfilter ?? null;
+    return touched.filter((table) => filterOf(before, table) !== filterOf(after, table));
+  } finally {
+    if (open) await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/**
+ * A streaming reader's filter change (15+): the tables whose publication row filter differs from
+ * the configured one are passed to `beforeChange` (the reader records them for a live backfill,
+ * which empties the destination table and reads the rows the new filter matches), then their
+ * filter is changed. A crash in between changes nothing yet, and the next start finds them again.
+ * Returns the changed tables.
+ */
+export async function changeRowFilters(
+  url: string,
+  publication: string,
+  tables: readonly SourceTable[],
+  filters: RowFilters,
+  beforeChange: (tables: readonly SourceTable[]) => Promise<void>,
+): Promise<SourceTable[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const changed = await applyRowFilters(client, publication, tables, filters, true);
+    if (changed.length === 0) return [];
+    await beforeChange(changed);
+    await applyRowFilters(client, publication, changed, filters, false);
+    return changed;
+  } finally {
+    await client.end();
   }
 }
 

@@ -52,7 +52,7 @@ after(async () => {
 });
 
 /** The config of issue 19's shape, through the config parser. */
-function configOf(name: string, sourceUrl: string, destinationUrl: string): PipelineConfig {
+function configOf(name: string, sourceUrl: string, destinationUrl: string, filter = FILTER): PipelineConfig {
   return parseConfig(
     `
 nats: { url: ${JSON.stringify(nats.url)} }
@@ -67,7 +67,7 @@ sources:
     status_interval_ms: 100
     table_discovery_interval_s: 1
     filters:
-      public.orders: "${FILTER}"
+      public.orders: "${filter}"
       live_orders: "${FILTER}"
 destinations:
   - name: dw
@@ -140,8 +140,8 @@ async function scenario(version: number): Promise<void> {
            INSERT INTO customers VALUES (10, 'alice@example.com'), (11, 'carol@example.com')`);
 
   const config = configOf(name, sourceUrl, destinationUrl);
-  const stopReader = new AbortController();
-  const reader = runPostgresReader({ config, source: name, signal: stopReader.signal, log });
+  let stopReader = new AbortController();
+  let reader = runPostgresReader({ config, source: name, signal: stopReader.signal, log });
   await until(
     'the reader streams',
     async () =>
@@ -349,6 +349,51 @@ async function scenario(version: number): Promise<void> {
     assert.equal(customers[1].email, users[1].email); // bob
     assert.notEqual(users[0].email, users[1].email);
     assert.match(String(users[0].email), /^[0-9a-f]{64}$/);
+
+    if (version >= 15) {
+      // The filter changed while the pipeline runs (a reader restart with the new config): the
+      // publication gets the new one, and the destination table is emptied and backfilled through
+      // it, so rows it no longer matches leave and rows it now matches arrive.
+      stopReader.abort();
+      await reader;
+      const changedFilter = "region IN ('eu', 'apac') AND amount > 50";
+      stopReader = new AbortController();
+      reader = runPostgresReader({
+        config: configOf(name, sourceUrl, destinationUrl, changedFilter),
+        source: name,
+        signal: stopReader.signal,
+        log,
+      });
+      await until(
+        'the new filter in the publication',
+        async () =>
+          (
+            await q(
+              `SELECT rowfilter FROM pg_publication_tables WHERE pubname = 'cdc_${name}' AND tablename = 'orders'`,
+            )
+          ).rows[0]?.rowfilter === "((region = ANY (ARRAY['eu'::text, 'apac'::text])) AND (amount > 50))",
+        30_000,
+      );
+      await q(`INSERT INTO orders VALUES (200, 'apac', false, 500), (201, 'us', false, 500)`);
+      await q(`UPDATE orders SET amount = 1 WHERE id = 42`); // out of the new filter
+      const want = async () =>
+        JSON.stringify(
+          (await q(`SELECT id, region, deleted, amount FROM orders WHERE ${changedFilter} ORDER BY id`)).rows,
+        );
+      await until(
+        'the destination to equal the source under the new filter',
+        async () => {
+          try {
+            return (
+              JSON.stringify(await dq('SELECT id, region, deleted, amount FROM orders ORDER BY id')) === (await want())
+            );
+          } catch {
+            return false;
+          }
+        },
+        60_000,
+      );
+    }
   } finally {
     stopOthers.abort();
     stopReader.abort();
