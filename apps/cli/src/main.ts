@@ -1,18 +1,25 @@
 import { findSource, loadConfig, ConfigError, type PipelineConfig } from '@cdc/config';
-import { listDestinationDeadLetters, replayDeadLetters, runApplier } from '@cdc/applier';
 import { connectToNats, requestReload, type ReloadReply } from '@cdc/change-stream';
-import { runCoordinator } from '@cdc/coordinator';
-import { runPostgresReader } from '@cdc/reader-postgres';
-import { runVitessReader } from '@cdc/reader-vitess';
-import { createLogger, describeError, flushLogs, flushLogsInOrder, LOG_FORMATS, shutdownSignal, type Logger } from '@cdc/service-runtime';
+import type { runPostgresReader } from '@cdc/reader-postgres';
+import {
+  createLogger,
+  describeError,
+  flushLogs,
+  flushLogsInOrder,
+  LOG_FORMATS,
+  shutdownSignal,
+  type Logger,
+} from '@cdc/service-runtime';
 import { health, initTracing, readerStreamingComponent, shutdownTracing, startTelemetryServer } from '@cdc/telemetry';
 import { parseCommandLine, UsageError, type OptionValues } from './command-line';
 import { checkConfig, configSchemaText, explainConfig } from './config-command';
-import { startConsole } from './console/server';
-import { resnapshotCommand } from './resnapshot';
-import { startAtCommand } from './start-at';
-import { collectStatus, renderStatus } from './status';
-import { verifyCommand } from './verify';
+
+// The services are loaded when a command runs one, not at start: a process running one service
+// does not evaluate the others' dependencies (mysql2 for a Postgres destination, gRPC and the
+// VStream code for a Postgres reader), which saved start-up time and resident memory
+// (docs/benchmarks.md, "Peak RSS and glibc's mmap threshold").
+const applierModule = () => import('@cdc/applier');
+const coordinatorModule = () => import('@cdc/coordinator');
 
 /** Errors whose message already says everything: printed as one line, no stack. */
 const EXPECTED_ERRORS = new Set([
@@ -66,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const signal = shutdownSignal(log);
       const config = loadConfig(file);
       ignoreSighup(log, 'the applier reads its config at start: restart it to apply destination changes');
+      const { runApplier } = await applierModule();
       await withTelemetry('applier', log, () => runApplier({ config, destination, signal, log }));
       return 0;
     }
@@ -75,8 +83,12 @@ async function main(argv: readonly string[]): Promise<number> {
       const config = loadConfig(file);
       ignoreSighup(log, 'the coordinator has nothing to reload');
       const listen = text('console');
-      const served = listen === undefined ? undefined : await startConsole({ config, listen, log });
+      const served =
+        listen === undefined
+          ? undefined
+          : await (await import('./console/server')).startConsole({ config, listen, log });
       if (served) log.info({ url: served.url, loopback: served.loopback }, 'serving the read-only console');
+      const { runCoordinator } = await coordinatorModule();
       try {
         await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
       } finally {
@@ -85,6 +97,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'status': {
+      const { collectStatus, renderStatus } = await import('./status');
       const statuses = await collectStatus(loadConfig(file));
       console.log(values.json ? JSON.stringify(statuses, null, 2) : renderStatus(statuses));
       return 0;
@@ -101,12 +114,18 @@ async function main(argv: readonly string[]): Promise<number> {
       return replies.every((reply) => reply.ok) ? 0 : 1;
     }
     case 'resnapshot':
-      return resnapshotCommand(loadConfig(file), text('source') ?? '', values.force === true, (line) =>
-        (line.startsWith('error:') ? console.error : console.log)(line),
+      return (await import('./resnapshot')).resnapshotCommand(
+        loadConfig(file),
+        text('source') ?? '',
+        values.force === true,
+        (line) => (line.startsWith('error:') ? console.error : console.log)(line),
       );
     case 'start-at':
-      return startAtCommand(loadConfig(file), text('source') ?? '', text('vgtid') ?? '', (line) =>
-        (line.startsWith('error:') ? console.error : console.log)(line),
+      return (await import('./start-at')).startAtCommand(
+        loadConfig(file),
+        text('source') ?? '',
+        text('vgtid') ?? '',
+        (line) => (line.startsWith('error:') ? console.error : console.log)(line),
       );
     case 'dlq list':
     case 'dlq replay':
@@ -123,6 +142,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'console': {
       const log = createLogger('console');
       const signal = shutdownSignal(log);
+      const { startConsole } = await import('./console/server');
       const console_ = await startConsole({ config: loadConfig(file), listen: text('listen'), log });
       console.log(
         `cdc console: ${console_.url} (read-only; ${console_.loopback ? 'loopback only, --listen HOST:PORT to serve it elsewhere' : 'NOT loopback: anyone who can reach this address sees the pipeline, there is no login'})`,
@@ -132,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'verify':
-      return verifyCommand(file, values);
+      return (await import('./verify')).verifyCommand(file, values);
     case 'up': {
       const log = createLogger('up');
       const signal = shutdownSignal(log);
@@ -206,10 +226,17 @@ async function runAllServices(
   // /readyz must not say ready while a reader is still reading its preflight.
   for (const s of config.sources) health.setReady(readerStreamingComponent(s.name), false);
   const services = [
-    supervise('coordinator', () => runCoordinator({ config, signal, log: log.child({ component: 'coordinator' }) })),
+    supervise('coordinator', async () =>
+      (await coordinatorModule()).runCoordinator({ config, signal, log: log.child({ component: 'coordinator' }) }),
+    ),
     ...config.destinations.map((d) =>
-      supervise(`applier ${d.name}`, () =>
-        runApplier({ config, destination: d.name, signal, log: log.child({ component: 'applier' }) }),
+      supervise(`applier ${d.name}`, async () =>
+        (await applierModule()).runApplier({
+          config,
+          destination: d.name,
+          signal,
+          log: log.child({ component: 'applier' }),
+        }),
       ),
     ),
     ...config.sources.map((s) =>
@@ -245,14 +272,14 @@ function failed(signal: AbortSignal): Promise<void> {
 }
 
 /** The reader for the source's type. */
-function runReader(options: Parameters<typeof runPostgresReader>[0]): Promise<void> {
+async function runReader(options: Parameters<typeof runPostgresReader>[0]): Promise<void> {
   const source = findSource(options.config, options.source);
-  if (source.type !== 'vitess') return runPostgresReader(options);
+  if (source.type !== 'vitess') return (await import('@cdc/reader-postgres')).runPostgresReader(options);
   // The VStream's table rules are fixed for its life: say so rather than let SIGHUP end the process.
   options.onReloadSignal?.(() =>
     options.log.warn(`SIGHUP: the Vitess reader of ${source.name} reads its config at start only: restart it`),
   );
-  return runVitessReader(options);
+  return (await import('@cdc/reader-vitess')).runVitessReader(options);
 }
 
 function onSighup(listener: () => void): () => void {
@@ -268,6 +295,7 @@ async function deadLetterCommand(
   values: OptionValues,
 ): Promise<number> {
   if (command === 'dlq list') {
+    const { listDestinationDeadLetters } = await applierModule();
     const entries = await listDestinationDeadLetters(config, destination);
     if (values.json) console.log(JSON.stringify(entries, null, 2));
     else if (entries.length === 0) console.log(`destination ${destination}: no dead letters`);
@@ -284,6 +312,7 @@ async function deadLetterCommand(
   const ids = all ? ('all' as const) : [Number(id)];
   if (ids !== 'all' && !Number.isSafeInteger(ids[0]))
     throw new UsageError(`cdc dlq replay: --id takes a number, got ${String(id)}`);
+  const { replayDeadLetters } = await applierModule();
   const outcomes = await replayDeadLetters(config, destination, ids);
   for (const { entry, error } of outcomes)
     console.log(
