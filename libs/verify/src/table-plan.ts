@@ -1,7 +1,9 @@
 import { partitionOf } from '@cdc/change-envelope';
+import { parseFilter, renderPostgres } from '@cdc/row-filter';
 import {
   keyPartitionedTables,
   mapTable,
+  ruleForTable,
   type DestinationConfig,
   type QualifiedName,
   type SourceConfig,
@@ -67,10 +69,31 @@ export function planTable(
   const notes: string[] = [];
   const byteOrder = destinationEngine !== (source.type === 'postgres' ? 'postgres' : 'mysql');
 
+  // Row filters: the source side reads only the rows the source's and the destination's filters
+  // let through (Postgres SQL, so a Postgres source only); transformed columns are not compared.
+  const sourceFilters: RowFilter[] = [];
+  const transforms = ruleForTable(destination.transforms, table.name.schema, table.name.table) ?? {};
+  const filterTexts = [
+    source.type === 'postgres' ? ruleForTable(source.filters, table.name.schema, table.name.table) : undefined,
+    ruleForTable(destination.filters, table.name.schema, table.name.table),
+  ].filter((text): text is string => text !== undefined);
+  if (filterTexts.length > 0 && source.type !== 'postgres')
+    return unusablePlan({ skipped: 'a destination filter on a Vitess source: not compared (not built)' });
+  for (const text of filterTexts) {
+    sourceFilters.push({ sql: renderPostgres(parseFilter(text)) });
+    notes.push(`source rows matching ${JSON.stringify(text)} (filters)`);
+  }
   const compared: Array<{ source: SourceColumn; target: string }> = [];
   for (const column of table.columns) {
     if (policy?.exclude.includes(column.name)) {
       notes.push(`column ${column.name} is excluded: not compared`);
+      continue;
+    }
+    const transform = transforms[column.name];
+    if (transform !== undefined) {
+      if (column.keyPosition !== undefined)
+        return unusablePlan({ skipped: `key column ${column.name} is transformed (${transform.kind}): not compared` });
+      notes.push(`column ${column.name} is transformed (${transform.kind}): not compared`);
       continue;
     }
     const target = policy?.rename[column.name] ?? column.name;
@@ -119,7 +142,7 @@ export function planTable(
       columns: compared.map((c) => c.source.name),
       kinds,
       keyIndexes,
-      filters: [],
+      filters: sourceFilters,
       byteOrder,
     },
     destinationSide: {

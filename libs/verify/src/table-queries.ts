@@ -16,7 +16,10 @@ export interface SideTable {
 }
 
 export type RowFilter =
-  { readonly column: string; readonly equals: string } | { readonly column: string; readonly isNull: true };
+  | { readonly column: string; readonly equals: string }
+  | { readonly column: string; readonly isNull: true }
+  /** A row filter (`filters`) as Postgres SQL rendered from its parsed expression (libs/row-filter). */
+  | { readonly sql: string };
 
 /** A chunk: keys after `after` (none: from the start) up to and including `upTo` (none: to the end); canonical key texts. */
 export interface KeyRange {
@@ -107,6 +110,7 @@ export class TableQueries {
 
   private filterConditions(values: string[]): string[] {
     return this.table.filters.map((filter) => {
+      if ('sql' in filter) return `(${filter.sql})`;
       const column = this.dialect.quote(filter.column);
       if ('isNull' in filter) return `${column} IS NULL`;
       values.push(filter.equals);

@@ -9,6 +9,7 @@ import { parseConfig, type PipelineConfig } from '@cdc/config';
 import { runApplier } from '@cdc/applier';
 import { runCoordinator } from '@cdc/coordinator';
 import { runPostgresReader } from '@cdc/reader-postgres';
+import { runVerify } from '@cdc/verify';
 import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 
 /*
@@ -349,6 +350,22 @@ async function scenario(version: number): Promise<void> {
     assert.equal(customers[1].email, users[1].email); // bob
     assert.notEqual(users[0].email, users[1].email);
     assert.match(String(users[0].email), /^[0-9a-f]{64}$/);
+
+    // cdc verify compares through the filters, leaving transformed columns out.
+    const report = await runVerify({ config, source: name, destination: 'dw', waitTimeoutMs: 30_000 });
+    assert.deepEqual(
+      report.tables.map((t) => [t.table, t.status]),
+      [
+        ['public.customers', 'equal'],
+        ['public.live_orders', 'equal'],
+        ['public.orders', 'equal'],
+        ['public.users', 'equal'],
+      ],
+      JSON.stringify(report.tables.map((t) => [t.table, t.notes, t.differences])),
+    );
+    assert.ok(
+      report.tables.find((t) => t.table === 'public.users')!.notes.some((n) => n.includes('ssn is transformed')),
+    );
 
     if (version >= 15) {
       // The filter changed while the pipeline runs (a reader restart with the new config): the
