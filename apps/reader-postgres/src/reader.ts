@@ -34,7 +34,7 @@ import {
   preflightSource,
   reconcilePublication,
   RowFilters,
-  ROW_FILTER_MIN_VERSION,
+  publicationHoldsRowFilters,
   streamAbortCarriesLsn,
   SlotConfirmation,
   SlotInvalidatedError,
@@ -287,7 +287,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       log,
     });
     const tables = new TableSet(source, preflight.serverVersion, backfill, partitions, log, rowFilters);
-    if (alreadyStreaming && preflight.serverVersion >= ROW_FILTER_MIN_VERSION) {
+    if (alreadyStreaming && publicationHoldsRowFilters(preflight.serverVersion)) {
       // A changed filter: the destination table is emptied and read again through the new one
       // (the live backfill's truncate first), so rows it no longer matches leave and rows it now
       // matches arrive. Recorded before the publication changes (see changeRowFilters).
@@ -622,7 +622,7 @@ async function streamOnce(
   if (initial) slot.commit(initial.position.commit);
   const catalog = new SourceCatalog(catalogClient);
   const hooks: BackfillHooks = live.backfill.attach(publisher);
-  const inReader = live.serverVersion < ROW_FILTER_MIN_VERSION ? live.rowFilters : RowFilters.NONE;
+  const inReader = publicationHoldsRowFilters(live.serverVersion) ? RowFilters.NONE : live.rowFilters;
   const decoder = new PgChangeDecoder(
     source.name,
     catalog,
@@ -765,7 +765,7 @@ class TableSet {
         // The stream (before 15) and the live backfill read filters from the one set.
         const added = await checkRowFilters(this.source, tables, this.serverVersion, this.log);
         this.rowFilters.merge(added);
-        return this.serverVersion >= ROW_FILTER_MIN_VERSION ? added : RowFilters.NONE;
+        return publicationHoldsRowFilters(this.serverVersion) ? added : RowFilters.NONE;
       },
     });
     this.backfill.activate(changes.added);
@@ -836,10 +836,11 @@ async function checkRowFilters(
     filterOf: (schema, table) => ruleForTable(source.filters, schema, table),
     serverVersion,
   });
+  const pushedDown = publicationHoldsRowFilters(serverVersion);
   if (filters.size > 0)
     log.info(
-      { pushedDown: serverVersion >= ROW_FILTER_MIN_VERSION },
-      serverVersion >= ROW_FILTER_MIN_VERSION
+      { pushedDown },
+      pushedDown
         ? 'row filters pushed down into the publication and the snapshot'
         : `row filters evaluated in the reader (PostgreSQL ${serverVersion} has no publication row filters)`,
     );

@@ -60,4 +60,4 @@ export {
 export { decodePgOutput, PgOutputDecodeError, type PgOutputMessage } from './pgoutput';
 export { decodeTextValue, type TypeInfo } from './values';
 export { SESSION_OPTIONS } from './session-settings';
-export { filteringHandler, RowFilters, ROW_FILTER_MIN_VERSION, type TableRowFilter } from './row-filters';
+export { filteringHandler, publicationHoldsRowFilters, RowFilters, type TableRowFilter } from './row-filters';

@@ -2,7 +2,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { describeError } from '@cdc/service-runtime';
 import { parseLsn } from './lsn';
 import { readSlotHealth, SlotInvalidatedError } from './slot-health';
-import { ROW_FILTER_MIN_VERSION, type RowFilters } from './row-filters';
+import { publicationHoldsRowFilters, type RowFilters } from './row-filters';
 
 /** A source table the pipeline replicates. */
 export interface SourceTable {
@@ -251,8 +251,9 @@ export async function ensurePublication(
 ): Promise<void> {
   const toAdd = addTables && preflight.publicationExists ? preflight.tablesToAdd : [];
   // Row filters live in the publication from 15 on; before, the reader evaluates them.
-  const filters = preflight.serverVersion >= ROW_FILTER_MIN_VERSION ? rowFilters : undefined;
-  const syncFilters = syncWanted && preflight.publicationExists && preflight.serverVersion >= ROW_FILTER_MIN_VERSION;
+  const inPublication = publicationHoldsRowFilters(preflight.serverVersion);
+  const filters = inPublication ? rowFilters : undefined;
+  const syncFilters = syncWanted && preflight.publicationExists && inPublication;
   if (preflight.publicationExists && toAdd.length === 0 && !preflight.publicationNeedsPartitionRoot && !syncFilters)
     return;
   const client = new Client({ connectionString: url });

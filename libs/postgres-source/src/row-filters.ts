@@ -17,7 +17,17 @@ import { SourcePreflightError } from './preflight';
 import { describeSourceTable } from './snapshot';
 
 /** Publication row filters (`CREATE PUBLICATION ... TABLE t WHERE (...)`) exist from PostgreSQL 15. */
-export const ROW_FILTER_MIN_VERSION = 150000;
+const ROW_FILTER_MIN_VERSION = 150000;
+
+/**
+ * Where a source's row filters are applied, the one rule every step asks (preflight, the
+ * publication, the snapshot, the stream, tables added and filters changed while streaming):
+ * in the publication and the snapshot from PostgreSQL 15 (`server_version_num`), before that
+ * by the reader, op by op.
+ */
+export function publicationHoldsRowFilters(serverVersion: number): boolean {
+  return serverVersion >= ROW_FILTER_MIN_VERSION;
+}
 
 /** One table's filter, checked against the source's catalog. */
 export interface TableRowFilter {
@@ -92,7 +102,7 @@ export class RowFilters {
           if (error instanceof FilterTypeError) throw fail(error.message);
           throw error;
         }
-        if (options.serverVersion >= ROW_FILTER_MIN_VERSION) {
+        if (publicationHoldsRowFilters(options.serverVersion)) {
           const identity = await replicaIdentityColumns(client, table);
           const outside = columnsOf(expression).filter((column) => identity !== 'all' && !identity.includes(column));
           if (outside.length > 0) {
