@@ -1,4 +1,4 @@
-import type { ReceivedBatch } from '@cdc/change-stream';
+import { storedBatch, type ReceivedBatch } from '@cdc/change-stream';
 import type { PartitionApplierOptions } from './partition-contract';
 
 // After a restart or a takeover: what the partition's previous owner received but never
@@ -33,18 +33,8 @@ export async function catchUpDelivered(
   while (from <= delivered && !options.signal.aborted) {
     const stored = await options.batches.readStored(from, delivered + 1, CATCH_UP_MESSAGES);
     const next = stored.nextSeq ?? delivered + 1;
-    const batch: ReceivedBatch = {
-      ops: stored.ops,
-      watermark: stored.watermark,
-      messages: stored.messages,
-      firstStreamSeq: from,
-      // Every message of the partition below `next` is in this batch.
-      lastStreamSeq: next - 1,
-      opStreamSeqs: stored.opStreamSeqs,
-      redelivered: false,
-      // Not delivered to this instance: acknowledged with the first later message it acks (AckPolicy.All).
-      ack: async () => undefined,
-    };
+    // Every message of the partition below `next` is in this batch.
+    const batch = storedBatch(stored, from, next - 1);
     if (stored.messages > 0 && (await handle(batch)) === 'aborted') return 'aborted';
     if (next <= from) break; // cannot happen (a read moves on), but never loop in place
     from = next;

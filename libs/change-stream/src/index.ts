@@ -29,6 +29,7 @@ export {
 export {
   PartitionConsumer,
   MalformedMessageError,
+  storedBatch,
   type ReceivedBatch,
   type BatchLimits,
   type BatchTraceInfo,

@@ -78,6 +78,31 @@ export interface ReceivedBatch {
   working?(): void;
 }
 
+/**
+ * Messages read straight from the stream (`readStored`) as a batch, for messages delivered to
+ * an earlier owner or lost on the way to this one. They were not delivered to this instance, so
+ * acking the batch does nothing: acking a later delivered message acknowledges them
+ * (AckPolicy.All), and when they are redelivered after all, the destination checkpoint skips them.
+ */
+export function storedBatch(
+  stored: Pick<ReceivedBatch, 'ops' | 'opStreamSeqs' | 'watermark' | 'messages'>,
+  firstStreamSeq: number,
+  lastStreamSeq: number,
+  backlog?: boolean,
+): ReceivedBatch {
+  return {
+    ops: stored.ops,
+    opStreamSeqs: stored.opStreamSeqs,
+    watermark: stored.watermark,
+    messages: stored.messages,
+    firstStreamSeq,
+    lastStreamSeq,
+    redelivered: false,
+    ...(backlog === undefined ? {} : { backlog }),
+    ack: async () => undefined,
+  };
+}
+
 export interface OpStats {
   readonly count: number;
   /** The last op's commit time (microseconds), 0 without ops. */
@@ -373,9 +398,8 @@ export class PartitionConsumer {
    * Messages the consumer delivered that this instance never received: the server it was
    * connected to went down with them on the way (a NATS server killed or restarted). JetStream
    * sends them again only after ack_wait (minutes), so with nothing new arriving the partition
-   * would stand still that long. Read straight from the stream instead, as a batch of their
-   * own; when they are redelivered later, the destination checkpoint skips them (as it skips
-   * any redelivery), and acking a later message acknowledges them (AckPolicy.All).
+   * would stand still that long. Read straight from the stream instead, as a batch of their own
+   * (storedBatch).
    */
   private async readDeliveryGap(): Promise<ReceivedBatch | undefined> {
     this.quietSince = Date.now();
@@ -385,17 +409,7 @@ export class PartitionConsumer {
     const stored = await this.readStored(from, delivered + 1, DELIVERY_GAP_MESSAGES);
     this.highestSeen = stored.nextSeq - 1;
     if (stored.messages === 0) return undefined;
-    return {
-      ops: stored.ops,
-      opStreamSeqs: stored.opStreamSeqs,
-      watermark: stored.watermark,
-      messages: stored.messages,
-      firstStreamSeq: from,
-      lastStreamSeq: stored.nextSeq - 1,
-      redelivered: false,
-      backlog: stored.nextSeq <= delivered,
-      ack: async () => undefined,
-    };
+    return storedBatch(stored, from, stored.nextSeq - 1, stored.nextSeq <= delivered);
   }
 
   /** The next message, or 'timeout' after waitMs (or once `wake` settles; the message waited for stays due). */
