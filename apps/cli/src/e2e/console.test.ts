@@ -16,6 +16,7 @@ let fixture: PipelineFixture;
 let services: Record<'reader' | 'applier', ServiceProcess>;
 let coordinator: ChildProcess;
 let coordinatorLog = '';
+let consoleLog = '';
 let consoleProcess: ChildProcess;
 let consoleUrl: string;
 let browser: Browser;
@@ -47,12 +48,11 @@ before(async () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
   consoleUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cdc console printed no URL: ${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`cdc console printed no URL: ${consoleLog}`)), 30_000);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /cdc console: (http:\/\/127\.0\.0\.1:\d+\/) \(read-only; loopback only/.exec(output);
+      consoleLog += chunk.toString();
+      const match = /cdc console: (http:\/\/127\.0\.0\.1:\d+\/) \(read-only; loopback only/.exec(consoleLog);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]);
@@ -60,7 +60,7 @@ before(async () => {
     };
     consoleProcess.stdout?.on('data', onData);
     consoleProcess.stderr?.on('data', onData);
-    consoleProcess.once('exit', (code) => reject(new Error(`cdc console exited ${code}: ${output}`)));
+    consoleProcess.once('exit', (code) => reject(new Error(`cdc console exited ${code}: ${consoleLog}`)));
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
@@ -79,6 +79,14 @@ async function field(name: string): Promise<string> {
 
 function numberOf(text: string): number {
   return Number(text.replace(/,/g, ''));
+}
+
+/**
+ * Whether a number on the page moved on from an earlier reading; an earlier "–" (the
+ * coordinator had not committed anything yet) is passed by any number.
+ */
+function movedPast(now: number, before: number): boolean {
+  return Number.isNaN(before) ? !Number.isNaN(now) : now > before;
 }
 
 test('the page shows the running pipeline, and its numbers move while the source is written', async () => {
@@ -113,15 +121,31 @@ test('the page shows the running pipeline, and its numbers move while the source
     }
   })();
   try {
+    // What the page showed last, so a failure says which number did not move.
+    let seen = '';
     await waitFor(
       'the stream, the committed watermark and the applied rate to move on the page',
-      async () =>
-        numberOf(await field('stream-messages')) > before.messages &&
-        numberOf(await field('committed-seq')) > before.committed &&
-        numberOf(await field('applied-rate')) > 0 &&
-        numberOf(await field('published-rate')) > 0,
+      async () => {
+        const now = {
+          messages: await field('stream-messages'),
+          committed: await field('committed-seq'),
+          applied: await field('applied-rate'),
+          published: await field('published-rate'),
+        };
+        seen = `${JSON.stringify(now)} (before: messages ${before.messages}, committed ${before.committed}; ${id - 10_000} rows written, page: ${await page.locator('#updated').textContent()})`;
+        return (
+          movedPast(numberOf(now.messages), before.messages) &&
+          movedPast(numberOf(now.committed), before.committed) &&
+          numberOf(now.applied) > 0 &&
+          numberOf(now.published) > 0
+        );
+      },
       60_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; the page showed ${seen}\nreader: ${services.reader.log().slice(-2000)}\napplier: ${services.applier.log().slice(-2000)}\ncoordinator: ${coordinatorLog.slice(-2000)}\nconsole: ${consoleLog.slice(-2000)}`,
+      );
+    });
     // The throughput chart has a line for each.
     assert.equal(await page.locator('[data-source="shop"] svg.chart polyline').count(), 2);
     const copies = page.locator('[data-table="copies"] tr', { hasText: 'public.orders' });
