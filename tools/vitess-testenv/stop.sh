@@ -50,8 +50,12 @@ if [ -n "$VITESS_PID" ]; then
   if group_alive "$VITESS_PID"; then
     log "ending what is left of process group $VITESS_PID"
     kill -TERM -- "-$VITESS_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do group_alive "$VITESS_PID" || break; sleep 0.1; done
-    kill -KILL -- "-$VITESS_PID" 2>/dev/null || true
+    # MariaDB's clean shutdown can take a while on a busy machine: a minute before SIGKILL.
+    for _ in $(seq 1 600); do group_alive "$VITESS_PID" || break; sleep 0.1; done
+    if group_alive "$VITESS_PID"; then
+      log "process group $VITESS_PID still running after 60s: SIGKILL"
+      kill -KILL -- "-$VITESS_PID" 2>/dev/null || true
+    fi
   fi
 fi
 
@@ -60,7 +64,7 @@ if [ -n "${left// /}" ]; then
   log "ending leftover processes using $DIR/cluster: $left"
   # shellcheck disable=SC2086
   kill -TERM $left 2>/dev/null || true
-  for p in $left; do wait_gone "$p" 20 || kill -KILL "$p" 2>/dev/null || true; done
+  for p in $left; do wait_gone "$p" 60 || { log "pid $p still running after 60s: SIGKILL"; kill -KILL "$p" 2>/dev/null || true; }; done
 fi
 
 rm -f "$DIR/env"

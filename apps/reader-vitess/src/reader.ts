@@ -38,6 +38,7 @@ import {
 } from '@cdc/vitess-source';
 import { CopyProgress } from './copy-progress';
 import { ReshardStopError, ShardsGoneError, journalSeen, shardsGone, shardsOf } from './reshard';
+import { PositionLostError, PositionLostWatch, positionLost } from './position-lost';
 import { ShardActivity } from './shard-activity';
 import type { StartState } from './start-position';
 
@@ -152,7 +153,12 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
         } catch (error) {
           if (options.signal.aborted) break;
           // Deterministic: reading the same row again fails the same way, so stop with the reason.
-          if (error instanceof ReshardStopError || error instanceof ShardsGoneError || error instanceof RowDecodeError)
+          if (
+            error instanceof ReshardStopError ||
+            error instanceof ShardsGoneError ||
+            error instanceof PositionLostError ||
+            error instanceof RowDecodeError
+          )
             throw error;
           log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
           await sleep(1_000, options.signal);
@@ -291,6 +297,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   // Best effort: a failed write shows an older record in `cdc status`, it never stops the stream.
   const shardTimer = setInterval(() => void shardActivity.report(progress).catch(() => undefined), SHARD_REPORT_MS);
   let backoffMs = source.reconnect.initialMs;
+  const lostPosition = new PositionLostWatch();
   try {
     while (!ctx.signal.aborted) {
       const decoder = new VStreamDecoder({
@@ -358,6 +365,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           shardActivity.seen(events);
           await decoder.handle(events);
           backoffMs = source.reconnect.initialMs;
+          lostPosition.streamed();
         }
         if (failure) throw failure;
         if (ctx.signal.aborted) break;
@@ -368,6 +376,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
         if (ctx.signal.aborted) break;
         if (!(error instanceof VStreamError)) throw error;
         if (error.missingShard !== undefined) throw shardsGone(source, error.missingShard, resumable, error);
+        if (error.positionLost && lostPosition.refused()) throw positionLost(source, resumable, error);
         log.warn(
           { err: error.message, retryInMs: backoffMs, vgtid: formatVgtid(resumable) },
           'VStream interrupted; reconnecting from the last complete transaction',

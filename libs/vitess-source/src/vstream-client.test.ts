@@ -23,3 +23,25 @@ test('other vtgate failures are not taken for a deleted shard', () => {
   );
   assert.equal(transient.missingShard, undefined);
 });
+
+test('a position the binlog no longer holds (error 1236) is recognised, other failures are not', () => {
+  // MariaDB's words through vttablet and vtgate (Vitess formats a MySQL error as "(errno N) (sqlstate S)").
+  const mariadb = new VStreamError(
+    "VStream from vtgate 127.0.0.1:15991 failed: UNKNOWN: vttablet: rpc error: code = Unknown desc = stream (at source tablet) error @ 0-1-1212: Error: connecting slave requested to start from GTID 0-1-1212, which is not in the master's binlog (errno 1236) (sqlstate HY000)",
+    grpc.status.UNKNOWN,
+  );
+  assert.equal(mariadb.positionLost, true);
+  const mysql = new VStreamError(
+    'VStream from vtgate 127.0.0.1:15991 failed: UNKNOWN: Cannot replicate because the source purged required binary logs. (errno 1236) (sqlstate HY000)',
+    grpc.status.UNKNOWN,
+  );
+  assert.equal(mysql.positionLost, true);
+  assert.equal(new VStreamError(GONE, grpc.status.FAILED_PRECONDITION).positionLost, false);
+  assert.equal(
+    new VStreamError(
+      'VStream from vtgate 127.0.0.1:15991 failed: UNAVAILABLE: errno 12360 elsewhere',
+      grpc.status.UNAVAILABLE,
+    ).positionLost,
+    false,
+  );
+});

@@ -23,6 +23,15 @@ const METHOD = '/vtgateservice.Vitess/VStream';
 /** vtgate's answer (FAILED_PRECONDITION) when a VGtid names a shard its keyspace no longer has. */
 const MISSING_SHARD = /shard provided in VGTID, ([^,\s]+), not found in the (\S+) keyspace/;
 
+/**
+ * MySQL's and MariaDB's refusals (error 1236, through vttablet and vtgate) to stream from a GTID
+ * position the binlog no longer holds: purged, or lost with the binlog's tail when a server that
+ * does not sync its binlog (sync_binlog=0) crashed. The same answer comes back on every retry
+ * unless another tablet of the shard still has the position.
+ */
+const POSITION_LOST =
+  /\b(?:errno|error) 1236\b|purged (?:required )?binary logs|not in the master's binlog|Could not find GTID state requested/i;
+
 /** A gRPC error from vtgate with its status code name, for logs and retry decisions. */
 export class VStreamError extends Error {
   /**
@@ -30,6 +39,8 @@ export class VStreamError extends Error {
    * deleted): streaming from a VGtid that names it cannot succeed, however often it is retried.
    */
   readonly missingShard: { readonly keyspace: string; readonly shard: string } | undefined;
+  /** The source's binlog no longer holds the position asked for (MySQL/MariaDB error 1236). */
+  readonly positionLost: boolean;
 
   constructor(
     message: string,
@@ -40,6 +51,7 @@ export class VStreamError extends Error {
     this.name = 'VStreamError';
     const missing = code === grpc.status.FAILED_PRECONDITION ? MISSING_SHARD.exec(message) : null;
     this.missingShard = missing ? { keyspace: missing[2], shard: missing[1] } : undefined;
+    this.positionLost = POSITION_LOST.test(message);
   }
 }
 
