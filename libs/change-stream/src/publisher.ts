@@ -18,7 +18,7 @@ import {
   type Value,
   type Watermark,
 } from '@cdc/change-envelope';
-import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { describeError, retryDelayMs, sleep, type Logger, type RetryPolicy } from '@cdc/service-runtime';
 import { MAX_LINKED_TRACES, metrics, setTraceHeaders } from '@cdc/telemetry';
 import { jetStreamAvailability } from './jetstream-availability';
 
@@ -62,6 +62,12 @@ export interface ChangePublisherOptions extends PublisherLimits {
 export type PauseReason = 'max_bytes' | 'max_age_s';
 
 /** How often a message the full stream refused is offered again; how long it must be taken before "resumed". */
+/**
+ * A publish that failed (no PubAck in time, a leader election): offered again with the same
+ * message id, so JetStream stores it once. The row "publishing a message" of the retry table
+ * in libs/service-runtime/README.md.
+ */
+const PUBLISH_RETRY = { initialDelayMs: 200, maxDelayMs: 5_000, maxAttempts: 30 } as const satisfies RetryPolicy;
 const STREAM_FULL_RETRY_MS = 500;
 const RESUMED_AFTER_MS = 2_000;
 
@@ -472,12 +478,12 @@ export class ChangePublisher {
           }
           metrics.errors.inc({ service: 'reader', stage: 'publish' });
           jetStreamAvailability.failed(`publish to ${subject}`, error, startedAt);
-          if (attempt >= 30 || isPermanentPublishError(error)) throw error;
+          if (attempt >= PUBLISH_RETRY.maxAttempts || isPermanentPublishError(error)) throw error;
           this.options.log.warn(
             { partition: queue.partition, attempt, err: describeError(error) },
             'publish failed, retrying with the same message id',
           );
-          await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+          await sleep(retryDelayMs(PUBLISH_RETRY, attempt));
         }
       }
       if ('batch' in item) {

@@ -10,4 +10,4 @@ export {
 } from './logger';
 export { prettyLogLine } from './pretty-log';
 export { shutdownSignal, sleep } from './shutdown';
-export { withRetry, describeError, type RetryOptions, type RetryPolicy } from './retry';
+export { withRetry, retryDelayMs, describeError, type RetryOptions, type RetryPolicy } from './retry';
