@@ -11,6 +11,7 @@ import {
 } from '@cdc/config';
 import { findPrimary, formatLsn, readSlotHealth, SlotInvalidatedError, slotWalWarning } from '@cdc/postgres-source';
 import { decodeVgtid, formatVgtid } from '@cdc/vitess-source';
+import { readRecordedStart, type RecordedStart } from '@cdc/reader-vitess';
 import { ProgressStore } from '@cdc/progress';
 import { openMembers, readMembers } from '@cdc/applier-group';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -67,6 +68,11 @@ export interface SourceStatus {
   readerPaused?: { reason: 'max_bytes' | 'max_age_s'; since: string } | null;
   /** A Vitess reader's shards as it last recorded them (every 2 s while it streams); null: none recorded yet. */
   vitess?: VitessShardStatus | null;
+  /**
+   * A Vitess source with nothing committed yet: where its reader's first start streams (or
+   * streamed) from, recorded by `cdc start-at` or by the reader; null: none recorded.
+   */
+  startPosition?: RecordedStart | null;
 }
 
 export interface VitessShardStatus {
@@ -190,7 +196,10 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
         appliers: [],
       };
       if (source.type === 'postgres') await readSlot(source, status);
-      if (source.type === 'vitess') status.vitess = await readShards(progress, source.name);
+      if (source.type === 'vitess') {
+        status.vitess = await readShards(progress, source.name);
+        if (!committed) status.startPosition = await readRecordedStart(progress, source.name).catch(() => null);
+      }
       await readStream(jsm, progress, source.name, status);
       for (const destination of destinationsOfSource(config, source.name)) {
         for (let partition = 0; partition < source.partitions; partition += 1) {
@@ -337,6 +346,7 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     lines.push(
       `  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`,
     );
+    if (status.startPosition) lines.push(startLine(status.startPosition));
     if (status.type === 'postgres') lines.push(slotLine(status));
     // A Vitess source has no state of its own at the source: the reader's record of its shards stands in.
     if (status.type === 'vitess')
@@ -359,6 +369,16 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
     }
   }
   return lines.join('\n');
+}
+
+function startLine(start: RecordedStart): string {
+  const by =
+    start.recordedBy === 'start-at'
+      ? 'recorded by cdc start-at'
+      : start.recordedBy === 'reader'
+        ? "recorded by the reader's first start"
+        : 'recorded';
+  return `  starts at: ${start.vgtid} (${by}; the reader streams from there until it has committed a position)`;
 }
 
 /** "-" when nothing waits, "?" when unknown, else the age of the oldest unapplied op. */

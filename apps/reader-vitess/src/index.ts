@@ -1,2 +1,2 @@
 export { runVitessReader, type VitessReaderOptions } from './reader';
-export { recordStartPosition, StartPositionError } from './start-position';
+export { readRecordedStart, recordStartPosition, StartPositionError, type RecordedStart } from './start-position';

@@ -261,6 +261,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
         // The first start's position, so a crash before anything is committed does not lose it.
         await progress.writeSnapshotState(source.name, {
           vgtid: Buffer.from(token).toString('base64'),
+          recordedBy: 'reader',
         } satisfies StartState);
         startRecorded = true;
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { VitessSourceConfig } from '@cdc/config';
 import type { ProgressStore } from '@cdc/progress';
 import { decodeVgtid, encodeVgtid, formatVgtid, parseVgtid } from '@cdc/vitess-source';
-import { recordStartPosition, StartPositionError, type StartState } from './start-position';
+import { readRecordedStart, recordStartPosition, StartPositionError, type StartState } from './start-position';
 
 const source = { name: 'sales', keyspace: 'sales' } as VitessSourceConfig;
 const position = parseVgtid('sales/0@MariaDB/0-1676448089-85');
@@ -30,6 +30,13 @@ test('start-at records the VGtid as the reader reads its recorded start', async 
   );
   const [state] = written as StartState[];
   assert.equal(formatVgtid(decodeVgtid(Buffer.from(state.vgtid, 'base64'))), 'sales/0@MariaDB/0-1676448089-85');
+  assert.equal(state.recordedBy, 'start-at');
+  // What cdc status shows for it.
+  assert.deepEqual(await readRecordedStart(progressWith({ started: state }).progress, 'sales'), {
+    vgtid: 'sales/0@MariaDB/0-1676448089-85',
+    recordedBy: 'start-at',
+  });
+  assert.equal(await readRecordedStart(progressWith({}).progress, 'sales'), null);
 });
 
 test('start-at refuses a source that has run, and a position of another keyspace; nothing written', async () => {

@@ -9,6 +9,24 @@ import { decodeVgtid, encodeVgtid, formatVgtid, type binlogdata } from '@cdc/vit
  */
 export interface StartState {
   readonly vgtid: string; // base64 of the VGtid's protobuf encoding
+  /** Who recorded it (absent in records written before this field existed). */
+  readonly recordedBy?: 'start-at' | 'reader';
+}
+
+/** A recorded start as `cdc status` shows it, for a source with nothing committed yet. */
+export interface RecordedStart {
+  readonly vgtid: string;
+  readonly recordedBy: 'start-at' | 'reader' | null;
+}
+
+/** The recorded start of a Vitess source (KV `snapshot.<source>`), or null when none is recorded. */
+export async function readRecordedStart(progress: ProgressStore, source: string): Promise<RecordedStart | null> {
+  const state = await progress.readSnapshotState<StartState>(source);
+  if (!state?.vgtid) return null;
+  return {
+    vgtid: formatVgtid(decodeVgtid(Buffer.from(state.vgtid, 'base64'))),
+    recordedBy: state.recordedBy ?? null,
+  };
 }
 
 /** `cdc start-at` refused: the source has already started, or the position is not of its keyspace. */
@@ -45,6 +63,7 @@ export async function recordStartPosition(
     );
   await progress.writeSnapshotState(source.name, {
     vgtid: Buffer.from(encodeVgtid(vgtid)).toString('base64'),
+    recordedBy: 'start-at',
   } satisfies StartState);
   return `source ${source.name}: its reader's first start streams from ${formatVgtid(vgtid)}`;
 }

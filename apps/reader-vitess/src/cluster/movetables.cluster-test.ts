@@ -161,6 +161,13 @@ async function handOverAtJournal(cluster: VitessRealCluster, name: string): Prom
     ]);
     assert.equal(startAt.code, 0, startAt.output);
     assert.match(startAt.output, new RegExp(`source ${name}sales: its reader's first start streams from sales/0@`));
+    // cdc status shows the recorded start until the new source has committed a position.
+    const recorded = await cdc(['status', '--config', sales.configFile]);
+    assert.equal(recorded.code, 0, recorded.output);
+    assert.ok(
+      recorded.output.includes(`starts at: ${targetPosition} (recorded by cdc start-at`),
+      `cdc status shows the recorded start: ${recorded.output}`,
+    );
     const first = sales.start('reader');
     sales.start('applier');
     sales.start('coordinator');

@@ -57,7 +57,7 @@ test(
 );
 
 test(
-  'stop_on_reshard stops the reader at the journal; restarted without it, it follows the new shards',
+  'stop_on_reshard stops the reader at the journal, again when restarted with it; restarted without it, it follows the new shards',
   { timeout: 600_000 },
   async () => {
     await onCluster('stop-on-reshard', async (cluster) => {
@@ -77,6 +77,15 @@ test(
         assert.equal(await exitOf(first, 60_000), 1, 'the reader stops with an error');
         assert.match(first.log(), /stopping because stop_on_reshard is set/);
         assert.equal(logLines(first, /^error: /).length, 1, `one error line: ${first.log().slice(-2000)}`);
+        // Restarted with the option still set, it reads the journal again and stops again, at the
+        // same position: nothing published past the journal.
+        const kept = p.start('reader');
+        assert.equal(await exitOf(kept, 120_000), 1, 'restarted with stop_on_reshard: stops again');
+        assert.match(kept.log(), /stopping because stop_on_reshard is set/);
+        const stoppedAt = (log: string) =>
+          /"vgtid":"([^"]+)"[^\n]*the last position published is before the journal/.exec(log)?.[1];
+        assert.ok(stoppedAt(first.log()), `the first stop names its position: ${first.log().slice(-2000)}`);
+        assert.equal(stoppedAt(kept.log()), stoppedAt(first.log()), 'the same position both times');
         // Writes go on while the reader is stopped; its last position is before the journal, so the
         // reader restarted without the option reads the journal again and moves to the new shards.
         await sleep(2000);
