@@ -1,8 +1,7 @@
 import { findSource, type PipelineConfig } from '@cdc/config';
 import { connectToNats } from '@cdc/change-stream';
 import { ProgressStore } from '@cdc/progress';
-import { recordStartPosition, StartPositionError } from '@cdc/reader-vitess';
-import { parseVgtid } from '@cdc/vitess-source';
+import { parseVgtid, recordStartPosition, StartPositionError } from '@cdc/vitess-source';
 import { UsageError } from './command-line';
 
 /**

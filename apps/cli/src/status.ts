@@ -10,8 +10,7 @@ import {
   type SourceConfig,
 } from '@cdc/config';
 import { findPrimary, formatLsn, readSlotHealth, SlotInvalidatedError, slotWalWarning } from '@cdc/postgres-source';
-import { decodeVgtid, formatVgtid } from '@cdc/vitess-source';
-import { readRecordedStart, type RecordedStart } from '@cdc/reader-vitess';
+import { decodeVgtid, formatVgtid, readRecordedStart, type RecordedStart } from '@cdc/vitess-source';
 import { ProgressStore } from '@cdc/progress';
 import { openMembers, readMembers } from '@cdc/applier-group';
 import type { NatsConnection } from '@nats-io/nats-core';

@@ -1,2 +1,1 @@
 export { runVitessReader, type VitessReaderOptions } from './reader';
-export { readRecordedStart, recordStartPosition, StartPositionError, type RecordedStart } from './start-position';

@@ -34,13 +34,13 @@ import {
   readKeyspaceSchema,
   tablePatternRules,
   type KeyspaceTable,
+  type StartState,
   type binlogdata,
 } from '@cdc/vitess-source';
 import { CopyProgress } from './copy-progress';
 import { ReshardStopError, ShardsGoneError, journalSeen, shardsGone, shardsOf } from './reshard';
 import { PositionLostError, PositionLostWatch, positionLost } from './position-lost';
 import { ShardActivity } from './shard-activity';
-import type { StartState } from './start-position';
 
 export interface VitessReaderOptions {
   readonly config: PipelineConfig;

@@ -5,4 +5,11 @@ export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDec
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
 export { KeyspaceSchema } from './keyspace-schema';
 export { tablePatternRules } from './filter-rules';
+export {
+  readRecordedStart,
+  recordStartPosition,
+  StartPositionError,
+  type RecordedStart,
+  type StartState,
+} from './start-position';
 export type { binlogdata } from './generated/vitess';

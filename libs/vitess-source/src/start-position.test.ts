@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VitessSourceConfig } from '@cdc/config';
 import type { ProgressStore } from '@cdc/progress';
-import { decodeVgtid, encodeVgtid, formatVgtid, parseVgtid } from '@cdc/vitess-source';
+import { decodeVgtid, encodeVgtid, formatVgtid, parseVgtid } from './gtid';
 import { readRecordedStart, recordStartPosition, StartPositionError, type StartState } from './start-position';
 
 const source = { name: 'sales', keyspace: 'sales' } as VitessSourceConfig;

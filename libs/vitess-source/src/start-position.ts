@@ -1,6 +1,7 @@
 import type { VitessSourceConfig } from '@cdc/config';
 import type { ProgressStore } from '@cdc/progress';
-import { decodeVgtid, encodeVgtid, formatVgtid, type binlogdata } from '@cdc/vitess-source';
+import { decodeVgtid, encodeVgtid, formatVgtid } from './gtid';
+import type { binlogdata } from './generated/vitess';
 
 /**
  * Where the first start (no committed VGtid yet) begins or began streaming (KV
