@@ -14,6 +14,47 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // App boundaries: apps are wiring. Libs and tools never import an app; a service app never
+  // imports another. apps/cli is the one binary, so it alone starts each service through the
+  // app's run function (docs/design-notes.md, "App boundaries").
+  {
+    files: ['libs/**/*.ts', 'tools/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@cdc/reader-postgres', '@cdc/reader-vitess', '@cdc/applier', '@cdc/coordinator', '@cdc/cli'],
+              message: 'libs and tools do not import apps: move what is shared into a lib',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...['reader-postgres', 'reader-vitess', 'applier', 'coordinator'].map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@cdc/reader-postgres',
+                '@cdc/reader-vitess',
+                '@cdc/applier',
+                '@cdc/coordinator',
+                '@cdc/cli',
+              ].filter((name) => name !== `@cdc/${app}`),
+              message: 'a service app does not import another app: move what is shared into a lib',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
