@@ -1,11 +1,11 @@
 // A throw-away Jaeger v2 (all-in-one: OTLP in, in-memory storage, query API) on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServerStartError, TestEnvNotInstalledError } from './errors';
-import { findFreePort, LOOPBACK, waitForPortClosed, waitUntil } from './net';
+import { TestEnvNotInstalledError } from './errors';
+import { ManagedServer, startServerOnFreePort, type ServerCommand } from './managed-server';
+import { findFreePort, LOOPBACK } from './net';
 import { baseDir, repoRoot } from './paths';
-import { disownProcess, isAlive, killTree, ownProcess, spawnServer, tailFile, type SpawnedServer } from './proc';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
@@ -61,8 +61,10 @@ export function jaegerBinary(): string {
   );
 }
 
+type JaegerPorts = Record<'grpc' | 'http' | 'query' | 'queryGrpc' | 'health', number>;
+
 /** Jaeger v2's all-in-one configuration, every port on loopback and chosen by us. */
-function configText(ports: Record<'grpc' | 'http' | 'query' | 'queryGrpc' | 'health', number>): string {
+function configText(ports: JaegerPorts): string {
   return `service:
   extensions: [jaeger_storage, jaeger_query, healthcheckv2]
   pipelines:
@@ -108,15 +110,23 @@ exporters:
 `;
 }
 
-class JaegerInstance implements JaegerServer {
-  readonly logFile: string;
-
+class JaegerInstance extends ManagedServer implements JaegerServer {
   constructor(
-    private readonly dir: string,
-    private readonly ports: Record<'grpc' | 'http' | 'query' | 'queryGrpc' | 'health', number>,
-    private readonly spawned: SpawnedServer,
+    dir: string,
+    private readonly ports: JaegerPorts,
+    private readonly binary: string,
   ) {
-    this.logFile = join(dir, 'jaeger.log');
+    super(dir, join(dir, 'jaeger.log'), false, {
+      label: 'jaeger',
+      ready: 'answer',
+      startupTimeoutMs: STARTUP_TIMEOUT_MS,
+      readyIntervalMs: 100,
+      stopTimeoutMs: 10_000,
+    });
+  }
+
+  get port(): number {
+    return this.ports.query;
   }
 
   get otlpHttpUrl(): string {
@@ -127,6 +137,25 @@ class JaegerInstance implements JaegerServer {
   }
   get queryUrl(): string {
     return `http://${LOOPBACK}:${this.ports.query}`;
+  }
+
+  protected get address(): string {
+    return this.queryUrl;
+  }
+
+  protected command(): ServerCommand {
+    const configFile = join(this.dir, 'jaeger.yaml');
+    writeFileSync(configFile, configText(this.ports));
+    return { command: this.binary, args: ['--config', configFile] };
+  }
+
+  protected async probe(): Promise<string | undefined> {
+    try {
+      const response = await fetch(`${this.queryUrl}/api/services`);
+      return response.ok ? undefined : `HTTP ${response.status}`;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   async services(): Promise<string[]> {
@@ -152,20 +181,6 @@ class JaegerInstance implements JaegerServer {
     return body.data?.[0];
   }
 
-  async stop(): Promise<void> {
-    const pid = this.spawned.pid;
-    if (pid <= 0 || !isAlive(pid)) return;
-    process.kill(pid, 'SIGTERM');
-    await waitUntil(() => !isAlive(pid), { timeoutMs: 10_000, timeoutMessage: '' }).catch(() => killTree(pid));
-    disownProcess(pid);
-    await waitForPortClosed(this.ports.query);
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop().catch(() => killTree(this.spawned.pid));
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
   private async query(path: string): Promise<unknown> {
     const response = await fetch(`${this.queryUrl}${path}`);
     if (!response.ok) throw new Error(`jaeger ${path}: HTTP ${response.status}: ${await response.text()}`);
@@ -182,56 +197,18 @@ export async function createJaeger(options: { name?: string } = {}): Promise<Jae
   const binary = jaegerBinary();
   const dir = join(baseDir(), `jaeger-${options.name ?? 'test'}-${process.pid}-${randomBytes(3).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const ports = {
-      grpc: await findFreePort(),
-      http: await findFreePort(),
-      query: await findFreePort(),
-      queryGrpc: await findFreePort(),
-      health: await findFreePort(),
-    };
-    const configFile = join(dir, 'jaeger.yaml');
-    writeFileSync(configFile, configText(ports));
-    const logFile = join(dir, 'jaeger.log');
-    const spawned = spawnServer({
-      command: binary,
-      args: ['--config', configFile],
-      cwd: dir,
-      logFile,
-      detached: false,
-    });
-    if (spawned.pid > 0) ownProcess(spawned.pid);
-    const instance = new JaegerInstance(dir, ports, spawned);
-    try {
-      await waitUntil(
-        async () => {
-          try {
-            return (await fetch(`${instance.queryUrl}/api/services`)).ok;
-          } catch {
-            return false;
-          }
-        },
-        {
-          timeoutMs: STARTUP_TIMEOUT_MS,
-          intervalMs: 100,
-          timeoutMessage: `jaeger did not answer on ${instance.queryUrl} within ${STARTUP_TIMEOUT_MS} ms`,
-          check: () => {
-            const why = spawned.exitStatus();
-            if (why !== undefined) throw new Error(`jaeger ${why} during startup`);
-          },
-        },
-      );
-      return instance;
-    } catch (error) {
-      if (spawned.pid > 0) {
-        killTree(spawned.pid);
-        disownProcess(spawned.pid);
-      }
-      const tail = tailFile(logFile, 40);
-      lastError = new ServerStartError(error instanceof Error ? error.message : String(error), logFile, tail);
-      if (!/address already in use/i.test(tail)) break;
-    }
-  }
-  throw lastError;
+  return startServerOnFreePort(
+    async (query) => {
+      const ports = {
+        grpc: await findFreePort(),
+        http: await findFreePort(),
+        query,
+        queryGrpc: await findFreePort(),
+        health: await findFreePort(),
+      };
+      return new JaegerInstance(dir, ports, binary);
+    },
+    /address already in use/i,
+    3,
+  );
 }

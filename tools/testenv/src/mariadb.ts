@@ -3,18 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, chownSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { ServerStartError, TestEnvNotInstalledError } from './errors';
-import { newInstanceDir, pidFileOf, readMeta, removeDir, runningPidFromFile, writeMeta } from './instance';
-import { findFreePort, LOOPBACK, waitForPortClosed, waitUntil } from './net';
+import { TestEnvNotInstalledError } from './errors';
+import { newInstanceDir, pidFileOf, readMeta, writeMeta } from './instance';
+import { ManagedServer, startServerOnFreePort, type ServerCommand } from './managed-server';
+import { LOOPBACK } from './net';
 import { lookupUser, type RunAs } from './paths';
-import { disownProcess, isAlive, killTree, ownProcess, runCommand, spawnServer, tailFile } from './proc';
-import type { SpawnedServer } from './proc';
+import { runCommand } from './proc';
 import type { InstanceOptions } from './postgres';
 import type { MariadbOptions, MariadbServer, MariadbUserOptions, QueryResultRows } from './types';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 60_000;
-const MARKER = '---- testenv ';
 
 interface MariadbBinaries {
   readonly server: string;
@@ -55,21 +54,26 @@ export function mariadbRunAs(): RunAs | undefined {
   return user;
 }
 
-export class MariadbInstance implements MariadbServer {
+export class MariadbInstance extends ManagedServer implements MariadbServer {
   readonly host = LOOPBACK;
   readonly dataDir: string;
-  readonly logFile: string;
-  private spawned: SpawnedServer | undefined;
 
   constructor(
-    readonly dir: string,
+    dir: string,
     readonly port: number,
-    private readonly persistent: boolean,
+    persistent: boolean,
     private readonly runAs: RunAs | undefined,
     private readonly extraArgs: readonly string[],
   ) {
+    super(dir, join(dir, 'mariadb.log'), persistent, {
+      label: 'mariadbd',
+      kind: 'mariadb',
+      ready: 'accept connections',
+      startupTimeoutMs: STARTUP_TIMEOUT_MS,
+      readyIntervalMs: 100,
+      stopTimeoutMs: STOP_TIMEOUT_MS,
+    });
     this.dataDir = join(dir, 'data');
-    this.logFile = join(dir, 'mariadb.log');
   }
 
   url(database = 'mysql'): string {
@@ -118,129 +122,43 @@ export class MariadbInstance implements MariadbServer {
     return `mysql://${user}@${this.host}:${this.port}/${encodeURIComponent(options.database)}`;
   }
 
-  isRunning(): boolean {
-    return this.currentPid() !== undefined;
+  protected get address(): string {
+    return `${this.host}:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    const pid = this.currentPid();
-    if (pid !== undefined) {
-      await this.waitReady(() => (isAlive(pid) ? undefined : 'exited'));
-      return;
-    }
-    const args = [
-      '--no-defaults',
-      `--datadir=${this.dataDir}`,
-      `--port=${this.port}`,
-      `--bind-address=${LOOPBACK}`,
-      `--socket=${join(this.dir, 'mariadb.sock')}`,
-      `--pid-file=${pidFileOf(this.dir, 'mariadb')}`,
-      '--skip-name-resolve',
-      '--skip-log-bin',
-      '--character-set-server=utf8mb4',
-      '--collation-server=utf8mb4_bin',
-      '--innodb-buffer-pool-size=256M',
-      '--innodb-log-file-size=256M',
-      '--max-connections=300',
-      '--max-allowed-packet=64M',
-      // Durable commits (the default), so kill() tests real crash recovery.
-      '--innodb-flush-log-at-trx-commit=1',
-      ...(this.runAs ? [`--user=${this.runAs.name}`] : []),
-      ...this.extraArgs,
-    ];
-    const spawned = spawnServer({
+  protected command(): ServerCommand {
+    return {
       command: mariadbBinaries().server,
-      args,
-      cwd: this.dir,
-      logFile: this.logFile,
-      detached: this.persistent,
-    });
-    this.spawned = spawned;
-    if (!this.persistent && spawned.pid > 0) ownProcess(spawned.pid);
+      args: [
+        '--no-defaults',
+        `--datadir=${this.dataDir}`,
+        `--port=${this.port}`,
+        `--bind-address=${LOOPBACK}`,
+        `--socket=${join(this.dir, 'mariadb.sock')}`,
+        `--pid-file=${pidFileOf(this.dir, 'mariadb')}`,
+        '--skip-name-resolve',
+        '--skip-log-bin',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_bin',
+        '--innodb-buffer-pool-size=256M',
+        '--innodb-log-file-size=256M',
+        '--max-connections=300',
+        '--max-allowed-packet=64M',
+        // Durable commits (the default), so kill() tests real crash recovery.
+        '--innodb-flush-log-at-trx-commit=1',
+        ...(this.runAs ? [`--user=${this.runAs.name}`] : []),
+        ...this.extraArgs,
+      ],
+    };
+  }
+
+  protected async probe(): Promise<string | undefined> {
     try {
-      await this.waitReady(() => spawned.exitStatus());
+      await this.query('SELECT 1');
+      return undefined;
     } catch (err) {
-      if (spawned.pid > 0) {
-        killTree(spawned.pid);
-        disownProcess(spawned.pid);
-      }
-      throw err;
+      return (err as Error).message;
     }
-  }
-
-  async stop(): Promise<void> {
-    const pid = this.currentPid();
-    if (pid === undefined) return;
-    process.kill(pid, 'SIGTERM');
-    try {
-      await waitUntil(() => !isAlive(pid), { timeoutMs: STOP_TIMEOUT_MS, timeoutMessage: 'timeout' });
-    } catch {
-      killTree(pid);
-      await waitUntil(() => !isAlive(pid), { timeoutMs: 15_000, timeoutMessage: `mariadbd (pid ${pid}) did not exit` });
-    }
-    disownProcess(pid);
-    await waitForPortClosed(this.port);
-  }
-
-  async kill(): Promise<void> {
-    const pid = this.currentPid();
-    if (pid === undefined) return;
-    const pids = killTree(pid);
-    await waitUntil(() => pids.every((p) => !isAlive(p)), {
-      timeoutMs: 15_000,
-      timeoutMessage: `mariadbd processes ${pids.join(', ')} still alive after SIGKILL`,
-    });
-    disownProcess(pid);
-    await waitForPortClosed(this.port);
-  }
-
-  async destroy(): Promise<void> {
-    try {
-      await this.stop();
-    } catch {
-      const pid = this.currentPid();
-      if (pid !== undefined) killTree(pid);
-    }
-    removeDir(this.dir);
-  }
-
-  private currentPid(): number | undefined {
-    const s = this.spawned;
-    if (s && s.exitStatus() === undefined && isAlive(s.pid)) return s.pid;
-    return runningPidFromFile(this.dir, 'mariadb');
-  }
-
-  private async waitReady(exited: () => string | undefined): Promise<void> {
-    let lastError = '';
-    await waitUntil(
-      async () => {
-        try {
-          await this.query('SELECT 1');
-          return true;
-        } catch (err) {
-          lastError = (err as Error).message;
-          return false;
-        }
-      },
-      {
-        timeoutMs: STARTUP_TIMEOUT_MS,
-        intervalMs: 100,
-        timeoutMessage: '',
-        check: () => {
-          const why = exited();
-          if (why !== undefined) throw this.startError(`mariadbd on ${this.host}:${this.port} ${why} during startup`);
-        },
-      },
-    ).catch((err: unknown) => {
-      if (err instanceof ServerStartError) throw err;
-      throw this.startError(
-        `mariadbd on ${this.host}:${this.port} did not accept connections within ${STARTUP_TIMEOUT_MS} ms (last error: ${lastError})`,
-      );
-    });
-  }
-
-  private startError(message: string): ServerStartError {
-    return new ServerStartError(message, this.logFile, tailFile(this.logFile, 40));
   }
 }
 
@@ -280,9 +198,7 @@ export async function createMariadb(
       `mariadb-install-db ${dataDir} failed (exit ${install.code}):\n${install.output.split('\n').slice(-30).join('\n')}`,
     );
   }
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await findFreePort();
+  return startServerOnFreePort((port) => {
     writeMeta(dir, {
       kind: 'mariadb',
       name: options.name ?? '',
@@ -290,20 +206,11 @@ export async function createMariadb(
       ownerPid: internal.persistent ? null : process.pid,
       createdAt: new Date().toISOString(),
     });
-    const server = new MariadbInstance(dir, port, internal.persistent === true, runAs, [
+    return new MariadbInstance(dir, port, internal.persistent === true, runAs, [
       ...tlsArgs(options.tls),
       ...(options.args ?? []),
     ]);
-    try {
-      await server.start();
-      return server;
-    } catch (err) {
-      lastError = err;
-      const lastRun = err instanceof ServerStartError ? err.logTail.slice(err.logTail.lastIndexOf(MARKER)) : '';
-      if (!/address already in use|Can't start server: Bind/i.test(lastRun)) throw err;
-    }
-  }
-  throw lastError;
+  }, /address already in use|Can't start server: Bind/i);
 }
 
 /** A handle on an existing instance directory, running or not. */

@@ -3,27 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ServerStartError } from './errors';
-import { newInstanceDir, readMeta, removeDir, runningPidFromFile, writeMeta } from './instance';
-import { findFreePort, LOOPBACK, waitForPortClosed, waitUntil } from './net';
+import { newInstanceDir, readMeta, writeMeta } from './instance';
+import { ManagedServer, startServerOnFreePort, type ServerCommand } from './managed-server';
+import { LOOPBACK } from './net';
 import { pgBinaries, pgBinariesIn, postgresRunAs, type PgBinaries, type RunAs } from './paths';
-import {
-  disownProcess,
-  isAlive,
-  killTree,
-  ownProcess,
-  runCommand,
-  serverEnv,
-  spawnServer,
-  tailFile,
-  type SpawnedServer,
-} from './proc';
+import { isAlive, killTree, runCommand, RUN_MARKER, serverEnv } from './proc';
 import type { PostgresOptions, PostgresServer, QueryResultRows } from './types';
 
 const STARTUP_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 60_000;
 const SETTINGS_FILE = 'testenv.conf';
-const MARKER = '---- testenv ';
 
 /** Internal knobs (not exported from index.ts): used by the CLI's persistent stack. */
 export interface InstanceOptions {
@@ -33,21 +22,26 @@ export interface InstanceOptions {
   persistent?: boolean;
 }
 
-export class PostgresInstance implements PostgresServer {
+export class PostgresInstance extends ManagedServer implements PostgresServer {
   readonly host = LOOPBACK;
   readonly dataDir: string;
-  readonly logFile: string;
-  private spawned: SpawnedServer | undefined;
 
   constructor(
-    readonly dir: string,
+    dir: string,
     readonly port: number,
-    private readonly persistent: boolean,
+    persistent: boolean,
     private readonly runAs: RunAs | undefined,
     readonly binaries: PgBinaries,
   ) {
+    super(dir, join(dir, 'postgres.log'), persistent, {
+      label: 'postgres',
+      kind: 'postgres',
+      ready: 'accept connections',
+      startupTimeoutMs: STARTUP_TIMEOUT_MS,
+      readyIntervalMs: 100,
+      stopTimeoutMs: STOP_TIMEOUT_MS,
+    });
     this.dataDir = join(dir, 'data');
-    this.logFile = join(dir, 'postgres.log');
   }
 
   /** The major version of its data directory (PG_VERSION, written by initdb). */
@@ -77,115 +71,34 @@ export class PostgresInstance implements PostgresServer {
     }
   }
 
-  /** True when the postmaster for this data directory is running. */
-  isRunning(): boolean {
-    return this.currentPid() !== undefined;
+  protected get address(): string {
+    return `${this.host}:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    const pid = this.currentPid();
-    if (pid !== undefined) {
-      await this.waitReady(() => (isAlive(pid) ? undefined : 'exited'));
-      return;
-    }
-    const spawned = spawnServer({
+  protected command(): ServerCommand {
+    return {
       command: this.binaries.postgres,
       args: ['-D', this.dataDir],
-      cwd: this.dir,
-      logFile: this.logFile,
       runAs: this.runAs,
-      detached: this.persistent,
       env: serverEnv(this.runAs),
-    });
-    this.spawned = spawned;
-    if (!this.persistent && spawned.pid > 0) ownProcess(spawned.pid);
-    try {
-      await this.waitReady(() => spawned.exitStatus());
-    } catch (err) {
-      if (spawned.pid > 0) {
-        killTree(spawned.pid);
-        disownProcess(spawned.pid);
-      }
-      throw err;
-    }
+    };
   }
 
-  async stop(): Promise<void> {
-    const pid = this.currentPid();
-    if (pid === undefined) return;
+  protected probe(): Promise<string | undefined> {
+    return tryConnect(this.port);
+  }
+
+  /** pg_ctl stop -m fast; when it fails, SIGKILL. */
+  protected override async requestStop(pid: number): Promise<void> {
     const r = await runCommand(
       this.binaries.pgCtl,
       ['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', String(STOP_TIMEOUT_MS / 1000)],
       { cwd: this.dir, runAs: this.runAs, env: serverEnv(this.runAs), timeoutMs: STOP_TIMEOUT_MS + 10_000 },
     );
     if (r.code !== 0 && isAlive(pid)) {
-      appendFileSync(this.logFile, `${MARKER}pg_ctl stop failed (${r.code}), killing: ${r.output}\n`);
+      appendFileSync(this.logFile, `${RUN_MARKER}pg_ctl stop failed (${r.code}), killing: ${r.output}\n`);
       killTree(pid);
     }
-    await waitUntil(() => !isAlive(pid), { timeoutMs: 15_000, timeoutMessage: `postgres (pid ${pid}) did not exit` });
-    disownProcess(pid);
-    await waitForPortClosed(this.port);
-  }
-
-  async kill(): Promise<void> {
-    const pid = this.currentPid();
-    if (pid === undefined) return;
-    const pids = killTree(pid);
-    await waitUntil(() => pids.every((p) => !isAlive(p)), {
-      timeoutMs: 15_000,
-      timeoutMessage: `postgres processes ${pids.join(', ')} still alive after SIGKILL`,
-    });
-    disownProcess(pid);
-    await waitForPortClosed(this.port);
-  }
-
-  async destroy(): Promise<void> {
-    try {
-      await this.stop();
-    } catch {
-      const pid = this.currentPid();
-      if (pid !== undefined) killTree(pid);
-    }
-    removeDir(this.dir);
-  }
-
-  private currentPid(): number | undefined {
-    const s = this.spawned;
-    if (s && s.exitStatus() === undefined && isAlive(s.pid)) return s.pid;
-    return runningPidFromFile(this.dir, 'postgres');
-  }
-
-  /** Polls until a connection runs `select 1`; `exited` returns why the server is gone, if it is. */
-  private async waitReady(exited: () => string | undefined): Promise<void> {
-    let lastError = '';
-    await waitUntil(
-      async () => {
-        const err = await tryConnect(this.port);
-        if (err === undefined) return true;
-        lastError = err;
-        return false;
-      },
-      {
-        timeoutMs: STARTUP_TIMEOUT_MS,
-        intervalMs: 100,
-        timeoutMessage: '',
-        check: () => {
-          const why = exited();
-          if (why !== undefined) {
-            throw this.startError(`postgres on ${this.host}:${this.port} ${why} during startup`);
-          }
-        },
-      },
-    ).catch((err: unknown) => {
-      if (err instanceof ServerStartError) throw err;
-      throw this.startError(
-        `postgres on ${this.host}:${this.port} did not accept connections within ${STARTUP_TIMEOUT_MS} ms (last error: ${lastError})`,
-      );
-    });
-  }
-
-  private startError(message: string): ServerStartError {
-    return new ServerStartError(message, this.logFile, tailFile(this.logFile, 40));
   }
 }
 
@@ -280,9 +193,7 @@ export async function startOnFreePort(
 ): Promise<PostgresInstance> {
   const runAs = postgresRunAs();
   const dataDir = join(dir, 'data');
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await findFreePort();
+  return startServerOnFreePort((port) => {
     writeSettings(dataDir, settings(port));
     writeMeta(dir, {
       kind: 'postgres',
@@ -292,17 +203,8 @@ export async function startOnFreePort(
       createdAt: new Date().toISOString(),
       bindir: bins.bindir,
     });
-    const server = new PostgresInstance(dir, port, internal.persistent === true, runAs, bins);
-    try {
-      await server.start();
-      return server;
-    } catch (err) {
-      lastError = err;
-      const lastRun = err instanceof ServerStartError ? err.logTail.slice(err.logTail.lastIndexOf(MARKER)) : '';
-      if (!/could not bind|address already in use/i.test(lastRun)) throw err;
-    }
-  }
-  throw lastError;
+    return new PostgresInstance(dir, port, internal.persistent === true, runAs, bins);
+  }, /could not bind|address already in use/i);
 }
 
 /** A handle on an existing instance directory (the CLI's persistent stack), running or not. */

@@ -2,6 +2,7 @@
 // /proc, hard kills, and the exit hook that kills every non-persistent server we started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunAs } from './paths';
 
 /** The single-letter state of a process (R, S, D, Z, ...) or undefined when there is no such process. */
@@ -154,10 +155,13 @@ export interface SpawnServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Begins the line spawnServer writes to a server's log before each run (its last run starts there). */
+export const RUN_MARKER = '---- testenv ';
+
 /** Starts a server with stdout and stderr appended to its log file; the node event loop is not held. */
 export function spawnServer(o: SpawnServerOptions): SpawnedServer {
   const fd = openSync(o.logFile, 'a');
-  writeSync(fd, `\n---- testenv ${new Date().toISOString()}: ${o.command} ${o.args.join(' ')}\n`);
+  writeSync(fd, `\n${RUN_MARKER}${new Date().toISOString()}: ${o.command} ${o.args.join(' ')}\n`);
   let child: ChildProcess;
   try {
     child = spawn(o.command, o.args, {
@@ -185,6 +189,15 @@ export function spawnServer(o: SpawnServerOptions): SpawnedServer {
   // When spawn fails (e.g. ENOENT) there is no pid and the reason arrives through 'error'.
   if (child.pid === undefined) status ??= 'could not be started';
   return { child, pid: child.pid ?? -1, exited, exitStatus: () => status };
+}
+
+/** SIGTERM, then SIGKILL when it has not exited after `graceMs`; resolves once it has exited. */
+export async function terminate(spawned: SpawnedServer, graceMs: number): Promise<void> {
+  if (spawned.exitStatus() !== undefined) return;
+  spawned.child.kill('SIGTERM');
+  await Promise.race([spawned.exited, sleep(graceMs, undefined, { ref: false })]);
+  if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
+  await spawned.exited;
 }
 
 export interface CommandResult {

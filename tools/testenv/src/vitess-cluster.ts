@@ -5,13 +5,12 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { ServerStartError } from './errors';
 import { mariadbRunAs } from './mariadb';
 import { findFreePort, LOOPBACK, portAnswers, waitUntil } from './net';
 import { baseDir, type RunAs } from './paths';
-import { ownProcess, runCommand, serverEnv, spawnServer, tailFile, type SpawnedServer } from './proc';
+import { ownProcess, runCommand, serverEnv, spawnServer, tailFile, terminate, type SpawnedServer } from './proc';
 import { MARIADB_EXTRA_CNF, clusterBinaries, initDbSql, type ClusterBinaries } from './vitess-cluster-setup';
 import { CLUSTER_DIR_PREFIX, killProcessesUsing, processesUsing, sweepStaleClusters } from './vitess-cluster-sweep';
 import {
@@ -271,11 +270,7 @@ class VitessClusterProcesses implements VitessRealCluster {
     const tablet = this.tablet(alias);
     const spawned = tablet.vttablet;
     tablet.vttablet = undefined;
-    if (spawned === undefined || spawned.exitStatus() !== undefined) return;
-    spawned.child.kill('SIGTERM');
-    await Promise.race([spawned.exited, sleep(30_000, undefined, { ref: false })]);
-    if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
-    await spawned.exited;
+    if (spawned !== undefined) await terminate(spawned, 30_000);
   }
 
   async startTablet(alias: string): Promise<void> {
@@ -296,13 +291,7 @@ class VitessClusterProcesses implements VitessRealCluster {
   }
 
   async restartVtgate(): Promise<void> {
-    const spawned = this.vtgate;
-    if (spawned !== undefined && spawned.exitStatus() === undefined) {
-      spawned.child.kill('SIGTERM');
-      await Promise.race([spawned.exited, sleep(30_000, undefined, { ref: false })]);
-      if (spawned.exitStatus() === undefined) spawned.child.kill('SIGKILL');
-      await spawned.exited;
-    }
+    if (this.vtgate !== undefined) await terminate(this.vtgate, 30_000);
     await this.startVtgate();
     await this.waitForVtgate(
       this.tablets().map((tablet) => tablet.alias),
