@@ -264,17 +264,20 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
           return;
         case 'nats':
           return fixture.nats.kill();
-        case 'nats-stream-leader':
+        case 'nats-stream-leader': {
+          const { killed, successor } = await fixture.natsCluster!.killStreamLeader(STREAM);
+          notes.push(`server ${killed.name} (stream leader), ${successor.name} took over`);
+          downServer = killed;
+          return;
+        }
         case 'nats-meta-leader':
         case 'nats-wiped-follower': {
           const cluster = fixture.natsCluster!;
           const streamLeader = await cluster.waitForStreamLeader(STREAM);
           const victim =
-            kind === 'nats-stream-leader'
-              ? streamLeader
-              : kind === 'nats-meta-leader'
-                ? await cluster.waitForMetaLeader()
-                : random.pick(cluster.servers.filter((s) => s !== streamLeader));
+            kind === 'nats-meta-leader'
+              ? await cluster.waitForMetaLeader()
+              : random.pick(cluster.servers.filter((s) => s !== streamLeader));
           notes.push(`server ${victim.name}${victim === streamLeader ? ' (stream leader)' : ''}`);
           downServer = victim;
           await victim.kill();

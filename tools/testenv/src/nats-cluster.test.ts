@@ -46,9 +46,9 @@ test('an R3 stream keeps its messages through a kill -9 of its leader, and a wip
   assert.equal(info.cluster?.leader, leader.name);
   assert.equal(info.cluster?.replicas?.length, 2);
 
-  await leader.kill();
+  const { killed, successor: next } = await cluster.killStreamLeader('R3');
+  assert.equal(killed, leader);
   assert.equal(leader.isRunning(), false);
-  const next = await cluster.waitForStreamLeader('R3', { not: leader.name });
   assert.notEqual(next.name, leader.name);
   // Published with a new leader and a server down: the remaining two are a quorum.
   for (let i = 20; i < 30; i++) await js.publish('r3.a', `m${i}`, { msgID: `m${i}`, timeout: 10_000 });

@@ -145,6 +145,16 @@ class Cluster implements NatsCluster {
     return leader!;
   }
 
+  async killStreamLeader(
+    stream: string,
+    options: { timeoutMs?: number } = {},
+  ): Promise<{ killed: ClusterServer; successor: ClusterServer }> {
+    const killed = await this.waitForStreamLeader(stream, options);
+    await killed.kill();
+    const successor = await this.waitForStreamLeader(stream, { ...options, not: killed.name });
+    return { killed, successor };
+  }
+
   async waitForCurrent(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
     await waitUntil(
       async () => {

@@ -99,6 +99,14 @@ export interface NatsCluster {
   waitForMetaLeader(timeoutMs?: number): Promise<NatsClusterServer>;
   /** Waits until the stream has a running leader (other than `not`, e.g. the server just killed). */
   waitForStreamLeader(stream: string, options?: { not?: string; timeoutMs?: number }): Promise<NatsClusterServer>;
+  /**
+   * kill -9 the server leading the stream, then waits until another running server leads it. The
+   * killed server stays down: start() it again (and waitForCurrent()) to end the fault.
+   */
+  killStreamLeader(
+    stream: string,
+    options?: { timeoutMs?: number },
+  ): Promise<{ killed: NatsClusterServer; successor: NatsClusterServer }>;
   /** Waits until every server runs and the meta leader sees each other server online and caught up. */
   waitForCurrent(timeoutMs?: number): Promise<void>;
   /** Stops every server and removes their directories. */

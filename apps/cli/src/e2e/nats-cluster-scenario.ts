@@ -25,12 +25,10 @@ export type ClusterFault = (fixture: PipelineFixture) => Promise<string>;
 /** kill -9 the server leading the source stream; once another leads, start it again. */
 export const killStreamLeader: ClusterFault = async (fixture) => {
   const cluster = fixture.natsCluster!;
-  const leader = await cluster.waitForStreamLeader(STREAM);
-  await leader.kill();
-  const next = await cluster.waitForStreamLeader(STREAM, { not: leader.name });
-  await leader.start();
+  const { killed, successor } = await cluster.killStreamLeader(STREAM);
+  await killed.start();
   await cluster.waitForCurrent();
-  return `stream leader ${leader.name} killed, ${next.name} took over`;
+  return `stream leader ${killed.name} killed, ${successor.name} took over`;
 };
 
 /** kill -9 the JetStream meta leader (streams keep their own leaders), then start it again. */

@@ -86,9 +86,7 @@ test(
 
     await new Promise((r) => setTimeout(r, 2_000));
     const stream = `CDC_${RUN}`;
-    const leader = await nats.waitForStreamLeader(stream);
-    await leader.kill();
-    const successor = await nats.waitForStreamLeader(stream, { not: leader.name, timeoutMs: 60_000 });
+    const { killed: leader, successor } = await nats.killStreamLeader(stream, { timeoutMs: 60_000 });
     await new Promise((r) => setTimeout(r, 2_000));
     await leader.start();
     await nats.waitForCurrent();
