@@ -11,6 +11,7 @@ import {
   startMariadb,
   startNats,
   startPostgres,
+  until,
   type NatsServer,
   type PostgresServer,
 } from '@cdc/testenv';
@@ -309,17 +310,14 @@ test('a slot in use by another process is named with its pid, and the other proc
     { stdio: 'ignore' },
   );
   try {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
+    await until('pg_recvlogical to become active', async () => {
       const { rows } = await logical.query(
         `SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
         [],
         'busyslot',
       );
-      if (rows[0]?.active_pid) break;
-      if (Date.now() > deadline) throw new Error('pg_recvlogical never became active');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return Boolean(rows[0]?.active_pid);
+    });
     assertOneLineError(
       run('reader', '--config', config('busyslot', url), '--source', 'shop'),
       /replication slot "cdc_shop" is in use by server process \d+ \(is another reader for this source running\?\)/,
@@ -414,14 +412,18 @@ test('cdc up: a reader that fails again and again after start keeps saying so, a
     const response = await fetch(`http://127.0.0.1:${port}${path}`);
     return { status: response.status, text: await response.text() };
   };
-  const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr:\n${stderr}`);
-      if (up.exitCode !== null) throw new Error(`cdc up exited ${up.exitCode}; stderr:\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
+  // A wait ends when cdc up exits; either way its message shows cdc up's stderr.
+  const waitUntil = (what: string, condition: () => Promise<boolean>, timeoutMs: number) =>
+    until(what, condition, {
+      timeoutMs,
+      intervalMs: 250,
+      retryErrors: true,
+      abort: () => {
+        if (up.exitCode !== null) throw new Error(`cdc up exited ${up.exitCode}`);
+      },
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; stderr:\n${stderr}`);
+    });
   try {
     await waitUntil('the pipeline to be ready', async () => (await get('/readyz')).status === 200, 30_000);
     // /readyz can answer before the reader has registered (the applier and the coordinator come

@@ -19,13 +19,16 @@ import { requestReload } from '@cdc/change-stream';
 import type { PipelineConfig } from '@cdc/config';
 import { formatLsn } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runPostgresReader } from './reader';
 
 // The reader in-process with a live backfill, and what a destination would hold after applying
 // its stream with the Postgres sink's rules (libs/postgres-sink/src/plan.ts): an update whose
 // new row lacks unchanged TOAST values is an UPDATE of the row the destination has, so it does
 // nothing when the destination does not have that row.
+
+/** How long each wait below may take: the backfills copy thousands of rows. */
+const WAIT_MS = 60_000;
 const log = pino({ level: 'silent' });
 const PARTITIONS = 2;
 let pg: PostgresServer;
@@ -145,14 +148,6 @@ function applyLikeTheSink(ops: readonly ChangeOp[], table: string): Map<string, 
   return rows;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /**
  * A database with a table `steady` and a table `docs` of `rows` rows whose body is stored out of
  * line and uncompressed: an UPDATE of n alone sends body as "unchanged".
@@ -196,6 +191,7 @@ test('rows updated (or moved to another key) with unchanged TOAST values during 
     await until(
       'streaming',
       async () => (await pg.query('SELECT 1 FROM pg_stat_replication', [], 'toast')).rows.length > 0,
+      WAIT_MS,
     );
     // Updates of n alone, spread over the whole table, while it is backfilled.
     workload = (async () => {
@@ -222,20 +218,28 @@ test('rows updated (or moved to another key) with unchanged TOAST values during 
     let replies: Awaited<ReturnType<typeof requestReload>> = [];
     for (let i = 0; i < 20 && replies.length === 0; i += 1) replies = await requestReload(nc, { source: 'toast' }, 500);
     assert.ok(replies[0]?.ok, `reload failed: ${JSON.stringify(replies)}`);
-    await until('the backfill of docs to finish', async () => {
-      const state = await store.readSnapshotState<State>('toast');
-      return state?.backfills !== undefined && state.backfills.length === 0;
-    });
+    await until(
+      'the backfill of docs to finish',
+      async () => {
+        const state = await store.readSnapshotState<State>('toast');
+        return state?.backfills !== undefined && state.backfills.length === 0;
+      },
+      WAIT_MS,
+    );
     stopWorkload.abort();
     const updates = await workload;
     assert.ok(updates > 0);
     await pg.query(`INSERT INTO docs VALUES (0, -1, 'end')`, [], 'toast');
     const partition = partitionOf('public', 'docs', PARTITIONS);
     let ops: ChangeOp[] = [];
-    await until('the last insert in the stream', async () => {
-      ops = await readOps('toast', partition);
-      return ops.some((op) => op.kind === 'insert' && text(op.key[0]) === '0');
-    });
+    await until(
+      'the last insert in the stream',
+      async () => {
+        ops = await readOps('toast', partition);
+        return ops.some((op) => op.kind === 'insert' && text(op.key[0]) === '0');
+      },
+      WAIT_MS,
+    );
 
     const destination = applyLikeTheSink(ops, 'docs');
     const source = await pg.query('SELECT id::text AS id, n::text AS n FROM docs ORDER BY id', [], 'toast');
@@ -283,10 +287,14 @@ test('a table dropped and created again in the middle of its backfill is backfil
   try {
     tables = ['public.steady', 'public.gone'];
     await reload();
-    await until('a few chunks of gone', async () => {
-      const state = await store.readSnapshotState<State & { backfills?: Array<{ lastKey?: string[] }> }>('again');
-      return Number(state?.backfills?.[0]?.lastKey?.[0] ?? 0) >= 1_000;
-    });
+    await until(
+      'a few chunks of gone',
+      async () => {
+        const state = await store.readSnapshotState<State & { backfills?: Array<{ lastKey?: string[] }> }>('again');
+        return Number(state?.backfills?.[0]?.lastKey?.[0] ?? 0) >= 1_000;
+      },
+      WAIT_MS,
+    );
     // Dropping a table takes it out of the publication; the reconcile of the reload adds the new one.
     await pg.query(
       `DROP TABLE gone; CREATE TABLE gone (id int PRIMARY KEY, v text NOT NULL);
@@ -295,16 +303,24 @@ test('a table dropped and created again in the middle of its backfill is backfil
       'again',
     );
     await reload();
-    await until('the backfill of the new gone to finish', async () => {
-      const state = await store.readSnapshotState<State>('again');
-      return state?.backfills !== undefined && state.backfills.length === 0;
-    });
+    await until(
+      'the backfill of the new gone to finish',
+      async () => {
+        const state = await store.readSnapshotState<State>('again');
+        return state?.backfills !== undefined && state.backfills.length === 0;
+      },
+      WAIT_MS,
+    );
     await pg.query(`INSERT INTO gone VALUES (0, 'end')`, [], 'again');
     let ops: ChangeOp[] = [];
-    await until('the last insert in the stream', async () => {
-      ops = await readOps('again', partitionOf('public', 'gone', PARTITIONS));
-      return ops.some((op) => op.kind === 'insert' && op.table.table === 'gone' && text(op.key[0]) === '0');
-    });
+    await until(
+      'the last insert in the stream',
+      async () => {
+        ops = await readOps('again', partitionOf('public', 'gone', PARTITIONS));
+        return ops.some((op) => op.kind === 'insert' && op.table.table === 'gone' && text(op.key[0]) === '0');
+      },
+      WAIT_MS,
+    );
     const destination = applyLikeTheSink(ops, 'gone');
     const held = [...destination.entries()]
       .map(([id, row]) => [Number(id), text(row[1])] as const)
@@ -358,10 +374,14 @@ test('a stopped reader whose refetch was not stored yet replays the update that 
     let replies: Awaited<ReturnType<typeof requestReload>> = [];
     for (let i = 0; i < 20 && replies.length === 0; i += 1) replies = await requestReload(nc, { source: 'held' }, 500);
     assert.ok(replies[0]?.ok, `reload failed: ${JSON.stringify(replies)}`);
-    await until('a few chunks of docs', async () => {
-      const state = await store.readSnapshotState<State>('held');
-      return Number(state?.backfills?.[0]?.lastKey?.[0] ?? 0) >= 300;
-    });
+    await until(
+      'a few chunks of docs',
+      async () => {
+        const state = await store.readSnapshotState<State>('held');
+        return Number(state?.backfills?.[0]?.lastKey?.[0] ?? 0) >= 300;
+      },
+      WAIT_MS,
+    );
     reader.controller.abort();
     await reader.running;
     const lastKey = Number((await store.readSnapshotState<State>('held'))?.backfills?.[0]?.lastKey?.[0]);
@@ -386,10 +406,14 @@ test('a stopped reader whose refetch was not stored yet replays the update that 
     // 3. A second reader streams the update again and resumes docs, whose chunk waits for the lock.
     reader = start();
     let moved: ChangeOp | undefined;
-    await until('the moving update in the stream', async () => {
-      moved = (await readOps('held', partition)).find((op) => op.kind === 'update' && text(op.key[0]) === `${ROWS}`);
-      return moved !== undefined;
-    });
+    await until(
+      'the moving update in the stream',
+      async () => {
+        moved = (await readOps('held', partition)).find((op) => op.kind === 'update' && text(op.key[0]) === `${ROWS}`);
+        return moved !== undefined;
+      },
+      WAIT_MS,
+    );
     const commit = moved!.position.commit;
     assert.ok(commit < past);
     await until(
@@ -402,6 +426,7 @@ test('a stopped reader whose refetch was not stored yet replays the update that 
             'held',
           )
         ).rows.length > 0,
+      WAIT_MS,
     );
     // The reader reports every 100 ms; wait for reports sent after the chunk began to wait.
     const since = (await pg.query('SELECT clock_timestamp() AS t', [], 'held')).rows[0].t as Date;
@@ -415,6 +440,7 @@ test('a stopped reader whose refetch was not stored yet replays the update that 
             'held',
           )
         ).rows.length > 0,
+      WAIT_MS,
     );
     const held = await slot();
     assert.ok(
@@ -424,26 +450,35 @@ test('a stopped reader whose refetch was not stored yet replays the update that 
 
     // 4. It stops in that window (as a kill would leave it: nothing after the stop is stored).
     reader.controller.abort();
-    await until('the stream to stop', async () => (await slot()).streaming === 0);
+    await until('the stream to stop', async () => (await slot()).streaming === 0, WAIT_MS);
     await lock.query('ROLLBACK');
     await reader.running;
 
     // 5. A third reader replays the update again, reads the moved row again and finishes docs.
     reader = start();
-    await until('the backfill of docs to finish', async () => {
-      const state = await store.readSnapshotState<State>('held');
-      return state?.backfills !== undefined && state.backfills.length === 0;
-    });
+    await until(
+      'the backfill of docs to finish',
+      async () => {
+        const state = await store.readSnapshotState<State>('held');
+        return state?.backfills !== undefined && state.backfills.length === 0;
+      },
+      WAIT_MS,
+    );
     await until(
       'the slot to confirm past the update once the row is stored',
       async () => lsn((await slot()).flush) > commit,
+      WAIT_MS,
     );
     await pg.query(`INSERT INTO docs VALUES (0, -1, 'end')`, [], 'held');
     let ops: ChangeOp[] = [];
-    await until('the last insert in the stream', async () => {
-      ops = await readOps('held', partition);
-      return ops.some((op) => op.kind === 'insert' && text(op.key[0]) === '0');
-    });
+    await until(
+      'the last insert in the stream',
+      async () => {
+        ops = await readOps('held', partition);
+        return ops.some((op) => op.kind === 'insert' && text(op.key[0]) === '0');
+      },
+      WAIT_MS,
+    );
     const destination = applyLikeTheSink(ops, 'docs');
     const source = await pg.query('SELECT id::text AS id FROM docs ORDER BY id', [], 'held');
     const missing = source.rows.map((row) => String(row.id)).filter((id) => !destination.has(id));

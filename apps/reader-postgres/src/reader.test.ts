@@ -18,7 +18,7 @@ import {
 import type { PipelineConfig, PostgresSourceConfig } from '@cdc/config';
 import { formatLsn, parseLsn } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runPostgresReader } from './reader';
 
 // The reader alone, in-process, with no applier and no coordinator: what it publishes to the
@@ -139,14 +139,6 @@ async function confirmedFlush(database: string, name: string): Promise<bigint> {
   const found = await slot(database, name);
   assert.ok(found, `slot ${name} exists`);
   return found.flush;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type ConsumerInfo, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import pino from 'pino';
-import { startNats, startNatsCluster, type NatsCluster, type NatsServer } from '@cdc/testenv';
+import { startNats, startNatsCluster, until, type NatsCluster, type NatsServer } from '@cdc/testenv';
 import { ensureDeadLetterStream, DEAD_LETTER_STREAM } from './dead-letter';
 import { openBucket, Replication, ReplicasUnavailableError } from './replication';
 import { ensureSourceStream } from './stream-setup';
@@ -86,21 +86,31 @@ test('an existing stream and bucket with one copy are scaled to three, consumers
     'scaled stream CDC_grow from 1 to 3 replicas',
     'scaled stream KV_grow_bucket from 1 to 3 replicas',
   ]);
-  const info = await waitFor(async () => {
-    const current = await jsm.streams.info('CDC_grow');
-    return current.cluster?.replicas?.length === 2 && current.cluster.replicas.every((r) => r.current)
-      ? current
-      : undefined;
-  });
-  assert.equal(info.state.messages, 1);
+  // While a stream or consumer is scaled, its info request can time out (its new group is
+  // electing a leader): that counts as "not yet".
+  let info: StreamInfo | undefined;
+  await until(
+    'CDC_grow on 3 current replicas',
+    async () => {
+      info = await jsm.streams.info('CDC_grow');
+      return info.cluster?.replicas?.length === 2 && info.cluster.replicas.every((r) => r.current);
+    },
+    { timeoutMs: 60_000, intervalMs: 200, retryErrors: true },
+  );
+  assert.equal(info?.state.messages, 1);
   assert.equal((await jsm.streams.info('KV_grow_bucket')).config.num_replicas, 3);
   // Probed with a short timeout: a consumer whose copies are being placed may not answer at once.
   const probe = await jetstreamManager(nc, { timeout: 2_000 });
-  const consumer = await waitFor(async () => {
-    const current = await probe.consumers.info('CDC_grow', 'd_p0');
-    return current.cluster?.replicas?.length === 2 ? current : undefined;
-  });
-  assert.equal(consumer.num_pending, 1);
+  let consumer: ConsumerInfo | undefined;
+  await until(
+    'consumer d_p0 on 3 replicas',
+    async () => {
+      consumer = await probe.consumers.info('CDC_grow', 'd_p0');
+      return consumer.cluster?.replicas?.length === 2;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, retryErrors: true },
+  );
+  assert.equal(consumer?.num_pending, 1);
 });
 
 test('replicas 5 on a 3-server cluster, and 3 on a single server: one line, nothing created', async () => {
@@ -137,21 +147,3 @@ test('replicas 5 on a 3-server cluster, and 3 on a single server: one line, noth
     await alone.close();
   }
 });
-
-/**
- * Polls until the probe returns a value. While a stream or consumer is being scaled, its info
- * request can time out (its new group is electing a leader): that counts as "not yet".
- */
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    const value = await probe().catch((error: unknown) => {
-      lastError = error;
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms (last error: ${String(lastError)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import pino from 'pino';
 import { HEADER_KIND, decodeBatch, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
-import { startNats, type NatsServer } from '@cdc/testenv';
+import { startNats, until, type NatsServer } from '@cdc/testenv';
 import { ChangePublisher, type PauseReason } from './publisher';
 import { ensureSourceStream } from './stream-setup';
 
@@ -96,7 +96,7 @@ test('a full stream (max_bytes) pauses the publisher, keeps every message, and i
       }
       await publisher.flush();
     })();
-    await waitFor(() => publisher.pausedBy === 'max_bytes', 'the pause');
+    await until('the pause', () => publisher.pausedBy === 'max_bytes', 15_000);
     assert.deepEqual(pauses, ['max_bytes']);
     const info = await jsm.streams.info('CDC_full');
     assert.ok(info.state.bytes <= 20_000, `stream holds ${info.state.bytes} bytes`);
@@ -122,7 +122,7 @@ test('a full stream (max_bytes) pauses the publisher, keeps every message, and i
       Array.from({ length: 120 }, (_, i) => i + 1),
       'every op once, in order',
     );
-    await waitFor(() => publisher.pausedBy === undefined, 'the resume');
+    await until('the resume', () => publisher.pausedBy === undefined, 15_000);
     assert.deepEqual(pauses, ['max_bytes', undefined]);
     assert.equal((await jsm.consumers.info('CDC_full', 'd_p0')).config.ack_policy, AckPolicy.All);
   } finally {
@@ -144,17 +144,9 @@ test('holdForAge holds every message until released, reported as max_age_s', asy
     publisher.holdForAge(false);
     await flushed;
     assert.deepEqual(await storedOps('CDC_aged'), [1, 2, 3]);
-    await waitFor(() => publisher.pausedBy === undefined, 'the resume');
+    await until('the resume', () => publisher.pausedBy === undefined, 15_000);
     assert.deepEqual(pauses, ['max_age_s', undefined]);
   } finally {
     publisher.close();
   }
 });
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -8,6 +8,7 @@ import {
   startNatsCluster,
   startPostgres,
   startStandby,
+  until,
   type NatsCluster,
   type NatsServer,
   type PostgresServer,
@@ -214,18 +215,9 @@ export async function tableDigest(query: PipelineFixture['sourceQuery'], qualifi
   return `${rows[0].n}:${rows[0].digest}`;
 }
 
-export async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+/** testenv's until with the e2e defaults: a minute, and a query that fails (a table not there yet) is "not yet". */
+export function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  return until(what, condition, { timeoutMs, intervalMs: 250, retryErrors: true });
 }
 
 /** Waits until every listed table has the same digest on both sides; reports the first difference. */

@@ -19,7 +19,7 @@ import type {
 } from './types';
 
 export { TestEnvNotInstalledError, ServerStartError } from './errors';
-export { findFreePort, until } from './net';
+export { findFreePort, until, type UntilOptions } from './net';
 export { natsServerBinary } from './paths';
 export { createTestCertificates, type CertificateOptions, type TestCertificates } from './certificates';
 export { startVitess, type VitessCluster } from './vitess';

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { startNatsCluster, type NatsCluster } from './index';
+import { startNatsCluster, until, type NatsCluster } from './index';
 
 let cluster: NatsCluster;
 let nc: NatsConnection;
@@ -67,15 +67,17 @@ async function waitForStreamOn(
   stream: string,
   messages: number,
 ): Promise<void> {
-  const deadline = Date.now() + 30_000;
   let seen = -1;
-  while (Date.now() < deadline) {
-    const jsz = await server.monitor<{
-      account_details?: Array<{ stream_detail?: Array<{ name: string; state?: { messages: number } }> }>;
-    }>('/jsz?acc=$G&streams=true');
-    seen = jsz?.account_details?.[0]?.stream_detail?.find((s) => s.name === stream)?.state?.messages ?? -1;
-    if (seen === messages) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`${server.name} holds ${seen} messages of ${stream}, expected ${messages}`);
+  await until(
+    `${server.name} to hold ${messages} messages of ${stream}`,
+    async () => {
+      const jsz = await server.monitor<{
+        account_details?: Array<{ stream_detail?: Array<{ name: string; state?: { messages: number } }> }>;
+      }>('/jsz?acc=$G&streams=true');
+      seen = jsz?.account_details?.[0]?.stream_detail?.find((s) => s.name === stream)?.state?.messages ?? -1;
+      return seen === messages;
+    },
+    30_000,
+    200,
+  ).catch(() => assert.fail(`${server.name} holds ${seen} messages of ${stream}, expected ${messages}`));
 }

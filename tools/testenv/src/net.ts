@@ -34,32 +34,71 @@ export function portAnswers(port: number, host = LOOPBACK, timeoutMs = 1000): Pr
 
 /**
  * Polls `probe` until it returns true. `check` runs before every attempt and may throw to abort
- * (e.g. because the server process died). Throws `timeoutMessage` on timeout.
+ * (e.g. because the server process died). Throws `timeoutMessage` (computed at the timeout when
+ * a function) on timeout.
  */
 export async function waitUntil(
   probe: () => Promise<boolean> | boolean,
-  opts: { timeoutMs: number; intervalMs?: number; check?: () => void; timeoutMessage: string },
+  opts: { timeoutMs: number; intervalMs?: number; check?: () => void; timeoutMessage: string | (() => string) },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     opts.check?.();
     if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(opts.timeoutMessage);
+    if (Date.now() > deadline)
+      throw new Error(typeof opts.timeoutMessage === 'function' ? opts.timeoutMessage() : opts.timeoutMessage);
     await sleep(opts.intervalMs ?? 50);
   }
 }
 
+export interface UntilOptions {
+  /** Default 20 s. */
+  timeoutMs?: number;
+  /** Default 100 ms. */
+  intervalMs?: number;
+  /**
+   * A check that throws counts as "not yet" (a table not created yet, a server restarting), and
+   * the last error ends the timeout message. Without it, the check's error ends the wait.
+   */
+  retryErrors?: boolean;
+  /** Runs before every check and may throw to end the wait early (the process waited on has exited). */
+  abort?: () => void;
+}
+
 /**
  * The tests' one polling helper: resolves once `check` is true, checked every `intervalMs`;
- * throws `timed out waiting for <what>` after `timeoutMs`.
+ * throws `timed out waiting for <what>` after `timeoutMs`. The third argument is the timeout
+ * or the options.
  */
 export function until(
   what: string,
   check: () => Promise<boolean> | boolean,
-  timeoutMs = 20_000,
-  intervalMs = 100,
+  timeout: number | UntilOptions = {},
+  intervalMs?: number,
 ): Promise<void> {
-  return waitUntil(check, { timeoutMs, intervalMs, timeoutMessage: `timed out waiting for ${what}` });
+  const options: UntilOptions = typeof timeout === 'number' ? { timeoutMs: timeout, intervalMs } : timeout;
+  let lastError: unknown;
+  const probe = options.retryErrors
+    ? async (): Promise<boolean> => {
+        try {
+          return await check();
+        } catch (error) {
+          lastError = error;
+          return false;
+        }
+      }
+    : check;
+  return waitUntil(probe, {
+    timeoutMs: options.timeoutMs ?? 20_000,
+    intervalMs: options.intervalMs ?? 100,
+    ...(options.abort ? { check: options.abort } : {}),
+    timeoutMessage: () =>
+      `timed out waiting for ${what}${lastError === undefined ? '' : ` (last error: ${errorText(lastError)})`}`,
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export async function waitForPortClosed(port: number, timeoutMs = 30_000): Promise<void> {

@@ -4,7 +4,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
-import { startNats, startPostgres, type NatsServer, type PostgresServer, type VitessRealCluster } from '@cdc/testenv';
+import {
+  startNats,
+  startPostgres,
+  until,
+  type NatsServer,
+  type PostgresServer,
+  type VitessRealCluster,
+} from '@cdc/testenv';
 import { gtidOrdinal, parseVgtid } from '@cdc/vitess-source';
 import { BUNDLE, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from '../e2e/vitess-fixture';
 import {
@@ -76,19 +83,23 @@ async function switchJournals(cluster: VitessRealCluster, keyspace: string, tabl
 
 /** Until `cdc status` shows the source's committed position at or past the journal on every source shard. */
 async function waitForCommittedPast(pipeline: VitessPipeline, journals: readonly SwitchJournal[]): Promise<string> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const position = await committedPosition(pipeline);
-    const shards = position === '' ? [] : (parseVgtid(position).shardGtids ?? []);
-    const past = journals.every((journal) => {
-      const shard = shards.find((candidate) => candidate.shard === journal.sourceShard);
-      return shard !== undefined && gtidOrdinal(shard.gtid ?? '') >= gtidOrdinal(journal.localPosition);
-    });
-    if (past) return position;
-    if (Date.now() > deadline)
-      throw new Error(`cdc status still shows ${position}, not past ${JSON.stringify(journals)}`);
-    await sleep(250);
-  }
+  let position = '';
+  await until(
+    'cdc status to show a committed position past the switch journals',
+    async () => {
+      position = await committedPosition(pipeline);
+      const shards = position === '' ? [] : (parseVgtid(position).shardGtids ?? []);
+      return journals.every((journal) => {
+        const shard = shards.find((candidate) => candidate.shard === journal.sourceShard);
+        return shard !== undefined && gtidOrdinal(shard.gtid ?? '') >= gtidOrdinal(journal.localPosition);
+      });
+    },
+    120_000,
+    250,
+  ).catch(() => {
+    throw new Error(`cdc status still shows ${position}, not past ${JSON.stringify(journals)}`);
+  });
+  return position;
 }
 
 async function cdc(args: readonly string[]): Promise<{ code: number; output: string }> {

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
-import { startVitessCluster, type NatsServer, type PostgresServer, type VitessRealCluster } from '@cdc/testenv';
+import { startVitessCluster, until, type NatsServer, type PostgresServer, type VitessRealCluster } from '@cdc/testenv';
 import {
   BUNDLE,
   startVitessPipeline,
@@ -183,14 +183,11 @@ export class Workload {
   /** Until `count` more operations have committed (the workload goes on after a switch or a Complete). */
   async progressed(count: number, timeoutMs = 60_000): Promise<void> {
     const target = this.committed + count;
-    const deadline = Date.now() + timeoutMs;
-    while (this.committed < target) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `the workload committed ${this.committed - target + count} of ${count} operations in ${timeoutMs} ms: ${this.lastError}`,
-        );
-      await sleep(100);
-    }
+    await until(`${count} more committed operations`, () => this.committed >= target, timeoutMs).catch(() => {
+      throw new Error(
+        `the workload committed ${this.committed - target + count} of ${count} operations in ${timeoutMs} ms: ${this.lastError}`,
+      );
+    });
   }
 
   async stop(): Promise<void> {
@@ -358,12 +355,13 @@ export async function waitForAnyLog(
   pattern: RegExp,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!services.some((service) => pattern.test(service.log()))) {
-    if (Date.now() > deadline)
-      throw new Error(`no reader logged ${pattern} in ${timeoutMs} ms: ${services.at(-1)?.log().slice(-3000)}`);
-    await sleep(100);
-  }
+  await until(
+    `a reader to log ${pattern}`,
+    () => services.some((service) => pattern.test(service.log())),
+    timeoutMs,
+  ).catch(() => {
+    throw new Error(`no reader logged ${pattern} in ${timeoutMs} ms: ${services.at(-1)?.log().slice(-3000)}`);
+  });
 }
 
 /** Destination equal to the source row by row, and no row version written twice. */
@@ -400,13 +398,19 @@ export async function waitForCommittedOnNewShards(
   timeoutMs = 60_000,
   split: Split = ONE_TO_TWO,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const position = await committedPosition(pipeline);
-    if (shardsNamed(position).join(' ') === [...split.to].sort().join(' ')) return position;
-    if (Date.now() > deadline) throw new Error(`cdc status still shows ${position} after ${timeoutMs} ms`);
-    await sleep(250);
-  }
+  let position = '';
+  await until(
+    'cdc status to show a committed position on the new shards only',
+    async () => {
+      position = await committedPosition(pipeline);
+      return shardsNamed(position).join(' ') === [...split.to].sort().join(' ');
+    },
+    timeoutMs,
+    250,
+  ).catch(() => {
+    throw new Error(`cdc status still shows ${position} after ${timeoutMs} ms`);
+  });
+  return position;
 }
 
 /** The VGtid a reader resumed from (its `resuming from the committed VGtid` line), as text. */

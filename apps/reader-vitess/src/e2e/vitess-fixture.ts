@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { NatsCluster, NatsServer, PostgresServer, VitessCluster } from '@cdc/testenv';
+import { until, type NatsCluster, type NatsServer, type PostgresServer, type VitessCluster } from '@cdc/testenv';
 
 const REPO = resolve(__dirname, '../../../..');
 export const BUNDLE = join(REPO, 'dist/cdc.cjs');
@@ -352,27 +352,34 @@ export async function waitForEqual(
   tables: readonly string[],
   timeoutMs = 120_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let difference: string | undefined = 'not compared yet';
-  while (Date.now() < deadline) {
-    difference = undefined;
-    for (const table of tables) {
-      difference = await compareTable(pipeline, table).catch((error: Error) => `compare failed: ${error.message}`);
-      if (difference) break;
-    }
-    if (!difference) return;
-    await new Promise((done) => setTimeout(done, 500));
-  }
-  throw new Error(`destination did not become equal to the source in ${timeoutMs} ms: ${difference}`);
+  await until(
+    'the destination to equal the source',
+    async () => {
+      difference = undefined;
+      for (const table of tables) {
+        difference = await compareTable(pipeline, table).catch((error: Error) => `compare failed: ${error.message}`);
+        if (difference) break;
+      }
+      return !difference;
+    },
+    timeoutMs,
+    500,
+  ).catch(() => {
+    throw new Error(`destination did not become equal to the source in ${timeoutMs} ms: ${difference}`);
+  });
 }
 
 export async function waitForLog(service: ServiceProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (pattern.test(service.log())) return;
-    if (service.child.exitCode !== null)
-      throw new Error(`${service.kind} exited before logging ${pattern}: ${service.log().slice(-2000)}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`${service.kind} did not log ${pattern} in ${timeoutMs} ms: ${service.log().slice(-2000)}`);
+  await until(
+    `${service.kind} to log ${pattern}`,
+    () => {
+      if (pattern.test(service.log())) return true;
+      if (service.child.exitCode !== null) throw new Error(`${service.kind} exited before logging ${pattern}`);
+      return false;
+    },
+    timeoutMs,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${service.log().slice(-2000)}`);
+  });
 }
