@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { partitionOf } from '@cdc/change-envelope';
-import { startNats, startNatsCluster, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
+import { startNats, startNatsCluster, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
 import { arrange, lastRecordedOrder, parseOrderChoice, resolveOrder, type ContenderOrder } from './contender-order';
 import { Pipeline, PIPELINE_SLOT, spawnLogged, tail, writePipelineConfig } from './pipeline';
@@ -188,22 +188,6 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
   }
 }
 
-async function waitFor(
-  what: string,
-  condition: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs: number,
-  check?: () => void,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    check?.();
-    if (await condition()) return;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
-
 function postmasterPid(server: PostgresServer): number {
   return Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim());
 }
@@ -322,16 +306,14 @@ async function waitUntilComplete(
 ): Promise<{ at: number; verified: string }> {
   const sql = lastChangeSql(w);
   let at = 0;
-  await waitFor(
+  await until(
     'the last change of every table at the destination',
     async () => {
       const { rows } = await destination.query(sql);
       at = performance.now();
       return rows[0].done === true;
     },
-    timeoutMs,
-    100,
-    check,
+    { timeoutMs, intervalMs: 100, abort: check },
   );
   const want = await expected();
   const equal = async () => {
@@ -340,7 +322,7 @@ async function waitUntilComplete(
   };
   if (await equal()) return { at, verified: 'last changes seen, then all 8 table digests equal' };
   say('  last changes are there but the digests differ: polling the digests');
-  await waitFor('destination digests equal to the source', equal, timeoutMs, 1_000, check);
+  await until('destination digests equal to the source', equal, { timeoutMs, intervalMs: 1_000, abort: check });
   return { at: performance.now(), verified: 'table digests equal (polled)' };
 }
 
@@ -355,12 +337,10 @@ async function insertMarker(url: string): Promise<number> {
 async function probe(sourceUrl: string, destinationUrl: string, timeoutMs: number, check?: () => void): Promise<void> {
   const id = await insertMarker(sourceUrl);
   await withClient(destinationUrl, (c) =>
-    waitFor(
+    until(
       'a probe row to reach the destination',
       async () => (await c.query(`SELECT 1 FROM ${MARKER} WHERE id = $1`, [id])).rows.length > 0,
-      timeoutMs,
-      100,
-      check,
+      { timeoutMs, intervalMs: 100, abort: check },
     ),
   );
 }
@@ -774,7 +754,11 @@ async function liveMode(
   await markers.stopWriting();
   const client = await connect(destinationUrl);
   const done = await waitUntilComplete(client, w, () => withClient(sourceUrl, digests), options.timeoutMs, check);
-  await waitFor('every marker at the destination', async () => markers.allSeen(), 60_000, 50, check);
+  await until('every marker at the destination', async () => markers.allSeen(), {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    abort: check,
+  });
   const cpu = monitor.stop();
   const lag = await markers.close();
   await client.end();
@@ -915,7 +899,7 @@ async function snapshotMode(
     const sampled = Array.from({ length: Math.floor(rows / 1000) }, (_, i) => String((i + 1) * 1000));
     if (rows % 1000 !== 0) sampled.push(String(rows));
     await withClient(oursUrl, (c) =>
-      waitFor(
+      until(
         `${fmt(rows)} rows at the destination`,
         async () => {
           const seen = await c.query(`SELECT count(*)::int AS n FROM ${SNAPSHOT_TABLE} WHERE id = ANY($1::int8[])`, [
@@ -928,9 +912,7 @@ async function snapshotMode(
           at = all;
           return n >= rows;
         },
-        options.timeoutMs,
-        100,
-        check,
+        { timeoutMs: options.timeoutMs, intervalMs: 100, abort: check },
       ),
     );
     const oursSeconds = (at - t1) / 1000;
