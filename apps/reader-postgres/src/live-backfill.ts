@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { hasUnchangedValue, keyColumnIndexes, type ChangeOp, type TableSchema, type Value } from '@cdc/change-envelope';
+import {
+  changedKeyTexts,
+  hasUnchangedValue,
+  keyColumnIndexes,
+  keyText,
+  newKeyOf,
+  settleRead,
+  type ChangeOp,
+  type TableSchema,
+  type Value,
+} from '@cdc/change-envelope';
 import type { ChangePublisher } from '@cdc/change-stream';
 import {
   BACKFILL_MESSAGE_PREFIX,
@@ -9,7 +19,6 @@ import {
   describeSourceTable,
   emitBackfillMarker,
   formatLsn,
-  keyText,
   listCandidateTables,
   decodeTextValue,
   markerCommit,
@@ -23,6 +32,7 @@ import {
 import type { RelationState } from '@cdc/postgres-source';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { Client } from 'pg';
+import type { RepairOutcome } from '@cdc/verify';
 import { isPartitionOf } from './partition-watch';
 
 /** A table that still needs (part of) its backfill; persisted with the reader's snapshot state. */
@@ -119,23 +129,12 @@ const REFETCH_ROUNDS = 20;
 /** Keys read again in one statement (a mass update could leave more than Postgres takes parameters). */
 const REFETCH_KEYS = 1_000;
 
-/** The key of an op's new row; key columns the source did not send keep the old key's value. */
-function newKeyOf(keyIndexes: readonly number[], op: ChangeOp): Value[] {
-  return keyIndexes.map((column, i) => (op.after![column].kind === 'unchanged' ? op.key[i] : op.after![column]));
-}
-
 /** An update whose new row lacks values (unchanged TOAST): the destination applies it only to a row it holds. */
 function isPartialUpdate(op: ChangeOp): boolean {
   return op.kind === 'update' && hasUnchangedValue(op);
 }
 
 class SessionEnded extends Error {}
-
-export interface RepairOutcome {
-  readonly resent: number;
-  readonly deleted: number;
-  readonly changedMeanwhile: number;
-}
 
 interface RepairJob {
   readonly schema: string;
@@ -356,14 +355,13 @@ export class LiveBackfill {
           chunk.conflicted = true;
           return;
         }
-        chunk.changedKeys.add(keyText(op.key));
         // An update may change the key: the new key's row is the stream's too.
-        if (op.after) {
-          const newKey = keyText(newKeyOf(chunk.relation.keyIndexes, op));
-          chunk.changedKeys.add(newKey);
+        const keys = changedKeyTexts(chunk.relation.keyIndexes, op);
+        for (const key of keys) chunk.changedKeys.add(key);
+        if (op.after && isPartialUpdate(op)) {
+          const newKey = keys[keys.length - 1];
           const earlier = chunk.partialKeys.get(newKey);
-          if (isPartialUpdate(op) && (earlier === undefined || op.position.commit < earlier))
-            chunk.partialKeys.set(newKey, op.position.commit);
+          if (earlier === undefined || op.position.commit < earlier) chunk.partialKeys.set(newKey, op.position.commit);
         }
       },
       message: (prefix, content, lsn) => {
@@ -724,48 +722,35 @@ export class LiveBackfill {
     const commit = markerCommit(lsn);
     const commitTimeUs = Date.now() * 1000;
     const { relation } = chunk;
+    const settled = settleRead(rows.rows, relation.keyIndexes, chunk.changedKeys, chunk.deleteAbsent);
+    for (const { key, text } of settled.changedMeanwhile) {
+      const partial = chunk.partialKeys.get(text);
+      if (partial !== undefined) addRefetch(chunk.refetch, text, key, partial);
+    }
+    chunk.outcome.changedMeanwhile += settled.changedMeanwhile.length;
     let index = 0;
-    for (const after of rows.rows) {
-      const key = relation.keyIndexes.map((i) => after[i]);
-      if (chunk.changedKeys.size > 0) {
-        const text = keyText(key);
-        if (chunk.changedKeys.has(text)) {
-          const partial = chunk.partialKeys.get(text);
-          if (partial !== undefined) addRefetch(chunk.refetch, text, key, partial);
-          chunk.outcome.changedMeanwhile += 1;
-          continue;
-        }
-      }
+    for (const after of settled.rows) {
       chunk.outcome.resent += 1;
       session.publisher.add({
         kind: 'snapshot-row',
         table: relation.schema,
-        key,
+        key: relation.keyIndexes.map((i) => after[i]),
         after,
         position: { commit, index: index++ },
         commitTimeUs,
       });
       if (session.publisher.full) await session.publisher.waitForCapacity();
     }
-    if (chunk.deleteAbsent) {
-      const found = new Set(rows.rows.map((after) => keyText(relation.keyIndexes.map((i) => after[i]))));
-      for (const key of chunk.deleteAbsent) {
-        const text = keyText(key);
-        if (found.has(text)) continue;
-        if (chunk.changedKeys.has(text)) {
-          chunk.outcome.changedMeanwhile += 1;
-          continue;
-        }
-        session.publisher.add({
-          kind: 'delete',
-          table: relation.schema,
-          key,
-          position: { commit, index: index++ },
-          commitTimeUs,
-        });
-        chunk.outcome.deleted += 1;
-        if (session.publisher.full) await session.publisher.waitForCapacity();
-      }
+    for (const key of settled.absent) {
+      session.publisher.add({
+        kind: 'delete',
+        table: relation.schema,
+        key,
+        position: { commit, index: index++ },
+        commitTimeUs,
+      });
+      chunk.outcome.deleted += 1;
+      if (session.publisher.full) await session.publisher.waitForCapacity();
     }
     chunk.finish(index);
   }

@@ -50,12 +50,12 @@ import {
 import { ProgressStore } from '@cdc/progress';
 import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runtime';
 import { health, metrics, transactionTracer } from '@cdc/telemetry';
+import { answerRepairs } from '@cdc/verify';
 import { Client } from 'pg';
 import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { checkDestinationRules } from './destination-rules';
 import { listenForReloads } from './reload';
 import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
-import { listenForRepairs } from './repair';
 import {
   choosePrimary,
   FAILOVER_SLOTS_MIN_VERSION,
@@ -321,7 +321,12 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
           }
         : undefined,
     });
-    const stopRepairs = listenForRepairs(nc, source.name, backfill, log);
+    const stopRepairs = answerRepairs(
+      nc,
+      source.name,
+      (request) => backfill.repair(request.schema, request.table, request.keys),
+      log,
+    );
     const discovery =
       source.tableDiscoveryIntervalS > 0
         ? setInterval(

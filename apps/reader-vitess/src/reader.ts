@@ -28,6 +28,8 @@ import {
   VStreamDecoder,
   VStreamError,
   RowDecodeError,
+  VitessPositions,
+  VitessRepairs,
   decodeVgtid,
   encodeVgtid,
   formatVgtid,
@@ -37,6 +39,7 @@ import {
   type StartState,
   type binlogdata,
 } from '@cdc/vitess-source';
+import { answerRepairs } from '@cdc/verify';
 import { CopyProgress } from './copy-progress';
 import { ReshardStopError, ShardsGoneError, journalSeen, shardsGone, shardsOf } from './reshard';
 import { PositionLostError, PositionLostWatch, positionLost } from './position-lost';
@@ -132,6 +135,28 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
       progress.writeReaderState(source.name, { paused: paused ?? null, since: new Date().toISOString() }),
     );
     const client = new VStreamClient(source.vtgate);
+    const positions = new VitessPositions(source.vtgate, source.keyspace);
+    // cdc verify --repair: rows read again through vtgate, published in the stream's order (repair.ts).
+    const repairs = new VitessRepairs({
+      source: source.name,
+      keyspace: source.keyspace,
+      client,
+      currentPosition: (signal) => positions.current(signal),
+      lookupTable: (table) => schema.lookup(table),
+    });
+    const stopRepairs = answerRepairs(
+      nc,
+      source.name,
+      async (request) => {
+        const outcome = await repairs.repair(request.schema, request.table, request.keys, options.signal);
+        log.info(
+          { table: `${request.schema}.${request.table}`, ...outcome },
+          `repair of ${request.schema}.${request.table}: rows sent again through the pipeline`,
+        );
+        return outcome;
+      },
+      log,
+    );
     try {
       while (!options.signal.aborted) {
         const publisher = new ChangePublisher({
@@ -147,9 +172,19 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
           streamLimits.maxAgeS === undefined
             ? undefined
             : watchStreamAge(jsm, source.name, streamLimits.maxAgeS, publisher, 1_000, log);
+        repairs.attach(publisher);
         try {
           const start = await startPosition(source, progress, log);
-          await streamFrom(start, { source, client, publisher, progress, schema, signal: options.signal, log });
+          await streamFrom(start, {
+            source,
+            client,
+            publisher,
+            progress,
+            schema,
+            repairs,
+            signal: options.signal,
+            log,
+          });
         } catch (error) {
           if (options.signal.aborted) break;
           // Deterministic: reading the same row again fails the same way, so stop with the reason.
@@ -163,12 +198,15 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
           log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
           await sleep(1_000, options.signal);
         } finally {
+          repairs.detach();
           stopAgeWatch?.();
           publisher.close();
           log.info({ published: publisher.stats }, 'publishing session ended');
         }
       }
     } finally {
+      await stopRepairs();
+      positions.close();
       client.close();
     }
   } finally {
@@ -216,6 +254,7 @@ interface StreamContext {
   readonly publisher: ChangePublisher;
   readonly progress: ProgressStore;
   readonly schema: KeyspaceSchema;
+  readonly repairs: VitessRepairs;
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
@@ -318,6 +357,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
             // Copy-phase chunks are not source transactions: only streamed changes get a span.
             const copied = op.kind === 'snapshot-row' || op.kind === 'rows';
             publisher.add(op, copied ? undefined : transactions?.op(op.table));
+            ctx.repairs.observe(op);
             if (publisher.full) return publisher.waitForCapacity();
           },
           resumable: (vgtid) => {
@@ -365,6 +405,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           if (!streaming) health.setReady(readerStreamingComponent(source.name), (streaming = true));
           shardActivity.seen(events);
           await decoder.handle(events);
+          // Between two transactions: a repair's rows sit after every op delivered, before the next.
+          if (ctx.repairs.waiting && !decoder.inTransaction) await ctx.repairs.publishReady(publisher);
           backoffMs = source.reconnect.initialMs;
           lostPosition.streamed();
         }

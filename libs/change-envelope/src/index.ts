@@ -52,3 +52,4 @@ export {
   textOp,
   type TextOpFields,
 } from './text-op';
+export { changedKeyTexts, keyText, newKeyOf, settleRead, type SettledRead } from './read-while-streaming';

@@ -250,10 +250,3 @@ async function readConsistent(
     }
   }
 }
-
-/** A stable text for a row key, to match keys from the stream with keys read by a query. */
-export function keyText(values: readonly Value[]): string {
-  return JSON.stringify(values, (_name, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value,
-  );
-}

@@ -29,7 +29,6 @@ export {
   readKeys,
   readKeysConsistent,
   visibleIn,
-  keyText,
   type BackfillMarker,
   type KeyChunk,
   type SnapshotXids,

@@ -11,3 +11,4 @@ export { DestinationBehindError } from './applied-position';
 export { ChunkError } from './table-verifier';
 export type { RowDifference, DifferenceKind } from './row-diff';
 export { repairSubject, type RepairReply, type RepairRequest } from './repair-protocol';
+export { answerRepairs, type RepairOutcome } from './repair-listener';

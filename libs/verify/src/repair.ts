@@ -7,6 +7,24 @@ import type { TablePlan } from './table-plan';
 /** Keys per repair request (one live-backfill chunk each at the reader). */
 const KEYS_PER_REQUEST = 1_000;
 
+/**
+ * Key kinds whose canonical text is also MySQL's own text of the value, so a Vitess reader can
+ * bind it and recognise the key in the rows it reads (a decimal's canonical text drops trailing
+ * zeros, a timestamp's has a T: such keys would not match).
+ */
+const VITESS_REPAIR_KEY_KINDS: ReadonlySet<string> = new Set(['integer', 'text', 'date']);
+
+/** Why the differences of this table cannot be repaired, or undefined when they can. */
+export function repairRefusal(plan: TablePlan): string | undefined {
+  const { keyIndexes, kinds } = plan.sourceSide;
+  if (keyIndexes.length === 0) return 'the table has no primary key: rows cannot be sent again by key';
+  if (plan.source.type === 'postgres') return undefined;
+  const other = keyIndexes.map((i) => kinds[i]).filter((kind) => !VITESS_REPAIR_KEY_KINDS.has(kind));
+  return other.length === 0
+    ? undefined
+    : `a Vitess table is repaired by integer, text or date keys; this key has ${[...new Set(other)].join(', ')} columns: nothing was sent`;
+}
+
 export interface RepairSummary {
   readonly resent: number;
   readonly deleted: number;
@@ -28,12 +46,15 @@ export async function requestRepair(
 ): Promise<RepairSummary> {
   const table = `${plan.sourceTable.schema}.${plan.sourceTable.table}`;
   const where = `source ${plan.source.name}, table ${table}`;
-  if (plan.sourceSide.keyIndexes.length === 0)
-    throw new Error(`${where}: no primary key: rows cannot be repaired by key`);
+  const refusal = repairRefusal(plan);
+  if (refusal !== undefined) throw new Error(`${where}: ${refusal}`);
   const total = { resent: 0, deleted: 0, changedMeanwhile: 0 };
   const unique = [...new Map(differences.map((d) => [JSON.stringify(d.key), d.key])).values()];
   for (let start = 0; start < unique.length; start += KEYS_PER_REQUEST) {
-    const keys = await sourceKeyTexts(reader, plan, unique.slice(start, start + KEYS_PER_REQUEST));
+    const slice = unique.slice(start, start + KEYS_PER_REQUEST);
+    // A Vitess reader binds the canonical texts as MySQL literals (vitessRepairRefusal says which key kinds).
+    const keys =
+      plan.source.type === 'postgres' ? await sourceKeyTexts(reader, plan, slice) : slice.map((key) => [...key]);
     const request: RepairRequest = { schema: plan.sourceTable.schema, table: plan.sourceTable.table, keys };
     let reply: RepairReply;
     try {

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { AppliedPositions } from './applied-position';
 import type { Database } from './database';
 import type { RowRateLimit } from './rate-limit';
-import { requestRepair, type RepairSummary } from './repair';
+import { repairRefusal, requestRepair, type RepairSummary } from './repair';
 import type { VerifyRunStore, TableProgress } from './resume-store';
 import type { DifferenceKind, RowDifference } from './row-diff';
 import type { SourceReader } from './source-position';
@@ -54,9 +54,6 @@ export interface TableContext {
 
 /** vttablet's default result limit (queryserver-config-max-result-size): a chunk's rows must fit in one answer per shard. */
 const VITESS_MAX_CHUNK_ROWS = 10_000;
-
-const VITESS_REPAIR =
-  'repair is Postgres-only for now: the Vitess reader cannot send rows again through the pipeline yet; nothing was sent';
 
 /** How often, at most, a table's progress is stored for --resume. */
 const SAVE_INTERVAL_MS = 1_000;
@@ -156,12 +153,11 @@ export async function compareTable(
   const unlisted = earlier ? totalOf(earlier.counts) - earlier.differences.length : 0;
   let repair: TableReport['repair'];
   if (options.repair && differences.length > 0) {
+    const refusal = repairRefusal(plan);
     repair =
-      plan.source.type !== 'postgres'
-        ? { notRepaired: VITESS_REPAIR }
-        : plan.sourceSide.keyIndexes.length === 0
-          ? { notRepaired: 'the table has no primary key: rows cannot be sent again by key' }
-          : await requestRepair(context.nc, context.reader, plan, differences, options.repairTimeoutMs ?? 120_000);
+      refusal !== undefined
+        ? { notRepaired: refusal }
+        : await requestRepair(context.nc, context.reader, plan, differences, options.repairTimeoutMs ?? 120_000);
     if (unlisted > 0 && !('notRepaired' in repair))
       notes.push(`${unlisted} differences found before the resume were not kept, so not repaired: run --repair again`);
   }

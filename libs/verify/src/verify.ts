@@ -19,7 +19,8 @@ import { VerifyRunStore } from './resume-store';
 import { postgresSourceReader, type SourceReader } from './source-position';
 import { compareTable, type TableContext, type TableReport } from './table-report';
 import { planTable } from './table-plan';
-import { VitessPositions, vitessSourceReader } from './vitess-position';
+import { vitessSourceReader } from './vitess-position';
+import { VitessPositions } from '@cdc/vitess-source';
 
 export type { TableReport, TableStatus } from './table-report';
 

@@ -13,3 +13,5 @@ export {
   type StartState,
 } from './start-position';
 export type { binlogdata } from './generated/vitess';
+export { VitessPositions } from './current-position';
+export { VitessRepairs, repairLane, type RepairPublisher, type VitessRepairOutcome } from './repair';

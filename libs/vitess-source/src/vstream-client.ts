@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { topodata, vtgate, type binlogdata } from './generated/vitess';
+import { query, topodata, vtgate, type binlogdata } from './generated/vitess';
 import { decodeVStreamResponse } from './vstream-wire';
 
 export type VEvent = binlogdata.IVEvent;
@@ -19,6 +19,7 @@ const TABLET_TYPES = {
 } as const;
 
 const METHOD = '/vtgateservice.Vitess/VStream';
+const EXECUTE = '/vtgateservice.Vitess/Execute';
 
 /** vtgate's answer (FAILED_PRECONDITION) when a VGtid names a shard its keyspace no longer has. */
 const MISSING_SHARD = /shard provided in VGTID, ([^,\s]+), not found in the (\S+) keyspace/;
@@ -100,6 +101,56 @@ export class VStreamClient {
       signal.removeEventListener('abort', cancel);
       call.cancel();
     }
+  }
+
+  /**
+   * One statement through vtgate's gRPC API (`vtgateservice.Vitess/Execute`), on `target`
+   * ("keyspace@primary"), with text bind variables (`:name` in the SQL; null is NULL). The rows
+   * come as query.Rows with query.Fields, as VStream's do, so they decode the same way; the
+   * fields carry flags and charsets (IncludedFields ALL).
+   */
+  async execute(
+    target: string,
+    sql: string,
+    bindVariables: Readonly<Record<string, string | null>>,
+    timeoutMs = 30_000,
+  ): Promise<query.IQueryResult> {
+    const bind: Record<string, query.IBindVariable> = {};
+    for (const [name, value] of Object.entries(bindVariables))
+      bind[name] =
+        value === null
+          ? { type: query.Type.NULL_TYPE }
+          : { type: query.Type.VARCHAR, value: Buffer.from(value, 'utf8') };
+    const request = new vtgate.ExecuteRequest({
+      callerId: { principal: 'cdc', component: 'reader-vitess' },
+      session: {
+        autocommit: true,
+        targetString: target,
+        options: { includedFields: query.ExecuteOptions.IncludedFields.ALL },
+      },
+      query: { sql, bindVariables: bind },
+    });
+    const response = await new Promise<vtgate.ExecuteResponse>((resolve, reject) => {
+      this.client.makeUnaryRequest<vtgate.ExecuteRequest, vtgate.ExecuteResponse>(
+        EXECUTE,
+        (value) => Buffer.from(vtgate.ExecuteRequest.encode(value).finish()),
+        (bytes) => vtgate.ExecuteResponse.decode(bytes),
+        request,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (error, value) => {
+          if (error) {
+            const name = grpc.status[error.code] ?? 'ERROR';
+            reject(
+              new VStreamError(`query through vtgate ${this.address} failed: ${name}: ${error.details}`, error.code),
+            );
+          } else resolve(value!);
+        },
+      );
+    });
+    if (response.error?.message)
+      throw new VStreamError(`query through vtgate ${this.address} failed: ${response.error.message}`, undefined);
+    return response.result ?? { fields: [], rows: [] };
   }
 
   close(): void {

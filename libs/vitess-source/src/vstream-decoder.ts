@@ -53,10 +53,38 @@ export interface VStreamDecoderOptions {
   readonly handlers: VStreamDecoderHandlers;
 }
 
-interface TableState {
+/** A table as its rows are decoded: its schema, one decoder per column, its key columns. */
+export interface TableState {
   readonly schema: TableSchema;
   readonly decoders: ColumnDecoder[];
   readonly keyIndexes: number[];
+}
+
+/**
+ * A table's schema and column decoders from the fields vtgate describes its rows with: a
+ * VStream FIELD event's, or a query's (ExecuteOptions ALL, so flags and charsets are there).
+ * One place, so rows read by query (a repair) decode exactly as streamed rows do.
+ */
+export function tableOfFields(
+  keyspace: string,
+  name: string,
+  fields: readonly query.IField[],
+  known: KeyspaceTable | undefined,
+  enumSetStringValues: boolean,
+): TableState {
+  const json = new Set((known?.columns ?? []).filter((column) => column.json).map((column) => column.name));
+  const decoders = fields.map((f) => columnDecoderFor(f, enumSetStringValues, { json: json.has(f.name ?? '') }));
+  const columns: Column[] = fields.map((f, i) => ({
+    name: f.name ?? '',
+    type: columnTypeOf(f, known),
+    key: ((f.flags ?? 0) & PRI_KEY_FLAG) !== 0,
+    nullable: ((f.flags ?? 0) & NOT_NULL_FLAG) === 0,
+    typeOid: 0,
+    elementTypeOid: 0,
+    valueKind: decoders[i].kind,
+  }));
+  const keyIndexes = keyColumnIndexes(columns);
+  return { schema: { schema: keyspace, table: name, columns, hasKey: keyIndexes.length > 0 }, decoders, keyIndexes };
 }
 
 /**
@@ -118,6 +146,11 @@ export class VStreamDecoder {
     );
     // A keyspace-wide start (no shard named) with an empty gtid copies every shard first.
     this.keyspaceCopying = (options.start.shardGtids ?? []).some((shard) => !shard.shard && shard.gtid === '');
+  }
+
+  /** Whether a shard's transaction is open (BEGIN seen, COMMIT not yet): its ops are not all handed out. */
+  get inTransaction(): boolean {
+    return this.openTransactions > 0;
   }
 
   /** The newest VGtid seen (may be inside a transaction; use `resumable` for restarts). */
@@ -236,26 +269,10 @@ export class VStreamDecoder {
     const lane = this.laneOf(event);
     const name = unqualified(field.tableName ?? '');
     const known = await this.options.lookupTable(name);
-    const fields = field.fields ?? [];
-    const json = new Set((known?.columns ?? []).filter((column) => column.json).map((column) => column.name));
-    const decoders = fields.map((f) =>
-      columnDecoderFor(f, field.enumSetStringValues ?? false, { json: json.has(f.name ?? '') }),
+    lane.tables.set(
+      name,
+      tableOfFields(lane.keyspace, name, field.fields ?? [], known, field.enumSetStringValues ?? false),
     );
-    const columns: Column[] = fields.map((f, i) => ({
-      name: f.name ?? '',
-      type: columnTypeOf(f, known),
-      key: ((f.flags ?? 0) & PRI_KEY_FLAG) !== 0,
-      nullable: ((f.flags ?? 0) & NOT_NULL_FLAG) === 0,
-      typeOid: 0,
-      elementTypeOid: 0,
-      valueKind: decoders[i].kind,
-    }));
-    const keyIndexes = keyColumnIndexes(columns);
-    lane.tables.set(name, {
-      schema: { schema: lane.keyspace, table: name, columns, hasKey: keyIndexes.length > 0 },
-      decoders,
-      keyIndexes,
-    });
   }
 
   private onRow(event: VEvent): void {

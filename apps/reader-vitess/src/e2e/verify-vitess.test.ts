@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { loadConfig } from '@cdc/config';
@@ -13,7 +13,7 @@ import { BUNDLE, createTable, startVitessPipeline, waitForEqual, type VitessPipe
 // needs a recheck), a workload changing rows on both shards while verify runs gives no false
 // difference (each chunk's source side is read through vtgate, then every shard's position; the
 // destination side once the appliers passed it), and rows changed behind the pipeline's back
-// at the destination are found with exactly their keys.
+// at the destination are found with exactly their keys and repaired through the pipeline.
 const RUN = `r${Date.now().toString(36)}`;
 const TYPES = `${RUN}_verify_types`;
 const DOCS = `${RUN}_verify_docs`;
@@ -161,29 +161,94 @@ test('Vitess -> Postgres: every type equal by its in-database checksum; equal wh
   assert.ok(changes > 20, `the workload ran (${changes} updates)`);
 });
 
-test('Vitess -> Postgres: rows changed behind the pipeline at the destination, exactly those keys; --repair says it is Postgres-only', async () => {
+test('Vitess -> Postgres: rows changed behind the pipeline at the destination, exactly those keys; --repair fixes them through the pipeline, keys updated meanwhile end right', async () => {
   const target = `sharded.${pg.escapeIdentifier(TYPES)}`;
-  await pipeline.destination.query(`UPDATE ${target} SET vc = 'tampered' WHERE id = 777`);
+  const source = mysql.escapeId(TYPES);
+  // Planted behind the pipeline's back: a changed row, a deleted one, one the source never had,
+  // and 40 changed rows (on both shards) that the source keeps updating while --repair runs.
+  const busy = Array.from({ length: 40 }, (_, k) => 101 + k);
+  await pipeline.destination.query(`UPDATE ${target} SET vc = 'tampered' WHERE id = 777 OR id = ANY($1::int8[])`, [
+    busy,
+  ]);
   await pipeline.destination.query(`DELETE FROM ${target} WHERE id = 1500`);
+  await pipeline.destination.query(`INSERT INTO ${target} (id, vc) VALUES (900001, 'never at the source')`);
   const types = tableReport(await verify({ tables: [TYPES] }), TYPES);
   assert.equal(types.status, 'different');
   assert.deepEqual(
     types.differences.map((d) => `${d.kind} ${d.key.join(',')} ${d.columns?.join(',') ?? ''}`.trim()).sort(),
-    ['different 777 vc', 'missing 1500'],
+    [...busy.map((id) => `different ${id} vc`), 'different 777 vc', 'extra 900001', 'missing 1500'].sort(),
   );
 
-  const cli = spawnSync(
-    process.execPath,
-    [BUNDLE, 'verify', '--config', pipeline.configFile, '--tables', TYPES, '--chunk-rows', '500', '--repair'],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
+  // The source changes the busy keys while the repair reads them: whichever of the repair's
+  // image and the stream's changes arrives, the destination must end at the source's last value.
+  const stop = new AbortController();
+  let updates = 0;
+  const workload = (async () => {
+    while (!stop.signal.aborted) {
+      const id = busy[updates % busy.length];
+      await pipeline.vtgate.query(`UPDATE ${source} SET vc = ? WHERE id = ?`, [`during repair ${updates}`, id]);
+      updates += 1;
+    }
+  })();
+  let cli: { status: number | null; stdout: string; stderr: string };
+  try {
+    cli = await runCli([
+      'verify',
+      '--config',
+      pipeline.configFile,
+      '--tables',
+      TYPES,
+      '--chunk-rows',
+      '500',
+      '--repair',
+    ]);
+  } finally {
+    stop.abort();
+    await workload;
+  }
   assert.equal(cli.status, 1, cli.stderr);
-  assert.match(cli.stdout, /DIFFERENT .*: 2000 rows, .* 1 missing, 0 extra, 1 different/);
-  const notRepaired = cli.stdout.split('\n').filter((line) => line.includes('not repaired'));
-  assert.deepEqual(notRepaired, [
-    '    not repaired: repair is Postgres-only for now: the Vitess reader cannot send rows again through the pipeline yet; nothing was sent',
-  ]);
-  // Nothing was written anywhere: the destination still lacks the row.
-  const { rows } = await pipeline.destination.query(`SELECT count(*)::int AS n FROM ${target} WHERE id = 1500`);
-  assert.equal(Number(rows[0].n), 0);
+  const repairLine = cli.stdout.split('\n').find((line) => line.includes('repair'));
+  const repaired = /repair: (\d+) rows sent again, (\d+) deletes sent, (\d+) changed meanwhile/.exec(repairLine ?? '');
+  assert.ok(repaired, cli.stdout);
+  const [resent, deleted, changedMeanwhile] = repaired.slice(1).map(Number);
+  // Every key is settled once: sent again (rows the source has), deleted (900001), or left to the stream.
+  assert.equal(deleted, 1, cli.stdout);
+  assert.equal(resent + changedMeanwhile, busy.length + 2, cli.stdout);
+  assert.ok(updates > busy.length, `the workload ran (${updates} updates)`);
+
+  // Nothing was written by verify: the fixes arrive through the reader and the applier.
+  const again = tableReport(await verify({ tables: [TYPES] }), TYPES);
+  assert.equal(again.status, 'equal', JSON.stringify(again.differences));
+  const sourceRows = (await pipeline.vtgate.query(`SELECT id, vc FROM ${source} WHERE id IN (?) ORDER BY id`, [
+    [...busy, 777, 1500, 900001],
+  ])) as unknown as [Array<{ id: number | string; vc: string }>];
+  const { rows: destinationRows } = await pipeline.destination.query(
+    `SELECT id::text AS id, vc FROM ${target} WHERE id = ANY($1::int8[]) ORDER BY id`,
+    [[...busy, 777, 1500, 900001]],
+  );
+  assert.deepEqual(
+    destinationRows.map((row) => `${row.id} ${row.vc}`),
+    sourceRows[0].map((row) => `${row.id} ${row.vc}`),
+  );
+  assert.ok(
+    destinationRows.some((row) => String(row.vc).startsWith('during repair')),
+    'the busy keys hold values written during the repair',
+  );
 });
+
+/** The bundled CLI, run without blocking this process (the workload runs meanwhile). */
+function runCli(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}

@@ -78,6 +78,63 @@ export namespace vtrpc {
         /** Shape of a CallerID. */
         type $Shape = vtrpc.CallerID.$Properties;
     }
+
+    /**
+     * Properties of a RPCError.
+     * @deprecated Use vtrpc.RPCError.$Properties instead.
+     */
+    interface IRPCError extends vtrpc.RPCError.$Properties {
+    }
+
+    /** Represents a RPCError. */
+    class RPCError {
+
+        /**
+         * Constructs a new RPCError.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: vtrpc.RPCError.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** RPCError message. */
+        message: string;
+
+        /**
+         * Encodes the specified RPCError message. Does not implicitly {@link vtrpc.RPCError.verify|verify} messages.
+         * @param message RPCError message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: vtrpc.RPCError.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a RPCError message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {vtrpc.RPCError & vtrpc.RPCError.$Shape} RPCError
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): vtrpc.RPCError & vtrpc.RPCError.$Shape;
+    }
+
+    namespace RPCError {
+
+        /** Properties of a RPCError. */
+        interface $Properties {
+
+            /** RPCError message */
+            message?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a RPCError. */
+        type $Shape = vtrpc.RPCError.$Properties;
+    }
 }
 
 /** Namespace topodata. */
@@ -495,6 +552,271 @@ export namespace query {
 
         /** Shape of a QueryResult. */
         type $Shape = query.QueryResult.$Properties;
+    }
+
+    /**
+     * Properties of a Value.
+     * @deprecated Use query.Value.$Properties instead.
+     */
+    interface IValue extends query.Value.$Properties {
+    }
+
+    /** Represents a Value. */
+    class Value {
+
+        /**
+         * Constructs a new Value.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: query.Value.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Value type. */
+        type: query.Type;
+
+        /** Value value. */
+        value: Uint8Array;
+
+        /**
+         * Encodes the specified Value message. Does not implicitly {@link query.Value.verify|verify} messages.
+         * @param message Value message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: query.Value.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Value message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {query.Value & query.Value.$Shape} Value
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): query.Value & query.Value.$Shape;
+    }
+
+    namespace Value {
+
+        /** Properties of a Value. */
+        interface $Properties {
+
+            /** Value type */
+            type?: (query.Type|null);
+
+            /** Value value */
+            value?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Value. */
+        type $Shape = query.Value.$Properties;
+    }
+
+    /**
+     * Properties of a BindVariable.
+     * @deprecated Use query.BindVariable.$Properties instead.
+     */
+    interface IBindVariable extends query.BindVariable.$Properties {
+    }
+
+    /** Represents a BindVariable. */
+    class BindVariable {
+
+        /**
+         * Constructs a new BindVariable.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: query.BindVariable.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** BindVariable type. */
+        type: query.Type;
+
+        /** BindVariable value. */
+        value: Uint8Array;
+
+        /** BindVariable values. */
+        values: query.Value.$Properties[];
+
+        /**
+         * Encodes the specified BindVariable message. Does not implicitly {@link query.BindVariable.verify|verify} messages.
+         * @param message BindVariable message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: query.BindVariable.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a BindVariable message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {query.BindVariable & query.BindVariable.$Shape} BindVariable
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): query.BindVariable & query.BindVariable.$Shape;
+    }
+
+    namespace BindVariable {
+
+        /** Properties of a BindVariable. */
+        interface $Properties {
+
+            /** BindVariable type */
+            type?: (query.Type|null);
+
+            /** BindVariable value */
+            value?: (Uint8Array|null);
+
+            /** BindVariable values */
+            values?: (query.Value.$Properties[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a BindVariable. */
+        type $Shape = query.BindVariable.$Properties;
+    }
+
+    /**
+     * Properties of a BoundQuery.
+     * @deprecated Use query.BoundQuery.$Properties instead.
+     */
+    interface IBoundQuery extends query.BoundQuery.$Properties {
+    }
+
+    /** Represents a BoundQuery. */
+    class BoundQuery {
+
+        /**
+         * Constructs a new BoundQuery.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: query.BoundQuery.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** BoundQuery sql. */
+        sql: string;
+
+        /** BoundQuery bindVariables. */
+        bindVariables: { [k: string]: query.BindVariable.$Properties };
+
+        /**
+         * Encodes the specified BoundQuery message. Does not implicitly {@link query.BoundQuery.verify|verify} messages.
+         * @param message BoundQuery message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: query.BoundQuery.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a BoundQuery message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {query.BoundQuery & query.BoundQuery.$Shape} BoundQuery
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): query.BoundQuery & query.BoundQuery.$Shape;
+    }
+
+    namespace BoundQuery {
+
+        /** Properties of a BoundQuery. */
+        interface $Properties {
+
+            /** BoundQuery sql */
+            sql?: (string|null);
+
+            /** BoundQuery bindVariables */
+            bindVariables?: ({ [k: string]: query.BindVariable.$Properties }|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a BoundQuery. */
+        type $Shape = query.BoundQuery.$Properties;
+    }
+
+    /**
+     * Properties of an ExecuteOptions.
+     * @deprecated Use query.ExecuteOptions.$Properties instead.
+     */
+    interface IExecuteOptions extends query.ExecuteOptions.$Properties {
+    }
+
+    /** Represents an ExecuteOptions. */
+    class ExecuteOptions {
+
+        /**
+         * Constructs a new ExecuteOptions.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: query.ExecuteOptions.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ExecuteOptions includedFields. */
+        includedFields: query.ExecuteOptions.IncludedFields;
+
+        /**
+         * Encodes the specified ExecuteOptions message. Does not implicitly {@link query.ExecuteOptions.verify|verify} messages.
+         * @param message ExecuteOptions message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: query.ExecuteOptions.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an ExecuteOptions message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {query.ExecuteOptions & query.ExecuteOptions.$Shape} ExecuteOptions
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): query.ExecuteOptions & query.ExecuteOptions.$Shape;
+    }
+
+    namespace ExecuteOptions {
+
+        /** Properties of an ExecuteOptions. */
+        interface $Properties {
+
+            /** ExecuteOptions includedFields */
+            includedFields?: (query.ExecuteOptions.IncludedFields|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an ExecuteOptions. */
+        type $Shape = query.ExecuteOptions.$Properties;
+
+        /** IncludedFields enum. */
+        enum IncludedFields {
+
+            /** TYPE_AND_NAME value */
+            TYPE_AND_NAME = 0,
+
+            /** TYPE_ONLY value */
+            TYPE_ONLY = 1,
+
+            /** ALL value */
+            ALL = 2
+        }
     }
 }
 
@@ -1808,5 +2130,218 @@ export namespace vtgate {
 
         /** Shape of a VStreamResponse. */
         type $Shape = vtgate.VStreamResponse.$Properties;
+    }
+
+    /**
+     * Properties of a Session.
+     * @deprecated Use vtgate.Session.$Properties instead.
+     */
+    interface ISession extends vtgate.Session.$Properties {
+    }
+
+    /** Represents a Session. */
+    class Session {
+
+        /**
+         * Constructs a new Session.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: vtgate.Session.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Session inTransaction. */
+        inTransaction: boolean;
+
+        /** Session autocommit. */
+        autocommit: boolean;
+
+        /** Session targetString. */
+        targetString: string;
+
+        /** Session options. */
+        options?: (query.ExecuteOptions.$Properties|null);
+
+        /**
+         * Encodes the specified Session message. Does not implicitly {@link vtgate.Session.verify|verify} messages.
+         * @param message Session message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: vtgate.Session.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Session message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {vtgate.Session & vtgate.Session.$Shape} Session
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): vtgate.Session & vtgate.Session.$Shape;
+    }
+
+    namespace Session {
+
+        /** Properties of a Session. */
+        interface $Properties {
+
+            /** Session inTransaction */
+            inTransaction?: (boolean|null);
+
+            /** Session autocommit */
+            autocommit?: (boolean|null);
+
+            /** Session targetString */
+            targetString?: (string|null);
+
+            /** Session options */
+            options?: (query.ExecuteOptions.$Properties|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Session. */
+        type $Shape = vtgate.Session.$Properties;
+    }
+
+    /**
+     * Properties of an ExecuteRequest.
+     * @deprecated Use vtgate.ExecuteRequest.$Properties instead.
+     */
+    interface IExecuteRequest extends vtgate.ExecuteRequest.$Properties {
+    }
+
+    /** Represents an ExecuteRequest. */
+    class ExecuteRequest {
+
+        /**
+         * Constructs a new ExecuteRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: vtgate.ExecuteRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ExecuteRequest callerId. */
+        callerId?: (vtrpc.CallerID.$Properties|null);
+
+        /** ExecuteRequest session. */
+        session?: (vtgate.Session.$Properties|null);
+
+        /** ExecuteRequest query. */
+        query?: (query.BoundQuery.$Properties|null);
+
+        /**
+         * Encodes the specified ExecuteRequest message. Does not implicitly {@link vtgate.ExecuteRequest.verify|verify} messages.
+         * @param message ExecuteRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: vtgate.ExecuteRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an ExecuteRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {vtgate.ExecuteRequest & vtgate.ExecuteRequest.$Shape} ExecuteRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): vtgate.ExecuteRequest & vtgate.ExecuteRequest.$Shape;
+    }
+
+    namespace ExecuteRequest {
+
+        /** Properties of an ExecuteRequest. */
+        interface $Properties {
+
+            /** ExecuteRequest callerId */
+            callerId?: (vtrpc.CallerID.$Properties|null);
+
+            /** ExecuteRequest session */
+            session?: (vtgate.Session.$Properties|null);
+
+            /** ExecuteRequest query */
+            query?: (query.BoundQuery.$Properties|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an ExecuteRequest. */
+        type $Shape = vtgate.ExecuteRequest.$Properties;
+    }
+
+    /**
+     * Properties of an ExecuteResponse.
+     * @deprecated Use vtgate.ExecuteResponse.$Properties instead.
+     */
+    interface IExecuteResponse extends vtgate.ExecuteResponse.$Properties {
+    }
+
+    /** Represents an ExecuteResponse. */
+    class ExecuteResponse {
+
+        /**
+         * Constructs a new ExecuteResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: vtgate.ExecuteResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ExecuteResponse error. */
+        error?: (vtrpc.RPCError.$Properties|null);
+
+        /** ExecuteResponse session. */
+        session?: (vtgate.Session.$Properties|null);
+
+        /** ExecuteResponse result. */
+        result?: (query.QueryResult.$Properties|null);
+
+        /**
+         * Encodes the specified ExecuteResponse message. Does not implicitly {@link vtgate.ExecuteResponse.verify|verify} messages.
+         * @param message ExecuteResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: vtgate.ExecuteResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an ExecuteResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {vtgate.ExecuteResponse & vtgate.ExecuteResponse.$Shape} ExecuteResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): vtgate.ExecuteResponse & vtgate.ExecuteResponse.$Shape;
+    }
+
+    namespace ExecuteResponse {
+
+        /** Properties of an ExecuteResponse. */
+        interface $Properties {
+
+            /** ExecuteResponse error */
+            error?: (vtrpc.RPCError.$Properties|null);
+
+            /** ExecuteResponse session */
+            session?: (vtgate.Session.$Properties|null);
+
+            /** ExecuteResponse result */
+            result?: (query.QueryResult.$Properties|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an ExecuteResponse. */
+        type $Shape = vtgate.ExecuteResponse.$Properties;
     }
 }

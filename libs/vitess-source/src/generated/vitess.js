@@ -216,6 +216,142 @@ $root.vtrpc = (function() {
         return CallerID;
     })();
 
+    vtrpc.RPCError = (function() {
+
+        /**
+         * Properties of a RPCError.
+         * @typedef {Object} vtrpc.RPCError.$Properties
+         * @property {string|null} [message] RPCError message
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a RPCError.
+         * @memberof vtrpc
+         * @interface IRPCError
+         * @augments vtrpc.RPCError.$Properties
+         * @deprecated Use vtrpc.RPCError.$Properties instead.
+         */
+
+        /**
+         * Shape of a RPCError.
+         * @typedef {vtrpc.RPCError.$Properties} vtrpc.RPCError.$Shape
+         */
+
+        /**
+         * Constructs a new RPCError.
+         * @memberof vtrpc
+         * @classdesc Represents a RPCError.
+         * @constructor
+         * @param {vtrpc.RPCError.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var RPCError = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * RPCError message.
+         * @member {string} message
+         * @memberof vtrpc.RPCError
+         * @instance
+         */
+        RPCError.prototype.message = "";
+
+        /**
+         * Encodes the specified RPCError message. Does not implicitly {@link vtrpc.RPCError.verify|verify} messages.
+         * @function encode
+         * @memberof vtrpc.RPCError
+         * @static
+         * @param {vtrpc.RPCError.$Properties} message RPCError message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RPCError.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.message);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a RPCError message from the specified reader or buffer.
+         * @function decode
+         * @memberof vtrpc.RPCError
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {vtrpc.RPCError & vtrpc.RPCError.$Shape} RPCError
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RPCError.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.vtrpc.RPCError();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.message = value;
+                        else
+                            delete message.message;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return RPCError;
+    })();
+
     return vtrpc;
 })();
 
@@ -1052,6 +1188,678 @@ $root.query = (function() {
         };
 
         return QueryResult;
+    })();
+
+    query.Value = (function() {
+
+        /**
+         * Properties of a Value.
+         * @typedef {Object} query.Value.$Properties
+         * @property {query.Type|null} [type] Value type
+         * @property {Uint8Array|null} [value] Value value
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Value.
+         * @memberof query
+         * @interface IValue
+         * @augments query.Value.$Properties
+         * @deprecated Use query.Value.$Properties instead.
+         */
+
+        /**
+         * Shape of a Value.
+         * @typedef {query.Value.$Properties} query.Value.$Shape
+         */
+
+        /**
+         * Constructs a new Value.
+         * @memberof query
+         * @classdesc Represents a Value.
+         * @constructor
+         * @param {query.Value.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Value = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Value type.
+         * @member {query.Type} type
+         * @memberof query.Value
+         * @instance
+         */
+        Value.prototype.type = 0;
+
+        /**
+         * Value value.
+         * @member {Uint8Array} value
+         * @memberof query.Value
+         * @instance
+         */
+        Value.prototype.value = $util.newBuffer([]);
+
+        /**
+         * Encodes the specified Value message. Does not implicitly {@link query.Value.verify|verify} messages.
+         * @function encode
+         * @memberof query.Value
+         * @static
+         * @param {query.Value.$Properties} message Value message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Value.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.type);
+            if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.value);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Value message from the specified reader or buffer.
+         * @function decode
+         * @memberof query.Value
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {query.Value & query.Value.$Shape} Value
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Value.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.query.Value();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.type = value;
+                        else
+                            delete message.type;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.value = value;
+                        else
+                            delete message.value;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return Value;
+    })();
+
+    query.BindVariable = (function() {
+
+        /**
+         * Properties of a BindVariable.
+         * @typedef {Object} query.BindVariable.$Properties
+         * @property {query.Type|null} [type] BindVariable type
+         * @property {Uint8Array|null} [value] BindVariable value
+         * @property {Array.<query.Value.$Properties>|null} [values] BindVariable values
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a BindVariable.
+         * @memberof query
+         * @interface IBindVariable
+         * @augments query.BindVariable.$Properties
+         * @deprecated Use query.BindVariable.$Properties instead.
+         */
+
+        /**
+         * Shape of a BindVariable.
+         * @typedef {query.BindVariable.$Properties} query.BindVariable.$Shape
+         */
+
+        /**
+         * Constructs a new BindVariable.
+         * @memberof query
+         * @classdesc Represents a BindVariable.
+         * @constructor
+         * @param {query.BindVariable.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var BindVariable = function (properties) {
+            this.values = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * BindVariable type.
+         * @member {query.Type} type
+         * @memberof query.BindVariable
+         * @instance
+         */
+        BindVariable.prototype.type = 0;
+
+        /**
+         * BindVariable value.
+         * @member {Uint8Array} value
+         * @memberof query.BindVariable
+         * @instance
+         */
+        BindVariable.prototype.value = $util.newBuffer([]);
+
+        /**
+         * BindVariable values.
+         * @member {Array.<query.Value.$Properties>} values
+         * @memberof query.BindVariable
+         * @instance
+         */
+        BindVariable.prototype.values = $util.emptyArray;
+
+        /**
+         * Encodes the specified BindVariable message. Does not implicitly {@link query.BindVariable.verify|verify} messages.
+         * @function encode
+         * @memberof query.BindVariable
+         * @static
+         * @param {query.BindVariable.$Properties} message BindVariable message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        BindVariable.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.type);
+            if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.value);
+            if (message.values != null && message.values.length)
+                for (var i = 0; i < message.values.length; ++i)
+                    $root.query.Value.encode(message.values[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a BindVariable message from the specified reader or buffer.
+         * @function decode
+         * @memberof query.BindVariable
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {query.BindVariable & query.BindVariable.$Shape} BindVariable
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        BindVariable.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.query.BindVariable();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.type = value;
+                        else
+                            delete message.type;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.value = value;
+                        else
+                            delete message.value;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.values && message.values.length))
+                            message.values = [];
+                        message.values.push($root.query.Value.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return BindVariable;
+    })();
+
+    query.BoundQuery = (function() {
+
+        /**
+         * Properties of a BoundQuery.
+         * @typedef {Object} query.BoundQuery.$Properties
+         * @property {string|null} [sql] BoundQuery sql
+         * @property {Object.<string,query.BindVariable.$Properties>|null} [bindVariables] BoundQuery bindVariables
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a BoundQuery.
+         * @memberof query
+         * @interface IBoundQuery
+         * @augments query.BoundQuery.$Properties
+         * @deprecated Use query.BoundQuery.$Properties instead.
+         */
+
+        /**
+         * Shape of a BoundQuery.
+         * @typedef {query.BoundQuery.$Properties} query.BoundQuery.$Shape
+         */
+
+        /**
+         * Constructs a new BoundQuery.
+         * @memberof query
+         * @classdesc Represents a BoundQuery.
+         * @constructor
+         * @param {query.BoundQuery.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var BoundQuery = function (properties) {
+            this.bindVariables = {};
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * BoundQuery sql.
+         * @member {string} sql
+         * @memberof query.BoundQuery
+         * @instance
+         */
+        BoundQuery.prototype.sql = "";
+
+        /**
+         * BoundQuery bindVariables.
+         * @member {Object.<string,query.BindVariable.$Properties>} bindVariables
+         * @memberof query.BoundQuery
+         * @instance
+         */
+        BoundQuery.prototype.bindVariables = $util.emptyObject;
+
+        /**
+         * Encodes the specified BoundQuery message. Does not implicitly {@link query.BoundQuery.verify|verify} messages.
+         * @function encode
+         * @memberof query.BoundQuery
+         * @static
+         * @param {query.BoundQuery.$Properties} message BoundQuery message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        BoundQuery.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.sql != null && $Object.hasOwnProperty.call(message, "sql") && message.sql !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.sql);
+            if (message.bindVariables != null && $Object.hasOwnProperty.call(message, "bindVariables"))
+                for (var keys = $Object.keys(message.bindVariables), i = 0; i < keys.length; ++i) {
+                    writer.uint32(/* id 2, wireType 2 =*/18).fork().uint32(/* id 1, wireType 2 =*/10).string(keys[i]);
+                    $root.query.BindVariable.encode(message.bindVariables[keys[i]], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim().ldelim();
+                }
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a BoundQuery message from the specified reader or buffer.
+         * @function decode
+         * @memberof query.BoundQuery
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {query.BoundQuery & query.BoundQuery.$Shape} BoundQuery
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        BoundQuery.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, key, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.query.BoundQuery();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.sql = value;
+                        else
+                            delete message.sql;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (message.bindVariables === $util.emptyObject)
+                            message.bindVariables = {};
+                        var end2 = reader.size() + reader.pos;
+                        if (end2 > reader.len)
+                            throw $RangeError("index out of range");
+                        reader.len = end2;
+                        key = "";
+                        value = null;
+                        while (reader.pos < end2) {
+                            var tag2 = reader.tag();
+                            wireType = tag2 & 7;
+                            switch (tag2 >>>= 3) {
+                            case 1:
+                                if (wireType !== 2)
+                                    break;
+                                key = reader.stringVerify();
+                                continue;
+                            case 2:
+                                if (wireType !== 2)
+                                    break;
+                                value = $root.query.BindVariable.decode(reader, reader.size(), $undefined, _depth + 1, value);
+                                continue;
+                            }
+                            reader.skipType(wireType, _depth, tag2);
+                        }
+                        if (reader.pos !== end2)
+                            throw $RangeError("index out of range");
+                        reader.len = end;
+                        if (key === "__proto__")
+                            $util.makeProp(message.bindVariables, key);
+                        message.bindVariables[key] = value || new $root.query.BindVariable();
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return BoundQuery;
+    })();
+
+    query.ExecuteOptions = (function() {
+
+        /**
+         * Properties of an ExecuteOptions.
+         * @typedef {Object} query.ExecuteOptions.$Properties
+         * @property {query.ExecuteOptions.IncludedFields|null} [includedFields] ExecuteOptions includedFields
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an ExecuteOptions.
+         * @memberof query
+         * @interface IExecuteOptions
+         * @augments query.ExecuteOptions.$Properties
+         * @deprecated Use query.ExecuteOptions.$Properties instead.
+         */
+
+        /**
+         * Shape of an ExecuteOptions.
+         * @typedef {query.ExecuteOptions.$Properties} query.ExecuteOptions.$Shape
+         */
+
+        /**
+         * Constructs a new ExecuteOptions.
+         * @memberof query
+         * @classdesc Represents an ExecuteOptions.
+         * @constructor
+         * @param {query.ExecuteOptions.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ExecuteOptions = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ExecuteOptions includedFields.
+         * @member {query.ExecuteOptions.IncludedFields} includedFields
+         * @memberof query.ExecuteOptions
+         * @instance
+         */
+        ExecuteOptions.prototype.includedFields = 0;
+
+        /**
+         * Encodes the specified ExecuteOptions message. Does not implicitly {@link query.ExecuteOptions.verify|verify} messages.
+         * @function encode
+         * @memberof query.ExecuteOptions
+         * @static
+         * @param {query.ExecuteOptions.$Properties} message ExecuteOptions message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ExecuteOptions.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.includedFields != null && $Object.hasOwnProperty.call(message, "includedFields") && message.includedFields !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).int32(message.includedFields);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an ExecuteOptions message from the specified reader or buffer.
+         * @function decode
+         * @memberof query.ExecuteOptions
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {query.ExecuteOptions & query.ExecuteOptions.$Shape} ExecuteOptions
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ExecuteOptions.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.query.ExecuteOptions();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.includedFields = value;
+                        else
+                            delete message.includedFields;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * IncludedFields enum.
+         * @name query.ExecuteOptions.IncludedFields
+         * @enum {number}
+         * @property {number} TYPE_AND_NAME=0 TYPE_AND_NAME value
+         * @property {number} TYPE_ONLY=1 TYPE_ONLY value
+         * @property {number} ALL=2 ALL value
+         */
+        ExecuteOptions.IncludedFields = (function() {
+            var valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "TYPE_AND_NAME"] = 0;
+            values[valuesById[1] = "TYPE_ONLY"] = 1;
+            values[valuesById[2] = "ALL"] = 2;
+            return values;
+        })();
+
+        return ExecuteOptions;
     })();
 
     return query;
@@ -4320,6 +5128,533 @@ $root.vtgate = (function() {
         };
 
         return VStreamResponse;
+    })();
+
+    vtgate.Session = (function() {
+
+        /**
+         * Properties of a Session.
+         * @typedef {Object} vtgate.Session.$Properties
+         * @property {boolean|null} [inTransaction] Session inTransaction
+         * @property {boolean|null} [autocommit] Session autocommit
+         * @property {string|null} [targetString] Session targetString
+         * @property {query.ExecuteOptions.$Properties|null} [options] Session options
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Session.
+         * @memberof vtgate
+         * @interface ISession
+         * @augments vtgate.Session.$Properties
+         * @deprecated Use vtgate.Session.$Properties instead.
+         */
+
+        /**
+         * Shape of a Session.
+         * @typedef {vtgate.Session.$Properties} vtgate.Session.$Shape
+         */
+
+        /**
+         * Constructs a new Session.
+         * @memberof vtgate
+         * @classdesc Represents a Session.
+         * @constructor
+         * @param {vtgate.Session.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Session = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Session inTransaction.
+         * @member {boolean} inTransaction
+         * @memberof vtgate.Session
+         * @instance
+         */
+        Session.prototype.inTransaction = false;
+
+        /**
+         * Session autocommit.
+         * @member {boolean} autocommit
+         * @memberof vtgate.Session
+         * @instance
+         */
+        Session.prototype.autocommit = false;
+
+        /**
+         * Session targetString.
+         * @member {string} targetString
+         * @memberof vtgate.Session
+         * @instance
+         */
+        Session.prototype.targetString = "";
+
+        /**
+         * Session options.
+         * @member {query.ExecuteOptions.$Properties|null|undefined} options
+         * @memberof vtgate.Session
+         * @instance
+         */
+        Session.prototype.options = null;
+
+        /**
+         * Encodes the specified Session message. Does not implicitly {@link vtgate.Session.verify|verify} messages.
+         * @function encode
+         * @memberof vtgate.Session
+         * @static
+         * @param {vtgate.Session.$Properties} message Session message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Session.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.inTransaction != null && $Object.hasOwnProperty.call(message, "inTransaction") && message.inTransaction !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.inTransaction);
+            if (message.autocommit != null && $Object.hasOwnProperty.call(message, "autocommit") && message.autocommit !== false)
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.autocommit);
+            if (message.targetString != null && $Object.hasOwnProperty.call(message, "targetString") && message.targetString !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.targetString);
+            if (message.options != null && $Object.hasOwnProperty.call(message, "options"))
+                $root.query.ExecuteOptions.encode(message.options, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Session message from the specified reader or buffer.
+         * @function decode
+         * @memberof vtgate.Session
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {vtgate.Session & vtgate.Session.$Shape} Session
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Session.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.vtgate.Session();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.inTransaction = value;
+                        else
+                            delete message.inTransaction;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.autocommit = value;
+                        else
+                            delete message.autocommit;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.targetString = value;
+                        else
+                            delete message.targetString;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        message.options = $root.query.ExecuteOptions.decode(reader, reader.size(), $undefined, _depth + 1, message.options);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return Session;
+    })();
+
+    vtgate.ExecuteRequest = (function() {
+
+        /**
+         * Properties of an ExecuteRequest.
+         * @typedef {Object} vtgate.ExecuteRequest.$Properties
+         * @property {vtrpc.CallerID.$Properties|null} [callerId] ExecuteRequest callerId
+         * @property {vtgate.Session.$Properties|null} [session] ExecuteRequest session
+         * @property {query.BoundQuery.$Properties|null} [query] ExecuteRequest query
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an ExecuteRequest.
+         * @memberof vtgate
+         * @interface IExecuteRequest
+         * @augments vtgate.ExecuteRequest.$Properties
+         * @deprecated Use vtgate.ExecuteRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of an ExecuteRequest.
+         * @typedef {vtgate.ExecuteRequest.$Properties} vtgate.ExecuteRequest.$Shape
+         */
+
+        /**
+         * Constructs a new ExecuteRequest.
+         * @memberof vtgate
+         * @classdesc Represents an ExecuteRequest.
+         * @constructor
+         * @param {vtgate.ExecuteRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ExecuteRequest = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ExecuteRequest callerId.
+         * @member {vtrpc.CallerID.$Properties|null|undefined} callerId
+         * @memberof vtgate.ExecuteRequest
+         * @instance
+         */
+        ExecuteRequest.prototype.callerId = null;
+
+        /**
+         * ExecuteRequest session.
+         * @member {vtgate.Session.$Properties|null|undefined} session
+         * @memberof vtgate.ExecuteRequest
+         * @instance
+         */
+        ExecuteRequest.prototype.session = null;
+
+        /**
+         * ExecuteRequest query.
+         * @member {query.BoundQuery.$Properties|null|undefined} query
+         * @memberof vtgate.ExecuteRequest
+         * @instance
+         */
+        ExecuteRequest.prototype.query = null;
+
+        /**
+         * Encodes the specified ExecuteRequest message. Does not implicitly {@link vtgate.ExecuteRequest.verify|verify} messages.
+         * @function encode
+         * @memberof vtgate.ExecuteRequest
+         * @static
+         * @param {vtgate.ExecuteRequest.$Properties} message ExecuteRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ExecuteRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.callerId != null && $Object.hasOwnProperty.call(message, "callerId"))
+                $root.vtrpc.CallerID.encode(message.callerId, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.session != null && $Object.hasOwnProperty.call(message, "session"))
+                $root.vtgate.Session.encode(message.session, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.query != null && $Object.hasOwnProperty.call(message, "query"))
+                $root.query.BoundQuery.encode(message.query, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an ExecuteRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof vtgate.ExecuteRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {vtgate.ExecuteRequest & vtgate.ExecuteRequest.$Shape} ExecuteRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ExecuteRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.vtgate.ExecuteRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.callerId = $root.vtrpc.CallerID.decode(reader, reader.size(), $undefined, _depth + 1, message.callerId);
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.session = $root.vtgate.Session.decode(reader, reader.size(), $undefined, _depth + 1, message.session);
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.query = $root.query.BoundQuery.decode(reader, reader.size(), $undefined, _depth + 1, message.query);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return ExecuteRequest;
+    })();
+
+    vtgate.ExecuteResponse = (function() {
+
+        /**
+         * Properties of an ExecuteResponse.
+         * @typedef {Object} vtgate.ExecuteResponse.$Properties
+         * @property {vtrpc.RPCError.$Properties|null} [error] ExecuteResponse error
+         * @property {vtgate.Session.$Properties|null} [session] ExecuteResponse session
+         * @property {query.QueryResult.$Properties|null} [result] ExecuteResponse result
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an ExecuteResponse.
+         * @memberof vtgate
+         * @interface IExecuteResponse
+         * @augments vtgate.ExecuteResponse.$Properties
+         * @deprecated Use vtgate.ExecuteResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of an ExecuteResponse.
+         * @typedef {vtgate.ExecuteResponse.$Properties} vtgate.ExecuteResponse.$Shape
+         */
+
+        /**
+         * Constructs a new ExecuteResponse.
+         * @memberof vtgate
+         * @classdesc Represents an ExecuteResponse.
+         * @constructor
+         * @param {vtgate.ExecuteResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ExecuteResponse = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ExecuteResponse error.
+         * @member {vtrpc.RPCError.$Properties|null|undefined} error
+         * @memberof vtgate.ExecuteResponse
+         * @instance
+         */
+        ExecuteResponse.prototype.error = null;
+
+        /**
+         * ExecuteResponse session.
+         * @member {vtgate.Session.$Properties|null|undefined} session
+         * @memberof vtgate.ExecuteResponse
+         * @instance
+         */
+        ExecuteResponse.prototype.session = null;
+
+        /**
+         * ExecuteResponse result.
+         * @member {query.QueryResult.$Properties|null|undefined} result
+         * @memberof vtgate.ExecuteResponse
+         * @instance
+         */
+        ExecuteResponse.prototype.result = null;
+
+        /**
+         * Encodes the specified ExecuteResponse message. Does not implicitly {@link vtgate.ExecuteResponse.verify|verify} messages.
+         * @function encode
+         * @memberof vtgate.ExecuteResponse
+         * @static
+         * @param {vtgate.ExecuteResponse.$Properties} message ExecuteResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ExecuteResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
+                $root.vtrpc.RPCError.encode(message.error, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.session != null && $Object.hasOwnProperty.call(message, "session"))
+                $root.vtgate.Session.encode(message.session, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.result != null && $Object.hasOwnProperty.call(message, "result"))
+                $root.query.QueryResult.encode(message.result, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an ExecuteResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof vtgate.ExecuteResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {vtgate.ExecuteResponse & vtgate.ExecuteResponse.$Shape} ExecuteResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ExecuteResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.vtgate.ExecuteResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.error = $root.vtrpc.RPCError.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.session = $root.vtgate.Session.decode(reader, reader.size(), $undefined, _depth + 1, message.session);
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.result = $root.query.QueryResult.decode(reader, reader.size(), $undefined, _depth + 1, message.result);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return ExecuteResponse;
     })();
 
     return vtgate;

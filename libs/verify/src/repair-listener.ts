@@ -1,16 +1,23 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError, type Logger } from '@cdc/service-runtime';
-import { repairSubject, type RepairReply, type RepairRequest } from '@cdc/verify';
-import type { LiveBackfill } from './live-backfill';
+import { repairSubject, type RepairReply, type RepairRequest } from './repair-protocol';
+
+/** What a reader reports for one repair request (RepairReply's counts). */
+export interface RepairOutcome {
+  readonly resent: number;
+  readonly deleted: number;
+  readonly changedMeanwhile: number;
+}
 
 /**
- * Answers `cdc verify --repair` (repairSubject): the keys are sent again through this
- * reader's stream by the live backfill (LiveBackfill.repair), one request at a time.
+ * A reader's side of `cdc verify --repair` (repairSubject), the same for every source type:
+ * each request is handed to `repair`, one at a time, and answered with its outcome or the
+ * one-line reason it failed. Returns a function that stops listening.
  */
-export function listenForRepairs(
+export function answerRepairs(
   nc: NatsConnection,
   source: string,
-  backfill: LiveBackfill,
+  repair: (request: RepairRequest) => Promise<RepairOutcome>,
   log: Logger,
 ): () => Promise<void> {
   const subscription = nc.subscribe(repairSubject(source));
@@ -18,8 +25,7 @@ export function listenForRepairs(
     for await (const message of subscription) {
       let reply: RepairReply;
       try {
-        const request = message.json<RepairRequest>();
-        const outcome = await backfill.repair(request.schema, request.table, request.keys);
+        const outcome = await repair(message.json<RepairRequest>());
         reply = { ok: true, detail: 'stored', ...outcome };
       } catch (error) {
         const detail = describeError(error);
