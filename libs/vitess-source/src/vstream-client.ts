@@ -127,6 +127,9 @@ export class VStreamClient {
         autocommit: true,
         targetString: target,
         options: { includedFields: query.ExecuteOptions.IncludedFields.ALL },
+        // TIMESTAMP values in UTC, as VStream sends them (its copy phase reads in UTC too).
+        systemVariables: { time_zone: "'+00:00'" },
+        enableSystemSettings: true,
       },
       query: { sql, bindVariables: bind },
     });

@@ -73,8 +73,12 @@ export function tableOfFields(
   enumSetStringValues: boolean,
 ): TableState {
   const json = new Set((known?.columns ?? []).filter((column) => column.json).map((column) => column.name));
-  const decoders = fields.map((f) => columnDecoderFor(f, enumSetStringValues, { json: json.has(f.name ?? '') }));
-  const columns: Column[] = fields.map((f, i) => ({
+  // A query's fields carry no column type (VStream's do): BIT's width and ENUM's labels come from the schema.
+  const described = fields.map((f) =>
+    f.columnType ? f : { ...f, columnType: known?.columns.find((column) => column.name === f.name)?.columnType ?? '' },
+  );
+  const decoders = described.map((f) => columnDecoderFor(f, enumSetStringValues, { json: json.has(f.name ?? '') }));
+  const columns: Column[] = described.map((f, i) => ({
     name: f.name ?? '',
     type: columnTypeOf(f, known),
     key: ((f.flags ?? 0) & PRI_KEY_FLAG) !== 0,

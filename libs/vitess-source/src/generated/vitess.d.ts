@@ -2163,6 +2163,12 @@ export namespace vtgate {
         /** Session options. */
         options?: (query.ExecuteOptions.$Properties|null);
 
+        /** Session systemVariables. */
+        systemVariables: { [k: string]: string };
+
+        /** Session enableSystemSettings. */
+        enableSystemSettings: boolean;
+
         /**
          * Encodes the specified Session message. Does not implicitly {@link vtgate.Session.verify|verify} messages.
          * @param message Session message or plain object to encode
@@ -2198,6 +2204,12 @@ export namespace vtgate {
 
             /** Session options */
             options?: (query.ExecuteOptions.$Properties|null);
+
+            /** Session systemVariables */
+            systemVariables?: ({ [k: string]: string }|null);
+
+            /** Session enableSystemSettings */
+            enableSystemSettings?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -5139,6 +5139,8 @@ $root.vtgate = (function() {
          * @property {boolean|null} [autocommit] Session autocommit
          * @property {string|null} [targetString] Session targetString
          * @property {query.ExecuteOptions.$Properties|null} [options] Session options
+         * @property {Object.<string,string>|null} [systemVariables] Session systemVariables
+         * @property {boolean|null} [enableSystemSettings] Session enableSystemSettings
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -5164,6 +5166,7 @@ $root.vtgate = (function() {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         var Session = function (properties) {
+            this.systemVariables = {};
             if (properties)
                 for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -5203,6 +5206,22 @@ $root.vtgate = (function() {
         Session.prototype.options = null;
 
         /**
+         * Session systemVariables.
+         * @member {Object.<string,string>} systemVariables
+         * @memberof vtgate.Session
+         * @instance
+         */
+        Session.prototype.systemVariables = $util.emptyObject;
+
+        /**
+         * Session enableSystemSettings.
+         * @member {boolean} enableSystemSettings
+         * @memberof vtgate.Session
+         * @instance
+         */
+        Session.prototype.enableSystemSettings = false;
+
+        /**
          * Encodes the specified Session message. Does not implicitly {@link vtgate.Session.verify|verify} messages.
          * @function encode
          * @memberof vtgate.Session
@@ -5226,6 +5245,11 @@ $root.vtgate = (function() {
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.targetString);
             if (message.options != null && $Object.hasOwnProperty.call(message, "options"))
                 $root.query.ExecuteOptions.encode(message.options, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.systemVariables != null && $Object.hasOwnProperty.call(message, "systemVariables"))
+                for (var keys = $Object.keys(message.systemVariables), i = 0; i < keys.length; ++i)
+                    writer.uint32(/* id 14, wireType 2 =*/114).fork().uint32(/* id 1, wireType 2 =*/10).string(keys[i]).uint32(/* id 2, wireType 2 =*/18).string(message.systemVariables[keys[i]]).ldelim();
+            if (message.enableSystemSettings != null && $Object.hasOwnProperty.call(message, "enableSystemSettings") && message.enableSystemSettings !== false)
+                writer.uint32(/* id 23, wireType 0 =*/184).bool(message.enableSystemSettings);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -5250,7 +5274,7 @@ $root.vtgate = (function() {
                 _depth = 0;
             if (_depth > $Reader.recursionLimit)
                 throw $Error("max depth exceeded");
-            var end, message, value;
+            var end, message, key, value;
             if (length === $undefined)
                 end = reader.len;
             else {
@@ -5301,6 +5325,51 @@ $root.vtgate = (function() {
                         if (wireType !== 2)
                             break;
                         message.options = $root.query.ExecuteOptions.decode(reader, reader.size(), $undefined, _depth + 1, message.options);
+                        continue;
+                    }
+                case 14: {
+                        if (wireType !== 2)
+                            break;
+                        if (message.systemVariables === $util.emptyObject)
+                            message.systemVariables = {};
+                        var end2 = reader.size() + reader.pos;
+                        if (end2 > reader.len)
+                            throw $RangeError("index out of range");
+                        reader.len = end2;
+                        key = "";
+                        value = "";
+                        while (reader.pos < end2) {
+                            var tag2 = reader.tag();
+                            wireType = tag2 & 7;
+                            switch (tag2 >>>= 3) {
+                            case 1:
+                                if (wireType !== 2)
+                                    break;
+                                key = reader.stringVerify();
+                                continue;
+                            case 2:
+                                if (wireType !== 2)
+                                    break;
+                                value = reader.stringVerify();
+                                continue;
+                            }
+                            reader.skipType(wireType, _depth, tag2);
+                        }
+                        if (reader.pos !== end2)
+                            throw $RangeError("index out of range");
+                        reader.len = end;
+                        if (key === "__proto__")
+                            $util.makeProp(message.systemVariables, key);
+                        message.systemVariables[key] = value;
+                        continue;
+                    }
+                case 23: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.enableSystemSettings = value;
+                        else
+                            delete message.enableSystemSettings;
                         continue;
                     }
                 }
