@@ -1,4 +1,4 @@
-export { VStreamClient, VStreamError, type VStreamRequest, type VEvent } from './vstream-client';
+export { VStreamClient, VStreamError, type BindValue, type VStreamRequest, type VEvent } from './vstream-client';
 export { VStreamDecoder, ddlTable, type VStreamDecoderHandlers, type VStreamDecoderOptions } from './vstream-decoder';
 export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid, parseVgtid } from './gtid';
 export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDecoder } from './row-values';

@@ -13,7 +13,7 @@ import { gtidOrdinal, laneOf } from './gtid';
 import { writeRowText } from './row-values';
 import type { KeyspaceTable } from './schema';
 import { tableOfFields, type TableState } from './vstream-decoder';
-import type { VStreamClient } from './vstream-client';
+import type { BindValue, VStreamClient } from './vstream-client';
 
 /**
  * `cdc verify --repair` for a Vitess source: rows read again through vtgate and published
@@ -163,13 +163,15 @@ export class VitessRepairs {
         continue;
       }
       const commit = this.nextCommit();
+      // Each row's values once: settleRead returns the same arrays, which lead back to their op.
+      const afters = ready.rows.map((op) => op.after as Value[]);
       const settled = settleRead(
-        ready.rows.map((op) => op.after as Value[]),
+        afters,
         ready.keyIndexes,
         window.changed,
         ready.deletes.map((op) => op.key as Value[]),
       );
-      const rowOf = new Map(ready.rows.map((op) => [op.after as Value[], op]));
+      const rowOf = new Map(afters.map((after, i) => [after, ready.rows[i]]));
       const deleteOf = new Map(ready.deletes.map((op) => [keyText(op.key), op]));
       const lane = repairLane(this.options.keyspace);
       const commitTimeUs = Date.now() * 1000;
@@ -324,10 +326,17 @@ export async function readRowsByKey(
 ): Promise<{ rows: ChangeOp[]; deletes: ChangeOp[]; keyIndexes: number[] }> {
   const columns = table.columns.map((column) => quoteIdentifier(column.name)).join(', ');
   const keyColumns = table.primaryKey.map(quoteIdentifier);
-  const bind: Record<string, string | null> = {};
+  // Integer keys bind as integers: vtgate maps them through the vindex (a hash takes no text).
+  const integer = table.primaryKey.map((name) => {
+    const type = table.columns.find((column) => column.name === name)?.columnType ?? '';
+    return /^(tiny|small|medium|big)?int\b/i.test(type) ? (/unsigned/i.test(type) ? 'unsigned' : 'signed') : undefined;
+  });
+  const bind: Record<string, BindValue> = {};
   const tuples = keys.map((key, k) =>
     key.map((value, c) => {
-      bind[`k${k}_${c}`] = value;
+      const kind = integer[c];
+      const digits = value !== null && kind !== undefined && /^-?\d+$/.test(value);
+      bind[`k${k}_${c}`] = !digits ? value : kind === 'unsigned' ? { unsigned: value } : { signed: value };
       return `:k${k}_${c}`;
     }),
   );

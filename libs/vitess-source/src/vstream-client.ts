@@ -105,22 +105,18 @@ export class VStreamClient {
 
   /**
    * One statement through vtgate's gRPC API (`vtgateservice.Vitess/Execute`), on `target`
-   * ("keyspace@primary"), with text bind variables (`:name` in the SQL; null is NULL). The rows
+   * ("keyspace@primary"), with bind variables (`:name` in the SQL; see BindValue). The rows
    * come as query.Rows with query.Fields, as VStream's do, so they decode the same way; the
    * fields carry flags and charsets (IncludedFields ALL).
    */
   async execute(
     target: string,
     sql: string,
-    bindVariables: Readonly<Record<string, string | null>>,
+    bindVariables: Readonly<Record<string, BindValue>>,
     timeoutMs = 30_000,
   ): Promise<query.IQueryResult> {
     const bind: Record<string, query.IBindVariable> = {};
-    for (const [name, value] of Object.entries(bindVariables))
-      bind[name] =
-        value === null
-          ? { type: query.Type.NULL_TYPE }
-          : { type: query.Type.VARCHAR, value: Buffer.from(value, 'utf8') };
+    for (const [name, value] of Object.entries(bindVariables)) bind[name] = bindVariable(value);
     const request = new vtgate.ExecuteRequest({
       callerId: { principal: 'cdc', component: 'reader-vitess' },
       session: {
@@ -159,6 +155,16 @@ export class VStreamClient {
   close(): void {
     this.client.close();
   }
+}
+
+/** A bind variable's value: text (VARCHAR), an integer's digits, or NULL. */
+export type BindValue = string | null | { readonly signed: string } | { readonly unsigned: string };
+
+function bindVariable(value: BindValue): query.IBindVariable {
+  if (value === null) return { type: query.Type.NULL_TYPE };
+  if (typeof value === 'string') return { type: query.Type.VARCHAR, value: Buffer.from(value, 'utf8') };
+  if ('signed' in value) return { type: query.Type.INT64, value: Buffer.from(value.signed, 'latin1') };
+  return { type: query.Type.UINT64, value: Buffer.from(value.unsigned, 'latin1') };
 }
 
 /** The VStreamRequest message vtgate gets for a request. */
