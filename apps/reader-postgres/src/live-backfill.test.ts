@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -21,6 +20,7 @@ import { formatLsn } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runPostgresReader } from './reader';
+import { readerTestConfig } from './test-config';
 
 // The reader in-process with a live backfill, and what a destination would hold after applying
 // its stream with the Postgres sink's rules (libs/postgres-sink/src/plan.ts): an update whose
@@ -50,40 +50,14 @@ after(async () => {
 });
 
 function configFor(name: string, url: string, tables: string[], chunkRows: number): PipelineConfig {
-  return {
-    nats: { url: nats.url },
-    sources: [
-      {
-        name,
-        type: 'postgres',
-        url,
-        publication: `cdc_${name}`,
-        slot: `cdc_${name}`,
-        tables,
-        partitions: PARTITIONS,
-        snapshot: { enabled: true, parallelism: 1, chunkRows },
-        publish: { maxOps: 500, maxBytes: 1_000_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
-        statusIntervalMs: 100,
-        tableDiscoveryIntervalS: 0,
-        largeTransactions: { stream: true, spillDir: tmpdir() },
-      },
-    ],
-    destinations: [
-      {
-        name: 'replica',
-        type: 'postgres',
-        url: 'postgres://applier@127.0.0.1:1/unused',
-        sources: [name],
-        createTables: true,
-        tables: {},
-        batch: { maxOps: 100, maxWaitMs: 10, maxIdleMs: 10, maxBytes: 16777216 },
-        concurrency: 1,
-        membership: { heartbeatMs: 1000, ttlMs: 5000 },
-        onError: 'stop',
-      },
-    ],
-    coordinator: { intervalMs: 100 },
-  } as PipelineConfig;
+  return readerTestConfig({
+    natsUrl: nats.url,
+    name,
+    url,
+    partitions: PARTITIONS,
+    tables,
+    snapshot: { parallelism: 1, chunkRows },
+  });
 }
 
 /** A partition's ops in stream order. */

@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -20,6 +19,7 @@ import { formatLsn, parseLsn } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runPostgresReader } from './reader';
+import { readerTestConfig } from './test-config';
 
 // The reader alone, in-process, with no applier and no coordinator: what it publishes to the
 // stream, and what it confirms to the replication slot.
@@ -52,41 +52,7 @@ function configFor(
   url: string,
   snapshot: Partial<PostgresSourceConfig['snapshot']> = {},
 ): PipelineConfig {
-  return {
-    nats: { url: nats.url },
-    sources: [
-      {
-        name,
-        type: 'postgres',
-        url,
-        publication: `cdc_${name}`,
-        slot: `cdc_${name}`,
-        tables: ['public.*'],
-        partitions: PARTITIONS,
-        snapshot: { enabled: true, parallelism: 2, chunkRows: 1_000, ...snapshot },
-        publish: { maxOps: 500, maxBytes: 1_000_000, maxDelayMs: 5, watermarkIntervalMs: 100 },
-        statusIntervalMs: 100,
-        tableDiscoveryIntervalS: 0,
-        largeTransactions: { stream: true, spillDir: tmpdir() },
-      },
-    ],
-    // One destination, so the stream has consumers (interest retention keeps what is published).
-    destinations: [
-      {
-        name: 'replica',
-        type: 'postgres',
-        url: 'postgres://applier@127.0.0.1:1/unused',
-        sources: [name],
-        createTables: true,
-        tables: {},
-        batch: { maxOps: 100, maxWaitMs: 10, maxIdleMs: 10, maxBytes: 16777216 },
-        concurrency: 1,
-        membership: { heartbeatMs: 1000, ttlMs: 5000 },
-        onError: 'stop',
-      },
-    ],
-    coordinator: { intervalMs: 100 },
-  };
+  return readerTestConfig({ natsUrl: nats.url, name, url, partitions: PARTITIONS, snapshot });
 }
 
 type Entry = { readonly kind: 'op'; readonly op: ChangeOp } | { readonly kind: 'watermark'; readonly mark: Watermark };
