@@ -13,6 +13,7 @@ import {
   findSource,
   keyPartitionedTables,
   redactUrl,
+  ruleForTable,
   tableMatches,
   type PipelineConfig,
   type VitessSourceConfig,
@@ -30,11 +31,12 @@ import {
   RowDecodeError,
   VitessPositions,
   VitessRepairs,
+  RowFilterError,
+  VitessRowFilters,
   decodeVgtid,
   encodeVgtid,
   formatVgtid,
   readKeyspaceSchema,
-  tablePatternRules,
   type KeyspaceTable,
   type StartState,
   type binlogdata,
@@ -88,6 +90,13 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
     if (options.signal.aborted) return;
     throw error;
   }
+  // A filter that cannot apply to its table is one line now, not a failure at its first row.
+  const rowFilters = new VitessRowFilters({
+    source: source.name,
+    keyspace: source.keyspace,
+    filterOf: (table) => ruleForTable(source.filters, source.keyspace, table),
+  });
+  rowFilters.check(tables);
   if (tables.length === 0) {
     log.warn(
       { tables: source.tables },
@@ -182,6 +191,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
             progress,
             schema,
             repairs,
+            rowFilters,
             signal: options.signal,
             log,
           });
@@ -192,7 +202,8 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
             error instanceof ReshardStopError ||
             error instanceof ShardsGoneError ||
             error instanceof PositionLostError ||
-            error instanceof RowDecodeError
+            error instanceof RowDecodeError ||
+            error instanceof RowFilterError
           )
             throw error;
           log.error({ err: describeError(error) }, 'reader failed; resuming from the committed VGtid');
@@ -255,6 +266,7 @@ interface StreamContext {
   readonly progress: ProgressStore;
   readonly schema: KeyspaceSchema;
   readonly repairs: VitessRepairs;
+  readonly rowFilters: VitessRowFilters;
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
@@ -338,8 +350,20 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   const shardTimer = setInterval(() => void shardActivity.report(progress).catch(() => undefined), SHARD_REPORT_MS);
   let backoffMs = source.reconnect.initialMs;
   const lostPosition = new PositionLostWatch();
+  const tablePatterns = source.tables.map((pattern) => pattern.slice(pattern.indexOf('.') + 1));
+  let loggedPlan = '';
   try {
     while (!ctx.signal.aborted) {
+      // The rules and the reader's half of the filters agree per session (tables known at its start).
+      const filters = ctx.rowFilters.session(ctx.schema.known, tablePatterns, (table) => ctx.schema.known.get(table));
+      const planText = JSON.stringify(filters.plan);
+      if (filters.plan.length > 0 && planText !== loggedPlan) {
+        log.info(
+          { filters: filters.plan },
+          'row filters: pushed down into VStream where it can evaluate them, else by the reader',
+        );
+        loggedPlan = planText;
+      }
       const decoder = new VStreamDecoder({
         source: source.name,
         keyspace: source.keyspace,
@@ -356,7 +380,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
             }
             // Copy-phase chunks are not source transactions: only streamed changes get a span.
             const copied = op.kind === 'snapshot-row' || op.kind === 'rows';
-            publisher.add(op, copied ? undefined : transactions?.op(op.table));
+            for (const passed of filters.filter(op))
+              publisher.add(passed, copied ? undefined : transactions?.op(op.table));
             ctx.repairs.observe(op);
             if (publisher.full) return publisher.waitForCapacity();
           },
@@ -395,7 +420,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
           {
             tabletType: source.tabletType,
             vgtid: resumable,
-            rules: tablePatternRules(source.tables.map((pattern) => pattern.slice(pattern.indexOf('.') + 1))),
+            rules: filters.rules,
             heartbeatIntervalS: source.heartbeatIntervalS,
             stopOnReshard: source.stopOnReshard,
           },

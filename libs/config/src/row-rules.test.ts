@@ -112,7 +112,7 @@ test('a filter that does not parse is one line naming the source, table and what
   );
 });
 
-test('transforms: unknown kinds, missing key, short key; no filters on a vitess source yet', () => {
+test('transforms: unknown kinds, missing key, short key', () => {
   assert.match(
     errorOf(config({}, { transforms: { users: { email: 'scramble' } } })),
     /destination analytics, table public\.users, column email: unknown transform "scramble" \(expected one of hash, redact, null, mask_email, mask_phone, constant, truncate\)/,
@@ -130,22 +130,29 @@ test('transforms: unknown kinds, missing key, short key; no filters on a vitess 
     errorOf(config({}, { transforms: { users: { ssn: { transform: 'hash', truncate: 3 } } }, transform_key: KEY })),
     /expected exactly one of transform, constant, truncate \(got transform, truncate\)/,
   );
+});
+
+test('filters on a vitess source: patterns in the keyspace, parsed at start', () => {
+  const vitess = (filters: Record<string, string>) => ({
+    nats: { url: 'nats://localhost:4222' },
+    sources: [
+      {
+        name: 'v',
+        type: 'vitess',
+        vtgate: 'localhost:15991',
+        keyspace: 'ks',
+        mysql: 'mysql://u@localhost:15306/ks',
+        tables: ['ord*', 'users'],
+        filters,
+      },
+    ],
+  });
+  const source = parse(vitess({ orders: "region = 'eu' AND NOT deleted", 'ks.users': 'id > 10' })).sources[0];
+  assert.deepEqual(source.filters, { 'ks.orders': "region = 'eu' AND NOT deleted", 'ks.users': 'id > 10' });
+  assert.match(errorOf(vitess({ orders: 'region =' })), /source v, table ks\.orders: filter "region =" does not parse/);
   assert.match(
-    errorOf({
-      nats: { url: 'nats://localhost:4222' },
-      sources: [
-        {
-          name: 'v',
-          type: 'vitess',
-          vtgate: 'localhost:15991',
-          keyspace: 'ks',
-          mysql: 'mysql://u@localhost:15306/ks',
-          tables: ['*'],
-          filters: { t: 'a = 1' },
-        },
-      ],
-    }),
-    /sources\[0\]\.filters: unknown key/,
+    errorOf(vitess({ 'other.orders': 'id = 1' })),
+    /table "other.orders" is not matched by this source's tables/,
   );
 });
 

@@ -260,6 +260,9 @@ export const vitessSource = section({
     )
     .prefault({})
     .describe('Backoff after vtgate is lost.'),
+  filters: rowFilters(
+    ', pushed down into the VStream rule (`select * from t where ...`) and so into the copy where Vitess can evaluate it (an AND of column-literal comparisons, IN, IS [NOT] NULL, BETWEEN), the rest evaluated by the reader with MySQL\'s rules (README, "Which filters push down"); table patterns are in the keyspace (`orders` or `keyspace.orders`)',
+  ),
 }).transform((source, ctx) => {
   if (new Set(source.shards).size !== source.shards.length) problem(ctx, 'lists a shard twice', ['shards']);
   const tablePatterns = normalizePatterns(ctx, source.tables, source.keyspace);
@@ -272,9 +275,11 @@ export const vitessSource = section({
     }
   }
   if (source.mysqlTls !== undefined) rejectSslQuery(ctx, source.mysql, 'mysql', 'mysql_tls');
-  const { partitionBy: entries, ...rest } = source;
+  const { partitionBy: entries, filters, ...rest } = source;
+  const resolvedFilters = resolveFilters(ctx, filters, `source ${source.name}`, source.keyspace, tablePatterns);
   return {
     ...rest,
+    ...(resolvedFilters !== undefined ? { filters: resolvedFilters } : {}),
     tables: tablePatterns,
     partitionByKey: partitionByKey(ctx, entries, tablePatterns, source.keyspace),
   };

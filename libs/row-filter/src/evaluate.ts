@@ -1,5 +1,6 @@
 import { columnKindOf, type Column, type Value } from '@cdc/change-envelope';
 import { columnsOf, type CompareOperator, type FilterExpression, type Literal } from './expression';
+import { mysqlTextRule, withoutAccents } from './mysql-text';
 
 /**
  * The evaluator, for filters a source cannot push down (a destination's filter in the applier,
@@ -12,12 +13,27 @@ import { columnsOf, type CompareOperator, type FilterExpression, type Literal } 
  * spellings ('t', 'yes', 'on', ...), dates and timestamps by the instant they name, uuids
  * case-insensitively, and text by code point (Postgres's "C" collation; a database with a
  * linguistic collation may order text differently for < and >, never for = and <>).
+ *
+ * With `dialect: 'mysql'` (a Vitess source) the rules are MySQL's where they differ: column names
+ * match case-insensitively; a number is a boolean (non-zero is TRUE, as in `NOT deleted` on a
+ * TINYINT(1)) and TRUE / FALSE are 1 / 0; text compares and LIKE matches under the column's
+ * collation (mysql-text.ts: case- and accent-insensitive for `_ci`, bytes for `_bin`, trailing
+ * spaces ignored by PAD SPACE collations).
  */
 
 /** The result for a row: TRUE, FALSE, NULL (SQL unknown), or undefined when the row lacks a value it reads (an unchanged TOAST column). */
 export type FilterResult = boolean | null | undefined;
 
 export type RowPredicate = (row: readonly Value[]) => FilterResult;
+
+export interface CompileOptions {
+  /** Whose rules decide where Postgres and MySQL differ (default postgres). */
+  readonly dialect?: 'postgres' | 'mysql';
+  /** mysql: a text column's collation (information_schema.COLUMNS.COLLATION_NAME); absent: bytes. */
+  readonly collationOf?: (column: string) => string | undefined;
+}
+
+type TextOrder = (a: string, b: string) => number;
 
 /** A filter that cannot apply to a table: an unknown column, a literal the column's type cannot hold. */
 export class FilterTypeError extends Error {
@@ -41,21 +57,36 @@ const NUMERIC_KINDS: ReadonlySet<string> = new Set(['integer', 'unsigned', 'deci
 const TEMPORAL_KINDS: ReadonlySet<string> = new Set(['date', 'timestamp', 'timestamptz']);
 
 /** Compiles the filter for one table's columns. Throws FilterTypeError naming the column. */
-export function compileFilter(expression: FilterExpression, columns: readonly Column[]): RowPredicate {
-  const byName = new Map(columns.map((column, index) => [column.name, { column, index }]));
+export function compileFilter(
+  expression: FilterExpression,
+  columns: readonly Column[],
+  options: CompileOptions = {},
+): RowPredicate {
+  const mysql = options.dialect === 'mysql';
+  // MySQL's column names are case-insensitive; Postgres's as the parser folded or quoted them.
+  const fold = (name: string) => (mysql ? name.toLowerCase() : name);
+  const byName = new Map(columns.map((column, index) => [fold(column.name), { column, index }]));
+  const find = (name: string) => byName.get(fold(name));
   for (const name of columnsOf(expression)) {
-    if (!byName.has(name)) {
+    if (find(name) === undefined) {
       throw new FilterTypeError(
         `unknown column ${JSON.stringify(name)} (columns: ${columns.map((c) => c.name).join(', ')})`,
       );
     }
   }
   const kindOf = (node: FilterExpression): Kind | undefined =>
-    node.kind === 'column' ? columnKindOf(byName.get(node.name)!.column).kind : undefined;
+    node.kind === 'column' ? columnKindOf(find(node.name)!.column).kind : undefined;
+  /** MySQL: the collation rule of a text column (the first column of a comparison decides). */
+  const textRuleOf = (...nodes: FilterExpression[]) => {
+    if (!mysql) return undefined;
+    const column = nodes.find((node) => node.kind === 'column' && TEXT_KINDS.has(kindOf(node)!));
+    return column?.kind === 'column' ? mysqlTextRule(options.collationOf?.(find(column.name)!.column.name)) : undefined;
+  };
+  const textOrderOf = (...nodes: FilterExpression[]): TextOrder => textRuleOf(...nodes)?.order ?? compareCodePoints;
 
   const scalar = (node: FilterExpression, peerKind: Kind | undefined): Evaluate => {
     if (node.kind === 'column') {
-      const { column, index } = byName.get(node.name)!;
+      const { column, index } = find(node.name)!;
       const kind = columnKindOf(column).kind;
       if (kind === 'array' || kind === 'bytes') {
         throw new FilterTypeError(
@@ -65,7 +96,7 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
       return (row) => fromValue(row[index], kind);
     }
     if (node.kind === 'literal') {
-      const value = fromLiteral(node.value, peerKind);
+      const value = fromLiteral(node.value, peerKind, mysql);
       return () => value;
     }
     const predicate = boolean(node);
@@ -79,10 +110,16 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
     switch (node.kind) {
       case 'column':
       case 'literal': {
-        const read = scalar(node, 'boolean');
+        const kind = kindOf(node);
+        if (mysql && kind !== undefined && kind !== 'boolean' && !NUMERIC_KINDS.has(kind)) {
+          throw new FilterTypeError(`${describe(node)} is not a number, which MySQL would read as a boolean`);
+        }
+        // MySQL has no boolean type: a number is TRUE when it is not zero.
+        const read = scalar(node, mysql ? undefined : 'boolean');
         return (row) => {
           const value = read(row);
           if (value === null || value === UNKNOWN || typeof value === 'boolean') return value;
+          if (mysql && isNumeric(value)) return toFloat(value) !== 0;
           throw new FilterTypeError(`${describe(node)} is not a boolean`);
         };
       }
@@ -119,16 +156,18 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
       case 'compare': {
         const left = scalar(node.left, kindOf(node.right));
         const right = scalar(node.right, kindOf(node.left));
-        return (row) => compare(left(row), right(row), node.operator);
+        const order = textOrderOf(node.left, node.right);
+        return (row) => compare(left(row), right(row), node.operator, order);
       }
       case 'between': {
         const peer = kindOf(node.operand);
         const operand = scalar(node.operand, kindOf(node.low) ?? kindOf(node.high));
         const low = scalar(node.low, peer);
         const high = scalar(node.high, peer);
+        const order = textOrderOf(node.operand, node.low, node.high);
         return (row) => {
           const value = operand(row);
-          const result = and3(compare(value, low(row), '>='), compare(value, high(row), '<='));
+          const result = and3(compare(value, low(row), '>=', order), compare(value, high(row), '<=', order));
           return node.negated ? not3(result) : result;
         };
       }
@@ -139,11 +178,12 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
           node.list.map(kindOf).find((kind) => kind !== undefined),
         );
         const list = node.list.map((item) => scalar(item, peer));
+        const order = textOrderOf(node.operand, ...node.list);
         return (row) => {
           const value = operand(row);
           let result: boolean | null | typeof UNKNOWN = false;
           for (const item of list) {
-            const equal = compare(value, item(row), '=');
+            const equal = compare(value, item(row), '=', order);
             if (equal === true) {
               result = true;
               break;
@@ -158,6 +198,10 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
         const operand = scalar(node.operand, 'text');
         const pattern = scalar(node.pattern, 'text');
         const cache = new Map<string, RegExp>();
+        // MySQL's LIKE follows the column's collation (case- and accent-insensitive under _ai_ci).
+        const rule = textRuleOf(node.operand, node.pattern);
+        const caseInsensitive = node.caseInsensitive || rule?.caseInsensitive === true;
+        const normalize = rule?.accentInsensitive ? withoutAccents : (text: string) => text;
         return (row) => {
           const value = operand(row);
           const text = pattern(row);
@@ -168,10 +212,10 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
           }
           let regexp = cache.get(text);
           if (regexp === undefined) {
-            regexp = likeRegExp(text, node.caseInsensitive);
+            regexp = likeRegExp(normalize(text), caseInsensitive);
             if (cache.size < 100) cache.set(text, regexp);
           }
-          return regexp.test(value) !== node.negated;
+          return regexp.test(normalize(value)) !== node.negated;
         };
       }
     }
@@ -180,17 +224,21 @@ export function compileFilter(expression: FilterExpression, columns: readonly Co
   const root = boolean(expression);
   // A literal compared with a column is converted once, here: a literal the column's type
   // cannot hold fails now, at start, not on the first row.
-  checkLiterals(expression, kindOf);
+  checkLiterals(expression, kindOf, mysql);
   return (row) => {
     const result = root(row);
     return result === UNKNOWN ? undefined : result;
   };
 }
 
-function checkLiterals(expression: FilterExpression, kindOf: (node: FilterExpression) => Kind | undefined): void {
+function checkLiterals(
+  expression: FilterExpression,
+  kindOf: (node: FilterExpression) => Kind | undefined,
+  mysql: boolean,
+): void {
   const pair = (a: FilterExpression, b: FilterExpression) => {
-    if (a.kind === 'literal') fromLiteral(a.value, kindOf(b));
-    if (b.kind === 'literal') fromLiteral(b.value, kindOf(a));
+    if (a.kind === 'literal') fromLiteral(a.value, kindOf(b), mysql);
+    if (b.kind === 'literal') fromLiteral(b.value, kindOf(a), mysql);
   };
   const visit = (node: FilterExpression): void => {
     switch (node.kind) {
@@ -266,11 +314,13 @@ function fromValue(value: Value | undefined, kind: Kind): Scalar {
 }
 
 /** A literal as the column on its other side would read it (Postgres casts an untyped literal to the column's type). */
-function fromLiteral(literal: Literal, peer: Kind | undefined): Scalar {
+function fromLiteral(literal: Literal, peer: Kind | undefined, mysql: boolean): Scalar {
   switch (literal.type) {
     case 'null':
       return null;
     case 'boolean':
+      // MySQL: TRUE and FALSE are the integers 1 and 0 (BOOLEAN is TINYINT(1)).
+      if (mysql && peer !== undefined && NUMERIC_KINDS.has(peer)) return decimalOf(literal.value ? '1' : '0');
       if (peer !== undefined && peer !== 'boolean') {
         throw new FilterTypeError(`the literal ${literal.value} is compared with a column of kind ${peer}`);
       }
@@ -310,10 +360,15 @@ function fromLiteral(literal: Literal, peer: Kind | undefined): Scalar {
   }
 }
 
-function compare(a: Scalar, b: Scalar, operator: CompareOperator): boolean | null | typeof UNKNOWN {
+function compare(
+  a: Scalar,
+  b: Scalar,
+  operator: CompareOperator,
+  textOrder: TextOrder,
+): boolean | null | typeof UNKNOWN {
   if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
   if (a === null || b === null) return null;
-  const order = orderOf(a, b);
+  const order = orderOf(a, b, textOrder);
   switch (operator) {
     case '=':
       return order === 0;
@@ -330,9 +385,13 @@ function compare(a: Scalar, b: Scalar, operator: CompareOperator): boolean | nul
   }
 }
 
-function orderOf(a: Exclude<Scalar, null | typeof UNKNOWN>, b: Exclude<Scalar, null | typeof UNKNOWN>): number {
+function orderOf(
+  a: Exclude<Scalar, null | typeof UNKNOWN>,
+  b: Exclude<Scalar, null | typeof UNKNOWN>,
+  textOrder: TextOrder,
+): number {
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
-  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return textOrder(a, b);
   if (isDecimal(a) && isDecimal(b)) return compareDecimals(a.decimal, b.decimal);
   if (isNumeric(a) && isNumeric(b)) return compareFloats(toFloat(a), toFloat(b));
   if (isTemporal(a) && isTemporal(b)) return a.instant < b.instant ? -1 : a.instant > b.instant ? 1 : 0;

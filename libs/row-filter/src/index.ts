@@ -7,5 +7,5 @@ export {
   type Literal,
 } from './expression';
 export { renderPostgres } from './render';
-export { compileFilter, FilterTypeError, type FilterResult, type RowPredicate } from './evaluate';
+export { compileFilter, FilterTypeError, type CompileOptions, type FilterResult, type RowPredicate } from './evaluate';
 export { filterOp } from './filter-op';

@@ -74,11 +74,11 @@ export function planTable(
   const sourceFilters: RowFilter[] = [];
   const transforms = ruleForTable(destination.transforms, table.name.schema, table.name.table) ?? {};
   const filterTexts = [
-    source.type === 'postgres' ? ruleForTable(source.filters, table.name.schema, table.name.table) : undefined,
+    ruleForTable(source.filters, table.name.schema, table.name.table),
     ruleForTable(destination.filters, table.name.schema, table.name.table),
   ].filter((text): text is string => text !== undefined);
   if (filterTexts.length > 0 && source.type !== 'postgres')
-    return unusablePlan({ skipped: 'a destination filter on a Vitess source: not compared (not built)' });
+    return unusablePlan({ skipped: 'a row filter on a Vitess source: not compared (not built)' });
   for (const text of filterTexts) {
     sourceFilters.push({ sql: renderPostgres(parseFilter(text)) });
     notes.push(`source rows matching ${JSON.stringify(text)} (filters)`);

@@ -4,7 +4,6 @@ export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid, parseVgtid 
 export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDecoder } from './row-values';
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
 export { KeyspaceSchema } from './keyspace-schema';
-export { tablePatternRules } from './filter-rules';
 export {
   readRecordedStart,
   recordStartPosition,
@@ -12,6 +11,8 @@ export {
   type RecordedStart,
   type StartState,
 } from './start-position';
+export { tablePatternRules, splitForVStream, type VStreamFilterSplit } from './filter-rules';
+export { VitessRowFilters, RowFilterError, type FilterSession } from './row-filters';
 export type { binlogdata } from './generated/vitess';
 export { VitessPositions } from './current-position';
 export { VitessRepairs, repairLane, type RepairPublisher, type VitessRepairOutcome } from './repair';

@@ -8,6 +8,8 @@ export interface KeyspaceColumn {
   readonly nullable: boolean;
   /** MariaDB JSON (LONGTEXT with a json_valid() check) or MySQL JSON. */
   readonly json: boolean;
+  /** A text column's collation (information_schema's COLLATION_NAME), for the reader's row filters. */
+  readonly collation?: string;
 }
 
 export interface KeyspaceTable {
@@ -33,6 +35,7 @@ interface ColumnRow {
   column_type: string;
   is_nullable: string;
   data_type: string;
+  collation_name: string | null;
 }
 
 /**
@@ -73,7 +76,7 @@ export async function readKeyspaceSchema(options: {
     // Column names are spelled in upper case: MySQL 8 returns them so, MariaDB in lower case.
     const [columns] = await connection.query<(ColumnRow & mysql.RowDataPacket)[]>(
       `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type,
-              IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type
+              IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type, COLLATION_NAME AS collation_name
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
       [options.keyspace],
     );
@@ -102,6 +105,7 @@ export async function readKeyspaceSchema(options: {
         columnType: row.column_type,
         nullable: row.is_nullable === 'YES',
         json: row.data_type === 'json' || jsonColumns.has(`${row.table_name}.${row.column_name}`),
+        ...(row.collation_name ? { collation: row.collation_name } : {}),
       });
     }
     for (const row of keys) tables.get(String(row.table_name))?.primaryKey.push(String(row.column_name));
