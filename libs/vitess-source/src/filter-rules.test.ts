@@ -19,6 +19,7 @@ const columns = [
   column('amount', 'decimal(10,2)'),
   column('created', 'datetime'),
   column('Kind', "enum('a','b')"),
+  column('flags', 'bit(8)'),
 ];
 const split = (text: string) => {
   const result = splitForVStream('orders', parseFilter(text), columns);
@@ -57,6 +58,7 @@ test('what VStream cannot evaluate stays with the reader, the rest is still push
     'region = 5',
     "created > '2024-01-01'",
     "kind = 'a'",
+    "flags = 'a'",
     'id = amount',
     'id IN (1, NULL)',
     'region = NULL',

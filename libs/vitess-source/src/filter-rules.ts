@@ -93,7 +93,8 @@ type ColumnClass = 'number' | 'text' | 'other';
 function classOf(column: Column): ColumnClass {
   const kind = columnKindOf(column).kind;
   if (kind === 'integer' || kind === 'unsigned' || kind === 'decimal') return 'number';
-  if (kind === 'text') return 'text';
+  // Character columns only: BIT, for one, reads as text in the envelope but is no string to MySQL.
+  if (kind === 'text' && /^((var)?char|(tiny|medium|long)?text)\b/i.test(column.type.trim())) return 'text';
   return 'other';
 }
 
