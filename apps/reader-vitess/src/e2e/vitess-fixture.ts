@@ -267,9 +267,15 @@ async function sourceColumns(pipeline: VitessPipeline, table: string): Promise<S
 
 /**
  * Every row of the table on both sides, canonical, ordered by id, read in chunks (vtgate caps a
- * result at 10,000 rows); a difference names the first row that differs.
+ * result at 10,000 rows); a difference names the first row that differs. `sourceWhere`: only
+ * the source rows MySQL finds with this condition (a row filter's expected result, a test's
+ * own constant SQL).
  */
-export async function compareTable(pipeline: VitessPipeline, table: string): Promise<string | undefined> {
+export async function compareTable(
+  pipeline: VitessPipeline,
+  table: string,
+  sourceWhere?: string,
+): Promise<string | undefined> {
   const columns = await sourceColumns(pipeline, table);
   const list = columns.map((column) => mysql.escapeId(column.name)).join(', ');
   const quoted = columns.map((column) => pg.escapeIdentifier(column.name)).join(', ');
@@ -279,7 +285,7 @@ export async function compareTable(pipeline: VitessPipeline, table: string): Pro
   let total = 0;
   for (;;) {
     const [sourceRows] = await pipeline.vtgate.query<mysql.RowDataPacket[]>(
-      `SELECT ${list} FROM ${mysql.escapeId(table)} WHERE id > ? ORDER BY id LIMIT ${chunk}`,
+      `SELECT ${list} FROM ${mysql.escapeId(table)} WHERE id > ?${sourceWhere ? ` AND (${sourceWhere})` : ''} ORDER BY id LIMIT ${chunk}`,
       [after],
     );
     let destinationRows: Record<string, unknown>[];
@@ -351,6 +357,8 @@ export async function waitForEqual(
   pipeline: VitessPipeline,
   tables: readonly string[],
   timeoutMs = 120_000,
+  /** Per table: compare with only the source rows matching this condition (compareTable). */
+  sourceWhere: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   let difference: string | undefined = 'not compared yet';
   await until(
@@ -358,7 +366,9 @@ export async function waitForEqual(
     async () => {
       difference = undefined;
       for (const table of tables) {
-        difference = await compareTable(pipeline, table).catch((error: Error) => `compare failed: ${error.message}`);
+        difference = await compareTable(pipeline, table, sourceWhere[table]).catch(
+          (error: Error) => `compare failed: ${error.message}`,
+        );
         if (difference) break;
       }
       return !difference;

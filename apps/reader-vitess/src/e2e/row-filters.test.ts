@@ -1,0 +1,184 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import mysql from 'mysql2/promise';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { HEADER_KIND, decodeBatch, expandRows, type ChangeOp } from '@cdc/change-envelope';
+import {
+  startNats,
+  startPostgres,
+  startVitess,
+  type NatsServer,
+  type PostgresServer,
+  type VitessCluster,
+} from '@cdc/testenv';
+import { createTable, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from './vitess-fixture';
+
+// Row filters on a Vitess source (issue 19): Vitess (vttestserver) → reader → JetStream →
+// applier → Postgres, the services as real processes of dist/cdc.cjs.
+let cluster: VitessCluster;
+let nats: NatsServer;
+let postgres: PostgresServer;
+let pipeline: VitessPipeline | undefined;
+const RUN = `r${Date.now().toString(36)}`;
+const PARTITIONS = 4; // the fixture's
+
+before(async () => {
+  [cluster, nats, postgres] = await Promise.all([
+    startVitess(),
+    startNats({ name: 'vitess-filters' }),
+    startPostgres({ name: 'vitess-filters-dest', logical: false }),
+  ]);
+});
+
+after(async () => {
+  await pipeline?.destroy();
+  await Promise.all([nats?.destroy(), postgres?.destroy()]);
+});
+
+/** Every op of a table the reader published, snapshot chunks expanded to rows. */
+async function streamedOps(name: string, keyspace: string, table: string): Promise<ChangeOp[]> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const ops: ChangeOp[] = [];
+    for (let partition = 0; partition < PARTITIONS; partition += 1) {
+      for (let seq = 1; ;) {
+        const message = await jsm.direct.getMessage(`CDC_${name}`, { seq, next_by_subj: `cdc.${name}.${partition}` });
+        if (!message) break;
+        if (message.header?.get(HEADER_KIND) !== 'watermark') {
+          for (const op of decodeBatch(message.data).ops) {
+            if (op.kind !== 'ddl' && op.table.schema === keyspace && op.table.table === table)
+              ops.push(...expandRows(op));
+          }
+        }
+        seq = message.seq + 1;
+      }
+    }
+    return ops;
+  } finally {
+    await nc.close();
+  }
+}
+
+const idOf = (op: ChangeOp): string | undefined => {
+  const row = op.after ?? op.before;
+  const value = row?.[0] ?? op.key[0];
+  return value && 'value' in value ? String(value.value) : undefined;
+};
+
+test('a Vitess source with row filters: pushed into VStream (copy and stream), the rest in the reader; moves in and out, deletes', async () => {
+  const keyspace = 'sharded';
+  const orders = `${RUN}_rf_orders`;
+  const events = `${RUN}_rf_events`;
+  // orders: all of it VStream's; events: IN pushed down, LIKE (under the column's _ci collation) the reader's.
+  const filters: Record<string, string> = {
+    [orders]: "region = 'eu' AND NOT deleted",
+    [events]: "region IN ('eu', 'us') AND note LIKE 'keep%'",
+  };
+  pipeline = await startVitessPipeline({
+    name: `filters_${RUN}`,
+    cluster,
+    nats,
+    postgres,
+    keyspace,
+    tables: [`${RUN}_rf_*`],
+    sourceExtra: `    filters:\n${Object.entries(filters)
+      .map(([table, filter]) => `      ${table}: ${JSON.stringify(filter)}\n`)
+      .join('')}`,
+  });
+  const p = pipeline;
+  const q = (sql: string, values: unknown[] = []) => p.vtgate.query(sql, values);
+  await createTable(
+    p,
+    true,
+    orders,
+    'id BIGINT NOT NULL PRIMARY KEY, region VARCHAR(8), deleted TINYINT(1) NOT NULL DEFAULT 0, note VARCHAR(40)',
+  );
+  await createTable(
+    p,
+    true,
+    events,
+    'id BIGINT NOT NULL PRIMARY KEY, region VARCHAR(8), note VARCHAR(40) COLLATE utf8mb4_general_ci',
+  );
+  const o = mysql.escapeId(orders);
+  const e = mysql.escapeId(events);
+
+  // Before the reader starts (the copy): orders 1..20 alternate eu / us, every 4th deleted;
+  // 100..139 are 'us' and never enter the filter.
+  const orderRows = Array.from({ length: 20 }, (_, i) => [
+    i + 1,
+    i % 2 === 1 ? 'eu' : 'us',
+    (i + 1) % 4 === 0 ? 1 : 0,
+    'copied',
+  ]);
+  orderRows.push(...Array.from({ length: 40 }, (_, i) => [100 + i, 'us', 0, 'never']));
+  await q(`INSERT INTO ${o} (id, region, deleted, note) VALUES ?`, [orderRows]);
+  await q(`INSERT INTO ${e} (id, region, note) VALUES ?`, [
+    [
+      [1, 'eu', 'keep this'],
+      [2, 'us', 'KEEP this too'],
+      [3, 'eu', 'drop'],
+      [4, 'asia', 'keep'],
+      [5, 'eu', 'kéep accents'],
+      [6, 'us', null],
+    ],
+  ]);
+
+  const reader = p.start('reader');
+  p.start('applier');
+  p.start('coordinator');
+  // The VStream rules in place: the reader logs the plan it asked vtgate for.
+  await waitForLog(reader, /row filters: pushed down/);
+  const plan = reader.log();
+  assert.match(plan, new RegExp(`select \\* from \`${orders}\` where \`region\` = 'eu' and \`deleted\` = 0`));
+  assert.match(plan, new RegExp(`select \\* from \`${events}\` where \`region\` in \\('eu', 'us'\\)`));
+  await waitForEqual(p, [orders, events], 120_000, filters);
+
+  // While streaming: inserts in and out, updates moving rows in, out and within, deletes.
+  await q(
+    `INSERT INTO ${o} (id, region, deleted, note) VALUES (21, 'eu', 0, 'new in'), (22, 'us', 0, 'new out'), (23, 'eu', 1, 'new deleted')`,
+  );
+  await q(`UPDATE ${o} SET region = 'eu' WHERE id IN (1, 3)`); // into the filter
+  await q(`UPDATE ${o} SET region = 'us' WHERE id IN (2, 6)`); // out of it
+  await q(`UPDATE ${o} SET deleted = 1 WHERE id = 10`); // out, by the other column
+  await q(`UPDATE ${o} SET deleted = 0 WHERE id = 8`); // in, by the other column
+  await q(`UPDATE ${o} SET note = 'changed inside' WHERE id = 14`); // within
+  await q(`UPDATE ${o} SET note = 'changed outside' WHERE id >= 100`); // outside, stays outside
+  await q(`DELETE FROM ${o} WHERE id IN (18, 5, 120)`); // one inside, two outside
+  await q(`INSERT INTO ${e} (id, region, note) VALUES (7, 'us', 'Keep new'), (8, 'eu', 'nope')`);
+  await q(`UPDATE ${e} SET note = 'dropped now' WHERE id = 1`); // out, by the reader's half
+  await q(`UPDATE ${e} SET note = 'keep it now' WHERE id = 3`); // in, by the reader's half
+  await q(`UPDATE ${e} SET region = 'asia' WHERE id = 2`); // out, by VStream's half
+  await q(`UPDATE ${e} SET region = 'us' WHERE id = 4`); // in, by VStream's half
+  await q(`DELETE FROM ${e} WHERE id IN (5, 6)`);
+  await waitForEqual(p, [orders, events], 120_000, filters);
+
+  // What reached JetStream for orders: never a row outside the filter, the moves as inserts and deletes.
+  const orderOps = await streamedOps(p.name, keyspace, orders);
+  const leaked = orderOps.filter((op) => Number(idOf(op)) >= 100 || ['22', '23'].includes(idOf(op) ?? ''));
+  assert.deepEqual(
+    leaked.map((op) => `${op.kind} ${idOf(op)}`),
+    [],
+  );
+  const kindsOf = (ops: ChangeOp[], id: string) => ops.filter((op) => idOf(op) === id).map((op) => op.kind);
+  assert.deepEqual(kindsOf(orderOps, '1'), ['insert'], 'row 1 entered the filter: an insert');
+  assert.deepEqual(kindsOf(orderOps, '2'), ['snapshot-row', 'delete'], 'row 2 left it: a delete');
+  assert.deepEqual(kindsOf(orderOps, '10'), ['snapshot-row', 'delete']);
+  assert.deepEqual(kindsOf(orderOps, '8'), ['insert']);
+  assert.deepEqual(kindsOf(orderOps, '14'), ['snapshot-row', 'update']);
+  assert.deepEqual(kindsOf(orderOps, '5'), [], 'a row outside the filter: not even its delete');
+  assert.deepEqual(kindsOf(orderOps, '18'), ['snapshot-row', 'delete']);
+  console.log(`orders: ${orderOps.length} ops in the stream, ${orderRows.length + 3} rows written`);
+
+  // events: the reader's half turns its moves the same way.
+  const eventOps = await streamedOps(p.name, keyspace, events);
+  assert.deepEqual(kindsOf(eventOps, '1'), ['snapshot-row', 'delete']);
+  assert.deepEqual(kindsOf(eventOps, '3'), ['insert']);
+  assert.deepEqual(kindsOf(eventOps, '2'), ['snapshot-row', 'delete']);
+  assert.deepEqual(kindsOf(eventOps, '4'), ['insert']);
+  assert.deepEqual(kindsOf(eventOps, '8'), []);
+  assert.deepEqual(kindsOf(eventOps, '6'), []);
+  // 'kéep' matches 'keep%' under utf8mb4_general_ci, as MySQL's own WHERE (waitForEqual) says.
+  assert.deepEqual(kindsOf(eventOps, '5'), ['snapshot-row', 'delete']);
+});
