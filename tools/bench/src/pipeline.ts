@@ -102,6 +102,8 @@ export class Pipeline {
     private readonly label: string,
     /** One applier per destination (each destination is a separate durable consumer group). */
     private readonly destinations: readonly string[] = ['replica'],
+    /** The source the reader reads (default `bench`) and more environment for every service. */
+    private readonly options: { readonly source?: string; readonly env?: NodeJS.ProcessEnv } = {},
   ) {}
 
   start(): void {
@@ -111,11 +113,11 @@ export class Pipeline {
       const nodeArgs = (process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
       for (const destination of kind === 'applier' ? this.destinations : [undefined]) {
         const args = [...nodeArgs, this.bundle, kind, '--config', this.configFile];
-        if (kind === 'reader') args.push('--source', SOURCE_NAME);
+        if (kind === 'reader') args.push('--source', this.options.source ?? SOURCE_NAME);
         if (destination !== undefined) args.push('--destination', destination);
         const name = destination !== undefined && this.destinations.length > 1 ? `${kind} ${destination}` : kind;
         const logFile = join(this.dir, `${this.label}-${name.replace(' ', '-')}-${this.runs}.log`);
-        this.services.set(name, spawnLogged(process.execPath, args, logFile));
+        this.services.set(name, spawnLogged(process.execPath, args, logFile, { ...process.env, ...this.options.env }));
       }
     }
   }
