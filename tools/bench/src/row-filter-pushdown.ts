@@ -13,6 +13,7 @@
 // destination's tables equal the filtered source (digests).
 //
 //   node --import tsx tools/bench/src/row-filter-pushdown.ts [--scale F | --rows N] [--no-docs] [--timeout S]
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -77,9 +78,26 @@ interface DrainRun {
   readonly name: string;
   readonly where: Where;
   readonly seconds: number;
+  /** Messages the reader published in the drain (the stream's last sequence moved by; interest retention deletes them once acked). */
   readonly streamMessages: number;
-  readonly streamBytes: number;
+  /** Bytes the reader received from the source server on its open connections (the replication stream, mostly), from ss. */
+  readonly readerBytes: number;
   readonly cpu: CpuUsage;
+}
+
+/**
+ * Bytes a process has received on its open TCP connections to a port (tcp_info bytes_received,
+ * from `ss`): what the source's walsender sent the reader, read just before the reader stops.
+ */
+function bytesReceived(pid: number, port: number): number {
+  const out = spawnSync('ss', ['-tinpH', 'dst', `127.0.0.1:${port}`], { encoding: 'utf8' }).stdout ?? '';
+  const lines = out.split('\n');
+  let total = 0;
+  for (let i = 0; i + 1 < lines.length; i += 1) {
+    if (!lines[i].includes(`pid=${pid},`)) continue;
+    total += Number(/bytes_received:(\d+)/.exec(lines[i + 1])?.[1] ?? 0);
+  }
+  return total;
 }
 
 export interface RowFilterResults {
@@ -100,7 +118,8 @@ export function renderRowFilterMarkdown(results: RowFilterResults): string {
     `${run.name} (${run.where === 'publication' ? 'pushed down' : 'in the reader'})`,
     fmt(run.seconds, 1),
     fmt(results.rowChanges / run.seconds),
-    `${fmt(run.streamMessages)} / ${fmt(run.streamBytes / 1e6, 1)} MB`,
+    fmt(run.streamMessages),
+    `${fmt(run.readerBytes / 1e6, 1)} MB`,
     ...LABELS.map((label) => fmt(cpuOf(run, label), 1)),
     fmt(run.cpu.machineBusySeconds, 1),
   ]);
@@ -116,28 +135,23 @@ export function renderRowFilterMarkdown(results: RowFilterResults): string {
         'drain (in this order)',
         'seconds',
         'WAL changes/s',
-        'JetStream messages / bytes',
+        'messages published',
+        'reader received from the source',
         ...LABELS.map((label) => `${label} CPU s`),
         'machine busy CPU s',
       ],
       rows,
     ),
     '',
-    `In the reader over pushed down (means of the two runs each): drain time ${fmt(
-      ratio((run) => run.seconds),
-      2,
-    )}×, ` +
-      `reader CPU ${fmt(
-        ratio((run) => cpuOf(run, 'ours: reader')),
-        2,
-      )}×, walsender CPU ${fmt(
-        ratio((run) => cpuOf(run, 'source postgres: walsender')),
-        2,
-      )}×, ` +
-      `machine busy CPU ${fmt(
-        ratio((run) => run.cpu.machineBusySeconds),
-        2,
-      )}×.`,
+    `In the reader over pushed down (means of the two runs each): ${[
+      ['drain time', (run: DrainRun) => run.seconds] as const,
+      ['bytes from the source', (run: DrainRun) => run.readerBytes] as const,
+      ['reader CPU', (run: DrainRun) => cpuOf(run, 'ours: reader')] as const,
+      ['walsender CPU', (run: DrainRun) => cpuOf(run, 'source postgres: walsender')] as const,
+      ['machine busy CPU', (run: DrainRun) => run.cpu.machineBusySeconds] as const,
+    ]
+      .map(([what, value]) => `${what} ${fmt(ratio(value), 2)}×`)
+      .join(', ')}.`,
   ].join('\n');
 }
 
@@ -274,6 +288,7 @@ destinations:
         return null;
       };
       const monitor = new CpuMonitor(classify);
+      const firstSeq = (await jsm.streams.info(`CDC_${name}`)).state.last_seq;
       monitor.start();
       const started = performance.now();
       pipeline.start();
@@ -297,12 +312,14 @@ destinations:
         }
       });
       const cpu = monitor.stop();
+      const readerPid = pipeline.pids().get('reader');
+      const readerBytes = readerPid === undefined ? 0 : bytesReceived(readerPid, source.port);
       await pipeline.stop();
-      const info = await jsm.streams.info(`CDC_${name}`);
+      const streamMessages = (await jsm.streams.info(`CDC_${name}`)).state.last_seq - firstSeq;
       const seconds = (doneAt - started) / 1000;
-      runs.push({ name, where, seconds, streamMessages: info.state.messages, streamBytes: info.state.bytes, cpu });
+      runs.push({ name, where, seconds, streamMessages, readerBytes, cpu });
       say(
-        `${name}: ${fmt(seconds, 1)} s; stream ${fmt(info.state.messages)} messages, ${fmt(info.state.bytes / 1e6, 1)} MB; ` +
+        `${name}: ${fmt(seconds, 1)} s; ${fmt(streamMessages)} messages published, the reader received ${fmt(readerBytes / 1e6, 1)} MB from the source; ` +
           `reader ${fmt(cpu.byLabel.find((e) => e.label === 'ours: reader')?.cpuSeconds ?? 0, 1)} CPU s`,
       );
     }
