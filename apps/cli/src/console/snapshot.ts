@@ -1,7 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
-import { listDestinationDeadLetters } from '@cdc/applier';
-import { consumerName, connectToNats } from '@cdc/change-stream';
+import { consumerName, connectToNats, listDeadLetters } from '@cdc/change-stream';
 import { streamName } from '@cdc/change-envelope';
 import {
   destinationsOfSource,
@@ -76,7 +75,7 @@ export class ConsoleCollector {
       const jsm = await jetstreamManager(nc);
       // Dead letters are a stream read per destination: every 10 s is enough.
       if (now - this.deadLettersReadAt > 10_000) {
-        this.deadLetters = await Promise.all(this.config.destinations.map((d) => this.readDeadLetters(d)));
+        this.deadLetters = await Promise.all(this.config.destinations.map((d) => this.readDeadLetters(jsm, d)));
         this.deadLettersReadAt = now;
       }
       for (const status of statuses) {
@@ -125,9 +124,12 @@ export class ConsoleCollector {
     return this.snapshot(now, null, sources, [...findProblems(statuses, this.deadLetters), ...extraProblems]);
   }
 
-  private async readDeadLetters(destination: DestinationConfig): Promise<DestinationDeadLetters> {
+  private async readDeadLetters(
+    jsm: JetStreamManager,
+    destination: DestinationConfig,
+  ): Promise<DestinationDeadLetters> {
     try {
-      const entries = await listDestinationDeadLetters(this.config, destination.name);
+      const entries = await listDeadLetters(jsm, destination.name);
       return { destination: destination.name, count: entries.length, lastError: entries.at(-1)?.error ?? null };
     } catch {
       // No CDC_DLQ stream yet: nothing was ever set aside.
