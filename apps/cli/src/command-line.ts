@@ -121,10 +121,11 @@ ${SERVICE_DETAILS}`,
       source: { type: 'string', value: 'NAME', required: true, description: 'the Postgres source (sources[].name)' },
       force: { type: 'boolean', description: 'also when its slot is still usable' },
     },
-    details: `Drops the source's replication slot; the reader's next start creates a new one and copies every table
-again, each destination table emptied first. This is the way on after the server invalidated the slot
-(max_slot_wal_keep_size: the reader stops and says so); a usable slot is dropped only with --force.
-Stop the reader first: a slot in use is never dropped.`,
+    details: `Drops the source's replication slot and records the request in NATS; the reader's next start creates
+a new slot and copies every table again, each destination table emptied first. This is the way on after the
+server invalidated the slot (max_slot_wal_keep_size), or after a failover to a standby that did not have it
+(the reader stops and says so in both cases: it never replaces a missing slot on its own). A usable slot is
+dropped only with --force. Stop the reader first: a slot in use is never dropped.`,
   },
   {
     name: 'start-at',

@@ -1,15 +1,20 @@
 import { Client } from 'pg';
+import { connectToNats } from '@cdc/change-stream';
 import { findSource, redactUrl, type PipelineConfig } from '@cdc/config';
 import { findPrimary, readSlotHealth } from '@cdc/postgres-source';
+import { ProgressStore } from '@cdc/progress';
+import { requestResnapshot } from '@cdc/reader-postgres';
 import { describeError } from '@cdc/service-runtime';
 import { UsageError } from './command-line';
 
 /**
- * `cdc resnapshot`: starts a Postgres source over. It only drops the replication slot: the
- * reader's next start finds its snapshot state done and no slot, creates a new slot and copies
- * every table again (each destination table emptied first), which is what a slot the server
- * invalidated leaves as the only way on. A usable slot is dropped only with --force (its
- * changes would otherwise still flow), and never while a reader streams from it.
+ * `cdc resnapshot`: starts a Postgres source over. It drops the replication slot and records
+ * the request in the progress KV: the reader's next start creates a new slot and copies every
+ * table again (each destination table emptied first), which is what a slot the server
+ * invalidated, or a promoted standby without the slot, leaves as the only way on (without the
+ * request a reader never replaces a missing slot: it would skip changes). A usable slot is
+ * dropped only with --force (its changes would otherwise still flow), and never while a reader
+ * streams from it.
  */
 export async function resnapshotCommand(
   config: PipelineConfig,
@@ -35,8 +40,10 @@ export async function resnapshotCommand(
   try {
     const health = await readSlotHealth(client, source.slot);
     if (!health) {
+      await recordRequest(config, source.name, source.slot);
       out(
-        `source ${source.name}: there is no slot "${source.slot}": the reader's next start takes a new initial snapshot`,
+        `source ${source.name}: there is no slot "${source.slot}" on ${redactUrl(url)}; recorded: the reader's next ` +
+          'start takes a new initial snapshot (every table copied again, each destination table emptied first)',
       );
       return 0;
     }
@@ -62,6 +69,7 @@ export async function resnapshotCommand(
       out(`error: source ${source.name}: slot "${source.slot}" came into use meanwhile: stop the reader first`);
       return 1;
     }
+    await recordRequest(config, source.name, source.slot);
     out(
       `source ${source.name}: dropped ${health.invalidated ? `invalidated (${health.invalidated}) ` : ''}slot "${source.slot}"; ` +
         `the reader's next start takes a new initial snapshot (every table copied again, each destination table emptied first)`,
@@ -69,5 +77,23 @@ export async function resnapshotCommand(
     return 0;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** After the slot is gone: a reader that finds no slot takes a new snapshot only when asked to. */
+async function recordRequest(config: PipelineConfig, source: string, slot: string): Promise<void> {
+  try {
+    const nc = await connectToNats({ ...config.nats, name: 'cdc-resnapshot' });
+    try {
+      await requestResnapshot(await ProgressStore.open(nc), source, slot);
+    } finally {
+      await nc.drain().catch(() => undefined);
+    }
+  } catch (error) {
+    throw new Error(
+      `source ${source}: slot "${slot}" is gone but the request for a new snapshot could not be recorded in NATS ` +
+        `(${describeError(error)}); run cdc resnapshot again once NATS is reachable`,
+      { cause: error },
+    );
   }
 }

@@ -1,10 +1,16 @@
 import { redactUrl, type PostgresSourceConfig } from '@cdc/config';
-import { findPrimary, readSlotHealth, ReplicationConnection } from '@cdc/postgres-source';
+import {
+  failoverSetupProblems,
+  failoverSetupWarning,
+  findPrimaries,
+  FAILOVER_SLOTS_MIN_VERSION,
+  parseSlotList,
+  readSlotHealth,
+  readStandbyFailoverSettings,
+  ReplicationConnection,
+} from '@cdc/postgres-source';
 import { describeError, type Logger } from '@cdc/service-runtime';
 import { Client } from 'pg';
-
-/** Failover slots (`FAILOVER` on the slot, synced to standbys by sync_replication_slots). */
-export const FAILOVER_SLOTS_MIN_VERSION = 170000;
 
 /** The source's primary moved to another of its servers: the reader starts over there. */
 export class PrimaryMovedError extends Error {
@@ -22,36 +28,50 @@ function serversOf(source: PostgresSourceConfig): string[] {
 }
 
 /**
- * The URL to read from: `url` itself without failover_urls; else whichever of them is the
- * primary now (`url` when none is, so the preflight names what cannot be reached).
+ * The source as the reader reads it: `url` itself without failover_urls; else `url` becomes
+ * whichever of them is the primary now (`url` when none is, so the preflight names what cannot
+ * be reached) and failover_urls the others, so every configured server stays a candidate for
+ * the next promotion.
  */
-export async function choosePrimary(source: PostgresSourceConfig, log: Logger): Promise<string> {
-  if ((source.failoverUrls ?? []).length === 0) return source.url;
-  const primary = await findPrimary(serversOf(source));
+export async function choosePrimary(source: PostgresSourceConfig, log: Logger): Promise<PostgresSourceConfig> {
+  if ((source.failoverUrls ?? []).length === 0) return source;
+  const servers = serversOf(source);
+  const primaries = await findPrimaries(servers);
+  // A primary that was failed over and came back as a primary: which one is current is not guessed.
+  if (primaries.length > 1)
+    throw new Error(
+      `source ${source.name}: ${primaries.map(redactUrl).join(' and ')} are all primaries (a failed-over primary ` +
+        'came back as a primary, its data diverged at the promotion); the reader does not guess which is current: ' +
+        'rebuild the old one as a standby of the new one (or take it out of url/failover_urls) and start the reader again',
+    );
+  let primary = primaries[0];
   if (primary === undefined) {
     log.warn(
-      { servers: serversOf(source).map(redactUrl) },
+      { servers: servers.map(redactUrl) },
       `source ${source.name}: no primary among url and failover_urls; trying url`,
     );
-    return source.url;
-  }
-  if (primary !== source.url) log.info({ primary: redactUrl(primary) }, 'reading from the primary among failover_urls');
-  return primary;
+    primary = source.url;
+  } else if (primary !== source.url)
+    log.info({ primary: redactUrl(primary) }, 'reading from the primary among failover_urls');
+  const chosen = primary;
+  return { ...source, url: chosen, failoverUrls: servers.filter((url) => url !== chosen) };
 }
 
 /** After a streaming failure: the primary's URL when it is now another server than `current`. */
 export async function primaryMoved(source: PostgresSourceConfig, current: string): Promise<string | undefined> {
   if ((source.failoverUrls ?? []).length === 0) return undefined;
-  const primary = await findPrimary(serversOf(source)).catch(() => undefined);
-  return primary !== undefined && primary !== current ? primary : undefined;
+  const primaries = await findPrimaries(serversOf(source)).catch((): string[] => []);
+  // Still a primary: a passing fault. Two others: readSource's choosePrimary refuses them.
+  return primaries.length === 0 || primaries.includes(current) ? undefined : primaries[0];
 }
 
 /**
  * With failover_urls, the slot should survive a promotion. On 17+ it is made a failover slot
- * (new slots are created so; an existing one is altered), and the primary should hold logical
- * changes back until its standbys have them (synchronized_standby_slots): without that, a
- * promoted standby may lack transactions the destinations already applied. Before 17 a slot
- * does not survive a promotion: the reader takes a new snapshot on the new primary. Both are said.
+ * (new slots are created so; an existing one is altered), and what a promotion would need and
+ * lacks is said in one line: the primary holding logical changes back until its standbys have
+ * them (synchronized_standby_slots: without it a promoted standby may lack transactions the
+ * destinations already applied), and each standby syncing the slot. Before 17 a slot does not
+ * survive a promotion: the reader would stop on the new primary (SlotMissingError), said now.
  */
 export async function prepareFailover(
   source: PostgresSourceConfig,
@@ -63,7 +83,8 @@ export async function prepareFailover(
   if (serverVersion < FAILOVER_SLOTS_MIN_VERSION) {
     log.warn(
       `source ${source.name}: PostgreSQL ${Math.floor(serverVersion / 10000)} has no failover slots (17+): after a ` +
-        `promotion the new primary has no slot "${source.slot}" and the reader takes a new initial snapshot there`,
+        `promotion the new primary has no slot "${source.slot}", and the reader stops there until a new initial ` +
+        `snapshot is asked for (cdc resnapshot --config <file> --source ${source.name})`,
     );
     return;
   }
@@ -84,11 +105,22 @@ export async function prepareFailover(
     const { rows } = await client.query<{ slots: string }>(
       `SELECT current_setting('synchronized_standby_slots') AS slots`,
     );
-    if (rows[0].slots.trim() === '')
-      log.warn(
-        `source ${source.name}: synchronized_standby_slots is empty on the primary: the reader may receive changes a ` +
-          `standby does not have yet, and after its promotion the destinations would hold transactions the new primary lacks; ` +
-          `set it to the standbys' physical slots (docs: README, "Standbys and failover")`,
+    // The servers other than the one read now: the standbys a promotion would pick from.
+    const standbys = await Promise.all(
+      serversOf(source)
+        .filter((url) => url !== source.url)
+        .map((url) => readStandbyFailoverSettings(url, redactUrl(url))),
+    );
+    const warning = failoverSetupWarning(
+      source.name,
+      source.slot,
+      failoverSetupProblems(parseSlotList(rows[0].slots), standbys),
+    );
+    if (warning) log.warn(warning);
+    else
+      log.info(
+        { standbys: standbys.map((s) => s.server) },
+        'failover set-up complete: the standbys sync the slot and the primary waits for them',
       );
   } catch (error) {
     throw new Error(

@@ -1,1 +1,2 @@
 export { runPostgresReader, type PostgresReaderOptions } from './reader';
+export { requestResnapshot } from './slot-start';

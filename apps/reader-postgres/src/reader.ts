@@ -38,6 +38,8 @@ import {
   streamAbortCarriesLsn,
   SlotConfirmation,
   SlotInvalidatedError,
+  SlotMissingError,
+  FAILOVER_SLOTS_MIN_VERSION,
   checkStandbySource,
   createSlotOnStandby,
   waitForStandbyReplay,
@@ -52,17 +54,12 @@ import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runti
 import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { answerRepairs } from '@cdc/verify';
 import { Client } from 'pg';
-import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
+import { LiveBackfill, type BackfillHooks } from './live-backfill';
 import { checkDestinationRules } from './destination-rules';
 import { listenForReloads } from './reload';
 import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
-import {
-  choosePrimary,
-  FAILOVER_SLOTS_MIN_VERSION,
-  prepareFailover,
-  primaryMoved,
-  PrimaryMovedError,
-} from './failover';
+import { slotMissingError, slotStart, timelineOf, type SlotStart, type SnapshotState } from './slot-start';
+import { choosePrimary, prepareFailover, primaryMoved, PrimaryMovedError } from './failover';
 import { SlotWatch } from './slot-watch';
 import { StreamFailureStreak } from './stream-failures';
 
@@ -78,16 +75,6 @@ export interface PostgresReaderOptions {
   readonly reloadConfig?: () => PipelineConfig;
   /** Registers a listener for local reload requests (SIGHUP); returns its removal. */
   readonly onReloadSignal?: (listener: () => void) => () => void;
-}
-
-interface SnapshotState {
-  readonly slot: string;
-  readonly status: 'in-progress' | 'done';
-  readonly consistentPoint?: string;
-  /** Tables added while streaming whose existing rows are still being read (live backfill). */
-  readonly backfills?: PendingBackfill[];
-  /** The leaf partitions of the streamed partitioned tables, as last accounted for (PartitionWatch). */
-  readonly partitions?: KnownPartitions;
 }
 
 /** Live backfill needs logical decoding messages in pgoutput. */
@@ -120,7 +107,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
   if (configured.type !== 'postgres')
     throw new Error(`source ${configured.name} is of type ${configured.type}, not postgres`);
   const log = options.log.child({ source: configured.name });
-  const source: PostgresSourceConfig = { ...configured, url: await choosePrimary(configured, log) };
+  const source: PostgresSourceConfig = await choosePrimary(configured, log);
   if (source.primaryUrl !== undefined && (source.failoverUrls ?? []).length > 0)
     throw new Error(
       `source ${source.name}: primary_url (reading from a standby) and failover_urls (following the primary) cannot be combined`,
@@ -182,9 +169,10 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     );
     const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
     const stateAtStart = await progress.readSnapshotState<SnapshotState>(source.name);
-    const alreadyStreaming =
-      preflight.slot.exists &&
-      (stateAtStart === undefined || (stateAtStart.status === 'done' && stateAtStart.slot === source.slot));
+    const start = slotStart(stateAtStart, preflight.slot.exists, source.slot);
+    // Nothing is created or changed on a server that lost the slot (a promoted standby it was not synced to).
+    if (start.action === 'stop') throw await missingSlot(source, stateAtStart, progress);
+    const alreadyStreaming = start.action === 'stream' || start.action === 'adopt';
     // Before a new snapshot every table joins the publication now; once streaming, tables that
     // joined the config since are added by the reconcile below, with a live backfill.
     // A streaming reader changes row filters below, with a live backfill of the tables changed.
@@ -228,7 +216,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       });
 
     try {
-      await snapshotIfNeeded(source, preflight, progress, newPublisher, options.signal, log, {
+      await snapshotIfNeeded(source, preflight, start, progress, newPublisher, options.signal, log, {
         chunkBytes: limits.maxBytes,
         keyPartitioned,
         rowFilters,
@@ -360,7 +348,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
           health.setReady(`${component}: source`, false);
           if (options.signal.aborted) break;
           // Reconnecting cannot help: the slot is gone for good (one line says what to do).
-          if (error instanceof SlotInvalidatedError) throw error;
+          if (error instanceof SlotInvalidatedError || error instanceof SlotMissingError) throw error;
           // Nor can it when the primary moved: readSource starts over on the new one.
           const primary = await primaryMoved(source, source.url);
           if (primary !== undefined) throw new PrimaryMovedError(source.name, primary);
@@ -391,6 +379,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
 async function snapshotIfNeeded(
   source: PostgresSourceConfig,
   preflight: PreflightResult,
+  start: SlotStart,
   progress: ProgressStore,
   newPublisher: () => ChangePublisher,
   signal: AbortSignal,
@@ -401,27 +390,33 @@ async function snapshotIfNeeded(
     readonly rowFilters: RowFilters;
   },
 ): Promise<void> {
-  const state = await progress.readSnapshotState<SnapshotState>(source.name);
-  if (preflight.slot.exists && state?.status === 'done' && state.slot === source.slot) return;
-  if (preflight.slot.exists && !state) {
-    // A slot we did not record (created by hand, or the KV was reset): trust it and stream from it.
-    log.warn(
-      { slot: source.slot },
-      'slot exists without snapshot state: streaming from it without an initial snapshot',
-    );
-    await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'done' } satisfies SnapshotState);
-    return;
+  switch (start.action) {
+    case 'stream':
+      return;
+    case 'adopt':
+      log.warn(
+        { slot: source.slot },
+        'slot exists without snapshot state: streaming from it without an initial snapshot',
+      );
+      await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'done' } satisfies SnapshotState);
+      return;
+    case 'retake':
+      log.warn(
+        { slot: source.slot },
+        'previous initial snapshot did not finish (or a new one was asked for): dropping the slot and starting the snapshot again',
+      );
+      await dropSlot(source.url, source.slot);
+      break;
+    case 'snapshot':
+      if (start.reason === 'requested')
+        log.info({ slot: source.slot }, 'a new initial snapshot was asked for (cdc resnapshot): taking it');
+      else if (start.reason === 'slot renamed')
+        log.warn({ slot: source.slot }, 'the config names a new replication slot: taking a new initial snapshot');
+      break;
+    case 'stop':
+      // readSource stops before this (missingSlot).
+      throw new Error(`source ${source.name}: replication slot "${source.slot}" is missing`);
   }
-  if (preflight.slot.exists) {
-    log.warn(
-      { slot: source.slot },
-      'previous initial snapshot did not finish: dropping the slot and starting the snapshot again',
-    );
-    await dropSlot(source.url, source.slot);
-  } else if (state?.status === 'done') {
-    log.warn({ slot: source.slot }, 'replication slot is gone (dropped or invalidated): taking a new initial snapshot');
-  }
-  await progress.writeSnapshotState(source.name, { slot: source.slot, status: 'in-progress' } satisfies SnapshotState);
   // Listed before the slot: a partition attached during the snapshot is then read twice (by the
   // snapshot and by PartitionWatch), never missed.
   const partitions = await partitionsAtSnapshot(source.url, preflight.tables);
@@ -429,6 +424,13 @@ async function snapshotIfNeeded(
   const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
   await connection.connect();
   try {
+    // Recorded with the slot: a higher timeline where the slot is later missing means a promotion since.
+    const { timeline } = await connection.identifySystem();
+    await progress.writeSnapshotState(source.name, {
+      slot: source.slot,
+      status: 'in-progress',
+      timeline,
+    } satisfies SnapshotState);
     // A failover slot (17+) is synced to standbys and usable on the one promoted. On a standby
     // (no failover slots there) the creation waits for the primary's running transactions.
     const created =
@@ -477,6 +479,7 @@ async function snapshotIfNeeded(
     await progress.writeSnapshotState(source.name, {
       slot: source.slot,
       status: 'done',
+      timeline,
       consistentPoint: formatLsn(created.consistentPoint),
       partitions,
     } satisfies SnapshotState);
@@ -545,7 +548,18 @@ async function streamOnce(
   // Large transactions arrive while they run and wait on disk for their commit (streaming).
   let spill: TransactionSpill | undefined;
   try {
-    await slotWatch.check();
+    // Gone since it was last streamed (dropped, or url now a promoted standby without it): never a new one.
+    if ((await slotWatch.check()) === undefined) {
+      const state = await progress.readSnapshotState<SnapshotState>(source.name).catch(() => undefined);
+      throw await slotMissingError({
+        source: source.name,
+        slot: source.slot,
+        server: redactUrl(source.url),
+        state,
+        timeline: await timelineOf(connection),
+        progress,
+      });
+    }
     if (live.protocol.streaming !== 'off')
       spill = TransactionSpill.open(source.largeTransactions.spillDir, source.name);
   } catch (error) {
@@ -850,6 +864,32 @@ async function checkRowFilters(
         : `row filters evaluated in the reader (PostgreSQL ${serverVersion} has no publication row filters)`,
     );
   return filters;
+}
+
+/** The slot this source streamed from is not on the server it reads (SlotMissingError's one line). */
+async function missingSlot(
+  source: PostgresSourceConfig,
+  state: SnapshotState | undefined,
+  progress: ProgressStore,
+): Promise<SlotMissingError> {
+  const connection = new ReplicationConnection(source.url, `cdc-reader-${source.name}`);
+  let timeline: number | undefined;
+  try {
+    await connection.connect();
+    timeline = await timelineOf(connection);
+    await connection.close();
+  } catch {
+    // Said without the timeline. Not awaited: ending a client whose socket never opened may never end.
+    void connection.close();
+  }
+  return slotMissingError({
+    source: source.name,
+    slot: source.slot,
+    server: redactUrl(source.url),
+    state,
+    timeline,
+    progress,
+  });
 }
 
 /**

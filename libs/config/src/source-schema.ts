@@ -176,7 +176,7 @@ export const postgresSource = section({
   failover_urls: list(postgresUrl())
     .default([])
     .describe(
-      'The source\'s standbys, as URLs like `url`: the reader reads from whichever of `url` and these is the primary, and after a promotion starts over on the new one, from its failover slot on 17+ (README, "Standbys and failover"; else a new snapshot there).',
+      'The source\'s standbys, as URLs like `url`: the reader reads from whichever of `url` and these is the primary, and after a promotion starts over on the new one, from its failover slot (PostgreSQL 17+, the standbys syncing it; the reader checks the set-up at start and names what is missing in one line). Where the new primary has no slot (not synced, or before 17) the reader stops with one line instead of skipping changes: `cdc resnapshot` is the way on (README, "Standbys and failover").',
     ),
   primary_url: postgresUrl()
     .optional()

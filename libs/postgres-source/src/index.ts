@@ -14,7 +14,9 @@ export {
   slotHealthSql,
   slotWalWarning,
   SlotInvalidatedError,
+  SlotMissingError,
   SLOT_WAL_WARN_RATIO,
+  type MissingSlot,
   type SlotHealth,
 } from './slot-health';
 export { SourceCatalog, type RelationState } from './catalog';
@@ -48,7 +50,16 @@ export {
 } from './preflight';
 export { parseLsn, formatLsn } from './lsn';
 export { SlotConfirmation } from './slot-confirmation';
-export { findPrimary } from './primary';
+export { findPrimaries, findPrimary } from './primary';
+export {
+  conninfoHasDbname,
+  failoverSetupProblems,
+  failoverSetupWarning,
+  FAILOVER_SLOTS_MIN_VERSION,
+  parseSlotList,
+  readStandbyFailoverSettings,
+  type StandbyFailoverSettings,
+} from './failover-setup';
 export {
   checkStandbySource,
   createSlotOnStandby,

@@ -7,6 +7,14 @@ import { Client } from 'pg';
  * primary is down and no standby promoted yet, or a promotion still running).
  */
 export async function findPrimary(urls: readonly string[], timeoutMs = 5_000): Promise<string | undefined> {
+  return (await findPrimaries(urls, timeoutMs))[0];
+}
+
+/**
+ * Every one of `urls` that answers and is not in recovery, in order. More than one means a
+ * primary that was failed over came back as a primary (its data diverged at the promotion).
+ */
+export async function findPrimaries(urls: readonly string[], timeoutMs = 5_000): Promise<string[]> {
   const answers = await Promise.all(
     urls.map(async (url) => {
       const client = new Client({
@@ -26,6 +34,5 @@ export async function findPrimary(urls: readonly string[], timeoutMs = 5_000): P
       }
     }),
   );
-  const index = answers.indexOf(true);
-  return index < 0 ? undefined : urls[index];
+  return urls.filter((_, index) => answers[index]);
 }

@@ -13,6 +13,7 @@
  *   idle_timeout), and failover/synced for failover slots.
  */
 import type { Client } from 'pg';
+import { FAILOVER_SLOTS_MIN_VERSION } from './failover-setup';
 import { formatLsn, parseLsn } from './lsn';
 
 export interface SlotHealth {
@@ -45,7 +46,7 @@ export function slotHealthSql(serverVersionNum: number): string {
           `CASE WHEN s.wal_status = 'lost' OR s.conflicting THEN
              CASE WHEN pg_is_in_recovery() THEN 'wal_removed, rows_removed or wal_level_insufficient' ELSE 'wal_removed' END END`
         : `CASE WHEN s.wal_status = 'lost' THEN 'wal_removed' END`;
-  const failover = serverVersionNum >= 170000 ? 's.failover' : 'false';
+  const failover = serverVersionNum >= FAILOVER_SLOTS_MIN_VERSION ? 's.failover' : 'false';
   return `SELECT s.active, s.active_pid, s.wal_status, s.confirmed_flush_lsn::text AS confirmed,
                  pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,
                                  s.restart_lsn)::int8::text AS retained,
@@ -125,6 +126,44 @@ export class SlotInvalidatedError extends Error {
         `(drops the slot; the reader's next start copies every table again)`,
     );
     this.name = 'SlotInvalidatedError';
+  }
+}
+
+/** Where the missing slot was looked for, and what is known about how it went missing. */
+export interface MissingSlot {
+  readonly source: string;
+  readonly slot: string;
+  /** The server looked at (credentials redacted). */
+  readonly server: string;
+  /** The last position every destination committed; undefined when unknown. */
+  readonly committed?: string;
+  /** The server's timeline now, and where the slot was created: a higher one now means a promotion since. */
+  readonly timeline?: number;
+  readonly slotTimeline?: number;
+}
+
+/**
+ * The slot this source has streamed from is not on the server it reads now: dropped, or the
+ * server is a promoted standby the slot was not synced to (before 17 none is). A new slot there
+ * would start at the server's current position and skip whatever happened between, so the
+ * reader stops: one line, with the way on.
+ */
+export class SlotMissingError extends Error {
+  constructor(missing: MissingSlot) {
+    const promoted =
+      missing.timeline !== undefined && missing.slotTimeline !== undefined && missing.timeline > missing.slotTimeline;
+    const why = promoted
+      ? `a standby promoted since the slot was created (timeline ${missing.slotTimeline} -> ${missing.timeline}) that did ` +
+        'not have the slot synced (failover slots need PostgreSQL 17+ on both, sync_replication_slots = on on the ' +
+        'standby, and the slot synced and persistent there before the promotion)'
+      : 'the slot was dropped, or the server is a promoted standby it was not synced to';
+    super(
+      `source ${missing.source}: replication slot "${missing.slot}" does not exist on ${missing.server} although this ` +
+        `source has streamed from it (${why}); the changes after ${missing.committed ?? 'the committed position'} cannot be ` +
+        'read, and a new slot would skip them, so the reader stops. Take a new initial snapshot: cdc resnapshot ' +
+        `--config <file> --source ${missing.source} (the reader's next start copies every table again)`,
+    );
+    this.name = 'SlotMissingError';
   }
 }
 

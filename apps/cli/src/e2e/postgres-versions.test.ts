@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { crashRecoverySuite } from './crash-recovery-suite';
+import { failoverSuite } from './failover-suite';
 import { largeTransactionsSuite } from './large-transactions-suite';
 import { partitionedTablesSuite } from './partitioned-tables-suite';
 import { replicationSuite } from './replication-suite';
@@ -14,6 +15,7 @@ const SUITES = {
   'crash-recovery': crashRecoverySuite,
   'partitioned-tables': partitionedTablesSuite,
   'large-transactions': largeTransactionsSuite,
+  failover: failoverSuite,
 } as const;
 type SuiteName = keyof typeof SUITES;
 

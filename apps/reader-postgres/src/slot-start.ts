@@ -1,0 +1,87 @@
+import { formatLsn, SlotMissingError, type ReplicationConnection } from '@cdc/postgres-source';
+import type { ProgressStore } from '@cdc/progress';
+import type { PendingBackfill } from './live-backfill';
+import type { KnownPartitions } from './partition-watch';
+
+/** The reader's record of its slot and initial snapshot (KV `snapshot.<source>`). */
+export interface SnapshotState {
+  readonly slot: string;
+  /** `resnapshot`: cdc resnapshot asked for a new initial snapshot (the slot is dropped or missing). */
+  readonly status: 'in-progress' | 'done' | 'resnapshot';
+  readonly consistentPoint?: string;
+  /** The server's timeline when the slot was created: a higher one later means a promotion since. */
+  readonly timeline?: number;
+  /** Tables added while streaming whose existing rows are still being read (live backfill). */
+  readonly backfills?: PendingBackfill[];
+  /** The leaf partitions of the streamed partitioned tables, as last accounted for (PartitionWatch). */
+  readonly partitions?: KnownPartitions;
+}
+
+/** What the reader does with its slot at start. */
+export type SlotStart =
+  /** The slot it streamed from: stream on. */
+  | { readonly action: 'stream' }
+  /** A slot it has no record of (made by hand, or the KV was reset): trusted, streamed from. */
+  | { readonly action: 'adopt' }
+  /** A slot whose snapshot did not finish, or was asked for again: dropped, then a new snapshot. */
+  | { readonly action: 'retake' }
+  /** No slot, and nothing streamed from it that a new one would skip: a new slot and snapshot. */
+  | { readonly action: 'snapshot'; readonly reason: 'first start' | 'unfinished' | 'requested' | 'slot renamed' }
+  /** No slot, though the source streamed from it: a new slot would skip changes. */
+  | { readonly action: 'stop' };
+
+/**
+ * The one rule for a missing slot: a slot this source streamed from (its snapshot done) never
+ * silently becomes a new slot, which would start at the server's current position and skip
+ * whatever the old one still held: after a promotion to a standby it was not synced to, after a
+ * drop by hand. Only cdc resnapshot (status `resnapshot`) turns that into a new snapshot.
+ */
+export function slotStart(state: SnapshotState | undefined, slotExists: boolean, slot: string): SlotStart {
+  if (slotExists) {
+    if (state === undefined) return { action: 'adopt' };
+    return state.status === 'done' && state.slot === slot ? { action: 'stream' } : { action: 'retake' };
+  }
+  if (state === undefined) return { action: 'snapshot', reason: 'first start' };
+  if (state.status === 'in-progress') return { action: 'snapshot', reason: 'unfinished' };
+  if (state.status === 'resnapshot') return { action: 'snapshot', reason: 'requested' };
+  // The config names another slot than the one streamed from: a deliberate start over.
+  if (state.slot !== slot) return { action: 'snapshot', reason: 'slot renamed' };
+  return { action: 'stop' };
+}
+
+/** Records cdc resnapshot's request: the reader's next start takes a new initial snapshot. */
+export async function requestResnapshot(progress: ProgressStore, source: string, slot: string): Promise<void> {
+  await progress.writeSnapshotState(source, { slot, status: 'resnapshot' } satisfies SnapshotState);
+}
+
+/**
+ * The one line for a slot that is missing (SlotMissingError), with what is known: the server's
+ * timeline now (IDENTIFY_SYSTEM on a replication connection; undefined when it could not be
+ * asked) against the slot's (a promotion since), and the committed position.
+ */
+export async function slotMissingError(missing: {
+  readonly source: string;
+  readonly slot: string;
+  readonly server: string;
+  readonly state: SnapshotState | undefined;
+  readonly timeline: number | undefined;
+  readonly progress: ProgressStore;
+}): Promise<SlotMissingError> {
+  const committed = await missing.progress.readCommitted(missing.source).catch(() => undefined);
+  return new SlotMissingError({
+    source: missing.source,
+    slot: missing.slot,
+    server: missing.server,
+    ...(committed ? { committed: formatLsn(committed.position.commit) } : {}),
+    ...(missing.timeline !== undefined ? { timeline: missing.timeline } : {}),
+    ...(missing.state?.timeline !== undefined ? { slotTimeline: missing.state.timeline } : {}),
+  });
+}
+
+/** The server's timeline now, or undefined when it cannot be asked. */
+export async function timelineOf(connection: ReplicationConnection): Promise<number | undefined> {
+  return connection.identifySystem().then(
+    (system) => system.timeline,
+    () => undefined,
+  );
+}
