@@ -58,7 +58,14 @@ import { LiveBackfill, type BackfillHooks } from './live-backfill';
 import { checkDestinationRules } from './destination-rules';
 import { listenForReloads } from './reload';
 import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
-import { slotMissingError, slotStart, timelineOf, type SlotStart, type SnapshotState } from './slot-start';
+import {
+  slotMissingError,
+  slotStart,
+  timelineOf,
+  waitForWalPast,
+  type SlotStart,
+  type SnapshotState,
+} from './slot-start';
 import { choosePrimary, prepareFailover, primaryMoved, PrimaryMovedError } from './failover';
 import { SlotWatch } from './slot-watch';
 import { StreamFailureStreak } from './stream-failures';
@@ -417,6 +424,16 @@ async function snapshotIfNeeded(
       // readSource stops before this (missingSlot).
       throw new Error(`source ${source.name}: replication slot "${source.slot}" is missing`);
   }
+  // After a failover the new slot must start past what the destinations applied (see waitForWalPast).
+  const committed = await progress.readCommitted(source.name);
+  if (committed)
+    await waitForWalPast({
+      url: source.url,
+      writeUrl: writeUrl(source),
+      committed: committed.position.commit,
+      log,
+      signal,
+    });
   // Listed before the slot: a partition attached during the snapshot is then read twice (by the
   // snapshot and by PartitionWatch), never missed.
   const partitions = await partitionsAtSnapshot(source.url, preflight.tables);

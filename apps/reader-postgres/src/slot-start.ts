@@ -1,5 +1,7 @@
-import { formatLsn, SlotMissingError, type ReplicationConnection } from '@cdc/postgres-source';
+import { formatLsn, parseLsn, SlotMissingError, type ReplicationConnection } from '@cdc/postgres-source';
 import type { ProgressStore } from '@cdc/progress';
+import { describeError, sleep, type Logger } from '@cdc/service-runtime';
+import { Client } from 'pg';
 import type { PendingBackfill } from './live-backfill';
 import type { KnownPartitions } from './partition-watch';
 
@@ -84,4 +86,65 @@ export async function timelineOf(connection: ReplicationConnection): Promise<num
     (system) => system.timeline,
     () => undefined,
   );
+}
+
+/**
+ * Waits until the server's WAL is past `committed` (what the destinations applied) before a new
+ * slot is created there. A new snapshot's rows sit just before the slot's consistent point, and
+ * the appliers skip whatever is not newer than their checkpoint: on a promoted standby that had
+ * not received the old primary's last transactions, the WAL restarts below positions the
+ * destinations already hold, and a snapshot taken there would be skipped. Writes on the source
+ * move it; meanwhile the reader moves it itself each second (a logical message and a WAL switch
+ * on the primary, which jumps to the next 16 MB segment; refusals are logged once).
+ */
+export async function waitForWalPast(options: {
+  /** The server the slot is created on (its replay position when it is a standby). */
+  readonly url: string;
+  /** Its primary (the same server unless reading from a standby): where WAL is written. */
+  readonly writeUrl: string;
+  readonly committed: bigint;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+}): Promise<void> {
+  const { log, signal } = options;
+  const server = new Client({ connectionString: options.url });
+  const primary = options.writeUrl === options.url ? server : new Client({ connectionString: options.writeUrl });
+  await server.connect();
+  try {
+    if (primary !== server) await primary.connect();
+    let said = false;
+    let refused = false;
+    while (!signal.aborted) {
+      const { rows } = await server.query<{ lsn: string }>(
+        `SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS lsn`,
+      );
+      const now = parseLsn(rows[0].lsn);
+      if (now > options.committed + 1n) return;
+      if (!said) {
+        said = true;
+        log.warn(
+          { wal: rows[0].lsn, committed: formatLsn(options.committed) },
+          `the server's WAL (${rows[0].lsn}) is behind what the destinations applied (${formatLsn(options.committed)}, ` +
+            'from before a failover): waiting for it to pass before the new slot is created, so the new snapshot ' +
+            'sorts after what the destinations hold',
+        );
+      }
+      try {
+        await primary.query(`SELECT pg_logical_emit_message(false, 'cdc.wal', '')`);
+        await primary.query('SELECT pg_switch_wal()');
+      } catch (error) {
+        if (!refused)
+          log.warn(
+            { err: describeError(error) },
+            'cannot move the WAL on (pg_logical_emit_message, pg_switch_wal): waiting for writes on the source',
+          );
+        refused = true;
+      }
+      await sleep(1_000, signal);
+    }
+    throw new Error('stopped while waiting for the WAL to pass the committed position');
+  } finally {
+    if (primary !== server) await primary.end().catch(() => undefined);
+    await server.end().catch(() => undefined);
+  }
 }

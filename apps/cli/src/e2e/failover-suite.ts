@@ -22,7 +22,9 @@ import type { ServerVersions } from './server-versions';
 // - Slot not synced (every version; before 17 there are no failover slots): the reader says so
 //   at start, and after the promotion it stops with one line (the slot is missing there, cdc
 //   resnapshot is the way on) instead of creating a new slot, which would skip the changes in
-//   between. cdc resnapshot, then a reader start, bring the destination back to equal.
+//   between. The standby is also behind (stopped while the destination applied more), so the
+//   new primary's WAL restarts below what the destination holds. cdc resnapshot, then a reader
+//   start, bring the destination to equal the new primary.
 // Registered by failover.test.ts (PostgreSQL 17, in npm test) and postgres-versions.test.ts (the
 // version matrix: `npx nx run cli:test-postgres-matrix -- --suites failover`).
 const BUNDLE = resolve(__dirname, '../../../../dist/cdc.cjs');
@@ -154,7 +156,7 @@ function unsyncedSlot(versions: ServerVersions): void {
     if (fixture) await fixture.destroy();
   });
 
-  test('after a promotion the reader stops with one line; cdc resnapshot is the way on', async () => {
+  test('after a promotion the reader stops with one line; cdc resnapshot is the way on', async (t) => {
     const standby = fixture.standby!;
     // Said at start, before anything is lost.
     assert.match(
@@ -169,10 +171,23 @@ function unsyncedSlot(versions: ServerVersions): void {
 
     const stopBefore = new AbortController();
     const beforePromotion = workload(fixture.sourceUrl, 1, stopBefore.signal);
-    await new Promise((r) => setTimeout(r, 3_000));
+    await new Promise((r) => setTimeout(r, 2_000));
+    // The standby falls behind: the destination applies transactions it never receives, and once
+    // promoted its WAL restarts below positions the destination holds.
+    await standby.stop();
+    const standbyHas = Number((await fixture.sourceQuery('SELECT coalesce(max(k), 0)::int AS k FROM ledger'))[0].k);
+    await waitFor(
+      'the destination to apply transactions the standby lacks',
+      async () => {
+        const [row] = await fixture.destinationQuery('SELECT coalesce(max(k), 0)::int AS k FROM ledger');
+        return Number(row.k) > standbyHas + 20;
+      },
+      60_000,
+    );
     await fixture.source.kill();
     stopBefore.abort();
     const committedBefore = await beforePromotion;
+    await standby.start();
     await standby.query('SELECT pg_promote()');
     const onNewPrimary = async (sql: string) => (await standby.query(sql, [], 'shop')).rows;
     // Changes the old slot never sent: a new slot created now would skip them.
@@ -203,9 +218,15 @@ function unsyncedSlot(versions: ServerVersions): void {
       resnapshot.stdout,
       /^source shop: there is no slot "cdc_shop" on postgres:\/\/\S+; recorded: the reader's next start takes a new initial snapshot/,
     );
+    // The new primary is idle now: if its WAL is still below what the destination applied, the
+    // reader moves it on before creating the slot (else the appliers would skip the snapshot).
     reader = fixture.start('reader');
     await waitForEqualTo(fixture, onNewPrimary);
     assert.match(reader.log(), /a new initial snapshot was asked for \(cdc resnapshot\)/);
+    t.diagnostic(
+      `${committedBefore} transactions on the old primary (the standby stopped after k ${standbyHas}), ${committedAfter} on the new; ` +
+        `the reader ${/is behind what the destinations applied/.test(reader.log()) ? 'waited for' : 'did not wait for'} the new primary's WAL`,
+    );
     assert.equal(reader.child.exitCode, null, 'the reader streams on');
   });
 }
