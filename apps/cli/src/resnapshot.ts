@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { connectToNats } from '@cdc/change-stream';
 import { findSource, redactUrl, type PipelineConfig } from '@cdc/config';
-import { findPrimary, readSlotHealth } from '@cdc/postgres-source';
+import { findPrimary, readSlotHealth, requestResnapshot } from '@cdc/postgres-source';
 import { ProgressStore } from '@cdc/progress';
-import { requestResnapshot } from '@cdc/reader-postgres';
 import { describeError } from '@cdc/service-runtime';
 import { UsageError } from './command-line';
 

@@ -1,2 +1,1 @@
 export { runPostgresReader, type PostgresReaderOptions } from './reader';
-export { requestResnapshot } from './slot-start';

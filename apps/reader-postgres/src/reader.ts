@@ -40,6 +40,12 @@ import {
   SlotInvalidatedError,
   SlotMissingError,
   FAILOVER_SLOTS_MIN_VERSION,
+  slotMissingError,
+  slotStart,
+  timelineOf,
+  waitForWalPast,
+  type SlotStart,
+  type SnapshotState as SlotRecord,
   checkStandbySource,
   createSlotOnStandby,
   waitForStandbyReplay,
@@ -54,18 +60,10 @@ import { describeError, sleep, withRetry, type Logger } from '@cdc/service-runti
 import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { answerRepairs } from '@cdc/verify';
 import { Client } from 'pg';
-import { LiveBackfill, type BackfillHooks } from './live-backfill';
+import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-backfill';
 import { checkDestinationRules } from './destination-rules';
 import { listenForReloads } from './reload';
 import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
-import {
-  slotMissingError,
-  slotStart,
-  timelineOf,
-  waitForWalPast,
-  type SlotStart,
-  type SnapshotState,
-} from './slot-start';
 import { choosePrimary, prepareFailover, primaryMoved, PrimaryMovedError } from './failover';
 import { SlotWatch } from './slot-watch';
 import { StreamFailureStreak } from './stream-failures';
@@ -82,6 +80,14 @@ export interface PostgresReaderOptions {
   readonly reloadConfig?: () => PipelineConfig;
   /** Registers a listener for local reload requests (SIGHUP); returns its removal. */
   readonly onReloadSignal?: (listener: () => void) => () => void;
+}
+
+/** The reader's record in KV `snapshot.<source>`: the slot's (postgres-source) and its own. */
+interface SnapshotState extends SlotRecord {
+  /** Tables added while streaming whose existing rows are still being read (live backfill). */
+  readonly backfills?: PendingBackfill[];
+  /** The leaf partitions of the streamed partitioned tables, as last accounted for (PartitionWatch). */
+  readonly partitions?: KnownPartitions;
 }
 
 /** Live backfill needs logical decoding messages in pgoutput. */

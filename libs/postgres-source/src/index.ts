@@ -52,6 +52,15 @@ export { parseLsn, formatLsn } from './lsn';
 export { SlotConfirmation } from './slot-confirmation';
 export { findPrimaries, findPrimary } from './primary';
 export {
+  requestResnapshot,
+  slotMissingError,
+  slotStart,
+  timelineOf,
+  waitForWalPast,
+  type SlotStart,
+  type SnapshotState,
+} from './slot-start';
+export {
   conninfoHasDbname,
   failoverSetupProblems,
   failoverSetupWarning,

@@ -1,11 +1,14 @@
-import { formatLsn, parseLsn, SlotMissingError, type ReplicationConnection } from '@cdc/postgres-source';
 import type { ProgressStore } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { Client } from 'pg';
-import type { PendingBackfill } from './live-backfill';
-import type { KnownPartitions } from './partition-watch';
+import { formatLsn, parseLsn } from './lsn';
+import type { ReplicationConnection } from './replication-connection';
+import { SlotMissingError } from './slot-health';
 
-/** The reader's record of its slot and initial snapshot (KV `snapshot.<source>`). */
+/**
+ * A Postgres reader's record of its slot and initial snapshot (KV `snapshot.<source>`); the
+ * reader keeps more in the same record (its live backfill, the partitions it knows).
+ */
 export interface SnapshotState {
   readonly slot: string;
   /** `resnapshot`: cdc resnapshot asked for a new initial snapshot (the slot is dropped or missing). */
@@ -13,10 +16,6 @@ export interface SnapshotState {
   readonly consistentPoint?: string;
   /** The server's timeline when the slot was created: a higher one later means a promotion since. */
   readonly timeline?: number;
-  /** Tables added while streaming whose existing rows are still being read (live backfill). */
-  readonly backfills?: PendingBackfill[];
-  /** The leaf partitions of the streamed partitioned tables, as last accounted for (PartitionWatch). */
-  readonly partitions?: KnownPartitions;
 }
 
 /** What the reader does with its slot at start. */
