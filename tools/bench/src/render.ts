@@ -5,7 +5,8 @@
 // the first, the results of all.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PLOT_DIR, renderMarkdown, renderPlots, writeDocs, type Results } from './report';
+import { PG_TO_PG_SECTION, PLOT_DIR, renderMarkdown, renderPlots, type Results } from './report';
+import { writeSection } from './sections';
 
 const REPO = resolve(__dirname, '../../..');
 const files = process.argv.slice(2);
@@ -22,7 +23,7 @@ const results: Results = {
   snapshot: runs.flatMap((r) => r.snapshot ?? []),
   fanout: runs.flatMap((r) => r.fanout ?? []),
 };
-writeDocs(join(REPO, 'docs', 'benchmarks.md'), renderMarkdown(results));
+writeSection(join(REPO, 'docs', 'benchmarks.md'), PG_TO_PG_SECTION, renderMarkdown(results));
 mkdirSync(join(REPO, 'docs', PLOT_DIR), { recursive: true });
 for (const [name, svg] of renderPlots(results)) writeFileSync(join(REPO, 'docs', PLOT_DIR, name), svg);
 console.log(`rendered docs/benchmarks.md and docs/${PLOT_DIR}/*.svg from ${files.join(', ')}`);

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuMonitor, memoryKb, postgresRole } from './procstat';
-import { writeDocs } from './report';
+import { PG_TO_PG_SECTION } from './report';
+import { writeSection } from './sections';
 
 test('Postgres processes are told apart by the title they set', () => {
   assert.equal(postgresRole('postgres: walsender postgres 127.0.0.1(5000) START_REPLICATION'), 'walsender (decoding)');
@@ -21,10 +22,10 @@ test('peak RSS is read from /proc for a live process and absent for a dead one',
 
 test('rewriting docs/benchmarks.md replaces the generated part and keeps the hand-written analysis', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'bench-docs-')), 'benchmarks.md');
-  writeDocs(file, 'first numbers');
+  writeSection(file, PG_TO_PG_SECTION, 'first numbers');
   const withAnalysis = `${readFileSync(file, 'utf8')}\nHand-written analysis.\n\n## Other section\n`;
   writeFileSync(file, withAnalysis);
-  writeDocs(file, 'second numbers');
+  writeSection(file, PG_TO_PG_SECTION, 'second numbers');
   const text = readFileSync(file, 'utf8');
   assert.ok(text.includes('second numbers'));
   assert.ok(!text.includes('first numbers'));

@@ -1,4 +1,4 @@
-// What the benchmarks other than PG -> PG share: their generated section of docs/benchmarks.md
+// What the benchmarks share: their generated section of docs/benchmarks.md
 // (between markers, rewritten on every run, hand-written text after the end marker kept), the
 // JSON result file per run, the plots, and the CPU seconds and peak RSS per process.
 import { execFileSync } from 'node:child_process';
@@ -236,11 +236,12 @@ export function runInfo(repo: string, command: string, loadAverageAtStart: strin
   };
 }
 
-export const loadAverage = () =>
+/** The 1, 5 and 15 minute load averages, two decimals each, joined by `separator`. */
+export const loadAverage = (separator = ' ') =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ');
+    .join(separator);
 
 /**
  * Writes the run's JSON to tools/bench/results/<name>-<time>.json (git-ignored; a reference run
@@ -255,6 +256,8 @@ export function saveRun(options: {
   markdown: string;
   plots: ReadonlyMap<string, string>;
   docs: boolean;
+  /** Why the docs are not written, when `docs` is off (default: --no-docs). */
+  docsOff?: string;
   say: (message: string) => void;
 }): string {
   const dir = join(options.repo, 'tools', 'bench', 'results');
@@ -269,7 +272,7 @@ export function saveRun(options: {
     for (const [name, svg] of options.plots) writeFileSync(join(plotDir, name), svg);
     options.say(`wrote the "${options.heading.replace(/^#+ /, '')}" section of docs/benchmarks.md and its plots`);
   } else {
-    options.say('docs/benchmarks.md not touched (--no-docs)');
+    options.say(`docs/benchmarks.md not touched (${options.docsOff ?? '--no-docs'})`);
   }
   return file;
 }
