@@ -1,7 +1,7 @@
 // Results of the PG -> PG benchmark: the console table and the markdown section of docs/benchmarks.md.
 import { orderLine, type ContenderOrder } from './contender-order';
 import type { CpuUsage } from './procstat';
-import { CPU_PER_MILLION_HEADING, cpuColumn, cpuPerMillionTable } from './sections';
+import { CPU_PER_MILLION_HEADING, cpuColumn, cpuPerMillionTable, fmt, table } from './sections';
 import type { Bucket } from './stats';
 import { barChart, lineChart } from './svg';
 
@@ -119,14 +119,7 @@ function snapshotTable(results: Results): string {
   );
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const rate = (r: DrainResult) => r.rowChanges / r.seconds;
-
-function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
-  const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
-  return [header, sep, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-}
 
 function drainTable(results: Results): string {
   const ours = results.drain.find((r) => r.contender === 'ours');
