@@ -25,3 +25,36 @@ test('cdc status shows where a Vitess source with nothing committed starts, and 
   assert.match(byReader, /starts at: sales\/0@MariaDB\/0-1-85 \(recorded by the reader's first start;/);
   assert.doesNotMatch(renderStatus([vitessSource(null)]), /starts at/);
 });
+
+test('cdc status shows, per standby of a source with failover_urls, whether a promotion keeps the slot', () => {
+  const text = renderStatus([
+    {
+      source: 'shop',
+      type: 'postgres',
+      committedSeq: 4,
+      committedPosition: '0/3000000',
+      slot: { name: 'cdc_shop', active: true, confirmedFlush: '0/3000000', lagBytes: '0' },
+      standbys: [
+        { server: 'postgres://a/shop', state: 'synced', confirmedFlush: '0/2F00000' },
+        { server: 'postgres://b/shop', state: 'temporary', confirmedFlush: null },
+        { server: 'postgres://c/shop', state: 'missing', confirmedFlush: null },
+        { server: 'postgres://d/shop', state: 'unknown', confirmedFlush: null, error: 'connect ECONNREFUSED' },
+      ],
+      partitions: [],
+      appliers: [],
+    },
+  ]);
+  assert.match(
+    text,
+    /^ {2}slot cdc_shop: active.*\n {2}standby postgres:\/\/a\/shop: slot synced \(confirmed_flush 0\/2F00000\): a promotion keeps it$/m,
+  );
+  assert.match(
+    text,
+    /^ {2}standby postgres:\/\/b\/shop: slot being synced, not caught up yet: a promotion now would drop it/m,
+  );
+  assert.match(
+    text,
+    /^ {2}standby postgres:\/\/c\/shop: WARNING: slot not synced .*a promotion stops the reader \(cdc resnapshot\)$/m,
+  );
+  assert.match(text, /^ {2}standby postgres:\/\/d\/shop: unknown \(connect ECONNREFUSED\)$/m);
+});

@@ -9,7 +9,15 @@ import {
   type PostgresSourceConfig,
   type SourceConfig,
 } from '@cdc/config';
-import { findPrimary, formatLsn, readSlotHealth, SlotInvalidatedError, slotWalWarning } from '@cdc/postgres-source';
+import {
+  findPrimary,
+  formatLsn,
+  readSlotHealth,
+  readStandbySlot,
+  SlotInvalidatedError,
+  slotWalWarning,
+  type StandbySlot,
+} from '@cdc/postgres-source';
 import { decodeVgtid, formatVgtid, readRecordedStart, type RecordedStart } from '@cdc/vitess-source';
 import { ProgressStore } from '@cdc/progress';
 import { openMembers, readMembers } from '@cdc/applier-group';
@@ -52,6 +60,8 @@ export interface SourceStatus {
     problem?: string | null;
   } | null;
   sourceError?: string;
+  /** With failover_urls: the slot on each server other than the primary, as a promotion of it would find it. */
+  standbys?: StandbySlot[];
   partitions: PartitionStatus[];
   /** Per live applier instance of each destination of this source: how many of this source's partitions it holds. */
   appliers: ApplierStatus[];
@@ -96,6 +106,12 @@ async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Pro
   // With failover_urls the slot that matters is the primary's (the reader follows it).
   const failover = source.failoverUrls ?? [];
   const url = failover.length > 0 ? ((await findPrimary([source.url, ...failover])) ?? source.url) : source.url;
+  if (failover.length > 0)
+    status.standbys = await Promise.all(
+      [source.url, ...failover]
+        .filter((server) => server !== url)
+        .map((server) => readStandbySlot(server, redactUrl(server), source.slot)),
+    );
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
@@ -338,6 +354,20 @@ function slotLine(status: SourceStatus): string {
   return problem ? `${line}\n  ${invalidated ? 'ERROR' : 'WARNING'}: ${problem}` : line;
 }
 
+/** What a promotion of this standby would find: the synced slot, or a reader that stops there. */
+function standbyLine(standby: StandbySlot): string {
+  switch (standby.state) {
+    case 'synced':
+      return `  standby ${standby.server}: slot synced (confirmed_flush ${standby.confirmedFlush ?? '-'}): a promotion keeps it`;
+    case 'temporary':
+      return `  standby ${standby.server}: slot being synced, not caught up yet: a promotion now would drop it and stop the reader`;
+    case 'missing':
+      return `  standby ${standby.server}: WARNING: slot not synced (17+ with sync_replication_slots): a promotion stops the reader (cdc resnapshot)`;
+    case 'unknown':
+      return `  standby ${standby.server}: unknown (${standby.error ?? 'not asked'})`;
+  }
+}
+
 export function renderStatus(statuses: readonly SourceStatus[]): string {
   const lines: string[] = [];
   for (const status of statuses) {
@@ -346,7 +376,7 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
       `  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`,
     );
     if (status.startPosition) lines.push(startLine(status.startPosition));
-    if (status.type === 'postgres') lines.push(slotLine(status));
+    if (status.type === 'postgres') lines.push(slotLine(status), ...(status.standbys ?? []).map(standbyLine));
     // A Vitess source has no state of its own at the source: the reader's record of its shards stands in.
     if (status.type === 'vitess')
       lines.push(...(status.vitess ? shardLines(status.vitess) : ['  shards: none recorded yet']));

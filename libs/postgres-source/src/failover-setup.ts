@@ -140,3 +140,43 @@ export async function readStandbyFailoverSettings(url: string, server: string): 
     await client.end().catch(() => undefined);
   }
 }
+
+/** Whether a standby holds a copy of the reader's slot that a promotion would keep (17+). */
+export interface StandbySlot {
+  /** The standby's URL, credentials redacted. */
+  readonly server: string;
+  /**
+   * synced: a synced, persistent copy (usable once promoted); temporary: being synced but not
+   * caught up (dropped at a promotion); missing: none (also every standby before 17); unknown:
+   * the server could not be asked (`error` says why), or it is not a standby.
+   */
+  readonly state: 'synced' | 'temporary' | 'missing' | 'unknown';
+  readonly confirmedFlush: string | null;
+  readonly error?: string;
+}
+
+/** The reader's slot on one standby, as a promotion of it would find it. */
+export async function readStandbySlot(url: string, server: string, slot: string): Promise<StandbySlot> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows: about } = await client.query<{ standby: boolean; version: string }>(
+      `SELECT pg_is_in_recovery() AS standby, current_setting('server_version_num') AS version`,
+    );
+    if (!about[0].standby) return { server, state: 'unknown', confirmedFlush: null, error: 'not a standby' };
+    if (Number(about[0].version) < FAILOVER_SLOTS_MIN_VERSION)
+      return { server, state: 'missing', confirmedFlush: null };
+    const { rows } = await client.query<{ synced: boolean; temporary: boolean; confirmed: string | null }>(
+      `SELECT synced, temporary, confirmed_flush_lsn::text AS confirmed FROM pg_replication_slots WHERE slot_name = $1`,
+      [slot],
+    );
+    const row = rows[0];
+    if (!row || !row.synced) return { server, state: 'missing', confirmedFlush: null };
+    return { server, state: row.temporary ? 'temporary' : 'synced', confirmedFlush: row.confirmed };
+  } catch (error) {
+    return { server, state: 'unknown', confirmedFlush: null, error: describeError(error) };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

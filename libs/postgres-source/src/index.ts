@@ -67,7 +67,9 @@ export {
   FAILOVER_SLOTS_MIN_VERSION,
   parseSlotList,
   readStandbyFailoverSettings,
+  readStandbySlot,
   type StandbyFailoverSettings,
+  type StandbySlot,
 } from './failover-setup';
 export {
   checkStandbySource,

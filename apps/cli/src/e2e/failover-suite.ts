@@ -95,6 +95,11 @@ function syncedSlot(versions: ServerVersions): void {
       },
       90_000,
     );
+    // cdc status says a promotion of the standby keeps the slot.
+    assert.match(
+      cdc(fixture, 'status').stdout,
+      /\n {2}standby postgres:\/\/\S+: slot synced \(confirmed_flush [0-9A-F]+\/[0-9A-F]+\): a promotion keeps it/,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     await fixture.source.kill();
     stopBefore.abort();
@@ -167,6 +172,12 @@ function unsyncedSlot(versions: ServerVersions): void {
         : new RegExp(
             `PostgreSQL ${version} has no failover slots \\(17\\+\\): after a promotion the new primary has no slot .?"cdc_shop.?", and the reader stops there`,
           ),
+    );
+
+    // And so does cdc status.
+    assert.match(
+      cdc(fixture, 'status').stdout,
+      /\n {2}standby postgres:\/\/\S+: WARNING: slot not synced .*: a promotion stops the reader \(cdc resnapshot\)/,
     );
 
     const stopBefore = new AbortController();
