@@ -62,6 +62,7 @@ test('what VStream cannot evaluate stays with the reader, the rest is still push
     'id = amount',
     'id IN (1, NULL)',
     'region = NULL',
+    "(region = 'eu' OR FALSE)",
   ]) {
     assert.deepEqual(split(text), { vstream: undefined, reader: renderPostgres(parseFilter(text)) }, text);
   }
