@@ -401,7 +401,9 @@ test('a reader aborted in the middle of its snapshot drops the slot on restart a
 test('an abort during the initial snapshot is a clean stop: runPostgresReader resolves', async () => {
   const url = await pg.createDatabase('halt');
   await pg.query(
-    `CREATE TABLE halt (id int PRIMARY KEY, v text); INSERT INTO halt SELECT g, repeat('h', 40) FROM generate_series(1, 100000) g`,
+    // Large enough that the snapshot is still running when the abort comes: 100,000 rows were
+    // once read whole between the status check and the abort in a clean-clone run.
+    `CREATE TABLE halt (id int PRIMARY KEY, v text); INSERT INTO halt SELECT g, repeat('h', 40) FROM generate_series(1, 1000000) g`,
     [],
     'halt',
   );
@@ -420,6 +422,7 @@ test('an abort during the initial snapshot is a clean stop: runPostgresReader re
   await until(
     'the snapshot to begin',
     async () => (await store.readSnapshotState<SnapshotState>('halt'))?.status === 'in-progress',
+    { intervalMs: 10 },
   );
   await delay(50);
   controller.abort(); // what SIGTERM does in `cdc reader`
