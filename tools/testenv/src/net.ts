@@ -54,7 +54,7 @@ export async function waitUntil(
 export interface UntilOptions {
   /** Default 20 s. */
   timeoutMs?: number;
-  /** Default 100 ms. */
+  /** Default 50 ms (what the copies it replaced polled at: some tests act while a state lasts). */
   intervalMs?: number;
   /**
    * A check that throws counts as "not yet" (a table not created yet, a server restarting), and
@@ -90,7 +90,7 @@ export function until(
     : check;
   return waitUntil(probe, {
     timeoutMs: options.timeoutMs ?? 20_000,
-    intervalMs: options.intervalMs ?? 100,
+    intervalMs: options.intervalMs ?? 50,
     ...(options.abort ? { check: options.abort } : {}),
     timeoutMessage: () =>
       `timed out waiting for ${what}${lastError === undefined ? '' : ` (last error: ${errorText(lastError)})`}`,
