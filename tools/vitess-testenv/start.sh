@@ -44,6 +44,16 @@ vt_alive() { grep -q vttestserver "/proc/$1/cmdline" 2>/dev/null; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Taken = any TCP socket has it as its local port, in any state: not only a listener (which
+# port_open sees) but also a client connection that got it as its ephemeral port (this range is
+# inside Linux's ephemeral range), which makes vtcombo's bind fail with "address already in use".
+port_taken() {
+  local hex
+  hex="$(printf '%04X' "$1")"
+  awk -v suffix=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == suffix { found = 1 } END { exit !found }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null || port_open "$1"
+}
+
 total_shards() {
   local n=0 s
   IFS=, read -r -a arr <<<"$NUM_SHARDS"
@@ -80,12 +90,12 @@ fi
 if [ -n "${VITESS_BASE_PORT:-}" ]; then
   BASE="$VITESS_BASE_PORT"
   for p in 0 1 2 3; do
-    if port_open $((BASE + p)); then log "port $((BASE + p)) is in use"; exit 1; fi
+    if port_taken $((BASE + p)); then log "port $((BASE + p)) is in use"; exit 1; fi
   done
 else
   BASE=""
   for ((b = 33570; b < 34570; b += 10)); do
-    if ! port_open "$b" && ! port_open $((b + 1)) && ! port_open $((b + 2)) && ! port_open $((b + 3)); then
+    if ! port_taken "$b" && ! port_taken $((b + 1)) && ! port_taken $((b + 2)) && ! port_taken $((b + 3)); then
       BASE="$b"; break
     fi
   done
