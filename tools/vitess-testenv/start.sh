@@ -44,13 +44,14 @@ vt_alive() { grep -q vttestserver "/proc/$1/cmdline" 2>/dev/null; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Taken = any TCP socket has it as its local port, in any state: not only a listener (which
-# port_open sees) but also a client connection that got it as its ephemeral port (this range is
-# inside Linux's ephemeral range), which makes vtcombo's bind fail with "address already in use".
+# Taken = a TCP socket has it as its local port in any state but TIME_WAIT (06): not only a
+# listener (which port_open sees) but also a client connection that got it as its ephemeral port
+# (this range is inside Linux's ephemeral range), which makes vtcombo's bind fail with "address
+# already in use". TIME_WAIT does not block a bind with SO_REUSEADDR (Go's listeners set it).
 port_taken() {
   local hex
   hex="$(printf '%04X' "$1")"
-  awk -v suffix=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == suffix { found = 1 } END { exit !found }' \
+  awk -v suffix=":$hex" 'FNR > 1 && $4 != "06" && substr($2, length($2) - 4) == suffix { found = 1 } END { exit !found }' \
     /proc/net/tcp /proc/net/tcp6 2>/dev/null || port_open "$1"
 }
 
@@ -90,7 +91,9 @@ fi
 if [ -n "${VITESS_BASE_PORT:-}" ]; then
   BASE="$VITESS_BASE_PORT"
   for p in 0 1 2 3; do
-    if port_taken $((BASE + p)); then log "port $((BASE + p)) is in use"; exit 1; fi
+    # A restart on the same ports (VITESS_KEEP_DATA): the old server's accepted connections may
+    # linger (FIN_WAIT) on them, which its successor's SO_REUSEADDR bind does not mind; a listener does.
+    if port_open $((BASE + p)); then log "port $((BASE + p)) is in use"; exit 1; fi
   done
 else
   BASE=""
