@@ -12,7 +12,8 @@
 #
 # Environment:
 #   VITESS_BASE_PORT      first of 4 consecutive ports: web, gRPC, MariaDB, vtgate MySQL
-#                         (default: the first free block from 33570 on, in steps of 10)
+#                         (default: the first free block of PORT_BLOCKS_FROM..PORT_BLOCKS_TO
+#                         below, in steps of 10)
 #   VITESS_KEYSPACES      comma list (default unsharded,sharded)
 #   VITESS_NUM_SHARDS     comma list, one per keyspace (default 1,2)
 #   VITESS_SCHEMA_DIR     optional vttestserver --schema_dir (one subdir per keyspace with *.sql
@@ -31,6 +32,13 @@ DIR="${VITESS_TESTENV_DIR:-$REPO/.testenv/vitess}"
 KEYSPACES="${VITESS_KEYSPACES:-unsharded,sharded}"
 NUM_SHARDS="${VITESS_NUM_SHARDS:-1,2}"
 TIMEOUT="${VITESS_START_TIMEOUT:-240}"
+# Where the port blocks are looked for: below Linux's ephemeral range (32768-60999 by default,
+# /proc/sys/net/ipv4/ip_local_port_range), so no client connection of the machine can hold one
+# of them, and clear of the common services' ports (etcd 2379, MySQL 3306, NATS 4222,
+# Postgres 5432, Vitess's own defaults 15000-15999, MongoDB 27017, Kubernetes NodePorts
+# 30000-32767). Up to 100 environments (one per repo dir) side by side.
+PORT_BLOCKS_FROM=23570
+PORT_BLOCKS_TO=24570
 
 log() { printf '[vitess-testenv/start] %s\n' "$*" >&2; }
 
@@ -45,9 +53,10 @@ vt_alive() { grep -q vttestserver "/proc/$1/cmdline" 2>/dev/null; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Taken = a TCP socket has it as its local port in any state but TIME_WAIT (06): not only a
-# listener (which port_open sees) but also a client connection that got it as its ephemeral port
-# (this range is inside Linux's ephemeral range), which makes vtcombo's bind fail with "address
-# already in use". TIME_WAIT does not block a bind with SO_REUSEADDR (Go's listeners set it).
+# listener (which port_open sees) but also a client connection bound to it (a port of the
+# ephemeral range, if a machine's range reaches down to the blocks), which makes vtcombo's bind
+# fail with "address already in use". TIME_WAIT does not block a bind with SO_REUSEADDR (Go's
+# listeners set it).
 port_taken() {
   local hex
   hex="$(printf '%04X' "$1")"
@@ -97,12 +106,16 @@ if [ -n "${VITESS_BASE_PORT:-}" ]; then
   done
 else
   BASE=""
-  for ((b = 33570; b < 34570; b += 10)); do
+  if read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null &&
+    [ "$low" -lt "$PORT_BLOCKS_TO" ] && [ "$high" -ge "$PORT_BLOCKS_FROM" ]; then
+    log "this machine's ephemeral port range ($low-$high) overlaps $PORT_BLOCKS_FROM-$PORT_BLOCKS_TO: a client connection may take a port between the check and vtcombo's bind"
+  fi
+  for ((b = PORT_BLOCKS_FROM; b < PORT_BLOCKS_TO; b += 10)); do
     if ! port_taken "$b" && ! port_taken $((b + 1)) && ! port_taken $((b + 2)) && ! port_taken $((b + 3)); then
       BASE="$b"; break
     fi
   done
-  [ -n "$BASE" ] || { log "no free port block found in 33570-34570"; exit 1; }
+  [ -n "$BASE" ] || { log "no free port block found in $PORT_BLOCKS_FROM-$PORT_BLOCKS_TO"; exit 1; }
 fi
 WEB_PORT="$BASE"; GRPC_PORT=$((BASE + 1)); MARIADB_PORT=$((BASE + 2)); MYSQL_PORT=$((BASE + 3))
 
