@@ -38,7 +38,8 @@ import {
   formatVgtid,
   readKeyspaceSchema,
   type KeyspaceTable,
-  type StartState,
+  encodeStartState,
+  readStartPosition,
   type binlogdata,
 } from '@cdc/vitess-source';
 import { answerRepairs } from '@cdc/verify';
@@ -237,9 +238,9 @@ async function startPosition(
     log.info({ vgtid: formatVgtid(vgtid) }, 'resuming from the committed VGtid');
     return vgtid;
   }
-  const state = await progress.readSnapshotState<StartState>(source.name);
-  if (state?.vgtid) {
-    const vgtid = decodeVgtid(Buffer.from(state.vgtid, 'base64'));
+  const recorded = await readStartPosition(progress, source.name);
+  if (recorded) {
+    const { vgtid } = recorded;
     log.info(
       { vgtid: formatVgtid(vgtid) },
       'nothing committed yet: starting from the recorded start position (the first start, or cdc start-at)',
@@ -310,10 +311,7 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
       if (lastToken !== undefined && Buffer.compare(lastToken, token) === 0) return;
       if (!startRecorded) {
         // The first start's position, so a crash before anything is committed does not lose it.
-        await progress.writeSnapshotState(source.name, {
-          vgtid: Buffer.from(token).toString('base64'),
-          recordedBy: 'reader',
-        } satisfies StartState);
+        await progress.writeSnapshotState(source.name, encodeStartState(token, 'reader'));
         startRecorded = true;
       }
       const seq = await progress.nextWatermarkSeq(source.name);

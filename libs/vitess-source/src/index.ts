@@ -5,11 +5,14 @@ export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDec
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
 export { KeyspaceSchema } from './keyspace-schema';
 export {
+  encodeStartState,
   readRecordedStart,
+  readStartPosition,
   recordStartPosition,
   StartPositionError,
   type RecordedStart,
-  type StartState,
+  type RecordedStartPosition,
+  type StartRecorder,
 } from './start-position';
 export { tablePatternRules, splitForVStream, type VStreamFilterSplit } from './filter-rules';
 export { VitessRowFilters, RowFilterError, type FilterSession } from './row-filters';

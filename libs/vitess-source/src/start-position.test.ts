@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import type { VitessSourceConfig } from '@cdc/config';
 import type { ProgressStore } from '@cdc/progress';
 import { decodeVgtid, encodeVgtid, formatVgtid, parseVgtid } from './gtid';
-import { readRecordedStart, recordStartPosition, StartPositionError, type StartState } from './start-position';
+import {
+  decodeStartState,
+  encodeStartState,
+  readRecordedStart,
+  readStartPosition,
+  recordStartPosition,
+  StartPositionError,
+  type StartState,
+} from './start-position';
 
 const source = { name: 'sales', keyspace: 'sales' } as VitessSourceConfig;
 const position = parseVgtid('sales/0@MariaDB/0-1676448089-85');
@@ -57,4 +65,23 @@ test('start-at refuses a source that has run, and a position of another keyspace
       /reads keyspace sales; the position names customer\/0@/.test(error.message),
   );
   assert.deepEqual(written, []);
+});
+
+test('a start record decodes to the VGtid and recorder it was written with; no record or an empty one is no start', async () => {
+  const record = encodeStartState(encodeVgtid(position), 'reader');
+  const decoded = decodeStartState(record);
+  assert.equal(decoded && formatVgtid(decoded.vgtid), 'sales/0@MariaDB/0-1676448089-85');
+  assert.equal(decoded?.recordedBy, 'reader');
+  // Records written before `recordedBy` existed.
+  assert.equal(decodeStartState({ vgtid: record.vgtid })?.recordedBy, null);
+  assert.equal(decodeStartState(undefined), undefined);
+  assert.equal(decodeStartState({ vgtid: '' }), undefined);
+  // What the reader's start reads, and what cdc status shows, come from the same record.
+  const { progress } = progressWith({ started: record });
+  const start = await readStartPosition(progress, 'sales');
+  assert.deepEqual(start?.vgtid, decoded?.vgtid);
+  assert.deepEqual(await readRecordedStart(progress, 'sales'), {
+    vgtid: 'sales/0@MariaDB/0-1676448089-85',
+    recordedBy: 'reader',
+  });
 });

@@ -11,23 +11,47 @@ import type { binlogdata } from './generated/vitess';
 export interface StartState {
   readonly vgtid: string; // base64 of the VGtid's protobuf encoding
   /** Who recorded it (absent in records written before this field existed). */
-  readonly recordedBy?: 'start-at' | 'reader';
+  readonly recordedBy?: StartRecorder;
+}
+
+/** Who recorded a start: `cdc start-at`, or the reader at its first start (null: before the field existed). */
+export type StartRecorder = 'start-at' | 'reader';
+
+/** A recorded start, decoded. */
+export interface RecordedStartPosition {
+  readonly vgtid: binlogdata.IVGtid;
+  readonly recordedBy: StartRecorder | null;
 }
 
 /** A recorded start as `cdc status` shows it, for a source with nothing committed yet. */
 export interface RecordedStart {
   readonly vgtid: string;
-  readonly recordedBy: 'start-at' | 'reader' | null;
+  readonly recordedBy: StartRecorder | null;
 }
 
-/** The recorded start of a Vitess source (KV `snapshot.<source>`), or null when none is recorded. */
+/** The KV record of a start position: the VGtid's protobuf encoding (as `encodeVgtid` gives it), in base64. */
+export function encodeStartState(token: Uint8Array, recordedBy: StartRecorder): StartState {
+  return { vgtid: Buffer.from(token).toString('base64'), recordedBy };
+}
+
+/** The start position a KV record holds, or undefined when there is none (no record, or an empty VGtid). */
+export function decodeStartState(state: StartState | undefined): RecordedStartPosition | undefined {
+  if (!state?.vgtid) return undefined;
+  return { vgtid: decodeVgtid(Buffer.from(state.vgtid, 'base64')), recordedBy: state.recordedBy ?? null };
+}
+
+/** The recorded start of a Vitess source (KV `snapshot.<source>`), decoded; undefined when none is recorded. */
+export async function readStartPosition(
+  progress: ProgressStore,
+  source: string,
+): Promise<RecordedStartPosition | undefined> {
+  return decodeStartState(await progress.readSnapshotState<StartState>(source));
+}
+
+/** The recorded start of a Vitess source (KV `snapshot.<source>`) as `cdc status` shows it, or null when none is recorded. */
 export async function readRecordedStart(progress: ProgressStore, source: string): Promise<RecordedStart | null> {
-  const state = await progress.readSnapshotState<StartState>(source);
-  if (!state?.vgtid) return null;
-  return {
-    vgtid: formatVgtid(decodeVgtid(Buffer.from(state.vgtid, 'base64'))),
-    recordedBy: state.recordedBy ?? null,
-  };
+  const start = await readStartPosition(progress, source);
+  return start ? { vgtid: formatVgtid(start.vgtid), recordedBy: start.recordedBy } : null;
 }
 
 /** `cdc start-at` refused: the source has already started, or the position is not of its keyspace. */
@@ -57,14 +81,11 @@ export async function recordStartPosition(
     throw new StartPositionError(
       `source ${source.name} already has a committed position: its reader resumes from there; start-at is for a source that has never run (use a new source name)`,
     );
-  const started = await progress.readSnapshotState<StartState>(source.name);
-  if (started?.vgtid)
+  const started = await readStartPosition(progress, source.name);
+  if (started)
     throw new StartPositionError(
-      `source ${source.name} has already started at ${formatVgtid(decodeVgtid(Buffer.from(started.vgtid, 'base64')))}; start-at is for a source that has never run (use a new source name)`,
+      `source ${source.name} has already started at ${formatVgtid(started.vgtid)}; start-at is for a source that has never run (use a new source name)`,
     );
-  await progress.writeSnapshotState(source.name, {
-    vgtid: Buffer.from(encodeVgtid(vgtid)).toString('base64'),
-    recordedBy: 'start-at',
-  } satisfies StartState);
+  await progress.writeSnapshotState(source.name, encodeStartState(encodeVgtid(vgtid), 'start-at'));
   return `source ${source.name}: its reader's first start streams from ${formatVgtid(vgtid)}`;
 }
