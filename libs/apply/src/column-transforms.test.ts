@@ -178,3 +178,76 @@ test('mask_email and mask_phone keep the shape', () => {
   assert.equal(maskPhone('+1 (555) 123-4567'), '+* (***) ***-4567');
   assert.equal(maskPhone('123'), '123');
 });
+
+test('derived columns: appended after the source columns, typed by their expression, computed from the source values', () => {
+  const transforms = compileTransforms(
+    users,
+    {
+      is_old: spec('expr', { expression: "born < '2000-01-01'" }),
+      high_score: spec('expr', { expression: 'score >= 100 OR note IS NULL' }),
+      email_copy: spec('expr', { expression: 'email' }),
+      origin: spec('expr', { expression: "'crm'" }),
+      email: spec('redact'),
+    },
+    KEY,
+    'destination dw, source shop',
+  );
+  const added = transforms.table.columns.slice(users.columns.length);
+  assert.deepEqual(
+    added.map((c) => [c.name, c.type, c.valueKind, c.key, c.nullable]),
+    [
+      ['is_old', 'bool', 'boolean', false, true],
+      ['high_score', 'bool', 'boolean', false, true],
+      ['email_copy', 'text', 'text', false, true],
+      ['origin', 'text', 'text', false, false],
+    ],
+  );
+  assert.deepEqual(transforms.table.columns.slice(0, users.columns.length), users.columns);
+  const [inserted] = transforms.apply(op('insert', { after: row }));
+  assert.equal(inserted.table, transforms.table);
+  assert.deepEqual(inserted.after!.slice(users.columns.length), [
+    { kind: 'boolean', value: true },
+    { kind: 'boolean', value: false },
+    text('alice@example.com'), // read before redact rewrote email
+    text('crm'),
+  ]);
+  assert.deepEqual(inserted.after![1], text('REDACTED'));
+  // SQL NULL semantics: score NULL and note set: the OR is unknown, the column NULL.
+  const nulls = [...row];
+  nulls[5] = { kind: 'null' };
+  assert.deepEqual(transforms.apply(op('insert', { after: nulls }))[0].after![users.columns.length + 1], {
+    kind: 'null',
+  });
+  // An update: the derived values follow the new row; an unchanged TOAST value it reads is the
+  // old row's when the op has one, else the derived value stays unchanged too.
+  const newRow = [...row];
+  newRow[4] = { kind: 'unchanged' };
+  newRow[5] = { kind: 'integer', value: '150' };
+  const withBefore = transforms.apply(op('update', { before: row, after: newRow }))[0];
+  assert.deepEqual(withBefore.after![users.columns.length + 1], { kind: 'boolean', value: true });
+  newRow[5] = { kind: 'integer', value: '5' };
+  const withoutBefore = transforms.apply(op('update', { after: newRow }))[0];
+  assert.deepEqual(withoutBefore.after![users.columns.length + 1], { kind: 'unchanged' });
+  // A truncate names the derived table too (one schema object per source schema).
+  assert.equal(transforms.apply(op('truncate', {}))[0].table, transforms.table);
+});
+
+test('derived columns: a source column name, an unknown column, a type mismatch, a bare NULL are one line each', () => {
+  const errorOf = (expression: string, column = 'derived') => {
+    try {
+      compileTransforms(users, { [column]: spec('expr', { expression }) }, KEY, 'destination dw, source shop');
+    } catch (error) {
+      assert.ok(error instanceof TransformError);
+      assert.ok(!error.message.includes('\n'));
+      return error.message;
+    }
+    return assert.fail('expected a TransformError');
+  };
+  assert.match(
+    errorOf('score > 1', 'note'),
+    /^destination dw, source shop, table public\.users, column note: transform expr names a source column/,
+  );
+  assert.match(errorOf('amount > 1'), /column derived: transform expr "amount > 1": unknown column "amount"/);
+  assert.match(errorOf("score > 'many'"), /"many" is not a number/);
+  assert.match(errorOf('NULL'), /bare NULL, which has no type/);
+});

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { compileDerivedValue, parseFilter, type DerivedValue } from '@cdc/row-filter';
 import {
   NULL_VALUE,
   columnKindOf,
@@ -28,6 +29,11 @@ import {
  * - mask_email: "alice@example.com" -> "a****@example.com" (the domain kept, the local part's
  *   length kept); mask_phone: every digit but the last four as "*" ("+1 (555) ***-**67" style,
  *   separators kept).
+ * - expr: a derived column, a new column computed from the row's source columns by an
+ *   expression of the row-filter language (compileDerivedValue: a column's copy, a literal, or
+ *   a condition as a bool). It is appended to the table after the source's columns, so
+ *   create_tables and schema evolution create it; it reads the source values, before the other
+ *   transforms rewrite them; it cannot be named like a source column, so it is never a key.
  * A NULL stays NULL (but for constant), and an unchanged TOAST value stays unchanged.
  * A key column is refused unless the transform says `onKey` (and then only hash, which keeps
  * distinct keys distinct but for a collision of its digest), because a transformed key changes
@@ -38,6 +44,7 @@ export type ColumnTransformSpec = (
   | { readonly kind: 'hash' | 'redact' | 'null' | 'mask_email' | 'mask_phone' }
   | { readonly kind: 'constant'; readonly value: string | number | boolean | null }
   | { readonly kind: 'truncate'; readonly length: number }
+  | { readonly kind: 'expr'; readonly expression: string }
 ) & { readonly onKey: boolean };
 
 /** A transform that cannot apply to a column; the message names destination, source, table and column. */
@@ -51,6 +58,8 @@ export class TransformError extends Error {
 type ValueTransform = (value: Value) => Value;
 
 export interface TableTransforms {
+  /** The table as the destination gets it: the source's columns, then the derived ones. */
+  readonly table: TableSchema;
   /** The op with its transformed columns rewritten (a 'rows' op row by row). */
   readonly apply: (op: ChangeOp) => ChangeOp[];
 }
@@ -67,10 +76,20 @@ export function compileTransforms(
 ): TableTransforms {
   const name = `${table.schema}.${table.table}`;
   const perIndex = new Map<number, ValueTransform>();
+  const derived: Array<{ readonly name: string; readonly value: DerivedValue }> = [];
   for (const [columnName, spec] of Object.entries(columns)) {
     const index = table.columns.findIndex((column) => column.name === columnName);
     const fail = (problem: string) =>
       new TransformError(`${where}, table ${name}, column ${columnName}: transform ${spec.kind} ${problem}`);
+    if (spec.kind === 'expr') {
+      if (index >= 0) {
+        throw fail(
+          `names a source column: a derived column is a new column (pick another name, or transform ${columnName} itself)`,
+        );
+      }
+      derived.push({ name: columnName, value: derivedValue(table, spec.expression, fail) });
+      continue;
+    }
     if (index < 0) {
       throw fail(`names an unknown column (columns: ${table.columns.map((c) => c.name).join(', ')})`);
     }
@@ -87,26 +106,64 @@ export function compileTransforms(
   }
   const keyIndexes = keyColumnIndexes(table.columns);
   const keyTransforms = keyIndexes.map((index) => perIndex.get(index));
-  const row = (values: readonly Value[] | undefined): Value[] | undefined =>
-    values?.map((value, index) => {
+  // One schema object per source schema: sinks cache what they learn per table object.
+  const derivedTable: TableSchema =
+    derived.length === 0
+      ? table
+      : {
+          ...table,
+          columns: [...table.columns, ...derived.map(({ name, value }) => ({ ...value.type, name, key: false }))],
+        };
+  const row = (values: readonly Value[] | undefined, known?: readonly Value[]): Value[] | undefined => {
+    if (values === undefined) return undefined;
+    const out = values.map((value, index) => {
       const transform = perIndex.get(index);
       return transform === undefined ? value : transform(value);
     });
+    if (derived.length > 0) {
+      // An unchanged TOAST value of the new row is the old row's, when the old row has it
+      // (replica identity full); else a derived value reading it stays unchanged too.
+      const source =
+        known === undefined
+          ? values
+          : values.map((value, index) => (value.kind === 'unchanged' ? (known[index] ?? value) : value));
+      for (const { value } of derived) out.push(value.evaluate(source));
+    }
+    return out;
+  };
   const transformOne = (op: ChangeOp): ChangeOp => {
     // The key is in key order, and only hashed when its column is (on_key): it must find the
     // row written with the transformed value.
     const keyValues = keyTransforms.some((t) => t !== undefined)
       ? op.key.map((value, position) => keyTransforms[position]?.(value) ?? value)
       : op.key;
-    return plainOp(op, { key: keyValues, before: row(op.before), after: row(op.after) });
+    return plainOp(op, {
+      table: derivedTable,
+      key: keyValues,
+      before: row(op.before),
+      after: row(op.after, op.before),
+    });
   };
   return {
+    table: derivedTable,
     apply: (op) => {
-      if (op.kind === 'truncate' || op.kind === 'ddl' || perIndex.size === 0) return [op];
+      if (op.kind === 'ddl' || (perIndex.size === 0 && derived.length === 0)) return [op];
+      if (op.kind === 'truncate') return [derived.length === 0 ? op : plainOp(op, { table: derivedTable })];
       if (op.kind === 'rows') return expandRows(op).map(transformOne);
       return [transformOne(op)];
     },
   };
+}
+
+function derivedValue(table: TableSchema, expression: string, fail: (problem: string) => TransformError): DerivedValue {
+  try {
+    return compileDerivedValue(parseFilter(expression), table.columns);
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'FilterSyntaxError' || error.name === 'FilterTypeError')) {
+      throw fail(`${JSON.stringify(expression)}: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 const TEXT_KINDS: ReadonlySet<string> = new Set(['text']);
@@ -117,6 +174,7 @@ function valueTransform(
   key: string | undefined,
   fail: (problem: string) => TransformError,
 ): ValueTransform {
+  if (spec.kind === 'expr') throw fail('is a derived column'); // handled by compileTransforms
   const kind = columnKindOf(column);
   const isText = TEXT_KINDS.has(kind.kind);
   const length = lengthOf(column.type);

@@ -11,20 +11,22 @@ import { boolean, integer, nameMap, optionalText, problem, section, show, text }
  * a destination's when the applier first sees the table.
  */
 
-export type TransformKind = 'hash' | 'redact' | 'null' | 'mask_email' | 'mask_phone' | 'constant' | 'truncate';
+export type TransformKind = 'hash' | 'redact' | 'null' | 'mask_email' | 'mask_phone' | 'constant' | 'truncate' | 'expr';
 
 /** What a destination writes instead of a column's value (libs/apply, column-transforms.ts). */
 export type ColumnTransform = (
   | { readonly kind: 'hash' | 'redact' | 'null' | 'mask_email' | 'mask_phone' }
   | { readonly kind: 'constant'; readonly value: string | number | boolean | null }
   | { readonly kind: 'truncate'; readonly length: number }
+  /** A derived column: a new column computed by an expression of the row-filter language. */
+  | { readonly kind: 'expr'; readonly expression: string }
 ) & {
   /** Allowed on a key column (`on_key: true`; hash only). */
   readonly onKey: boolean;
 };
 
 const WORDS = ['hash', 'redact', 'null', 'mask_email', 'mask_phone'] as const;
-const KINDS = [...WORDS, 'constant', 'truncate'];
+const KINDS = [...WORDS, 'constant', 'truncate', 'expr'];
 
 export const rowFilters = (where: string) =>
   nameMap(text())
@@ -42,6 +44,11 @@ export const columnTransforms = () =>
           transform: text().optional().describe('hash, redact, null, mask_email or mask_phone.'),
           constant: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional().describe('A fixed value.'),
           truncate: integer(0).optional().describe('Keep the first n characters.'),
+          expr: text()
+            .optional()
+            .describe(
+              "A derived column: a new destination column (not a source column's name) computed from the row by an expression of the row filters' language: a column (its copy, its type), a literal (text, int8 or numeric, bool), or a condition (bool, NULL when unknown).",
+            ),
           on_key: boolean().optional().describe('Allow it on a key column (hash only).'),
         }),
       ]),
@@ -49,7 +56,7 @@ export const columnTransforms = () =>
   )
     .optional()
     .describe(
-      '`table pattern: {column: transform}`, applied by the applier once per op (README, "Column transforms"): `hash` (HMAC-SHA256 under `transform_key`: deterministic, equal inputs give equal outputs in every table and source), `redact`, `null`, `{constant: v}`, `{truncate: n}`, `mask_email`, `mask_phone`. A key column only with `{transform: hash, on_key: true}`.',
+      '`table pattern: {column: transform}`, applied by the applier once per op (README, "Column transforms"): `hash` (HMAC-SHA256 under `transform_key`: deterministic, equal inputs give equal outputs in every table and source), `redact`, `null`, `{constant: v}`, `{truncate: n}`, `mask_email`, `mask_phone`, and `{expr: "..."}` for a derived column (README, "Derived columns"). A key column only with `{transform: hash, on_key: true}`.',
     );
 
 export const transformKey = () =>
@@ -102,7 +109,14 @@ export function resolveFilters(
 }
 
 type TransformInput =
-  string | { transform?: string; constant?: string | number | boolean | null; truncate?: number; onKey?: boolean };
+  | string
+  | {
+      transform?: string;
+      constant?: string | number | boolean | null;
+      truncate?: number;
+      expr?: string;
+      onKey?: boolean;
+    };
 
 /** `transforms` checked (kinds, one transform per column) and `transform_key` required by hash. */
 export function resolveTransforms(
@@ -144,19 +158,31 @@ function columnTransform(
 ): ColumnTransform {
   const word = (value: string, at: PropertyKey[]): ColumnTransform => {
     if ((WORDS as readonly string[]).includes(value)) return { kind: value as (typeof WORDS)[number], onKey: false };
-    const hint = value === 'constant' || value === 'truncate' ? ` (write {${value}: ...})` : '';
+    const hint = value === 'constant' || value === 'truncate' || value === 'expr' ? ` (write {${value}: ...})` : '';
     return problem(ctx, `${where}: unknown transform ${show(value)}${hint} (expected one of ${KINDS.join(', ')})`, at);
   };
   if (typeof input === 'string') return word(input, path);
-  const given = (['transform', 'constant', 'truncate'] as const).filter((name) => input[name] !== undefined);
+  const given = (['transform', 'constant', 'truncate', 'expr'] as const).filter((name) => input[name] !== undefined);
   if (given.length !== 1) {
     problem(
       ctx,
-      `${where}: expected exactly one of transform, constant, truncate${given.length > 1 ? ` (got ${given.join(', ')})` : ''}`,
+      `${where}: expected exactly one of transform, constant, truncate, expr${given.length > 1 ? ` (got ${given.join(', ')})` : ''}`,
       path,
     );
   }
   const onKey = input.onKey === true;
+  if (given[0] === 'expr') {
+    // Parsed now, so one that does not parse is a config error at start; its columns and types
+    // are checked against the table when the reader starts and when the applier first sees it.
+    try {
+      parseFilter(input.expr!);
+    } catch (error) {
+      if (!(error instanceof FilterSyntaxError)) throw error;
+      problem(ctx, `${where}: expr ${show(input.expr!)} ${error.message}`, [...path, 'expr']);
+    }
+    if (onKey) problem(ctx, `${where}: on_key does not apply to a derived column (it is never a key)`, path);
+    return { kind: 'expr', expression: input.expr!, onKey: false };
+  }
   if (given[0] === 'constant') return { kind: 'constant', value: input.constant ?? null, onKey };
   if (given[0] === 'truncate') return { kind: 'truncate', length: input.truncate!, onKey };
   return { ...word(input.transform!, [...path, 'transform']), onKey };

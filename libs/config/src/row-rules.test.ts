@@ -115,7 +115,7 @@ test('a filter that does not parse is one line naming the source, table and what
 test('transforms: unknown kinds, missing key, short key', () => {
   assert.match(
     errorOf(config({}, { transforms: { users: { email: 'scramble' } } })),
-    /destination analytics, table public\.users, column email: unknown transform "scramble" \(expected one of hash, redact, null, mask_email, mask_phone, constant, truncate\)/,
+    /destination analytics, table public\.users, column email: unknown transform "scramble" \(expected one of hash, redact, null, mask_email, mask_phone, constant, truncate, expr\)/,
   );
   assert.match(errorOf(config({}, { transforms: { users: { email: 'truncate' } } })), /write \{truncate: \.\.\.\}/);
   assert.match(
@@ -128,8 +128,29 @@ test('transforms: unknown kinds, missing key, short key', () => {
   );
   assert.match(
     errorOf(config({}, { transforms: { users: { ssn: { transform: 'hash', truncate: 3 } } }, transform_key: KEY })),
-    /expected exactly one of transform, constant, truncate \(got transform, truncate\)/,
+    /expected exactly one of transform, constant, truncate, expr \(got transform, truncate\)/,
   );
+});
+
+test('derived columns: {expr: ...} parsed at start, one line for what does not parse', () => {
+  const parsed = parse(config({}, { transforms: { orders: { is_big: { expr: 'amount > 100' }, note: 'redact' } } }));
+  assert.deepEqual(parsed.destinations[0].transforms!['public.orders'], {
+    is_big: { kind: 'expr', expression: 'amount > 100', onKey: false },
+    note: { kind: 'redact', onKey: false },
+  });
+  assert.match(
+    errorOf(config({}, { transforms: { orders: { is_big: { expr: 'amount >' } } } })),
+    /destination analytics, table public\.orders, column is_big: expr "amount >" does not parse/,
+  );
+  assert.match(
+    errorOf(config({}, { transforms: { orders: { is_big: { expr: 'upper(region)' } } } })),
+    /column is_big: expr "upper\(region\)" uses a function call, which filters do not support/,
+  );
+  assert.match(
+    errorOf(config({}, { transforms: { orders: { is_big: { expr: 'amount > 1', on_key: true } } } })),
+    /on_key does not apply to a derived column/,
+  );
+  assert.match(errorOf(config({}, { transforms: { orders: { is_big: 'expr' } } })), /write \{expr: \.\.\.\}/);
 });
 
 test('filters on a vitess source: patterns in the keyspace, parsed at start', () => {

@@ -9,3 +9,4 @@ export {
 export { renderPostgres } from './render';
 export { compileFilter, FilterTypeError, type CompileOptions, type FilterResult, type RowPredicate } from './evaluate';
 export { filterOp } from './filter-op';
+export { compileDerivedValue, type DerivedColumnType, type DerivedValue } from './derived-value';

@@ -105,6 +105,11 @@ export function planTable(
     }
     compared.push({ source: column, target });
   }
+  for (const [name, transform] of Object.entries(transforms)) {
+    if (transform.kind === 'expr' && !table.columns.some((column) => column.name === name)) {
+      notes.push(`column ${name} is derived (expr): not compared`);
+    }
+  }
   const keyed = compared.filter((c) => c.source.keyPosition !== undefined);
   keyed.sort((a, b) => a.source.keyPosition! - b.source.keyPosition!);
   const keyIndexes = keyed.map((c) => compared.indexOf(c));
