@@ -37,6 +37,7 @@ import {
   encodeVgtid,
   formatVgtid,
   readKeyspaceSchema,
+  type FilterRecord,
   type KeyspaceTable,
   encodeStartState,
   readStartPosition,
@@ -129,6 +130,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
       setUp,
     );
     const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
+    await checkFilterChanges(source, tables, rowFilters, progress);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
     const maxPayload = nc.info?.max_payload ?? 1_048_576;
@@ -224,6 +226,34 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   } finally {
     await nc.drain().catch(() => undefined);
   }
+}
+
+/**
+ * A filter changed while the reader was stopped is refused with one line (FilterChangedError):
+ * VStream cannot re-read one table's rows through the new filter mid-stream, so going on would
+ * leave the destination with the rows of the old one (Postgres sources backfill instead). The
+ * filters of every table are recorded in KV at each start; compared only once the source has a
+ * position (committed, or its first start's), i.e. once something may have been published.
+ */
+async function checkFilterChanges(
+  source: VitessSourceConfig,
+  tables: readonly KeyspaceTable[],
+  rowFilters: VitessRowFilters,
+  progress: ProgressStore,
+): Promise<void> {
+  const now = rowFilters.record(tables);
+  const before = await progress.readFilterRecord<FilterRecord>(source.name);
+  const started =
+    before !== undefined &&
+    ((await progress.readCommitted(source.name)) !== undefined ||
+      (await progress.readSnapshotState(source.name)) !== undefined);
+  if (started) {
+    const change = rowFilters.changes(before, now);
+    if (change !== undefined) throw change;
+  }
+  // A table the last start knew and this one does not (gone from the keyspace for now) keeps its record.
+  const merged: FilterRecord = { tables: { ...(before?.tables ?? {}), ...now.tables } };
+  if (JSON.stringify(merged) !== JSON.stringify(before)) await progress.writeFilterRecord(source.name, merged);
 }
 
 /** The committed VGtid; else the recorded start (the first start's, or `cdc start-at`'s); else a new copy or "current" start. */

@@ -37,6 +37,7 @@ function loadPosition(stored: StoredPosition): Position {
  *   snapshot.<source>                            the reader's initial-snapshot state
  *   reader.<source>                              whether the reader pauses (its stream is full), for `cdc status`
  *   shards.<source>                              a Vitess reader's shards, their last event time, reshards passed
+ *   filters.<source>                             a Vitess reader's row filters at its last start (to notice a change)
  * Values are small JSON documents, readable with `nats kv get`.
  */
 /** What a reader says about itself: paused while its stream is full (nats.max_bytes / nats.max_age_s). */
@@ -155,6 +156,15 @@ export class ProgressStore {
   async readShardState(source: string): Promise<ShardState | undefined> {
     const entry = await this.kv.get(`shards.${source}`);
     return entry && entry.operation === 'PUT' ? entry.json<ShardState>() : undefined;
+  }
+
+  async readFilterRecord<T>(source: string): Promise<T | undefined> {
+    const entry = await this.kv.get(`filters.${source}`);
+    return entry && entry.operation === 'PUT' ? entry.json<T>() : undefined;
+  }
+
+  async writeFilterRecord(source: string, record: unknown): Promise<void> {
+    await this.put(`filters.${source}`, JSON.stringify(record));
   }
 
   async readSnapshotState<T>(source: string): Promise<T | undefined> {

@@ -15,7 +15,13 @@ export {
   type StartRecorder,
 } from './start-position';
 export { tablePatternRules, splitForVStream, type VStreamFilterSplit } from './filter-rules';
-export { VitessRowFilters, RowFilterError, type FilterSession } from './row-filters';
+export {
+  VitessRowFilters,
+  RowFilterError,
+  FilterChangedError,
+  type FilterRecord,
+  type FilterSession,
+} from './row-filters';
 export type { binlogdata } from './generated/vitess';
 export { VitessPositions } from './current-position';
 export { VitessRepairs, repairLane, type RepairPublisher, type VitessRepairOutcome } from './repair';

@@ -20,6 +20,23 @@ export class RowFilterError extends Error {
   }
 }
 
+/**
+ * Each table's filter when the reader last started (KV `filters.<source>`): the text as written
+ * and its canonical form (the parsed tree rendered again, so spacing, keyword case and quoting
+ * do not count as a change); null for a table without one.
+ */
+export interface FilterRecord {
+  readonly tables: Readonly<Record<string, { readonly text: string; readonly canonical: string } | null>>;
+}
+
+/** A filter changed while the reader was stopped, which a Vitess source cannot apply to the rows already copied. One line. */
+export class FilterChangedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FilterChangedError';
+  }
+}
+
 /** What one VStream session asks vtgate for, and the reader's half of the filters that agrees with it. */
 export interface FilterSession {
   /** The session's VStream rules: one `select * from t where ...` per table with a pushed-down filter, then the table patterns. */
@@ -62,6 +79,43 @@ export class VitessRowFilters {
       const expression = this.parse(table.name, text);
       this.compile(table.name, text, expression, columnsOf(table), table);
     }
+  }
+
+  /** The filters of these tables now, to record and to compare with the last start's (filterChanges). */
+  record(tables: readonly KeyspaceTable[]): FilterRecord {
+    const record: Record<string, { text: string; canonical: string } | null> = {};
+    for (const table of tables) {
+      const text = this.options.filterOf(table.name);
+      record[table.name] =
+        text === undefined ? null : { text, canonical: renderPostgres(this.parse(table.name, text)) };
+    }
+    return { tables: record };
+  }
+
+  /**
+   * The tables both records know whose filter differs (added, removed or changed), as one
+   * FilterChangedError line, or undefined. A table only one record knows is no change: new to the
+   * patterns, or gone from the keyspace.
+   */
+  changes(before: FilterRecord, now: FilterRecord): FilterChangedError | undefined {
+    const changed = Object.entries(now.tables).filter(
+      ([table, filter]) =>
+        table in before.tables && (before.tables[table]?.canonical ?? null) !== (filter?.canonical ?? null),
+    );
+    if (changed.length === 0) return undefined;
+    const show = (filter: { text: string } | null | undefined) => (filter ? JSON.stringify(filter.text) : 'none');
+    const list = changed
+      .map(
+        ([table, filter]) =>
+          `${this.options.keyspace}.${table} (was ${show(before.tables[table])}, now ${show(filter)})`,
+      )
+      .join('; ');
+    const { source } = this.options;
+    return new FilterChangedError(
+      `source ${source}: the row filter of ${list} changed since the reader last ran; a Vitess source cannot re-read a table's rows through a new filter, so the destination would keep the rows of the old one: ` +
+        `restore the old filter, or copy the keyspace again under a new source name (apps/reader-vitess/README.md, "Changing a row filter"), ` +
+        `or accept the destination as it is and apply the new filter to changes from now on: nats kv del cdc_progress filters.${source}`,
+    );
   }
 
   /**

@@ -2,12 +2,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { connect } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { HEADER_KIND, decodeBatch, expandRows, type ChangeOp } from '@cdc/change-envelope';
 import {
   startNats,
   startPostgres,
   startVitess,
+  until,
   type NatsServer,
   type PostgresServer,
   type VitessCluster,
@@ -20,6 +22,7 @@ let cluster: VitessCluster;
 let nats: NatsServer;
 let postgres: PostgresServer;
 let pipeline: VitessPipeline | undefined;
+let changing: VitessPipeline | undefined;
 const RUN = `r${Date.now().toString(36)}`;
 const PARTITIONS = 4; // the fixture's
 
@@ -33,6 +36,7 @@ before(async () => {
 
 after(async () => {
   await pipeline?.destroy();
+  await changing?.destroy();
   await Promise.all([nats?.destroy(), postgres?.destroy()]);
 });
 
@@ -203,4 +207,81 @@ test('a Vitess source with row filters: pushed into VStream (copy and stream), t
   p.start('applier');
   p.start('coordinator');
   await waitForEqual(p, [orders, events], 120_000, filters);
+});
+
+test('a Vitess filter changed while the reader is stopped: refused at start with one line; the same filter written otherwise starts; the change accepted once its KV record is deleted', async () => {
+  const keyspace = 'sharded';
+  const table = `${RUN}_fc_orders`;
+  const name = `fchange_${RUN}`;
+  const extra = (filter: string) => `    filters:\n      ${table}: ${JSON.stringify(filter)}\n`;
+  changing = await startVitessPipeline({
+    name,
+    cluster,
+    nats,
+    postgres,
+    keyspace,
+    tables: [table],
+    sourceExtra: extra("region = 'eu'"),
+  });
+  const p = changing;
+  await createTable(p, true, table, 'id BIGINT NOT NULL PRIMARY KEY, region VARCHAR(8)');
+  const t = mysql.escapeId(table);
+  await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES ?`, [
+    [
+      [1, 'eu'],
+      [2, 'us'],
+      [3, 'eu'],
+    ],
+  ]);
+  const destinationIds = async () =>
+    (await p.destination.query(`SELECT id FROM ${keyspace}.${table} ORDER BY id`)).rows.map((row) => Number(row.id));
+  const nc = await connect({ servers: nats.url });
+  try {
+    const kv = await new Kvm(nc).open('cdc_progress');
+    let reader = p.start('reader');
+    p.start('applier');
+    p.start('coordinator');
+    await waitForEqual(p, [table], 120_000, { [table]: "region = 'eu'" });
+    await until('a committed position', async () => (await kv.get(`committed.${name}`))?.operation === 'PUT', 30_000);
+    assert.equal(await p.stop(reader, 'SIGTERM'), 0);
+
+    // Another filter: the reader stops at start with one line saying what to do, and publishes nothing.
+    p.setSourceExtra(extra("region IN ('eu', 'us')"));
+    reader = p.start('reader');
+    assert.equal(await reader.exited, 1);
+    const refusal = reader
+      .log()
+      .split('\n')
+      .filter((line) => line.startsWith('error: '));
+    assert.equal(refusal.length, 1, reader.log());
+    assert.equal(
+      refusal[0],
+      `error: source ${name}: the row filter of ${keyspace}.${table} (was "region = 'eu'", now "region IN ('eu', 'us')") changed since the reader last ran; ` +
+        "a Vitess source cannot re-read a table's rows through a new filter, so the destination would keep the rows of the old one: " +
+        'restore the old filter, or copy the keyspace again under a new source name (apps/reader-vitess/README.md, "Changing a row filter"), ' +
+        `or accept the destination as it is and apply the new filter to changes from now on: nats kv del cdc_progress filters.${name}`,
+    );
+
+    // The same filter written otherwise (case, spacing) is no change: the reader streams again.
+    p.setSourceExtra(extra("REGION='eu'"));
+    reader = p.start('reader');
+    await waitForLog(reader, /VStream starting/);
+    await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES (4, 'eu'), (5, 'us')`);
+    await waitForEqual(p, [table], 60_000, { [table]: "region = 'eu'" });
+    assert.equal(await p.stop(reader, 'SIGTERM'), 0);
+
+    // Accepted as the line says: the new filter applies to changes from now on; the rows the old
+    // one left out stay out (row 2, 5), which is what the line warns of.
+    p.setSourceExtra(extra("region IN ('eu', 'us')"));
+    await kv.delete(`filters.${name}`);
+    reader = p.start('reader');
+    await waitForLog(reader, /VStream starting/);
+    await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES (6, 'us'), (7, 'asia')`);
+    await until('row 6 at the destination', async () => (await destinationIds()).includes(6), 60_000);
+    assert.deepEqual(await destinationIds(), [1, 3, 4, 6]);
+    const record = (await kv.get(`filters.${name}`))?.json<{ tables: Record<string, { text: string } | null> }>();
+    assert.equal(record?.tables[table]?.text, "region IN ('eu', 'us')");
+  } finally {
+    await nc.close();
+  }
 });
