@@ -1,9 +1,9 @@
-import type { ChangeOp } from '@cdc/change-envelope';
+import { positionText, type ChangeOp } from '@cdc/change-envelope';
 import type { ReceivedBatch } from '@cdc/change-stream';
 import { withRetry } from '@cdc/service-runtime';
 import { metrics } from '@cdc/telemetry';
 import type { BatchSpan } from './batch-telemetry';
-import { opCount, positionText, samePosition, streamSeqAfterOps } from './batch-positions';
+import { opCount, samePosition, streamSeqAfterOps } from './batch-positions';
 import { isDataError, openChunks, setAsideRejected, type RangeAttempt } from './dead-letter';
 import { PartitionStoppedError, type PartitionApplierOptions } from './partition-contract';
 import { DESTINATION_RETRY, isRetryable } from './retry-policies';
@@ -108,7 +108,7 @@ export async function applyRetrying(
         log,
         signal: options.signal,
         // Asked only on a failure: the ops are not held on the heap for the log line.
-        logFields: () => ({ partition, streamSeq: batch.lastStreamSeq, position: positionText(opsOf()[0]) }),
+        logFields: () => ({ partition, streamSeq: batch.lastStreamSeq, position: positionText(opsOf()[0].position) }),
         countFailure: () => metrics.errors.inc({ service: 'applier', stage: 'apply' }),
       },
     );

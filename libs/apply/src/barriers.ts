@@ -1,10 +1,10 @@
-import { comparePositions, type Position } from '@cdc/change-envelope';
+import { comparePositions, positionText, type Position } from '@cdc/change-envelope';
 import type { ReceivedBatch } from '@cdc/change-stream';
 import { sleep, withRetry } from '@cdc/service-runtime';
 import { metrics } from '@cdc/telemetry';
 import { applyRange, applyRetrying, type Applied } from './apply-range';
 import type { BatchSpan } from './batch-telemetry';
-import { opCount, passOver, positionText, streamSeqAfterOps } from './batch-positions';
+import { opCount, passOver, streamSeqAfterOps } from './batch-positions';
 import { PartitionStoppedError, type PartitionApplierOptions } from './partition-contract';
 import { CHECKPOINT_READ_RETRY, isRetryable } from './retry-policies';
 import type { Checkpoint } from './sink';
@@ -75,7 +75,7 @@ export async function passBarrier(
   if (own === 'aborted') return 'aborted';
   if (isAtOrPast(own, op.position)) return { applied: 0, skipped: 1 };
   const executor = barrier[0];
-  const what = `${op.kind} of ${op.table.schema}.${op.table.table} at ${positionText(op)}`;
+  const what = `${op.kind} of ${op.table.schema}.${op.table.table} at ${positionText(op.position)}`;
   if (partition === executor) {
     const arrived = await waitForCheckpoints(
       barrier.slice(1),

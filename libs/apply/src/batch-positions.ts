@@ -21,11 +21,6 @@ export function samePosition(a: Position, b: Position): boolean {
   return (a.lane ?? '') === (b.lane ?? '') && comparePositions(a, b) === 0;
 }
 
-export function positionText(op: ChangeOp): string {
-  const { position } = op;
-  return `${position.lane ? `${position.lane}@` : ''}${position.commit}:${position.index}`;
-}
-
 /**
  * Takes an op's place in its batch (a dead-lettered op, or a barrier op another partition
  * applies): no sink writes a ddl op (DDL reaches a destination through schema evolution), but

@@ -1,8 +1,8 @@
-import { expandRows, type ChangeOp } from '@cdc/change-envelope';
+import { expandRows, positionText, type ChangeOp } from '@cdc/change-envelope';
 import type { ReceivedBatch } from '@cdc/change-stream';
 import { describeError, withRetry } from '@cdc/service-runtime';
 import { metrics } from '@cdc/telemetry';
-import { opCount, passOver, positionText, streamSeqAfterOps } from './batch-positions';
+import { opCount, passOver, streamSeqAfterOps } from './batch-positions';
 import type { DeadLetter, PartitionApplierOptions } from './partition-contract';
 import { DEAD_LETTER_RETRY } from './retry-policies';
 
@@ -74,7 +74,7 @@ export async function setAsideRejected(
         {
           partition,
           table: `${op.table.schema}.${op.table.table}`,
-          position: positionText(op),
+          position: positionText(op.position),
           err: describeError(error),
         },
         'op rejected by the destination set aside in the dead-letter stream',

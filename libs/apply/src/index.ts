@@ -63,6 +63,7 @@ export {
 } from './fold';
 export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';
 export { writeInSegments } from './segments';
+export { renderKey, renderOpKey, type ValueTextOf } from './op-key-text';
 export {
   compileTransforms,
   maskEmail,

@@ -114,6 +114,11 @@ export function comparePositions(a: Position, b: Position): number {
   return a.index - b.index;
 }
 
+/** A position for messages, logs and dead-letter records: `lane@commit:index`, `commit:index` without a lane. */
+export function positionText(position: Position): string {
+  return `${position.lane ? `${position.lane}@` : ''}${position.commit}:${position.index}`;
+}
+
 export function qualifiedName(table: Pick<TableSchema, 'schema' | 'table'>): string {
   return `${table.schema}.${table.table}`;
 }

@@ -1,7 +1,7 @@
 export type { Value, ValueKind, TextualKind } from './value';
 export { NULL_VALUE, UNCHANGED_VALUE, isNull, isUnchanged } from './value';
 export type { ChangeBatch, ChangeKind, ChangeOp, Column, OpText, Position, TableSchema, Watermark } from './change';
-export { comparePositions, keyColumnIndexes, keyColumns, qualifiedName } from './change';
+export { comparePositions, keyColumnIndexes, keyColumns, positionText, qualifiedName } from './change';
 export { fnv1a32, partitionOf, partitionOfKey } from './partition';
 export {
   HEADER_KIND,

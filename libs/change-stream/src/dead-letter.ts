@@ -7,7 +7,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
-import { decodeBatch, encodeBatch, HEADER_MSG_ID, type ChangeOp, type Value } from '@cdc/change-envelope';
+import { decodeBatch, encodeBatch, HEADER_MSG_ID, positionText, type ChangeOp, type Value } from '@cdc/change-envelope';
 import { Replication } from './replication';
 
 /**
@@ -97,7 +97,7 @@ export async function publishDeadLetter(
     table: `${op.table.schema}.${op.table.table}`,
     kind: op.kind,
     key: renderKey(op.key),
-    position: renderPosition(op),
+    position: positionText(op.position),
     at: new Date().toISOString(),
   };
   const subject = deadLetterOpSubject(record.destination, record.source, record.partition, full.position);
@@ -160,9 +160,4 @@ function renderKey(key: readonly Value[]): string {
       return typeof v === 'string' ? v : JSON.stringify(v);
     })
     .join(', ')})`;
-}
-
-function renderPosition(op: ChangeOp): string {
-  const { position } = op;
-  return `${position.lane ? `${position.lane}@` : ''}${position.commit}:${position.index}`;
 }

@@ -3,11 +3,12 @@ import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import { traceStep } from '@cdc/telemetry';
 import {
   keyColumnIndexes,
-  keyColumns,
+  positionText,
   qualifiedName,
   type ChangeOp,
   type Position,
   type TableSchema,
+  type Value,
 } from '@cdc/change-envelope';
 import {
   ApplyError,
@@ -21,6 +22,7 @@ import {
   FoldError,
   applyBatchTransaction,
   RetryOpByOp,
+  renderOpKey,
   writeInSegments,
   type TransactionAttempt,
   isDroppedSince,
@@ -636,8 +638,8 @@ class MysqlDestination implements MysqlSink {
     code: string | undefined,
     fullMessage?: string,
   ): MysqlApplyError {
-    const key = renderOpKey(op);
-    const position = `${op.position.lane ? `${op.position.lane}@` : ''}${op.position.commit}:${op.position.index}`;
+    const key = renderOpKey(op, messageText);
+    const position = positionText(op.position);
     let target = '';
     try {
       const mapped = this.options.mapTable(op.table);
@@ -681,37 +683,11 @@ function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
   return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
 }
 
-const MAX_RENDERED = 120;
-
-function renderOpKey(op: ChangeOp): string | undefined {
-  if (op.kind === 'truncate' || op.kind === 'ddl') return undefined;
-  const keys = keyColumns(op.table);
-  const show = (names: string[], values: readonly ChangeOp['key'][number][]) =>
-    `(${names.join(', ')})=(${values
-      .map((value) => {
-        if (value.kind === 'null') return 'NULL';
-        if (value.kind === 'unchanged') return '<unchanged>';
-        const text =
-          value.kind === 'bytes'
-            ? '\\x' + Buffer.from(value.value).toString('hex')
-            : value.kind === 'array'
-              ? JSON.stringify(value.value)
-              : String(value.value);
-        return text.length > MAX_RENDERED ? `${text.slice(0, MAX_RENDERED)}…(${text.length} chars)` : text;
-      })
-      .join(', ')})`;
-  if (op.table.hasKey && op.key.length > 0 && op.key.length === keys.length) {
-    return show(
-      keys.map((c) => c.name),
-      op.key,
-    );
-  }
-  const row = op.before ?? op.after;
-  if (row === undefined || row.length !== op.table.columns.length) return undefined;
-  return show(
-    op.table.columns.map((c) => c.name),
-    row,
-  );
+/** A value as MySQL messages show it (renderOpKey): bytes in hex, arrays as JSON. */
+function messageText(value: Value): string | null {
+  if (value.kind === 'null' || value.kind === 'unchanged') return null;
+  if (value.kind === 'bytes') return '\\x' + Buffer.from(value.value).toString('hex');
+  return value.kind === 'array' ? JSON.stringify(value.value) : String(value.value);
 }
 
 function sqlStateOf(error: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arrayLiteral } from '@cdc/change-envelope';
-import { encodeField, PLAIN_FIELD, renderKey, ValueEncodeError, type FieldMode } from './encode';
+import { encodeField, PLAIN_FIELD, ValueEncodeError, type FieldMode } from './encode';
 import { V } from '@cdc/change-envelope/testing';
 
 const JSON_COLUMN: FieldMode = { arrayAsJson: false, unwrapJson: 'jsonb' };
@@ -66,9 +66,4 @@ test('arrays are JSON arrays for array columns (nested for 2-D) and literals els
 
 test('unchanged values are never encoded', () => {
   assert.throws(() => encodeField(V.unchanged, PLAIN_FIELD), ValueEncodeError);
-});
-
-test('keys render for messages', () => {
-  assert.equal(renderKey(['id', 'name'], [V.int(7), V.null]), '(id, name)=(7, NULL)');
-  assert.match(renderKey(['v'], [V.text('x'.repeat(500))]), /…\(500 chars\)\)$/);
 });

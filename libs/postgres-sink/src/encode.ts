@@ -1,4 +1,4 @@
-import { arrayLiteral, floatText, toHex, valueText, type Value } from '@cdc/change-envelope';
+import { arrayLiteral, floatText, toHex, type Value } from '@cdc/change-envelope';
 
 /**
  * How a destination column takes its JSON field inside `json_populate_recordset`:
@@ -61,17 +61,4 @@ function encodeArray(elements: readonly Value[]): string {
     else out += encodeField(element, PLAIN_FIELD);
   }
   return out + ']';
-}
-
-const MAX_RENDERED = 120;
-
-/** A key for messages: `(id, region)=(42, eu)`, long values shortened. */
-export function renderKey(names: readonly string[], values: readonly Value[]): string {
-  const shown = values.map((value) => {
-    if (value.kind === 'unchanged') return '<unchanged>';
-    const text = valueText(value);
-    if (text === null) return 'NULL';
-    return text.length > MAX_RENDERED ? `${text.slice(0, MAX_RENDERED)}…(${text.length} chars)` : text;
-  });
-  return `(${names.join(', ')})=(${shown.join(', ')})`;
 }

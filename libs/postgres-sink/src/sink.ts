@@ -2,7 +2,7 @@ import pg from 'pg';
 import { traceStep } from '@cdc/telemetry';
 import {
   UNCHANGED_VALUE,
-  keyColumns,
+  positionText,
   qualifiedName,
   expandRows,
   plainOp,
@@ -28,6 +28,7 @@ import {
   tableSignature,
   applyBatchTransaction,
   RetryOpByOp,
+  renderOpKey,
   type TransactionAttempt,
   isIdentityShaping,
   ShapingError,
@@ -42,7 +43,7 @@ import {
 } from '@cdc/apply';
 import { keyIndexesOf, statementName, type TableBinding } from './binding';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
-import { PLAIN_FIELD, renderKey } from './encode';
+import { PLAIN_FIELD } from './encode';
 import { copyRows, statementsOf, type Statement } from './statements';
 import { isModelOp, modelStatement } from './models';
 
@@ -705,7 +706,7 @@ class PostgresDestination implements PostgresSink {
     fullMessage?: string,
   ): PostgresApplyError {
     const key = renderOpKey(op);
-    const position = `${op.position.commit}:${op.position.index}`;
+    const position = positionText(op.position);
     const target = op.kind === 'ddl' ? '' : ` -> ${displayTarget(this.options.mapTable, op.table)}`;
     const message =
       fullMessage ??
@@ -768,24 +769,6 @@ function missingColumns(catalog: TargetCatalog, table: TableSchema): string[] {
 function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
   if (row === undefined || row.positions === null) return undefined;
   return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
-}
-
-/** The op's key for messages: key columns, or the whole old/new row for tables without a key. */
-export function renderOpKey(op: ChangeOp): string | undefined {
-  if (op.kind === 'truncate' || op.kind === 'ddl') return undefined;
-  const keys = keyColumns(op.table);
-  if (op.table.hasKey && op.key.length > 0 && op.key.length === keys.length) {
-    return renderKey(
-      keys.map((column) => column.name),
-      op.key,
-    );
-  }
-  const row = op.before ?? op.after;
-  if (row === undefined || row.length !== op.table.columns.length) return undefined;
-  return renderKey(
-    op.table.columns.map((column) => column.name),
-    row,
-  );
 }
 
 function sqlStateOf(error: unknown): string | undefined {

@@ -1,0 +1,44 @@
+import { keyColumns, valueText, type ChangeOp, type Value } from '@cdc/change-envelope';
+
+// How a sink names an op's row in its messages (apply errors, dead letters): one rule for every
+// destination; only how a value reads differs (a destination passes its own text).
+
+/** Longest value a message shows whole; a longer one is cut and its length given. */
+const MAX_RENDERED = 120;
+
+/** A value as a message shows it; null for SQL NULL. */
+export type ValueTextOf = (value: Value) => string | null;
+
+/** A key for messages: `(id, region)=(42, eu)`, long values shortened. */
+export function renderKey(names: readonly string[], values: readonly Value[], text: ValueTextOf = valueText): string {
+  const shown = values.map((value) => {
+    if (value.kind === 'unchanged') return '<unchanged>';
+    const rendered = text(value);
+    if (rendered === null) return 'NULL';
+    return rendered.length > MAX_RENDERED ? `${rendered.slice(0, MAX_RENDERED)}…(${rendered.length} chars)` : rendered;
+  });
+  return `(${names.join(', ')})=(${shown.join(', ')})`;
+}
+
+/**
+ * The op's key for messages: its key columns, or the whole old/new row for a table without a
+ * key; undefined for a truncate or DDL, or a row that does not match its table.
+ */
+export function renderOpKey(op: ChangeOp, text: ValueTextOf = valueText): string | undefined {
+  if (op.kind === 'truncate' || op.kind === 'ddl') return undefined;
+  const keys = keyColumns(op.table);
+  if (op.table.hasKey && op.key.length > 0 && op.key.length === keys.length) {
+    return renderKey(
+      keys.map((column) => column.name),
+      op.key,
+      text,
+    );
+  }
+  const row = op.before ?? op.after;
+  if (row === undefined || row.length !== op.table.columns.length) return undefined;
+  return renderKey(
+    op.table.columns.map((column) => column.name),
+    row,
+    text,
+  );
+}
