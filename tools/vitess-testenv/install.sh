@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tools/vitess-testenv/start.sh needs:
-#   - MariaDB 10.11 binaries from Debian (mariadb-server, mariadb-client). The package's own
-#     system service is never left running: it is kept from starting during the install and
-#     stopped/disabled if it runs anyway. Only the binaries are used.
+#   - MariaDB 10.11 binaries from Debian (mariadb-server, mariadb-client), through
+#     tools/testenv/install.sh mariadb. The package's own system service is never left running:
+#     it is kept from starting during the install and stopped/disabled if it runs anyway.
 #   - Vitess binaries built with `go install vitess.io/vitess/go/cmd/...@$VITESS_VERSION` from the
 #     Go module proxy into $REPO/.cache/vitess/$VITESS_VERSION/bin: vttestserver and vtcombo for
 #     start.sh; vtgate, vttablet, vtctld, mysqlctl and vtctldclient for the multi-process cluster
@@ -29,54 +29,11 @@ BIN_DIR="$REPO/.cache/vitess/$VITESS_VERSION/bin"
 
 log() { printf '[vitess-testenv/install] %s\n' "$*"; }
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
-    log "need root to run: $*"; return 1
-  fi
-}
-
 # ------------------------------------------------------------------- MariaDB
-have_mariadb() {
-  command -v mariadb-install-db >/dev/null 2>&1 && command -v mariadb >/dev/null 2>&1 &&
-    { [ -x /usr/sbin/mariadbd ] || [ -x /usr/sbin/mysqld ]; }
-}
-
-if have_mariadb; then
-  log "MariaDB already installed: $(/usr/sbin/mariadbd --version 2>/dev/null || /usr/sbin/mysqld --version)"
-else
-  log "installing Debian packages mariadb-server mariadb-client (service kept from starting)"
-  export DEBIAN_FRONTEND=noninteractive
-  created_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    # invoke-rc.d consults this: 101 = "action not allowed", so postinst does not start mariadb.
-    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
-    created_policy=1
-  fi
-  cleanup_policy() { if [ "$created_policy" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi; }
-  trap cleanup_policy EXIT
-  as_root apt-get update
-  as_root apt-get install -y --no-install-recommends mariadb-server mariadb-client
-  cleanup_policy
-  trap - EXIT
-  have_mariadb || { log "MariaDB binaries not found after install"; exit 1; }
-  log "installed $(/usr/sbin/mariadbd --version)"
-fi
-# The Debian service must not keep a server on 3306: stop and disable it if it is running.
-if command -v service >/dev/null 2>&1 && service mariadb status >/dev/null 2>&1; then
-  log "stopping the Debian mariadb service (we only use the binaries)"
-  as_root service mariadb stop || true
-fi
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-  as_root systemctl disable --now mariadb >/dev/null 2>&1 || true
-elif command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/mariadb ]; then
-  as_root update-rc.d mariadb disable >/dev/null 2>&1 || true
-fi
-# mysqlctl (used by vttestserver) refuses to run as root; start.sh then runs the cluster as the
-# unprivileged 'mysql' user that the Debian package creates.
-if [ "$(id -u)" -eq 0 ] && ! id -u mysql >/dev/null 2>&1; then
-  log "creating the mysql OS user"
-  useradd --system --home-dir /nonexistent --shell /bin/false mysql
-fi
+# tools/testenv/install.sh's MariaDB step (the one place for it): the binaries, the Debian service
+# kept from running, and the 'mysql' OS user (mysqlctl, used by vttestserver, refuses to run as
+# root; start.sh then runs the cluster as that user).
+bash "$REPO/tools/testenv/install.sh" mariadb
 
 # -------------------------------------------------------------------- Vitess
 BINARIES=(vttestserver vtcombo mysqlctl vtctldclient vtgate vttablet vtctld)
