@@ -6,7 +6,7 @@ export {
   type FilterExpression,
   type Literal,
 } from './expression';
-export { renderPostgres } from './render';
+export { renderMysql, renderPostgres } from './render';
 export { compileFilter, FilterTypeError, type CompileOptions, type FilterResult, type RowPredicate } from './evaluate';
 export { filterOp } from './filter-op';
 export { compileDerivedValue, type DerivedColumnType, type DerivedValue } from './derived-value';

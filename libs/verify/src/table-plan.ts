@@ -1,5 +1,5 @@
 import { partitionOf } from '@cdc/change-envelope';
-import { parseFilter, renderPostgres } from '@cdc/row-filter';
+import { parseFilter, renderMysql, renderPostgres } from '@cdc/row-filter';
 import {
   keyPartitionedTables,
   mapTable,
@@ -70,18 +70,22 @@ export function planTable(
   const byteOrder = destinationEngine !== (source.type === 'postgres' ? 'postgres' : 'mysql');
 
   // Row filters: the source side reads only the rows the source's and the destination's filters
-  // let through (Postgres SQL, so a Postgres source only); transformed columns are not compared.
+  // let through, in the source's SQL (a Vitess source's through vtgate: MySQL's rules, which the
+  // reader's evaluation follows); transformed columns are not compared.
   const sourceFilters: RowFilter[] = [];
   const transforms = ruleForTable(destination.transforms, table.name.schema, table.name.table) ?? {};
-  const filterTexts = [
-    ruleForTable(source.filters, table.name.schema, table.name.table),
-    ruleForTable(destination.filters, table.name.schema, table.name.table),
-  ].filter((text): text is string => text !== undefined);
-  if (filterTexts.length > 0 && source.type !== 'postgres')
-    return unusablePlan({ skipped: 'a row filter on a Vitess source: not compared (not built)' });
-  for (const text of filterTexts) {
-    sourceFilters.push({ sql: renderPostgres(parseFilter(text)) });
+  const sourceFilter = ruleForTable(source.filters, table.name.schema, table.name.table);
+  const destinationFilter = ruleForTable(destination.filters, table.name.schema, table.name.table);
+  const render = source.type === 'postgres' ? renderPostgres : renderMysql;
+  for (const text of [sourceFilter, destinationFilter]) {
+    if (text === undefined) continue;
+    sourceFilters.push({ sql: render(parseFilter(text)) });
     notes.push(`source rows matching ${JSON.stringify(text)} (filters)`);
+  }
+  if (destinationFilter !== undefined && source.type !== 'postgres') {
+    notes.push(
+      "the destination filter is evaluated by the applier with Postgres's rules (text by code point), read here under MySQL's (the columns' collations): text differing in case, accents or trailing spaces may be reported",
+    );
   }
   const compared: Array<{ source: SourceColumn; target: string }> = [];
   for (const column of table.columns) {

@@ -1,6 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { loadConfig } from '@cdc/config';
+import { runVerify } from '@cdc/verify';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -207,6 +210,37 @@ test('a Vitess source with row filters: pushed into VStream (copy and stream), t
   p.start('applier');
   p.start('coordinator');
   await waitForEqual(p, [orders, events], 120_000, filters);
+
+  // cdc verify compares the rows the filters select on both sides: the source chunks read through
+  // vtgate with the filter as MySQL SQL (events: its LIKE, the reader's half, under general_ci).
+  const verify = async () =>
+    (await runVerify({ config: loadConfig(p.configFile), chunkRows: 4, parallelism: 2 })).tables.filter((t) =>
+      [orders, events].some((table) => t.table === `${keyspace}.${table}`),
+    );
+  const equal = await verify();
+  // The row counts MySQL's own WHERE gives (the filters are written in the syntax both share).
+  const countOf = async (table: string) => {
+    const [rows] = await p.vtgate.query<mysql.RowDataPacket[]>(
+      `SELECT count(*) AS n FROM ${mysql.escapeId(table)} WHERE ${filters[table]}`,
+    );
+    return Number(rows[0].n);
+  };
+  assert.deepEqual(
+    equal.map((t) => [t.table, t.status, t.rows]),
+    [
+      [`${keyspace}.${events}`, 'equal', await countOf(events)],
+      [`${keyspace}.${orders}`, 'equal', await countOf(orders)],
+    ],
+    JSON.stringify(equal),
+  );
+  assert.ok(equal[1].notes.includes(`source rows matching ${JSON.stringify(filters[orders])} (filters)`));
+  // Behind the pipeline's back: a row inside the filter deleted, one outside it (100, 'us') added.
+  const target = `${keyspace}.${pg.escapeIdentifier(orders)}`;
+  await p.destination.query(`INSERT INTO ${target} SELECT 100, region, deleted, note FROM ${target} WHERE id = 14`);
+  await p.destination.query(`DELETE FROM ${target} WHERE id = 14`);
+  const tampered = (await verify()).find((t) => t.table === `${keyspace}.${orders}`)!;
+  assert.equal(tampered.status, 'different');
+  assert.deepEqual(tampered.differences.map((d) => `${d.kind} ${d.key.join(',')}`).sort(), ['extra 100', 'missing 14']);
 });
 
 test('a Vitess filter changed while the reader is stopped: refused at start with one line; the same filter written otherwise starts; the change accepted once its KV record is deleted', async () => {
