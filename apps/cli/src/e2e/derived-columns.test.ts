@@ -33,7 +33,7 @@ after(async () => {
   await Promise.all([source, destination, nats].map((server) => server?.destroy()));
 });
 
-function configOf(sourceUrl: string, destinationUrl: string): PipelineConfig {
+function configOf(sourceUrl: string, destinationUrl: string, more = ''): PipelineConfig {
   return parseConfig(
     `
 nats: { url: ${JSON.stringify(nats.url)} }
@@ -61,7 +61,7 @@ destinations:
         region_code: { expr: "region" }
         origin: { expr: "'shop'" }
         region: redact
-coordinator: { interval_ms: 100 }
+${more}coordinator: { interval_ms: 100 }
 `,
     'derived-columns.yaml',
   );
@@ -77,7 +77,7 @@ test('PG -> PG: derived columns are created with their types and hold the comput
              FROM generate_series(1, 300) i`);
 
   const config = configOf(sourceUrl, destinationUrl);
-  const stop = new AbortController();
+  let stop = new AbortController();
   const running = [
     runPostgresReader({ config, source: 'shop', signal: stop.signal, log }),
     runApplier({ config, destination: 'dw', signal: stop.signal, log }),
@@ -148,6 +148,36 @@ test('PG -> PG: derived columns are created with their types and hold the comput
       { id: 301, is_big: false, in_eu: true, region_code: 'it' },
     ]);
     assert.deepEqual(await dq('SELECT id FROM orders WHERE id IN (2, 302)'), []);
+
+    // A derived column added to a running pipeline (the applier restarted with it): schema
+    // evolution adds it to the destination table; a row holds its value from its next change,
+    // NULL until then.
+    stop.abort();
+    await Promise.allSettled(running);
+    stop = new AbortController();
+    const more = configOf(sourceUrl, destinationUrl, '        is_de: { expr: "region = \'de\'" }\n');
+    running.push(
+      runPostgresReader({ config: more, source: 'shop', signal: stop.signal, log }),
+      runApplier({ config: more, destination: 'dw', signal: stop.signal, log }),
+      runCoordinator({ config: more, signal: stop.signal, log }),
+    );
+    await q(`UPDATE orders SET amount = amount + 1 WHERE id IN (4, 5)`);
+    await until(
+      'the added column filled for the changed rows',
+      async () => {
+        try {
+          return (await dq('SELECT count(*)::int AS n FROM orders WHERE is_de IS NOT NULL'))[0].n === 2;
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+    );
+    assert.deepEqual(await dq('SELECT id, is_de FROM orders WHERE id IN (4, 5, 8) ORDER BY id'), [
+      { id: 4, is_de: true },
+      { id: 5, is_de: false },
+      { id: 8, is_de: null },
+    ]);
   } finally {
     stop.abort();
     await Promise.allSettled(running);
