@@ -38,7 +38,8 @@ import {
 } from '@cdc/apply';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { ValueError, statementsOf, type Statement, type TableBinding } from './statements';
-import { ipHostToCheck, ipIdentityCheck, mysqlSslOptions, type MysqlTlsOptions } from './tls';
+import { mysqlPoolOptions } from './pool';
+import { ipHostToCheck, ipIdentityCheck, type MysqlTlsOptions } from './tls';
 import type { UnrepresentablePolicy } from './values';
 
 export interface MysqlSinkOptions {
@@ -151,19 +152,11 @@ class MysqlDestination implements MysqlSink {
   constructor(private readonly options: MysqlSinkOptions) {
     this.policy = options.unrepresentable ?? 'fail';
     this.pool = mysql.createPool({
-      uri: options.url,
-      connectionLimit: options.poolSize ?? 4,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      dateStrings: true,
-      charset: 'utf8mb4_bin',
-      multipleStatements: false,
-      connectTimeout: 10_000,
+      ...mysqlPoolOptions(options.url, options.poolSize ?? 4, options.tls),
       // Statements without parameters (a batch's, with its values as literals) go as they are:
       // the default formatter scanned every megabyte of them for placeholders.
       queryFormat: (sql: string, values: unknown) =>
         Array.isArray(values) && values.length > 0 ? mysql.format(sql, values) : sql,
-      ...(options.tls !== undefined ? { ssl: mysqlSslOptions(options.tls) } : {}),
     });
     const ipHost = options.tls !== undefined ? ipHostToCheck(options.url, options.tls) : undefined;
     const checkIdentity = ipHost !== undefined ? ipIdentityCheck(ipHost) : undefined;

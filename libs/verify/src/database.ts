@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { Pool, type PoolClient } from 'pg';
 import type { MysqlTlsConfig } from '@cdc/config';
-import { mysqlSslOptions } from '@cdc/mysql-sink';
+import { mysqlPoolOptions } from '@cdc/mysql-sink';
 import { mysqlDialect, postgresDialect, type Dialect } from './dialect';
 import type { Statement } from './table-queries';
 
@@ -73,17 +73,7 @@ export class MysqlDatabase implements Database {
   private readonly pool: mysql.Pool;
 
   constructor(url: string, size: number, tls: MysqlTlsConfig | undefined) {
-    this.pool = mysql.createPool({
-      uri: url,
-      connectionLimit: size,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      dateStrings: true,
-      charset: 'utf8mb4_bin',
-      multipleStatements: false,
-      connectTimeout: 10_000,
-      ...(tls !== undefined ? { ssl: mysqlSslOptions(tls) } : {}),
-    });
+    this.pool = mysql.createPool(mysqlPoolOptions(url, size, tls));
     // TIMESTAMP columns print in UTC; GROUP_CONCAT is not used, so its limit does not matter.
     this.pool.on('connection', (connection) => {
       connection.query("SET SESSION time_zone = '+00:00'");
