@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import Long from 'long';
 import { query } from './generated/vitess';
 import { parseColumnKind, RowTextWriter, valuesOfRowText } from '@cdc/change-envelope';
-import { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, valueKindOf, writeRowText } from './row-values';
+import {
+  columnDecoderFor,
+  decodeRow,
+  enumLabels,
+  RowDecodeError,
+  valueKindOf,
+  writeRowText,
+  type ColumnDecoder,
+} from './row-values';
 import { ddlTable } from './vstream-decoder';
 
 const T = query.Type;
@@ -169,6 +177,43 @@ test('a row that does not match its FIELD event is an error naming where', () =>
     () => decodeRow(decoders, { lengths: [Long.fromNumber(5)], values: Buffer.from('12') }, () => 'src: ks.t'),
     /column 0 overruns the row/,
   );
+});
+
+test('a row that does not fit, or a value its decoder refuses: the same error whether decoded to values or to row text', () => {
+  const refusing = Object.assign(
+    () => {
+      throw new Error('no');
+    },
+    {
+      writeText: () => {
+        throw new Error('no');
+      },
+      kind: 'text',
+    },
+  ) as ColumnDecoder;
+  const cases: Array<[readonly ColumnDecoder[], query.IRow, RegExp]> = [
+    [
+      [columnDecoderFor(field(T.INT32, 'int'), true)],
+      row(['1', '2']),
+      /^src: ks.t: row has 2 columns, the table's FIELD event has 1$/,
+    ],
+    [
+      [columnDecoderFor(field(T.INT32, 'int'), true)],
+      { lengths: [Long.fromNumber(5)], values: Buffer.from('12') },
+      /^src: ks.t: column 0 overruns the row \(5 > 2 bytes\)$/,
+    ],
+    [[refusing], row(['abc']), /^src: ks.t: column 0 value "abc" cannot be decoded: Error: no$/],
+  ];
+  for (const [decoders, input, message] of cases) {
+    assert.throws(
+      () => decodeRow(decoders, input, () => 'src: ks.t'),
+      (error) => error instanceof RowDecodeError && message.test(error.message),
+    );
+    assert.throws(
+      () => writeRowText(decoders, input, () => 'src: ks.t', new RowTextWriter()),
+      (error) => error instanceof RowDecodeError && message.test(error.message),
+    );
+  }
 });
 
 test('the table a DDL statement changes', () => {

@@ -212,19 +212,59 @@ function lengthOf(length: Long | number): number {
   return typeof length === 'number' ? length : length.toNumber();
 }
 
-/**
- * A query.Row as values aligned with the decoders: lengths[i] is column i's byte length
- * inside `values`, -1 for NULL.
- */
-export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, where: () => string): Value[] {
+/** A row's column lengths, checked against its table's decoders. */
+function rowLengths(
+  decoders: readonly ColumnDecoder[],
+  row: query.IRow,
+  where: () => string,
+): readonly (Long | number)[] {
   const lengths = row.lengths ?? [];
   if (lengths.length !== decoders.length) {
     throw new RowDecodeError(
       `${where()}: row has ${lengths.length} columns, the table's FIELD event has ${decoders.length}`,
     );
   }
+  return lengths;
+}
+
+/** A row's value bytes (the columns' values one after the other) as a Buffer, without a copy. */
+function rowBytes(row: query.IRow): Buffer {
   const raw = row.values ?? new Uint8Array(0);
-  const values = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+}
+
+/** Where column `column`'s value ends, checked to lie inside the row. */
+function fieldEnd(values: Buffer, offset: number, length: number, column: number, where: () => string): number {
+  const end = offset + length;
+  if (end > values.length) {
+    throw new RowDecodeError(`${where()}: column ${column} overruns the row (${end} > ${values.length} bytes)`);
+  }
+  return end;
+}
+
+/** A column value its decoder refused, with its first 40 bytes for the message. */
+function undecodable(
+  values: Buffer,
+  offset: number,
+  end: number,
+  column: number,
+  where: () => string,
+  error: unknown,
+): RowDecodeError {
+  const text = values.toString('latin1', offset, Math.min(end, offset + 40));
+  return new RowDecodeError(
+    `${where()}: column ${column} value ${JSON.stringify(text)} cannot be decoded: ${String(error)}`,
+    { cause: error },
+  );
+}
+
+/**
+ * A query.Row as values aligned with the decoders: lengths[i] is column i's byte length
+ * inside `values`, -1 for NULL.
+ */
+export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, where: () => string): Value[] {
+  const lengths = rowLengths(decoders, row, where);
+  const values = rowBytes(row);
   const result = new Array<Value>(decoders.length);
   let offset = 0;
   for (let i = 0; i < decoders.length; i += 1) {
@@ -233,20 +273,11 @@ export function decodeRow(decoders: readonly ColumnDecoder[], row: query.IRow, w
       result[i] = NULL_VALUE;
       continue;
     }
-    const end = offset + length;
-    if (end > values.length) {
-      throw new RowDecodeError(`${where()}: column ${i} overruns the row (${end} > ${values.length} bytes)`);
-    }
+    const end = fieldEnd(values, offset, length, i, where);
     try {
       result[i] = decoders[i](values, offset, end);
     } catch (error) {
-      const text = values.toString('latin1', offset, Math.min(end, offset + 40));
-      throw new RowDecodeError(
-        `${where()}: column ${i} value ${JSON.stringify(text)} cannot be decoded: ${String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      throw undecodable(values, offset, end, i, where, error);
     }
     offset = end;
   }
@@ -263,14 +294,8 @@ export function writeRowText(
   where: () => string,
   out: RowTextWriter,
 ): void {
-  const lengths = row.lengths ?? [];
-  if (lengths.length !== decoders.length) {
-    throw new RowDecodeError(
-      `${where()}: row has ${lengths.length} columns, the table's FIELD event has ${decoders.length}`,
-    );
-  }
-  const raw = row.values ?? new Uint8Array(0);
-  const values = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const lengths = rowLengths(decoders, row, where);
+  const values = rowBytes(row);
   let offset = 0;
   for (let i = 0; i < decoders.length; i += 1) {
     if (i > 0) out.byte(9);
@@ -280,20 +305,11 @@ export function writeRowText(
       out.byte(78);
       continue;
     }
-    const end = offset + length;
-    if (end > values.length) {
-      throw new RowDecodeError(`${where()}: column ${i} overruns the row (${end} > ${values.length} bytes)`);
-    }
+    const end = fieldEnd(values, offset, length, i, where);
     try {
       decoders[i].writeText(values, offset, end, out);
     } catch (error) {
-      const text = values.toString('latin1', offset, Math.min(end, offset + 40));
-      throw new RowDecodeError(
-        `${where()}: column ${i} value ${JSON.stringify(text)} cannot be decoded: ${String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      throw undecodable(values, offset, end, i, where, error);
     }
     offset = end;
   }
