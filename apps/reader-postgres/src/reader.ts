@@ -8,6 +8,7 @@ import {
   jetStreamAvailability,
   readerPauseReporter,
   watchStreamAge,
+  readPublishedPosition,
 } from '@cdc/change-stream';
 import {
   destinationsOfSource,
@@ -39,6 +40,8 @@ import {
   SlotConfirmation,
   SlotInvalidatedError,
   SlotMissingError,
+  TimelineDivergedError,
+  verifyTimeline,
   FAILOVER_SLOTS_MIN_VERSION,
   slotMissingError,
   slotStart,
@@ -356,12 +359,19 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
             serverVersion: preflight.serverVersion,
             rowFilters,
             onStreaming: () => void tables.reconcile('start').catch(() => undefined),
+            destinations,
+            updateState,
           });
         } catch (error) {
           health.setReady(`${component}: source`, false);
           if (options.signal.aborted) break;
           // Reconnecting cannot help: the slot is gone for good (one line says what to do).
-          if (error instanceof SlotInvalidatedError || error instanceof SlotMissingError) throw error;
+          if (
+            error instanceof SlotInvalidatedError ||
+            error instanceof SlotMissingError ||
+            error instanceof TimelineDivergedError
+          )
+            throw error;
           // Nor can it when the primary moved: readSource starts over on the new one.
           const primary = await primaryMoved(source, source.url);
           if (primary !== undefined) throw new PrimaryMovedError(source.name, primary);
@@ -526,6 +536,9 @@ async function streamOnce(
     /** Row filters the publication cannot hold (before 15) are evaluated here, op by op. */
     rowFilters: RowFilters;
     onStreaming: () => void;
+    /** The destinations of this source (their applied positions, for verifyTimeline). */
+    destinations: readonly string[];
+    updateState: (change: (current: SnapshotState) => SnapshotState) => Promise<void>;
     /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
     maxAgeS: number | undefined;
     jsm: JetStreamManager;
@@ -572,8 +585,9 @@ async function streamOnce(
   let spill: TransactionSpill | undefined;
   try {
     // Gone since it was last streamed (dropped, or url now a promoted standby without it): never a new one.
-    if ((await slotWatch.check()) === undefined) {
-      const state = await progress.readSnapshotState<SnapshotState>(source.name).catch(() => undefined);
+    const health = await slotWatch.check();
+    const state = await progress.readSnapshotState<SnapshotState>(source.name);
+    if (health === undefined) {
       throw await slotMissingError({
         source: source.name,
         slot: source.slot,
@@ -583,6 +597,20 @@ async function streamOnce(
         progress,
       });
     }
+    // A promoted standby (or a server that followed one) may lack what the destinations applied.
+    await verifyTimeline({
+      source: source.name,
+      slot: source.slot,
+      server: redactUrl(source.url),
+      connection,
+      known: state?.streamTimeline ?? state?.timeline,
+      applied: () => destinationsPosition(progress, live.jsm, source, live.destinations),
+      confirmedFlush: health.confirmedFlush ?? undefined,
+      record: async (timeline) => {
+        await live.updateState((current) => ({ ...current, streamTimeline: timeline }) satisfies SnapshotState);
+        log.info({ timeline }, 'streaming on this server timeline');
+      },
+    });
     if (live.protocol.streaming !== 'off')
       spill = TransactionSpill.open(source.largeTransactions.spillDir, source.name);
   } catch (error) {
@@ -887,6 +915,28 @@ async function checkRowFilters(
         : `row filters evaluated in the reader (PostgreSQL ${serverVersion} has no publication row filters)`,
     );
   return filters;
+}
+
+/**
+ * The highest position the destinations of the source hold or will hold: what they applied
+ * (their progress records, the committed position) and what waits for them in the stream (a
+ * failover comes while the appliers still apply what the old primary sent). A server the reader
+ * moves to must have all of it.
+ */
+async function destinationsPosition(
+  progress: ProgressStore,
+  jsm: JetStreamManager,
+  source: PostgresSourceConfig,
+  destinations: readonly string[],
+): Promise<bigint | undefined> {
+  let highest = await readPublishedPosition(jsm, source.name, source.partitions);
+  const committed = (await progress.readCommitted(source.name))?.position.commit;
+  const applied = (await progress.readProgress(source.name))
+    .filter((entry) => destinations.includes(entry.destination))
+    .map((entry) => entry.position.commit);
+  for (const position of [committed, ...applied])
+    if (position !== undefined && (highest === undefined || position > highest)) highest = position;
+  return highest;
 }
 
 /** The slot this source streamed from is not on the server it reads (SlotMissingError's one line). */

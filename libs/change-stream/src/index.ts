@@ -18,6 +18,7 @@ export {
 } from './jetstream-availability';
 export { readerPauseReporter, watchStreamAge, type StreamLimits } from './stream-limits';
 export { readPartitionBacklog, type PartitionBacklog } from './backlog';
+export { readPublishedPosition } from './published';
 export {
   ChangePublisher,
   isStreamFullError,

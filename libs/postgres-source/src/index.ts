@@ -61,6 +61,15 @@ export {
   type SnapshotState,
 } from './slot-start';
 export {
+  checkTimeline,
+  parseTimelineHistory,
+  readTimelineHistory,
+  TimelineDivergedError,
+  verifyTimeline,
+  type TimelineCheck,
+  type TimelineSwitch,
+} from './timeline';
+export {
   conninfoHasDbname,
   failoverSetupProblems,
   failoverSetupWarning,

@@ -16,6 +16,11 @@ export interface SnapshotState {
   readonly consistentPoint?: string;
   /** The server's timeline when the slot was created: a higher one later means a promotion since. */
   readonly timeline?: number;
+  /**
+   * The server's timeline the reader last started streaming on (`timeline` until then): the
+   * destinations' positions are on it. A server on another one is checked first (verifyTimeline).
+   */
+  readonly streamTimeline?: number;
 }
 
 /** What the reader does with its slot at start. */

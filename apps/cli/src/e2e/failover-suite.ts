@@ -19,6 +19,12 @@ import type { ServerVersions } from './server-versions';
 //   changes back until the standby has them (synchronized_standby_slots). The reader starts over
 //   on the new primary from the slot the standby synced, and the destination ends equal to the
 //   new primary with no row written twice (an audit trigger at the destination).
+// - Slot synced, standby behind (17+): the standby syncs the slot but the primary does not wait
+//   for it (no synchronized_standby_slots). The standby stops receiving while the destination
+//   applies more; once it is promoted it has the slot, but not those transactions. The reader
+//   stops with one line (the timeline's switch point against what the destinations hold)
+//   instead of streaming on, which would skip the new primary's changes up to that position;
+//   nothing of the new primary reaches the destination. cdc resnapshot --force brings it back.
 // - Slot not synced (every version; before 17 there are no failover slots): the reader says so
 //   at start, and after the promotion it stops with one line (the slot is missing there, cdc
 //   resnapshot is the way on) instead of creating a new slot, which would skip the changes in
@@ -33,6 +39,7 @@ const TABLES = ['public.ledger', 'public.counters'];
 export function failoverSuite(versions: ServerVersions = {}): void {
   const version = versions.sourceVersion ?? 17;
   if (version >= 17) describe('slot synced to the standby', () => syncedSlot(versions));
+  if (version >= 17) describe('slot synced to a standby that fell behind', () => standbyBehind(versions));
   describe('slot not synced to the standby', () => unsyncedSlot(versions));
 }
 
@@ -134,6 +141,103 @@ function syncedSlot(versions: ServerVersions): void {
     assert.equal(shop.sourceError, undefined);
     assert.equal(shop.slot.active, true);
     assert.equal(shop.slot.invalidated, null);
+  });
+}
+
+function standbyBehind(versions: ServerVersions): void {
+  let fixture: PipelineFixture;
+  let reader: ServiceProcess;
+
+  before(async () => {
+    // The standby syncs the slot; the primary does not wait for it (no synchronized_standby_slots).
+    fixture = await startPipelineFixture({
+      tables: ['public.*'],
+      partitions: 4,
+      ...versions,
+      sourceStandby: { name: 'standby', settings: { sync_replication_slots: 'on' } },
+    });
+    await createTables(fixture);
+    fixture.start('coordinator');
+    fixture.start('applier');
+    reader = fixture.start('reader');
+    await waitForEqualTo(fixture, fixture.sourceQuery);
+  });
+
+  after(async () => {
+    if (fixture) await fixture.destroy();
+  });
+
+  test('a promoted standby lacking what the destination applied: the reader stops with one line', async (t) => {
+    const standby = fixture.standby!;
+    const stopBefore = new AbortController();
+    const beforePromotion = workload(fixture.sourceUrl, 1, stopBefore.signal);
+    await waitFor(
+      'the slot synced to the standby',
+      async () => {
+        const [slot] = (
+          await standby.query(
+            `SELECT synced, temporary FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
+            [],
+            'shop',
+          )
+        ).rows;
+        return slot?.synced === true && slot.temporary === false;
+      },
+      90_000,
+    );
+    // The standby stops receiving; the destination applies transactions it never gets.
+    await standby.stop();
+    const maxK = async (query: typeof fixture.sourceQuery) =>
+      Number((await query('SELECT coalesce(max(k), 0)::int AS k FROM ledger'))[0].k);
+    for (let i = 0; i < 3; i += 1) {
+      await new Promise((r) => setTimeout(r, 200));
+      await fixture.sourceQuery('SELECT pg_switch_wal()');
+    }
+    const pastSwitches = await maxK(fixture.sourceQuery);
+    await waitFor(
+      'the destination to apply transactions the standby lacks',
+      async () => (await maxK(fixture.destinationQuery)) > pastSwitches,
+      60_000,
+    );
+    await fixture.source.kill();
+    stopBefore.abort();
+    const committedBefore = await beforePromotion;
+    await standby.start();
+    await standby.query('SELECT pg_promote()');
+    const onNewPrimary = async (sql: string) => (await standby.query(sql, [], 'shop')).rows;
+    const [slot] = await onNewPrimary(
+      `SELECT synced, confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
+    );
+    assert.equal(slot?.synced, true, 'the promoted standby has the synced slot');
+    const stopAfter = new AbortController();
+    const afterPromotion = workload(standby.url('shop'), 1_000_000, stopAfter.signal);
+
+    const diverged =
+      /^error: source shop: postgres:\/\/\S+ \(its slot "cdc_shop" confirmed [0-9A-F]+\/[0-9A-F]+\) left timeline 1 at ([0-9A-F]+\/[0-9A-F]+) \(timeline 1 -> 2: a standby promoted before it had received everything\), but the destinations have \(or are applying\) positions up to ([0-9A-F]+\/[0-9A-F]+): .* so the reader stops\. .*cdc resnapshot --config <file> --source shop --force /m;
+    assert.equal(await reader.exited, 1, 'the reader stops');
+    assert.match(reader.log(), diverged);
+    assert.equal(reader.log().match(/left timeline 1 at/g)?.length, 1, 'one line');
+    stopAfter.abort();
+    const committedAfter = await afterPromotion;
+    assert.ok(committedBefore > 10 && committedAfter > 10, `${committedBefore} and ${committedAfter} transactions`);
+    assert.equal(
+      Number((await fixture.destinationQuery('SELECT count(*)::int AS n FROM ledger WHERE k >= 1000000'))[0].n),
+      0,
+      'nothing of the new primary reached the destination',
+    );
+    // Started again it stops the same way, at once.
+    const again = fixture.start('reader');
+    assert.equal(await again.exited, 1);
+    assert.match(again.log(), diverged);
+    t.diagnostic(`${diverged.exec(again.log())?.[0].slice(0, 400)}`);
+
+    // The way on it names: a new initial snapshot from the new primary.
+    const resnapshot = cdc(fixture, 'resnapshot', '--source', 'shop', '--force');
+    assert.equal(resnapshot.status, 0, resnapshot.stderr);
+    reader = fixture.start('reader');
+    await waitForEqualTo(fixture, onNewPrimary);
+    assert.equal(reader.child.exitCode, null, 'the reader streams on');
+    t.diagnostic(`${committedBefore} transactions on the old primary, ${committedAfter} on the new`);
   });
 }
 
