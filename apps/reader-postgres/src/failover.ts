@@ -23,6 +23,19 @@ export class PrimaryMovedError extends Error {
   }
 }
 
+/** The standby the reader read (primary_url) was promoted: the reader starts over on it as the primary. */
+export class StandbyPromotedError extends Error {
+  constructor(
+    readonly source: string,
+    readonly url: string,
+  ) {
+    super(
+      `source ${source}: the standby ${redactUrl(url)} was promoted: reading from it as the primary, from its slot`,
+    );
+    this.name = 'StandbyPromotedError';
+  }
+}
+
 function serversOf(source: PostgresSourceConfig): string[] {
   return [source.url, ...(source.failoverUrls ?? [])];
 }

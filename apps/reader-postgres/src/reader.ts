@@ -50,6 +50,7 @@ import {
   type SlotStart,
   type SnapshotState as SlotRecord,
   checkStandbySource,
+  isInRecovery,
   createSlotOnStandby,
   waitForStandbyReplay,
   takeSnapshot,
@@ -67,7 +68,7 @@ import { LiveBackfill, type BackfillHooks, type PendingBackfill } from './live-b
 import { checkDestinationRules } from './destination-rules';
 import { listenForReloads } from './reload';
 import { listLeafPartitions, PartitionWatch, type KnownPartitions } from './partition-watch';
-import { choosePrimary, prepareFailover, primaryMoved, PrimaryMovedError } from './failover';
+import { choosePrimary, prepareFailover, primaryMoved, PrimaryMovedError, StandbyPromotedError } from './failover';
 import { SlotWatch } from './slot-watch';
 import { StreamFailureStreak } from './stream-failures';
 
@@ -112,7 +113,8 @@ export async function runPostgresReader(options: PostgresReaderOptions): Promise
     try {
       return await readSource(options);
     } catch (error) {
-      if (!(error instanceof PrimaryMovedError) || options.signal.aborted) throw error;
+      if (!(error instanceof PrimaryMovedError || error instanceof StandbyPromotedError) || options.signal.aborted)
+        throw error;
       options.log.warn({ source: error.source }, error.message);
     }
   }
@@ -123,19 +125,32 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
   if (configured.type !== 'postgres')
     throw new Error(`source ${configured.name} is of type ${configured.type}, not postgres`);
   const log = options.log.child({ source: configured.name });
-  const source: PostgresSourceConfig = await choosePrimary(configured, log);
+  let source: PostgresSourceConfig = await choosePrimary(configured, log);
   if (source.primaryUrl !== undefined && (source.failoverUrls ?? []).length > 0)
     throw new Error(
       `source ${source.name}: primary_url (reading from a standby) and failover_urls (following the primary) cannot be combined`,
     );
   // Reading from a standby (16+): what it cannot do (the publication, the backfill's markers) is done on primary_url.
-  const standby = await checkStandbySource({
+  const checked = await checkStandbySource({
     source: source.name,
     url: source.url,
     displayUrl: redactUrl(source.url),
     primaryUrl: source.primaryUrl,
     displayPrimaryUrl: source.primaryUrl === undefined ? undefined : redactUrl(source.primaryUrl),
+    slot: source.slot,
   });
+  // The standby read was promoted: it is the primary now, and everything is done there.
+  const promotion = { adoptTimeline: checked?.promoted === true };
+  if (checked?.promoted) {
+    log.warn(
+      `source ${source.name}: url (${redactUrl(source.url)}) is a primary now, holding this source's slot: the ` +
+        `standby was promoted. Reading from it as the primary; primary_url (${redactUrl(source.primaryUrl!)}) is ` +
+        'not used any more: remove it from the config',
+    );
+    const { primaryUrl: _unused, ...asPrimary } = source;
+    source = asPrimary;
+  }
+  const standby = checked?.promoted ? undefined : checked;
   if (standby?.withoutPhysicalSlot)
     log.warn(
       `source ${source.name}: the standby streams without a physical slot (primary_slot_name): while it is ` +
@@ -345,26 +360,55 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       Math.max(10_000, source.statusIntervalMs * 10),
       health,
     );
+    // Reading from a standby: once it is promoted, readSource starts over on it as the primary
+    // (primary_url, where the publication and the backfill's markers were written, is not it any more).
+    let promoted = false;
+    const restart = new AbortController();
+    const promotionWatch = standby
+      ? setInterval(
+          () =>
+            void isInRecovery(source.url).then(
+              (inRecovery) => {
+                if (inRecovery || promoted) return;
+                promoted = true;
+                restart.abort();
+              },
+              () => undefined,
+            ),
+          Math.max(1_000, source.statusIntervalMs * 5),
+        )
+      : undefined;
     try {
       while (!options.signal.aborted) {
         try {
           streak.started();
-          await streamOnce(source, nc, progress, newPublisher(), options.signal, log, {
-            maxAgeS: streamLimits.maxAgeS,
-            jsm,
-            backfill,
-            protocol: pgoutputProtocol(preflight.serverVersion, {
-              streamInProgress: source.largeTransactions.stream,
-            }),
-            serverVersion: preflight.serverVersion,
-            rowFilters,
-            onStreaming: () => void tables.reconcile('start').catch(() => undefined),
-            destinations,
-            updateState,
-          });
+          await streamOnce(
+            source,
+            nc,
+            progress,
+            newPublisher(),
+            AbortSignal.any([options.signal, restart.signal]),
+            log,
+            {
+              maxAgeS: streamLimits.maxAgeS,
+              jsm,
+              backfill,
+              protocol: pgoutputProtocol(preflight.serverVersion, {
+                streamInProgress: source.largeTransactions.stream,
+              }),
+              serverVersion: preflight.serverVersion,
+              rowFilters,
+              onStreaming: () => void tables.reconcile('start').catch(() => undefined),
+              destinations,
+              updateState,
+              promotion,
+            },
+          );
+          if (promoted) throw new StandbyPromotedError(source.name, source.url);
         } catch (error) {
           health.setReady(`${component}: source`, false);
           if (options.signal.aborted) break;
+          if (promoted) throw new StandbyPromotedError(source.name, source.url);
           // Reconnecting cannot help: the slot is gone for good (one line says what to do).
           if (
             error instanceof SlotInvalidatedError ||
@@ -386,6 +430,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       }
     } finally {
       streak.stop();
+      if (promotionWatch) clearInterval(promotionWatch);
       if (discovery) clearInterval(discovery);
       await stopReloads();
       await stopRepairs();
@@ -539,6 +584,11 @@ async function streamOnce(
     /** The destinations of this source (their applied positions, for verifyTimeline). */
     destinations: readonly string[];
     updateState: (change: (current: SnapshotState) => SnapshotState) => Promise<void>;
+    /**
+     * `adoptTimeline`: url is the standby the reader read, promoted since: its own slot served
+     * every position the destinations hold, from its own WAL, so its new timeline is taken as is.
+     */
+    promotion: { adoptTimeline: boolean };
     /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
     maxAgeS: number | undefined;
     jsm: JetStreamManager;
@@ -603,11 +653,12 @@ async function streamOnce(
       slot: source.slot,
       server: redactUrl(source.url),
       connection,
-      known: state?.streamTimeline ?? state?.timeline,
+      known: live.promotion.adoptTimeline ? undefined : (state?.streamTimeline ?? state?.timeline),
       applied: () => destinationsPosition(progress, live.jsm, source, live.destinations),
       confirmedFlush: health.confirmedFlush ?? undefined,
       record: async (timeline) => {
         await live.updateState((current) => ({ ...current, streamTimeline: timeline }) satisfies SnapshotState);
+        live.promotion.adoptTimeline = false;
         log.info({ timeline }, 'streaming on this server timeline');
       },
     });
@@ -968,7 +1019,8 @@ async function missingSlot(
 /**
  * Where the publication is changed and the live backfill writes its markers and reads: the
  * source itself, or its primary when the reader reads from a standby (primary_url; the
- * standby check refuses primary_url for a source that is a primary).
+ * standby check refuses primary_url for a source that is a primary, and drops it for the
+ * standby promoted since).
  */
 function writeUrl(source: PostgresSourceConfig): string {
   return source.primaryUrl ?? source.url;

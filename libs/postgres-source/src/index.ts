@@ -83,8 +83,10 @@ export {
 export {
   checkStandbySource,
   createSlotOnStandby,
+  isInRecovery,
   waitForStandbyReplay,
   STANDBY_DECODING_MIN_VERSION,
+  type PromotedStandby,
   type StandbySource,
 } from './standby';
 export { decodePgOutput, PgOutputDecodeError, type PgOutputMessage } from './pgoutput';

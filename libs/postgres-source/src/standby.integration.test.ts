@@ -25,7 +25,14 @@ after(async () => {
 });
 
 const check = (url: string, primaryUrl: string | undefined) =>
-  checkStandbySource({ source: 'shop', url, displayUrl: url, primaryUrl, displayPrimaryUrl: primaryUrl });
+  checkStandbySource({
+    source: 'shop',
+    url,
+    displayUrl: url,
+    primaryUrl,
+    displayPrimaryUrl: primaryUrl,
+    slot: 'cdc_shop',
+  });
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -38,6 +45,16 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 
 test('a primary needs no primary_url, and is refused one', async () => {
   assert.equal(await check(primary.url(), undefined), undefined);
+  assert.match(await refusal(check(primary.url(), standby.url())), /primary_url is set but url .* is not a standby/);
+});
+
+test('a primary with primary_url that holds its own slot of the source: a standby promoted since', async () => {
+  await primary.query(`SELECT pg_create_logical_replication_slot('cdc_shop', 'pgoutput')`);
+  try {
+    assert.deepEqual(await check(primary.url(), standby.url()), { promoted: true });
+  } finally {
+    await primary.query(`SELECT pg_drop_replication_slot('cdc_shop')`);
+  }
   assert.match(await refusal(check(primary.url(), standby.url())), /primary_url is set but url .* is not a standby/);
 });
 

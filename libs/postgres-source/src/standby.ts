@@ -15,10 +15,13 @@ export interface StandbyCheckOptions {
   /** `primary_url`: where what a standby cannot do is done. */
   readonly primaryUrl: string | undefined;
   readonly displayPrimaryUrl: string | undefined;
+  /** The source's logical slot: on a `url` that is a primary despite primary_url, it tells a promotion. */
+  readonly slot: string;
 }
 
 /** What the reader must know about a source that is a standby. */
 export interface StandbySource {
+  readonly promoted?: false;
   /** The primary: publication changes, the live backfill's markers and reads, the snapshot nudge. */
   readonly primaryUrl: string;
   /** The standby's primary_slot_name is empty: while it is disconnected its feedback is lost. */
@@ -26,13 +29,26 @@ export interface StandbySource {
 }
 
 /**
+ * `url` was read as a standby (primary_url set) and is a primary now: it was promoted. Its own
+ * logical slot is there (not a copy synced from another server), so everything the reader
+ * streamed came from this server's WAL, which the promotion kept: it is read as the primary.
+ */
+export interface PromotedStandby {
+  readonly promoted: true;
+}
+
+/**
  * Whether `url` is a standby, and if so whether it can serve a reader: PostgreSQL 16+,
  * `hot_standby_feedback` on (else the primary's vacuum removes catalog rows the slot needs and
  * the slot is invalidated, which costs a new snapshot), and `primary_url` naming its primary
  * (a standby cannot create or alter a publication, nor write the live backfill's markers).
- * Undefined when `url` is a primary; a primary_url given for a primary is refused too.
+ * Undefined when `url` is a primary. A primary_url given for a primary is refused, unless the
+ * primary holds the source's own slot (not synced from elsewhere): a standby promoted since the
+ * reader read it (PromotedStandby).
  */
-export async function checkStandbySource(options: StandbyCheckOptions): Promise<StandbySource | undefined> {
+export async function checkStandbySource(
+  options: StandbyCheckOptions,
+): Promise<StandbySource | PromotedStandby | undefined> {
   const fail = (problem: string) => new SourcePreflightError(options.source, problem);
   const client = new Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
   try {
@@ -52,6 +68,7 @@ export async function checkStandbySource(options: StandbyCheckOptions): Promise<
     );
     const server = rows[0];
     if (!server.standby) {
+      if (options.primaryUrl !== undefined && (await holdsOwnSlot(client, options.slot))) return { promoted: true };
       if (options.primaryUrl !== undefined)
         throw fail(
           `primary_url is set but url (${options.displayUrl}) is not a standby: primary_url is for reading from a standby; remove it`,
@@ -79,6 +96,28 @@ export async function checkStandbySource(options: StandbyCheckOptions): Promise<
   } catch (error) {
     if (error instanceof SourcePreflightError) throw error;
     throw fail(`cannot check standby ${options.displayUrl}: ${describeError(error)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Whether the server has the logical slot, created there (17+ marks copies synced from a primary). */
+async function holdsOwnSlot(client: Client, slot: string): Promise<boolean> {
+  const { rows } = await client.query<{ synced: string | null }>(
+    `SELECT to_jsonb(s) ->> 'synced' AS synced FROM pg_replication_slots s WHERE slot_name = $1 AND slot_type = 'logical'`,
+    [slot],
+  );
+  return rows.length === 1 && rows[0].synced !== 'true';
+}
+
+/** Whether the server at `url` is still in recovery (a standby); false once it is promoted. */
+export async function isInRecovery(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+    return rows[0].standby;
   } finally {
     await client.end().catch(() => undefined);
   }

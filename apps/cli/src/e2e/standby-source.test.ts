@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
   startPipelineFixture,
+  tableDigest,
   waitFor,
   waitForEqualTables,
   type PipelineFixture,
@@ -15,7 +16,9 @@ import {
 // The slot, the initial snapshot and the stream are the standby's; the publication and the live
 // backfill's markers are the primary's. The primary is idle when the reader creates its slot on
 // the standby: that waits for a running-transactions record from the primary, which an idle
-// primary never writes unless asked (pg_log_standby_snapshot).
+// primary never writes unless asked (pg_log_standby_snapshot). Then the primary fails and the
+// standby is promoted: the reader goes on there as the primary, from the slot it had, with the
+// publication and the live backfill's markers on it now; restarted, it starts there too.
 const VERSION = Number(process.env.CDC_STANDBY_PG_VERSION ?? 16);
 const TABLES = ['public.accounts', 'public.events'];
 
@@ -98,3 +101,64 @@ test('changes written on the primary stream from the standby; a table created me
   assert.equal(shop.sourceError, undefined);
   assert.equal(shop.slot.active, true);
 });
+
+test('the standby promoted: the reader goes on from its slot there, as the primary, and restarts there', async () => {
+  const standby = fixture.standby!;
+  const onNewPrimary = async (sql: string) => (await standby.query(sql, [], 'shop')).rows;
+  const pid = reader.child.pid;
+  await fixture.source.kill();
+  await standby.query('SELECT pg_promote()');
+  // Writes on the new primary, and a table created there: its live backfill's markers are
+  // written on the new primary (primary_url is gone).
+  await onNewPrimary(`
+    UPDATE accounts SET balance = balance + 100 WHERE id % 13 = 0;
+    DELETE FROM events WHERE id % 40 = 0;
+    CREATE TABLE refunds (id int PRIMARY KEY, amount numeric(10, 2));
+    INSERT INTO refunds SELECT g, g * 0.5 FROM generate_series(1, 500) g;
+  `);
+  await waitFor('refunds backfilled', async () => /live backfill of public\.refunds done/.test(reader.log()), 60_000);
+  await onNewPrimary('UPDATE refunds SET amount = 0 WHERE id % 5 = 0; DELETE FROM accounts WHERE id % 97 = 0');
+  const tables = [...TABLES, 'public.orders', 'public.refunds'];
+  await waitForEqualTo(onNewPrimary, tables);
+  assert.match(reader.log(), /was promoted: reading from it as the primary/);
+  assert.equal(reader.child.pid, pid);
+  assert.equal(reader.child.exitCode, null, 'the same reader goes on');
+  assert.match(
+    reader.log(),
+    /url \(postgres:\/\/\S+\) is a primary now, holding this source's slot: the standby was promoted/,
+  );
+
+  // Restarted, it starts there as the primary (primary_url is not refused) and streams on.
+  await fixture.stop(reader, 'SIGTERM');
+  reader = fixture.start('reader');
+  await onNewPrimary('INSERT INTO refunds SELECT g, 1 FROM generate_series(501, 600) g');
+  await waitForEqualTo(onNewPrimary, tables);
+  assert.match(reader.log(), /is a primary now, holding this source's slot/);
+  assert.doesNotMatch(reader.log(), /left timeline/);
+  assert.equal(reader.child.exitCode, null);
+});
+
+/** Waits until the destination's tables equal those `query` reads (the promoted standby). */
+async function waitForEqualTo(
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+  tables: readonly string[],
+): Promise<void> {
+  let difference = '';
+  await waitFor(
+    'the destination to equal the promoted standby',
+    async () => {
+      for (const table of tables) {
+        const [left, right] = await Promise.all([
+          tableDigest(query, table),
+          tableDigest(fixture.destinationQuery, table).catch(() => 'missing'),
+        ]);
+        difference = `${table}: source ${left}, destination ${right}`;
+        if (left !== right) return false;
+      }
+      return true;
+    },
+    90_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} (${difference})`);
+  });
+}
