@@ -21,13 +21,16 @@ import type { ServerVersions } from './server-versions';
 // of the reader and the applier is reported (test diagnostics).
 const ROWS = Number(process.env.CDC_LARGE_TX_ROWS ?? 200_000);
 const TABLES = ['public.big'];
+/** The waits for a whole table grow with it (the 5,000,000-row run copies and compares 5x more than 1,000,000). */
+const WAIT_SCALE = Math.max(1, ROWS / 1_000_000);
 
 export function largeTransactionsSuite(versions: ServerVersions = {}): void {
   let fixture: PipelineFixture;
   let reader: ServiceProcess;
   let applier: ServiceProcess;
+  let coordinator: ServiceProcess;
   let spillDir: string;
-  const peak = { reader: 0, applier: 0 };
+  const peak = { reader: 0, applier: 0, coordinator: 0 };
 
   before(async () => {
     fixture = await startPipelineFixture({
@@ -54,10 +57,10 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
       `INSERT INTO big SELECT g, 'initial ' || g, repeat('p', 40) FROM generate_series(1, $1::int) g`,
       [ROWS],
     );
-    fixture.start('coordinator');
+    coordinator = fixture.start('coordinator');
     applier = fixture.start('applier');
     reader = fixture.start('reader');
-    await waitForEqualTables(fixture, TABLES, 180_000);
+    await waitForEqualTables(fixture, TABLES, 180_000 * WAIT_SCALE);
   });
 
   after(async () => {
@@ -72,6 +75,7 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
   const sample = () => {
     peak.reader = Math.max(peak.reader, peakRssMiB(reader));
     peak.applier = Math.max(peak.applier, peakRssMiB(applier));
+    peak.coordinator = Math.max(peak.coordinator, peakRssMiB(coordinator));
   };
   const countAtDestination = async (condition: string): Promise<number> => {
     const [row] = await fixture.destinationQuery(`SELECT count(*)::int AS n FROM big WHERE ${condition}`);
@@ -83,7 +87,11 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
     await client.connect();
     await client.query('BEGIN');
     await client.query(statement);
-    await waitFor('the reader to receive the open transaction', async () => spilledBytes() > 1_000_000, 120_000);
+    await waitFor(
+      'the reader to receive the open transaction',
+      async () => spilledBytes() > 1_000_000,
+      120_000 * WAIT_SCALE,
+    );
     return client;
   };
 
@@ -97,7 +105,7 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
     } finally {
       await client.end();
     }
-    await waitForEqualTables(fixture, TABLES, 300_000);
+    await waitForEqualTables(fixture, TABLES, 300_000 * WAIT_SCALE);
     sample();
     assert.equal(await countAtDestination(`v LIKE 'updated %'`), ROWS);
     assert.equal(spilledBytes(), 0, 'the spill file is deleted after the commit');
@@ -116,12 +124,16 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
       await client.end();
     }
     await fixture.sourceQuery('INSERT INTO marker (id) VALUES (1)');
-    await waitFor('the marker committed after the abort', async () => {
-      const rows = await fixture.destinationQuery('SELECT id FROM marker WHERE id = 1').catch(() => []);
-      return rows.length === 1;
-    });
+    await waitFor(
+      'the marker committed after the abort',
+      async () => {
+        const rows = await fixture.destinationQuery('SELECT id FROM marker WHERE id = 1').catch(() => []);
+        return rows.length === 1;
+      },
+      60_000 * WAIT_SCALE,
+    );
     assert.equal(await countAtDestination(`v LIKE 'aborted %'`), 0);
-    await waitForEqualTables(fixture, TABLES);
+    await waitForEqualTables(fixture, TABLES, 90_000 * WAIT_SCALE);
     assert.equal(spilledBytes(), 0, 'the aborted transaction is deleted from the spill');
     sample();
     reportPeak(t, peak);
@@ -137,7 +149,7 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
       await waitFor(
         'the restarted reader to receive the open transaction',
         async () => spilledBytes() > 1_000_000,
-        120_000,
+        120_000 * WAIT_SCALE,
       );
       await client.query('COMMIT');
     } finally {
@@ -147,12 +159,12 @@ export function largeTransactionsSuite(versions: ServerVersions = {}): void {
     await waitFor(
       'part of the transaction at the destination',
       async () => (await countAtDestination(`v LIKE 'after crash %'`)) > 0,
-      120_000,
+      120_000 * WAIT_SCALE,
     );
     sample();
     await fixture.stop(reader, 'SIGKILL');
     reader = fixture.start('reader');
-    await waitForEqualTables(fixture, TABLES, 300_000);
+    await waitForEqualTables(fixture, TABLES, 300_000 * WAIT_SCALE);
     assert.equal(await countAtDestination(`v LIKE 'after crash %' AND pad IS NULL`), ROWS);
     sample();
     reportPeak(t, peak);
@@ -170,8 +182,10 @@ function peakRssMiB(service: ServiceProcess): number {
   }
 }
 
-function reportPeak(t: TestContext, peak: { reader: number; applier: number }): void {
-  t.diagnostic(`peak RSS: reader ${peak.reader} MiB, applier ${peak.applier} MiB (${ROWS} rows in one transaction)`);
+function reportPeak(t: TestContext, peak: { reader: number; applier: number; coordinator: number }): void {
+  t.diagnostic(
+    `peak RSS: reader ${peak.reader} MiB, applier ${peak.applier} MiB, coordinator ${peak.coordinator} MiB (${ROWS} rows in one transaction)`,
+  );
   // The memory bound the services are deployed with (the chart's default limit) holds with room.
   assert.ok(peak.reader < 512, `reader peak RSS ${peak.reader} MiB`);
   assert.ok(peak.applier < 512, `applier peak RSS ${peak.applier} MiB`);
