@@ -105,6 +105,74 @@ test("an applier that replaces a dead one applies the dead one's unacked message
   );
 });
 
+test('messages delivered elsewhere while this applier runs are applied before the later messages it receives, and never acked away', async () => {
+  // A second owner for a moment (a lease moving while NATS was away), or messages on the way
+  // when a server went down: the consumer delivered them, this instance never saw them, and new
+  // ones keep coming, so the quiet-time check never runs. Without reading them from the stream
+  // first, the next batch would move the checkpoint past them and its ack (AckPolicy.All)
+  // would acknowledge them for good.
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const publisher = await onePartitionSource('stolen');
+  // The destination holds the batch with op 21 until the other client has taken its messages,
+  // so this applier's consumer stops pulling (its prefetch is full) while they are delivered.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const sink = new (class extends RecordingSink {
+    override async applyBatch(batch: SinkBatch): Promise<ApplyResult> {
+      if (batch.ops.some((o) => o.position.commit === 21n)) await released;
+      return super.applyBatch(batch);
+    }
+  })();
+  const controller = new AbortController();
+  const consumer = await PartitionConsumer.open(js, jsm, 'stolen', 'd', 0);
+  const running = runPartitionApplier({
+    source: 'stolen',
+    destination: 'd',
+    partition: 0,
+    batches: consumer,
+    sink,
+    recordProgress: async () => undefined,
+    limits: { maxOps: 10, maxWaitMs: 20 },
+    slots: new Semaphore(1),
+    signal: controller.signal,
+    log,
+  });
+  try {
+    for (let i = 1; i <= 120; i += 1) publisher.add(op(i));
+    await publisher.flush();
+    const other = await connect({ servers: nats.url });
+    const fetched = await (
+      await jetstream(other).consumers.get('CDC_stolen', 'd_p0')
+    ).fetch({
+      max_messages: 3,
+      expires: 2_000,
+    });
+    // Taken, never acked: they stay delivered-but-unacked until ack_wait (120 s).
+    let stolen = 0;
+    for await (const message of fetched) {
+      assert.ok(message.seq > 3, `message ${message.seq} was taken after this applier's`);
+      stolen += 1;
+    }
+    await other.close();
+    assert.equal(stolen, 3, 'the other client took three messages');
+    release();
+    const deadline = Date.now() + 20_000; // well before ack_wait would redeliver them
+    while (sink.applied.length < 120 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(
+      sink.applied,
+      Array.from({ length: 120 }, (_, i) => i + 1),
+      'every op once, in source order',
+    );
+  } finally {
+    release();
+    controller.abort();
+    await running;
+    await consumer.close();
+    publisher.close();
+  }
+});
+
 test('a watermark whose progress cannot be recorded at first is recorded once the store answers again', async () => {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);

@@ -37,7 +37,7 @@ export async function runPartitionApplier(options: PartitionApplierOptions): Pro
     while (!options.signal.aborted) {
       let batch = ahead ? await takeAhead() : await options.batches.nextBatch(options.limits, options.signal);
       if (!batch) continue;
-      if (!resumed || batch.redelivered) {
+      if (!resumed || batch.redelivered || batch.gapBefore) {
         batch = await withEarlierStored(batch, options);
         resumed = true;
       }

@@ -66,6 +66,15 @@ export interface ReceivedBatch {
   /** Some message was delivered before (its ack timed out or its reader died): order may have a gap. */
   readonly redelivered: boolean;
   /**
+   * The consumer delivered messages between the previous batch this instance received and this
+   * one that never reached this instance: another instance pulled them (two owners for a moment
+   * while a lease moves), or they were on the way when a NATS server went down. Applying this
+   * batch as it is would move the checkpoint past them, and its ack (AckPolicy.All) would
+   * acknowledge them away: what lies between the checkpoint and this batch is read from the
+   * stream and applied first.
+   */
+  readonly gapBefore?: boolean;
+  /**
    * It stopped at max_ops, max_bytes or max_wait_ms while messages kept coming (not after
    * max_idle_ms without one): more are likely waiting.
    */
@@ -147,6 +156,12 @@ export class PartitionConsumer {
   private highestSeen: number;
   /** When a message last arrived, or the delivery gap was last checked. */
   private quietSince = Date.now();
+  /**
+   * The consumer's delivery sequence of the last message this instance received. It counts every
+   * delivery of the durable consumer, to whichever client, so a jump means deliveries this
+   * instance never received (see ReceivedBatch.gapBefore).
+   */
+  private lastDelivery: number | undefined;
 
   private constructor(
     private readonly messages: ConsumerMessages,
@@ -267,6 +282,7 @@ export class PartitionConsumer {
     let lastCommitTimeUs = 0;
     let watermark: Watermark | undefined;
     let redelivered = false;
+    let gapBefore = false;
     const trace = tracingEnabled() ? { traceparents: [] as string[], decodeStartedAtMs: 0, decodeMs: 0 } : undefined;
     const maxIdleMs = limits.maxIdleMs ?? Number.POSITIVE_INFINITY;
     /** The batch ended because no message came for max_idle_ms. */
@@ -301,6 +317,17 @@ export class PartitionConsumer {
         if (received.length > 0) break;
         return undefined;
       }
+      const delivery = next.info.deliverySequence;
+      if (this.lastDelivery !== undefined && delivery !== this.lastDelivery + 1) {
+        // Deliveries went elsewhere before this message: it starts a batch of its own, so the
+        // missing messages can be put in front of it (they may lie between this batch's messages).
+        if (received.length > 0) {
+          this.pending = Promise.resolve({ done: false, value: next });
+          break;
+        }
+        gapBefore = true;
+      }
+      this.lastDelivery = delivery;
       this.highestSeen = Math.max(this.highestSeen, next.seq);
       this.quietSince = Date.now();
       const kind = next.headers?.get(HEADER_KIND);
@@ -383,6 +410,7 @@ export class PartitionConsumer {
       firstStreamSeq: received[0].seq,
       lastStreamSeq: last.seq,
       redelivered,
+      ...(gapBefore ? { gapBefore } : {}),
       trace,
       // AckPolicy.All: acking the last message acknowledges the whole batch in one round trip.
       ack: async () => {

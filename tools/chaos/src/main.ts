@@ -1,13 +1,26 @@
 // npx nx run chaos:chaos -- --ops 200000 --seed N [--rounds R] [--appliers A] [--partitions P] [--overlap] [--nats-cluster]
+//   [--faults nats,applier]   (only these kinds, each once per round: to hammer one recovery path)
+import { CLUSTER_FAULT_KINDS, FAULT_KINDS, type FaultKind } from './faults';
 import { runFaultMatrix } from './matrix';
 import { formatReport } from './report';
 
-function parse(argv: readonly string[]): Record<string, number> {
-  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions', 'overlap', 'nats-cluster']);
+function parse(argv: readonly string[]): { numbers: Record<string, number>; faults?: FaultKind[] } {
+  const known = new Set(['ops', 'seed', 'rounds', 'appliers', 'partitions', 'overlap', 'nats-cluster', 'faults']);
   const out: Record<string, number> = {};
+  let faults: FaultKind[] | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === '--overlap' || argv[i] === '--nats-cluster') {
       out[argv[i].slice(2)] = 1;
+      continue;
+    }
+    const listed = /^--faults(?:=(.*))?$/.exec(argv[i]);
+    if (listed) {
+      const text = listed[1] ?? argv[++i] ?? '';
+      const all: readonly string[] = [...FAULT_KINDS, ...CLUSTER_FAULT_KINDS];
+      faults = text.split(',').map((kind) => {
+        if (!all.includes(kind)) throw new Error(`--faults: unknown fault ${kind} (known: ${all.join(', ')})`);
+        return kind as FaultKind;
+      });
       continue;
     }
     const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
@@ -19,13 +32,14 @@ function parse(argv: readonly string[]): Record<string, number> {
       throw new Error(`--${match[1]} needs a whole number, got ${text}`);
     out[match[1]] = value;
   }
-  return out;
+  return { numbers: out, faults };
 }
 
 async function main(): Promise<void> {
   let args: Record<string, number>;
+  let faults: FaultKind[] | undefined;
   try {
-    args = parse(process.argv.slice(2));
+    ({ numbers: args, faults } = parse(process.argv.slice(2)));
   } catch (error) {
     console.error(`chaos: ${(error as Error).message}`);
     process.exit(2);
@@ -46,6 +60,7 @@ async function main(): Promise<void> {
     partitions: args.partitions,
     overlap: args.overlap === 1,
     natsCluster: args['nats-cluster'] === 1,
+    ...(faults ? { kinds: faults } : {}),
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(`\n${formatReport(result)}`);

@@ -32,6 +32,8 @@ export interface MatrixOptions {
   readonly overlap?: boolean;
   /** Run on a 3-server NATS cluster with nats.replicas 3, with the cluster's NATS faults (CLUSTER_FAULT_KINDS). */
   readonly natsCluster?: boolean;
+  /** The fault kinds of a round (default: every kind of the NATS set-up in use). */
+  readonly kinds?: readonly FaultKind[];
   readonly log?: (line: string) => void;
 }
 
@@ -133,7 +135,7 @@ export async function runFaultMatrix(options: MatrixOptions): Promise<MatrixResu
     options.seed,
     options.ops,
     options.rounds,
-    options.natsCluster ? CLUSTER_FAULT_KINDS : FAULT_KINDS,
+    options.kinds ?? (options.natsCluster ? CLUSTER_FAULT_KINDS : FAULT_KINDS),
   );
   const random = new Random(options.seed * 7 + 1);
   const violations: string[] = [];
