@@ -11,8 +11,7 @@ import { ApplierGroup, newInstanceId, ownedBy } from '@cdc/applier-group';
 import {
   PartitionConsumer,
   Replication,
-  connectToNats,
-  jetStreamAvailability,
+  connectService,
   ensureDeadLetterStream,
   setUpSourceStream,
   publishDeadLetter,
@@ -52,14 +51,10 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   const instanceId = options.instanceId ?? newInstanceId();
   const log = options.log.child({ destination: destination.name, instance: instanceId });
   const sink: Sink = options.sink ?? (await createSink(destination));
-  const nc = await connectToNats({ ...options.config.nats, name: `cdc-applier-${destination.name}` });
-  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
-  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   const component = `applier ${destination.name}`;
+  const nc = await connectService(options.config.nats, `cdc-applier-${destination.name}`, component, log);
   health.setReady(`${component}: destination`, true);
-  health.setReady(`${component}: nats`, true);
   health.setReady(`${component}: start-up`, false);
-  void nc.closed().then(() => health.setReady(`${component}: nats`, false));
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const stopped = new Set<string>();
   let group: ApplierGroup | undefined;

@@ -1,5 +1,5 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { Replication, connectToNats, jetStreamAvailability, readPartitionBacklog } from '@cdc/change-stream';
+import { Replication, connectService, readPartitionBacklog } from '@cdc/change-stream';
 import { destinationsOfSource, type PipelineConfig } from '@cdc/config';
 import { ProgressStore, computeCommitted } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
@@ -18,11 +18,7 @@ export interface CoordinatorOptions {
  */
 export async function runCoordinator(options: CoordinatorOptions): Promise<void> {
   const log = options.log;
-  const nc = await connectToNats({ ...options.config.nats, name: 'cdc-coordinator' });
-  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
-  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
-  health.setReady('coordinator: nats', true);
-  void nc.closed().then(() => health.setReady('coordinator: nats', false));
+  const nc = await connectService(options.config.nats, 'cdc-coordinator', 'coordinator', log);
   try {
     const replication = Replication.of(nc, options.config.nats.replicas, log);
     const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });

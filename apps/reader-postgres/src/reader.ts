@@ -3,9 +3,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import {
   ChangePublisher,
   Replication,
-  connectToNats,
+  connectService,
+  messageMaxBytes,
   setUpSourceStream,
-  jetStreamAvailability,
   readerPauseReporter,
   watchStreamAge,
   readPublishedPosition,
@@ -97,9 +97,6 @@ interface SnapshotState extends SlotRecord {
 /** Live backfill needs logical decoding messages in pgoutput. */
 const MESSAGES_MIN_VERSION = 140000;
 
-/** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
-const PAYLOAD_HEADROOM = 0.75;
-
 /**
  * The Postgres reader: preflight, publication and slot, the initial snapshot on first start,
  * then streaming. Its only durable state is the slot (what the source still has for us) and
@@ -174,14 +171,10 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
   const rowFilters = await checkRowFilters(source, preflight.tables, preflight.serverVersion, log);
   await checkDestinationRules(source, preflight.tables, destinationsOfSource(options.config, source.name), log);
 
-  const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
-  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
-  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
   const component = `reader ${source.name}`;
-  health.setReady(`${component}: nats`, true);
+  const nc = await connectService(options.config.nats, `cdc-reader-${source.name}`, component, log);
   // Ready once streaming (after the initial snapshot, if one is needed).
   health.setReady(`${component}: source`, false);
-  void nc.closed().then(() => health.setReady(`${component}: nats`, false));
   try {
     const jsm = await jetstreamManager(nc);
     const replication = Replication.of(nc, options.config.nats.replicas, log);
@@ -219,10 +212,9 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
       log.warn('no destination consumes this source: changes are published but nothing applies them');
 
     const keyPartitioned = keyPartitionedTables(source);
-    const maxPayload = nc.info?.max_payload ?? 1_048_576;
     const limits = {
       maxOps: source.publish.maxOps,
-      maxBytes: Math.min(source.publish.maxBytes, Math.floor(maxPayload * PAYLOAD_HEADROOM)),
+      maxBytes: messageMaxBytes(source.publish.maxBytes, nc),
       maxDelayMs: source.publish.maxDelayMs,
       // Enough for a full next message in 8 busy partitions while their previous ones await acks;
       // a larger bound only held more decoded ops (~0.8 kB each on the heap) and did not drain

@@ -2,9 +2,9 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   ChangePublisher,
   Replication,
-  connectToNats,
+  connectService,
+  messageMaxBytes,
   setUpSourceStream,
-  jetStreamAvailability,
   readerPauseReporter,
   watchStreamAge,
 } from '@cdc/change-stream';
@@ -59,9 +59,6 @@ export interface VitessReaderOptions {
 /** How often the reader records its shards' state (KV `shards.<source>`, the lag gauges). */
 const SHARD_REPORT_MS = 2_000;
 
-/** Leaves room under NATS's default 1 MiB max_payload for the schemas and headers. */
-const PAYLOAD_HEADROOM = 0.75;
-
 /**
  * The Vitess reader: reads the keyspace's schema through vtgate's MySQL port, then runs
  * VStream from the committed VGtid (or, on the very first start, a copy of the tables or the
@@ -108,11 +105,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
     log.info({ tables: tables.map((table) => table.name) }, 'keyspace schema read');
   }
 
-  const nc = await connectToNats({ ...options.config.nats, name: `cdc-reader-${source.name}` });
-  health.setReady(`reader ${source.name}: nats`, true);
-  void nc.closed().then(() => health.setReady(`reader ${source.name}: nats`, false));
-  // Leader elections are ridden through; only a longer outage (lost quorum) is worth an error line.
-  jetStreamAvailability.configure({ alertAfterMs: (options.config.nats.quorumLostAlertS ?? 30) * 1000, log });
+  const nc = await connectService(options.config.nats, `cdc-reader-${source.name}`, `reader ${source.name}`, log);
   try {
     const jsm = await jetstreamManager(nc);
     const replication = Replication.of(nc, options.config.nats.replicas, log);
@@ -133,10 +126,9 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
     await checkFilterChanges(source, tables, rowFilters, progress);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
-    const maxPayload = nc.info?.max_payload ?? 1_048_576;
     const limits = {
       maxOps: source.publish.maxOps,
-      maxBytes: Math.min(source.publish.maxBytes, Math.floor(maxPayload * PAYLOAD_HEADROOM)),
+      maxBytes: messageMaxBytes(source.publish.maxBytes, nc),
       maxDelayMs: source.publish.maxDelayMs,
       maxBufferedOps: Math.max(10_000, source.publish.maxOps * source.partitions * 2),
       maxBufferedBytes: source.publish.maxBufferedBytes,

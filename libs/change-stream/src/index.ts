@@ -36,6 +36,7 @@ export {
   type BatchTraceInfo,
   type OpStats,
 } from './partition-consumer';
+export { connectService, messageMaxBytes, type ServiceNatsOptions } from './service-connection';
 export {
   connectToNats,
   NatsUnreachableError,
