@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChangeOp, TableSchema } from '@cdc/change-envelope';
-import { decodeCheckpointLanes, encodeCheckpointLanes, opsAfterCheckpoint } from './checkpoint-filter';
+import { checkpointOfRow, decodeCheckpointLanes, encodeCheckpointLanes, opsAfterCheckpoint } from './checkpoint-filter';
 
 const table: TableSchema = { schema: 'public', table: 't', hasKey: true, columns: [] };
 const op = (commit: number, index: number): ChangeOp => ({
@@ -73,4 +73,15 @@ test('checkpoint lanes survive their text form', () => {
   assert.deepEqual(decodeCheckpointLanes(text), lanes);
   assert.throws(() => decodeCheckpointLanes('{"x":"12"}'), /lane "x" is not "<commit>:<index>"/);
   assert.throws(() => decodeCheckpointLanes('[1]'), /must be a JSON object/);
+});
+
+test("a sink's checkpoint row: none without a row or before its first write; else the sequence and the lanes", () => {
+  assert.equal(checkpointOfRow(undefined), undefined);
+  assert.equal(checkpointOfRow({ stream_seq: null, positions: null }), undefined);
+  const lanes = new Map([['ks/-80', { commit: 5n, index: 1, lane: 'ks/-80' }]]);
+  assert.deepEqual(checkpointOfRow({ stream_seq: '42', positions: encodeCheckpointLanes(lanes) }), {
+    streamSeq: 42,
+    lanes,
+  });
+  assert.equal(checkpointOfRow({ stream_seq: null, positions: '{}' })?.streamSeq, 0);
 });

@@ -86,3 +86,15 @@ export function decodeCheckpointLanes(text: string): Map<string, Position> {
   }
   return lanes;
 }
+
+/** A checkpoint row as every sink stores it: the stream sequence and the lanes' positions as text. */
+export interface CheckpointRow {
+  readonly stream_seq: string | null;
+  readonly positions: string | null;
+}
+
+/** The checkpoint a stored row holds; undefined for no row, or a row not written yet (no positions). */
+export function checkpointOfRow(row: CheckpointRow | undefined): Checkpoint | undefined {
+  if (row === undefined || row.positions === null) return undefined;
+  return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
+}

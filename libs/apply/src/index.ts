@@ -5,6 +5,8 @@ export {
   filterAfterCheckpoint,
   encodeCheckpointLanes,
   decodeCheckpointLanes,
+  checkpointOfRow,
+  type CheckpointRow,
   type FilteredOps,
 } from './checkpoint-filter';
 export { runPartitionApplier } from './partition-applier';
@@ -63,7 +65,14 @@ export {
 } from './fold';
 export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';
 export { writeInSegments } from './segments';
-export { renderKey, renderOpKey, type ValueTextOf } from './op-key-text';
+export {
+  describeDestination,
+  opFailure,
+  renderKey,
+  renderOpKey,
+  type OpFailure,
+  type ValueTextOf,
+} from './sink-messages';
 export {
   compileTransforms,
   maskEmail,

@@ -1,19 +1,10 @@
 import { Readable } from 'node:stream';
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import { traceStep } from '@cdc/telemetry';
-import {
-  keyColumnIndexes,
-  positionText,
-  qualifiedName,
-  type ChangeOp,
-  type Position,
-  type TableSchema,
-  type Value,
-} from '@cdc/change-envelope';
+import { keyColumnIndexes, type ChangeOp, type Position, type TableSchema, type Value } from '@cdc/change-envelope';
 import {
   ApplyError,
   SchemaChangeError,
-  decodeCheckpointLanes,
   decodeStoredSchema,
   encodeCheckpointLanes,
   encodeStoredSchema,
@@ -22,7 +13,6 @@ import {
   FoldError,
   applyBatchTransaction,
   RetryOpByOp,
-  renderOpKey,
   writeInSegments,
   type TransactionAttempt,
   isDroppedSince,
@@ -35,6 +25,10 @@ import {
   type StoredSchema,
   type TableMapper,
   type TargetTable,
+  checkpointOfRow,
+  describeDestination,
+  opFailure,
+  type CheckpointRow,
 } from '@cdc/apply';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
 import { ValueError, statementsOf, type Statement, type TableBinding } from './statements';
@@ -129,11 +123,6 @@ const SESSION_SETUP =
   "time_zone = '+00:00'";
 const SESSION_ISOLATION = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
 
-interface CheckpointRow {
-  stream_seq: string | null;
-  positions: string | null;
-}
-
 class MysqlDestination implements MysqlSink {
   private readonly pool: Pool;
   private readonly policy: UnrepresentablePolicy;
@@ -177,14 +166,7 @@ class MysqlDestination implements MysqlSink {
   }
 
   describe(): string {
-    let where = '';
-    try {
-      const url = new URL(this.options.url);
-      where = ` (${url.hostname || 'localhost'}:${url.port || '3306'}${url.pathname || '/'})`;
-    } catch {
-      // not a URL
-    }
-    return `mysql destination ${this.options.destination}${where}`;
+    return describeDestination('mysql', this.options.destination, this.options.url, 3306);
   }
 
   async init(): Promise<void> {
@@ -231,7 +213,7 @@ class MysqlDestination implements MysqlSink {
         `SELECT CAST(stream_seq AS CHAR) AS stream_seq, positions FROM ${quote(CHECKPOINT_TABLE)} WHERE source = ? AND \`partition\` = ?`,
         [source, partition],
       );
-      return toCheckpoint((rows as CheckpointRow[])[0]);
+      return checkpointOfRow((rows as CheckpointRow[])[0]);
     } catch (error) {
       throw this.failure(`cannot read the checkpoint: ${errorText(error)}`, { source, partition }, error);
     }
@@ -413,7 +395,7 @@ class MysqlDestination implements MysqlSink {
       `SELECT CAST(stream_seq AS CHAR) AS stream_seq, positions FROM ${quote(CHECKPOINT_TABLE)} WHERE source = ? AND \`partition\` = ?`,
       [source, partition],
     );
-    return toCheckpoint((rows as CheckpointRow[])[0]);
+    return checkpointOfRow((rows as CheckpointRow[])[0]);
   }
 
   private async lockCheckpoint(
@@ -431,7 +413,7 @@ class MysqlDestination implements MysqlSink {
       ]);
       [rows] = await connection.query(lock, [source, partition]);
     }
-    return toCheckpoint((rows as CheckpointRow[])[0]);
+    return checkpointOfRow((rows as CheckpointRow[])[0]);
   }
 
   private target(batch: SinkBatch, op: ChangeOp): TargetTable {
@@ -631,8 +613,6 @@ class MysqlDestination implements MysqlSink {
     code: string | undefined,
     fullMessage?: string,
   ): MysqlApplyError {
-    const key = renderOpKey(op, messageText);
-    const position = positionText(op.position);
     let target = '';
     try {
       const mapped = this.options.mapTable(op.table);
@@ -640,16 +620,11 @@ class MysqlDestination implements MysqlSink {
     } catch {
       // shown without a target
     }
-    const message =
-      fullMessage ??
-      `destination ${this.options.destination}: ${op.kind} on ${qualifiedName(op.table)}${target}` +
-        `${key === undefined ? '' : ` key ${key}`} at ${position} ${what}`;
-    return new MysqlApplyError(
-      message,
-      { source: batch.source, partition: batch.partition, table: qualifiedName(op.table), position: op.position, key },
-      code,
-      cause === undefined ? undefined : { cause },
-    );
+    const { message, context } = opFailure(this.options.destination, batch, op, target, what, {
+      valueText: messageText,
+      ...(fullMessage !== undefined ? { fullMessage } : {}),
+    });
+    return new MysqlApplyError(message, context, code, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -669,11 +644,6 @@ function signatureOf(table: TableSchema): string {
     signatures.set(table, signature);
   }
   return signature;
-}
-
-function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
-  if (row === undefined || row.positions === null) return undefined;
-  return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
 }
 
 /** A value as MySQL messages show it (renderOpKey): bytes in hex, arrays as JSON. */

@@ -2,7 +2,6 @@ import pg from 'pg';
 import { traceStep } from '@cdc/telemetry';
 import {
   UNCHANGED_VALUE,
-  positionText,
   qualifiedName,
   expandRows,
   plainOp,
@@ -13,7 +12,6 @@ import {
 import {
   ApplyError,
   encodeCheckpointLanes,
-  decodeCheckpointLanes,
   decodeStoredSchema,
   encodeSourceSchema,
   encodeStoredSchema,
@@ -28,7 +26,6 @@ import {
   tableSignature,
   applyBatchTransaction,
   RetryOpByOp,
-  renderOpKey,
   type TransactionAttempt,
   isIdentityShaping,
   ShapingError,
@@ -40,6 +37,10 @@ import {
   type SinkBatch,
   type TableMapper,
   type TargetTable,
+  checkpointOfRow,
+  describeDestination,
+  opFailure,
+  type CheckpointRow,
 } from '@cdc/apply';
 import { keyIndexesOf, statementName, type TableBinding } from './binding';
 import { createTable, evolutionSql, loadCatalog, qualifiedTarget, quote, type TargetCatalog } from './catalog';
@@ -124,11 +125,6 @@ const DEFAULT_CHECKPOINT_SCHEMA = '_cdc';
 /** Same key as table creation: DDL by appliers on one destination runs one at a time. */
 const DDL_LOCK_KEY = '7161412838512558081';
 
-interface CheckpointRow {
-  stream_seq: string | null;
-  positions: string | null;
-}
-
 class PostgresDestination implements PostgresSink {
   private readonly pool: pg.Pool;
   private readonly checkpointTable: string;
@@ -178,14 +174,7 @@ class PostgresDestination implements PostgresSink {
   }
 
   describe(): string {
-    let where = '';
-    try {
-      const url = new URL(this.options.url);
-      where = ` (${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname || '/'})`;
-    } catch {
-      // not a URL (keyword/value connection string): name only
-    }
-    return `postgres destination ${this.options.destination}${where}`;
+    return describeDestination('postgres', this.options.destination, this.options.url, 5432);
   }
 
   async init(): Promise<void> {
@@ -231,7 +220,7 @@ class PostgresDestination implements PostgresSink {
         text: this.sql.read,
         values: [source, partition],
       });
-      return toCheckpoint(result.rows[0]);
+      return checkpointOfRow(result.rows[0]);
     } catch (error) {
       throw this.failure(`cannot read the checkpoint: ${errorText(error)}`, { source, partition }, error);
     }
@@ -574,7 +563,7 @@ class PostgresDestination implements PostgresSink {
       await client.query({ name: statementName(this.sql.ensure), text: this.sql.ensure, values: [source, partition] });
       result = await client.query<CheckpointRow>(lock);
     }
-    return toCheckpoint(result.rows[0]);
+    return checkpointOfRow(result.rows[0]);
   }
 
   /** Binds a source table to its destination table, reading (and if allowed creating) it. */
@@ -705,19 +694,16 @@ class PostgresDestination implements PostgresSink {
     sqlState: string | undefined,
     fullMessage?: string,
   ): PostgresApplyError {
-    const key = renderOpKey(op);
-    const position = positionText(op.position);
     const target = op.kind === 'ddl' ? '' : ` -> ${displayTarget(this.options.mapTable, op.table)}`;
-    const message =
-      fullMessage ??
-      `destination ${this.options.destination}: ${op.kind} on ${qualifiedName(op.table)}${target}` +
-        `${key === undefined ? '' : ` key ${key}`} at ${position} ${what}`;
-    return new PostgresApplyError(
-      message,
-      { source: batch.source, partition: batch.partition, table: qualifiedName(op.table), position: op.position, key },
-      sqlState,
-      cause === undefined ? undefined : { cause },
+    const { message, context } = opFailure(
+      this.options.destination,
+      batch,
+      op,
+      target,
+      what,
+      fullMessage !== undefined ? { fullMessage } : {},
     );
+    return new PostgresApplyError(message, context, sqlState, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -764,11 +750,6 @@ function droppedColumns(stored: StoredSchema | undefined, table: TableSchema): S
 
 function missingColumns(catalog: TargetCatalog, table: TableSchema): string[] {
   return table.columns.filter((column) => !catalog.columns.has(column.name)).map((column) => column.name);
-}
-
-function toCheckpoint(row: CheckpointRow | undefined): Checkpoint | undefined {
-  if (row === undefined || row.positions === null) return undefined;
-  return { streamSeq: Number(row.stream_seq ?? 0), lanes: decodeCheckpointLanes(row.positions) };
 }
 
 function sqlStateOf(error: unknown): string | undefined {
