@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Kvm, type KV } from '@nats-io/kv';
-import { jetStreamAvailability, openBucket, type Replication } from '@cdc/change-stream';
+import { jetStreamAvailability, kvKeys, openBucket, type Replication } from '@cdc/change-stream';
 import { describeError, type Logger } from '@cdc/service-runtime';
 
 export const MEMBERS_BUCKET = 'cdc_members';
@@ -46,6 +46,16 @@ export class ApplierGroup {
   private left = false;
   /** Partition leases this instance holds: key -> KV revision of its last refresh. */
   private readonly leases = new Map<string, number>();
+  /** When a heartbeat last went through. */
+  private lastBeatAtMs = Date.now();
+  /**
+   * Until then, nobody counts as gone and no lease as stale: set to ttlMs after a heartbeat that
+   * went through more than ttlMs after the one before it (NATS was away). While NATS was away no
+   * instance could refresh its entry, so the entries' age says nothing about who is alive.
+   * Without it, every NATS outage longer than ttlMs moved every partition twice (all of them to
+   * whoever beat first, then back), with two owners for a moment each time.
+   */
+  private graceUntilMs = 0;
 
   private constructor(
     private readonly kv: KV,
@@ -93,17 +103,23 @@ export class ApplierGroup {
     while (!signal.aborted && !this.left && stillWanted()) {
       try {
         const current = await this.kv.get(key);
-        if (!current || current.operation !== 'PUT' || current.length === 0) {
-          this.leases.set(partitionKey, await this.kv.create(key, this.id));
-          return true;
-        }
-        const holder = current.string();
-        const stale = Date.now() - current.created.getTime() > this.options.ttlMs;
-        if (holder === this.id || stale) {
-          this.leases.set(partitionKey, await this.kv.update(key, this.id, current.revision));
-          if (holder !== this.id)
-            this.options.log.info({ partition: partitionKey, from: holder }, 'took over a stale partition lease');
-          return true;
+        const held = current && current.operation === 'PUT' && current.length > 0 ? current : undefined;
+        if (held === undefined) {
+          // Just after an outage a lease may be missing because the bucket's max age removed it
+          // while NATS was away: its holder creates it again with its next heartbeat.
+          if (!this.inGrace()) {
+            this.leases.set(partitionKey, await this.kv.create(key, this.id));
+            return true;
+          }
+        } else {
+          const holder = held.string();
+          const stale = Date.now() - held.created.getTime() > this.options.ttlMs && !this.inGrace();
+          if (holder === this.id || stale) {
+            this.leases.set(partitionKey, await this.kv.update(key, this.id, held.revision));
+            if (holder !== this.id)
+              this.options.log.info({ partition: partitionKey, from: holder }, 'took over a stale partition lease');
+            return true;
+          }
         }
       } catch {
         // lost a race for the key (create/update conflict): look again
@@ -127,6 +143,26 @@ export class ApplierGroup {
     if (this.timer) clearInterval(this.timer);
     await Promise.all([...this.leases.keys()].map((key) => this.release(key)));
     await this.kv.delete(this.key(this.id)).catch(() => undefined);
+  }
+
+  private inGrace(): boolean {
+    return Date.now() < this.graceUntilMs;
+  }
+
+  /**
+   * Refreshes a held lease (compare-and-set on its revision). A lease whose entry is gone (the
+   * bucket's max age removed it while NATS was away longer than it) was taken by nobody: it is
+   * created again, unless another instance created it first. Throws when the lease is lost.
+   */
+  private async refreshLease(partitionKey: string, revision: number): Promise<number> {
+    const key = this.leaseKey(partitionKey);
+    try {
+      return await this.kv.update(key, this.id, revision);
+    } catch (error) {
+      const current = await this.kv.get(key);
+      if (current && current.operation === 'PUT' && current.length > 0) throw error;
+      return await this.kv.create(key, this.id);
+    }
   }
 
   private leaseKey(partitionKey: string): string {
@@ -156,9 +192,12 @@ export class ApplierGroup {
       };
       await this.kv.put(this.key(this.id), JSON.stringify(entry));
       jetStreamAvailability.succeeded();
+      const now = Date.now();
+      if (now - this.lastBeatAtMs > this.options.ttlMs) this.graceUntilMs = now + this.options.ttlMs;
+      this.lastBeatAtMs = now;
       for (const [partitionKey, revision] of [...this.leases]) {
         try {
-          this.leases.set(partitionKey, await this.kv.update(this.leaseKey(partitionKey), this.id, revision));
+          this.leases.set(partitionKey, await this.refreshLease(partitionKey, revision));
         } catch (error) {
           // Someone took it over (this instance was silent longer than the TTL): stop claiming it.
           this.options.log.warn({ partition: partitionKey, err: describeError(error) }, 'partition lease lost');
@@ -168,6 +207,8 @@ export class ApplierGroup {
       }
       const members = (await readMembers(this.kv, this.destination, this.options.ttlMs)).map((m) => m.id);
       if (!members.includes(this.id)) members.push(this.id);
+      // Just back from an outage: the others' entries are old because NATS was away, not them.
+      if (this.inGrace()) for (const id of this.live) if (!members.includes(id)) members.push(id);
       members.sort();
       if (members.join('\n') !== this.live.join('\n')) {
         this.live = members;
@@ -185,7 +226,7 @@ export class ApplierGroup {
 export async function readMembers(kv: KV, destination: string, ttlMs: number): Promise<MemberEntry[]> {
   const now = Date.now();
   const members: MemberEntry[] = [];
-  for await (const key of await kv.keys(`member.${destination}.*`)) {
+  for (const key of await kvKeys(kv, `member.${destination}.*`)) {
     const entry = await kv.get(key);
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) continue;
     const member = entry.json<MemberEntry>();

@@ -8,6 +8,7 @@ export {
 } from './stream-setup';
 export type { SourceStreamOptions } from './stream-setup';
 export { Replication, ReplicasUnavailableError, openBucket } from './replication';
+export { kvKeys } from './kv-keys';
 export {
   JetStreamAvailability,
   jetStreamAvailability,

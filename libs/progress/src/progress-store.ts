@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Position } from '@cdc/change-envelope';
-import { openBucket, withJetStreamRetry, type Replication } from '@cdc/change-stream';
+import { kvKeys, openBucket, withJetStreamRetry, type Replication } from '@cdc/change-stream';
 import type { Logger } from '@cdc/service-runtime';
 import type { CommittedPosition, PartitionProgress } from './committed';
 
@@ -102,9 +102,8 @@ export class ProgressStore {
   }
 
   async readProgress(source: string): Promise<PartitionProgress[]> {
-    const keys = await this.kv.keys(`progress.${source}.>`);
     const entries: PartitionProgress[] = [];
-    for await (const key of keys) {
+    for (const key of await kvKeys(this.kv, `progress.${source}.>`)) {
       const entry = await this.kv.get(key);
       if (!entry || entry.operation !== 'PUT') continue;
       const stored = entry.json<PartitionProgress & { position: StoredPosition }>();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { openBucket, type Replication } from '@cdc/change-stream';
+import { kvKeys, openBucket, type Replication } from '@cdc/change-stream';
 import type { DifferenceKind, RowDifference } from './row-diff';
 
 /**
@@ -97,9 +97,7 @@ export class VerifyRunStore<Report> {
   }
 
   private async clear(): Promise<void> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys(`${this.run}.>`)) keys.push(key);
-    for (const key of keys) await this.kv.purge(key);
+    for (const key of await kvKeys(this.kv, `${this.run}.>`)) await this.kv.purge(key);
   }
 
   private tableKey(source: string, destination: string, table: string): string {
