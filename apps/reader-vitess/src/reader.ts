@@ -37,6 +37,9 @@ import {
   encodeVgtid,
   formatVgtid,
   readKeyspaceSchema,
+  backfillTruncate,
+  copyAgain,
+  type BackfillState,
   type FilterRecord,
   type KeyspaceTable,
   encodeStartState,
@@ -123,7 +126,7 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
       setUp,
     );
     const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
-    await checkFilterChanges(source, tables, rowFilters, progress);
+    const filterBackfill = await recordFilters(source, tables, rowFilters, progress, log);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
     const limits = {
@@ -178,8 +181,9 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
             : watchStreamAge(jsm, source.name, streamLimits.maxAgeS, publisher, 1_000, log);
         repairs.attach(publisher);
         try {
-          const start = await startPosition(source, progress, log);
+          const { start, backfill } = await filterBackfill.plan(await startPosition(source, progress, log));
           await streamFrom(start, {
+            backfill,
             source,
             client,
             publisher,
@@ -220,32 +224,108 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
   }
 }
 
+/** The tables a stream copies again through a changed filter, and what it reports of them. */
+interface FilterBackfillSession {
+  readonly tables: ReadonlySet<string>;
+  /** The copies ended (every shard's copy phase is over). */
+  copied(): void;
+}
+
 /**
- * A filter changed while the reader was stopped is refused with one line (FilterChangedError):
- * VStream cannot re-read one table's rows through the new filter mid-stream, so going on would
- * leave the destination with the rows of the old one (Postgres sources backfill instead). The
- * filters of every table are recorded in KV at each start; compared only once the source has a
- * position (committed, or its first start's), i.e. once something may have been published.
+ * Records every table's filter in KV at each start and, once the source has a position
+ * (committed, or its first start's), compares it with the last start's: a table whose filter
+ * changed while the reader was stopped is backfilled as on a Postgres source (filter-backfill.ts
+ * in libs/vitess-source): emptied at the destination and copied again through the new filter
+ * while changes stream. The pending copies are in the record too, so a crash before the
+ * committed position passes a copy's end copies the table again.
  */
-async function checkFilterChanges(
+async function recordFilters(
   source: VitessSourceConfig,
   tables: readonly KeyspaceTable[],
   rowFilters: VitessRowFilters,
   progress: ProgressStore,
-): Promise<void> {
+  log: Logger,
+): Promise<{ plan(start: binlogdata.IVGtid): Promise<{ start: binlogdata.IVGtid; backfill: FilterBackfillSession }> }> {
   const now = rowFilters.record(tables);
   const before = await progress.readFilterRecord<FilterRecord>(source.name);
   const started =
     before !== undefined &&
     ((await progress.readCommitted(source.name)) !== undefined ||
       (await progress.readSnapshotState(source.name)) !== undefined);
-  if (started) {
-    const change = rowFilters.changes(before, now);
-    if (change !== undefined) throw change;
+  const backfill: Record<string, BackfillState> = { ...(before?.backfill ?? {}) };
+  for (const change of started ? rowFilters.changes(before, now) : []) {
+    const show = (text: string | undefined) => (text === undefined ? 'none' : JSON.stringify(text));
+    log.warn(
+      { table: `${source.keyspace}.${change.table}`, was: change.was ?? null, now: change.now ?? null },
+      `row filter of ${source.keyspace}.${change.table} changed (was ${show(change.was)}, now ${show(change.now)}): ` +
+        'the destination table is emptied and copied again through the new filter while changes stream',
+    );
+    backfill[change.table] = {};
   }
   // A table the last start knew and this one does not (gone from the keyspace for now) keeps its record.
-  const merged: FilterRecord = { tables: { ...(before?.tables ?? {}), ...now.tables } };
-  if (JSON.stringify(merged) !== JSON.stringify(before)) await progress.writeFilterRecord(source.name, merged);
+  let record: FilterRecord = {
+    tables: { ...(before?.tables ?? {}), ...now.tables },
+    ...(Object.keys(backfill).length > 0 ? { backfill } : {}),
+  };
+  const write = async (next: FilterRecord) => {
+    await progress.writeFilterRecord(source.name, next);
+    record = next;
+  };
+  if (JSON.stringify(record) !== JSON.stringify(before)) await write(record);
+  return {
+    async plan(start) {
+      const pending = { ...(record.backfill ?? {}) };
+      const resolved = (start.shardGtids ?? []).every((shard) => shard.shard && shard.gtid && shard.gtid !== 'current');
+      const committed = await progress.readCommitted(source.name);
+      for (const [table, state] of Object.entries(pending)) {
+        // No position yet (a first copy reads every table through the current filters), or the
+        // committed watermark was handed out after the copy ended: done.
+        const done =
+          !resolved ||
+          (state.copiedBeforeSeq !== undefined && committed !== undefined && committed.seq > state.copiedBeforeSeq);
+        if (done) {
+          delete pending[table];
+          if (resolved)
+            log.info(
+              { table: `${source.keyspace}.${table}` },
+              `backfill through the changed filter of ${source.keyspace}.${table} done`,
+            );
+        }
+      }
+      if (JSON.stringify(pending) !== JSON.stringify(record.backfill ?? {})) {
+        await write({ tables: record.tables, ...(Object.keys(pending).length > 0 ? { backfill: pending } : {}) });
+      }
+      const names = Object.keys(pending);
+      if (names.length > 0) {
+        log.info(
+          { tables: names.map((table) => `${source.keyspace}.${table}`) },
+          'copying again through their changed filters (from their first row; the destination tables emptied first)',
+        );
+      }
+      return {
+        start: copyAgain(start, names),
+        backfill: {
+          tables: new Set(names),
+          copied() {
+            void (async () => {
+              const copiedBeforeSeq = await progress.lastWatermarkSeq(source.name);
+              const next = Object.fromEntries(names.map((table) => [table, { copiedBeforeSeq }]));
+              await write({ ...record, backfill: { ...(record.backfill ?? {}), ...next } });
+              log.info(
+                { tables: names.map((table) => `${source.keyspace}.${table}`), copiedBeforeSeq },
+                'copied again through their changed filters',
+              );
+            })().catch((error: unknown) =>
+              log.warn(
+                { err: describeError(error) },
+                'cannot record the end of a backfill: the next start copies again',
+              ),
+            );
+          },
+        },
+      };
+    },
+  };
 }
 
 /** The committed VGtid; else the recorded start (the first start's, or `cdc start-at`'s); else a new copy or "current" start. */
@@ -290,6 +370,8 @@ interface StreamContext {
   readonly schema: KeyspaceSchema;
   readonly repairs: VitessRepairs;
   readonly rowFilters: VitessRowFilters;
+  /** Tables copied again through a changed filter in this stream: a truncate goes before their first op. */
+  readonly backfill: FilterBackfillSession;
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
@@ -311,6 +393,8 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
   let lastToken: Uint8Array | undefined;
   let failure: unknown;
   const copy = new CopyProgress(ctx.schema, log, () => Math.max(1, resumable.shardGtids?.length ?? 1));
+  /** Tables of ctx.backfill whose truncate is published: once per stream, before the first of their events. */
+  const truncated = new Set<string>();
   // The shard set, each shard's last event time and the reshards passed, for `cdc status` and metrics.
   const shardActivity = new ShardActivity(source.name, source.keyspace);
   shardActivity.restore(await progress.readShardState(source.name).catch(() => undefined));
@@ -420,7 +504,21 @@ async function streamFrom(start: binlogdata.IVGtid, ctx: StreamContext): Promise
             resumableChanged = true;
           },
           ...(transaction ? { transaction } : {}),
-          copyCompleted: (lane) => copy.completed(lane),
+          copyCompleted: (lane) => {
+            copy.completed(lane);
+            if (lane === undefined && ctx.backfill.tables.size > 0) ctx.backfill.copied();
+          },
+          fields: (table) => {
+            if (!ctx.backfill.tables.has(table.table) || truncated.has(table.table)) return;
+            truncated.add(table.table);
+            // Before the table's first event in this stream (its FIELD comes first): whatever the
+            // destination holds of it, and what earlier sessions published, is superseded by the copy.
+            publisher.add(backfillTruncate(table, source.keyspace));
+            log.info(
+              { table: `${source.keyspace}.${table.table}` },
+              `${source.keyspace}.${table.table}: truncate published, copying it again through its filter`,
+            );
+          },
           journal: (journal, lane) => {
             const seen = journalSeen(source.keyspace, journal, lane);
             if (source.stopOnReshard) {

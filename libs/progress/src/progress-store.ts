@@ -37,7 +37,7 @@ function loadPosition(stored: StoredPosition): Position {
  *   snapshot.<source>                            the reader's initial-snapshot state
  *   reader.<source>                              whether the reader pauses (its stream is full), for `cdc status`
  *   shards.<source>                              a Vitess reader's shards, their last event time, reshards passed
- *   filters.<source>                             a Vitess reader's row filters at its last start (to notice a change)
+ *   filters.<source>                             a Vitess reader's row filters at its last start, and pending backfills through changed ones
  * Values are small JSON documents, readable with `nats kv get`.
  */
 /** What a reader says about itself: paused while its stream is full (nats.max_bytes / nats.max_age_s). */
@@ -130,6 +130,12 @@ export class ProgressStore {
    * Hands out the next watermark seq, persisted BEFORE the watermark is published so a
    * restarted reader never reuses a seq for a different position.
    */
+  /** The last watermark seq handed out (0: none yet). */
+  async lastWatermarkSeq(source: string): Promise<number> {
+    const entry = await this.kv.get(`watermark-seq.${source}`);
+    return entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
+  }
+
   async nextWatermarkSeq(source: string, atLeast = 0): Promise<number> {
     const key = `watermark-seq.${source}`;
     const entry = await this.kv.get(key);

@@ -1,5 +1,6 @@
 export { VStreamClient, VStreamError, type BindValue, type VStreamRequest, type VEvent } from './vstream-client';
 export { VStreamDecoder, ddlTable, type VStreamDecoderHandlers, type VStreamDecoderOptions } from './vstream-decoder';
+export { backfillTruncate, backfillLane, copyAgain } from './filter-backfill';
 export { gtidOrdinal, laneOf, encodeVgtid, decodeVgtid, formatVgtid, parseVgtid } from './gtid';
 export { columnDecoderFor, decodeRow, enumLabels, RowDecodeError, type ColumnDecoder } from './row-values';
 export { readKeyspaceSchema, KeyspaceSchemaError, type KeyspaceTable, type KeyspaceColumn } from './schema';
@@ -18,7 +19,8 @@ export { tablePatternRules, splitForVStream, type VStreamFilterSplit } from './f
 export {
   VitessRowFilters,
   RowFilterError,
-  FilterChangedError,
+  type BackfillState,
+  type FilterChange,
   type FilterRecord,
   type FilterSession,
 } from './row-filters';

@@ -23,18 +23,25 @@ export class RowFilterError extends Error {
 /**
  * Each table's filter when the reader last started (KV `filters.<source>`): the text as written
  * and its canonical form (the parsed tree rendered again, so spacing, keyword case and quoting
- * do not count as a change); null for a table without one.
+ * do not count as a change); null for a table without one. `backfill`: the tables being copied
+ * again through a changed filter (filter-backfill.ts).
  */
 export interface FilterRecord {
   readonly tables: Readonly<Record<string, { readonly text: string; readonly canonical: string } | null>>;
+  readonly backfill?: Readonly<Record<string, BackfillState>>;
 }
 
-/** A filter changed while the reader was stopped, which a Vitess source cannot apply to the rows already copied. One line. */
-export class FilterChangedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FilterChangedError';
-  }
+/** A table's copy through a changed filter: pending until the committed watermark's seq is above `copiedBeforeSeq`. */
+export interface BackfillState {
+  /** The last watermark seq handed out when its copy ended (every later one is placed after the copied rows); absent while not copied. */
+  readonly copiedBeforeSeq?: number;
+}
+
+/** A table whose filter changed while the reader was stopped: what it was and is (undefined: none). */
+export interface FilterChange {
+  readonly table: string;
+  readonly was: string | undefined;
+  readonly now: string | undefined;
 }
 
 /** What one VStream session asks vtgate for, and the reader's half of the filters that agrees with it. */
@@ -93,29 +100,16 @@ export class VitessRowFilters {
   }
 
   /**
-   * The tables both records know whose filter differs (added, removed or changed), as one
-   * FilterChangedError line, or undefined. A table only one record knows is no change: new to the
-   * patterns, or gone from the keyspace.
+   * The tables both records know whose filter differs (added, removed or changed). A table only
+   * one record knows is no change: new to the patterns, or gone from the keyspace.
    */
-  changes(before: FilterRecord, now: FilterRecord): FilterChangedError | undefined {
-    const changed = Object.entries(now.tables).filter(
-      ([table, filter]) =>
-        table in before.tables && (before.tables[table]?.canonical ?? null) !== (filter?.canonical ?? null),
-    );
-    if (changed.length === 0) return undefined;
-    const show = (filter: { text: string } | null | undefined) => (filter ? JSON.stringify(filter.text) : 'none');
-    const list = changed
-      .map(
+  changes(before: FilterRecord, now: FilterRecord): FilterChange[] {
+    return Object.entries(now.tables)
+      .filter(
         ([table, filter]) =>
-          `${this.options.keyspace}.${table} (was ${show(before.tables[table])}, now ${show(filter)})`,
+          table in before.tables && (before.tables[table]?.canonical ?? null) !== (filter?.canonical ?? null),
       )
-      .join('; ');
-    const { source } = this.options;
-    return new FilterChangedError(
-      `source ${source}: the row filter of ${list} changed since the reader last ran; a Vitess source cannot re-read a table's rows through a new filter, so the destination would keep the rows of the old one: ` +
-        `restore the old filter, or copy the keyspace again under a new source name (apps/reader-vitess/README.md, "Changing a row filter"), ` +
-        `or accept the destination as it is and apply the new filter to changes from now on: nats kv del cdc_progress filters.${source}`,
-    );
+      .map(([table, filter]) => ({ table, was: before.tables[table]?.text, now: filter?.text }));
   }
 
   /**

@@ -29,6 +29,11 @@ export interface VStreamDecoderHandlers {
   /** A shard finished its copy phase (lane), or all shards did (undefined). */
   copyCompleted(lane: string | undefined): void;
   /**
+   * A FIELD event described a table: every op of the table on that shard comes after it (also
+   * its copy's rows, and a copy that finds no row sends it too). Optional.
+   */
+  fields?(table: TableSchema): void;
+  /**
    * A reshard switched traffic away from the shard of `lane`: the stream continues on
    * journal.shard_gtids (or, with stop_on_reshard, ends). From here on no VGtid that still
    * names the old shard is resumable: vtgate sends the journal transaction's VGTID (past the
@@ -273,10 +278,9 @@ export class VStreamDecoder {
     const lane = this.laneOf(event);
     const name = unqualified(field.tableName ?? '');
     const known = await this.options.lookupTable(name);
-    lane.tables.set(
-      name,
-      tableOfFields(lane.keyspace, name, field.fields ?? [], known, field.enumSetStringValues ?? false),
-    );
+    const table = tableOfFields(lane.keyspace, name, field.fields ?? [], known, field.enumSetStringValues ?? false);
+    lane.tables.set(name, table);
+    this.options.handlers.fields?.(table.schema);
   }
 
   private onRow(event: VEvent): void {

@@ -243,11 +243,13 @@ test('a Vitess source with row filters: pushed into VStream (copy and stream), t
   assert.deepEqual(tampered.differences.map((d) => `${d.kind} ${d.key.join(',')}`).sort(), ['extra 100', 'missing 14']);
 });
 
-test('a Vitess filter changed while the reader is stopped: refused at start with one line; the same filter written otherwise starts; the change accepted once its KV record is deleted', async () => {
+test('a Vitess filter changed while the reader is stopped: the table emptied and copied again through the new filter while changes stream; the same filter written otherwise is no change', async () => {
   const keyspace = 'sharded';
   const table = `${RUN}_fc_orders`;
   const name = `fchange_${RUN}`;
   const extra = (filter: string) => `    filters:\n      ${table}: ${JSON.stringify(filter)}\n`;
+  const first = "region = 'eu'";
+  const second = "region IN ('eu', 'us') AND id <> 10";
   changing = await startVitessPipeline({
     name,
     cluster,
@@ -255,66 +257,79 @@ test('a Vitess filter changed while the reader is stopped: refused at start with
     postgres,
     keyspace,
     tables: [table],
-    sourceExtra: extra("region = 'eu'"),
+    sourceExtra: extra(first),
   });
   const p = changing;
   await createTable(p, true, table, 'id BIGINT NOT NULL PRIMARY KEY, region VARCHAR(8)');
   const t = mysql.escapeId(table);
-  await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES ?`, [
-    [
-      [1, 'eu'],
-      [2, 'us'],
-      [3, 'eu'],
-    ],
-  ]);
-  const destinationIds = async () =>
-    (await p.destination.query(`SELECT id FROM ${keyspace}.${table} ORDER BY id`)).rows.map((row) => Number(row.id));
+  const rows = Array.from({ length: 40 }, (_, i) => [i + 1, ['eu', 'us', 'asia'][i % 3]]);
+  await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES ?`, [rows]);
   const nc = await connect({ servers: nats.url });
   try {
     const kv = await new Kvm(nc).open('cdc_progress');
+    type Record = { backfill?: { [table: string]: { copiedBeforeSeq?: number } } };
+    const filterRecord = async () => (await kv.get(`filters.${name}`))?.json<Record>();
+    const committedSeq = async () => {
+      const entry = await kv.get(`committed.${name}`);
+      return entry?.operation === 'PUT' ? entry.json<{ seq: number }>().seq : 0;
+    };
     let reader = p.start('reader');
-    p.start('applier');
-    p.start('coordinator');
-    await waitForEqual(p, [table], 120_000, { [table]: "region = 'eu'" });
-    await until('a committed position', async () => (await kv.get(`committed.${name}`))?.operation === 'PUT', 30_000);
-    assert.equal(await p.stop(reader, 'SIGTERM'), 0);
+    let applier = p.start('applier');
+    let coordinator = p.start('coordinator');
+    await waitForEqual(p, [table], 120_000, { [table]: first });
+    await until('a committed position', async () => (await committedSeq()) > 0, 30_000);
+    for (const service of [reader, applier, coordinator]) assert.equal(await p.stop(service, 'SIGTERM'), 0);
 
-    // Another filter: the reader stops at start with one line saying what to do, and publishes nothing.
-    p.setSourceExtra(extra("region IN ('eu', 'us')"));
+    // Another filter, and writes while the reader is stopped: at start the reader says so, the
+    // destination table is emptied and copied again through the new filter: rows it no longer
+    // matches leave (10), rows it now matches arrive ('us'), changes stream on meanwhile and after.
+    await p.vtgate.query(`UPDATE ${t} SET region = 'us' WHERE id IN (1, 4)`);
+    await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES (41, 'us'), (42, 'asia')`);
+    p.setSourceExtra(extra(second));
+    // First with no applier: the copy ends, but no committed watermark passes it, so a restart
+    // copies the table again (from its first row, after a new truncate).
     reader = p.start('reader');
-    assert.equal(await reader.exited, 1);
-    const refusal = reader
-      .log()
-      .split('\n')
-      .filter((line) => line.startsWith('error: '));
-    assert.equal(refusal.length, 1, reader.log());
-    assert.equal(
-      refusal[0],
-      `error: source ${name}: the row filter of ${keyspace}.${table} (was "region = 'eu'", now "region IN ('eu', 'us')") changed since the reader last ran; ` +
-        "a Vitess source cannot re-read a table's rows through a new filter, so the destination would keep the rows of the old one: " +
-        'restore the old filter, or copy the keyspace again under a new source name (apps/reader-vitess/README.md, "Changing a row filter"), ' +
-        `or accept the destination as it is and apply the new filter to changes from now on: nats kv del cdc_progress filters.${name}`,
+    await waitForLog(reader, /copied again through their changed filters/);
+    assert.match(
+      reader.log(),
+      new RegExp(
+        `row filter of ${keyspace}\\.${table} changed \\(was \\\\"region = 'eu'\\\\", now \\\\"region IN \\('eu', 'us'\\) AND id <> 10\\\\"\\): the destination table is emptied and copied again`,
+      ),
     );
-
-    // The same filter written otherwise (case, spacing) is no change: the reader streams again.
-    p.setSourceExtra(extra("REGION='eu'"));
+    assert.equal(await p.stop(reader, 'SIGTERM'), 0);
     reader = p.start('reader');
-    await waitForLog(reader, /VStream starting/);
-    await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES (4, 'eu'), (5, 'us')`);
-    await waitForEqual(p, [table], 60_000, { [table]: "region = 'eu'" });
+    await waitForLog(reader, /truncate published, copying it again through its filter/);
+    assert.doesNotMatch(reader.log(), /row filter of .* changed/, 'the change is recorded: only the copy is pending');
+    applier = p.start('applier');
+    coordinator = p.start('coordinator');
+    await p.vtgate.query(`UPDATE ${t} SET region = 'asia' WHERE id = 7`); // out of the new filter
+    await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES (43, 'eu'), (44, 'asia')`);
+    await waitForEqual(p, [table], 120_000, { [table]: second });
+    // The copy's end is recorded; once the committed watermark is past it, the next start is done with it.
+    await until(
+      'the copy recorded and committed past',
+      async () => {
+        const seq = (await filterRecord())?.backfill?.[table]?.copiedBeforeSeq;
+        return seq !== undefined && (await committedSeq()) > seq;
+      },
+      60_000,
+    );
     assert.equal(await p.stop(reader, 'SIGTERM'), 0);
 
-    // Accepted as the line says: the new filter applies to changes from now on; the rows the old
-    // one left out stay out (row 2, 5), which is what the line warns of.
-    p.setSourceExtra(extra("region IN ('eu', 'us')"));
-    await kv.delete(`filters.${name}`);
+    // The same filter written otherwise is no change: no copy again, and the backfill is done.
+    p.setSourceExtra(extra("REGION in ('eu','us') and ID != 10"));
     reader = p.start('reader');
     await waitForLog(reader, /VStream starting/);
-    await p.vtgate.query(`INSERT INTO ${t} (id, region) VALUES (6, 'us'), (7, 'asia')`);
-    await until('row 6 at the destination', async () => (await destinationIds()).includes(6), 60_000);
-    assert.deepEqual(await destinationIds(), [1, 3, 4, 6]);
-    const record = (await kv.get(`filters.${name}`))?.json<{ tables: Record<string, { text: string } | null> }>();
-    assert.equal(record?.tables[table]?.text, "region IN ('eu', 'us')");
+    assert.match(reader.log(), /backfill through the changed filter of .* done/);
+    assert.doesNotMatch(reader.log(), /truncate published|row filter of .* changed/);
+    assert.equal((await filterRecord())?.backfill, undefined);
+    await p.vtgate.query(`UPDATE ${t} SET region = 'eu' WHERE id = 42`); // into the filter
+    await waitForEqual(p, [table], 60_000, { [table]: second });
+    const report = await runVerify({ config: loadConfig(p.configFile), chunkRows: 10 });
+    assert.deepEqual(
+      report.tables.map((entry) => [entry.table, entry.status]),
+      [[`${keyspace}.${table}`, 'equal']],
+    );
   } finally {
     await nc.close();
   }
