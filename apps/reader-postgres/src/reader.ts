@@ -1,15 +1,6 @@
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import {
-  ChangePublisher,
-  Replication,
-  connectService,
-  messageMaxBytes,
-  setUpSourceStream,
-  readerPauseReporter,
-  watchStreamAge,
-  readPublishedPosition,
-} from '@cdc/change-stream';
+import { type ChangePublisher, connectService, setUpReaderStream, readPublishedPosition } from '@cdc/change-stream';
 import {
   destinationsOfSource,
   findSource,
@@ -176,22 +167,23 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
   // Ready once streaming (after the initial snapshot, if one is needed).
   health.setReady(`${component}: source`, false);
   try {
-    const jsm = await jetstreamManager(nc);
-    const replication = Replication.of(nc, options.config.nats.replicas, log);
-    // Start-up rides through a leader election too (each step is idempotent).
-    const setUp = { log, signal: options.signal };
-    await setUpSourceStream(
-      jsm,
-      {
-        source: source.name,
-        partitions: source.partitions,
-        destinations,
-        replication,
-        maxBytes: options.config.nats.maxBytes,
-      },
-      setUp,
-    );
-    const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });
+    const keyPartitioned = keyPartitionedTables(source);
+    const { jsm, progress, limits, newPublisher, watchAge } = await setUpReaderStream(nc, {
+      source: source.name,
+      partitions: source.partitions,
+      destinations,
+      nats: options.config.nats,
+      publish: source.publish,
+      // Enough for a full next message in 8 busy partitions while their previous ones await acks;
+      // a larger bound only held more decoded ops (~0.8 kB each on the heap) and did not drain
+      // faster (docs/benchmarks.md, "Memory"). It differs from the Vitess reader's on purpose:
+      // this one was measured and lowered from 2 x max_ops x partitions in 45cc2b8.
+      maxBufferedOps: Math.max(10_000, source.publish.maxOps * 8),
+      keyPartitioned,
+      openProgress: (replication) => ProgressStore.open(nc, { replication, log, signal: options.signal }),
+      log,
+      signal: options.signal,
+    });
     const stateAtStart = await progress.readSnapshotState<SnapshotState>(source.name);
     const start = slotStart(stateAtStart, preflight.slot.exists, source.slot);
     // Nothing is created or changed on a server that lost the slot (a promoted standby it was not synced to).
@@ -210,33 +202,6 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     await prepareFailover(source, preflight.serverVersion, preflight.slot.exists, log);
     if (destinations.length === 0)
       log.warn('no destination consumes this source: changes are published but nothing applies them');
-
-    const keyPartitioned = keyPartitionedTables(source);
-    const limits = {
-      maxOps: source.publish.maxOps,
-      maxBytes: messageMaxBytes(source.publish.maxBytes, nc),
-      maxDelayMs: source.publish.maxDelayMs,
-      // Enough for a full next message in 8 busy partitions while their previous ones await acks;
-      // a larger bound only held more decoded ops (~0.8 kB each on the heap) and did not drain
-      // faster (docs/benchmarks.md, "Memory").
-      maxBufferedOps: Math.max(10_000, source.publish.maxOps * 8),
-      maxBufferedBytes: source.publish.maxBufferedBytes,
-    };
-    const streamLimits = { maxBytes: options.config.nats.maxBytes, maxAgeS: options.config.nats.maxAgeS };
-    // A full stream pauses publishing; the reader then stops reading (see ChangePublisher.onPause).
-    const onPause = readerPauseReporter(source.name, streamLimits, log, (paused) =>
-      progress.writeReaderState(source.name, { paused: paused ?? null, since: new Date().toISOString() }),
-    );
-    const newPublisher = () =>
-      new ChangePublisher({
-        js: jetstream(nc),
-        source: source.name,
-        partitions: source.partitions,
-        log,
-        ...limits,
-        keyPartitioned,
-        onPause,
-      });
 
     try {
       await snapshotIfNeeded(source, preflight, start, progress, newPublisher, options.signal, log, {
@@ -382,7 +347,7 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
             AbortSignal.any([options.signal, restart.signal]),
             log,
             {
-              maxAgeS: streamLimits.maxAgeS,
+              watchAge,
               jsm,
               backfill,
               protocol: pgoutputProtocol(preflight.serverVersion, {
@@ -581,8 +546,8 @@ async function streamOnce(
      * every position the destinations hold, from its own WAL, so its new timeline is taken as is.
      */
     promotion: { adoptTimeline: boolean };
-    /** nats.max_age_s: publishing waits while the stream's oldest change is older. */
-    maxAgeS: number | undefined;
+    /** nats.max_age_s: publishing waits while the stream's oldest change is older (undefined: unset). */
+    watchAge: (publisher: ChangePublisher, intervalMs: number) => (() => void) | undefined;
     jsm: JetStreamManager;
   },
 ): Promise<void> {
@@ -722,10 +687,7 @@ async function streamOnce(
     sendStatus();
     void refreshCommitted();
   }, source.statusIntervalMs);
-  const stopAgeWatch =
-    live.maxAgeS === undefined
-      ? undefined
-      : watchStreamAge(live.jsm, source.name, live.maxAgeS, publisher, Math.max(1_000, source.statusIntervalMs), log);
+  const stopAgeWatch = live.watchAge(publisher, Math.max(1_000, source.statusIntervalMs));
   const stop = () => void connection.close();
   signal.addEventListener('abort', stop, { once: true });
   // A stop requested while connecting above has already fired its event: act on it now.

@@ -18,6 +18,7 @@ export {
   type JetStreamRetryOptions,
 } from './jetstream-availability';
 export { readerPauseReporter, watchStreamAge, type StreamLimits } from './stream-limits';
+export { setUpReaderStream, type ReaderStream, type ReaderStreamOptions, type ReaderStateStore } from './reader-stream';
 export { readPartitionBacklog, type PartitionBacklog } from './backlog';
 export { readPublishedPosition } from './published';
 export {
