@@ -137,11 +137,8 @@ export class ProgressStore {
   }
 
   async nextWatermarkSeq(source: string, atLeast = 0): Promise<number> {
-    const key = `watermark-seq.${source}`;
-    const entry = await this.kv.get(key);
-    const last = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
-    const next = Math.max(last + 1, atLeast);
-    await this.put(key, String(next));
+    const next = Math.max((await this.lastWatermarkSeq(source)) + 1, atLeast);
+    await this.put(`watermark-seq.${source}`, String(next));
     return next;
   }
 

@@ -125,14 +125,19 @@ function values(row: Row): Value[] {
   ];
 }
 
-test('the MySQL dialect gives the rows MariaDB gives, TRUE and NULL alike, under each column collation', async () => {
+/** Table t's column collations (NULL for a column without one), as the MySQL dialect is given them. */
+async function columnCollations(): Promise<Map<string, string | null>> {
   const collations = await db.query(
     `SELECT COLUMN_NAME AS name, COLLATION_NAME AS collation FROM information_schema.COLUMNS
       WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 't'`,
     [database],
     database,
   );
-  const collationOf = new Map(collations.rows.map((row) => [String(row.name), row.collation as string | null]));
+  return new Map(collations.rows.map((row) => [String(row.name), row.collation as string | null]));
+}
+
+test('the MySQL dialect gives the rows MariaDB gives, TRUE and NULL alike, under each column collation', async () => {
+  const collationOf = await columnCollations();
   const mismatches: string[] = [];
   for (const text of EXPRESSIONS) {
     const server = await db.query(`SELECT id, (${text}) AS result FROM t ORDER BY id`, [], database);
@@ -168,13 +173,7 @@ test('the MySQL dialect gives the rows MariaDB gives, TRUE and NULL alike, under
 });
 
 test('renderMysql: ILIKE (which MySQL lacks) as LOWER() LIKE LOWER() gives the rows of the MySQL dialect under each collation', async () => {
-  const collations = await db.query(
-    `SELECT COLUMN_NAME AS name, COLLATION_NAME AS collation FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 't'`,
-    [database],
-    database,
-  );
-  const collationOf = new Map(collations.rows.map((row) => [String(row.name), row.collation as string | null]));
+  const collationOf = await columnCollations();
   const mismatches: string[] = [];
   for (const text of ["code ILIKE 'e%'", "note ILIKE 'KEEP%'", "region NOT ILIKE 'EU'", "code ILIKE 'a\\_b'"]) {
     const predicate = compileFilter(parseFilter(text), COLUMNS, {

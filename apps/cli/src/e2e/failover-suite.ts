@@ -185,25 +185,7 @@ function standbyBehind(versions: ServerVersions): void {
       },
       90_000,
     );
-    // The standby stops receiving; the destination applies transactions it never gets.
-    await standby.stop();
-    const maxK = async (query: typeof fixture.sourceQuery) =>
-      Number((await query('SELECT coalesce(max(k), 0)::int AS k FROM ledger'))[0].k);
-    for (let i = 0; i < 3; i += 1) {
-      await new Promise((r) => setTimeout(r, 200));
-      await fixture.sourceQuery('SELECT pg_switch_wal()');
-    }
-    const pastSwitches = await maxK(fixture.sourceQuery);
-    await waitFor(
-      'the destination to apply transactions the standby lacks',
-      async () => (await maxK(fixture.destinationQuery)) > pastSwitches,
-      60_000,
-    );
-    await fixture.source.kill();
-    stopBefore.abort();
-    const committedBefore = await beforePromotion;
-    await standby.start();
-    await standby.query('SELECT pg_promote()');
+    const { committedBefore } = await promoteLaggingStandby(fixture, stopBefore, beforePromotion);
     const onNewPrimary = async (sql: string) => (await standby.query(sql, [], 'shop')).rows;
     const [slot] = await onNewPrimary(
       `SELECT synced, confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 'cdc_shop'`,
@@ -287,28 +269,9 @@ function unsyncedSlot(versions: ServerVersions): void {
     const stopBefore = new AbortController();
     const beforePromotion = workload(fixture.sourceUrl, 1, stopBefore.signal);
     await new Promise((r) => setTimeout(r, 2_000));
-    // The standby falls behind: the destination applies transactions it never receives, past
-    // three WAL segment switches, so once promoted its WAL restarts well below positions the
-    // destination holds (the few transactions after the promotion do not reach them).
-    await standby.stop();
-    const maxK = async (query: typeof fixture.sourceQuery) =>
-      Number((await query('SELECT coalesce(max(k), 0)::int AS k FROM ledger'))[0].k);
-    const standbyHas = await maxK(fixture.sourceQuery);
-    for (let i = 0; i < 3; i += 1) {
-      await new Promise((r) => setTimeout(r, 200));
-      await fixture.sourceQuery('SELECT pg_switch_wal()');
-    }
-    const pastSwitches = await maxK(fixture.sourceQuery);
-    await waitFor(
-      'the destination to apply transactions the standby lacks',
-      async () => (await maxK(fixture.destinationQuery)) > pastSwitches,
-      60_000,
-    );
-    await fixture.source.kill();
-    stopBefore.abort();
-    const committedBefore = await beforePromotion;
-    await standby.start();
-    await standby.query('SELECT pg_promote()');
+    // Once promoted, the standby's WAL restarts well below positions the destination holds (the
+    // few transactions after the promotion do not reach them).
+    const { committedBefore, standbyHas } = await promoteLaggingStandby(fixture, stopBefore, beforePromotion);
     const onNewPrimary = async (sql: string) => (await standby.query(sql, [], 'shop')).rows;
     // Changes the old slot never sent: a new slot created now would skip them.
     const stopAfter = new AbortController();
@@ -361,6 +324,41 @@ async function createTables(fixture: PipelineFixture): Promise<void> {
 }
 
 /** Transactions of an insert and a counter update each, on `url`, from k on, until stopped or failing. */
+/**
+ * The standby falls behind, then the primary dies and the standby is promoted: the standby
+ * stops receiving while the destination applies transactions past three WAL segment switches,
+ * then the primary is killed, its workload (`stop`, `running`) ends, and the standby starts
+ * again and is promoted. Resolves with the old primary's transaction count and the highest k
+ * the standby had received.
+ */
+async function promoteLaggingStandby(
+  fixture: PipelineFixture,
+  stop: AbortController,
+  running: Promise<number>,
+): Promise<{ committedBefore: number; standbyHas: number }> {
+  const standby = fixture.standby!;
+  await standby.stop();
+  const maxK = async (query: typeof fixture.sourceQuery) =>
+    Number((await query('SELECT coalesce(max(k), 0)::int AS k FROM ledger'))[0].k);
+  const standbyHas = await maxK(fixture.sourceQuery);
+  for (let i = 0; i < 3; i += 1) {
+    await new Promise((r) => setTimeout(r, 200));
+    await fixture.sourceQuery('SELECT pg_switch_wal()');
+  }
+  const pastSwitches = await maxK(fixture.sourceQuery);
+  await waitFor(
+    'the destination to apply transactions the standby lacks',
+    async () => (await maxK(fixture.destinationQuery)) > pastSwitches,
+    60_000,
+  );
+  await fixture.source.kill();
+  stop.abort();
+  const committedBefore = await running;
+  await standby.start();
+  await standby.query('SELECT pg_promote()');
+  return { committedBefore, standbyHas };
+}
+
 async function workload(url: string, from: number, stop: AbortSignal): Promise<number> {
   const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
