@@ -10,9 +10,12 @@ const outDir = resolve(root, 'libs/change-envelope/src/generated');
 const vitessOutDir = resolve(root, 'libs/vitess-source/src/generated');
 const VITESS_PROTOS = ['vtrpc', 'topodata', 'query', 'binlogdata', 'vtgate'];
 
-/** Our subset of Vitess's VStream API (proto/vitess), for the Vitess reader's gRPC client. */
-export function generateVitess(out = vitessOutDir) {
-  const js = `${out}/vitess.js`;
+/**
+ * One static CommonJS module `${out}/${name}.js` and its typings from protos, with the options
+ * both codecs share: plain encode/decode, 64-bit integers as Long. `options` adds a codec's own.
+ */
+function generateModule(out, name, options, protos) {
+  const js = `${out}/${name}.js`;
   execFileSync(
     bin('pbjs'),
     [
@@ -25,41 +28,29 @@ export function generateVitess(out = vitessOutDir) {
       '--no-delimited',
       '--no-convert',
       '--no-typeurl',
-      '--no-service',
       '--force-long',
-      '-p',
-      resolve(root, 'proto/vitess'),
+      ...options,
       '-o',
       js,
-      ...VITESS_PROTOS.map((name) => resolve(root, `proto/vitess/${name}.proto`)),
+      ...protos,
     ],
     { stdio: 'inherit' },
   );
-  execFileSync(bin('pbts'), ['-o', `${out}/vitess.d.ts`, js], { stdio: 'inherit' });
+  execFileSync(bin('pbts'), ['-o', `${out}/${name}.d.ts`, js], { stdio: 'inherit' });
+}
+
+/** Our subset of Vitess's VStream API (proto/vitess), for the Vitess reader's gRPC client. */
+export function generateVitess(out = vitessOutDir) {
+  generateModule(
+    out,
+    'vitess',
+    ['--no-service', '-p', resolve(root, 'proto/vitess')],
+    VITESS_PROTOS.map((name) => resolve(root, `proto/vitess/${name}.proto`)),
+  );
 }
 
 export function generate(out = outDir) {
-  const js = `${out}/change.js`;
-  execFileSync(
-    bin('pbjs'),
-    [
-      '-t',
-      'static-module',
-      '-w',
-      'commonjs',
-      '--no-create',
-      '--no-verify',
-      '--no-delimited',
-      '--no-convert',
-      '--no-typeurl',
-      '--force-long',
-      '-o',
-      js,
-      resolve(root, 'proto/cdc/v1/change.proto'),
-    ],
-    { stdio: 'inherit' },
-  );
-  execFileSync(bin('pbts'), ['-o', `${out}/change.d.ts`, js], { stdio: 'inherit' });
+  generateModule(out, 'change', [], [resolve(root, 'proto/cdc/v1/change.proto')]);
 }
 
 if (process.argv[1] === import.meta.filename) {
