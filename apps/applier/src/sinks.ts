@@ -15,33 +15,33 @@ const SINK_FACTORIES: {
 } = {
   postgres: (destination) => {
     const shapeFor = shapingLookup(destination);
-    const log = createLogger('applier', { destination: destination.name });
     return createPostgresSink({
-      url: destination.url,
-      destination: destination.name,
-      createTables: destination.createTables,
-      poolSize: destination.concurrency,
-      mapTable: (table) => mapTable(destination, table.schema, table.table),
+      ...engineOptions(destination),
       ...(shapeFor !== undefined ? { shapeFor } : {}),
       ...(destination.missingColumns !== undefined ? { missingColumns: destination.missingColumns } : {}),
-      log: (message) => log.info(message),
     });
   },
-  mysql: (destination) => {
-    const log = createLogger('applier', { destination: destination.name });
-    return createMysqlSink({
-      url: destination.url,
-      destination: destination.name,
-      createTables: destination.createTables,
+  mysql: (destination) =>
+    createMysqlSink({
+      ...engineOptions(destination),
       unrepresentable: destination.unrepresentable,
       ...(destination.loadData ? {} : { loadDataMinRows: 0 }),
-      poolSize: destination.concurrency,
-      mapTable: (table) => mapTable(destination, table.schema, table.table),
       ...(destination.tls !== undefined ? { tls: destination.tls } : {}),
-      log: (message) => log.info(message),
-    });
-  },
+    }),
 };
+
+/** What every engine takes from its destination alike: where, what to create, pool size, table mapping, log. */
+function engineOptions(destination: DestinationConfig) {
+  const log = createLogger('applier', { destination: destination.name });
+  return {
+    url: destination.url,
+    destination: destination.name,
+    createTables: destination.createTables,
+    poolSize: destination.concurrency,
+    mapTable: (table: { schema: string; table: string }) => mapTable(destination, table.schema, table.table),
+    log: (message: string) => log.info(message),
+  };
+}
 
 export async function createSink(destination: DestinationConfig): Promise<Sink> {
   const factory = SINK_FACTORIES[destination.type] as (destination: DestinationConfig) => Promise<Sink>;
