@@ -1,12 +1,20 @@
 // Server instance directories: one per server under the base directory, with a small metadata
 // file so that a later process (the CLI, or the next test run's sweep) can find the server again.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseDir } from './paths';
+import { baseDir, type RunAs } from './paths';
 import { commandLine, isAlive, killTree } from './proc';
 
 export type InstanceKind = 'postgres' | 'nats' | 'mariadb';
+
+/** Internal knobs (not exported from index.ts): used by the CLI's persistent stack. */
+export interface InstanceOptions {
+  /** Use this directory instead of a fresh one under the base directory. */
+  dir?: string;
+  /** Detached from this process and not killed when it exits. */
+  persistent?: boolean;
+}
 
 export interface InstanceMeta {
   kind: InstanceKind;
@@ -24,6 +32,17 @@ const DIR_PREFIX: Record<InstanceKind, string> = { postgres: 'pg', nats: 'nats',
 
 export function writeMeta(dir: string, meta: InstanceMeta): void {
   writeFileSync(join(dir, META_FILE), JSON.stringify(meta, null, 2) + '\n');
+}
+
+/** The metadata of a server about to start: owned by this process unless persistent (the CLI's stack). */
+export function writeStartMeta(
+  dir: string,
+  meta: Pick<InstanceMeta, 'kind' | 'name' | 'port' | 'bindir'>,
+  internal: InstanceOptions,
+): void {
+  const { kind, name, port, bindir } = meta;
+  const ownerPid = internal.persistent ? null : process.pid;
+  writeMeta(dir, { kind, name, port, ownerPid, createdAt: new Date().toISOString(), ...(bindir ? { bindir } : {}) });
 }
 
 export function readMeta(dir: string): InstanceMeta | undefined {
@@ -79,6 +98,19 @@ export function newInstanceDir(kind: InstanceKind, name: string | undefined): st
   const safe = (name ?? kind).replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 40) || kind;
   const dir = join(base, `${DIR_PREFIX[kind]}-${safe}-${process.pid}-${randomBytes(3).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The directory a new server starts in (`internal.dir`, else a fresh one), owned by the user it runs as. */
+export function prepareInstanceDir(
+  kind: InstanceKind,
+  name: string | undefined,
+  internal: InstanceOptions,
+  runAs?: RunAs,
+): string {
+  const dir = internal.dir ?? newInstanceDir(kind, name);
+  mkdirSync(dir, { recursive: true });
+  if (runAs) chownSync(dir, runAs.uid, runAs.gid);
   return dir;
 }
 

@@ -1,19 +1,18 @@
 // Throw-away MariaDB servers: mariadb-install-db into an instance directory, mariadbd on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { TestEnvNotInstalledError } from './errors';
-import { newInstanceDir, pidFileOf, readMeta, writeMeta } from './instance';
-import { ManagedServer, startServerOnFreePort, type ServerCommand } from './managed-server';
+import { DatabaseInstance, dataDirOf, initError } from './database-instance';
+import { pidFileOf, prepareInstanceDir, readMeta, writeStartMeta, type InstanceOptions } from './instance';
+import { startServerOnFreePort, type ServerCommand } from './managed-server';
 import { LOOPBACK } from './net';
 import { lookupUser, type RunAs } from './paths';
 import { runCommand } from './proc';
-import type { InstanceOptions } from './postgres';
 import type { MariadbOptions, MariadbServer, MariadbUserOptions, QueryResultRows } from './types';
 
 const STARTUP_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 60_000;
 
 interface MariadbBinaries {
   readonly server: string;
@@ -54,26 +53,15 @@ export function mariadbRunAs(): RunAs | undefined {
   return user;
 }
 
-export class MariadbInstance extends ManagedServer implements MariadbServer {
-  readonly host = LOOPBACK;
-  readonly dataDir: string;
-
+export class MariadbInstance extends DatabaseInstance implements MariadbServer {
   constructor(
     dir: string,
-    readonly port: number,
+    port: number,
     persistent: boolean,
-    private readonly runAs: RunAs | undefined,
+    runAs: RunAs | undefined,
     private readonly extraArgs: readonly string[],
   ) {
-    super(dir, join(dir, 'mariadb.log'), persistent, {
-      label: 'mariadbd',
-      kind: 'mariadb',
-      ready: 'accept connections',
-      startupTimeoutMs: STARTUP_TIMEOUT_MS,
-      readyIntervalMs: 100,
-      stopTimeoutMs: STOP_TIMEOUT_MS,
-    });
-    this.dataDir = join(dir, 'data');
+    super(dir, port, persistent, runAs, { label: 'mariadbd', kind: 'mariadb', startupTimeoutMs: STARTUP_TIMEOUT_MS });
   }
 
   url(database = 'mysql'): string {
@@ -120,10 +108,6 @@ export class MariadbInstance extends ManagedServer implements MariadbServer {
     ]);
     const user = `${encodeURIComponent(options.name)}:${password}`;
     return `mysql://${user}@${this.host}:${this.port}/${encodeURIComponent(options.database)}`;
-  }
-
-  protected get address(): string {
-    return `${this.host}:${this.port}`;
   }
 
   protected command(): ServerCommand {
@@ -178,10 +162,8 @@ export async function createMariadb(
 ): Promise<MariadbInstance> {
   const bins = mariadbBinaries();
   const runAs = mariadbRunAs();
-  const dir = internal.dir ?? newInstanceDir('mariadb', options.name);
-  mkdirSync(dir, { recursive: true });
-  if (runAs) chownSync(dir, runAs.uid, runAs.gid);
-  const dataDir = join(dir, 'data');
+  const dir = prepareInstanceDir('mariadb', options.name, internal, runAs);
+  const dataDir = dataDirOf(dir);
   const install = await runCommand(
     bins.installDb,
     [
@@ -193,19 +175,10 @@ export async function createMariadb(
     ],
     { cwd: dir },
   );
-  if (install.code !== 0 || !existsSync(join(dataDir, 'mysql'))) {
-    throw new Error(
-      `mariadb-install-db ${dataDir} failed (exit ${install.code}):\n${install.output.split('\n').slice(-30).join('\n')}`,
-    );
-  }
+  if (install.code !== 0 || !existsSync(join(dataDir, 'mysql')))
+    throw initError('mariadb-install-db', dataDir, install);
   return startServerOnFreePort((port) => {
-    writeMeta(dir, {
-      kind: 'mariadb',
-      name: options.name ?? '',
-      port,
-      ownerPid: internal.persistent ? null : process.pid,
-      createdAt: new Date().toISOString(),
-    });
+    writeStartMeta(dir, { kind: 'mariadb', name: options.name ?? '', port }, internal);
     return new MariadbInstance(dir, port, internal.persistent === true, runAs, [
       ...tlsArgs(options.tls),
       ...(options.args ?? []),

@@ -1,12 +1,11 @@
 // Throw-away nats-server processes with JetStream, on 127.0.0.1.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { newInstanceDir, pidFileOf, readMeta, writeMeta } from './instance';
+import { pidFileOf, prepareInstanceDir, readMeta, writeStartMeta, type InstanceOptions } from './instance';
 import { ManagedServer, startServerOnFreePort, type ServerCommand } from './managed-server';
 import { LOOPBACK } from './net';
 import { natsServerBinary } from './paths';
-import type { InstanceOptions } from './postgres';
 import type { NatsOptions, NatsServer } from './types';
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -94,17 +93,10 @@ function readInfo(port: number): Promise<Record<string, unknown> | undefined> {
 
 export async function createNats(options: NatsOptions = {}, internal: InstanceOptions = {}): Promise<NatsInstance> {
   natsServerBinary(); // fail early with TestEnvNotInstalledError
-  const dir = internal.dir ?? newInstanceDir('nats', options.name);
-  mkdirSync(dir, { recursive: true });
+  const dir = prepareInstanceDir('nats', options.name, internal);
   if (options.configText !== undefined) writeFileSync(join(dir, 'nats.conf'), options.configText + '\n');
   return startServerOnFreePort((port) => {
-    writeMeta(dir, {
-      kind: 'nats',
-      name: options.name ?? '',
-      port,
-      ownerPid: internal.persistent ? null : process.pid,
-      createdAt: new Date().toISOString(),
-    });
+    writeStartMeta(dir, { kind: 'nats', name: options.name ?? '', port }, internal);
     return new NatsInstance(dir, port, internal.persistent === true);
   }, /address already in use/i);
 }

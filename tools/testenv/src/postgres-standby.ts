@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
-import { newInstanceDir } from './instance';
+import { dataDirOf } from './database-instance';
+import { prepareInstanceDir } from './instance';
 import { waitUntil } from './net';
 import { postgresRunAs } from './paths';
 import { configLine, PostgresInstance, settingsFor, startOnFreePort } from './postgres';
@@ -33,10 +34,9 @@ export async function createStandby(
     [slot],
   );
 
-  const dir = newInstanceDir('postgres', name);
   const runAs = postgresRunAs();
-  if (runAs) chownSync(dir, runAs.uid, runAs.gid);
-  const dataDir = join(dir, 'data');
+  const dir = prepareInstanceDir('postgres', name, {}, runAs);
+  const dataDir = dataDirOf(dir);
   await primary.stop();
   try {
     // cp -a keeps the owner (the postgres OS user when we are root) and the permissions.

@@ -1,10 +1,11 @@
 // Throw-away PostgreSQL servers: initdb into an instance directory, postmaster on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { newInstanceDir, readMeta, writeMeta } from './instance';
-import { ManagedServer, startServerOnFreePort, type ServerCommand } from './managed-server';
+import { DatabaseInstance, dataDirOf, initError } from './database-instance';
+import { prepareInstanceDir, readMeta, writeStartMeta, type InstanceOptions } from './instance';
+import { startServerOnFreePort, type ServerCommand } from './managed-server';
 import { LOOPBACK } from './net';
 import { pgBinaries, pgBinariesIn, postgresRunAs, type PgBinaries, type RunAs } from './paths';
 import { isAlive, killTree, runCommand, RUN_MARKER, serverEnv } from './proc';
@@ -14,34 +15,15 @@ const STARTUP_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 60_000;
 const SETTINGS_FILE = 'testenv.conf';
 
-/** Internal knobs (not exported from index.ts): used by the CLI's persistent stack. */
-export interface InstanceOptions {
-  /** Use this directory instead of a fresh one under the base directory. */
-  dir?: string;
-  /** Detached from this process and not killed when it exits. */
-  persistent?: boolean;
-}
-
-export class PostgresInstance extends ManagedServer implements PostgresServer {
-  readonly host = LOOPBACK;
-  readonly dataDir: string;
-
+export class PostgresInstance extends DatabaseInstance implements PostgresServer {
   constructor(
     dir: string,
-    readonly port: number,
+    port: number,
     persistent: boolean,
-    private readonly runAs: RunAs | undefined,
+    runAs: RunAs | undefined,
     readonly binaries: PgBinaries,
   ) {
-    super(dir, join(dir, 'postgres.log'), persistent, {
-      label: 'postgres',
-      kind: 'postgres',
-      ready: 'accept connections',
-      startupTimeoutMs: STARTUP_TIMEOUT_MS,
-      readyIntervalMs: 100,
-      stopTimeoutMs: STOP_TIMEOUT_MS,
-    });
-    this.dataDir = join(dir, 'data');
+    super(dir, port, persistent, runAs, { label: 'postgres', kind: 'postgres', startupTimeoutMs: STARTUP_TIMEOUT_MS });
   }
 
   /** The major version of its data directory (PG_VERSION, written by initdb). */
@@ -69,10 +51,6 @@ export class PostgresInstance extends ManagedServer implements PostgresServer {
     } finally {
       await client.end().catch(() => undefined);
     }
-  }
-
-  protected get address(): string {
-    return `${this.host}:${this.port}`;
   }
 
   protected command(): ServerCommand {
@@ -160,20 +138,14 @@ export async function createPostgres(
 ): Promise<PostgresInstance> {
   const bins = pgBinaries(options.version);
   const runAs = postgresRunAs();
-  const dir = internal.dir ?? newInstanceDir('postgres', options.name);
-  mkdirSync(dir, { recursive: true });
-  if (runAs) chownSync(dir, runAs.uid, runAs.gid);
-  const dataDir = join(dir, 'data');
+  const dir = prepareInstanceDir('postgres', options.name, internal, runAs);
+  const dataDir = dataDirOf(dir);
   const initdb = await runCommand(
     bins.initdb,
     ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'],
     { cwd: dir, runAs, env: serverEnv(runAs) },
   );
-  if (initdb.code !== 0) {
-    throw new Error(
-      `initdb ${dataDir} failed (exit ${initdb.code}):\n${initdb.output.split('\n').slice(-30).join('\n')}`,
-    );
-  }
+  if (initdb.code !== 0) throw initError('initdb', dataDir, initdb);
   appendFileSync(join(dataDir, 'postgresql.conf'), `\ninclude '${SETTINGS_FILE}'\n`);
   // Validate user settings before the first start so a bad key fails fast and clearly.
   for (const [k, v] of Object.entries(options.settings ?? {})) configLine(k, v);
@@ -192,17 +164,10 @@ export async function startOnFreePort(
   internal: InstanceOptions = {},
 ): Promise<PostgresInstance> {
   const runAs = postgresRunAs();
-  const dataDir = join(dir, 'data');
+  const dataDir = dataDirOf(dir);
   return startServerOnFreePort((port) => {
     writeSettings(dataDir, settings(port));
-    writeMeta(dir, {
-      kind: 'postgres',
-      name,
-      port,
-      ownerPid: internal.persistent ? null : process.pid,
-      createdAt: new Date().toISOString(),
-      bindir: bins.bindir,
-    });
+    writeStartMeta(dir, { kind: 'postgres', name: name, port, bindir: bins.bindir }, internal);
     return new PostgresInstance(dir, port, internal.persistent === true, runAs, bins);
   }, /could not bind|address already in use/i);
 }
