@@ -167,8 +167,6 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
     // The standby must have the publication in its catalog before its slot decodes anything.
     if (standby) await waitForStandbyReplay(source.url, standby.primaryUrl, { signal: options.signal });
     await prepareFailover(source, preflight.serverVersion, preflight.slot.exists, log);
-    if (destinations.length === 0)
-      log.warn('no destination consumes this source: changes are published but nothing applies them');
 
     try {
       await snapshotIfNeeded(source, preflight, start, progress, newPublisher, options.signal, log, {

@@ -90,8 +90,6 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
       signal: options.signal,
     });
     const filterBackfill = await recordFilters(source, tables, rowFilters, progress, log);
-    if (destinations.length === 0)
-      log.warn('no destination consumes this source: changes are published but nothing applies them');
     const client = new VStreamClient(source.vtgate);
     const positions = new VitessPositions(source.vtgate, source.keyspace);
     // cdc verify --repair: rows read again through vtgate, published in the stream's order (repair.ts).

@@ -8,7 +8,23 @@ import { startNats, type NatsServer } from '@cdc/testenv';
 import { setUpReaderStream, type ReaderStateStore } from './reader-stream';
 import type { Replication } from './replication';
 
-const log = pino({ level: 'silent' });
+/** A logger that keeps its warnings' messages. */
+function recordingLog(): { log: pino.Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  const log = pino(
+    { level: 'warn' },
+    {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        if (entry.level === 40) warnings.push(entry.msg);
+      },
+    },
+  );
+  return { log, warnings };
+}
+
+const NO_DESTINATION = 'no destination consumes this source: changes are published but nothing applies them';
+
 let nats: NatsServer;
 let nc: NatsConnection;
 
@@ -31,6 +47,7 @@ class RecordedStates implements ReaderStateStore {
 }
 
 test('setUpReaderStream creates the stream and its consumers, opens the store with its replication and passes the reader its limits', async () => {
+  const recorded = recordingLog();
   const stream = await setUpReaderStream(nc, {
     source: 'orders',
     partitions: 2,
@@ -39,7 +56,7 @@ test('setUpReaderStream creates the stream and its consumers, opens the store wi
     publish: { maxOps: 100, maxBytes: 1_000_000, maxDelayMs: 5, maxBufferedBytes: 4096 },
     maxBufferedOps: 12_345,
     openProgress: async (replication) => new RecordedStates(replication),
-    log,
+    log: recorded.log,
     signal: new AbortController().signal,
   });
 
@@ -52,6 +69,7 @@ test('setUpReaderStream creates the stream and its consumers, opens the store wi
   assert.equal(stream.limits.maxBufferedBytes, 4096);
   assert.ok(stream.limits.maxBytes <= 1_000_000, 'messages stay below the server max_payload');
   assert.deepEqual(stream.streamLimits, { maxBytes: 50_000_000, maxAgeS: undefined });
+  assert.ok(!recorded.warnings.includes(NO_DESTINATION), 'a consumed source is not warned about');
 
   const publisher = stream.newPublisher();
   try {
@@ -61,7 +79,8 @@ test('setUpReaderStream creates the stream and its consumers, opens the store wi
   }
 });
 
-test('setUpReaderStream watches the stream age when nats.max_age_s is set', async () => {
+test('setUpReaderStream watches the stream age when nats.max_age_s is set, and warns that no destination consumes the source', async () => {
+  const recorded = recordingLog();
   const stream = await setUpReaderStream(nc, {
     source: 'aged',
     partitions: 1,
@@ -70,9 +89,13 @@ test('setUpReaderStream watches the stream age when nats.max_age_s is set', asyn
     publish: { maxOps: 10, maxBytes: 100_000, maxDelayMs: 1 },
     maxBufferedOps: 10_000,
     openProgress: async (replication) => new RecordedStates(replication),
-    log,
+    log: recorded.log,
     signal: new AbortController().signal,
   });
+  assert.deepEqual(
+    recorded.warnings.filter((msg) => msg === NO_DESTINATION),
+    [NO_DESTINATION],
+  );
   const publisher = stream.newPublisher();
   const stop = stream.watchAge(publisher, 1_000);
   try {

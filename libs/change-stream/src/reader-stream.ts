@@ -51,7 +51,8 @@ export interface ReaderStream<P> {
 
 /**
  * The stream set-up every reader shares: the source's stream and its consumers (`nats.replicas`
- * copies), the progress store, the publisher limits and the stream-full pause reporter.
+ * copies), the progress store, the publisher limits and the stream-full pause reporter; it
+ * warns when no destination consumes the source.
  * Start-up rides through a leader election too (each step is idempotent).
  */
 export async function setUpReaderStream<P extends ReaderStateStore>(
@@ -72,6 +73,9 @@ export async function setUpReaderStream<P extends ReaderStateStore>(
     },
     { log, signal: options.signal },
   );
+  // Said once here for every reader: a source without consumers is allowed, but rarely meant.
+  if (options.destinations.length === 0)
+    log.warn('no destination consumes this source: changes are published but nothing applies them');
   const progress = await options.openProgress(replication);
   const limits: PublisherLimits = {
     maxOps: options.publish.maxOps,
