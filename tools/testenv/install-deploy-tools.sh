@@ -7,7 +7,7 @@
 # of the validator's sources). Nothing here needs a Docker engine or a Kubernetes cluster.
 #
 # Environment:
-#   GOCACHE / GOMODCACHE   default to $REPO/.cache/go-build and $REPO/.cache/go-mod
+#   GOCACHE / GOMODCACHE   default to $REPO/.cache/go-build and $REPO/.cache/go-mod (go-env.sh)
 #   DEPLOY_TOOLS_BIN_DIR   where the binaries go (default $REPO/.cache/bin)
 set -euo pipefail
 
@@ -19,17 +19,11 @@ VALIDATOR_SRC="$REPO/tools/k8s-validate"
 
 log() { printf '[testenv/install-deploy-tools] %s\n' "$*"; }
 
-go_env() {
-  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
-  command -v go >/dev/null 2>&1 || { log "go (>= 1.26) is required to build helm and k8s-validate"; exit 1; }
+# shellcheck source=go-env.sh
+source "$REPO/tools/testenv/go-env.sh"
+go_deploy_env() {
+  go_env '>= 1.26' 'build helm and k8s-validate'
   mkdir -p "$BIN_DIR"
-  export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
-  export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
-  # -modcacherw keeps the module cache deletable (CI cache pruning, rm -rf .cache).
-  export GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw"
-  export CGO_ENABLED=0
-  # A newer local Go builds them; never download a toolchain.
-  export GOTOOLCHAIN=local
 }
 
 # ---------------------------------------------------------------- helm
@@ -38,8 +32,8 @@ HELM_STAMP="$BIN_DIR/.helm-version"
 if [ -x "$HELM_BIN" ] && [ "$(cat "$HELM_STAMP" 2>/dev/null || true)" = "$HELM_VERSION" ]; then
   log "helm $HELM_VERSION already installed ($HELM_BIN)"
 else
-  go_env
-  log "building helm $HELM_VERSION with $(go version) (GOCACHE=$GOCACHE GOMODCACHE=$GOMODCACHE)"
+  go_deploy_env
+  log "building helm $HELM_VERSION"
   started=$(date +%s)
   # nice: the machines running this are small and shared.
   GOBIN="$BIN_DIR" nice -n 19 go install -trimpath "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
@@ -54,8 +48,8 @@ sources_hash="$(cd "$VALIDATOR_SRC" && cat go.mod go.sum $(ls ./*.go | sort) | s
 if [ -x "$VALIDATOR_BIN" ] && [ "$(cat "$VALIDATOR_STAMP" 2>/dev/null || true)" = "$sources_hash" ]; then
   log "k8s-validate already built from these sources ($VALIDATOR_BIN)"
 else
-  go_env
-  log "building k8s-validate with $(go version) (GOCACHE=$GOCACHE GOMODCACHE=$GOMODCACHE)"
+  go_deploy_env
+  log "building k8s-validate"
   started=$(date +%s)
   (cd "$VALIDATOR_SRC" && nice -n 19 go build -trimpath -o "$VALIDATOR_BIN.tmp" .)
   mv "$VALIDATOR_BIN.tmp" "$VALIDATOR_BIN"

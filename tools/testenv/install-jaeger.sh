@@ -7,7 +7,7 @@
 # `go install pkg@version` refuses, so the module is downloaded and `go build` runs inside it.
 #
 # Environment:
-#   GOCACHE / GOMODCACHE   default to $REPO/.cache/go-build and $REPO/.cache/go-mod
+#   GOCACHE / GOMODCACHE   default to $REPO/.cache/go-build and $REPO/.cache/go-mod (go-env.sh)
 #   JAEGER_BIN_DIR         where the binary goes (default $REPO/.cache/bin)
 set -euo pipefail
 
@@ -20,24 +20,18 @@ JAEGER_BIN="$BIN_DIR/jaeger"
 STAMP="$BIN_DIR/.jaeger-version"
 
 log() { printf '[testenv/install-jaeger] %s\n' "$*"; }
+# shellcheck source=go-env.sh
+source "$REPO/tools/testenv/go-env.sh"
 
 if [ -x "$JAEGER_BIN" ] && [ "$(cat "$STAMP" 2>/dev/null || true)" = "$JAEGER_VERSION" ]; then
   log "jaeger $JAEGER_VERSION already installed ($JAEGER_BIN)"
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
-command -v go >/dev/null 2>&1 || { log "go (>= 1.25) is required to build jaeger"; exit 1; }
+go_env '>= 1.25' 'build jaeger'
 mkdir -p "$BIN_DIR"
-export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
-export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
-# -modcacherw keeps the module cache deletable (CI cache pruning, rm -rf .cache).
-export GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw"
-export CGO_ENABLED=0
-# A newer local Go builds it; never download a toolchain.
-export GOTOOLCHAIN=local
 
-log "building jaeger $JAEGER_VERSION (module $JAEGER_MODULE_VERSION) with $(go version) (GOCACHE=$GOCACHE GOMODCACHE=$GOMODCACHE)"
+log "building jaeger $JAEGER_VERSION (module $JAEGER_MODULE_VERSION)"
 started=$(date +%s)
 module_dir="$(go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_MODULE_VERSION" |
   sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"

@@ -31,6 +31,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN_DIR="$REPO/.cache/bin"
 
 log() { printf '[testenv/install] %s\n' "$*"; }
+# shellcheck source=go-env.sh
+source "$REPO/tools/testenv/go-env.sh"
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
@@ -193,14 +195,13 @@ fi
 if [[ "$have" == *"v$want" || "$have" == *" $want" ]]; then
   log "nats-server already installed: $have ($NATS_BIN)"
 else
-  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
-  command -v go >/dev/null 2>&1 || { log "go (>= 1.25) is required to build nats-server"; exit 1; }
-  mkdir -p "$BIN_DIR"
-  export GOCACHE="${GOCACHE:-$REPO/.cache/go-build}"
-  export GOMODCACHE="${GOMODCACHE:-$REPO/.cache/go-mod}"
-  log "building nats-server $NATS_SERVER_VERSION with $(go version) (GOCACHE=$GOCACHE GOMODCACHE=$GOMODCACHE)"
-  # -modcacherw keeps the module cache deletable (CI cache pruning, rm -rf .cache).
-  GOFLAGS="${GOFLAGS:+$GOFLAGS }-modcacherw" GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
+  # A subshell: go_env's exports stay out of the later steps (Vitess keeps its own cgo setting).
+  (
+    go_env '>= 1.25' 'build nats-server'
+    mkdir -p "$BIN_DIR"
+    log "building nats-server $NATS_SERVER_VERSION"
+    GOBIN="$BIN_DIR" go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
+  )
   log "installed $("$NATS_BIN" --version) ($NATS_BIN)"
 fi
 fi
