@@ -85,7 +85,7 @@ function status(): StatusJson {
 test('lag: pending and oldest unapplied age per partition without appliers, owned partitions per instance with them', async () => {
   // The observer keeps every message in the interest-retention stream for the second test.
   const jsm = await jetstreamManager(nc);
-  fixture.start('coordinator', { CDC_HTTP_ADDR: `127.0.0.1:${ports.coordinator}` });
+  fixture.start('coordinator', { env: { CDC_HTTP_ADDR: `127.0.0.1:${ports.coordinator}` } });
   fixture.start('reader');
   await waitFor(
     'the reader to create the stream',
@@ -113,8 +113,8 @@ test('lag: pending and oldest unapplied age per partition without appliers, owne
   assert.match(text.stdout, /oldest unapplied/);
   assert.match(text.stdout, /\d+\.\d s ago/, 'the text status shows an age');
 
-  appliers.push(fixture.start('applier', { CDC_HTTP_ADDR: `127.0.0.1:${ports.applierA}` }));
-  appliers.push(fixture.start('applier', { CDC_HTTP_ADDR: `127.0.0.1:${ports.applierB}` }));
+  appliers.push(fixture.start('applier', { env: { CDC_HTTP_ADDR: `127.0.0.1:${ports.applierA}` } }));
+  appliers.push(fixture.start('applier', { env: { CDC_HTTP_ADDR: `127.0.0.1:${ports.applierB}` } }));
   await waitForEqualTables(fixture, ['public.orders', 'public.events'], 120_000);
   await waitFor('both appliers to own partitions, together all of them', async () => {
     const owned = [
@@ -160,7 +160,8 @@ test('partition_by: key spreads a table over the partitions; row moves and TRUNC
     await fixture.sourceQuery('UPDATE events SET n = n + 1 WHERE id = $1', [to]);
     moved.push(to);
     if (round === 12) await fixture.stop(appliers[0], 'SIGKILL');
-    if (round === 14) appliers.push(fixture.start('applier', { CDC_HTTP_ADDR: `127.0.0.1:${ports.applierC}` }));
+    if (round === 14)
+      appliers.push(fixture.start('applier', { env: { CDC_HTTP_ADDR: `127.0.0.1:${ports.applierC}` } }));
     if (round === 20) {
       await fixture.sourceQuery('TRUNCATE events');
       await fixture.sourceQuery(

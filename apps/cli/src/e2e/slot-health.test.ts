@@ -39,7 +39,7 @@ before(async () => {
   metricsPort = await findFreePort();
   fixture.start('coordinator');
   applier = fixture.start('applier');
-  reader = fixture.start('reader', { CDC_HTTP_ADDR: `127.0.0.1:${metricsPort}` });
+  reader = fixture.start('reader', { env: { CDC_HTTP_ADDR: `127.0.0.1:${metricsPort}` } });
   await waitForEqualTables(fixture, TABLES);
 });
 

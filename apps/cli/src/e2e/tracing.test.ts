@@ -33,9 +33,9 @@ describe('tracing into a real Jaeger', { timeout: 240_000 }, () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
     const [readerPort, applierPort] = [await findFreePort(), await findFreePort()];
-    const reader = fixture.start('reader', { ...otel, CDC_HTTP_ADDR: `127.0.0.1:${readerPort}` });
-    const applier = fixture.start('applier', { ...otel, CDC_HTTP_ADDR: `127.0.0.1:${applierPort}` });
-    const coordinator = fixture.start('coordinator', otel);
+    const reader = fixture.start('reader', { env: { ...otel, CDC_HTTP_ADDR: `127.0.0.1:${readerPort}` } });
+    const applier = fixture.start('applier', { env: { ...otel, CDC_HTTP_ADDR: `127.0.0.1:${applierPort}` } });
+    const coordinator = fixture.start('coordinator', { env: otel });
     const get = async (port: number, path: string) => {
       const response = await fetch(`http://127.0.0.1:${port}${path}`);
       return { status: response.status, body: await response.text() };
