@@ -22,7 +22,7 @@ import {
   assertReplicated,
   auditedTwice,
   committedPosition,
-  createAuditedDestination,
+  startUnderWorkload,
   logLines,
   onCluster,
   pipelineOn,
@@ -112,6 +112,19 @@ async function cdc(args: readonly string[]): Promise<{ code: number; output: str
   }
 }
 
+/** The MoveTables workflow `move` of orders from customer to sales, created and through its copy. */
+async function ordersMovedAndCopied(cluster: VitessRealCluster) {
+  const move = cluster.moveTables({
+    workflow: 'move',
+    sourceKeyspace: KEYSPACE,
+    targetKeyspace: TARGET,
+    tables: [TABLE],
+  });
+  await move.create();
+  await move.waitForCopy(300_000);
+  return move;
+}
+
 /**
  * The hand-over of README "MoveTables": orders moved from customer (on its cluster's shards) to sales
  * while a source reads customer, SwitchTraffic without reverse replication, a second source of
@@ -123,20 +136,8 @@ async function handOverAtJournal(cluster: VitessRealCluster, name: string): Prom
   const workload = new Workload(cluster, SEED_ROWS);
   let sales: VitessPipeline | undefined;
   try {
-    await createAuditedDestination(p);
-    const reader = p.start('reader');
-    p.start('applier');
-    p.start('coordinator');
-    await waitForLog(reader, /copy phase complete/, 180_000);
-    workload.start();
-    const move = cluster.moveTables({
-      workflow: 'move',
-      sourceKeyspace: KEYSPACE,
-      targetKeyspace: TARGET,
-      tables: [TABLE],
-    });
-    await move.create();
-    await move.waitForCopy(300_000);
+    const { reader } = await startUnderWorkload(p, workload, 180_000);
+    const move = await ordersMovedAndCopied(cluster);
     // Without reverse replication: after the switch no write reaches customer.orders, so the
     // source reader's share of the table ends exactly at the journal.
     await move.switchTraffic({ reverseReplication: false });
@@ -161,15 +162,10 @@ async function handOverAtJournal(cluster: VitessRealCluster, name: string): Prom
       destinationSchema: KEYSPACE,
     });
     const targetPosition = journals[0].targetPosition;
-    const startAt = await cdc([
-      'start-at',
-      '--config',
-      sales.configFile,
-      '--source',
-      `${name}sales`,
-      '--vgtid',
-      targetPosition,
-    ]);
+    const salesConfig = sales.configFile;
+    const startAtJournal = () =>
+      cdc(['start-at', '--config', salesConfig, '--source', `${name}sales`, '--vgtid', targetPosition]);
+    const startAt = await startAtJournal();
     assert.equal(startAt.code, 0, startAt.output);
     assert.match(startAt.output, new RegExp(`source ${name}sales: its reader's first start streams from sales/0@`));
     // cdc status shows the recorded start until the new source has committed a position.
@@ -190,15 +186,7 @@ async function handOverAtJournal(cluster: VitessRealCluster, name: string): Prom
     await sales.stop(first, 'SIGKILL');
     const second = sales.start('reader');
     await waitForLog(second, /VStream starting/, 60_000);
-    const again = await cdc([
-      'start-at',
-      '--config',
-      sales.configFile,
-      '--source',
-      `${name}sales`,
-      '--vgtid',
-      targetPosition,
-    ]);
+    const again = await startAtJournal();
     assert.equal(again.code, 1, 'start-at refused once the source has started');
     assert.match(
       again.output,
@@ -253,20 +241,8 @@ test(
       const p = await pipelineOn(cluster, nats, postgres, 'mtreverse');
       const workload = new Workload(cluster, SEED_ROWS);
       try {
-        await createAuditedDestination(p);
-        const reader = p.start('reader');
-        p.start('applier');
-        p.start('coordinator');
-        await waitForLog(reader, /copy phase complete/, 180_000);
-        workload.start();
-        const move = cluster.moveTables({
-          workflow: 'move',
-          sourceKeyspace: KEYSPACE,
-          targetKeyspace: TARGET,
-          tables: [TABLE],
-        });
-        await move.create();
-        await move.waitForCopy(300_000);
+        const { reader } = await startUnderWorkload(p, workload, 180_000);
+        const move = await ordersMovedAndCopied(cluster);
         await move.switchTraffic();
         await workload.progressed(100); // written to sales, copied back into customer by the reverse workflow
         await workload.stop();

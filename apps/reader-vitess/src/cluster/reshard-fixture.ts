@@ -420,6 +420,24 @@ export function resumedFrom(reader: ServiceProcess): string {
 }
 
 /**
+ * How every cluster scenario starts: the audited destination, the pipeline's reader, applier and
+ * coordinator, the reader through its copy phase, then the write workload.
+ */
+export async function startUnderWorkload(
+  pipeline: VitessPipeline,
+  workload: Workload,
+  copyTimeoutMs: number,
+): Promise<{ reader: ServiceProcess; applier: ServiceProcess; coordinator: ServiceProcess }> {
+  await createAuditedDestination(pipeline);
+  const reader = pipeline.start('reader');
+  const applier = pipeline.start('applier');
+  const coordinator = pipeline.start('coordinator');
+  await waitForLog(reader, /copy phase complete/, copyTimeoutMs);
+  workload.start();
+  return { reader, applier, coordinator };
+}
+
+/**
  * A reshard (`split`) under the write workload, with the reader killed -9 three times: while the
  * workflow copies into the new shards; frozen (SIGSTOP) across SwitchTraffic, then killed, so
  * the next reader resumes on the old shards and must read the journal itself; and once it has
@@ -437,12 +455,7 @@ export async function reshardWithKills(
   const p = await pipelineOn(cluster, nats, postgres, name);
   const workload = new Workload(cluster, SEED_ROWS);
   try {
-    await createAuditedDestination(p);
-    const first = p.start('reader');
-    p.start('applier');
-    p.start('coordinator');
-    await waitForLog(first, /copy phase complete/, 180_000);
-    workload.start();
+    const { reader: first } = await startUnderWorkload(p, workload, 180_000);
     const reshard = await reshardCreated(cluster, split);
     // kill -9 while the workflow copies into the new shards.
     await p.stop(first, 'SIGKILL');

@@ -13,7 +13,7 @@ import {
   Workload,
   assertReplicated,
   committedPosition,
-  createAuditedDestination,
+  startUnderWorkload,
   exitOf,
   logLines,
   onCluster,
@@ -64,12 +64,7 @@ test(
       const p = await pipelineOn(cluster, nats, postgres, 'stopreshard', { sourceExtra: '    stop_on_reshard: true' });
       const workload = new Workload(cluster, SEED_ROWS);
       try {
-        await createAuditedDestination(p);
-        const first = p.start('reader');
-        p.start('applier');
-        p.start('coordinator');
-        await waitForLog(first, /copy phase complete/, 120_000);
-        workload.start();
+        const { reader: first } = await startUnderWorkload(p, workload, 120_000);
         const reshard = await reshardCreated(cluster);
         await reshard.waitForCopy();
         await sleep(1000);
@@ -116,12 +111,7 @@ test(
       const workload = new Workload(cluster, SEED_ROWS);
       let recopy: VitessPipeline | undefined;
       try {
-        await createAuditedDestination(p);
-        const first = p.start('reader');
-        const applier = p.start('applier');
-        const coordinator = p.start('coordinator');
-        await waitForLog(first, /copy phase complete/, 120_000);
-        workload.start();
+        const { reader: first, applier, coordinator } = await startUnderWorkload(p, workload, 120_000);
         await sleep(1500);
         assert.equal(await p.stop(first, 'SIGTERM'), 0);
         // The unsafe order: the whole reshard, Complete included, while the reader is stopped on shard 0.
