@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { LiveBackfill, type PendingBackfill } from './live-backfill';
+import { LiveBackfill } from './live-backfill';
+import type { PendingBackfill } from './pending-backfill';
 
 test('forgetting a table matches schema and table apart: "a.b"."c" and "a"."b.c" are different tables', async () => {
   const persisted: PendingBackfill[][] = [];

@@ -1,15 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import {
-  changedKeyTexts,
-  hasUnchangedValue,
-  keyColumnIndexes,
-  keyText,
-  newKeyOf,
-  settleRead,
-  type ChangeOp,
-  type TableSchema,
-  type Value,
-} from '@cdc/change-envelope';
+// Past ~400 lines on purpose: its queue, stream hooks and per-table chunk loop share one set of pending
+// entries and one session; chunks, repairs and the entries' rules are in their own modules.
+import type { ChangeOp } from '@cdc/change-envelope';
 import type { ChangePublisher } from '@cdc/change-stream';
 import {
   BACKFILL_MESSAGE_PREFIX,
@@ -17,89 +8,28 @@ import {
   SourceCatalog,
   decodeBackfillMarker,
   describeSourceTable,
-  emitBackfillMarker,
-  formatLsn,
   listCandidateTables,
-  decodeTextValue,
-  markerCommit,
   readKeyChunkConsistent,
   readKeysConsistent,
-  visibleIn,
-  type SnapshotXids,
-  type KeyChunk,
   type SourceTable,
 } from '@cdc/postgres-source';
-import type { RelationState } from '@cdc/postgres-source';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { Client } from 'pg';
 import type { RepairOutcome } from '@cdc/verify';
+import { readChunk, SessionEnded, type ChunkContext, type Session } from './backfill-chunk';
+import { repairKeys, type RepairJob } from './backfill-repair';
 import { isPartitionOf } from './partition-watch';
-
-/** A table that still needs (part of) its backfill; persisted with the reader's snapshot state. */
-export interface PendingBackfill {
-  readonly schema: string;
-  readonly table: string;
-  /** Key of the last row published, as text; absent until the first chunk is stored. */
-  lastKey?: Array<string | null>;
-  /**
-   * Only the rows of this partition of the table (one attached with its rows): read from it,
-   * published as the table's rows, with no truncate first (the table's other rows stay).
-   */
-  readonly partition?: BackfillPartition;
-}
-
-/** A leaf partition, by oid: the backfill stops if it leaves the table meanwhile. */
-export interface BackfillPartition {
-  readonly oid: number;
-  readonly schema: string;
-  readonly table: string;
-}
-
-/** Whether a pending entry is the backfill of this table (and this partition of it). */
-function sameBackfill(entry: PendingBackfill, other: PendingBackfill): boolean {
-  return entry.schema === other.schema && entry.table === other.table && entry.partition?.oid === other.partition?.oid;
-}
-
-function backfillName(entry: PendingBackfill): string {
-  const table = `${entry.schema}.${entry.table}`;
-  return entry.partition ? `${table} (partition ${entry.partition.schema}.${entry.partition.table})` : table;
-}
-
-interface Entry extends PendingBackfill {
-  /**
-   * The table is in the publication, so the stream carries its changes: only then may a chunk
-   * be read (a row changed after the read but before the table joined would be lost).
-   */
-  ready: boolean;
-  /**
-   * Keys to read again, by keyText: the stream sent these rows only as a partial image (an
-   * update with unchanged TOAST values), which the destination applies as an UPDATE of the row
-   * it holds, and it may hold none (see Chunk.partialKeys).
-   */
-  readonly refetch: Map<string, Refetch>;
-  /** Refetched rows published but not yet stored in JetStream: they still hold the slot (flushLimit). */
-  readonly unstored: Map<string, Refetch>;
-}
-
-/**
- * A key to read again, and the commit of the update that asked for it (its ops' position: the
- * commit record's start LSN). Kept in memory only, so the slot must not confirm past that
- * commit until the row is stored (see LiveBackfill.flushLimit).
- */
-interface Refetch {
-  readonly key: Value[];
-  readonly commit: bigint;
-}
-
-/** Records a key to read again; a key asked for twice keeps the earlier commit (the one to replay). */
-function addRefetch(keys: Map<string, Refetch>, text: string, key: Value[], commit: bigint): void {
-  const known = keys.get(text);
-  if (!known || commit < known.commit) keys.set(text, { key, commit });
-}
-
-function newEntry(pending: PendingBackfill, ready: boolean): Entry {
-  return { ...pending, ready, refetch: new Map(), unstored: new Map() };
-}
+import {
+  addRefetch,
+  backfillName,
+  newEntry,
+  sameBackfill,
+  watchKeyChange,
+  type BackfillPartition,
+  type Entry,
+  type PendingBackfill,
+} from './pending-backfill';
+import { RecentCommits } from './recent-commits';
 
 export interface LiveBackfillOptions {
   readonly source: string;
@@ -129,106 +59,6 @@ const REFETCH_ROUNDS = 20;
 /** Keys read again in one statement (a mass update could leave more than Postgres takes parameters). */
 const REFETCH_KEYS = 1_000;
 
-/** An update whose new row lacks values (unchanged TOAST): the destination applies it only to a row it holds. */
-function isPartialUpdate(op: ChangeOp): boolean {
-  return op.kind === 'update' && hasUnchangedValue(op);
-}
-
-class SessionEnded extends Error {}
-
-interface RepairJob {
-  readonly schema: string;
-  readonly table: string;
-  readonly keys: ReadonlyArray<ReadonlyArray<string | null>>;
-  resolve(outcome: RepairOutcome): void;
-  reject(error: unknown): void;
-}
-
-/** The 32-bit xids of the last `capacity` transactions the stream delivered (see readKeyChunkConsistent). */
-class RecentCommits {
-  private readonly ring: number[];
-  private readonly members = new Map<number, number>();
-  private next = 0;
-
-  constructor(private readonly capacity: number) {
-    this.ring = new Array<number>(capacity);
-  }
-
-  add(xid: number): void {
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) {
-      const count = (this.members.get(evicted) ?? 1) - 1;
-      if (count === 0) this.members.delete(evicted);
-      else this.members.set(evicted, count);
-    }
-    this.ring[this.next] = xid;
-    this.members.set(xid, (this.members.get(xid) ?? 0) + 1);
-    this.next = (this.next + 1) % this.capacity;
-  }
-
-  /** The delivered transactions the snapshot cannot see yet. */
-  invisibleIn(snapshot: SnapshotXids): number[] {
-    const invisible: number[] = [];
-    for (const xid of this.members.keys()) if (!visibleIn(snapshot, xid)) invisible.push(xid);
-    return invisible;
-  }
-}
-
-interface Session {
-  readonly publisher: ChangePublisher;
-  current: Chunk | undefined;
-}
-
-/** One chunk between its LOW and HIGH markers. */
-class Chunk {
-  readonly id = randomUUID();
-  collecting = false;
-  /** A truncate of the table, or any change of a keyless table, between the markers: the chunk is void. */
-  conflicted = false;
-  readonly changedKeys = new Set<string>();
-  /**
-   * Keys among changedKeys whose new row the stream sent without its unchanged TOAST values,
-   * with the earliest such update's commit. Left out of the chunk like the others, but the
-   * destination may not hold such a row (the chunk was to bring it), so the update would change
-   * nothing there: they are read again.
-   */
-  readonly partialKeys = new Map<string, bigint>();
-  rows: KeyChunk | undefined;
-  /** A repair: keys to delete at HIGH when the read did not find them (the source no longer has them). */
-  deleteAbsent: ReadonlyArray<readonly Value[]> | undefined;
-  /** What a repair chunk published: rows, deletes, keys left to the stream. */
-  readonly outcome = { resent: 0, deleted: 0, changedMeanwhile: 0 };
-  private seeLow!: () => void;
-  /** The stream reached the LOW marker: every transaction committed before it has been delivered. */
-  readonly lowSeen = new Promise<void>((resolve) => (this.seeLow = resolve));
-  private settle!: { resolve: (published: number) => void; reject: (error: unknown) => void };
-  readonly done = new Promise<number>((resolve, reject) => (this.settle = { resolve, reject }));
-
-  constructor(
-    readonly relation: RelationState,
-    readonly truncateFirst: boolean,
-    readonly refetch: Map<string, Refetch>,
-  ) {
-    this.done.catch(() => undefined);
-  }
-
-  matches(table: TableSchema): boolean {
-    return table.schema === this.relation.schema.schema && table.table === this.relation.schema.table;
-  }
-
-  markLowSeen(): void {
-    this.seeLow();
-  }
-
-  finish(published: number): void {
-    this.settle.resolve(published);
-  }
-
-  fail(error: unknown): void {
-    this.settle.reject(error);
-  }
-}
-
 /**
  * Backfills tables added to the publication while the stream keeps flowing (see
  * libs/postgres-source/src/backfill.ts for the watermark protocol). One table at a time, in
@@ -243,10 +73,12 @@ export class LiveBackfill {
   private readonly recentCommits = new RecentCommits(100_000);
   private wakeUp: (() => void) | undefined;
   private readonly repairs: RepairJob[] = [];
+  private readonly chunkContext: ChunkContext;
 
   constructor(private readonly options: LiveBackfillOptions) {
     // Checked against the publication before the first chunk (see Entry.ready).
     this.pending = options.initial.map((entry) => newEntry(entry, true));
+    this.chunkContext = { recentCommits: this.recentCommits, log: options.log };
   }
 
   get pendingTables(): string[] {
@@ -348,28 +180,15 @@ export class LiveBackfill {
     return {
       commit: (xid) => this.recentCommits.add(xid),
       op: (op) => {
-        this.watchKeyChange(op);
-        const chunk = session.current;
-        if (!chunk?.collecting || !chunk.matches(op.table)) return;
-        if (op.kind === 'truncate' || chunk.relation.keyIndexes.length === 0) {
-          chunk.conflicted = true;
-          return;
-        }
-        // An update may change the key: the new key's row is the stream's too.
-        const keys = changedKeyTexts(chunk.relation.keyIndexes, op);
-        for (const key of keys) chunk.changedKeys.add(key);
-        if (op.after && isPartialUpdate(op)) {
-          const newKey = keys[keys.length - 1];
-          const earlier = chunk.partialKeys.get(newKey);
-          if (earlier === undefined || op.position.commit < earlier) chunk.partialKeys.set(newKey, op.position.commit);
-        }
+        watchKeyChange(this.pending, this.active, op);
+        session.current?.observe(op);
       },
       message: (prefix, content, lsn) => {
         if (prefix !== BACKFILL_MESSAGE_PREFIX) return;
         const marker = decodeBackfillMarker(content);
         const chunk = session.current;
         if (!marker || !chunk || marker.id !== chunk.id) return; // an earlier run's marker, read again
-        return marker.phase === 'low' ? this.onLow(session, chunk, lsn) : this.onHigh(session, chunk, lsn);
+        return marker.phase === 'low' ? chunk.onLow(session.publisher, lsn) : chunk.onHigh(session.publisher, lsn);
       },
     };
   }
@@ -397,7 +216,7 @@ export class LiveBackfill {
       const session = this.session;
       const repair = session ? this.repairs.shift() : undefined;
       if (session && repair) {
-        await this.repairKeys(repair, session).then(repair.resolve, repair.reject);
+        await repairKeys(this.options, this.chunkContext, repair, session).then(repair.resolve, repair.reject);
         continue;
       }
       // A table with keys to read again first: they hold the slot's flush position until then.
@@ -495,18 +314,25 @@ export class LiveBackfill {
           }
           const afterKey = entry.lastKey;
           const truncateFirst = afterKey === undefined && !partition;
-          const chunk = await this.readChunk(client, session, entry, relation, truncateFirst, (invisible) =>
-            readKeyChunkConsistent(
-              client,
-              chunkRelation,
-              afterKey,
-              keyless ? Number.MAX_SAFE_INTEGER : chunkRows,
-              invisible,
-              {
-                table: name,
-                filter: this.options.rowFilterOf?.(entry.schema, entry.table),
-              },
-            ),
+          const chunk = await readChunk(
+            this.chunkContext,
+            client,
+            session,
+            entry,
+            relation,
+            truncateFirst,
+            (invisible) =>
+              readKeyChunkConsistent(
+                client,
+                chunkRelation,
+                afterKey,
+                keyless ? Number.MAX_SAFE_INTEGER : chunkRows,
+                invisible,
+                {
+                  table: name,
+                  filter: this.options.rowFilterOf?.(entry.schema, entry.table),
+                },
+              ),
           );
           if (chunk.published < 0) {
             conflicts += 1;
@@ -529,7 +355,7 @@ export class LiveBackfill {
                 entry.refetch.delete(text);
                 addRefetch(entry.unstored, text, item.key, item.commit);
               }
-              await this.readChunk(client, session, entry, relation, false, (invisible) =>
+              await readChunk(this.chunkContext, client, session, entry, relation, false, (invisible) =>
                 readKeysConsistent(
                   client,
                   relation,
@@ -580,178 +406,9 @@ export class LiveBackfill {
     }
   }
 
-  /**
-   * One chunk between LOW and HIGH markers: `read` runs after the stream passed LOW; the rows are
-   * published at HIGH. Resolves to the rows read and how many were published (-1: a keyless
-   * table changed meanwhile, read it again).
-   */
-  private async readChunk(
-    client: Client,
-    session: Session,
-    entry: Entry,
-    relation: RelationState,
-    truncateFirst: boolean,
-    read: (invisibleDelivered: (snapshot: SnapshotXids) => number[]) => Promise<KeyChunk & { retries: number }>,
-    deleteAbsent?: ReadonlyArray<readonly Value[]>,
-  ): Promise<{ rows: KeyChunk; published: number; chunk: Chunk }> {
-    const chunk = new Chunk(relation, truncateFirst, entry.refetch);
-    chunk.deleteAbsent = deleteAbsent;
-    session.current = chunk;
-    try {
-      await emitBackfillMarker(client, { id: chunk.id, phase: 'low' });
-      await Promise.race([chunk.lowSeen, chunk.done]);
-      const rows = await read((snapshot) => this.recentCommits.invisibleIn(snapshot));
-      chunk.rows = rows;
-      if (rows.retries > 0)
-        this.options.log.debug(
-          { table: `${entry.schema}.${entry.table}`, retries: rows.retries },
-          'chunk snapshot retaken: commits still becoming visible',
-        );
-      await emitBackfillMarker(client, { id: chunk.id, phase: 'high' });
-      return { rows, published: await chunk.done, chunk };
-    } finally {
-      if (session.current === chunk) session.current = undefined;
-    }
-  }
-
-  private async repairKeys(job: RepairJob, session: Session): Promise<RepairOutcome> {
-    const name = `${job.schema}.${job.table}`;
-    const client = new Client({
-      connectionString: this.options.url,
-      options: SESSION_OPTIONS,
-      application_name: `cdc-repair-${this.options.source}`,
-    });
-    await client.connect();
-    try {
-      const table = (await listCandidateTables(client)).find((t) => t.schema === job.schema && t.table === job.table);
-      if (!table) throw new Error(`source ${this.options.source}: repair of ${name}: no such table`);
-      const relation = await describeSourceTable(client, new SourceCatalog(client), table);
-      if (relation.keyIndexes.length === 0)
-        throw new Error(`source ${this.options.source}: repair of ${name}: the table has no primary key`);
-      const keys = job.keys.map((key) => {
-        if (key.length !== relation.keyIndexes.length)
-          throw new Error(
-            `source ${this.options.source}: repair of ${name}: a key of ${key.length} values, the table's has ${relation.keyIndexes.length}`,
-          );
-        return key.map((text, i) => decodeTextValue(text, relation.types[relation.keyIndexes[i]]));
-      });
-      const entry = newEntry({ schema: job.schema, table: job.table }, true);
-      const { chunk } = await this.readChunk(
-        client,
-        session,
-        entry,
-        relation,
-        false,
-        (invisible) =>
-          readKeysConsistent(client, relation, keys, invisible, {
-            table: name,
-            filter: this.options.rowFilterOf?.(job.schema, job.table),
-          }),
-        keys,
-      );
-      await session.publisher.stored();
-      this.options.log.info(
-        { table: name, ...chunk.outcome },
-        `repair of ${name}: rows sent again through the pipeline`,
-      );
-      return chunk.outcome;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-
-  /**
-   * An update moving a row of a table pending a backfill to another key, without its unchanged
-   * TOAST values: the destination applies it only if it holds the old row, which it does not
-   * when that row's chunk is still to come (or the update fell into its chunk). The new key is
-   * read again after the table's next chunk, whichever chunk its range belongs to.
-   *
-   * Watched for every pending table whose backfill has begun, not only while a chunk runs: a
-   * restarted reader replays such an update (flushLimit) before it resumes the table. A table
-   * whose first chunk has not begun needs nothing: that chunk's truncate supersedes the update
-   * and the chunks read every key. Keys past lastKey are not told apart (Postgres orders keys
-   * by type and collation, which keyText does not): reading one early is redundant, not wrong.
-   */
-  private watchKeyChange(op: ChangeOp): void {
-    // Cheapest checks first: this runs for every streamed op.
-    if (this.pending.length === 0 || op.kind !== 'update' || !op.table.hasKey) return;
-    // The table's backfill that has begun (a partitioned table may have several, one per partition).
-    const entry = this.pending.find(
-      (e) =>
-        e.schema === op.table.schema && e.table === op.table.table && (e.lastKey !== undefined || this.active === e),
-    );
-    if (!entry || !isPartialUpdate(op)) return;
-    const newKey = newKeyOf(keyColumnIndexes(op.table.columns), op);
-    const text = keyText(newKey);
-    if (text !== keyText(op.key)) addRefetch(entry.refetch, text, newKey, op.position.commit);
-  }
-
   private async finishTable(entry: Entry): Promise<void> {
     const index = this.pending.indexOf(entry);
     if (index >= 0) this.pending.splice(index, 1);
     await this.options.persist(this.pending);
-  }
-
-  private onLow(session: Session, chunk: Chunk, lsn: bigint): void {
-    chunk.collecting = true;
-    chunk.markLowSeen();
-    if (!chunk.truncateFirst) return;
-    // Rows the destination holds from before (a table removed and added again) are gone at the
-    // source, or come back in a chunk: everything the stream sent before LOW is superseded.
-    session.publisher.add({
-      kind: 'truncate',
-      table: chunk.relation.schema,
-      key: [],
-      position: { commit: markerCommit(lsn), index: 0 },
-      commitTimeUs: Date.now() * 1000,
-    });
-  }
-
-  private async onHigh(session: Session, chunk: Chunk, lsn: bigint): Promise<void> {
-    chunk.collecting = false;
-    const rows = chunk.rows;
-    if (!rows) {
-      // Cannot happen: HIGH is written after the read returned. Redo the chunk rather than guess.
-      chunk.fail(new Error(`chunk ${chunk.id}: HIGH marker at ${formatLsn(lsn)} before its rows were read`));
-      return;
-    }
-    if (chunk.conflicted) {
-      chunk.finish(-1);
-      return;
-    }
-    const commit = markerCommit(lsn);
-    const commitTimeUs = Date.now() * 1000;
-    const { relation } = chunk;
-    const settled = settleRead(rows.rows, relation.keyIndexes, chunk.changedKeys, chunk.deleteAbsent);
-    for (const { key, text } of settled.changedMeanwhile) {
-      const partial = chunk.partialKeys.get(text);
-      if (partial !== undefined) addRefetch(chunk.refetch, text, key, partial);
-    }
-    chunk.outcome.changedMeanwhile += settled.changedMeanwhile.length;
-    let index = 0;
-    for (const after of settled.rows) {
-      chunk.outcome.resent += 1;
-      session.publisher.add({
-        kind: 'snapshot-row',
-        table: relation.schema,
-        key: relation.keyIndexes.map((i) => after[i]),
-        after,
-        position: { commit, index: index++ },
-        commitTimeUs,
-      });
-      if (session.publisher.full) await session.publisher.waitForCapacity();
-    }
-    for (const key of settled.absent) {
-      session.publisher.add({
-        kind: 'delete',
-        table: relation.schema,
-        key,
-        position: { commit, index: index++ },
-        commitTimeUs,
-      });
-      chunk.outcome.deleted += 1;
-      if (session.publisher.full) await session.publisher.waitForCapacity();
-    }
-    chunk.finish(index);
   }
 }

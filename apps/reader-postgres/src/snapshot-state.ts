@@ -1,5 +1,5 @@
 import type { SnapshotState as SlotRecord } from '@cdc/postgres-source';
-import type { PendingBackfill } from './live-backfill';
+import type { PendingBackfill } from './pending-backfill';
 import type { KnownPartitions } from './partition-watch';
 
 /** The reader's record in KV `snapshot.<source>`: the slot's (postgres-source) and its own. */
