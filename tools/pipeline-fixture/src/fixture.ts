@@ -1,14 +1,16 @@
-// The Postgres-source pipeline: source, destination and NATS servers of its own (tools/testenv),
-// the services spawned from dist/cdc.cjs (pipeline.ts).
+// The Postgres-source pipeline, to a Postgres or a MariaDB destination: source, destination and
+// NATS servers of its own (tools/testenv), the services spawned from dist/cdc.cjs (pipeline.ts).
 import {
   startNats,
   startNatsCluster,
+  type MariadbServer,
   type NatsCluster,
   type NatsServer,
   type PostgresServer,
   type StandbyOptions,
 } from '@cdc/testenv';
-import type { NatsSettings } from './config';
+import type { DestinationEntry, NatsSettings } from './config';
+import { startMysqlDestination, type MysqlDestinationOptions } from './mysql-destination';
 import { createPipeline, type Pipeline } from './pipeline';
 import type { Query } from './postgres-connection';
 import { startPostgresDestination } from './postgres-destination';
@@ -30,7 +32,10 @@ export interface PipelineFixture<Destination = PostgresServer> extends Pipeline 
   readonly destinationQuery: Query;
 }
 
+export type MysqlPipelineFixture = PipelineFixture<MariadbServer>;
+
 export interface FixtureOptions {
+  readonly destination?: 'postgres';
   readonly tables: readonly string[];
   readonly partitions?: number;
   /** Extra YAML for the destination entry (indented by the caller). */
@@ -57,8 +62,34 @@ export interface FixtureOptions {
   readonly cluster?: { readonly replicas: number };
 }
 
+/** The same pipeline into a MariaDB database "replica" (the entry's `schema`). */
+export interface MysqlFixtureOptions
+  extends
+    Omit<FixtureOptions, 'destination' | 'destinationVersion'>,
+    Pick<MysqlDestinationOptions, 'mariadb' | 'serviceUrl'> {
+  readonly destination: 'mysql';
+}
+
+/** What the fixture needs of a destination side (postgres-destination.ts, mysql-destination.ts). */
+interface DestinationSide<Server> {
+  readonly server: Server;
+  readonly url: string;
+  readonly entry: DestinationEntry;
+  readonly query: Query;
+  close(): Promise<void>;
+}
+
+function startDestination(
+  options: FixtureOptions | MysqlFixtureOptions,
+): Promise<DestinationSide<PostgresServer | MariadbServer>> {
+  const common = { batch: options.destinationBatch, extra: options.destinationExtra };
+  return options.destination === 'mysql'
+    ? startMysqlDestination({ ...common, mariadb: options.mariadb, serviceUrl: options.serviceUrl })
+    : startPostgresDestination({ ...common, version: options.destinationVersion });
+}
+
 async function startNatsSide(
-  options: FixtureOptions,
+  options: FixtureOptions | MysqlFixtureOptions,
 ): Promise<{ nats: NatsServer; natsCluster?: NatsCluster; settings: NatsSettings; close(): Promise<void> }> {
   if (options.cluster) {
     const natsCluster = await startNatsCluster({ name: 'e2e' });
@@ -73,7 +104,11 @@ async function startNatsSide(
   return { nats, settings: { urls: nats.url, extra: options.natsExtra }, close: () => nats.destroy() };
 }
 
-export async function startPipelineFixture(options: FixtureOptions): Promise<PipelineFixture> {
+export function startPipelineFixture(options: FixtureOptions): Promise<PipelineFixture>;
+export function startPipelineFixture(options: MysqlFixtureOptions): Promise<MysqlPipelineFixture>;
+export async function startPipelineFixture(
+  options: FixtureOptions | MysqlFixtureOptions,
+): Promise<PipelineFixture<PostgresServer | MariadbServer>> {
   const [source, destination, nats] = await Promise.all([
     startPostgresSource({
       tables: options.tables,
@@ -83,11 +118,7 @@ export async function startPipelineFixture(options: FixtureOptions): Promise<Pip
       standby: options.sourceStandby,
       readFromStandby: options.readFromStandby,
     }),
-    startPostgresDestination({
-      version: options.destinationVersion,
-      batch: options.destinationBatch,
-      extra: options.destinationExtra,
-    }),
+    startDestination(options),
     startNatsSide(options),
   ]);
   const pipeline = createPipeline({

@@ -4,7 +4,14 @@
 export { BUNDLE, waitFor, waitForLog, type ServiceKind, type ServiceProcess, type StartOptions } from './services';
 export type { Pipeline } from './pipeline';
 export { COMPARE_OPTIONS, type Query } from './postgres-connection';
-export { startPipelineFixture, type FixtureOptions, type PipelineFixture } from './fixture';
+export {
+  startPipelineFixture,
+  type FixtureOptions,
+  type MysqlFixtureOptions,
+  type MysqlPipelineFixture,
+  type PipelineFixture,
+} from './fixture';
+export { tableRows, waitForEqualRows, type ComparedColumn } from './mysql-compare';
 export { tableDigest, waitForEqualTables } from './postgres-compare';
 export {
   TRANSFER_ACCOUNTS,

@@ -1,13 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { waitFor, type ServiceKind, type ServiceProcess } from './pipeline-fixture';
 import {
-  startMysqlPipelineFixture,
+  startPipelineFixture,
+  waitFor,
   waitForEqualRows,
   type ComparedColumn,
   type MysqlPipelineFixture,
-} from './mysql-fixture';
+  type ServiceKind,
+  type ServiceProcess,
+} from './pipeline-fixture';
 
 // Postgres → MariaDB through the real services: the snapshot and streaming of every type of
 // the spine's type list, a busy table that gains a column, loses one and widens one while the
@@ -52,7 +54,8 @@ const EVENTS_BEFORE: ComparedColumn[] = [text('id'), text('account'), text('payl
 const EVENTS_AFTER: ComparedColumn[] = [text('id'), text('account'), text('amount'), text('note')];
 
 before(async () => {
-  fixture = await startMysqlPipelineFixture({
+  fixture = await startPipelineFixture({
+    destination: 'mysql',
     tables: ['public.*'],
     partitions: 4,
     destinationExtra: '    unrepresentable: json',

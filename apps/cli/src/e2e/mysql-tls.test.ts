@@ -7,8 +7,14 @@ import mysql from 'mysql2/promise';
 import { parseConfig } from '@cdc/config';
 import { mysqlSslOptions } from '@cdc/mysql-sink';
 import { createTestCertificates, type TestCertificates } from '@cdc/testenv';
-import { waitFor, type ServiceKind, type ServiceProcess } from './pipeline-fixture';
-import { startMysqlPipelineFixture, waitForEqualRows, type MysqlPipelineFixture } from './mysql-fixture';
+import {
+  startPipelineFixture,
+  waitFor,
+  waitForEqualRows,
+  type MysqlPipelineFixture,
+  type ServiceKind,
+  type ServiceProcess,
+} from './pipeline-fixture';
 
 // Postgres → MariaDB over verified TLS: the destination's `tls` block (CA, client certificate)
 // against a MariaDB with ssl_ca/ssl_cert/ssl_key from a throw-away CA, as a user created
@@ -29,7 +35,8 @@ const ITEMS = ['id', 'v'].map((name) => ({ pg: name, my: name }));
 
 before(async () => {
   certs = createTestCertificates({ serverKeyFor: 'mariadb' });
-  fixture = await startMysqlPipelineFixture({
+  fixture = await startPipelineFixture({
+    destination: 'mysql',
     tables: ['public.*'],
     partitions: 2,
     mariadb: {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { VerifyReport } from '@cdc/verify';
-import { startMysqlPipelineFixture, type MysqlPipelineFixture } from './mysql-fixture';
-import { waitFor } from './pipeline-fixture';
+import { startPipelineFixture, waitFor, type MysqlPipelineFixture } from './pipeline-fixture';
 
 // cdc verify across engines: Postgres -> MariaDB. Every common type must print the same
 // canonical text on both sides (no chunk even needs a recheck), and one planted difference of
@@ -15,7 +14,7 @@ const ROWS = 3_000;
 let fixture: MysqlPipelineFixture;
 
 before(async () => {
-  fixture = await startMysqlPipelineFixture({ tables: ['public.items'], partitions: 2 });
+  fixture = await startPipelineFixture({ destination: 'mysql', tables: ['public.items'], partitions: 2 });
   await fixture.sourceQuery(`
     CREATE TABLE items (
       id int8 PRIMARY KEY, code text NOT NULL, price numeric(12, 2), qty int4, name text, data jsonb,
