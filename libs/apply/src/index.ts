@@ -24,19 +24,23 @@ export {
   hasSchemaChanges,
   isWidening,
   parseTypeName,
+  SchemaChangeError,
+  type SchemaChanges,
+  type ParsedType,
+} from './schema-change';
+export {
   encodeSourceSchema,
   decodeSourceSchema,
   planEvolution,
   isDroppedSince,
   encodeStoredSchema,
   decodeStoredSchema,
-  SchemaChangeError,
-  type SchemaChanges,
+  schemasPerTarget,
   type StoredSchema,
   type EvolutionStep,
   type EvolutionPlan,
-  type ParsedType,
-} from './schema-change';
+  type TargetSchemas,
+} from './schema-evolution';
 export {
   shapeTable,
   shapeOp,
@@ -64,6 +68,8 @@ export {
   type RowRef,
 } from './fold';
 export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';
+export { attemptFailure, prepareSink, DestinationApplyError, type AttemptFailureOf } from './attempt-failure';
+export { bindingKey, type BoundTable, type BindingKey } from './table-binding';
 export { writeInSegments } from './segments';
 export {
   describeDestination,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Column, TableSchema } from '@cdc/change-envelope';
-import { diffTableSchemas, isWidening, planEvolution, SchemaChangeError } from './schema-change';
+import { diffTableSchemas, isWidening, SchemaChangeError } from './schema-change';
+import { planEvolution } from './schema-evolution';
 
 const pg = (name: string, type: string, key = false, nullable = !key): Column => ({
   name,
