@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableSchema } from '@cdc/change-envelope';
+import type { BoundTable } from '@cdc/apply';
 import type { FieldMode } from './encode';
 
 /** A source column bound to the destination column of the same name. */
@@ -17,29 +17,9 @@ export interface BoundColumn {
 }
 
 /** A source table as written to one destination table; built from the destination catalog. */
-export interface TableBinding {
-  /** Quoted destination name; ops with the same id write the same destination table. */
-  readonly id: string;
-  /** Source shape (names, types, key flags); a change inside one segment splits the segment. */
-  readonly signature: string;
-  /** Destination `schema.table`, for messages. */
-  readonly display: string;
-  /** Aligned with the source table's columns. */
-  readonly columns: readonly BoundColumn[];
-  /** Source column indexes of the key columns, in key order. */
-  readonly keyIndexes: readonly number[];
-  /** Rows are identified by key (else: replica identity full, rows match on every column). */
-  readonly keyed: boolean;
+export interface TableBinding extends BoundTable<BoundColumn> {
   /** SQL text per statement shape. */
   readonly sqlCache: Map<string, string>;
-}
-
-export function keyIndexesOf(table: TableSchema): number[] {
-  const indexes: number[] = [];
-  table.columns.forEach((column, index) => {
-    if (column.key) indexes.push(index);
-  });
-  return indexes;
 }
 
 const names = new Map<string, string>();

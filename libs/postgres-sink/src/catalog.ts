@@ -124,8 +124,11 @@ export async function loadCatalog(client: pg.ClientBase, target: TargetTable): P
   return { schema: target.schema, table: target.table, columns: map, uniqueKeys };
 }
 
-/** Serializes table creation across appliers (held until the batch transaction ends). */
-const CREATE_LOCK_KEY = '7161412838512558081';
+/**
+ * Advisory lock key: DDL by the appliers of one destination (table creation, evolution, the
+ * checkpoint tables) runs one at a time (held until the transaction ends).
+ */
+export const DDL_LOCK_KEY = '7161412838512558081';
 
 /**
  * Creates a missing destination table from the source schema, inside the caller's transaction:
@@ -133,7 +136,7 @@ const CREATE_LOCK_KEY = '7161412838512558081';
  * a type the destination does not know becomes text (text[] for arrays).
  */
 export async function createTable(client: pg.ClientBase, target: TargetTable, source: TableSchema): Promise<void> {
-  await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [CREATE_LOCK_KEY]);
+  await client.query('SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)', [DDL_LOCK_KEY]);
   const schema = await client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [target.schema]);
   if (schema.rows.length === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quote(target.schema)}`);
   const definitions: string[] = [];

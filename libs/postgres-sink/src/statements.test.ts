@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import type { TableSchema } from '@cdc/change-envelope';
+import { keyColumnIndexes, type TableSchema } from '@cdc/change-envelope';
 import { column, Ops, tableSchema, V } from '@cdc/change-envelope/testing';
 import { FoldError, foldOps, tableSignature, type ApplyStep } from '@cdc/apply';
-import { keyIndexesOf, type TableBinding } from './binding';
+import type { TableBinding } from './binding';
 import { PLAIN_FIELD } from './encode';
 import { statementsOf } from './statements';
 
@@ -18,7 +18,7 @@ const users = tableSchema('public', 'users', [
 const events = tableSchema('public', 'events', [column('at', 'int8'), column('what', 'text')], false);
 
 function bindingOf(table: TableSchema): TableBinding {
-  const keyIndexes = keyIndexesOf(table);
+  const keyIndexes = keyColumnIndexes(table.columns);
   return {
     id: `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.table)}`,
     signature: tableSignature(table),
