@@ -8,7 +8,7 @@ import {
   type ChangeOp,
   type TableSchema,
 } from '@cdc/change-envelope';
-import { FoldError, opRows, type ApplyStep, type RowRef } from '@cdc/apply';
+import { FoldError, opRows, type ApplyStep, type BoundTable, type RowRef } from '@cdc/apply';
 import { quote, type TargetColumn } from './catalog';
 import { loadRowsOf } from './load-data';
 import { UnrepresentableValueError, sqlLiteral, textLiteral, type UnrepresentablePolicy } from './values';
@@ -30,17 +30,7 @@ export interface BoundColumn {
 }
 
 /** A source table (one shape) bound to its destination table. */
-export interface TableBinding {
-  /** Quoted `db`.`table`: ops with the same id write the same table. */
-  readonly id: string;
-  readonly display: string;
-  /** Source shape; a change splits the segment. */
-  readonly signature: string;
-  /** Aligned with the source table's columns. */
-  readonly columns: readonly BoundColumn[];
-  readonly keyIndexes: readonly number[];
-  readonly keyed: boolean;
-}
+export type TableBinding = BoundTable<BoundColumn>;
 
 export interface Statement {
   readonly sql: string;
