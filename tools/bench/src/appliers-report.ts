@@ -1,6 +1,6 @@
 // Results of the applier-count benchmark (appliers.ts): the markdown section and the plot.
-import { fmt, runHeaderLines, table, usageTable, type RunInfo, type ServiceUsage } from './sections';
-import { barChart } from './svg';
+import { fmt, runHeaderLines, table, usageSectionLines, type RunInfo, type ServiceUsage } from './sections';
+import { rowsPerSecondPlot } from './svg';
 
 export interface AppliersRun {
   readonly appliers: number;
@@ -72,24 +72,17 @@ export function renderAppliersMarkdown(results: AppliersResults): string {
     '',
     `![apply throughput by applier count](benchmarks/${APPLIERS_PLOT})`,
     '',
-    '### CPU and peak RSS per process (from /proc; peak RSS is VmHWM at the end of the step)',
-    '',
-    usageTable(results.usage),
+    ...usageSectionLines(results.usage),
   ].join('\n');
 }
 
 export function renderAppliersPlots(results: AppliersResults): Map<string, string> {
-  return new Map([
-    [
-      APPLIERS_PLOT,
-      barChart({
-        title: 'Apply throughput by applier count, same stream (higher is better)',
-        unit: 'rows/s',
-        bars: results.runs.map((r) => ({
-          label: `${r.appliers} applier${r.appliers === 1 ? '' : 's'}`,
-          value: rate(r),
-        })),
-      }),
-    ],
-  ]);
+  return rowsPerSecondPlot(
+    APPLIERS_PLOT,
+    'Apply throughput by applier count, same stream (higher is better)',
+    results.runs.map((r) => ({
+      label: `${r.appliers} applier${r.appliers === 1 ? '' : 's'}`,
+      value: rate(r),
+    })),
+  );
 }

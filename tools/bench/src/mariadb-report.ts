@@ -1,16 +1,6 @@
 // Results of the PG -> MariaDB benchmark (pg-to-mariadb.ts): the markdown section and the plot.
-import {
-  CPU_PER_MILLION_HEADING,
-  cpuColumns,
-  cpuPerMillionTable,
-  fmt,
-  runHeaderLines,
-  table,
-  usageTable,
-  type RunInfo,
-  type ServiceUsage,
-} from './sections';
-import { barChart } from './svg';
+import { fmt, runHeaderLines, table, usageSectionLines, type PathResults } from './sections';
+import { rowsPerSecondPlot } from './svg';
 
 export interface MariadbPathResult {
   readonly path: 'applier' | 'applier-insert' | 'insert-1' | 'insert-4';
@@ -22,12 +12,7 @@ export interface MariadbPathResult {
   readonly step?: string;
 }
 
-export interface MariadbResults {
-  readonly info: RunInfo & { readonly workload: string; readonly software: string };
-  /** In the order they ran. */
-  readonly paths: readonly MariadbPathResult[];
-  readonly usage: readonly ServiceUsage[];
-}
+export type MariadbResults = PathResults<MariadbPathResult>;
 
 export const MARIADB_PLOT = 'pg-to-mariadb.svg';
 
@@ -54,10 +39,6 @@ export function mariadbSequence(paths: readonly MariadbPathResult[]): string {
 export function renderMariadbMarkdown(results: MariadbResults): string {
   const { info } = results;
   const baseline = results.paths.find((p) => p.path === 'insert-1');
-  const columns = cpuColumns(
-    results.usage,
-    results.paths.flatMap((p) => (p.step ? [{ step: p.step, changes: p.rows }] : [])),
-  );
   return [
     ...runHeaderLines(info, info.workload),
     '',
@@ -77,22 +58,14 @@ export function renderMariadbMarkdown(results: MariadbResults): string {
     '',
     `![PG → MariaDB apply against plain bulk INSERTs](benchmarks/${MARIADB_PLOT})`,
     '',
-    ...(columns.length > 0 ? [CPU_PER_MILLION_HEADING, '', cpuPerMillionTable(columns), ''] : []),
-    '### CPU and peak RSS per process (from /proc; peak RSS is VmHWM at the end of the step)',
-    '',
-    usageTable(results.usage),
+    ...usageSectionLines(results.usage, results.paths),
   ].join('\n');
 }
 
 export function renderMariadbPlots(results: MariadbResults): Map<string, string> {
-  return new Map([
-    [
-      MARIADB_PLOT,
-      barChart({
-        title: 'PG → MariaDB: applier against plain bulk INSERTs (higher is better)',
-        unit: 'rows/s',
-        bars: results.paths.map((p) => ({ label: NAMES[p.path].bar, value: rate(p) })),
-      }),
-    ],
-  ]);
+  return rowsPerSecondPlot(
+    MARIADB_PLOT,
+    'PG → MariaDB: applier against plain bulk INSERTs (higher is better)',
+    results.paths.map((p) => ({ label: NAMES[p.path].bar, value: rate(p) })),
+  );
 }

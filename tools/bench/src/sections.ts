@@ -167,6 +167,34 @@ export function cpuPerMillionTable(columns: readonly CpuColumn[]): string {
 export const CPU_PER_MILLION_HEADING =
   "### CPU seconds per million changes (each process's CPU seconds in the step ÷ the changes the step carried, in millions)";
 
+/**
+ * A report's closing sections: CPU per million changes of the paths that name their measured
+ * step (a path's rows are its changes), when there are any, then CPU and peak RSS per process.
+ */
+export function usageSectionLines(
+  usage: readonly ServiceUsage[],
+  paths: ReadonlyArray<{ readonly step?: string; readonly rows: number }> = [],
+): string[] {
+  const columns = cpuColumns(
+    usage,
+    paths.flatMap((p) => (p.step ? [{ step: p.step, changes: p.rows }] : [])),
+  );
+  return [
+    ...(columns.length > 0 ? [CPU_PER_MILLION_HEADING, '', cpuPerMillionTable(columns), ''] : []),
+    '### CPU and peak RSS per process (from /proc; peak RSS is VmHWM at the end of the step)',
+    '',
+    usageTable(usage),
+  ];
+}
+
+/** The result file of a benchmark of paths (ours and baselines, each a rate). */
+export interface PathResults<Path> {
+  readonly info: RunInfo & { readonly workload: string; readonly software: string };
+  /** In the order they ran. */
+  readonly paths: readonly Path[];
+  readonly usage: readonly ServiceUsage[];
+}
+
 /** Run information every result file starts with. */
 export interface RunInfo {
   readonly date: string;

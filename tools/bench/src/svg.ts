@@ -62,6 +62,11 @@ export function barChart(options: { title: string; unit: string; bars: readonly 
   return `${parts.join('\n')}\n`;
 }
 
+/** A report's one plot, by its file name: rows/s per bar (the title says higher is better). */
+export function rowsPerSecondPlot(file: string, title: string, bars: readonly Bar[]): Map<string, string> {
+  return new Map([[file, barChart({ title, unit: 'rows/s', bars })]]);
+}
+
 export interface Series {
   readonly name: string;
   readonly points: ReadonlyArray<{ x: number; y: number }>;

@@ -1,16 +1,6 @@
 // Results of the Vitess -> Postgres benchmark (vitess-to-pg.ts): the markdown section and the plot.
-import {
-  CPU_PER_MILLION_HEADING,
-  cpuColumns,
-  cpuPerMillionTable,
-  fmt,
-  runHeaderLines,
-  table,
-  usageTable,
-  type RunInfo,
-  type ServiceUsage,
-} from './sections';
-import { barChart } from './svg';
+import { fmt, runHeaderLines, table, usageSectionLines, type PathResults } from './sections';
+import { rowsPerSecondPlot } from './svg';
 
 export type VitessPath =
   'select' | 'raw-vstream' | 'reader-copy' | 'copy' | 'raw-vstream-stream' | 'reader-stream' | 'stream';
@@ -27,12 +17,7 @@ export interface VitessPathResult {
   readonly timedFrom?: string;
 }
 
-export interface VitessResults {
-  readonly info: RunInfo & { readonly workload: string; readonly software: string };
-  /** In the order they ran. */
-  readonly paths: readonly VitessPathResult[];
-  readonly usage: readonly ServiceUsage[];
-}
+export type VitessResults = PathResults<VitessPathResult>;
 
 export const VITESS_PLOT = 'vitess-to-pg.svg';
 
@@ -76,10 +61,6 @@ export function renderVitessMarkdown(results: VitessResults): string {
   const select = results.paths.find((p) => p.path === 'select');
   const byPath = (path: VitessPath | undefined) => results.paths.find((p) => p.path === path);
   const readerCopy = byPath('reader-copy');
-  const columns = cpuColumns(
-    results.usage,
-    results.paths.flatMap((p) => (p.step ? [{ step: p.step, changes: p.rows }] : [])),
-  );
   return [
     ...runHeaderLines(info, info.workload),
     '',
@@ -111,22 +92,14 @@ export function renderVitessMarkdown(results: VitessResults): string {
       : []),
     `![Vitess copy and streaming against a plain SELECT](benchmarks/${VITESS_PLOT})`,
     '',
-    ...(columns.length > 0 ? [CPU_PER_MILLION_HEADING, '', cpuPerMillionTable(columns), ''] : []),
-    '### CPU and peak RSS per process (from /proc; peak RSS is VmHWM at the end of the step)',
-    '',
-    usageTable(results.usage),
+    ...usageSectionLines(results.usage, results.paths),
   ].join('\n');
 }
 
 export function renderVitessPlots(results: VitessResults): Map<string, string> {
-  return new Map([
-    [
-      VITESS_PLOT,
-      barChart({
-        title: 'Vitess → Postgres against a plain SELECT through vtgate (higher is better)',
-        unit: 'rows/s',
-        bars: results.paths.map((p) => ({ label: DESCRIPTIONS[p.path].bar, value: p.rowsPerSecond })),
-      }),
-    ],
-  ]);
+  return rowsPerSecondPlot(
+    VITESS_PLOT,
+    'Vitess → Postgres against a plain SELECT through vtgate (higher is better)',
+    results.paths.map((p) => ({ label: DESCRIPTIONS[p.path].bar, value: p.rowsPerSecond })),
+  );
 }
