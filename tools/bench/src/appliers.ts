@@ -8,17 +8,27 @@
 // (start-up, reported apart); rows/s from resuming them to the last row at the destination, with
 // the CPU seconds and peak RSS of every process while each drain ran. The baseline is 1 applier:
 // --order baseline-first drains with 1, 2, 4 appliers, ours-first with 2, 4, then 1.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { startNats, startPostgres } from '@cdc/testenv';
-import { arrange, contenderOrder } from './contender-order';
+import {
+  REPO,
+  natsServerVersion,
+  runScript,
+  scriptOptions,
+  serviceStarter,
+  stopServices,
+  streamedPostgresSource,
+  waitForPublished,
+  writeScriptConfig,
+} from './bench-script';
+import { arrange } from './contender-order';
 import { renderAppliersMarkdown, renderAppliersPlots, type AppliersResults, type AppliersRun } from './appliers-report';
-import { spawnLogged, tail, type Child } from './pipeline';
+import { tail, type Child } from './pipeline';
 import { CpuMonitor, memoryKb } from './procstat';
 import {
   loadAverage,
@@ -31,13 +41,8 @@ import {
   type ServiceUsage,
 } from './sections';
 
-const REPO = resolve(__dirname, '../../..');
-const BUNDLE = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist/cdc.cjs');
-const argv = process.argv.slice(2);
-const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
-const WRITE_DOCS = !argv.includes('--no-docs');
+const { rows: ROWS, writeDocs: WRITE_DOCS, order: ORDER } = scriptOptions(process.argv.slice(2), 'appliers');
 const COUNTS = [1, 2, 4];
-const ORDER = contenderOrder(argv, REPO, 'appliers');
 const TABLES = 8;
 const PARTITIONS = 16;
 const say = (message: string) => console.log(`[bench appliers] ${message}`);
@@ -103,41 +108,20 @@ async function main(): Promise<void> {
     for (let t = 1; t <= TABLES; t += 1) {
       await pg.query(`CREATE TABLE t${t} (id bigint PRIMARY KEY, account int NOT NULL, note text)`);
     }
-    const config = join(dir, 'cdc.yaml');
-    writeFileSync(
-      config,
-      `nats:
-  url: ${nats.url}
-sources:
-  - name: bench
-    type: postgres
-    url: ${sourceUrl}
-    tables: ['public.*']
-    snapshot:
-      enabled: false
-destinations:
-${COUNTS.map(
-  (n, i) => `  - name: replica_${n}
+    const config = writeScriptConfig(dir, nats.url, {
+      sources: streamedPostgresSource(sourceUrl, "['public.*']"),
+      destinations: COUNTS.map(
+        (n, i) => `  - name: replica_${n}
     type: postgres
     url: ${destinationUrls[i]}
     sources: [bench]
     create_tables: true
 `,
-).join('')}coordinator:
-  interval_ms: 200
-`,
-    );
-    const run = (kind: string, label: string, destinationName?: string) => {
-      const args = [BUNDLE, kind, '--config', config];
-      if (kind === 'reader') args.push('--source', 'bench');
-      if (destinationName) args.push('--destination', destinationName);
-      const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${children.length}.log`));
-      children.push(child);
-      if (child.process.pid) named.set(child.process.pid, label);
-      return child;
-    };
-    const reader = run('reader', 'reader');
-    const coordinator = run('coordinator', 'coordinator');
+      ).join(''),
+    });
+    const run = serviceStarter({ config, dir, source: 'bench', children, named });
+    const reader = run('reader');
+    const coordinator = run('coordinator');
     await new Promise((r) => setTimeout(r, 3_000));
     say(`writing ${ROWS} rows over ${TABLES} tables (1000-row transactions)`);
     const publishMonitor = new CpuMonitor(classify);
@@ -153,16 +137,7 @@ ${COUNTS.map(
     }
     const nc = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(nc);
-    let last = -1;
-    let publishedAt = Date.now();
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      if (reader.process.exitCode !== null) throw new Error(`reader exited:\n${tail(reader.logFile)}`);
-      const info = await jsm.streams.info('CDC_bench');
-      if (info.state.messages === last && last > 0) break;
-      last = info.state.messages;
-      publishedAt = Date.now();
-    }
+    const { messages: last, publishedAt } = await waitForPublished(jsm, 'CDC_bench', reader);
     const publishCpu = publishMonitor.stop();
     usage.push(...usageOf('publish (writer + reader)', publishCpu, peakRss(['reader', 'nats-server'])));
     const publishSeconds = (publishedAt - publishStart) / 1000;
@@ -186,7 +161,7 @@ ${COUNTS.map(
       await Promise.all(consumers.map((c) => jsm.consumers.pause('CDC_bench', c, new Date(Date.now() + 600_000))));
       const spawned = Date.now();
       const labels = Array.from({ length: count }, (_, k) => (count === 1 ? 'applier' : `applier ${k + 1}/${count}`));
-      const appliers = labels.map((label) => run('applier', label, destinationName));
+      const appliers = labels.map((label) => run('applier', { destination: destinationName, label }));
       const watch = () => {
         for (const child of [...appliers, reader, coordinator]) {
           if (child.process.exitCode !== null) throw new Error(`a service exited:\n${tail(child.logFile)}`);
@@ -268,8 +243,6 @@ ${COUNTS.map(
     await pg.end();
     await nc.close();
     const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
-    const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
-    const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
     const results: AppliersResults = {
       info: {
         ...runInfo(
@@ -279,7 +252,7 @@ ${COUNTS.map(
         ),
         order: ORDER,
         sequence: `${runs.map((r) => r.appliers).join(', ')} appliers; the baseline is 1 applier`,
-        software: `PostgreSQL ${pgVersion} (source and destination, testenv settings), ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+        software: `PostgreSQL ${pgVersion} (source and destination, testenv settings), ${natsServerVersion()}, node ${process.version}`,
         workload:
           `${ROWS} rows inserted over ${TABLES} tables (id bigint pk, int, ~55-char text) in 1000-row transactions, ` +
           `product defaults (16 partitions, batch.max_ops 5000, concurrency 4), a coordinator running`,
@@ -300,16 +273,9 @@ ${COUNTS.map(
       say,
     });
   } finally {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGTERM');
-    await Promise.all(children.map((c) => c.exited));
+    await stopServices(children);
     await Promise.all([source.destroy(), destination.destroy(), nats.destroy()]);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -10,16 +10,26 @@
 // each into its own database. 2 and 3 run ours first or the baselines first (--order). MariaDB's Com_commit counter gives
 // the transactions each one committed. Each step records the CPU seconds of every process and
 // the peak RSS of our services and nats-server.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { startMariadb, startNats, startPostgres } from '@cdc/testenv';
-import { arrange, contenderOrder } from './contender-order';
+import {
+  REPO,
+  natsServerVersion,
+  runScript,
+  scriptOptions,
+  serviceStarter,
+  stopServices,
+  streamedPostgresSource,
+  waitForPublished,
+  writeScriptConfig,
+} from './bench-script';
+import { arrange } from './contender-order';
 import {
   mariadbSequence,
   renderMariadbMarkdown,
@@ -27,7 +37,7 @@ import {
   type MariadbPathResult,
   type MariadbResults,
 } from './mariadb-report';
-import { spawnLogged, tail, type Child } from './pipeline';
+import { tail, type Child, type ServiceKind } from './pipeline';
 import {
   loadAverage,
   natsServerPid,
@@ -39,12 +49,7 @@ import {
   type ServiceUsage,
 } from './sections';
 
-const REPO = resolve(__dirname, '../../..');
-const BUNDLE = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist/cdc.cjs');
-const argv = process.argv.slice(2);
-const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
-const WRITE_DOCS = !argv.includes('--no-docs');
-const ORDER = contenderOrder(argv, REPO, 'pg-to-mariadb');
+const { rows: ROWS, writeDocs: WRITE_DOCS, order: ORDER } = scriptOptions(process.argv.slice(2), 'pg-to-mariadb');
 /** The destination's batch.max_ops (the product default, not set in the config below): the baseline's commit size too. */
 const BATCH_MAX_OPS = 5000;
 const ROWS_PER_STATEMENT = 1000;
@@ -82,20 +87,9 @@ async function main(): Promise<void> {
     await pg.connect();
     await pg.query(`CREATE TABLE rows (id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2),
                       note text, at timestamptz NOT NULL DEFAULT now())`);
-    const config = join(dir, 'cdc.yaml');
-    writeFileSync(
-      config,
-      `nats:
-  url: ${nats.url}
-sources:
-  - name: bench
-    type: postgres
-    url: ${sourceUrl}
-    tables: ['public.rows']
-    snapshot:
-      enabled: false
-destinations:
-  - name: replica
+    const config = writeScriptConfig(dir, nats.url, {
+      sources: streamedPostgresSource(sourceUrl, "['public.rows']"),
+      destinations: `  - name: replica
     type: mysql
     url: ${destinationUrl}
     sources: [bench]
@@ -108,26 +102,11 @@ destinations:
     create_tables: true
     schema: replica_insert
     load_data: false
-coordinator:
-  interval_ms: 200
 `,
-    );
-    const run = (kind: string, destinationName = 'replica') => {
-      // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services, as in pipeline.ts.
-      const args = [
-        ...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-        BUNDLE,
-        kind,
-        '--config',
-        config,
-      ];
-      if (kind === 'reader') args.push('--source', 'bench');
-      if (kind === 'applier') args.push('--destination', destinationName);
-      const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${destinationName}.log`));
-      children.push(child);
-      if (child.process.pid) named.set(child.process.pid, kind);
-      return child;
-    };
+    });
+    const start = serviceStarter({ config, dir, source: 'bench', children, named });
+    const run = (kind: ServiceKind, destination = 'replica') =>
+      start(kind, { destination, logName: `${kind}-${destination}` });
     run('coordinator');
     const reader = run('reader');
     await new Promise((r) => setTimeout(r, 3_000)); // slot and stream in place
@@ -141,14 +120,7 @@ coordinator:
     }
     const nc = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(nc);
-    let last = -1;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      if (reader.process.exitCode !== null) throw new Error(`reader exited:\n${tail(reader.logFile)}`);
-      const info = await jsm.streams.info('CDC_bench');
-      if (info.state.messages === last && last > 0) break;
-      last = info.state.messages;
-    }
+    const { messages: last } = await waitForPublished(jsm, 'CDC_bench', reader);
     await nc.close();
     say(`published: ${last} messages in the stream`);
     const my = await mysql.createConnection({ uri: destinationUrl, multipleStatements: true });
@@ -258,8 +230,6 @@ coordinator:
     await pg.end();
     const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
     const mariadbVersion = String((await destination.query('SELECT VERSION() AS v')).rows[0]?.v ?? 'unknown');
-    const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
-    const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
     const results: MariadbResults = {
       info: {
         ...runInfo(
@@ -271,7 +241,7 @@ coordinator:
         sequence: mariadbSequence(paths),
         software:
           `PostgreSQL ${pgVersion} source, MariaDB ${mariadbVersion} destination (testenv settings), ` +
-          `${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+          `${natsServerVersion()}, node ${process.version}`,
         workload:
           `one table (bigint key, int, numeric(12,2), ~50-char text, timestamptz), ${ROWS} rows inserted in 1000-row ` +
           `source transactions and published first; then the applier (defaults: 16 partitions, batch.max_ops ${BATCH_MAX_OPS}, ` +
@@ -294,16 +264,9 @@ coordinator:
       say,
     });
   } finally {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGTERM');
-    await Promise.all(children.map((c) => c.exited));
+    await stopServices(children);
     await Promise.all([source.destroy(), destination.destroy(), nats.destroy()]);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

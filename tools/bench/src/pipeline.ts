@@ -41,6 +41,11 @@ export function spawnLogged(command: string, args: readonly string[], logFile: s
   return { process: child, logFile, exited };
 }
 
+/** Node options for every service process: CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles them. */
+export function serviceNodeArgs(): string[] {
+  return (process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 export function tail(file: string, lines = 25): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -109,8 +114,7 @@ export class Pipeline {
   start(): void {
     this.runs += 1;
     for (const kind of SERVICE_KINDS) {
-      // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services.
-      const nodeArgs = (process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const nodeArgs = serviceNodeArgs();
       for (const destination of kind === 'applier' ? this.destinations : [undefined]) {
         const args = [...nodeArgs, this.bundle, kind, '--config', this.configFile];
         if (kind === 'reader') args.push('--source', this.options.source ?? SOURCE_NAME);

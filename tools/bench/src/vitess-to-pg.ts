@@ -14,10 +14,9 @@
 // Each step also records the CPU seconds of every process (ours, nats-server, the destination
 // Postgres, vtcombo, Vitess's MariaDB, the bench driver that runs the baselines) and the peak RSS
 // of our services and nats-server.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import mysqlStreaming from 'mysql2';
 import { Client } from 'pg';
@@ -27,8 +26,17 @@ import { ensureSourceStream } from '@cdc/change-stream';
 import { ProgressStore } from '@cdc/progress';
 import { startNats, startPostgres, startVitess } from '@cdc/testenv';
 import { decodeVgtid, VStreamClient, type binlogdata } from '@cdc/vitess-source';
-import { arrange, contenderOrder } from './contender-order';
-import { spawnLogged, tail, type Child } from './pipeline';
+import {
+  REPO,
+  natsServerVersion,
+  runScript,
+  scriptOptions,
+  serviceStarter,
+  stopServices,
+  writeScriptConfig,
+} from './bench-script';
+import { arrange } from './contender-order';
+import { tail, type Child } from './pipeline';
 import {
   loadAverage,
   natsServerPid,
@@ -48,13 +56,8 @@ import {
   type VitessResults,
 } from './vitess-report';
 
-const REPO = resolve(__dirname, '../../..');
-const BUNDLE = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist/cdc.cjs');
-const argv = process.argv.slice(2);
-const ROWS = Number(argv[argv.indexOf('--rows') + 1] || 0) || 200_000;
+const { rows: ROWS, writeDocs: WRITE_DOCS, order: ORDER } = scriptOptions(process.argv.slice(2), 'vitess-to-pg');
 const STREAM_ROWS = Math.max(1000, Math.floor(ROWS / 2 / 1000) * 1000);
-const WRITE_DOCS = !argv.includes('--no-docs');
-const ORDER = contenderOrder(argv, REPO, 'vitess-to-pg');
 const SOURCE = 'vbench';
 const PARTITIONS = 16;
 const say = (message: string) => console.log(`[bench vitess→pg] ${message}`);
@@ -191,45 +194,23 @@ async function main(): Promise<void> {
       return [{ path: 'raw-vstream', rows, seconds, rowsPerSecond: rows / seconds, step }];
     };
 
-    const config = join(dir, 'cdc.yaml');
-    writeFileSync(
-      config,
-      `nats:
-  url: ${nats.url}
-sources:
-  - name: ${SOURCE}
+    const config = writeScriptConfig(dir, nats.url, {
+      sources: `  - name: ${SOURCE}
     type: vitess
     vtgate: ${cluster.grpcAddress}
     keyspace: sharded
     tables: [${table}]
     mysql: ${cluster.mysqlUrl('sharded')}
     partitions: ${PARTITIONS}
-destinations:
-  - name: replica
+`,
+      destinations: `  - name: replica
     type: postgres
     url: ${destinationUrl}
     sources: [${SOURCE}]
     create_tables: true
-coordinator:
-  interval_ms: 200
 `,
-    );
-    const run = (kind: string) => {
-      // CDC_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services, as in pipeline.ts.
-      const args = [
-        ...(process.env.CDC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-        BUNDLE,
-        kind,
-        '--config',
-        config,
-      ];
-      if (kind === 'reader') args.push('--source', SOURCE);
-      if (kind === 'applier') args.push('--destination', 'replica');
-      const child = spawnLogged(process.execPath, args, join(dir, `${kind}-${children.length}.log`));
-      children.push(child);
-      if (child.process.pid) named.set(child.process.pid, kind);
-      return child;
-    };
+    });
+    const run = serviceStarter({ config, dir, source: SOURCE, destination: 'replica', children, named });
     const waitForRows = async (want: number, watch: Child[]) => {
       for (;;) {
         await new Promise((r) => setTimeout(r, 100));
@@ -355,8 +336,6 @@ coordinator:
     const pgVersion = String((await pg.query('SHOW server_version')).rows[0].server_version);
     const [versionRows] = await vtgate.query('SELECT @@version AS v');
     const mysqlVersion = String((versionRows as Array<{ v: string }>)[0]?.v ?? 'unknown');
-    const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
-    const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
     const results: VitessResults = {
       info: {
         ...runInfo(
@@ -368,7 +347,7 @@ coordinator:
         sequence: vitessSequence(paths),
         software:
           `Vitess vttestserver (vtgate and the vttablets in one vtcombo process) over one MariaDB (vtgate reports ${mysqlVersion}), ` +
-          `PostgreSQL ${pgVersion} destination, ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+          `PostgreSQL ${pgVersion} destination, ${natsServerVersion()}, node ${process.version}`,
         workload:
           `one table of the 2-shard keyspace (bigint key, int, decimal(12,2), ~55-char varchar, datetime(6)): ${ROWS} rows ` +
           `for the copy, then ${STREAM_ROWS} more in 1000-row transactions while the reader is stopped, drained by streaming`,
@@ -388,18 +367,11 @@ coordinator:
       say,
     });
   } finally {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGTERM');
-    await Promise.all(children.map((c) => c.exited));
+    await stopServices(children);
     await pg.end().catch(() => undefined);
     await vtgate.end().catch(() => undefined);
     await Promise.all([nats.destroy(), destination.destroy()]);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -1,10 +1,10 @@
 // The PG -> PG benchmark's run: the servers, the modes asked for in their order, and the report
 // (console, JSON result file, the generated section of docs/benchmarks.md and its plots).
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { partitionOf } from '@cdc/change-envelope';
 import { startPostgres } from '@cdc/testenv';
+import { natsServerVersion } from '../bench-script';
 import { arrange } from '../contender-order';
 import {
   PG_TO_PG_SECTION,
@@ -99,8 +99,6 @@ export async function main(): Promise<void> {
   const pgVersion = String((await source.query('SHOW server_version')).rows[0].server_version);
   await Promise.all([source.destroy(), destination.destroy()]);
 
-  const natsBinary = process.env.CDC_NATS_SERVER ?? join(REPO, '.cache', 'bin', 'nats-server');
-  const natsVersion = spawnSync(natsBinary, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'nats-server';
   const partitions = [...new Set(TABLE_NAMES.map((t) => partitionOf('public', t.split('.')[1], 16)))];
   // The order is always spelled out, so that the command repeats this run.
   const args = [
@@ -120,7 +118,7 @@ export async function main(): Promise<void> {
       machine: run.machine,
       software:
         `PostgreSQL ${pgVersion} (testenv settings: shared_buffers 128MB, fsync on, synchronous_commit on, ` +
-        `other settings default), ${natsVersion.replace(/^nats-server: /, 'nats-server ')}, node ${process.version}`,
+        `other settings default), ${natsServerVersion()}, node ${process.version}`,
       command: run.command,
       workload:
         `${TABLES.count} tables (id bigint pk, n int, ~100-byte text, timestamptz) from tools/workload, ` +
