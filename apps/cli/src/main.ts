@@ -7,6 +7,7 @@ import {
   flushLogs,
   flushLogsInOrder,
   LOG_FORMATS,
+  mallocSettingsAdvice,
   shutdownSignal,
   type Logger,
 } from '@cdc/service-runtime';
@@ -169,6 +170,10 @@ async function main(argv: readonly string[]): Promise<number> {
  * CDC_HTTP_ADDR is set) around a service; spans still buffered are exported before it returns.
  */
 async function withTelemetry<T>(service: string, log: Logger, run: () => Promise<T>): Promise<T> {
+  // Said once at start, next to how the service exports what it does: the one thing about the
+  // process's environment an operator should change (libs/service-runtime malloc-settings.ts).
+  const mallocAdvice = mallocSettingsAdvice();
+  if (mallocAdvice) log.info(mallocAdvice);
   if (initTracing({ serviceName: `cdc-${service}` })) log.info('exporting traces over OTLP');
   const address = process.env.CDC_HTTP_ADDR;
   const server = address ? await startTelemetryServer(address) : undefined;

@@ -11,3 +11,4 @@ export {
 export { prettyLogLine } from './pretty-log';
 export { shutdownSignal, sleep } from './shutdown';
 export { withRetry, retryDelayMs, describeError, type RetryOptions, type RetryPolicy } from './retry';
+export { mallocSettingsAdvice, glibcVersion, RECOMMENDED_MALLOC_ENV } from './malloc-settings';

@@ -10,10 +10,13 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import mysql from 'mysql2/promise';
 import { startNatsCluster, startVitess, type NatsCluster } from '@cdc/testenv';
+import { RECOMMENDED_MALLOC_ENV } from '@cdc/service-runtime';
 import { createWorkloadTables, deleteRows, insertRows, updateRows, workloadTableNames } from '@cdc/workload';
 
 const REPO = resolve(__dirname, '../../..');
 const DIR = join(REPO, '.testenv', 'demo');
+/** The services run as the README recommends on glibc (malloc settings); what the caller sets wins. */
+const SERVICE_ENV = { ...RECOMMENDED_MALLOC_ENV, ...process.env };
 const TABLES = { schema: 'public', count: 4 };
 const COMPARE = '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3';
 
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
   const logFile = join(DIR, 'cdc.log');
   const services = spawn(process.execPath, [join(REPO, 'dist/cdc.cjs'), 'up', '--config', configFile], {
     stdio: ['ignore', openSync(logFile, 'w'), openSync(logFile, 'a')],
+    env: SERVICE_ENV,
   });
   console.log(`▶ cdc up --config ${configFile}   (logs: ${logFile})`);
 
@@ -236,6 +240,7 @@ async function vitessDemo(nats: string, destinationUrl: string, rows: number): P
     const logFile = join(DIR, 'cdc-vitess.log');
     const services = spawn(process.execPath, [join(REPO, 'dist/cdc.cjs'), 'up', '--config', configFile], {
       stdio: ['ignore', openSync(logFile, 'w'), openSync(logFile, 'a')],
+      env: SERVICE_ENV,
     });
     const stopServices = async () => {
       if (services.exitCode !== null || services.signalCode !== null) return;

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { glibcVersion, mallocSettingsAdvice, RECOMMENDED_MALLOC_ENV } from './malloc-settings';
+
+test('on glibc without the settings, one line names each missing one with its value', () => {
+  assert.equal(
+    mallocSettingsAdvice({}, { glibc: '2.36' }),
+    'glibc 2.36 malloc at its defaults: start the service with MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=262144 ' +
+      'in its environment for a lower peak memory (README, "Memory")',
+  );
+  assert.match(
+    mallocSettingsAdvice({ MALLOC_ARENA_MAX: '2' }, { glibc: '2.36' }) ?? '',
+    /with MALLOC_MMAP_THRESHOLD_=262144 in/,
+  );
+});
+
+test('nothing to say with the settings (any value: the operator chose), or on another C library', () => {
+  assert.equal(mallocSettingsAdvice({ ...RECOMMENDED_MALLOC_ENV }, { glibc: '2.36' }), undefined);
+  assert.equal(
+    mallocSettingsAdvice({ MALLOC_ARENA_MAX: '4', MALLOC_MMAP_THRESHOLD_: '1048576' }, { glibc: '2.36' }),
+    undefined,
+  );
+  assert.equal(mallocSettingsAdvice({}, {}), undefined);
+});
+
+test("glibcVersion reads this process's C library (the Debian test machine runs glibc)", () => {
+  const ldd = spawnSync('ldd', ['--version'], { encoding: 'utf8' });
+  const expected = /GLIBC|GNU libc/i.test(`${ldd.stdout}${ldd.stderr}`) ? /^\d+\.\d+/ : undefined;
+  if (expected) assert.match(glibcVersion() ?? '', expected);
+  else assert.equal(glibcVersion(), undefined);
+});
