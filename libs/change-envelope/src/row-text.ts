@@ -1,5 +1,8 @@
 import { NULL_VALUE, UNCHANGED_VALUE, type TextualKind, type Value } from './value';
 
+// Over 400 lines on purpose: this is one format, written and read; its two halves must agree
+// byte for byte (escapes, \N, \U, array literals), so they stay side by side.
+
 /*
  * Rows as Postgres COPY text: the form rows travel in from source to destination (see
  * DESIGN.md, "Data plane: bytes, not objects"). A row is one line of fields separated by TAB;
