@@ -1,5 +1,6 @@
 import { NULL_VALUE, UNCHANGED_VALUE, type Column, type Value } from '@cdc/change-envelope';
-import { compileFilter, FilterTypeError, type CompileOptions } from './evaluate';
+import { FilterTypeError } from './comparison';
+import { compileFilter, type CompileOptions } from './evaluate';
 import type { FilterExpression } from './expression';
 
 /** What a derived column is at the destination: its type, as a source column's would be. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Column, Value } from '@cdc/change-envelope';
-import { compileFilter, FilterTypeError } from './evaluate';
+import { FilterTypeError } from './comparison';
+import { compileFilter } from './evaluate';
 import { parseFilter } from './expression';
 
 // A Vitess source's filter as the reader evaluates it: MySQL's rules where they differ from Postgres's.
