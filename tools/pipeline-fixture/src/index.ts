@@ -24,3 +24,5 @@ export {
   type TransferOutcome,
   type TransferWorkload,
 } from './transfer-workload';
+export { startVitessPipeline, type VitessPipeline, type VitessPipelineOptions } from './vitess-pipeline';
+export { compareMysqlTable, compareTable, createTable, waitForEqual } from './vitess-compare';

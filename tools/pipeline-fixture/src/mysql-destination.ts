@@ -55,3 +55,29 @@ export async function startMysqlDestination(options: MysqlDestinationOptions): P
     },
   };
 }
+
+export interface SharedMysqlDestination {
+  readonly entry: DestinationEntry;
+  readonly pool: mysql.Pool;
+  /** The database every table lands in (the entry's `schema`). */
+  readonly database: string;
+  close(): Promise<void>;
+}
+
+/** A MariaDB database a test made on a server it shares (not stopped here), as destination `name`. */
+export function openSharedMysqlDestination(name: string, url: string): SharedMysqlDestination {
+  const database = new URL(url).pathname.slice(1);
+  const pool = mysql.createPool({
+    uri: url,
+    connectionLimit: 2,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+  return {
+    entry: { name, type: 'mysql', url, schema: database },
+    pool,
+    database,
+    close: () => pool.end().catch(() => undefined),
+  };
+}

@@ -13,7 +13,7 @@ import {
   type VitessRealCluster,
 } from '@cdc/testenv';
 import { gtidOrdinal, parseVgtid } from '@cdc/vitess-source';
-import { BUNDLE, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from '../e2e/vitess-fixture';
+import { BUNDLE, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from '@cdc/pipeline-fixture';
 import {
   KEYSPACE,
   SEED_ROWS,

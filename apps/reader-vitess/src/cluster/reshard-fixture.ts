@@ -14,7 +14,7 @@ import {
   waitForLog,
   type ServiceProcess,
   type VitessPipeline,
-} from '../e2e/vitess-fixture';
+} from '@cdc/pipeline-fixture';
 
 export const KEYSPACE = 'customer';
 export const TABLE = 'orders';

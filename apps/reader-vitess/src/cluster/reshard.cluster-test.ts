@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from '@cdc/testenv';
-import { waitForEqual, waitForLog, type VitessPipeline } from '../e2e/vitess-fixture';
+import { waitForEqual, waitForLog, type VitessPipeline } from '@cdc/pipeline-fixture';
 import {
   JOURNAL,
   KEYSPACE,

@@ -8,7 +8,7 @@ import {
   type PostgresServer,
   type VitessCluster,
 } from '@cdc/testenv';
-import { createTable, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from './vitess-fixture';
+import { createTable, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from '@cdc/pipeline-fixture';
 
 // The Vitess source (vttestserver, 2 shards) on a 3-server NATS cluster with nats.replicas 3:
 // kill -9 of the server leading the source stream while changes stream; every service rides

@@ -17,7 +17,7 @@ import {
   type PostgresServer,
   type VitessCluster,
 } from '@cdc/testenv';
-import { createTable, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from './vitess-fixture';
+import { createTable, startVitessPipeline, waitForEqual, waitForLog, type VitessPipeline } from '@cdc/pipeline-fixture';
 
 // Row filters on a Vitess source (issue 19): Vitess (vttestserver) → reader → JetStream →
 // applier → Postgres, the services as real processes of dist/cdc.cjs.

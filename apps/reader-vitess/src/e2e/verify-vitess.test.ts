@@ -7,7 +7,7 @@ import { loadConfig } from '@cdc/config';
 import { startNats, startPostgres, startVitess, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { connect } from '@nats-io/transport-node';
 import { repairSubject, runVerify, type RepairReply, type RepairRequest, type VerifyReport } from '@cdc/verify';
-import { BUNDLE, createTable, startVitessPipeline, waitForEqual, type VitessPipeline } from './vitess-fixture';
+import { BUNDLE, createTable, startVitessPipeline, waitForEqual, type VitessPipeline } from '@cdc/pipeline-fixture';
 
 // cdc verify with a Vitess source: a 2-shard keyspace (vttestserver) replicated into Postgres by
 // the real services. Every Vitess type prints the same canonical text on both engines (no chunk

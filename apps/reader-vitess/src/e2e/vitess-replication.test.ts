@@ -25,7 +25,7 @@ import {
   waitForEqual,
   waitForLog,
   type VitessPipeline,
-} from './vitess-fixture';
+} from '@cdc/pipeline-fixture';
 
 // Vitess (vtgate + vttablets over MariaDB, tools/vitess-testenv) → reader → JetStream →
 // applier → Postgres, with the services as real processes of dist/cdc.cjs.
@@ -176,7 +176,7 @@ test('the Vitess reader says ready (/readyz) once its VStream delivers, not befo
   const p = await pipeline('ready', 'sharded');
   await createTable(p, true, `${RUN}_ready_t`, 'id BIGINT NOT NULL PRIMARY KEY, v INT');
   const port = await findFreePort();
-  p.start('reader', undefined, { CDC_HTTP_ADDR: `127.0.0.1:${port}` });
+  p.start('reader', { env: { CDC_HTTP_ADDR: `127.0.0.1:${port}` } });
   const readyz = async () => {
     const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
     return response === undefined ? undefined : { status: response.status, text: await response.text() };
@@ -218,9 +218,9 @@ test('Vitess to MariaDB and Postgres at once: copy + streaming of every type, on
       Array.from({ length: 40 }, (_, k) => k + 1),
     );
     const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl, OTEL_BSP_SCHEDULE_DELAY: '100' };
-    p.start('reader', undefined, otel);
-    p.start('applier', undefined, otel);
-    p.start('applier', `my_${p.name}`, otel);
+    p.start('reader', { env: otel });
+    p.start('applier', { env: otel });
+    p.start('applier', { destination: `my_${p.name}`, env: otel });
     p.start('coordinator');
     const bothEqual = async () => {
       const deadline = Date.now() + 120_000;

@@ -1,190 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// Comparing a Vitess (MySQL) table, read through vtgate, with its Postgres or MariaDB copy: both
+// sides' values in one canonical spelling, chosen per MySQL column type.
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { until, type NatsCluster, type NatsServer, type PostgresServer, type VitessCluster } from '@cdc/testenv';
-
-const REPO = resolve(__dirname, '../../../..');
-export const BUNDLE = join(REPO, 'dist/cdc.cjs');
-
-export type ServiceKind = 'reader' | 'applier' | 'coordinator';
-
-export interface ServiceProcess {
-  readonly kind: ServiceKind;
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  log(): string;
-}
-
-/** One Vitess → JetStream → Postgres pipeline over the shared test cluster, services as real processes. */
-export interface VitessPipeline {
-  readonly name: string;
-  readonly keyspace: string;
-  readonly vtgate: mysql.Pool;
-  readonly destination: pg.Client;
-  /** The MariaDB destination (`my_<name>`), when the pipeline has one. */
-  readonly mysqlDestination?: { readonly pool: mysql.Pool; readonly database: string };
-  /** The Postgres destination database's URL. */
-  readonly destinationUrl: string;
-  /** The destination schema the tables land in (default: the keyspace's name). */
-  readonly destinationSchema: string;
-  /** The pipeline's config file (for `cdc status --config`). */
-  readonly configFile: string;
-  /** `destination` picks the applier's destination (default: the Postgres one); `env` adds to the environment. */
-  start(kind: ServiceKind, destination?: string, env?: Readonly<Record<string, string>>): ServiceProcess;
-  /** Rewrites the config file with other source settings (YAML lines under the source): for the next start. */
-  setSourceExtra(sourceExtra: string): void;
-  stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | null>;
-  destroy(): Promise<void>;
-}
-
-export async function startVitessPipeline(options: {
-  readonly name: string;
-  /** The shared vttestserver cluster, or a multi-process one (startVitessCluster). */
-  readonly cluster: Pick<VitessCluster, 'grpcAddress' | 'mysqlUrl'>;
-  /** One server, or a cluster (every server's URL goes into the config). */
-  readonly nats: NatsServer | Pick<NatsCluster, 'urls'>;
-  /** nats.replicas (default: the product's, 1). */
-  readonly natsReplicas?: number;
-  readonly postgres: PostgresServer;
-  readonly keyspace: string;
-  readonly tables: readonly string[];
-  readonly sourceExtra?: string;
-  /** mysql:// URL of a MariaDB database: a second destination `my_<name>` writes every table there. */
-  readonly mysqlDestinationUrl?: string;
-  /** An existing Postgres database to write into (default: a new one, dst_<name>). */
-  readonly destinationUrl?: string;
-  /** The Postgres destination's name (default pg_<name>). */
-  readonly destinationName?: string;
-  /** The destination's `schema`: where every table lands (default: a schema named after the keyspace). */
-  readonly destinationSchema?: string;
-}): Promise<VitessPipeline> {
-  const destinationUrl = options.destinationUrl ?? (await options.postgres.createDatabase(`dst_${options.name}`));
-  const destinationName = options.destinationName ?? `pg_${options.name}`;
-  const dir = mkdtempSync(join(tmpdir(), `cdc-vitess-${options.name}-`));
-  const configFile = join(dir, 'cdc.yaml');
-  const writeConfig = (sourceExtra: string | undefined) =>
-    writeFileSync(
-      configFile,
-      `nats:
-  url: ${'url' in options.nats ? options.nats.url : JSON.stringify(options.nats.urls)}
-${options.natsReplicas !== undefined ? `  replicas: ${options.natsReplicas}\n` : ''}sources:
-  - name: ${options.name}
-    type: vitess
-    vtgate: ${options.cluster.grpcAddress}
-    keyspace: ${options.keyspace}
-    tables: ${JSON.stringify(options.tables)}
-    mysql: ${options.cluster.mysqlUrl(options.keyspace)}
-    partitions: 4
-    publish:
-      watermark_interval_ms: 200
-    reconnect:
-      initial_ms: 200
-      max_ms: 2000
-${sourceExtra ?? ''}
-destinations:
-  - name: ${destinationName}
-    type: postgres
-    url: ${destinationUrl}
-    sources: [${options.name}]
-    create_tables: true
-${options.destinationSchema !== undefined ? `    schema: ${options.destinationSchema}\n` : ''}    batch:
-      max_wait_ms: 20
-${
-  options.mysqlDestinationUrl
-    ? `  - name: my_${options.name}
-    type: mysql
-    url: ${options.mysqlDestinationUrl}
-    sources: [${options.name}]
-    create_tables: true
-    schema: ${new URL(options.mysqlDestinationUrl).pathname.slice(1)}
-    batch:
-      max_wait_ms: 20
-`
-    : ''
-}coordinator:
-  interval_ms: 200
-`,
-    );
-  writeConfig(options.sourceExtra);
-  const vtgate = mysql.createPool({
-    uri: options.cluster.mysqlUrl(options.keyspace),
-    connectionLimit: 4,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-  });
-  const destination = new pg.Client({
-    connectionString: destinationUrl,
-    options: '-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres',
-    types: { getTypeParser: () => (value: string) => value },
-  });
-  await destination.connect();
-  const services = new Set<ServiceProcess>();
-  let counter = 0;
-  const mysqlDestination = options.mysqlDestinationUrl
-    ? {
-        pool: mysql.createPool({
-          uri: options.mysqlDestinationUrl,
-          connectionLimit: 2,
-          dateStrings: true,
-          supportBigNumbers: true,
-          bigNumberStrings: true,
-        }),
-        database: new URL(options.mysqlDestinationUrl).pathname.slice(1),
-      }
-    : undefined;
-  return {
-    name: options.name,
-    keyspace: options.keyspace,
-    vtgate,
-    destination,
-    destinationUrl,
-    destinationSchema: options.destinationSchema ?? options.keyspace,
-    configFile,
-    ...(mysqlDestination ? { mysqlDestination } : {}),
-    setSourceExtra: (sourceExtra) => writeConfig(sourceExtra),
-    start(kind, applierDestination, env) {
-      counter += 1;
-      const logFile = join(dir, `${kind}-${counter}.log`);
-      const out = createWriteStream(logFile);
-      const args = [BUNDLE, kind, '--config', configFile];
-      if (kind === 'reader') args.push('--source', options.name);
-      if (kind === 'applier') args.push('--destination', applierDestination ?? destinationName);
-      const child = spawn(process.execPath, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...env },
-      });
-      child.stdout?.pipe(out);
-      child.stderr?.pipe(out);
-      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-      const log = () => {
-        try {
-          return readFileSync(logFile, 'utf8');
-        } catch {
-          return ''; // not opened yet
-        }
-      };
-      const service: ServiceProcess = { kind, child, exited, log };
-      services.add(service);
-      void exited.then(() => services.delete(service));
-      return service;
-    },
-    async stop(service, signal) {
-      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill(signal);
-      return service.exited;
-    },
-    async destroy() {
-      for (const service of services) service.child.kill('SIGKILL');
-      await Promise.all([...services].map((service) => service.exited));
-      await destination.end().catch(() => undefined);
-      await vtgate.end().catch(() => undefined);
-      await mysqlDestination?.pool.end().catch(() => undefined);
-    },
-  };
-}
+import { until } from '@cdc/testenv';
+import type { VitessPipeline } from './vitess-pipeline';
 
 /** Creates a table in a keyspace through vtgate; in a sharded keyspace its vindex (hash on `id`) first. */
 export async function createTable(
@@ -197,8 +16,6 @@ export async function createTable(
   if (sharded) await pipeline.vtgate.query(`ALTER VSCHEMA ON ${name} ADD VINDEX hash(id) USING hash`);
   await pipeline.vtgate.query(`CREATE TABLE ${name} (${columns})`);
 }
-
-// --- comparing a MariaDB table (through vtgate) with its Postgres copy ------------------------
 
 interface SourceColumn {
   readonly name: string;
@@ -377,19 +194,5 @@ export async function waitForEqual(
     500,
   ).catch(() => {
     throw new Error(`destination did not become equal to the source in ${timeoutMs} ms: ${difference}`);
-  });
-}
-
-export async function waitForLog(service: ServiceProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
-  await until(
-    `${service.kind} to log ${pattern}`,
-    () => {
-      if (pattern.test(service.log())) return true;
-      if (service.child.exitCode !== null) throw new Error(`${service.kind} exited before logging ${pattern}`);
-      return false;
-    },
-    timeoutMs,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}: ${service.log().slice(-2000)}`);
   });
 }
