@@ -1,3 +1,5 @@
+// Past ~400 lines on purpose: the partition queues, their one publish in flight, the buffer bounds and the
+// stream-full pause share one state; the routing rule is in partition-routing.ts.
 import { headers } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import {
@@ -6,21 +8,18 @@ import {
   OpEncoder,
   dataMessageId,
   encodeWatermark,
-  keyColumnIndexes,
-  partitionOf,
-  partitionOfKey,
   partitionSubject,
   watermarkMessageId,
   type ChangeOp,
   type EncodedOp,
   type Position,
   type TableSchema,
-  type Value,
   type Watermark,
 } from '@cdc/change-envelope';
 import { describeError, retryDelayMs, sleep, type Logger, type RetryPolicy } from '@cdc/service-runtime';
 import { MAX_LINKED_TRACES, metrics, setTraceHeaders } from '@cdc/telemetry';
 import { jetStreamAvailability } from './jetstream-availability';
+import { partitionsByKey, routeOf, type Route } from './partition-routing';
 
 export interface PublisherLimits {
   /** Ops per message at most. */
@@ -61,18 +60,15 @@ export interface ChangePublisherOptions extends PublisherLimits {
 /** Why publishing waits: the stream holds max_bytes, or its oldest change is older than max_age_s. */
 export type PauseReason = 'max_bytes' | 'max_age_s';
 
-/** How often a message the full stream refused is offered again; how long it must be taken before "resumed". */
 /**
  * A publish that failed (no PubAck in time, a leader election): offered again with the same
  * message id, so JetStream stores it once. The row "publishing a message" of the retry table
  * in libs/service-runtime/README.md.
  */
 const PUBLISH_RETRY = { initialDelayMs: 200, maxDelayMs: 5_000, maxAttempts: 30 } as const satisfies RetryPolicy;
+/** How often a message the full stream refused is offered again; how long it must be taken before "resumed". */
 const STREAM_FULL_RETRY_MS = 500;
 const RESUMED_AFTER_MS = 2_000;
-
-/** A key-partitioned table's key columns, by index into its columns. */
-type Route = number | { readonly keyIndexes: readonly number[] };
 
 /**
  * A message being filled: its ops are already encoded (see BatchBuilder), so the queue holds
@@ -170,77 +166,23 @@ export class ChangePublisher {
     this.throwIfFailed();
     let route = this.routeByTable.get(op.table);
     if (route === undefined) {
-      route = this.routeOf(op.table);
+      route = routeOf(op.table, this.options.partitions, this.options.keyPartitioned, this.options.log);
       this.routeByTable.set(op.table, route);
     }
     if (typeof route === 'number') this.enqueueOp(route, this.encoder.encode(op), op.position, traceparent);
     else this.addByKey(op, route.keyIndexes, traceparent);
   }
 
-  private routeOf(table: TableSchema): Route {
-    const byTable = partitionOf(table.schema, table.table, this.options.partitions);
-    if (!this.options.keyPartitioned?.(table.schema, table.table)) return byTable;
-    const keyIndexes = keyColumnIndexes(table.columns);
-    if (!table.hasKey || keyIndexes.length === 0) {
-      // Without a key, rows have no identity to hash that survives an update.
-      this.options.log.warn(
-        { table: `${table.schema}.${table.table}`, partition: byTable },
-        'partition_by: key ignored for a table without a primary key: the table stays in one partition',
-      );
-      return byTable;
-    }
-    return { keyIndexes };
-  }
-
-  /**
-   * Routes an op of a table partitioned by key. Rows go to their key's partition. An op whose
-   * effect spans partitions is copied into each of them with `barrier` set (the destination
-   * applies it once all of them have reached it): a TRUNCATE into every partition, an UPDATE
-   * that changes the key into the old key's and the new key's partitions, so the row's later
-   * changes (under its new key) cannot overtake its move.
-   */
+  /** Routes an op of a table partitioned by key (partitionsByKey): copies spanning partitions carry `barrier`. */
   private addByKey(op: ChangeOp, keyIndexes: readonly number[], traceparent: string | undefined): void {
-    const { schema, table } = op.table;
-    const partitions = this.options.partitions;
-    const partitionOfRow = (row: readonly Value[]) =>
-      partitionOfKey(
-        schema,
-        table,
-        keyIndexes.map((i) => row[i]),
-        partitions,
-      );
-    const partitionOfOldKey = () =>
-      op.key.length > 0
-        ? partitionOfKey(schema, table, op.key, partitions)
-        : partitionOfRow(op.before ?? op.after ?? []);
-    const enqueue = (partition: number) => this.enqueueOp(partition, this.encoder.encode(op), op.position, traceparent);
-    const copyTo = (targets: number[]) => {
-      // Encoded once: every copy is the same bytes.
-      const copy = this.encoder.encode({ ...op, barrier: targets });
-      for (const partition of targets) this.enqueueOp(partition, copy, op.position, traceparent);
-    };
-    switch (op.kind) {
-      case 'truncate':
-        copyTo(Array.from({ length: partitions }, (_, i) => i));
-        return;
-      case 'ddl':
-        enqueue(partitionOf(schema, table, partitions));
-        return;
-      case 'delete':
-        enqueue(partitionOfOldKey());
-        return;
-      case 'update': {
-        const from = partitionOfOldKey();
-        const newKey = op.after && keyIndexes.every((i) => op.after![i] && op.after![i].kind !== 'unchanged');
-        const to = newKey ? partitionOfRow(op.after!) : from;
-        if (from === to) enqueue(from);
-        else copyTo(from < to ? [from, to] : [to, from]);
-        return;
-      }
-      default:
-        // insert, snapshot-row
-        enqueue(op.after ? partitionOfRow(op.after) : partitionOfOldKey());
+    const targets = partitionsByKey(op, keyIndexes, this.options.partitions);
+    if (typeof targets === 'number') {
+      this.enqueueOp(targets, this.encoder.encode(op), op.position, traceparent);
+      return;
     }
+    // Encoded once: every copy is the same bytes.
+    const copy = this.encoder.encode({ ...op, barrier: targets });
+    for (const partition of targets) this.enqueueOp(partition, copy, op.position, traceparent);
   }
 
   /** Queues a watermark behind everything already queued, in every partition. */
