@@ -29,15 +29,15 @@ export {
   type PublisherLimits,
   type PublisherStats,
 } from './publisher';
+export { PartitionConsumer } from './partition-consumer';
 export {
-  PartitionConsumer,
   MalformedMessageError,
   storedBatch,
   type ReceivedBatch,
   type BatchLimits,
   type BatchTraceInfo,
   type OpStats,
-} from './partition-consumer';
+} from './received-batch';
 export { connectService, messageMaxBytes, type ServiceNatsOptions } from './service-connection';
 export {
   connectToNats,
