@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS, parseCommandLine, UsageError } from './command-line';
+import { parseCommandLine, UsageError } from './command-line';
+import { COMMANDS } from './commands';
 
 test('a command and its options, as util.parseArgs reads them (--name value and --name=value)', () => {
   assert.deepEqual(parseCommandLine(['reader', '--config', 'f.yaml', '--source=shop']), {
