@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderStatus, type SourceStatus } from './status';
+import type { SourceStatus } from './status';
+import { renderStatus } from './status-text';
 
 const vitessSource = (startPosition: SourceStatus['startPosition']): SourceStatus => ({
   source: 'sales',
