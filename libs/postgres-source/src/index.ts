@@ -35,11 +35,15 @@ export {
   type KeyChunk,
   type SnapshotXids,
 } from './backfill';
-export { reconcilePublication, type PublicationChanges, type PublicationReconcileOptions } from './publication';
 export {
-  preflightSource,
+  reconcilePublication,
   ensurePublication,
   changeRowFilters,
+  type PublicationChanges,
+  type PublicationReconcileOptions,
+} from './publication';
+export {
+  preflightSource,
   dropSlot,
   listCandidateTables,
   unusableReason,

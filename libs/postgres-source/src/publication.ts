@@ -1,8 +1,14 @@
 import { Client, escapeIdentifier } from 'pg';
-import { listCandidateTables, unusableReason, type SourceTable } from './preflight';
+import {
+  listCandidateTables,
+  PARTITION_ROOT_MIN_VERSION,
+  unusableReason,
+  type PreflightResult,
+  type SourceTable,
+} from './preflight';
 import { describeError } from '@cdc/service-runtime';
 import { SESSION_OPTIONS } from './session-settings';
-import type { RowFilters } from './row-filters';
+import { publicationHoldsRowFilters, type RowFilters } from './row-filters';
 
 export interface PublicationReconcileOptions {
   readonly source: string;
@@ -128,5 +134,145 @@ async function alter(
       `source ${options.source}: cannot ${what} publication "${options.publication}": ${describeError(error)}`,
       { cause: error },
     );
+  }
+}
+
+/**
+ * Creates the publication, or adds newly matched tables to it (`addTables: false` leaves that
+ * to a live backfill). A partitioned table's changes are published as changes of the table
+ * itself (publish_via_partition_root), as its snapshot reads it: without it they arrive under
+ * the names of its partitions. Runs only after preflight passed.
+ */
+export async function ensurePublication(
+  url: string,
+  publication: string,
+  preflight: PreflightResult,
+  {
+    addTables = true,
+    rowFilters,
+    syncRowFilters: syncWanted = true,
+  }: {
+    readonly addTables?: boolean;
+    readonly rowFilters?: RowFilters;
+    /**
+     * Give the existing publication's tables the configured filters now (default). false: the
+     * caller changes them itself (a streaming reader, with a live backfill: changeRowFilters).
+     */
+    readonly syncRowFilters?: boolean;
+  } = {},
+): Promise<void> {
+  const toAdd = addTables && preflight.publicationExists ? preflight.tablesToAdd : [];
+  // Row filters live in the publication from 15 on; before, the reader evaluates them.
+  const inPublication = publicationHoldsRowFilters(preflight.serverVersion);
+  const filters = inPublication ? rowFilters : undefined;
+  const syncFilters = syncWanted && preflight.publicationExists && inPublication;
+  if (preflight.publicationExists && toAdd.length === 0 && !preflight.publicationNeedsPartitionRoot && !syncFilters)
+    return;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const quoted = escapeIdentifier(publication);
+    const names = (tables: readonly SourceTable[]) =>
+      tables
+        .map((table) => {
+          const name = `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`;
+          return filters ? filters.publicationEntry(name, table.schema, table.table) : name;
+        })
+        .join(', ');
+    if (!preflight.publicationExists) {
+      const viaRoot =
+        preflight.serverVersion >= PARTITION_ROOT_MIN_VERSION ? ' WITH (publish_via_partition_root = true)' : '';
+      await client.query(`CREATE PUBLICATION ${quoted} FOR TABLE ${names(preflight.tables)}${viaRoot}`);
+      return;
+    }
+    if (preflight.publicationNeedsPartitionRoot)
+      await client.query(`ALTER PUBLICATION ${quoted} SET (publish_via_partition_root = true)`);
+    if (syncFilters) await applyRowFilters(client, publication, preflight.tables, filters, false);
+    if (toAdd.length > 0) await client.query(`ALTER PUBLICATION ${quoted} ADD TABLE ${names(toAdd)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Gives the publication's tables the configured row filters (15+): each table that has a filter
+ * in the config or in the publication is dropped from the publication and added back with the
+ * configured one, all in one transaction, so the stream never sees a table unpublished.
+ * Re-adding an unchanged filter changes nothing. With `probe` the transaction is rolled back:
+ * the tables whose filter the server deparses differently afterwards are those it would change
+ * (ours and the stored filter are compared as the server writes both, never as text we wrote).
+ */
+async function applyRowFilters(
+  client: Client,
+  publication: string,
+  tables: readonly SourceTable[],
+  filters: RowFilters | undefined,
+  probe: boolean,
+): Promise<SourceTable[]> {
+  const read = async () =>
+    (
+      await client.query<{ schema: string; table: string; rowfilter: string | null }>(
+        `SELECT schemaname AS schema, tablename AS table, rowfilter FROM pg_publication_tables WHERE pubname = $1`,
+        [publication],
+      )
+    ).rows;
+  const before = await read();
+  const quoted = escapeIdentifier(publication);
+  const touched: SourceTable[] = [];
+  const changes: string[] = [];
+  for (const row of before) {
+    const table = tables.find((t) => t.schema === row.schema && t.table === row.table);
+    if (table === undefined) continue;
+    if (filters?.of(table.schema, table.table) === undefined && row.rowfilter === null) continue;
+    const name = `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.table)}`;
+    touched.push(table);
+    changes.push(`ALTER PUBLICATION ${quoted} DROP TABLE ${name}`);
+    changes.push(
+      `ALTER PUBLICATION ${quoted} ADD TABLE ${filters ? filters.publicationEntry(name, table.schema, table.table) : name}`,
+    );
+  }
+  if (changes.length === 0) return [];
+  await client.query('BEGIN');
+  let open = true;
+  try {
+    for (const statement of changes) await client.query(statement);
+    if (!probe) {
+      await client.query('COMMIT');
+      open = false;
+      return touched;
+    }
+    const after = await read();
+    const filterOf = (rows: typeof before, table: SourceTable) =>
+      rows.find((row) => row.schema === table.schema && row.table === table.table)?.rowfilter ?? null;
+    return touched.filter((table) => filterOf(before, table) !== filterOf(after, table));
+  } finally {
+    if (open) await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/**
+ * A streaming reader's filter change (15+): the tables whose publication row filter differs from
+ * the configured one are passed to `beforeChange` (the reader records them for a live backfill,
+ * which empties the destination table and reads the rows the new filter matches), then their
+ * filter is changed. A crash in between changes nothing yet, and the next start finds them again.
+ * Returns the changed tables.
+ */
+export async function changeRowFilters(
+  url: string,
+  publication: string,
+  tables: readonly SourceTable[],
+  filters: RowFilters,
+  beforeChange: (tables: readonly SourceTable[]) => Promise<void>,
+): Promise<SourceTable[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const changed = await applyRowFilters(client, publication, tables, filters, true);
+    if (changed.length === 0) return [];
+    await beforeChange(changed);
+    await applyRowFilters(client, publication, changed, filters, false);
+    return changed;
+  } finally {
+    await client.end();
   }
 }

@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPostgres, type PostgresServer } from '@cdc/testenv';
-import { ensurePublication, preflightSource } from './preflight';
+import { preflightSource } from './preflight';
+import { ensurePublication } from './publication';
 import { RowFilters } from './row-filters';
 
 let pg: PostgresServer;
