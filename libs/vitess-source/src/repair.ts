@@ -12,7 +12,7 @@ import type { binlogdata, query } from './generated/vitess';
 import { gtidOrdinal, laneOf } from './gtid';
 import { writeRowText } from './row-values';
 import type { KeyspaceTable } from './schema';
-import { tableOfFields, type TableState } from './vstream-decoder';
+import { tableOfFields, type TableState } from './table-fields';
 import type { BindValue, VStreamClient } from './vstream-client';
 
 /**
