@@ -8,6 +8,8 @@ export interface PostgresServer {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** The server's log (stdout and stderr of postgres), kept across restarts. */
+  readonly logFile: string;
   /** Its major version (14, 15, ...). */
   readonly version: number;
   /** postgres://postgres@127.0.0.1:PORT/<database> (trust auth on loopback); default database 'postgres'. */
