@@ -77,6 +77,30 @@ function pastCopy(vgtid: binlogdata.IVGtid | undefined): vgtid is binlogdata.IVG
   return shards.length > 0 && shards.every((s) => !!s.gtid && s.gtid !== 'current' && (s.tablePKs ?? []).length === 0);
 }
 
+/**
+ * The reader alone in a phase: the rows it stored in JetStream, timed from its VStream's start
+ * (as the raw client is), or from its process's start when its log does not say.
+ */
+function readerAlone(
+  path: 'reader-copy' | 'reader-stream',
+  stored: { readonly rows: number; readonly storedAt: number },
+  vstreamStart: number | undefined,
+  processStart: number,
+): VitessPathResult & { readonly seconds: number } {
+  const seconds = (stored.storedAt - (vstreamStart ?? processStart)) / 1000;
+  return {
+    path,
+    rows: stored.rows,
+    seconds,
+    rowsPerSecond: stored.rows / seconds,
+    timedFrom: vstreamStart !== undefined ? 'its VStream start' : 'its process start',
+  };
+}
+
+function readerAloneText(reader: VitessPathResult & { readonly seconds: number }, messages: number): string {
+  return `reader alone: ${reader.rows} rows stored in JetStream in ${messages} messages ${reader.seconds.toFixed(1)} s after its VStream started = ${Math.round(reader.rowsPerSecond)} rows/s`;
+}
+
 async function main(): Promise<void> {
   const load = loadAverage();
   const [cluster, nats, destination] = await Promise.all([
@@ -254,10 +278,10 @@ async function main(): Promise<void> {
       const vstreamStart = vstreamStartedAt(vreader.logFile);
       if (vstreamStart === undefined)
         say('warning: no "VStream starting" line in the reader log: timing from the process start');
-      const readerSeconds = (stored.storedAt - (vstreamStart ?? readerStart)) / 1000;
+      const reader = readerAlone('reader-copy', stored, vstreamStart, readerStart);
       say(
         `copy into Postgres: ${ROWS} rows in ${copySeconds.toFixed(1)} s = ${Math.round(ROWS / copySeconds)} rows/s ` +
-          `(reader alone: ${stored.rows} rows stored in JetStream in ${stored.messages} messages ${readerSeconds.toFixed(1)} s after its VStream started = ${Math.round(stored.rows / readerSeconds)} rows/s)`,
+          `(${readerAloneText(reader, stored.messages)})`,
       );
       // The reader stops once the committed VGtid is past the copy, so that it restarts streaming.
       const deadline = Date.now() + 60_000;
@@ -270,16 +294,7 @@ async function main(): Promise<void> {
       vreader.process.kill('SIGTERM');
       await vreader.exited;
       if (vreader.process.pid) named.delete(vreader.process.pid);
-      return [
-        {
-          path: 'reader-copy',
-          rows: stored.rows,
-          seconds: readerSeconds,
-          rowsPerSecond: stored.rows / readerSeconds,
-          timedFrom: vstreamStart !== undefined ? 'its VStream start' : 'its process start',
-        },
-        { path: 'copy', rows: ROWS, seconds: copySeconds, rowsPerSecond: ROWS / copySeconds, step },
-      ];
+      return [reader, { path: 'copy', rows: ROWS, seconds: copySeconds, rowsPerSecond: ROWS / copySeconds, step }];
     };
 
     const paths: VitessPathResult[] = [];
@@ -307,21 +322,12 @@ async function main(): Promise<void> {
       // As for the copy: the reader's own time runs from its VStream's start, so the two rows
       // together say which side holds the drain back (the reader, or the applier and destination).
       const vstreamStart = vstreamStartedAt(vreader.logFile);
-      const readerSeconds = (stored.storedAt - (vstreamStart ?? streamStart)) / 1000;
+      const reader = readerAlone('reader-stream', stored, vstreamStart, streamStart);
       say(
         `streaming drain: ${STREAM_ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(STREAM_ROWS / seconds)} rows/s ` +
-          `(reader alone: ${stored.rows} rows stored in JetStream in ${stored.messages} messages ${readerSeconds.toFixed(1)} s after its VStream started = ${Math.round(stored.rows / readerSeconds)} rows/s)`,
+          `(${readerAloneText(reader, stored.messages)})`,
       );
-      return [
-        {
-          path: 'reader-stream',
-          rows: stored.rows,
-          seconds: readerSeconds,
-          rowsPerSecond: stored.rows / readerSeconds,
-          timedFrom: vstreamStart !== undefined ? 'its VStream start' : 'its process start',
-        },
-        { path: 'stream', rows: STREAM_ROWS, seconds, rowsPerSecond: STREAM_ROWS / seconds, step },
-      ];
+      return [reader, { path: 'stream', rows: STREAM_ROWS, seconds, rowsPerSecond: STREAM_ROWS / seconds, step }];
     };
     const rawStreamBaseline = async (): Promise<VitessPathResult[]> => {
       const step = 'baseline: raw VStream streaming';
