@@ -3,7 +3,9 @@
 // baseline (`--baseline-env`, default none) and a contender (`--env`). Each round runs both on
 // fresh databases, a fresh NATS server and a fresh pipeline, in alternating order; the report
 // gives each service's peak RSS during the transaction (VmHWM reset after the snapshot) and the
-// contender's ratio to the baseline of the same round. Issue 23's bound: every service <= 200 MiB.
+// contender's ratio to the baseline of the same round. `--bundle` runs the contender on another
+// build (CDC_BENCH_BUNDLE or dist/cdc.cjs is the baseline's), to compare a code change.
+// Issue 23's bound: every service <= 200 MiB.
 //
 //   node --import tsx tools/bench/src/large-transaction.ts --rows 1000000 --rounds 2 \
 //     --env 'MALLOC_ARENA_MAX=2'
@@ -24,6 +26,8 @@ const PUBLICATION = 'big_pub';
 interface Contender {
   readonly name: 'baseline' | 'contender';
   readonly env: Record<string, string>;
+  /** The bundle its services run (`--bundle` for the contender compares two builds). */
+  readonly bundle: string;
 }
 
 interface RunResult {
@@ -64,7 +68,6 @@ async function oneRun(
   contender: Contender,
   server: PostgresServer,
   rows: number,
-  bundle: string,
   dir: string,
   timeoutMs: number,
 ): Promise<RunResult> {
@@ -90,7 +93,7 @@ async function oneRun(
     publication: PUBLICATION,
     tables: [TABLE],
   });
-  const pipeline = new Pipeline(bundle, configFile, dir, label, undefined, { env: contender.env });
+  const pipeline = new Pipeline(contender.bundle, configFile, dir, label, undefined, { env: contender.env });
   const countWhere = (condition: string) =>
     withClient(destinationUrl, async (c) =>
       Number((await c.query(`SELECT count(*)::int8 AS n FROM ${TABLE} WHERE ${condition}`)).rows[0].n),
@@ -146,6 +149,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '2' },
       env: { type: 'string', default: '' },
       'baseline-env': { type: 'string', default: '' },
+      bundle: { type: 'string' },
       timeout: { type: 'string', default: '1800' },
     },
   });
@@ -154,15 +158,22 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rows) || rows < 1_000) throw new Error(`--rows must be an integer >= 1000, got ${values.rows}`);
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new Error(`--rounds must be an integer >= 1, got ${values.rounds}`);
-  const baseline: Contender = { name: 'baseline', env: parseEnv(values['baseline-env']) };
-  const contender: Contender = { name: 'contender', env: parseEnv(values.env) };
-  const bundleSource = process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist', 'cdc.cjs');
-  if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npx nx run cli:build`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = join(process.env.CDC_TESTENV_DIR ?? join(REPO, '.testenv'), 'bench', `large-transaction-${stamp}`);
   mkdirSync(dir, { recursive: true });
-  const bundle = join(dir, 'cdc.cjs');
-  copyFileSync(bundleSource, bundle);
+  // Private copies: other work may rebuild dist/ while the benchmark runs.
+  const copyBundle = (source: string, name: string): string => {
+    if (!existsSync(source)) throw new Error(`${source} is missing: run npx nx run cli:build`);
+    copyFileSync(source, join(dir, name));
+    return join(dir, name);
+  };
+  const bundle = copyBundle(process.env.CDC_BENCH_BUNDLE ?? join(REPO, 'dist', 'cdc.cjs'), 'cdc.cjs');
+  const baseline: Contender = { name: 'baseline', env: parseEnv(values['baseline-env']), bundle };
+  const contender: Contender = {
+    name: 'contender',
+    env: parseEnv(values.env),
+    bundle: values.bundle ? copyBundle(values.bundle, 'contender.cjs') : bundle,
+  };
   const load = loadAverage(' / ');
   // The source streams a transaction over logical_decoding_work_mem (at its minimum) in blocks.
   const server = await startPostgres({ name: 'bench-largetx', settings: { logical_decoding_work_mem: '64kB' } });
@@ -171,8 +182,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round += 1) {
       // Alternate which environment runs first: the second finds caches warm.
       const order = round % 2 === 1 ? [baseline, contender] : [contender, baseline];
-      for (const c of order)
-        results.push(await oneRun(round, c, server, rows, bundle, dir, Number(values.timeout) * 1000));
+      for (const c of order) results.push(await oneRun(round, c, server, rows, dir, Number(values.timeout) * 1000));
     }
   } finally {
     await server.destroy();
@@ -181,7 +191,8 @@ async function main(): Promise<void> {
     REPO,
     `node --import tsx tools/bench/src/large-transaction.ts --rows ${rows} --rounds ${rounds}` +
       (values['baseline-env'] ? ` --baseline-env '${values['baseline-env']}'` : '') +
-      (values.env ? ` --env '${values.env}'` : ''),
+      (values.env ? ` --env '${values.env}'` : '') +
+      (values.bundle ? ` --bundle ${values.bundle}` : ''),
     load,
   );
   const lines = [
