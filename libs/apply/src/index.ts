@@ -69,7 +69,7 @@ export {
 } from './fold';
 export { applyBatchTransaction, RetryOpByOp, type TransactionAttempt } from './batch-transaction';
 export { attemptFailure, prepareSink, DestinationApplyError, type AttemptFailureOf } from './attempt-failure';
-export { bindingKey, type BoundTable, type BindingKey } from './table-binding';
+export { bindingKey, mapOpTarget, type BoundTable, type BindingKey } from './table-binding';
 export { writeInSegments } from './segments';
 export {
   describeDestination,

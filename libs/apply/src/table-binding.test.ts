@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { column, tableSchema } from '@cdc/change-envelope/testing';
-import { bindingKey } from './table-binding';
+import { Ops, V, column, tableSchema } from '@cdc/change-envelope/testing';
+import { bindingKey, mapOpTarget } from './table-binding';
 
 const orders = tableSchema('public', 'orders', [
   column('note', 'text'),
@@ -25,4 +25,26 @@ test('a keyed table without such an index is unusable, named by its sorted key c
 test('a table without a key matches rows on every column and needs no index', () => {
   const log = tableSchema('public', 'log', [column('at', 'text'), column('what', 'text')], false);
   assert.deepEqual(bindingKey(log, []), { keyIndexes: [], keyed: false, unusable: undefined });
+});
+
+test("a mapper that throws fails the op with the engine's error, naming the mapper's error", () => {
+  const op = new Ops().insert(orders, [V.text('n'), V.text('eu'), V.int(1)]);
+  const fail = (what: string, cause: unknown) => new Error(`op failed: ${what}`, { cause });
+  const text = (error: unknown) => (error as Error).message;
+  assert.deepEqual(
+    mapOpTarget((table) => ({ schema: 'dst', table: table.table }), op, text, fail),
+    { schema: 'dst', table: 'orders' },
+  );
+  assert.throws(
+    () =>
+      mapOpTarget(
+        () => {
+          throw new Error('no rule for public.orders');
+        },
+        op,
+        text,
+        fail,
+      ),
+    { message: 'op failed: cannot be mapped to a destination table: no rule for public.orders' },
+  );
 });

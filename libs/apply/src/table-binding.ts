@@ -1,4 +1,5 @@
-import { keyColumnIndexes, type TableSchema } from '@cdc/change-envelope';
+import { keyColumnIndexes, type ChangeOp, type TableSchema } from '@cdc/change-envelope';
+import type { TableMapper, TargetTable } from './sink';
 
 // What every engine's binding of a source table to its destination table holds, and the rule
 // for the key it applies rows by; an engine adds its own columns (how each is written).
@@ -39,4 +40,22 @@ export function bindingKey(table: TableSchema, uniqueKeys: readonly (readonly st
     (unique) => unique.length === names.length && [...unique].sort().every((name, i) => name === names[i]),
   );
   return { keyIndexes, keyed, unusable: usable ? undefined : names };
+}
+
+/**
+ * Where an op's table lands. A mapper that throws fails the op: `fail` gets
+ * `cannot be mapped to a destination table: <error>` and the error, and returns the engine's
+ * ApplyError for the op.
+ */
+export function mapOpTarget(
+  mapTable: TableMapper,
+  op: ChangeOp,
+  errorText: (error: unknown) => string,
+  fail: (what: string, cause: unknown) => Error,
+): TargetTable {
+  try {
+    return mapTable(op.table);
+  } catch (error) {
+    throw fail(`cannot be mapped to a destination table: ${errorText(error)}`, error);
+  }
 }

@@ -5,6 +5,7 @@ import {
   decodeStoredSchema,
   encodeStoredSchema,
   isDroppedSince,
+  mapOpTarget,
   planEvolution,
   schemasPerTarget,
   type SinkBatch,
@@ -47,19 +48,9 @@ export class DestinationTables {
   targetOf(batch: SinkBatch, op: ChangeOp): { target: TargetTable; id: string } {
     let known = this.targets.get(op.table);
     if (known !== undefined) return known;
-    let target: TargetTable;
-    try {
-      target = this.options.mapTable(op.table);
-    } catch (error) {
-      throw mysqlOpFailure(
-        this.options,
-        batch,
-        op,
-        `cannot be mapped to a destination table: ${errorText(error)}`,
-        error,
-        undefined,
-      );
-    }
+    const target = mapOpTarget(this.options.mapTable, op, errorText, (what, cause) =>
+      mysqlOpFailure(this.options, batch, op, what, cause, undefined),
+    );
     known = { target, id: qualifiedTarget(target) };
     this.targets.set(op.table, known);
     return known;

@@ -15,6 +15,7 @@ import {
   encodeStoredSchema,
   isDroppedSince,
   isIdentityShaping,
+  mapOpTarget,
   planEvolution,
   schemasPerTarget,
   SchemaChangeError,
@@ -224,19 +225,9 @@ export class DestinationTables {
   /** Binds a source table to its destination table, reading (and if allowed creating) it. */
   async bind(client: pg.PoolClient, batch: SinkBatch, op: ChangeOp): Promise<TableBinding> {
     const table = op.table;
-    let target: TargetTable;
-    try {
-      target = this.options.mapTable(table);
-    } catch (error) {
-      throw postgresOpFailure(
-        this.options,
-        batch,
-        op,
-        `cannot be mapped to a destination table: ${errorText(error)}`,
-        error,
-        undefined,
-      );
-    }
+    const target = mapOpTarget(this.options.mapTable, op, errorText, (what, cause) =>
+      postgresOpFailure(this.options, batch, op, what, cause, undefined),
+    );
     const id = qualifiedTarget(target);
     const signature = tableSignature(table);
     const cacheKey = `${id}\u0000${signature}`;
