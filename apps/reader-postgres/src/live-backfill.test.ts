@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: three scenarios of the live backfill (TOAST updates during it, a table dropped and created mid-backfill, a stopped reader's pending refetch), each a long sequence that reads top to bottom.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';

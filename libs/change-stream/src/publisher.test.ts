@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: eight cases of the publisher against one real nats-server started once (routing and order, message limits, watermarks, de-duplication, the op and byte budgets); each case stands alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the config's one contract, case by case: most of the length is the table of bad configs and the one-line error each must give, which reads best as one list.
 import { tmpdir } from 'node:os';
 import type { PostgresSourceConfig } from './types';
 import { test } from 'node:test';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: 18 cases of one contract (the batch transaction, checkpoints, coalescing) against one Postgres started once; each case stands alone.
 // The transaction contract, checkpointing and coalescing, against a real Postgres.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -631,7 +632,14 @@ test('snapshot chunks go in with COPY into a table this sink created, and as ups
   const sink = await dest.sink();
   const o = new Ops();
   const chunk = (text: string, rows: number) =>
-    textOp({ kind: 'rows', table: users, position: o.next(), commitTimeUs: 0, text: { after: Buffer.from(text) }, rows });
+    textOp({
+      kind: 'rows',
+      table: users,
+      position: o.next(),
+      commitTimeUs: 0,
+      text: { after: Buffer.from(text) },
+      rows,
+    });
   const sent: string[] = [];
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {

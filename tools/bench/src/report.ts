@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the PG -> PG benchmark's one report, rendered twice (console and the markdown of docs/benchmarks.md) from the same rows, so both stay side by side.
 // Results of the PG -> PG benchmark: the console table and the markdown section of docs/benchmarks.md.
 import { orderLine, type ContenderOrder } from './contender-order';
 import type { CpuUsage } from './procstat';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one fault-matrix run, start to verdict (servers, services, workload, seeded faults, the checks); the faults themselves are in faults.ts.
 // One fault-matrix run: the pipeline of the e2e tests (real servers, services from dist/cdc.cjs),
 // a mixed workload at the source, faults injected at seeded moments, then the checks.
 import { writeFileSync } from 'node:fs';

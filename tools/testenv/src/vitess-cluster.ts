@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one cluster's lifecycle (etcd, vtctld, vtgate, a MariaDB and vttablet per shard, their ports and the workflows' commands), whose steps depend on each other's state.
 // A real multi-process Vitess cluster on loopback (tools/vitess-testenv/README.md, "Multi-process
 // cluster"): etcd (topology), vtctld, vtgate, and per shard one MariaDB (through mysqlctl) with its
 // vttablet. Unlike vttestserver it can reshard and move tables. Binaries: tools/vitess-testenv/install.sh.

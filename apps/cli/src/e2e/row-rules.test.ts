@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: two end-to-end scenarios of row filters and destination rules (PG 15 pushed down, PG 14 in the reader), each a long sequence of writes and checks that reads top to bottom.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one scenario (a keyspace resharded under a write workload, the reader killed at each step, the audit) that the reshard and MoveTables cluster tests all drive; its steps only make sense in order.
 // Shared parts of the tests on a real multi-process Vitess cluster (tools/testenv's
 // startVitessCluster): a keyspace `customer` on shard 0 ready to be resharded, a write workload
 // through vtgate, and an audit trigger at the destination that proves nothing was written twice.

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: six end-to-end cases over one vttestserver started once (every type, readiness, two destinations, kills mid-copy, a vtgate restart, DDL); each case stands alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
