@@ -59,3 +59,35 @@ test('cdc status shows, per standby of a source with failover_urls, whether a pr
   );
   assert.match(text, /^ {2}standby postgres:\/\/d\/shop: unknown \(connect ECONNREFUSED\)$/m);
 });
+
+test("cdc status shows a promoted server that lacks what the destinations hold with the reader's line, and says nothing while the timeline is the destinations'", () => {
+  const shop = (timeline: SourceStatus['timeline']): SourceStatus => ({
+    source: 'shop',
+    type: 'postgres',
+    committedSeq: 4,
+    committedPosition: '0/4001128',
+    slot: { name: 'cdc_shop', active: false, confirmedFlush: '0/19CDC88', lagBytes: '0' },
+    timeline,
+    partitions: [],
+    appliers: [],
+  });
+  const diverged = 'source shop: postgres://standby/shop left timeline 1 at 0/19CDC88 ... so the reader stops.';
+  assert.match(
+    renderStatus([shop({ server: 2, destinations: 1, diverged })]),
+    /^ {2}slot cdc_shop: inactive.*\n {2}timeline 2: ERROR: source shop: postgres:\/\/standby\/shop left timeline 1 at 0\/19CDC88 \.\.\. so the reader stops\.$/m,
+  );
+  assert.match(
+    renderStatus([shop({ server: 2, destinations: 1, diverged: null })]),
+    /^ {2}timeline 2: the destinations' positions are on timeline 1, all within this server's history: the reader streams on from it$/m,
+  );
+  assert.match(
+    renderStatus([shop({ server: null, destinations: 1, diverged: null, error: 'permission denied' })]),
+    /^ {2}timeline: unknown \(permission denied\)$/m,
+  );
+  for (const quiet of [
+    { server: 1, destinations: 1, diverged: null },
+    { server: 1, destinations: null, diverged: null },
+    null,
+  ])
+    assert.doesNotMatch(renderStatus([shop(quiet)]), /timeline/);
+});

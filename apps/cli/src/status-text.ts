@@ -46,6 +46,19 @@ function slotLine(status: SourceStatus): string {
   return problem ? `${line}\n  ${invalidated ? 'ERROR' : 'WARNING'}: ${problem}` : line;
 }
 
+/** Only when there is something to say: another timeline than the destinations', or no answer. */
+function timelineLine(status: SourceStatus): string | undefined {
+  const timeline = status.timeline;
+  if (!timeline) return undefined;
+  if (timeline.diverged) return `  timeline ${timeline.server}: ERROR: ${timeline.diverged}`;
+  if (timeline.error) return `  timeline: unknown (${timeline.error})`;
+  if (timeline.destinations === null || timeline.server === timeline.destinations) return undefined;
+  return (
+    `  timeline ${timeline.server}: the destinations' positions are on timeline ${timeline.destinations}, ` +
+    "all within this server's history: the reader streams on from it"
+  );
+}
+
 /** What a promotion of this standby would find: the synced slot, or a reader that stops there. */
 function standbyLine(standby: StandbySlot): string {
   switch (standby.state) {
@@ -68,7 +81,12 @@ export function renderStatus(statuses: readonly SourceStatus[]): string {
       `  committed: ${status.committedPosition ?? 'none yet'}${status.committedSeq !== null ? ` (watermark ${status.committedSeq})` : ''}`,
     );
     if (status.startPosition) lines.push(startLine(status.startPosition));
-    if (status.type === 'postgres') lines.push(slotLine(status), ...(status.standbys ?? []).map(standbyLine));
+    if (status.type === 'postgres') {
+      lines.push(slotLine(status));
+      const timeline = timelineLine(status);
+      if (timeline) lines.push(timeline);
+      lines.push(...(status.standbys ?? []).map(standbyLine));
+    }
     // A Vitess source has no state of its own at the source: the reader's record of its shards stands in.
     if (status.type === 'vitess')
       lines.push(...(status.vitess ? shardLines(status.vitess) : ['  shards: none recorded yet']));

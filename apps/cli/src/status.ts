@@ -12,14 +12,18 @@ import {
 import {
   findPrimary,
   formatLsn,
+  inspectTimeline,
+  parseLsn,
+  ReplicationConnection,
   readSlotHealth,
   readStandbySlot,
   SlotInvalidatedError,
   slotWalWarning,
+  type SnapshotState,
   type StandbySlot,
 } from '@cdc/postgres-source';
 import { decodeVgtid, formatVgtid, readRecordedStart, type RecordedStart } from '@cdc/vitess-source';
-import { ProgressStore } from '@cdc/progress';
+import { ProgressStore, readDestinationsPosition } from '@cdc/progress';
 import { openMembers, readMembers } from '@cdc/applier-group';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError } from '@cdc/service-runtime';
@@ -60,6 +64,19 @@ export interface SourceStatus {
     problem?: string | null;
   } | null;
   sourceError?: string;
+  /**
+   * The server's timeline against the one the destinations' positions are on (what the reader
+   * checks before it streams); null: not checked (no slot).
+   */
+  timeline?: {
+    /** The server's timeline now; null when it could not be asked (`error`). */
+    server: number | null;
+    /** The timeline the destinations' positions are on, as the reader recorded it; null: none recorded yet. */
+    destinations: number | null;
+    /** The server lacks transactions the destinations hold: the line the reader stops with (null: it does not). */
+    diverged: string | null;
+    error?: string;
+  } | null;
   /** With failover_urls: the slot on each server other than the primary, as a promotion of it would find it. */
   standbys?: StandbySlot[];
   partitions: PartitionStatus[];
@@ -101,8 +118,15 @@ export interface ApplierStatus {
   ownedPartitions: number;
 }
 
+/** What the timeline check reads besides the source: the pipeline's records and its streams. */
+interface PipelineState {
+  readonly progress: ProgressStore;
+  readonly jsm: JetStreamManager;
+  readonly destinations: readonly string[];
+}
+
 /** The replication slot's state at the source; a failure is shown, not thrown. */
-async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Promise<void> {
+async function readSlot(source: PostgresSourceConfig, status: SourceStatus, pipeline: PipelineState): Promise<void> {
   // With failover_urls the slot that matters is the primary's (the reader follows it).
   const failover = source.failoverUrls ?? [];
   const url = failover.length > 0 ? ((await findPrimary([source.url, ...failover])) ?? source.url) : source.url;
@@ -125,6 +149,13 @@ async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Pro
     );
     const row = slot.rows[0];
     const health = row ? await readSlotHealth(client, source.slot) : undefined;
+    if (row) {
+      // A standby read through primary_url and promoted since: its own slot served every position,
+      // so the reader takes its new timeline as is (no check to show).
+      const [{ recovery }] = (await client.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery')).rows;
+      const adopted = source.primaryUrl !== undefined && !recovery;
+      status.timeline = await readTimeline(source, url, row.confirmed, adopted, pipeline);
+    }
     status.slot =
       row && health
         ? {
@@ -145,6 +176,43 @@ async function readSlot(source: PostgresSourceConfig, status: SourceStatus): Pro
     status.sourceError = `${redactUrl(source.url)}: ${describeError(error)}`;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The reader's timeline check (inspectTimeline) against the server it would stream from: a
+ * promoted standby that lacks what the destinations hold stops the reader; status says so first.
+ */
+async function readTimeline(
+  source: PostgresSourceConfig,
+  url: string,
+  confirmedFlush: string | null,
+  adopted: boolean,
+  pipeline: PipelineState,
+): Promise<NonNullable<SourceStatus['timeline']>> {
+  const state = await pipeline.progress.readSnapshotState<SnapshotState>(source.name).catch(() => undefined);
+  const recorded = state?.streamTimeline ?? state?.timeline;
+  const connection = new ReplicationConnection(url, `cdc-status-${source.name}`);
+  let connected = false;
+  try {
+    await connection.connect();
+    connected = true;
+    const { timeline, diverged } = await inspectTimeline({
+      source: source.name,
+      slot: source.slot,
+      server: redactUrl(url),
+      connection,
+      known: adopted ? undefined : recorded,
+      applied: () => readDestinationsPosition(pipeline.progress, pipeline.jsm, source, pipeline.destinations),
+      confirmedFlush: confirmedFlush === null ? undefined : parseLsn(confirmedFlush),
+    });
+    return { server: timeline, destinations: recorded ?? null, diverged: diverged?.message ?? null };
+  } catch (error) {
+    return { server: null, destinations: recorded ?? null, diverged: null, error: describeError(error) };
+  } finally {
+    // Not awaited unless connected: ending a client whose socket never opened may never end.
+    if (connected) await connection.close();
+    else void connection.close();
   }
 }
 
@@ -210,7 +278,12 @@ export async function collectStatus(config: PipelineConfig): Promise<SourceStatu
         partitions: [],
         appliers: [],
       };
-      if (source.type === 'postgres') await readSlot(source, status);
+      if (source.type === 'postgres')
+        await readSlot(source, status, {
+          progress,
+          jsm,
+          destinations: destinationsOfSource(config, source.name).map((destination) => destination.name),
+        });
       if (source.type === 'vitess') {
         status.vitess = await readShards(progress, source.name);
         if (!committed) status.startPosition = await readRecordedStart(progress, source.name).catch(() => null);

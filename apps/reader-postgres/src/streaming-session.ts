@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { type ChangePublisher, readPublishedPosition } from '@cdc/change-stream';
+import type { ChangePublisher } from '@cdc/change-stream';
 import { redactUrl, type PostgresSourceConfig } from '@cdc/config';
 import {
   PgChangeDecoder,
@@ -19,7 +19,7 @@ import {
   TransactionSpill,
   type PgOutputProtocol,
 } from '@cdc/postgres-source';
-import type { ProgressStore } from '@cdc/progress';
+import { readDestinationsPosition, type ProgressStore } from '@cdc/progress';
 import { describeError, withRetry, type Logger } from '@cdc/service-runtime';
 import { health, metrics, transactionTracer } from '@cdc/telemetry';
 import { Client } from 'pg';
@@ -114,7 +114,7 @@ export async function streamOnce(
       server: redactUrl(source.url),
       connection,
       known: live.promotion.adoptTimeline ? undefined : (state?.streamTimeline ?? state?.timeline),
-      applied: () => destinationsPosition(progress, live.jsm, source, live.destinations),
+      applied: () => readDestinationsPosition(progress, live.jsm, source, live.destinations),
       confirmedFlush: health.confirmedFlush ?? undefined,
       record: async (timeline) => {
         await live.updateState((current) => ({ ...current, streamTimeline: timeline }) satisfies SnapshotState);
@@ -264,26 +264,4 @@ export async function streamOnce(
     await catalogClient.end().catch(() => undefined);
     log.info({ published: publisher.stats }, 'streaming session ended');
   }
-}
-
-/**
- * The highest position the destinations of the source hold or will hold: what they applied
- * (their progress records, the committed position) and what waits for them in the stream (a
- * failover comes while the appliers still apply what the old primary sent). A server the reader
- * moves to must have all of it.
- */
-async function destinationsPosition(
-  progress: ProgressStore,
-  jsm: JetStreamManager,
-  source: PostgresSourceConfig,
-  destinations: readonly string[],
-): Promise<bigint | undefined> {
-  let highest = await readPublishedPosition(jsm, source.name, source.partitions);
-  const committed = (await progress.readCommitted(source.name))?.position.commit;
-  const applied = (await progress.readProgress(source.name))
-    .filter((entry) => destinations.includes(entry.destination))
-    .map((entry) => entry.position.commit);
-  for (const position of [committed, ...applied])
-    if (position !== undefined && (highest === undefined || position > highest)) highest = position;
-  return highest;
 }

@@ -69,8 +69,10 @@ export {
   parseTimelineHistory,
   readTimelineHistory,
   TimelineDivergedError,
+  inspectTimeline,
   verifyTimeline,
   type TimelineCheck,
+  type TimelineQuestion,
   type TimelineSwitch,
 } from './timeline';
 export {

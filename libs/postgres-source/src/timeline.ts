@@ -112,13 +112,8 @@ export class TimelineDivergedError extends Error {
   }
 }
 
-/**
- * Before streaming from a server (at start and at every reconnect): stops with
- * TimelineDivergedError where checkTimeline says the server lacks what the destinations applied;
- * otherwise records the server's timeline as the one the positions are on from now on
- * (`record`, before anything is streamed from it).
- */
-export async function verifyTimeline(options: {
+/** Who asks about a server's timeline, and what the destinations hold (verifyTimeline, inspectTimeline). */
+export interface TimelineQuestion {
   readonly source: string;
   readonly slot: string;
   /** The server, for the error line (redacted). */
@@ -129,25 +124,46 @@ export async function verifyTimeline(options: {
   /** The highest position the destinations hold or will hold; read only when the timeline changed. */
   readonly applied: () => Promise<bigint | undefined>;
   readonly confirmedFlush: bigint | undefined;
-  readonly record: (timeline: number) => Promise<void>;
-}): Promise<void> {
+}
+
+/**
+ * checkTimeline against a live server, without acting on it: the server's timeline, and the
+ * error a reader starting on it now stops with (`diverged`). `cdc status` shows it.
+ */
+export async function inspectTimeline(
+  options: TimelineQuestion,
+): Promise<{ readonly timeline: number; readonly diverged?: TimelineDivergedError }> {
   const { timeline } = await options.connection.identifySystem();
-  if (options.known === timeline) return;
-  if (options.known !== undefined) {
-    const history = await readTimelineHistory(options.connection, timeline);
-    const applied = await options.applied();
-    const check = checkTimeline({ known: options.known, server: timeline, history, applied });
-    if (!check.ok)
-      throw new TimelineDivergedError({
-        source: options.source,
-        slot: options.slot,
-        server: options.server,
-        known: options.known,
-        timeline,
-        switchpoint: check.switchpoint,
-        applied,
-        confirmedFlush: options.confirmedFlush,
-      });
-  }
-  await options.record(timeline);
+  if (options.known === undefined || options.known === timeline) return { timeline };
+  const history = await readTimelineHistory(options.connection, timeline);
+  const applied = await options.applied();
+  const check = checkTimeline({ known: options.known, server: timeline, history, applied });
+  if (check.ok) return { timeline };
+  return {
+    timeline,
+    diverged: new TimelineDivergedError({
+      source: options.source,
+      slot: options.slot,
+      server: options.server,
+      known: options.known,
+      timeline,
+      switchpoint: check.switchpoint,
+      applied,
+      confirmedFlush: options.confirmedFlush,
+    }),
+  };
+}
+
+/**
+ * Before streaming from a server (at start and at every reconnect): stops with
+ * TimelineDivergedError where checkTimeline says the server lacks what the destinations applied;
+ * otherwise records the server's timeline as the one the positions are on from now on
+ * (`record`, before anything is streamed from it).
+ */
+export async function verifyTimeline(
+  options: TimelineQuestion & { readonly record: (timeline: number) => Promise<void> },
+): Promise<void> {
+  const { timeline, diverged } = await inspectTimeline(options);
+  if (diverged) throw diverged;
+  if (options.known !== timeline) await options.record(timeline);
 }

@@ -212,6 +212,17 @@ function standbyBehind(versions: ServerVersions): void {
     assert.equal(await again.exited, 1);
     assert.match(again.log(), diverged);
     t.diagnostic(`${diverged.exec(again.log())?.[0].slice(0, 400)}`);
+    // cdc status shows the same line for the source, where an operator looks first.
+    const shown = cdc(fixture, 'status');
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(
+      shown.stdout,
+      /^ {2}timeline 2: ERROR: source shop: postgres:\/\/\S+ \(its slot "cdc_shop" confirmed [0-9A-F]+\/[0-9A-F]+\) left timeline 1 at [0-9A-F]+\/[0-9A-F]+ .*cdc resnapshot --config <file> --source shop --force /m,
+    );
+    const [json] = JSON.parse(cdc(fixture, 'status', '--json').stdout) as Array<{ timeline: Record<string, unknown> }>;
+    assert.equal(json.timeline.server, 2);
+    assert.equal(json.timeline.destinations, 1);
+    assert.match(String(json.timeline.diverged), /left timeline 1 at .* so the reader stops\./);
 
     // The way on it names: a new initial snapshot from the new primary.
     const resnapshot = cdc(fixture, 'resnapshot', '--source', 'shop', '--force');
@@ -219,6 +230,7 @@ function standbyBehind(versions: ServerVersions): void {
     reader = fixture.start('reader');
     await waitForEqualTo(fixture, onNewPrimary);
     assert.equal(reader.child.exitCode, null, 'the reader streams on');
+    assert.doesNotMatch(cdc(fixture, 'status').stdout, /^ {2}timeline/m, 'nothing to say about the timeline any more');
     t.diagnostic(`${committedBefore} transactions on the old primary, ${committedAfter} on the new`);
   });
 }
