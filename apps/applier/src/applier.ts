@@ -21,7 +21,6 @@ import { destinationsOfSource, findDestination, findSource, type PipelineConfig 
 import { ProgressStore } from '@cdc/progress';
 import { describeError, sleep, type Logger } from '@cdc/service-runtime';
 import { health, metrics } from '@cdc/telemetry';
-import { limitHeapGrowth } from './heap';
 import { createSink } from './sinks';
 
 export interface ApplierOptions {
@@ -45,8 +44,6 @@ export interface ApplierOptions {
  * `concurrency` at once.
  */
 export async function runApplier(options: ApplierOptions): Promise<void> {
-  // Process-wide: under `cdc up` the other services in the process get the same setting.
-  limitHeapGrowth();
   const destination = findDestination(options.config, options.destination);
   const instanceId = options.instanceId ?? newInstanceId();
   const log = options.log.child({ destination: destination.name, instance: instanceId });

@@ -6,6 +6,7 @@ import {
   describeError,
   flushLogs,
   flushLogsInOrder,
+  limitHeapGrowth,
   LOG_FORMATS,
   mallocSettingsAdvice,
   shutdownSignal,
@@ -174,6 +175,8 @@ async function withTelemetry<T>(service: string, log: Logger, run: () => Promise
   // process's environment an operator should change (libs/service-runtime malloc-settings.ts).
   const mallocAdvice = mallocSettingsAdvice();
   if (mallocAdvice) log.info(mallocAdvice);
+  // Every service: a small live heap under a high rate of garbage (libs/service-runtime heap.ts).
+  limitHeapGrowth();
   if (initTracing({ serviceName: `cdc-${service}` })) log.info('exporting traces over OTLP');
   const address = process.env.CDC_HTTP_ADDR;
   const server = address ? await startTelemetryServer(address) : undefined;

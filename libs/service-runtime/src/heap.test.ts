@@ -42,7 +42,7 @@ function peakMiB(nodeFlags: string[], limit: boolean): number {
   return peak;
 }
 
-test('the applier keeps the heap nearer its live size than V8 does by default', () => {
+test('a service keeps the heap nearer its live size than V8 does by default', () => {
   const v8Default = peakMiB([], false);
   const limited = peakMiB([], true);
   assert.ok(limited < v8Default * 0.8, `peak ${limited} MiB limited against ${v8Default} MiB with V8's default`);
