@@ -10,6 +10,7 @@ import { openTestSource } from '@cdc/change-stream/testing';
 import { findDestination, parseConfig, type PipelineConfig } from '@cdc/config';
 import type { Sink } from '@cdc/apply';
 import { ProgressStore } from '@cdc/progress';
+import { health } from '@cdc/telemetry';
 import { startNats, startPostgres, until, type NatsServer, type PostgresServer } from '@cdc/testenv';
 import { runApplier } from './applier';
 import { createSink } from './sinks';
@@ -209,4 +210,42 @@ test('a partition that finds its destination gone as it starts waits for it, ins
   // The poison partition of an earlier test may report itself stopped; this one must not.
   const error = await outcome;
   assert.doesNotMatch(error?.message ?? '', new RegExp(`src/${partition}(?![0-9])`));
+});
+
+test('an applier started while NATS is down waits for it (one line, not ready), then applies once a nats-server starts', async () => {
+  const late = table('late_start');
+  for (let id = 1; id <= 20; id += 1) publisher.add(insert(late, id, `v${id}`));
+  await publisher.flush();
+  await nats.stop();
+  let natsDown = true;
+  const lines: Array<{ msg: string }> = [];
+  const waitingLog = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const controller = new AbortController();
+  const running = runApplier({ config, destination: 'replica', signal: controller.signal, log: waitingLog });
+  let outcome: unknown = 'running';
+  running.then(
+    () => (outcome = 'resolved'),
+    (error: unknown) => (outcome = error),
+  );
+  try {
+    await until('the waiting line', () => lines.some((line) => line.msg.startsWith('waiting for NATS at')));
+    assert.deepEqual(
+      lines.filter((line) => line.msg.startsWith('waiting for NATS at')).map((line) => line.msg),
+      [`waiting for NATS at ${nats.url}: applier replica starts once it answers (/readyz is false meanwhile)`],
+    );
+    assert.ok(health.readiness().notReady.includes('applier replica: nats'), '/readyz false while waiting');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(outcome, 'running', 'still waiting, not exited');
+
+    await nats.start();
+    natsDown = false;
+    await until('the 20 rows published before', async () => (await rows('late_start')) === 20, 60_000);
+    assert.equal(health.readiness().notReady.includes('applier replica: nats'), false);
+  } finally {
+    if (natsDown) await nats.start();
+    controller.abort();
+    await running.catch(() => undefined);
+  }
+  // (The poison-op test's partition still stops on its op: only NATS is what this test is about.)
+  assert.doesNotMatch(String(outcome), /NATS/);
 });

@@ -49,7 +49,15 @@ export async function runApplier(options: ApplierOptions): Promise<void> {
   const log = options.log.child({ destination: destination.name, instance: instanceId });
   const sink: Sink = options.sink ?? (await createSink(destination));
   const component = `applier ${destination.name}`;
-  const nc = await connectService(options.config.nats, `cdc-applier-${destination.name}`, component, log);
+  const nc = await connectService(
+    options.config.nats,
+    `cdc-applier-${destination.name}`,
+    component,
+    log,
+    options.signal,
+  );
+  // Stopped while waiting for NATS: a clean stop.
+  if (!nc) return await sink.close();
   health.setReady(`${component}: destination`, true);
   health.setReady(`${component}: start-up`, false);
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();

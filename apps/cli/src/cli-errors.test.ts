@@ -155,14 +155,43 @@ test('no matching table is an error that shows the patterns', async () => {
   );
 });
 
-test('an unreachable NATS server is named', async () => {
+/** A service that does not end by itself: stopped with SIGTERM after `ms`, its output (stdout and stderr). */
+function runFor(ms: number, ...args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [BUNDLE, ...args], {
+    encoding: 'utf8',
+    timeout: ms,
+    killSignal: 'SIGTERM',
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+test('NATS not reachable at start is waited for, named in one line; SIGTERM meanwhile is a clean stop', async () => {
   const url = await logical.createDatabase('nonats');
   await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'nonats');
   const port = await findFreePort();
-  const file = config('nonats', url, '', `nats://127.0.0.1:${port}`);
+  const result = runFor(
+    8_000,
+    'reader',
+    '--config',
+    config('nonats', url, '', `nats://127.0.0.1:${port}`),
+    '--source',
+    'shop',
+  );
+  assert.equal(result.status, 0, result.output);
+  assert.equal(
+    result.output.match(/waiting for NATS at nats:\/\/127\.0\.0\.1:\d+: reader shop starts once it answers/g)?.length,
+    1,
+    result.output,
+  );
+  assert.doesNotMatch(result.output, /^error: /m);
+});
+
+test('a malformed NATS URL is one line at once (the config check)', async () => {
+  const url = await logical.createDatabase('badnatsurl');
+  await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'badnatsurl');
   assertOneLineError(
-    run('reader', '--config', file, '--source', 'shop'),
-    /cannot connect to NATS at nats:\/\/127\.0\.0\.1/,
+    run('reader', '--config', config('badnatsurl', url, '', 'nats://127.0.0.1:notaport'), '--source', 'shop'),
+    /nats\.url: not a valid URL/,
   );
 });
 
@@ -170,15 +199,16 @@ test('credentials in a NATS URL are used, and never printed', async () => {
   const url = await logical.createDatabase('natscreds');
   await logical.query('CREATE TABLE t (id int PRIMARY KEY)', [], 'natscreds');
   const port = await findFreePort();
-  const result = run(
+  const result = runFor(
+    8_000,
     'reader',
     '--config',
     config('natscreds', url, '', `nats://alice:s3cret@127.0.0.1:${port}`),
     '--source',
     'shop',
   );
-  assertOneLineError(result, /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+:/);
-  assert.doesNotMatch(result.stderr, /s3cret/);
+  assert.match(result.output, /waiting for NATS at nats:\/\/127\.0\.0\.1:\d+:/);
+  assert.doesNotMatch(result.output, /s3cret/);
 });
 
 test('a NATS account without JetStream is refused with what to change', async () => {

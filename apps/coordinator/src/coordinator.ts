@@ -18,7 +18,9 @@ export interface CoordinatorOptions {
  */
 export async function runCoordinator(options: CoordinatorOptions): Promise<void> {
   const log = options.log;
-  const nc = await connectService(options.config.nats, 'cdc-coordinator', 'coordinator', log);
+  const nc = await connectService(options.config.nats, 'cdc-coordinator', 'coordinator', log, options.signal);
+  // Stopped while waiting for NATS: a clean stop.
+  if (!nc) return;
   try {
     const replication = Replication.of(nc, options.config.nats.replicas, log);
     const progress = await ProgressStore.open(nc, { replication, log, signal: options.signal });

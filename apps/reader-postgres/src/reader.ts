@@ -130,7 +130,9 @@ async function readSource(options: PostgresReaderOptions): Promise<void> {
   await checkDestinationRules(source, preflight.tables, destinationsOfSource(options.config, source.name), log);
 
   const component = `reader ${source.name}`;
-  const nc = await connectService(options.config.nats, `cdc-reader-${source.name}`, component, log);
+  const nc = await connectService(options.config.nats, `cdc-reader-${source.name}`, component, log, options.signal);
+  // Stopped while waiting for NATS: a clean stop.
+  if (!nc) return;
   // Ready once streaming (after the initial snapshot, if one is needed).
   health.setReady(`${component}: source`, false);
   try {

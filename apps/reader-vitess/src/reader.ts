@@ -73,7 +73,15 @@ export async function runVitessReader(options: VitessReaderOptions): Promise<voi
     log.info({ tables: tables.map((table) => table.name) }, 'keyspace schema read');
   }
 
-  const nc = await connectService(options.config.nats, `cdc-reader-${source.name}`, `reader ${source.name}`, log);
+  const nc = await connectService(
+    options.config.nats,
+    `cdc-reader-${source.name}`,
+    `reader ${source.name}`,
+    log,
+    options.signal,
+  );
+  // Stopped while waiting for NATS: a clean stop.
+  if (!nc) return;
   try {
     const { progress, newPublisher, watchAge } = await setUpReaderStream(nc, {
       source: source.name,

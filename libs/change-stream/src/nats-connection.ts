@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
-import { credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/nats-core';
+import {
+  credsAuthenticator,
+  errors,
+  nkeyAuthenticator,
+  type Authenticator,
+  type NatsConnection,
+} from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describeError } from '@cdc/service-runtime';
 
@@ -19,10 +25,43 @@ export interface NatsConnectOptions {
 }
 
 export class NatsUnreachableError extends Error {
-  constructor(servers: readonly string[], cause: unknown) {
+  /**
+   * Nothing answered (refused, reset, timed out, a name that does not resolve yet): NATS may
+   * be starting. False for what waiting cannot change: a malformed URL, refused credentials, TLS.
+   */
+  readonly transient: boolean;
+
+  constructor(
+    /** The servers tried, without credentials. */
+    readonly servers: readonly string[],
+    cause: unknown,
+  ) {
     super(`cannot connect to NATS at ${servers.join(', ')}: ${describeError(cause)}`, { cause });
     this.name = 'NatsUnreachableError';
+    this.transient = nothingAnswered(cause);
   }
+}
+
+/** Network errors of a server that is down or not there yet (Node's codes, in the cause chain). */
+const NOTHING_ANSWERED = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+function nothingAnswered(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    if (e instanceof errors.TimeoutError) return true;
+    if (e instanceof errors.ConnectionError && e.message === 'connection refused') return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOTHING_ANSWERED.has(code)) return true;
+  }
+  return false;
 }
 
 /** A server that answers but cannot carry the pipeline: too old, or JetStream off. */
