@@ -514,7 +514,16 @@ test('while JetStream is unreachable the reader stops reading at its byte budget
       .split('\n')
       .filter((line) => line.includes('terminating walsender process due to replication timeout'));
   const controller = new AbortController();
-  const running = runPostgresReader({ config, source: 'stall', signal: controller.signal, log });
+  // The reader's warnings and errors, for the failure messages below (why a session ended).
+  const readerLines: Array<{ msg: string; err?: unknown }> = [];
+  const readerLog = pino({ level: 'warn' }, { write: (line: string) => void readerLines.push(JSON.parse(line)) });
+  const readerSaid = () =>
+    readerLines
+      .filter((line) => !/cannot read the committed position|failed, retrying/.test(line.msg))
+      .slice(-5)
+      .map((line) => `${line.msg} (${String(line.err)})`)
+      .join(' | ') || 'nothing';
+  const running = runPostgresReader({ config, source: 'stall', signal: controller.signal, log: readerLog });
   let outcome: unknown = 'running';
   running.then(
     () => (outcome = 'resolved'),
@@ -523,10 +532,14 @@ test('while JetStream is unreachable the reader stops reading at its byte budget
   const walsender = async () =>
     (
       await pg.query(
-        `SELECT pid, sent_lsn::text AS sent, pg_current_wal_lsn()::text AS current, reply_time::text AS reply_time
-           FROM pg_stat_replication WHERE application_name = 'cdc-reader-stall'`,
+        `SELECT r.pid, sent_lsn::text AS sent, pg_current_wal_lsn()::text AS current, reply_time::text AS reply_time,
+                write_lsn::text AS write, a.wait_event_type || ':' || a.wait_event AS waiting
+           FROM pg_stat_replication r LEFT JOIN pg_stat_activity a ON a.pid = r.pid
+          WHERE r.application_name = 'cdc-reader-stall'`,
       )
-    ).rows[0] as { pid: number; sent: string; current: string; reply_time: string | null } | undefined;
+    ).rows[0] as
+      | { pid: number; sent: string; current: string; reply_time: string | null; write: string; waiting: string | null }
+      | undefined;
   let natsStopped = false;
   try {
     await until(
@@ -559,14 +572,14 @@ test('while JetStream is unreachable the reader stops reading at its byte budget
       assert.equal(
         sample?.pid,
         first.pid,
-        `the same walsender while reading is blocked; the server logged: ${timedOutLines()}`,
+        `the same walsender while reading is blocked; the server logged: ${timedOutLines()}; the reader: ${readerSaid()}`,
       );
       if (sample?.reply_time && sample.reply_time !== first.reply_time) replies.add(sample.reply_time);
       // Updates the walsender processed while reading is blocked: none from a reader that sends none then.
       if (replies.size >= 2 && Date.now() - blockedAt >= 2 * timeoutMs) break;
       assert.ok(
         Date.now() < deadline,
-        `status updates while blocked: ${replies.size} new reply times in ${samples.length} samples (${[...replies].join(', ')})`,
+        `status updates while blocked: ${replies.size} new reply times in ${samples.length} samples (${[...replies].join(', ')}); first ${JSON.stringify(first)}, last ${JSON.stringify(sample)}`,
       );
     }
     assert.deepEqual(timedOut(), [], 'the walsender did not time the reader out');

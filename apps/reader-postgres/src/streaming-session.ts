@@ -160,7 +160,13 @@ export async function streamOnce(
       publisher.addWatermark({ source: source.name, seq, position, timeUs: Date.now() * 1000 });
       watermarked = position.commit;
     } catch (error) {
-      failure ??= error;
+      // NATS unreachable (the seq lives in its KV): the watermark is tried again at the next
+      // interval. Ending the session instead would not bring NATS back, and would read the WAL
+      // again from the committed position once it is (a seq skipped by a lost reply is harmless).
+      log.warn(
+        { err: describeError(error), position: formatLsn(position.commit) },
+        'cannot number the next watermark; trying again at the next interval',
+      );
     } finally {
       watermarkBusy = false;
     }
