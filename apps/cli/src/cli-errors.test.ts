@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the catalogue of what a user gets wrong and the one line each must give, run against real servers started once; each case stands alone, and they read best as one list.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: five scenarios of the reader in-process over one set of servers (snapshot then stream, aborts during the snapshot, chunking, JetStream unreachable); each is a long sequence that reads top to bottom.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';

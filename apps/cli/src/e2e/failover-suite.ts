@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: three failover scenarios (a promotion followed from the synced slot, a lagging standby promoted, a promotion before 17) sharing one primary/standby set-up and its helpers, run per PostgreSQL version by the e2e tests and the matrix.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
