@@ -64,7 +64,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const log = createLogger('reader');
       const signal = shutdownSignal(log);
       const config = loadConfig(file);
-      await withTelemetry('reader', log, () =>
+      await runService('reader', log, () =>
         runReader({ config, source, signal, log, reloadConfig: () => loadConfig(file), onReloadSignal: onSighup }),
       );
       return 0;
@@ -76,7 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const config = loadConfig(file);
       ignoreSighup(log, 'the applier reads its config at start: restart it to apply destination changes');
       const { runApplier } = await applierModule();
-      await withTelemetry('applier', log, () => runApplier({ config, destination, signal, log }));
+      await runService('applier', log, () => runApplier({ config, destination, signal, log }));
       return 0;
     }
     case 'coordinator': {
@@ -92,7 +92,7 @@ async function main(argv: readonly string[]): Promise<number> {
       if (served) log.info({ url: served.url, loopback: served.loopback }, 'serving the read-only console');
       const { runCoordinator } = await coordinatorModule();
       try {
-        await withTelemetry('coordinator', log, () => runCoordinator({ config, signal, log }));
+        await runService('coordinator', log, () => runCoordinator({ config, signal, log }));
       } finally {
         await served?.close();
       }
@@ -159,7 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const log = createLogger('up');
       const signal = shutdownSignal(log);
       const config = loadConfig(file);
-      return withTelemetry('up', log, () => runAllServices(config, file, signal, log));
+      return runService('up', log, () => runAllServices(config, file, signal, log));
     }
     default:
       throw new Error(`cdc ${command}: no handler (a bug: every command of COMMANDS needs one)`);
@@ -167,10 +167,12 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * Tracing (when OTEL_* asks for it) and the /metrics, /healthz, /readyz server (when
- * CDC_HTTP_ADDR is set) around a service; spans still buffered are exported before it returns.
+ * What every long-running service gets around it: the process's memory settings (V8's heap
+ * growth, a word on glibc's malloc), tracing (when OTEL_* asks for it) and the /metrics,
+ * /healthz, /readyz server (when CDC_HTTP_ADDR is set); spans still buffered are exported before
+ * it returns.
  */
-async function withTelemetry<T>(service: string, log: Logger, run: () => Promise<T>): Promise<T> {
+async function runService<T>(service: string, log: Logger, run: () => Promise<T>): Promise<T> {
   // Said once at start, next to how the service exports what it does: the one thing about the
   // process's environment an operator should change (libs/service-runtime malloc-settings.ts).
   const mallocAdvice = mallocSettingsAdvice();

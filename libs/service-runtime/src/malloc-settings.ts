@@ -26,12 +26,13 @@ export function glibcVersion(): string | undefined {
  */
 export function mallocSettingsAdvice(
   env: NodeJS.ProcessEnv = process.env,
-  libc: { readonly glibc?: string } = { glibc: glibcVersion() },
+  runtimeGlibc: () => string | undefined = glibcVersion,
 ): string | undefined {
-  const { glibc } = libc;
-  if (glibc === undefined) return undefined;
   const missing = Object.entries(RECOMMENDED_MALLOC_ENV).filter(([name]) => env[name] === undefined);
   if (missing.length === 0) return undefined;
+  // Asked only now: the report behind it takes a few ms of every start-up.
+  const glibc = runtimeGlibc();
+  if (glibc === undefined) return undefined;
   return (
     `glibc ${glibc} malloc at its defaults: start the service with ` +
     `${missing.map(([name, value]) => `${name}=${value}`).join(' ')} in its environment for a lower peak memory ` +
